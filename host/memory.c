@@ -1,0 +1,183 @@
+/*
+ * Memory accounting for measurements and budgets:
+ *   - XS chunk and slot heaps: reserved from the system through here; with --chunks/--slots the
+ *     reservation stops at baseline + cap, so XS collects and then fails with "out of memory";
+ *   - the native heap: every mbedtls allocation (mbedtls_calloc/free) and the natives' own, counted
+ *     (current and peak), optionally capped, optionally failing the Nth allocation;
+ *   - the C stack high-water mark: the stack below main() is painted, the deepest byte that
+ *     changed is the peak.
+ */
+#include "xsh.h"
+
+size_t gxshChunkCap = 0, gxshSlotCap = 0;
+size_t gxshChunkReserved = 0, gxshSlotReserved = 0;
+size_t gxshChunkBaseline = 0, gxshSlotBaseline = 0;
+static int gCapping = 0;
+
+void fxCreateMachinePlatform(txMachine *the) { the->host = NULL; }
+void fxDeleteMachinePlatform(txMachine *the) { (void)the; }
+
+void *fxAllocateChunks(txMachine *the, txSize size)
+{
+	void *p;
+	(void)the;
+	if (gCapping && gxshChunkCap && gxshChunkReserved + (size_t)size > gxshChunkBaseline + gxshChunkCap)
+		return NULL;
+	p = malloc((size_t)size);
+	if (p) gxshChunkReserved += (size_t)size;
+	return p;
+}
+
+void fxFreeChunks(txMachine *the, void *chunks)
+{
+	(void)the;
+	free(chunks);
+}
+
+txSlot *fxAllocateSlots(txMachine *the, txSize count)
+{
+	txSlot *p;
+	(void)the;
+	if (gCapping && gxshSlotCap && gxshSlotReserved + (size_t)count > gxshSlotBaseline + gxshSlotCap)
+		return NULL;
+	p = malloc((size_t)count * sizeof(txSlot));
+	if (p) gxshSlotReserved += (size_t)count;
+	return p;
+}
+
+void fxFreeSlots(txMachine *the, void *slots)
+{
+	(void)the;
+	free(slots);
+}
+
+/* From here on, caps apply above what is in use now (the host's own start-up: builtins, manifest).
+   Small growth steps make the cap precise. */
+void xshMemoryStartCaps(txMachine *the)
+{
+	gxshChunkBaseline = gxshChunkReserved;
+	gxshSlotBaseline = gxshSlotReserved;
+	if (gxshChunkCap) {
+		/* count what is free in the reserved blocks as part of the budget */
+		size_t used = (size_t)the->currentChunksSize;
+		gxshChunkBaseline = used + (gxshChunkReserved - the->maximumChunksSize);
+		if (gxshChunkBaseline > gxshChunkReserved) gxshChunkBaseline = gxshChunkReserved;
+		the->minimumChunksSize = 1024;
+	}
+	if (gxshSlotCap) {
+		size_t used = (size_t)the->currentHeapCount;
+		gxshSlotBaseline = used + (gxshSlotReserved - the->maximumHeapCount);
+		if (gxshSlotBaseline > gxshSlotReserved) gxshSlotBaseline = gxshSlotReserved;
+		the->minimumHeapCount = 64;
+	}
+	gCapping = 1;
+}
+
+/* ---- the counted native heap ---- */
+
+size_t gxshNativeCurrent = 0, gxshNativePeak = 0, gxshNativeCap = 0;
+long gxshNativeFailAt = 0;
+unsigned long gxshNativeCount = 0;
+
+typedef union { size_t size; long double align1; void *align2; long long align3; } xshHeader;
+
+void *xshMalloc(size_t size)
+{
+	xshHeader *h;
+	gxshNativeCount++;
+	if (gxshNativeFailAt && (long)gxshNativeCount == gxshNativeFailAt) return NULL;
+	if (gxshNativeCap && gxshNativeCurrent + size > gxshNativeCap) return NULL;
+	h = malloc(sizeof(xshHeader) + size);
+	if (!h) return NULL;
+	h->size = size;
+	gxshNativeCurrent += size;
+	if (gxshNativePeak < gxshNativeCurrent) gxshNativePeak = gxshNativeCurrent;
+	return h + 1;
+}
+
+void *xshCalloc(size_t count, size_t size)
+{
+	void *p;
+	if (size && count > (size_t)-1 / size) return NULL;
+	p = xshMalloc(count * size);
+	if (p) memset(p, 0, count * size);
+	return p;
+}
+
+void xshFree(void *p)
+{
+	xshHeader *h;
+	if (!p) return;
+	h = (xshHeader *)p - 1;
+	gxshNativeCurrent -= h->size;
+	free(h);
+}
+
+void *xshRealloc(void *p, size_t size)
+{
+	void *q;
+	size_t old;
+	if (!p) return xshMalloc(size);
+	old = ((xshHeader *)p - 1)->size;
+	q = xshMalloc(size);
+	if (!q) return NULL;
+	memcpy(q, p, old < size ? old : size);
+	xshFree(p);
+	return q;
+}
+
+/* ---- C stack high-water mark ---- */
+
+#define STACK_WINDOW (256 * 1024)
+#define STACK_PATTERN 0x5A
+static unsigned char *gStackBase = NULL;   /* address of a local in main(): depth 0 */
+static unsigned char *gStackLow = NULL;    /* the lowest painted byte */
+
+static __attribute__((noinline)) void paintFrom(unsigned char *top)
+{
+	/* stay clear of this frame and the red zone */
+	unsigned char *limit = (unsigned char *)__builtin_frame_address(0) - 512;
+	unsigned char *p;
+	(void)top;
+	for (p = gStackLow; p < limit; p++) *(volatile unsigned char *)p = STACK_PATTERN;
+}
+
+static __attribute__((noinline)) void growStack(void)
+{
+	/* make the whole window part of the stack mapping before painting it */
+	volatile unsigned char window[STACK_WINDOW];
+	size_t i;
+	for (i = 0; i < sizeof(window); i += 4096) window[i] = STACK_PATTERN;
+	gStackLow = (unsigned char *)((uintptr_t)&window[0] + 64);
+}
+
+void xshStackInit(void *base)
+{
+	gStackBase = base;
+	growStack();
+	xshStackPaint();
+}
+
+void xshStackPaint(void)
+{
+	paintFrom(gStackBase);
+}
+
+size_t xshStackPeak(void)
+{
+	unsigned char *p = gStackLow;
+	while (p < gStackBase && *p == STACK_PATTERN) p++;
+	return (size_t)(gStackBase - p);
+}
+
+size_t gxshChunkPeakBase = 0, gxshSlotPeakBase = 0;
+
+void xshResetPeaks(xsMachine *the)
+{
+	the->peakChunksSize = the->currentChunksSize;
+	the->peakHeapCount = the->currentHeapCount;
+	gxshChunkPeakBase = (size_t)the->currentChunksSize;
+	gxshSlotPeakBase = (size_t)the->currentHeapCount;
+	gxshNativePeak = gxshNativeCurrent;
+	xshStackPaint();
+}

@@ -1,0 +1,27 @@
+/*
+ * What every crypto native shares: the random source, wiping, error messages.
+ * Errors are thrown as JS exceptions whose message starts with "crypto: ".
+ */
+#ifndef SECURESOCKET_CRYPTO_COMMON_H
+#define SECURESOCKET_CRYPTO_COMMON_H
+
+#include <stddef.h>
+#include "xsmc.h"
+#include "mbedtls/platform.h"
+#include "mbedtls/platform_util.h"
+
+/* Fills out with len bytes from the platform's random source; mbedtls f_rng signature.
+   Host: getrandom(2). ESP8266/ESP32: the hardware RNG. Returns 0, or -1 on failure. */
+int securesocket_random(void *context, unsigned char *out, size_t len);
+
+/* Constant-time equality of two byte strings of the same length: 1 when equal. */
+int securesocket_equal(const void *a, const void *b, size_t len);
+
+#define securesocket_wipe(p, n) mbedtls_platform_zeroize((p), (n))
+
+/* throw helpers: the message must say what is wrong, e.g. "crypto: bad tag" */
+#define crypto_throw(msg) xsUnknownError("crypto: " msg)
+#define crypto_range(msg) xsRangeError("crypto: " msg)
+#define crypto_type(msg) xsTypeError("crypto: " msg)
+
+#endif
