@@ -83,7 +83,10 @@ void fxAbort(txMachine *the, int status)
 	case XS_UNHANDLED_REJECTION_EXIT: why = "unhandled rejection"; break;
 	default: why = "fatal error"; break;
 	}
-	fprintf(stderr, "xsh: %s\n", why);
+	if (status == XS_NOT_ENOUGH_MEMORY_EXIT && gxshOutOfMemory)
+		fprintf(stderr, "xsh: out of memory: %s\n", gxshOutOfMemory);
+	else
+		fprintf(stderr, "xsh: %s\n", why);
 	if (gReport && the) xshReport(the, stderr);
 	fflush(stdout);
 	exit(status == XS_NOT_ENOUGH_MEMORY_EXIT || status == XS_NO_MORE_KEYS_EXIT ? 3 : 1);

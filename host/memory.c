@@ -13,6 +13,7 @@ size_t gxshChunkCap = 0, gxshSlotCap = 0;
 size_t gxshChunkReserved = 0, gxshSlotReserved = 0;
 size_t gxshChunkBaseline = 0, gxshSlotBaseline = 0;
 static int gCapping = 0;
+const char *gxshOutOfMemory = NULL;   /* which budget ran out, for the message */
 
 void fxCreateMachinePlatform(txMachine *the) { the->host = NULL; }
 void fxDeleteMachinePlatform(txMachine *the) { (void)the; }
@@ -21,8 +22,10 @@ void *fxAllocateChunks(txMachine *the, txSize size)
 {
 	void *p;
 	(void)the;
-	if (gCapping && gxshChunkCap && gxshChunkReserved + (size_t)size > gxshChunkBaseline + gxshChunkCap)
+	if (gCapping && gxshChunkCap && gxshChunkReserved + (size_t)size > gxshChunkBaseline + gxshChunkCap) {
+		gxshOutOfMemory = "XS chunk heap (--chunks)";
 		return NULL;
+	}
 	p = malloc((size_t)size);
 	if (p) gxshChunkReserved += (size_t)size;
 	return p;
@@ -38,8 +41,10 @@ txSlot *fxAllocateSlots(txMachine *the, txSize count)
 {
 	txSlot *p;
 	(void)the;
-	if (gCapping && gxshSlotCap && gxshSlotReserved + (size_t)count > gxshSlotBaseline + gxshSlotCap)
+	if (gCapping && gxshSlotCap && gxshSlotReserved + (size_t)count > gxshSlotBaseline + gxshSlotCap) {
+		gxshOutOfMemory = "XS slot heap (--slots)";
 		return NULL;
+	}
 	p = malloc((size_t)count * sizeof(txSlot));
 	if (p) gxshSlotReserved += (size_t)count;
 	return p;

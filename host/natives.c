@@ -32,14 +32,15 @@ static void xs_xsh_native_construct(xsMachine *the)
 {
 	const xshNative *native;
 	int index;
-	xsVars(1);
+	xsVars(2);
 	if (!xsTest(xsTarget)) xsTypeError("Native: call with new or super()");
 	index = xsToInteger(xsGet(xsFunction, xsID("__xshDestructor")));
 	if (index < 0 || index >= gxshNativesCount) xsTypeError("Native: bad class");
 	native = &gxshNatives[index];
 	xsVar(0) = xsGet(xsTarget, xsID("prototype"));
-	xsResult = xsNewHostInstance(xsVar(0));
-	xsSetHostDestructor(xsResult, (xsDestructor)native->address);
+	xsResult = xsNewHostObject((xsDestructor)native->address);
+	xsVar(1) = xsGet(xsGlobal, xsID("Object"));
+	xsCall2(xsVar(1), xsID("setPrototypeOf"), xsResult, xsVar(0));
 }
 
 /* Native("xs_x_destructor"): a base class whose instances are host objects freed by it */

@@ -97,6 +97,7 @@ void xshStackPaint(void);
 size_t xshStackPeak(void);
 void xshResetPeaks(xsMachine *the);
 extern size_t gxshChunkPeakBase, gxshSlotPeakBase; /* values at the last reset */
+extern const char *gxshOutOfMemory;
 
 /* ---- instrumentation.c ---- */
 void xshReport(xsMachine *the, FILE *out);

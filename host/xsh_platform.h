@@ -54,6 +54,5 @@
 	#define mx32bitID 1
 #endif
 
-#define mxCESU8 1
 
 #endif /* XSH_PLATFORM_H */

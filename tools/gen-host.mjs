@@ -8,13 +8,14 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = process.argv[2] ?? join(root, "build", "gen");
+const nativeDir = process.argv[3] ?? join(root, "native");
 mkdirSync(out, { recursive: true });
 
 const functions = [];
 const destructors = [];
-for (const dir of ["native", "host"]) {
-  for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith(".c")).sort()) {
-    const text = readFileSync(join(root, dir, file), "utf8");
+for (const dir of [nativeDir, join(root, "host")]) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".c")).sort()) {
+    const text = readFileSync(join(dir, file), "utf8");
     for (const m of text.matchAll(/^void\s+(xs_\w+)\s*\(\s*xsMachine\s*\*\s*the\s*\)\s*$/gm)) functions.push(m[1]);
     for (const m of text.matchAll(/^void\s+(xs_\w+)\s*\(\s*void\s*\*\s*\w+\s*\)\s*$/gm)) destructors.push(m[1]);
   }
