@@ -49,6 +49,7 @@ static void addMapping(const char *specifier, const char *dir, const char *path)
 {
 	char full[PATH_MAX];
 	size_t n;
+	if (strstr(path, "$(")) return;   /* SDK build variables: C sources for mcconfig, not modules */
 	if (path[0] == '/') snprintf(full, sizeof(full), "%s", path);
 	else snprintf(full, sizeof(full), "%s/%s", dir, (path[0] == '.' && path[1] == '/') ? path + 2 : path);
 	gMappings = realloc(gMappings, (gMappingsCount + 1) * sizeof(xshMapping));

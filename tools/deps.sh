@@ -25,6 +25,19 @@ done
 need_src=0
 if [ -z "${MBEDTLS:-}" ] && ! ls -d "$DEPS"/mbedtls-2.28.* >/dev/null 2>&1; then need_src=1; fi
 
+# `apt-get source` needs deb-src entries: add them beside the deb entries (returns 0 if it added any)
+enable_deb_src() {
+  if grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then return 1; fi
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
+  done
+  if [ -f /etc/apt/sources.list ]; then
+    sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list > /etc/apt/sources.list.d/securesocket-src.list
+  fi
+  return 0
+}
+if [ "${1:-}" = "--enable-deb-src" ]; then enable_deb_src || true; exit 0; fi
+
 if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then
   if [ "$(id -u)" != 0 ]; then
     if [ ${#missing[@]} -gt 0 ]; then
@@ -32,17 +45,10 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then
       exit 1
     fi
   else
-    # `apt-get source` needs deb-src entries; add them next to the existing deb entries.
-    if [ $need_src = 1 ] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-      for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] && sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
-      done
-      if [ -f /etc/apt/sources.list ]; then
-        sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list > /etc/apt/sources.list.d/securesocket-src.list
-      fi
-    fi
-    log "apt-get update"
-    apt-get update -qq
+    update=0
+    if [ $need_src = 1 ] && enable_deb_src; then update=1; fi
+    if [ ${#missing[@]} -gt 0 ]; then update=1; fi
+    if [ $update = 1 ]; then log "apt-get update"; apt-get update -qq; fi
     if [ ${#missing[@]} -gt 0 ]; then
       log "apt-get install ${missing[*]}"
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

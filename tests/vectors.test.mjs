@@ -1,0 +1,44 @@
+// Every Wycheproof vector, run inside XS through our natives: one test per vector file, and the total.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const xsh = process.env.XSH ?? join(root, "build", "xsh");
+const dir = join(root, "tests", "vectors", "wycheproof");
+
+const run = spawnSync(xsh, ["--manifest", join(root, "manifest.json"), join(root, "tests", "xs", "vectors.js"), dir],
+  { encoding: "utf8", timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+const lines = (run.stdout ?? "").split("\n");
+const results = new Map();
+for (const line of lines) {
+  const m = /^file (\S+) (\d+) (\d+)$/.exec(line);
+  if (m) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
+}
+const failures = lines.filter((l) => l.startsWith("FAIL "));
+
+test("the vector run completes", () => {
+  assert.equal(run.error, undefined, String(run.error));
+  assert.match(run.stdout, /^wycheproof: \d+ passed, \d+ failed$/m, run.stderr);
+});
+
+for (const file of readdirSync(dir).filter((f) => f.endsWith("_test.json")).sort()) {
+  test(`wycheproof ${file}`, () => {
+    const expected = JSON.parse(readFileSync(join(dir, file), "utf8")).numberOfTests;
+    const r = results.get(file);
+    assert.ok(r, `${file} was not run`);
+    assert.equal(r.failed, 0, failures.filter((l) => l.includes(file)).slice(0, 10).join("\n"));
+    assert.equal(r.passed + r.failed, expected, `${file}: ran ${r.passed + r.failed} of ${expected} cases`);
+  });
+}
+
+test("wycheproof total: at least 9,000 cases, none failed", () => {
+  const m = /^wycheproof: (\d+) passed, (\d+) failed$/m.exec(run.stdout);
+  assert.ok(m);
+  assert.equal(Number(m[2]), 0);
+  assert.ok(Number(m[1]) >= 9000, `only ${m[1]} cases`);
+  assert.equal(run.status, 0);
+});

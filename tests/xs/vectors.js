@@ -1,0 +1,32 @@
+// Runs every Wycheproof vector family inside XS and prints one line per file, then the total:
+//   build/xsh tests/xs/vectors.js <dir> [--verbose] [--only name]
+// Lines: "file <name> <passed> <failed>", failures "FAIL <file> <tcId> <detail>",
+// last line "wycheproof: N passed, M failed". Exit status 1 when anything failed.
+import { argv, exit } from "xsh";
+import runSymmetric from "./vectors/sym.js";
+import runPublicKey from "./vectors/pk.js";
+
+const dir = argv[1] ?? "tests/vectors/wycheproof";
+const verbose = argv.includes("--verbose");
+const onlyIndex = argv.indexOf("--only");
+const only = onlyIndex > 0 ? argv[onlyIndex + 1] : undefined;
+
+const files = new Map();
+let passed = 0, failed = 0, shown = 0;
+function report(file, tcId, ok, detail) {
+	let counts = files.get(file);
+	if (!counts) files.set(file, counts = { passed: 0, failed: 0 });
+	if (ok) { counts.passed++; passed++; }
+	else {
+		counts.failed++; failed++;
+		if (verbose || shown++ < 50) trace(`FAIL ${file} ${tcId} ${detail ?? ""}\n`);
+	}
+}
+for (const [name, run] of [["sym", runSymmetric], ["pk", runPublicKey]]) {
+	if (only && only !== name) continue;
+	run(dir, report);
+}
+for (const [file, counts] of files)
+	trace(`file ${file} ${counts.passed} ${counts.failed}\n`);
+trace(`wycheproof: ${passed} passed, ${failed} failed\n`);
+if (failed) exit(1);
