@@ -42,6 +42,7 @@
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA256_SMALLER             /* smaller code, a little slower */
 #define MBEDTLS_SHA512_C                   /* SHA-384 and SHA-512 */
+#define MBEDTLS_SHA512_SMALLER             /* a loop instead of an unrolled round function */
 #define MBEDTLS_HKDF_C
 
 /* public key */

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# npm run size:esp8266: code size of the C core on the ESP8266. Compiles native/*.c and the mbedtls
+# library files that manifest.json lists with Debian's xtensa-lx106-elf-gcc -Os (as mcconfig -p esp
+# would), prints .text/.data/.bss per file, then links them with --gc-sections, keeping every host
+# function (xs_*) as a root, and prints the total that would land in the firmware.
+# Target: total .text <= 64 KB.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MBEDTLS=${MBEDTLS:-$(ls -d "$ROOT"/build/deps/mbedtls-2.28.* | head -n 1)}
+OUT="$ROOT/build/esp8266"
+CC=xtensa-lx106-elf-gcc
+command -v $CC >/dev/null || { echo "size: $CC missing (apt-get install gcc-xtensa-lx106 picolibc-xtensa-lx106-elf)" >&2; exit 1; }
+SPECS=$(dpkg -L picolibc-xtensa-lx106-elf 2>/dev/null | grep '/picolibc.specs$' | head -n 1)
+CFLAGS=(-Os -std=c99 -mlongcalls -mtext-section-literals -ffunction-sections -fdata-sections
+  -D__ets__ -Wall -Werror -Wno-unused-function
+  "--specs=$SPECS" -I"$ROOT/build/deps/xs/includes" -I"$ROOT/native" -I"$MBEDTLS/include"
+  '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"')
+mkdir -p "$OUT/obj"
+rm -f "$OUT"/obj/*.o
+
+sources=("$ROOT"/native/*.c)
+for m in $(node -e 'for (const p of require(process.argv[1]).modules["*"]) if (p.startsWith("$(MBEDTLS)/library/")) console.log(p.split("/").pop())' "$ROOT/manifest.json"); do
+  sources+=("$MBEDTLS/library/$m.c")
+done
+for src in "${sources[@]}"; do
+  name=$(basename "$src" .c)
+  case "$src" in "$ROOT"/native/*) obj="$OUT/obj/native_$name.o";; *) obj="$OUT/obj/mbedtls_$name.o";; esac
+  $CC "${CFLAGS[@]}" -c "$src" -o "$obj"
+done
+
+printf '%-28s %8s %8s %8s\n' file .text .data .bss
+for obj in "$OUT"/obj/*.o; do
+  xtensa-lx106-elf-size "$obj" | awk -v n="$(basename "$obj" .o)" 'NR==2 { printf "%-28s %8d %8d %8d\n", n, $1, $2, $3 }'
+done | tee "$OUT/files.txt"
+awk '{ t += $2; d += $3; b += $4 } END { printf "%-28s %8d %8d %8d\n", "sum of objects", t, d, b }' "$OUT/files.txt"
+
+# the firmware's view: only what the host functions reach
+roots=$(for obj in "$OUT"/obj/native_*.o; do xtensa-lx106-elf-nm --defined-only "$obj" | awk '$2 == "T" && $3 ~ /^xs_/ { print $3 }'; done | sort -u)
+undefined=()
+for r in $roots; do undefined+=("-Wl,--undefined=$r"); done
+$CC -nostdlib -Wl,--gc-sections -Wl,--unresolved-symbols=ignore-all -Wl,-e,0 "${undefined[@]}" \
+  -o "$OUT/core.elf" "$OUT"/obj/*.o 2>/dev/null
+read -r text data bss <<<"$(xtensa-lx106-elf-size "$OUT/core.elf" | awk 'NR==2 { print $1, $2, $3 }')"
+printf '%-28s %8d %8d %8d\n' "linked (--gc-sections)" "$text" "$data" "$bss"
+printf 'host functions: %d\n' "$(echo "$roots" | wc -w)"
+limit=$((64 * 1024))
+if [ "$text" -le "$limit" ]; then echo "esp8266 .text: $text bytes <= $limit: target met"; else echo "esp8266 .text: $text bytes > $limit: target NOT met"; exit 1; fi
