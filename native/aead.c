@@ -1,0 +1,443 @@
+/*
+ * SecureSocket crypto core: AEAD ciphers, in place on the caller's buffers.
+ *
+ *   kind 1: AES-GCM (16-, 24- or 32-byte key; any nonce of 1 byte or more, 12 in TLS)
+ *   kind 2: ChaCha20-Poly1305 (RFC 8439: 32-byte key, 12-byte nonce)
+ *   Tags are 16 bytes.
+ *
+ *   this.init(kind, key)
+ *   this.seal(nonce, aad, buffer, offset, length) -> length + 16
+ *       encrypts buffer[offset, offset + length) in place and writes the tag right after it
+ *   this.open(nonce, aad, buffer, offset, length) -> length - 16
+ *       buffer[offset, offset + length) is ciphertext then tag; decrypts the ciphertext in place.
+ *       A wrong tag throws "crypto: bad tag" and leaves zeros in place of the plaintext.
+ *   this.start(nonce, aad)                           incremental open
+ *   this.update(buffer [, offset [, length]])        decrypts any number of bytes in place
+ *   this.finish(tag [, offset])                      checks the 16-byte tag: "crypto: bad tag".
+ *       The plaintext given back by update() is not authentic until finish() returns.
+ *   this.close()
+ *   aad may be undefined or null (none). seal/open abandon an incremental open in progress.
+ */
+#include "crypto_common.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "mbedtls/version.h"
+#include "mbedtls/gcm.h"
+#include "mbedtls/chachapoly.h"
+
+#define AEAD_AES_GCM 1
+#define AEAD_CHACHA20_POLY1305 2
+#define AEAD_TAG_SIZE 16
+
+#if MBEDTLS_VERSION_MAJOR != 2 || defined(MBEDTLS_GCM_ALT)
+	/* the incremental GCM decryption below reads the counter block and the block cipher of
+	   mbedtls 2.x's software GCM context (mbedtls 3 does partial blocks itself) */
+	#error "aead.c: written for mbedtls 2.28 without MBEDTLS_GCM_ALT"
+#endif
+
+typedef struct {
+	int kind;
+	int started;                    /* an incremental open is in progress */
+	size_t pending;                 /* GCM: bytes of the current partial block already decrypted */
+	uint8_t block[16];              /* GCM: their ciphertext, hashed once the block is complete */
+	uint8_t stream[16];             /* GCM: the key stream of that block */
+} aead_head;
+
+typedef struct {
+	aead_head h;
+	mbedtls_gcm_context gcm;
+} aead_gcm;
+
+typedef struct {
+	aead_head h;
+	mbedtls_chachapoly_context chachapoly;
+} aead_chachapoly;
+
+static void aead_free(aead_head *head)
+{
+	if (head == NULL)
+		return;
+	if (head->kind == AEAD_AES_GCM) {
+		mbedtls_gcm_free(&((aead_gcm *)head)->gcm);           /* zeroizes, frees the AES context */
+		securesocket_wipe(head, sizeof(aead_gcm));
+	}
+	else {
+		mbedtls_chachapoly_free(&((aead_chachapoly *)head)->chachapoly);
+		securesocket_wipe(head, sizeof(aead_chachapoly));
+	}
+	mbedtls_free(head);
+}
+
+void xs_aead_destructor(void *data)
+{
+	aead_free((aead_head *)data);
+}
+
+static aead_head *aead_get(xsMachine *the)
+{
+	aead_head *head = xsmcGetHostDataValidate(xsThis, (void *)xs_aead_destructor);
+	if (head == NULL)
+		crypto_throw("closed");
+	return head;
+}
+
+static void aead_error(xsMachine *the, int ret)
+{
+	if ((ret == MBEDTLS_ERR_GCM_AUTH_FAILED) || (ret == MBEDTLS_ERR_CHACHAPOLY_AUTH_FAILED))
+		crypto_throw("bad tag");
+	if (ret == MBEDTLS_ERR_GCM_BAD_INPUT)
+		crypto_range("bad input");
+	crypto_throw("aead failed");
+}
+
+static int aead_has(xsMachine *the, int i)
+{
+	return (xsmcArgc > i) && (xsmcTypeOf(xsArg(i)) != xsUndefinedType);
+}
+
+/* argument i must be a number (so that reading it runs no JavaScript that could move buffers) */
+static xsIntegerValue aead_integer(xsMachine *the, int i, const char *message)
+{
+	int type = (xsmcArgc > i) ? xsmcTypeOf(xsArg(i)) : xsUndefinedType;
+	if ((type != xsIntegerType) && (type != xsNumberType))
+		xsTypeError("crypto: %s", message);
+	return xsmcToInteger(xsArg(i));
+}
+
+/* argument i: a buffer, or undefined / null / missing for none */
+static const uint8_t *aead_optional(xsMachine *the, int i, size_t *size)
+{
+	void *data;
+	xsUnsignedValue count;
+	int type;
+	*size = 0;
+	if (xsmcArgc <= i)
+		return NULL;
+	type = xsmcTypeOf(xsArg(i));
+	if ((type == xsUndefinedType) || (type == xsNullType))
+		return NULL;
+	xsmcGetBufferReadable(xsArg(i), &data, &count);
+	*size = count;
+	return (const uint8_t *)data;
+}
+
+static const uint8_t *aead_nonce(xsMachine *the, aead_head *head, int i, size_t *size)
+{
+	void *data;
+	xsUnsignedValue count;
+	if (xsmcArgc <= i)
+		crypto_type("missing nonce");
+	xsmcGetBufferReadable(xsArg(i), &data, &count);
+	if (head->kind == AEAD_AES_GCM) {
+		if (count < 1)
+			crypto_range("bad nonce size");
+	}
+	else if (count != 12)
+		crypto_range("bad nonce size");
+	*size = count;
+	return (const uint8_t *)data;
+}
+
+/* the region [offset, offset + length) of the writable buffer argument i */
+static uint8_t *aead_region(xsMachine *the, int i, xsIntegerValue offset, xsIntegerValue length, size_t room)
+{
+	void *data;
+	xsUnsignedValue count;
+	if (xsmcArgc <= i)
+		crypto_type("missing buffer");
+	xsmcGetBufferWritable(xsArg(i), &data, &count);
+	if ((offset < 0) || ((xsUnsignedValue)offset > count))
+		crypto_range("bad offset");
+	if (length < 0)
+		crypto_range("bad length");
+	if ((size_t)length + room > (size_t)(count - (xsUnsignedValue)offset))
+		crypto_range("buffer too short");
+	return (uint8_t *)data + offset;
+}
+
+void xs_aead_init(xsMachine *the)
+{
+	xsIntegerValue kind = aead_integer(the, 0, "bad algorithm");
+	aead_head *head;
+	void *key;
+	xsUnsignedValue keyLength;
+	int ret;
+
+	if ((kind != AEAD_AES_GCM) && (kind != AEAD_CHACHA20_POLY1305))
+		crypto_range("unsupported algorithm");
+	if (xsmcArgc < 2)
+		crypto_type("missing key");
+	xsmcGetBufferReadable(xsArg(1), &key, &keyLength);
+	if (kind == AEAD_AES_GCM) {
+		if ((keyLength != 16) && (keyLength != 24) && (keyLength != 32))
+			crypto_range("bad key size");
+	}
+	else if (keyLength != 32)
+		crypto_range("bad key size");
+
+	head = xsmcGetHostDataValidate(xsThis, (void *)xs_aead_destructor);
+	if (head != NULL) {
+		xsmcSetHostData(xsThis, NULL);
+		aead_free(head);
+	}
+	/* nothing below calls XS until the host data is set: key stays put */
+	if (kind == AEAD_AES_GCM) {
+		aead_gcm *state = mbedtls_calloc(1, sizeof(aead_gcm));
+		if (state == NULL)
+			crypto_throw("out of memory");
+		state->h.kind = AEAD_AES_GCM;
+		mbedtls_gcm_init(&state->gcm);
+		ret = mbedtls_gcm_setkey(&state->gcm, MBEDTLS_CIPHER_ID_AES, (const uint8_t *)key, (unsigned int)keyLength * 8);
+		head = &state->h;
+	}
+	else {
+		aead_chachapoly *state = mbedtls_calloc(1, sizeof(aead_chachapoly));
+		if (state == NULL)
+			crypto_throw("out of memory");
+		state->h.kind = AEAD_CHACHA20_POLY1305;
+		mbedtls_chachapoly_init(&state->chachapoly);
+		ret = mbedtls_chachapoly_setkey(&state->chachapoly, (const uint8_t *)key);
+		head = &state->h;
+	}
+	if (ret != 0) {
+		aead_free(head);
+		crypto_throw("out of memory");          /* setkey fails only when allocation does */
+	}
+	xsmcSetHostData(xsThis, head);
+}
+
+static void aead_abandon(aead_head *head)
+{
+	head->started = 0;
+	head->pending = 0;
+	securesocket_wipe(head->block, sizeof(head->block));
+	securesocket_wipe(head->stream, sizeof(head->stream));
+}
+
+void xs_aead_seal(xsMachine *the)
+{
+	aead_head *head = aead_get(the);
+	xsIntegerValue offset = aead_integer(the, 3, "bad offset");
+	xsIntegerValue length = aead_integer(the, 4, "bad length");
+	const uint8_t *nonce, *aad;
+	size_t nonceLength, aadLength;
+	uint8_t *data;
+	int ret;
+
+	nonce = aead_nonce(the, head, 0, &nonceLength);
+	aad = aead_optional(the, 1, &aadLength);
+	data = aead_region(the, 2, offset, length, AEAD_TAG_SIZE);
+	aead_abandon(head);
+	if (head->kind == AEAD_AES_GCM)
+		ret = mbedtls_gcm_crypt_and_tag(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_ENCRYPT, (size_t)length,
+			nonce, nonceLength, aad, aadLength, data, data, AEAD_TAG_SIZE, data + length);
+	else
+		ret = mbedtls_chachapoly_encrypt_and_tag(&((aead_chachapoly *)head)->chachapoly, (size_t)length,
+			nonce, aad, aadLength, data, data, data + length);
+	if (ret != 0)
+		aead_error(the, ret);
+	xsmcSetInteger(xsResult, length + AEAD_TAG_SIZE);
+}
+
+void xs_aead_open(xsMachine *the)
+{
+	aead_head *head = aead_get(the);
+	xsIntegerValue offset = aead_integer(the, 3, "bad offset");
+	xsIntegerValue length = aead_integer(the, 4, "bad length");
+	const uint8_t *nonce, *aad;
+	size_t nonceLength, aadLength, textLength;
+	uint8_t *data;
+	int ret;
+
+	nonce = aead_nonce(the, head, 0, &nonceLength);
+	aad = aead_optional(the, 1, &aadLength);
+	data = aead_region(the, 2, offset, length, 0);
+	if (length < AEAD_TAG_SIZE)
+		crypto_range("ciphertext too short");
+	textLength = (size_t)length - AEAD_TAG_SIZE;
+	aead_abandon(head);
+	/* both check the tag in constant time and zero the output when it is wrong */
+	if (head->kind == AEAD_AES_GCM)
+		ret = mbedtls_gcm_auth_decrypt(&((aead_gcm *)head)->gcm, textLength, nonce, nonceLength,
+			aad, aadLength, data + textLength, AEAD_TAG_SIZE, data, data);
+	else
+		ret = mbedtls_chachapoly_auth_decrypt(&((aead_chachapoly *)head)->chachapoly, textLength,
+			nonce, aad, aadLength, data + textLength, data, data);
+	if (ret != 0)
+		aead_error(the, ret);
+	xsmcSetInteger(xsResult, (xsIntegerValue)textLength);
+}
+
+void xs_aead_start(xsMachine *the)
+{
+	aead_head *head = aead_get(the);
+	const uint8_t *nonce, *aad;
+	size_t nonceLength, aadLength;
+	int ret;
+
+	nonce = aead_nonce(the, head, 0, &nonceLength);
+	aad = aead_optional(the, 1, &aadLength);
+	aead_abandon(head);
+	if (head->kind == AEAD_AES_GCM)
+		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);
+	else {
+		mbedtls_chachapoly_context *context = &((aead_chachapoly *)head)->chachapoly;
+		ret = mbedtls_chachapoly_starts(context, nonce, MBEDTLS_CHACHAPOLY_DECRYPT);
+		if ((ret == 0) && (aadLength > 0))
+			ret = mbedtls_chachapoly_update_aad(context, aad, aadLength);
+	}
+	if (ret != 0)
+		aead_error(the, ret);
+	head->started = 1;
+}
+
+/*
+ * mbedtls 2.28's GCM decrypts whole 16-byte blocks until the last call. Here a chunk may end
+ * inside a block: its bytes are decrypted at once with the key stream of that block (computed
+ * as mbedtls_gcm_update does: the next inc32 of the counter block, through the context's block
+ * cipher) and kept until the block is complete, when they go through mbedtls_gcm_update for
+ * the hash (its output, the same plaintext, is discarded).
+ */
+static int aead_gcm_update(aead_gcm *state, uint8_t *data, size_t length)
+{
+	aead_head *head = &state->h;
+	uint8_t scratch[16];
+	size_t i, n;
+	int ret;
+
+	if (head->pending > 0) {
+		n = 16 - head->pending;
+		if (n > length)
+			n = length;
+		for (i = 0; i < n; i++) {
+			head->block[head->pending + i] = data[i];
+			data[i] ^= head->stream[head->pending + i];
+		}
+		head->pending += n;
+		data += n;
+		length -= n;
+		if (head->pending < 16)
+			return 0;
+		ret = mbedtls_gcm_update(&state->gcm, 16, head->block, scratch);
+		securesocket_wipe(scratch, sizeof(scratch));
+		head->pending = 0;
+		if (ret != 0)
+			return ret;
+	}
+	n = length & ~(size_t)15;
+	if (n > 0) {
+		ret = mbedtls_gcm_update(&state->gcm, n, data, data);
+		if (ret != 0)
+			return ret;
+		data += n;
+		length -= n;
+	}
+	if (length > 0) {
+		uint8_t counter[16];
+		size_t olen = 0;
+		memcpy(counter, state->gcm.y, 16);
+		for (i = 16; i > 12; i--) {
+			if (++counter[i - 1] != 0)
+				break;
+		}
+		ret = mbedtls_cipher_update(&state->gcm.cipher_ctx, counter, 16, head->stream, &olen);
+		if (ret != 0)
+			return ret;
+		for (i = 0; i < length; i++) {
+			head->block[i] = data[i];
+			data[i] ^= head->stream[i];
+		}
+		head->pending = length;
+	}
+	return 0;
+}
+
+void xs_aead_update(xsMachine *the)
+{
+	aead_head *head = aead_get(the);
+	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "bad offset") : 0;
+	xsIntegerValue length = aead_has(the, 2) ? aead_integer(the, 2, "bad length") : -1;
+	int whole = !aead_has(the, 2);
+	void *buffer;
+	xsUnsignedValue count;
+	uint8_t *data;
+	int ret;
+
+	if (xsmcArgc < 1)
+		crypto_type("missing buffer");
+	if (!head->started)
+		crypto_throw("not started");
+	xsmcGetBufferWritable(xsArg(0), &buffer, &count);
+	if ((offset < 0) || ((xsUnsignedValue)offset > count))
+		crypto_range("bad offset");
+	if (whole)
+		length = (xsIntegerValue)(count - (xsUnsignedValue)offset);
+	if (length < 0)
+		crypto_range("bad length");
+	if ((xsUnsignedValue)length > count - (xsUnsignedValue)offset)
+		crypto_range("buffer too short");
+	data = (uint8_t *)buffer + offset;
+	if (length == 0)
+		return;
+	if (head->kind == AEAD_AES_GCM)
+		ret = aead_gcm_update((aead_gcm *)head, data, (size_t)length);
+	else
+		ret = mbedtls_chachapoly_update(&((aead_chachapoly *)head)->chachapoly, (size_t)length, data, data);
+	if (ret != 0) {
+		aead_abandon(head);
+		aead_error(the, ret);
+	}
+}
+
+void xs_aead_finish(xsMachine *the)
+{
+	aead_head *head = aead_get(the);
+	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "bad offset") : 0;
+	void *buffer;
+	xsUnsignedValue count;
+	uint8_t computed[AEAD_TAG_SIZE];
+	int ret, equal;
+
+	if (xsmcArgc < 1)
+		crypto_type("missing tag");
+	if (!head->started)
+		crypto_throw("not started");
+	xsmcGetBufferReadable(xsArg(0), &buffer, &count);
+	if ((offset < 0) || ((xsUnsignedValue)offset > count))
+		crypto_range("bad offset");
+	if (count - (xsUnsignedValue)offset < AEAD_TAG_SIZE)
+		crypto_range("buffer too short");
+	if (head->kind == AEAD_AES_GCM) {
+		aead_gcm *state = (aead_gcm *)head;
+		ret = 0;
+		if (head->pending > 0) {
+			uint8_t scratch[16];
+			ret = mbedtls_gcm_update(&state->gcm, head->pending, head->block, scratch);
+			securesocket_wipe(scratch, sizeof(scratch));
+		}
+		if (ret == 0)
+			ret = mbedtls_gcm_finish(&state->gcm, computed, AEAD_TAG_SIZE);
+	}
+	else
+		ret = mbedtls_chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
+	aead_abandon(head);
+	if (ret != 0) {
+		securesocket_wipe(computed, sizeof(computed));
+		aead_error(the, ret);
+	}
+	equal = securesocket_equal(computed, (const uint8_t *)buffer + offset, AEAD_TAG_SIZE);
+	securesocket_wipe(computed, sizeof(computed));
+	if (!equal)
+		crypto_throw("bad tag");
+}
+
+void xs_aead_close(xsMachine *the)
+{
+	aead_head *head = xsmcGetHostDataValidate(xsThis, (void *)xs_aead_destructor);
+	if (head != NULL) {
+		xsmcSetHostData(xsThis, NULL);
+		aead_free(head);
+	}
+}

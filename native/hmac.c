@@ -1,0 +1,193 @@
+/*
+ * SecureSocket crypto core: HMAC-SHA256 and HMAC-SHA384 (RFC 2104).
+ *
+ * The hash is given by its output size in bits: 256 or 384.
+ *
+ *   hmac(bits, key, data [, offset [, length]]) -> ArrayBuffer     one shot
+ *   this.init(bits, key)                                            incremental, keyed once
+ *   this.update(data [, offset [, length]])                         data: buffer or string
+ *   this.finish() -> ArrayBuffer                                    the MAC; then ready for the
+ *                                                                   next message, same key
+ *   this.close()                                                    frees now
+ */
+#include "crypto_common.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "mbedtls/md.h"
+
+typedef struct {
+	int bits;
+	mbedtls_md_context_t md;
+} hmac_state;
+
+static void hmac_free(hmac_state *state)
+{
+	if (state == NULL)
+		return;
+	mbedtls_md_free(&state->md);            /* zeroizes and frees the keyed pads and hash state */
+	securesocket_wipe(state, sizeof(hmac_state));
+	mbedtls_free(state);
+}
+
+void xs_hmac_destructor(void *data)
+{
+	hmac_free((hmac_state *)data);
+}
+
+static const mbedtls_md_info_t *hmac_info(xsMachine *the, int i, int *bits)
+{
+	int type = xsmcTypeOf(xsArg(i));
+	int n = 0;
+	if ((type == xsIntegerType) || (type == xsNumberType))
+		n = xsmcToInteger(xsArg(i));
+	if ((n != 256) && (n != 384))
+		crypto_range("unsupported hash");
+	*bits = n;
+	return mbedtls_md_info_from_type((n == 256) ? MBEDTLS_MD_SHA256 : MBEDTLS_MD_SHA384);
+}
+
+static hmac_state *hmac_get(xsMachine *the)
+{
+	hmac_state *state = xsmcGetHostDataValidate(xsThis, (void *)xs_hmac_destructor);
+	if (state == NULL)
+		crypto_throw("closed");
+	return state;
+}
+
+/* Argument i as bytes: a string (its bytes) or a buffer, then optional offset (i + 1) and
+   length (i + 2), which must be numbers. The pointer is valid until XS allocates. */
+static const uint8_t *hmac_input(xsMachine *the, int i, size_t *size)
+{
+	xsIntegerValue argc = xsmcArgc;
+	xsIntegerValue offset = 0, length = -1;
+	const uint8_t *data;
+	size_t count;
+	int type;
+
+	if (argc <= i)
+		crypto_type("missing data");
+	if (argc > i + 1) {
+		type = xsmcTypeOf(xsArg(i + 1));
+		if ((type == xsIntegerType) || (type == xsNumberType))
+			offset = xsmcToInteger(xsArg(i + 1));
+		else if (type != xsUndefinedType)
+			crypto_type("bad offset");
+	}
+	if (argc > i + 2) {
+		type = xsmcTypeOf(xsArg(i + 2));
+		if ((type == xsIntegerType) || (type == xsNumberType)) {
+			length = xsmcToInteger(xsArg(i + 2));
+			if (length < 0)
+				crypto_range("bad length");
+		}
+		else if (type != xsUndefinedType)
+			crypto_type("bad length");
+	}
+	type = xsmcTypeOf(xsArg(i));
+	if ((type == xsStringType) || (type == xsStringXType)) {
+		data = (const uint8_t *)xsmcToString(xsArg(i));
+		count = strlen((const char *)data);
+	}
+	else {
+		void *buffer;
+		xsUnsignedValue bufferCount;
+		xsmcGetBufferReadable(xsArg(i), &buffer, &bufferCount);
+		data = (const uint8_t *)buffer;
+		count = bufferCount;
+	}
+	if ((offset < 0) || ((size_t)offset > count))
+		crypto_range("bad offset");
+	if (length < 0)
+		length = (xsIntegerValue)(count - (size_t)offset);
+	else if ((size_t)length > count - (size_t)offset)
+		crypto_range("buffer too short");
+	*size = (size_t)length;
+	return data + offset;
+}
+
+void xs_hmac(xsMachine *the)
+{
+	int bits;
+	const mbedtls_md_info_t *info = hmac_info(the, 0, &bits);
+	xsUnsignedValue size = (xsUnsignedValue)(bits / 8), keyLength;
+	void *key, *output;
+	const uint8_t *input;
+	size_t length;
+
+	if (xsmcArgc < 3)
+		crypto_type("missing argument");
+	xsmcSetArrayBuffer(xsResult, NULL, size);
+	/* after the allocation, as buffers can move; nothing below allocates in XS */
+	xsmcGetBufferReadable(xsArg(1), &key, &keyLength);
+	input = hmac_input(the, 2, &length);
+	xsmcGetBufferWritable(xsResult, &output, &size);
+	if (mbedtls_md_hmac(info, (const uint8_t *)key, keyLength, input, length, (uint8_t *)output) != 0)
+		crypto_throw("out of memory");            /* the only way it fails with valid arguments */
+}
+
+void xs_hmac_init(xsMachine *the)
+{
+	int bits, ret;
+	const mbedtls_md_info_t *info = hmac_info(the, 0, &bits);
+	hmac_state *state;
+	void *key;
+	xsUnsignedValue keyLength;
+
+	if (xsmcArgc < 2)
+		crypto_type("missing key");
+	xsmcGetBufferReadable(xsArg(1), &key, &keyLength);      /* checked before allocating */
+	state = xsmcGetHostDataValidate(xsThis, (void *)xs_hmac_destructor);
+	if (state != NULL) {
+		xsmcSetHostData(xsThis, NULL);
+		hmac_free(state);
+	}
+	state = mbedtls_calloc(1, sizeof(hmac_state));
+	if (state == NULL)
+		crypto_throw("out of memory");
+	state->bits = bits;
+	mbedtls_md_init(&state->md);
+	ret = mbedtls_md_setup(&state->md, info, 1);
+	if (ret == 0)
+		ret = mbedtls_md_hmac_starts(&state->md, (const uint8_t *)key, keyLength);
+	if (ret != 0) {
+		hmac_free(state);
+		crypto_throw("out of memory");
+	}
+	xsmcSetHostData(xsThis, state);
+}
+
+void xs_hmac_update(xsMachine *the)
+{
+	hmac_state *state = hmac_get(the);
+	size_t length;
+	const uint8_t *input = hmac_input(the, 0, &length);
+	if ((length > 0) && (mbedtls_md_hmac_update(&state->md, input, length) != 0))
+		crypto_throw("hmac failed");
+	xsResult = xsThis;
+}
+
+void xs_hmac_finish(xsMachine *the)
+{
+	hmac_state *state = hmac_get(the);
+	xsUnsignedValue size = (xsUnsignedValue)(state->bits / 8);
+	void *output;
+	int ret;
+	xsmcSetArrayBuffer(xsResult, NULL, size);
+	xsmcGetBufferWritable(xsResult, &output, &size);
+	ret = mbedtls_md_hmac_finish(&state->md, (uint8_t *)output);
+	if (ret == 0)
+		ret = mbedtls_md_hmac_reset(&state->md);
+	if (ret != 0)
+		crypto_throw("hmac failed");
+}
+
+void xs_hmac_close(xsMachine *the)
+{
+	hmac_state *state = xsmcGetHostDataValidate(xsThis, (void *)xs_hmac_destructor);
+	if (state != NULL) {
+		xsmcSetHostData(xsThis, NULL);
+		hmac_free(state);
+	}
+}
