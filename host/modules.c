@@ -325,6 +325,24 @@ static void prepareHosts(txMachine *the, txScript *script)
 	script->callback = xshHostsCallback;
 }
 
+/* XS is built with mxNoConsole (no "exception:" chatter for every throw): syntax errors and
+   warnings are printed here */
+static void reportParserError(void *console, txString path, txInteger line, txString format, c_va_list arguments)
+{
+	(void)console;
+	fprintf(stderr, "%s:%d: error: ", path ? path : "?", (int)line);
+	vfprintf(stderr, format, arguments);
+	fputc('\n', stderr);
+}
+
+static void reportParserWarning(void *console, txString path, txInteger line, txString format, c_va_list arguments)
+{
+	(void)console;
+	fprintf(stderr, "%s:%d: warning: ", path ? path : "?", (int)line);
+	vfprintf(stderr, format, arguments);
+	fputc('\n', stderr);
+}
+
 typedef struct { const char *p; } xshStringStream;
 static int xshStringGetter(void *stream)
 {
@@ -344,6 +362,8 @@ static txScript *parse(txMachine *the, const char *path, const char *source)
 	FILE *volatile file = NULL;
 	xshStringStream stream;
 	fxInitializeParser(parser, the, the->parserBufferSize, the->parserTableModulo);
+	parser->reportError = reportParserError;
+	parser->reportWarning = reportParserWarning;
 	parser->firstJump = &jump;
 	if (c_setjmp(jump.jmp_buf) == 0) {
 		txUnsigned flags = mxDebugFlag | mxCFlag;

@@ -6,6 +6,18 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+void xshThrow(xsMachine *the, const char *constructor, const char *format, ...)
+{
+	char message[256];
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(message, sizeof(message), format, arguments);
+	va_end(arguments);
+	xsResult = xsNew1(xsGlobal, xsID((char *)constructor), xsString(message));
+	xsThrow(xsResult);
+	for (;;) ;
+}
+
 const xshNative *xshFindNative(const char *name, int kind)
 {
 	int i;
@@ -21,8 +33,8 @@ static void xs_xsh_native(xsMachine *the)
 	const char *name = xsToString(xsArg(0));
 	const xshNative *native = xshFindNative(name, 0);
 	if (!native) {
-		if (xshFindNative(name, 1)) xsTypeError("native: %s is a destructor: use Native()", name);
-		xsReferenceError("native: no host function %s", name);
+		if (xshFindNative(name, 1)) xshThrow(the, "TypeError", "native: %s is a destructor: use Native()", name);
+		xshThrow(the, "ReferenceError", "native: no host function %s", name);
 	}
 	xsResult = xsNewHostFunction((xsCallback)native->address, 0);
 }
@@ -33,9 +45,9 @@ static void xs_xsh_native_construct(xsMachine *the)
 	const xshNative *native;
 	int index;
 	xsVars(2);
-	if (!xsTest(xsTarget)) xsTypeError("Native: call with new or super()");
+	if (!xsTest(xsTarget)) xshThrow(the, "TypeError", "Native: call with new or super()");
 	index = xsToInteger(xsGet(xsFunction, xsID("__xshDestructor")));
-	if (index < 0 || index >= gxshNativesCount) xsTypeError("Native: bad class");
+	if (index < 0 || index >= gxshNativesCount) xshThrow(the, "TypeError", "Native: bad class");
 	native = &gxshNatives[index];
 	xsVar(0) = xsGet(xsTarget, xsID("prototype"));
 	xsResult = xsNewHostObject((xsDestructor)native->address);
@@ -48,7 +60,7 @@ static void xs_xsh_Native(xsMachine *the)
 {
 	const char *name = xsToString(xsArg(0));
 	const xshNative *native = xshFindNative(name, 1);
-	if (!native) xsReferenceError("Native: no destructor %s (it must be `void %s(void *data)`)", name, name);
+	if (!native) xshThrow(the, "ReferenceError", "Native: no destructor %s (it must be `void %s(void *data)`)", name, name);
 	xsVars(1);
 	xsVar(0) = xsNewObject();
 	xsResult = xsNewHostConstructor(xs_xsh_native_construct, 0, xsVar(0));
@@ -90,13 +102,13 @@ static char *readFile(xsMachine *the, const char *path, size_t *size)
 	FILE *f = fopen(path, "rb");
 	char *data;
 	long n;
-	if (!f) xsUnknownError("xsh: cannot open %s: %s", path, strerror(errno));
+	if (!f) xshThrow(the, "Error", "xsh: cannot open %s: %s", path, strerror(errno));
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	data = malloc((size_t)n + 1);
-	if (!data) { fclose(f); xsUnknownError("xsh: out of memory"); }
-	if (fread(data, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(data); xsUnknownError("xsh: cannot read %s", path); }
+	if (!data) { fclose(f); xshThrow(the, "Error", "xsh: out of memory"); }
+	if (fread(data, 1, (size_t)n, f) != (size_t)n) { fclose(f); free(data); xshThrow(the, "Error", "xsh: cannot read %s", path); }
 	fclose(f);
 	data[n] = 0;
 	*size = (size_t)n;

@@ -32,7 +32,7 @@ void xs_resource_construct(xsMachine *the)
 {
 	size_t size = 0;
 	unsigned char *data = load(xsToString(xsArg(0)), &size);
-	if (!data) xsURIError("Resource: not found: %s", xsToString(xsArg(0)));
+	if (!data) xshThrow(the, "URIError", "Resource: not found: %s", xsToString(xsArg(0)));
 	xsSetHostData(xsThis, data);
 	xsSetHostBuffer(xsThis, data, (xsIntegerValue)size);
 	xsPetrifyHostBuffer(xsThis);

@@ -100,9 +100,9 @@ static xshSocket *getSocket(xsMachine *the)
 {
 	xshSocket *s;
 	if (xsTypeOf(xsThis) != xsReferenceType || xsGetHostDestructor(xsThis) != xs_socket_destructor)
-		xsTypeError("socket: not a socket");
+		xshThrow(the, "TypeError", "socket: not a socket");
 	s = xsGetHostData(xsThis);
-	if (!s) xsTypeError("socket: not a socket");
+	if (!s) xshThrow(the, "TypeError", "socket: not a socket");
 	return s;
 }
 
@@ -299,7 +299,7 @@ static void onDefer(void *refcon)
 static xshSocket *newSocket(xsMachine *the)
 {
 	xshSocket *s = calloc(1, sizeof(xshSocket));
-	if (!s) xsUnknownError("socket: out of memory");
+	if (!s) xshThrow(the, "Error", "socket: out of memory");
 	s->watch.fd = -1;
 	s->watch.callback = onSocket;
 	s->watch.refcon = s;
@@ -316,9 +316,9 @@ static xshListener *getListener(xsMachine *the, xsSlot *slot)
 {
 	xshListener *l;
 	if (xsTypeOf(*slot) != xsReferenceType || xsGetHostDestructor(*slot) != xs_listener_destructor)
-		xsTypeError("socket: listener is not a Listener");
+		xshThrow(the, "TypeError", "socket: listener is not a Listener");
 	l = xsGetHostData(*slot);
-	if (!l) xsTypeError("socket: listener is closed");
+	if (!l) xshThrow(the, "TypeError", "socket: listener is closed");
 	return l;
 }
 
@@ -330,13 +330,13 @@ void xs_socket_construct(xsMachine *the)
 	struct addrinfo hints, *result = NULL;
 	int status, port;
 	xsVars(2);
-	if (xsTypeOf(xsArg(0)) != xsReferenceType) xsTypeError("socket: dictionary required");
+	if (xsTypeOf(xsArg(0)) != xsReferenceType) xshThrow(the, "TypeError", "socket: dictionary required");
 	if (xsHas(xsArg(0), xsID("listener"))) {
 		xshListener *l;
 		int fd;
 		xsVar(0) = xsGet(xsArg(0), xsID("listener"));
 		l = getListener(the, &xsVar(0));
-		if (!l->pendingCount) xsUnknownError("socket: no pending connection");
+		if (!l->pendingCount) xshThrow(the, "Error", "socket: no pending connection");
 		fd = l->pending[0];
 		memmove(l->pending, l->pending + 1, (size_t)(--l->pendingCount) * sizeof(int));
 		s = newSocket(the);
@@ -352,11 +352,11 @@ void xs_socket_construct(xsMachine *the)
 	else if (xsHas(xsArg(0), xsID("address")))
 		xsVar(0) = xsGet(xsArg(0), xsID("address"));
 	else
-		xsTypeError("socket: host or address required");
+		xshThrow(the, "TypeError", "socket: host or address required");
 	snprintf(host, sizeof(host), "%s", xsToString(xsVar(0)));
 	xsVar(1) = xsGet(xsArg(0), xsID("port"));
 	port = xsToInteger(xsVar(1));
-	if (port <= 0 || port > 65535) xsRangeError("socket: bad port");
+	if (port <= 0 || port > 65535) xshThrow(the, "RangeError", "socket: bad port");
 	snprintf(service, sizeof(service), "%d", port);
 	s = newSocket(the);
 	s->state = kConnecting;
@@ -413,13 +413,13 @@ void xs_socket_readBytes(xsMachine *the)
 	if (argc > 0 && xsTypeOf(xsArg(0)) == xsStringType) {
 		const char *until = xsToString(xsArg(0));
 		unsigned char *found;
-		if (!until[0]) xsRangeError("socket: empty terminator");
+		if (!until[0]) xshThrow(the, "RangeError", "socket: empty terminator");
 		found = memchr(s->input + s->inputOffset, (unsigned char)until[0], available);
 		if (found) count = (size_t)(found - (s->input + s->inputOffset)) + 1;
 	}
 	else if (argc > 0 && xsTypeOf(xsArg(0)) != xsUndefinedType) {
 		double n = xsToNumber(xsArg(0));
-		if (n < 0 || n != n) xsRangeError("socket: bad count");
+		if (n < 0 || n != n) xshThrow(the, "RangeError", "socket: bad count");
 		if (n < (double)count) count = (size_t)n;
 	}
 	xsResult = xsArrayBuffer(NULL, (xsIntegerValue)count);
@@ -445,7 +445,7 @@ void xs_socket_skip(xsMachine *the)
 	size_t available = s->inputLength - s->inputOffset, count = available;
 	if (xsToInteger(xsArgc) > 0 && xsTypeOf(xsArg(0)) != xsUndefinedType) {
 		double n = xsToNumber(xsArg(0));
-		if (n < 0 || n != n) xsRangeError("socket: bad count");
+		if (n < 0 || n != n) xshThrow(the, "RangeError", "socket: bad count");
 		if (n < (double)count) count = (size_t)n;
 	}
 	s->inputOffset += count;
@@ -463,13 +463,13 @@ void xs_socket_write(xsMachine *the)
 		xsResult = xsInteger(s->state == kConnected ? (int)(kOutputSize - s->outputLength) : 0);
 		return;
 	}
-	if (s->state != kConnected) xsUnknownError(s->state == kClosed ? "socket: closed" : "socket: not connected");
+	if (s->state != kConnected) xshThrow(the, "Error", s->state == kClosed ? "socket: closed" : "socket: not connected");
 	for (i = 0; i < argc; i++) {
 		xsType type = xsTypeOf(xsArg(i));
 		if (type == xsStringType) needed += strlen(xsToString(xsArg(i)));
 		else if (type == xsIntegerType || type == xsNumberType) {
 			double v = xsToNumber(xsArg(i));
-			if (v < 0 || v > 255 || v != (int)v) xsRangeError("socket: byte out of range");
+			if (v < 0 || v > 255 || v != (int)v) xshThrow(the, "RangeError", "socket: byte out of range");
 			needed += 1;
 		}
 		else if (type == xsReferenceType) {
@@ -478,9 +478,9 @@ void xs_socket_write(xsMachine *the)
 			_xsmcGetBuffer(the, &xsArg(i), &data, &count, 0);
 			needed += count;
 		}
-		else xsTypeError("socket: cannot write this type");
+		else xshThrow(the, "TypeError", "socket: cannot write this type");
 	}
-	if (needed > kOutputSize - s->outputLength) xsUnknownError("socket: write overflow (%d bytes, %d free)", (int)needed, (int)(kOutputSize - s->outputLength));
+	if (needed > kOutputSize - s->outputLength) xshThrow(the, "Error", "socket: write overflow (%d bytes, %d free)", (int)needed, (int)(kOutputSize - s->outputLength));
 	for (i = 0; i < argc; i++) {
 		xsType type = xsTypeOf(xsArg(i));
 		if (type == xsStringType) {
@@ -571,23 +571,23 @@ void xs_listener_construct(xsMachine *the)
 			snprintf(address, sizeof(address), "%s", xsToString(xsVar(0)));
 		}
 	}
-	if (port < 0 || port > 65535) xsRangeError("listener: bad port");
+	if (port < 0 || port > 65535) xshThrow(the, "RangeError", "listener: bad port");
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1) xsRangeError("listener: bad address");
+	if (inet_pton(AF_INET, address, &sin.sin_addr) != 1) xshThrow(the, "RangeError", "listener: bad address");
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0) xsUnknownError("listener: %s", strerror(errno));
+	if (fd < 0) xshThrow(the, "Error", "listener: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0) {
 		int error = errno;
 		close(fd);
-		xsUnknownError("listener: %s", strerror(error));
+		xshThrow(the, "Error", "listener: %s", strerror(error));
 	}
 	setNonBlocking(fd);
 	getsockname(fd, (struct sockaddr *)&sin, &length);
 	l = calloc(1, sizeof(xshListener));
-	if (!l) { close(fd); xsUnknownError("listener: out of memory"); }
+	if (!l) { close(fd); xshThrow(the, "Error", "listener: out of memory"); }
 	l->watch.fd = fd;
 	l->watch.events = POLLIN;
 	l->watch.callback = onListener;
@@ -605,7 +605,7 @@ void xs_listener_close(xsMachine *the)
 {
 	xshListener *l;
 	if (xsTypeOf(xsThis) != xsReferenceType || xsGetHostDestructor(xsThis) != xs_listener_destructor)
-		xsTypeError("listener: not a listener");
+		xshThrow(the, "TypeError", "listener: not a listener");
 	l = xsGetHostData(xsThis);
 	if (!l || l->watch.fd < 0) return;
 	xshWatchRemove(&l->watch);
@@ -620,7 +620,7 @@ void xs_listener_get_port(xsMachine *the)
 {
 	xshListener *l;
 	if (xsTypeOf(xsThis) != xsReferenceType || xsGetHostDestructor(xsThis) != xs_listener_destructor)
-		xsTypeError("listener: not a listener");
+		xshThrow(the, "TypeError", "listener: not a listener");
 	l = xsGetHostData(xsThis);
 	xsResult = xsInteger(l ? l->port : 0);
 }

@@ -71,18 +71,18 @@ static xshTimer *getTimer(xsMachine *the, xsSlot *slot)
 {
 	xshTimer *t;
 	if (xsTypeOf(*slot) != xsReferenceType || xsGetHostDestructor(*slot) != xs_timer_destructor)
-		xsTypeError("timer: not a timer");
+		xshThrow(the, "TypeError", "timer: not a timer");
 	t = xsGetHostData(*slot);
-	if (!t) xsTypeError("timer: not a timer");
+	if (!t) xshThrow(the, "TypeError", "timer: not a timer");
 	return t;
 }
 
 static void create(xsMachine *the, double interval, double repeat)
 {
 	xshTimer *t;
-	if (!xsIsInstanceOf(xsArg(0), xsFunctionPrototype)) xsTypeError("timer: callback is not a function");
+	if (!xsIsInstanceOf(xsArg(0), xsFunctionPrototype)) xshThrow(the, "TypeError", "timer: callback is not a function");
 	t = calloc(1, sizeof(xshTimer));
-	if (!t) xsUnknownError("timer: out of memory");
+	if (!t) xshThrow(the, "Error", "timer: out of memory");
 	xsResult = xsNewHostObject(xs_timer_destructor);
 	xsSetHostData(xsResult, t);
 	t->self = xsResult;

@@ -40,6 +40,8 @@ extern const xshNative gxshNatives[];
 extern const int gxshNativesCount;
 const xshNative *xshFindNative(const char *name, int kind);
 void xshBuildGlobals(xsMachine *the);
+/* throws new <constructor>(message): messages exactly as written, e.g. "socket: closed" */
+void xshThrow(xsMachine *the, const char *constructor, const char *format, ...) __attribute__((noreturn, format(printf, 3, 4)));
 typedef struct { const char *specifier; const char *source; } xshBuiltinModule;
 extern const xshBuiltinModule gxshBuiltinModules[];
 extern const int gxshBuiltinModulesCount;

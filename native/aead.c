@@ -102,7 +102,7 @@ static xsIntegerValue aead_integer(xsMachine *the, int i, const char *message)
 {
 	int type = (xsmcArgc > i) ? xsmcTypeOf(xsArg(i)) : xsUndefinedType;
 	if ((type != xsIntegerType) && (type != xsNumberType))
-		xsTypeError("crypto: %s", message);
+		securesocket_throw(the, "TypeError", message);
 	return xsmcToInteger(xsArg(i));
 }
 
@@ -159,7 +159,7 @@ static uint8_t *aead_region(xsMachine *the, int i, xsIntegerValue offset, xsInte
 
 void xs_aead_init(xsMachine *the)
 {
-	xsIntegerValue kind = aead_integer(the, 0, "bad algorithm");
+	xsIntegerValue kind = aead_integer(the, 0, "crypto: bad algorithm");
 	aead_head *head;
 	void *key;
 	xsUnsignedValue keyLength;
@@ -219,8 +219,8 @@ static void aead_abandon(aead_head *head)
 void xs_aead_seal(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_integer(the, 3, "bad offset");
-	xsIntegerValue length = aead_integer(the, 4, "bad length");
+	xsIntegerValue offset = aead_integer(the, 3, "crypto: bad offset");
+	xsIntegerValue length = aead_integer(the, 4, "crypto: bad length");
 	const uint8_t *nonce, *aad;
 	size_t nonceLength, aadLength;
 	uint8_t *data;
@@ -244,8 +244,8 @@ void xs_aead_seal(xsMachine *the)
 void xs_aead_open(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_integer(the, 3, "bad offset");
-	xsIntegerValue length = aead_integer(the, 4, "bad length");
+	xsIntegerValue offset = aead_integer(the, 3, "crypto: bad offset");
+	xsIntegerValue length = aead_integer(the, 4, "crypto: bad length");
 	const uint8_t *nonce, *aad;
 	size_t nonceLength, aadLength, textLength;
 	uint8_t *data;
@@ -357,8 +357,8 @@ static int aead_gcm_update(aead_gcm *state, uint8_t *data, size_t length)
 void xs_aead_update(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "bad offset") : 0;
-	xsIntegerValue length = aead_has(the, 2) ? aead_integer(the, 2, "bad length") : -1;
+	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "crypto: bad offset") : 0;
+	xsIntegerValue length = aead_has(the, 2) ? aead_integer(the, 2, "crypto: bad length") : -1;
 	int whole = !aead_has(the, 2);
 	void *buffer;
 	xsUnsignedValue count;
@@ -394,7 +394,7 @@ void xs_aead_update(xsMachine *the)
 void xs_aead_finish(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "bad offset") : 0;
+	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "crypto: bad offset") : 0;
 	void *buffer;
 	xsUnsignedValue count;
 	uint8_t computed[AEAD_TAG_SIZE];

@@ -19,9 +19,16 @@ int securesocket_equal(const void *a, const void *b, size_t len);
 
 #define securesocket_wipe(p, n) mbedtls_platform_zeroize((p), (n))
 
+/* Throws new <constructor>(message) with the message exactly as given (xsUnknownError and friends
+   prefix the function's name in debug builds). */
+#if defined(__GNUC__)
+__attribute__((noreturn))
+#endif
+void securesocket_throw(xsMachine *the, const char *constructor, const char *message);
+
 /* throw helpers: the message must say what is wrong, e.g. "crypto: bad tag" */
-#define crypto_throw(msg) xsUnknownError("crypto: " msg)
-#define crypto_range(msg) xsRangeError("crypto: " msg)
-#define crypto_type(msg) xsTypeError("crypto: " msg)
+#define crypto_throw(msg) securesocket_throw(the, "Error", "crypto: " msg)
+#define crypto_range(msg) securesocket_throw(the, "RangeError", "crypto: " msg)
+#define crypto_type(msg) securesocket_throw(the, "TypeError", "crypto: " msg)
 
 #endif
