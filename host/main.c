@@ -85,6 +85,11 @@ void fxAbort(txMachine *the, int status)
 	}
 	if (status == XS_NOT_ENOUGH_MEMORY_EXIT && gxshOutOfMemory)
 		fprintf(stderr, "xsh: out of memory: %s\n", gxshOutOfMemory);
+	else if (status == XS_UNHANDLED_REJECTION_EXIT && the) {
+		xsSlot reason = mxException;    /* fxCheckUnhandledRejections put the reason there */
+		mxException = mxUndefined;
+		fprintf(stderr, "xsh: unhandled rejection: %s\n", fxToString(the, &reason));
+	}
 	else
 		fprintf(stderr, "xsh: %s\n", why);
 	if (gReport && the) xshReport(the, stderr);
@@ -175,6 +180,8 @@ int main(int argc, char *argv[])
 	xsEndHost(the);
 
 	xshLoop(the);
+	/* a promise still rejected with no handler when the loop ends is an error */
+	fxCheckUnhandledRejections(the, 1);
 
 	if (gReport) xshReport(the, stderr);
 	fflush(stdout);

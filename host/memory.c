@@ -13,6 +13,7 @@ size_t gxshChunkCap = 0, gxshSlotCap = 0;
 size_t gxshChunkReserved = 0, gxshSlotReserved = 0;
 size_t gxshChunkBaseline = 0, gxshSlotBaseline = 0;
 static int gCapping = 0;
+static size_t gChunkUsedBaseline = 0;   /* live chunk bytes when capping started */
 const char *gxshOutOfMemory = NULL;   /* which budget ran out, for the message */
 
 void fxCreateMachinePlatform(txMachine *the) { the->host = NULL; }
@@ -21,8 +22,9 @@ void fxDeleteMachinePlatform(txMachine *the) { (void)the; }
 void *fxAllocateChunks(txMachine *the, txSize size)
 {
 	void *p;
-	(void)the;
-	if (gCapping && gxshChunkCap && gxshChunkReserved + (size_t)size > gxshChunkBaseline + gxshChunkCap) {
+	/* like a device's one compacted chunk heap: live chunks plus this block must fit the budget
+	   (free space stranded in earlier blocks does not count against it) */
+	if (gCapping && gxshChunkCap && (size_t)the->currentChunksSize + (size_t)size > gChunkUsedBaseline + gxshChunkCap) {
 		gxshOutOfMemory = "XS chunk heap (--chunks)";
 		return NULL;
 	}
@@ -62,6 +64,7 @@ void xshMemoryStartCaps(txMachine *the)
 {
 	gxshChunkBaseline = gxshChunkReserved;
 	gxshSlotBaseline = gxshSlotReserved;
+	gChunkUsedBaseline = (size_t)the->currentChunksSize;
 	if (gxshChunkCap) {
 		/* count what is free in the reserved blocks as part of the budget */
 		size_t used = (size_t)the->currentChunksSize;

@@ -99,7 +99,7 @@ void xs_socket_destructor(void *data)
 static xshSocket *getSocket(xsMachine *the)
 {
 	xshSocket *s;
-	if (xsTypeOf(xsThis) != xsReferenceType || xsGetHostDestructor(xsThis) != xs_socket_destructor)
+	if (xshHostDestructor(the, &xsThis) != xs_socket_destructor)
 		xshThrow(the, "TypeError", "socket: not a socket");
 	s = xsGetHostData(xsThis);
 	if (!s) xshThrow(the, "TypeError", "socket: not a socket");
@@ -315,7 +315,7 @@ static xshSocket *newSocket(xsMachine *the)
 static xshListener *getListener(xsMachine *the, xsSlot *slot)
 {
 	xshListener *l;
-	if (xsTypeOf(*slot) != xsReferenceType || xsGetHostDestructor(*slot) != xs_listener_destructor)
+	if (xshHostDestructor(the, slot) != xs_listener_destructor)
 		xshThrow(the, "TypeError", "socket: listener is not a Listener");
 	l = xsGetHostData(*slot);
 	if (!l) xshThrow(the, "TypeError", "socket: listener is closed");
@@ -604,7 +604,7 @@ void xs_listener_construct(xsMachine *the)
 void xs_listener_close(xsMachine *the)
 {
 	xshListener *l;
-	if (xsTypeOf(xsThis) != xsReferenceType || xsGetHostDestructor(xsThis) != xs_listener_destructor)
+	if (xshHostDestructor(the, &xsThis) != xs_listener_destructor)
 		xshThrow(the, "TypeError", "listener: not a listener");
 	l = xsGetHostData(xsThis);
 	if (!l || l->watch.fd < 0) return;
@@ -619,7 +619,7 @@ void xs_listener_close(xsMachine *the)
 void xs_listener_get_port(xsMachine *the)
 {
 	xshListener *l;
-	if (xsTypeOf(xsThis) != xsReferenceType || xsGetHostDestructor(xsThis) != xs_listener_destructor)
+	if (xshHostDestructor(the, &xsThis) != xs_listener_destructor)
 		xshThrow(the, "TypeError", "listener: not a listener");
 	l = xsGetHostData(xsThis);
 	xsResult = xsInteger(l ? l->port : 0);

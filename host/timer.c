@@ -70,7 +70,7 @@ void xs_timer_destructor(void *data)
 static xshTimer *getTimer(xsMachine *the, xsSlot *slot)
 {
 	xshTimer *t;
-	if (xsTypeOf(*slot) != xsReferenceType || xsGetHostDestructor(*slot) != xs_timer_destructor)
+	if (xshHostDestructor(the, slot) != xs_timer_destructor)
 		xshThrow(the, "TypeError", "timer: not a timer");
 	t = xsGetHostData(*slot);
 	if (!t) xshThrow(the, "TypeError", "timer: not a timer");

@@ -42,6 +42,17 @@ const xshNative *xshFindNative(const char *name, int kind);
 void xshBuildGlobals(xsMachine *the);
 /* throws new <constructor>(message): messages exactly as written, e.g. "socket: closed" */
 void xshThrow(xsMachine *the, const char *constructor, const char *format, ...) __attribute__((noreturn, format(printf, 3, 4)));
+/* the destructor of a host object, NULL for anything else (xsGetHostDestructor throws a SyntaxError
+   "C: xsGetHostDestructor: no host object" for a plain object) */
+static inline xsDestructor xshHostDestructor(xsMachine *the, xsSlot *slot)
+{
+	txSlot *host;
+	(void)the;
+	if (slot->kind != XS_REFERENCE_KIND) return NULL;
+	host = slot->value.reference->next;
+	if (!host || !(host->flag & XS_INTERNAL_FLAG) || host->kind != XS_HOST_KIND || (host->flag & XS_HOST_HOOKS_FLAG)) return NULL;
+	return host->value.host.variant.destructor;
+}
 typedef struct { const char *specifier; const char *source; } xshBuiltinModule;
 extern const xshBuiltinModule gxshBuiltinModules[];
 extern const int gxshBuiltinModulesCount;

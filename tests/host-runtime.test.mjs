@@ -9,8 +9,6 @@ import { runXsh, explain, modulesManifest, xsDir, repo, xshPath, KILL_MS } from 
 
 const T = { timeout: 30000 };
 // known host bugs, reported with their fix: these tests run and assert the contract, as TODOs until fixed
-const HOST_OBJECT_BUG = "host bug: getSocket/getTimer/getListener call xsGetHostDestructor, which throws a SyntaxError for a plain object; see the tests' report";
-const REJECTION_BUG = "host bug: the loop never checks for unhandled rejections at exit (fxCheckUnhandledRejections(the, 1)); see the tests' report";
 
 async function ok(module, args, opts) {
   const r = await runXsh(module, args, opts);
@@ -119,7 +117,7 @@ test("Native(): subclass instances are host objects with instanceof, methods, fi
   assert.match(o.otherKind.message, /socket: not a socket/);
 });
 
-test("host functions refuse a plain object with their own TypeError (\"timer: not a timer\", \"socket: not a socket\")", { ...T, todo: HOST_OBJECT_BUG }, async () => {
+test("host functions refuse a plain object with their own TypeError (\"timer: not a timer\", \"socket: not a socket\")", T, async () => {
   const r = await ok("natives.js");
   const o = r.lines[0];
   assert.deepEqual(o.plainTimer, { error: "TypeError", message: "timer: not a timer" });
@@ -179,7 +177,7 @@ test("small allocations under the same caps succeed (16 KB under --chunks 65536,
 });
 
 test("--chunks 65536: a 60 KB buffer fits (the cap counts above the baseline)",
-  { ...T, todo: "host deviation: free space left in the first 32 KB block counts against the cap; see the tests' report" },
+  T,
   async () => {
     const r = await runXsh("alloc.js", ["chunks", 60 * 1024], { options: ["--chunks", "65536"] });
     assert.equal(r.code, 0, explain(r));
@@ -228,13 +226,13 @@ test("an exception thrown in a timer callback exits 1 with its message and line"
   assert.match(r.stderr, /throw_timer\.js:5\)/);
 });
 
-test("an unhandled rejection (Promise.reject) exits non-zero with \"xsh: unhandled rejection\"", { ...T, todo: REJECTION_BUG }, async () => {
+test("an unhandled rejection (Promise.reject) exits non-zero with \"xsh: unhandled rejection\"", T, async () => {
   const r = await runXsh("reject.js", ["direct"]);
   assert.notEqual(r.code, 0, explain(r));
   assert.match(r.stderr, /xsh: unhandled rejection/);
 });
 
-test("an unhandled rejection (an async function throws) exits non-zero with \"xsh: unhandled rejection\"", { ...T, todo: REJECTION_BUG }, async () => {
+test("an unhandled rejection (an async function throws) exits non-zero with \"xsh: unhandled rejection\"", T, async () => {
   const r = await runXsh("reject.js", ["async"]);
   assert.notEqual(r.code, 0, explain(r));
   assert.match(r.stderr, /xsh: unhandled rejection/);

@@ -7,7 +7,7 @@ export default class Resource extends Native("xs_resource_destructor") {
 		construct.call(this, String(path));
 	}
 	slice(begin, end) {
-		return ArrayBuffer.prototype.slice.call(new Uint8Array(this).buffer, begin, end);
+		return new Uint8Array(this).slice(begin, end).buffer;
 	}
 	static exists = native("xs_resource_exists");
 }
