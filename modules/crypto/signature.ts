@@ -1,0 +1,156 @@
+/*
+ * Signatures: ECDSA (P-256, P-384; DER), RSASSA-PKCS1-v1_5 and RSASSA-PSS (2048 to 4096 bits).
+ *
+ *   verifyECDSA(key, "SHA-256", message, signature)                  // hashes the message
+ *   verifyPSS(key, "SHA-256", digest, signature, { prehashed: true }) // the digest is given
+ *   const der = signECDSA(privateKey, "SHA-384", message);
+ *   verifyScheme(0x0804, key, message, signature)                    // a TLS SignatureScheme
+ *
+ * verify* return false for a signature that does not verify, including any that is not strict DER
+ * (ECDSA) or not exactly the modulus length (RSA). They throw for bad arguments: a key of the
+ * wrong type ("crypto: not an EC key", "crypto: not an RSA key"), a digest of the wrong length
+ * ("crypto: bad digest length"), a hash this build lacks ("crypto: unsupported hash": SHA-1 unless
+ * mbedtls has MBEDTLS_SHA1_C), a PSS MGF1 hash other than the message hash ("crypto: unsupported
+ * MGF1 hash"), "crypto: closed", "crypto: out of memory". See docs/crypto-publickey.md.
+ */
+import { Key, Curve } from "./keys";
+
+export type SignatureHash = "SHA-1" | "SHA-224" | "SHA-256" | "SHA-384" | "SHA-512";
+
+export interface SignatureOptions {
+	/** `data` is the digest (of the hash's length), not the message */
+	prehashed?: boolean;
+}
+
+export interface PSSOptions extends SignatureOptions {
+	/** salt length in bytes; default: the hash length (as TLS requires). Verify only: -1 accepts any. */
+	saltLength?: number;
+	/** MGF1 hash; default and only supported value: the message hash */
+	mgfHash?: SignatureHash;
+}
+
+export type SignatureAlgorithm = "ecdsa" | "rsa-pkcs1" | "rsa-pss";
+
+export interface SchemeInfo {
+	algorithm: SignatureAlgorithm;
+	hash: SignatureHash;
+	/** TLS 1.3 ECDSA schemes name their curve */
+	curve?: Curve;
+}
+
+type VerifyNative = (key: Key, hash: number, data: BufferLike, prehashed: boolean, signature: BufferLike) => boolean;
+type VerifyPSSNative = (key: Key, hash: number, data: BufferLike, prehashed: boolean, signature: BufferLike,
+	saltLength: number, mgfHash: number) => boolean;
+type SignNative = (key: Key, hash: number, data: BufferLike, prehashed: boolean) => ArrayBuffer;
+type SignPSSNative = (key: Key, hash: number, data: BufferLike, prehashed: boolean, saltLength: number) => ArrayBuffer;
+
+const ecdsaVerify = native<VerifyNative>("xs_ecdsa_verify");
+const ecdsaSign = native<SignNative>("xs_ecdsa_sign");
+const pkcs1Verify = native<VerifyNative>("xs_rsa_verify_pkcs1");
+const pkcs1Sign = native<SignNative>("xs_rsa_sign_pkcs1");
+const pssVerify = native<VerifyPSSNative>("xs_rsa_verify_pss");
+const pssSign = native<SignPSSNative>("xs_rsa_sign_pss");
+
+/** TLS 1.2 HashAlgorithm code of a hash (what the natives take). */
+function hashCode(hash: SignatureHash): number {
+	switch (hash) {
+		case "SHA-1": return 2;
+		case "SHA-224": return 3;
+		case "SHA-256": return 4;
+		case "SHA-384": return 5;
+		case "SHA-512": return 6;
+		default: throw new RangeError("crypto: unsupported hash");
+	}
+}
+
+/** The digest size in bytes. */
+export function hashLength(hash: SignatureHash): number {
+	switch (hash) {
+		case "SHA-1": return 20;
+		case "SHA-224": return 28;
+		case "SHA-256": return 32;
+		case "SHA-384": return 48;
+		case "SHA-512": return 64;
+		default: throw new RangeError("crypto: unsupported hash");
+	}
+}
+
+export function verifyECDSA(key: Key, hash: SignatureHash, data: BufferLike, signature: BufferLike,
+	options?: SignatureOptions): boolean {
+	return ecdsaVerify(key, hashCode(hash), data, options?.prehashed === true, signature);
+}
+
+/** A DER ECDSA signature (random k). */
+export function signECDSA(key: Key, hash: SignatureHash, data: BufferLike, options?: SignatureOptions): ArrayBuffer {
+	return ecdsaSign(key, hashCode(hash), data, options?.prehashed === true);
+}
+
+export function verifyPKCS1(key: Key, hash: SignatureHash, data: BufferLike, signature: BufferLike,
+	options?: SignatureOptions): boolean {
+	return pkcs1Verify(key, hashCode(hash), data, options?.prehashed === true, signature);
+}
+
+export function signPKCS1(key: Key, hash: SignatureHash, data: BufferLike, options?: SignatureOptions): ArrayBuffer {
+	return pkcs1Sign(key, hashCode(hash), data, options?.prehashed === true);
+}
+
+export function verifyPSS(key: Key, hash: SignatureHash, data: BufferLike, signature: BufferLike,
+	options?: PSSOptions): boolean {
+	const saltLength = options?.saltLength ?? hashLength(hash);
+	const mgfHash = options?.mgfHash ?? hash;
+	return pssVerify(key, hashCode(hash), data, options?.prehashed === true, signature, saltLength, hashCode(mgfHash));
+}
+
+export function signPSS(key: Key, hash: SignatureHash, data: BufferLike, options?: PSSOptions): ArrayBuffer {
+	const saltLength = options?.saltLength ?? hashLength(hash);
+	if ((options?.mgfHash ?? hash) !== hash)
+		throw new Error("crypto: unsupported MGF1 hash");
+	return pssSign(key, hashCode(hash), data, options?.prehashed === true, saltLength);
+}
+
+/** What a TLS SignatureScheme code means, or undefined for schemes we do not implement. */
+export function schemeInfo(scheme: number): SchemeInfo | undefined {
+	switch (scheme) {
+		case 0x0401: return { algorithm: "rsa-pkcs1", hash: "SHA-256" };
+		case 0x0501: return { algorithm: "rsa-pkcs1", hash: "SHA-384" };
+		case 0x0601: return { algorithm: "rsa-pkcs1", hash: "SHA-512" };
+		case 0x0403: return { algorithm: "ecdsa", hash: "SHA-256", curve: "secp256r1" };
+		case 0x0503: return { algorithm: "ecdsa", hash: "SHA-384", curve: "secp384r1" };
+		case 0x0804: return { algorithm: "rsa-pss", hash: "SHA-256" };
+		case 0x0805: return { algorithm: "rsa-pss", hash: "SHA-384" };
+		case 0x0806: return { algorithm: "rsa-pss", hash: "SHA-512" };
+		default: return undefined;
+	}
+}
+
+function scheme(code: number): SchemeInfo {
+	const info = schemeInfo(code);
+	if (info === undefined)
+		throw new RangeError("crypto: unsupported signature scheme");
+	return info;
+}
+
+/**
+ * Verifies with a TLS SignatureScheme (rsa_pkcs1_*, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384,
+ * rsa_pss_rsae_*). The curve an ECDSA scheme names is not checked here (TLS 1.2 does not bind it):
+ * compare schemeInfo(code).curve with key.curve for TLS 1.3.
+ */
+export function verifyScheme(code: number, key: Key, data: BufferLike, signature: BufferLike,
+	options?: SignatureOptions): boolean {
+	const info = scheme(code);
+	if (info.algorithm === "ecdsa")
+		return verifyECDSA(key, info.hash, data, signature, options);
+	if (info.algorithm === "rsa-pkcs1")
+		return verifyPKCS1(key, info.hash, data, signature, options);
+	return verifyPSS(key, info.hash, data, signature, options);
+}
+
+/** Signs with a TLS SignatureScheme (see verifyScheme); PSS uses a salt of the hash length. */
+export function signScheme(code: number, key: Key, data: BufferLike, options?: SignatureOptions): ArrayBuffer {
+	const info = scheme(code);
+	if (info.algorithm === "ecdsa")
+		return signECDSA(key, info.hash, data, options);
+	if (info.algorithm === "rsa-pkcs1")
+		return signPKCS1(key, info.hash, data, options);
+	return signPSS(key, info.hash, data, options);
+}
