@@ -115,6 +115,9 @@ static void rsa_sign(xsMachine *the, int pss)
 			crypto_throw("out of memory");
 		if (ret == MBEDTLS_ERR_RSA_BAD_INPUT_DATA)
 			crypto_range("bad salt length");
+		/* MBEDTLS_ERR_RSA_VERIFY_FAILED: mbedtls_rsa_private's check of its result failed. Besides
+		   a fault, the one known cause is an allocation failure that mbedtls 2.28 ignores (the
+		   final mbedtls_mpi_copy in mbedtls_mpi_exp_mod); nothing wrong was output */
 		crypto_throw("sign failed");
 	}
 }
