@@ -17,6 +17,8 @@
 
 #include "mbedtls/aes.h"
 
+#if defined(MBEDTLS_CIPHER_MODE_CBC)   /* not in device builds: see mbedtls_config.h */
+
 static void cbc_arguments(xsMachine *the, const uint8_t **key, size_t *keyLength,
 	const uint8_t **iv, const uint8_t **data, size_t *dataLength)
 {
@@ -170,3 +172,5 @@ void xs_cbc_decrypt(xsMachine *the)
 	if (ret != 0)
 		crypto_throw("cbc failed");
 }
+
+#endif /* MBEDTLS_CIPHER_MODE_CBC */

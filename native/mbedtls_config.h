@@ -31,8 +31,15 @@
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_CHACHAPOLY_C
 #define MBEDTLS_CIPHER_C                   /* the GCM module is built on the cipher layer */
-#define MBEDTLS_CIPHER_MODE_CBC            /* AES-CBC vectors only; TLS never uses CBC */
+#if defined(SECURESOCKET_NO_AES_DECRYPT)
+/* device builds: TLS uses AES only in GCM, which only encrypts blocks; the decryption half of AES
+   (its code, its key schedule and 1 KB of tables) is left out, and CBC with it (native/aes_nodecrypt.c) */
+#define MBEDTLS_AES_DECRYPT_ALT
+#define MBEDTLS_AES_SETKEY_DEC_ALT
+#else
+#define MBEDTLS_CIPHER_MODE_CBC            /* AES-CBC: for its Wycheproof vectors only; TLS never uses CBC */
 #define MBEDTLS_CIPHER_PADDING_PKCS7
+#endif
 #if defined(__x86_64__) && !defined(SECURESOCKET_NO_AESNI)
 #define MBEDTLS_AESNI_C                    /* host only: runtime-detected AES-NI and PCLMULQDQ */
 #endif
@@ -66,8 +73,6 @@
 #define MBEDTLS_ASN1_PARSE_C
 #define MBEDTLS_ASN1_WRITE_C               /* ECDSA signatures are written as DER */
 #define MBEDTLS_OID_C
-#define MBEDTLS_PK_C
-#define MBEDTLS_PK_PARSE_C                 /* SubjectPublicKeyInfo, PKCS#8, SEC1, PKCS#1 (DER only) */
 
 #include "mbedtls/check_config.h"
 

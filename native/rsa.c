@@ -22,6 +22,39 @@
 #include "pk_key.h"
 
 #include "mbedtls/rsa.h"
+#include "mbedtls/bignum.h"
+
+/*
+ * R^2 mod N, the Montgomery constant mbedtls_rsa_public caches in ctx->RN, computed by doubling
+ * and subtracting instead of mbedtls's long division: the division's temporaries cost about 2.5 KB
+ * of heap on a 2048-bit key, this costs one number of N's size. N is public: no secret-dependent
+ * timing.
+ */
+static int rsa_prepare_rn(mbedtls_rsa_context *rsa)
+{
+	mbedtls_mpi rr;
+	size_t bits, i, target;
+	int ret;
+	if (rsa->RN.p != NULL)
+		return 0;
+	bits = mbedtls_mpi_bitlen(&rsa->N);
+	if (bits < 2)
+		return MBEDTLS_ERR_RSA_BAD_INPUT_DATA;
+	target = 2 * rsa->N.n * sizeof(mbedtls_mpi_uint) * 8;     /* R = 2^(limbs * bits per limb) */
+	mbedtls_mpi_init(&rr);
+	MBEDTLS_MPI_CHK(mbedtls_mpi_grow(&rr, rsa->N.n + 1));
+	MBEDTLS_MPI_CHK(mbedtls_mpi_set_bit(&rr, bits - 1, 1));  /* 2^(bits-1) < N */
+	for (i = bits - 1; i < target; i++) {
+		MBEDTLS_MPI_CHK(mbedtls_mpi_shift_l(&rr, 1));
+		if (mbedtls_mpi_cmp_mpi(&rr, &rsa->N) >= 0)
+			MBEDTLS_MPI_CHK(mbedtls_mpi_sub_abs(&rr, &rr, &rsa->N));
+	}
+	rsa->RN = rr;
+	return 0;
+cleanup:
+	mbedtls_mpi_free(&rr);
+	return ret;
+}
 
 static mbedtls_rsa_context *rsa_key(xsMachine *the, int private)
 {
@@ -58,6 +91,13 @@ static void rsa_verify(xsMachine *the, int pss)
 	xsmcGetBufferReadable(xsArg(4), &sig, &size);
 	/* no XS call from here: sig stays put */
 	if (size != mbedtls_rsa_get_len(rsa)) {
+		xsmcSetFalse(xsResult);
+		return;
+	}
+	ret = rsa_prepare_rn(rsa);
+	if (ret != 0) {
+		if (securesocket_no_memory(ret))
+			crypto_throw("out of memory");
 		xsmcSetFalse(xsResult);
 		return;
 	}
