@@ -19,6 +19,10 @@ for (const line of lines) {
   if (m) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]), notApplicable: Number(m[4]) });
 }
 const failures = lines.filter((l) => l.startsWith("FAIL "));
+// Cases that test what we do not expose, exactly as many as documented in docs/crypto-publickey.md:
+// rsa_pss_misc has 54 SHA-1 cases (SHA-1 is not built in) and 72 with an MGF1 hash different from the
+// message hash (mbedtls 2.28 gets those wrong, we refuse them; TLS never mixes them).
+const NOT_APPLICABLE = { "rsa_pss_misc_test.json": 126 };
 
 test("the vector run completes", () => {
   assert.equal(run.error, undefined, String(run.error));
@@ -33,7 +37,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith("_test.json")).sort
     assert.equal(r.failed, 0, failures.filter((l) => l.includes(file)).slice(0, 10).join("\n"));
     // every case is accounted for; "not applicable" ones are documented in docs/crypto-*.md
     assert.equal(r.passed + r.failed + r.notApplicable, expected, `${file}: saw ${r.passed + r.failed + r.notApplicable} of ${expected} cases`);
-    assert.ok(r.notApplicable * 4 < expected, `${file}: ${r.notApplicable} of ${expected} cases not applicable`);
+    assert.equal(r.notApplicable, NOT_APPLICABLE[file] ?? 0, `${file}: ${r.notApplicable} cases not applicable`);
   });
 }
 
