@@ -11,12 +11,12 @@ OUT="$ROOT/build/esp8266"
 CC=xtensa-lx106-elf-gcc
 command -v $CC >/dev/null || { echo "size: $CC missing (apt-get install gcc-xtensa-lx106 picolibc-xtensa-lx106-elf)" >&2; exit 1; }
 SPECS=$(dpkg -L picolibc-xtensa-lx106-elf 2>/dev/null | grep '/picolibc.specs$' | head -n 1)
-CFLAGS=(-Os -std=c99 -mlongcalls -mtext-section-literals -ffunction-sections -fdata-sections
+CFLAGS=(-Os -std=c99 -mlongcalls -mtext-section-literals -ffunction-sections -fdata-sections -fcallgraph-info=su
   -D__ets__ -DSECURESOCKET_NO_AES_DECRYPT
   "--specs=$SPECS" -I"$ROOT/build/deps/xs/includes" -I"$ROOT/native" -I"$MBEDTLS/include"
   '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"')
 mkdir -p "$OUT/obj"
-rm -f "$OUT"/obj/*.o
+rm -f "$OUT"/obj/*.o "$OUT"/obj/*.ci
 
 sources=("$ROOT"/native/*.c)
 for m in $(node -e 'for (const p of require(process.argv[1]).modules["*"]) if (p.startsWith("$(MBEDTLS)/library/")) console.log(p.split("/").pop())' "$ROOT/manifest.json"); do
@@ -46,5 +46,6 @@ $CC -nostdlib -Wl,--gc-sections -Wl,--unresolved-symbols=ignore-all -Wl,-e,0 "${
 read -r text data bss <<<"$(xtensa-lx106-elf-size "$OUT/core.elf" | awk 'NR==2 { print $1, $2, $3 }')"
 printf '%-28s %8d %8d %8d\n' "linked (--gc-sections)" "$text" "$data" "$bss"
 printf 'host functions: %d\n' "$(echo "$roots" | wc -w)"
+node "$ROOT/tools/stack-esp8266.mjs" "$OUT/obj" "$OUT/stack.json"
 limit=$((64 * 1024))
 if [ "$text" -le "$limit" ]; then echo "esp8266 .text: $text bytes <= $limit: target met"; else echo "esp8266 .text: $text bytes > $limit: target NOT met"; exit 1; fi
