@@ -1,0 +1,153 @@
+/*
+ * Cursors over handshake bytes. Reader's length-prefixed helpers check that the announced length
+ * fits what is there, and `end()` that nothing trails: every mismatch is a decode_error.
+ * Writer's begin/end pairs write a length prefix that must fit its width.
+ */
+import { Alert, fatal } from "./alert";
+
+export class Reader {
+	private readonly data: Uint8Array;
+	private position: number;
+	private readonly limit: number;
+	private readonly what: string;
+
+	constructor(data: Uint8Array, what = "message", offset = 0, length = data.length - offset) {
+		this.data = data;
+		this.position = offset;
+		this.limit = offset + length;
+		this.what = what;
+	}
+	get remaining(): number {
+		return this.limit - this.position;
+	}
+	private need(n: number): void {
+		if (this.position + n > this.limit)
+			throw fatal(Alert.decode_error, `tls: ${this.what} is truncated`);
+	}
+	u8(): number {
+		this.need(1);
+		return this.data[this.position++];
+	}
+	u16(): number {
+		this.need(2);
+		const d = this.data, p = this.position;
+		this.position += 2;
+		return (d[p] << 8) | d[p + 1];
+	}
+	u24(): number {
+		this.need(3);
+		const d = this.data, p = this.position;
+		this.position += 3;
+		return (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
+	}
+	u32(): number {
+		this.need(4);
+		const d = this.data, p = this.position;
+		this.position += 4;
+		return ((d[p] << 24) >>> 0) + ((d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]);
+	}
+	/** n bytes, as a view (no copy) */
+	bytes(n: number): Uint8Array {
+		this.need(n);
+		const view = this.data.subarray(this.position, this.position + n);
+		this.position += n;
+		return view;
+	}
+	/** a byte string with a 1-, 2- or 3-byte length prefix; `min` and `max` bound its length */
+	opaque(prefix: 1 | 2 | 3, min = 0, max = Infinity): Uint8Array {
+		const n = prefix === 1 ? this.u8() : prefix === 2 ? this.u16() : this.u24();
+		if (n < min || n > max)
+			throw fatal(Alert.decode_error, `tls: bad length ${n} in ${this.what}`);
+		return this.bytes(n);
+	}
+	/** a Reader over a length-prefixed block */
+	block(prefix: 1 | 2 | 3, what = this.what, min = 0): Reader {
+		const bytes = this.opaque(prefix, min);
+		return new Reader(bytes, what);
+	}
+	/** nothing may follow */
+	end(): void {
+		if (this.position !== this.limit)
+			throw fatal(Alert.decode_error, `tls: ${this.limit - this.position} bytes trail the ${this.what}`);
+	}
+}
+
+export class Writer {
+	private data: Uint8Array;
+	private position = 0;
+	private readonly marks: number[] = [];
+
+	constructor(capacity = 512) {
+		this.data = new Uint8Array(capacity);
+	}
+	get length(): number {
+		return this.position;
+	}
+	private room(n: number): void {
+		if (this.position + n <= this.data.length)
+			return;
+		let capacity = this.data.length * 2;
+		while (capacity < this.position + n)
+			capacity *= 2;
+		const data = new Uint8Array(capacity);
+		data.set(this.data.subarray(0, this.position));
+		this.data = data;
+	}
+	u8(v: number): this {
+		this.room(1);
+		this.data[this.position++] = v;
+		return this;
+	}
+	u16(v: number): this {
+		this.room(2);
+		this.data[this.position++] = v >> 8;
+		this.data[this.position++] = v;
+		return this;
+	}
+	u24(v: number): this {
+		this.room(3);
+		this.data[this.position++] = v >> 16;
+		this.data[this.position++] = v >> 8;
+		this.data[this.position++] = v;
+		return this;
+	}
+	u32(v: number): this {
+		this.room(4);
+		this.data[this.position++] = v >>> 24;
+		this.data[this.position++] = v >> 16;
+		this.data[this.position++] = v >> 8;
+		this.data[this.position++] = v;
+		return this;
+	}
+	bytes(b: Uint8Array | ArrayBuffer): this {
+		const view = b instanceof Uint8Array ? b : new Uint8Array(b);
+		this.room(view.length);
+		this.data.set(view, this.position);
+		this.position += view.length;
+		return this;
+	}
+	/** starts a block with a 1-, 2- or 3-byte length prefix; `end()` writes the length */
+	begin(prefix: 1 | 2 | 3): this {
+		this.room(prefix);
+		this.marks.push((this.position << 2) | prefix);
+		this.position += prefix;
+		return this;
+	}
+	end(): this {
+		const mark = this.marks.pop();
+		if (mark === undefined)
+			throw new Error("tls: writer: end without begin");
+		const prefix = mark & 3, at = mark >> 2, n = this.position - at - prefix;
+		if (n >= 1 << (8 * prefix))
+			throw new RangeError("tls: writer: block too long for its length prefix");
+		for (let i = prefix - 1, v = n; i >= 0; i--, v >>= 8)
+			this.data[at + i] = v & 0xFF;
+		return this;
+	}
+	/** the bytes written, as a view */
+	view(): Uint8Array {
+		if (this.marks.length)
+			throw new Error("tls: writer: unfinished block");
+		return this.data.subarray(0, this.position);
+	}
+}

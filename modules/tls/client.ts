@@ -1,0 +1,1339 @@
+/*
+ * The client side of the engine: TLS 1.3 (RFC 8446) and TLS 1.2 (RFC 5246), sans I/O.
+ *
+ *   const client = new TLSClient(options);
+ *   client.start();                       // queues the ClientHello
+ *   socketBytes -> client.receive(bytes)  // returns how many bytes it took (it stops while
+ *                                         // application data waits to be read)
+ *   client.takeOutput()                   // records to send, until undefined
+ *   client.read(n) / client.write(bytes) / client.close()
+ *
+ * Errors are TLSError: thrown by receive()/write(), with the fatal alert already queued in the
+ * output, and sticky: every later call throws the same error.
+ * One method per expected handshake message, named after it, with the RFC section.
+ */
+import { Key } from "crypto/keys";
+import { ECDH, type Group } from "crypto/ecdh";
+import { randomBytes, fillRandom, equal } from "crypto/random";
+import { hmac } from "crypto/mac";
+import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
+import { digest, Hash, hashSize, type HashAlgorithm } from "crypto/hash";
+import { Alert, TLSError, fatal, alertName } from "./alert";
+import { Reader, Writer } from "./bytes";
+import {
+	ContentType, HandshakeType, ExtensionType, TLS12, TLS13, versionName,
+	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
+} from "./constants";
+import { RecordLayer, Protection, MAX_PLAINTEXT } from "./record";
+import { HandshakeReader, Transcript } from "./handshake";
+import { KeySchedule, trafficKeys, nextTrafficSecret, expandLabel } from "./keyschedule";
+import { suiteByCode, type CipherSuite } from "./suites";
+import { prf12 } from "./prf";
+import type { ClientOptions, Session } from "./options";
+
+const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C];
+const DOWNGRADE_12 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01];   // "DOWNGRD" 01 (RFC 8446 4.1.3)
+const DOWNGRADE_11 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x00];
+
+export type ClientState = "start" | "handshake" | "connected" | "closed" | "error";
+
+type Expect =
+	| "server_hello" | "encrypted_extensions" | "certificate_or_request" | "certificate"
+	| "certificate_verify" | "finished"
+	| "certificate12" | "server_key_exchange" | "hello_done_or_request" | "hello_done"
+	| "new_session_ticket12" | "change_cipher_spec12" | "finished12"
+	| "post_handshake";
+
+function groupName(group: number): Group {
+	switch (group) {
+		case GROUP_X25519: return "x25519";
+		case GROUP_SECP256R1: return "secp256r1";
+		case GROUP_SECP384R1: return "secp384r1";
+	}
+	throw fatal(Alert.illegal_parameter, `tls: unsupported group 0x${group.toString(16)}`);
+}
+
+function ascii(text: string): Uint8Array {
+	const bytes = new Uint8Array(text.length);
+	for (let i = 0; i < text.length; i++)
+		bytes[i] = text.charCodeAt(i) & 0xFF;
+	return bytes;
+}
+
+function hex(bytes: ArrayBuffer | Uint8Array): string {
+	const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+	let s = "";
+	for (let i = 0; i < b.length; i++)
+		s += (b[i] < 16 ? "0" : "") + b[i].toString(16);
+	return s;
+}
+
+function isIPLiteral(name: string): boolean {
+	return /^[0-9.]+$/.test(name) || name.includes(":");
+}
+
+/** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
+function certificateVerifyContent(server: boolean, transcriptHash: ArrayBuffer): Uint8Array {
+	const context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
+	const content = new Uint8Array(64 + context.length + 1 + transcriptHash.byteLength);
+	content.fill(0x20, 0, 64);
+	content.set(ascii(context), 64);
+	content.set(new Uint8Array(transcriptHash), 64 + context.length + 1);
+	return content;
+}
+
+export class TLSClient {
+	readonly options: ClientOptions;
+	state: ClientState = "start";
+	/** negotiated values, once known */
+	version = 0;
+	suite: CipherSuite | undefined;
+	group = 0;
+	alpn: string | undefined;
+	resumed = false;
+	peerCertificates: readonly Uint8Array[] = [];
+	/** the sticky error */
+	error: TLSError | undefined;
+	/** the peer sent close_notify */
+	peerClosed = false;
+
+	private readonly records = new RecordLayer();
+	private readonly handshake = new HandshakeReader();
+	private readonly transcript = new Transcript();
+	private readonly output: Uint8Array[] = [];
+	private expect: Expect = "server_hello";
+	private clientRandom = new Uint8Array(32);
+	private serverRandom = new Uint8Array(32);
+	private sessionId = new Uint8Array(0);
+	private shares: { group: number, ecdh: ECDH }[] = [];
+	private helloRetried = false;
+	private cookie: Uint8Array | undefined;
+	private schedule: KeySchedule | undefined;
+	private clientSecret: ArrayBuffer | undefined;   // current client traffic secret (1.3)
+	private serverSecret: ArrayBuffer | undefined;
+	private resumptionSecret: ArrayBuffer | undefined;
+	private peerKey: Key | undefined;
+	private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
+	private sentCompatibilityCCS = false;
+	private offeredPSK = false;
+	private sentExtensions = new Set<number>();
+	// TLS 1.2
+	private masterSecret: ArrayBuffer | undefined;
+	private extendedMasterSecret = false;
+	private expectTicket = false;
+	private serverECDHE: { group: number, point: Uint8Array } | undefined;
+	// application data: the current record's plaintext, a view into the record buffer
+	private plaintext: Uint8Array | undefined;
+	private plaintextOffset = 0;
+	private recordLimit: number;
+
+	constructor(options: ClientOptions) {
+		this.options = options;
+		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
+			throw new RangeError("tls: bad version range");
+		let limit = MAX_PLAINTEXT;
+		if (options.maxFragmentLength)
+			limit = Math.min(limit, options.maxFragmentLength);
+		if (options.recordSizeLimit)
+			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
+		this.recordLimit = limit;
+	}
+
+	// ---- the application's side ----
+
+	start(): void {
+		if (this.state !== "start")
+			throw new Error("tls: already started");
+		this.state = "handshake";
+		this.guard(() => this.sendClientHello());
+	}
+
+	/** takes bytes from the network; returns how many it used (it stops while plaintext waits) */
+	receive(bytes: Uint8Array): number {
+		this.check();
+		let used = 0;
+		try {
+			// feed record by record, so that application data is handed out one record at a time
+			while (used < bytes.length && !this.plaintextPending && this.state !== "closed") {
+				const n = Math.min(bytes.length - used, this.bytesToNextRecordBoundary(bytes.subarray(used)));
+				this.records.receive(bytes.subarray(used, used + n), (type, content) => this.onRecord(type, content));
+				used += n;
+			}
+		}
+		catch (e) {
+			this.fail(e);
+		}
+		return used;
+	}
+
+	private recordNeed = 5;      // bytes until the next record boundary
+	private recordHeader = new Uint8Array(5);
+	private recordHeaderLength = 0;
+	/** how many of these bytes belong to the record being framed (so receive stops at its end) */
+	private bytesToNextRecordBoundary(bytes: Uint8Array): number {
+		// track the framing in parallel with the record layer (header, then body)
+		let n = 0;
+		while (n < bytes.length) {
+			if (this.recordHeaderLength < 5) {
+				const take = Math.min(5 - this.recordHeaderLength, bytes.length - n);
+				this.recordHeader.set(bytes.subarray(n, n + take), this.recordHeaderLength);
+				this.recordHeaderLength += take;
+				n += take;
+				if (this.recordHeaderLength === 5) {
+					this.recordNeed = (this.recordHeader[3] << 8) | this.recordHeader[4];
+					if (this.recordNeed === 0) {
+						this.recordHeaderLength = 0;
+						return n;
+					}
+				}
+				continue;
+			}
+			const take = Math.min(this.recordNeed, bytes.length - n);
+			this.recordNeed -= take;
+			n += take;
+			if (this.recordNeed === 0) {
+				this.recordHeaderLength = 0;
+				return n;
+			}
+		}
+		return n;
+	}
+
+	get plaintextPending(): boolean {
+		return this.plaintext !== undefined && this.plaintextOffset < this.plaintext.length;
+	}
+	/** plaintext bytes ready to read */
+	get available(): number {
+		return this.plaintext ? this.plaintext.length - this.plaintextOffset : 0;
+	}
+	/** a view of up to `max` plaintext bytes (valid until the next receive) */
+	read(max = Infinity): Uint8Array | undefined {
+		if (!this.plaintextPending)
+			return undefined;
+		const end = Math.min(this.plaintext!.length, this.plaintextOffset + max);
+		const view = this.plaintext!.subarray(this.plaintextOffset, end);
+		this.plaintextOffset = end;
+		if (this.plaintextOffset >= this.plaintext!.length)
+			this.plaintext = undefined;
+		return view;
+	}
+	/** the largest plaintext write() takes in one record */
+	get maxRecordPayload(): number {
+		return this.recordLimit;
+	}
+	/** protects application data (at most one record's worth); returns the bytes taken */
+	write(data: Uint8Array): number {
+		this.check();
+		if (this.state !== "connected")
+			throw new Error("tls: not connected");
+		const n = Math.min(data.length, this.recordLimit);
+		try {
+			this.output.push(this.records.seal(ContentType.application_data, data.subarray(0, n)));
+		}
+		catch (e) {
+			this.fail(e);
+		}
+		return n;
+	}
+	/** the next chunk of bytes to send, or undefined */
+	takeOutput(): Uint8Array | undefined {
+		return this.output.shift();
+	}
+	get outputLength(): number {
+		let n = 0;
+		for (const o of this.output)
+			n += o.length;
+		return n;
+	}
+	/** sends close_notify (RFC 8446 6.1) */
+	close(): void {
+		if (this.state === "closed" || this.state === "error")
+			return;
+		try {
+			this.sendAlert(Alert.close_notify, 1);
+		}
+		catch {
+		}
+		this.state = "closed";
+	}
+	/** frees keys and buffers */
+	dispose(): void {
+		this.records.close();
+		this.transcript.close();
+		for (const s of this.shares)
+			s.ecdh.close();
+		this.shares = [];
+		this.handshake.clear();
+	}
+
+	private check(): void {
+		if (this.error)
+			throw this.error;
+	}
+	private guard(f: () => void): void {
+		try {
+			f();
+		}
+		catch (e) {
+			this.fail(e);
+		}
+	}
+	/** the one way out for errors: queue the alert (ours), keep the error, throw it */
+	private fail(e: unknown): never {
+		let error: TLSError;
+		if (e instanceof TLSError)
+			error = e;
+		else {
+			const message = e instanceof Error ? e.message : String(e);
+			error = new TLSError(Alert.internal_error, message.startsWith("tls: ") ? message : `tls: ${message}`);
+		}
+		if (!this.error) {
+			this.error = error;
+			if (!error.remote) {
+				try {
+					this.sendAlert(error.alert, 2);
+				}
+				catch {
+				}
+			}
+			this.trace(`error: ${error.message}${error.remote ? " (from the peer)" : ` (sent ${alertName(error.alert)})`}`);
+			this.state = "error";
+			this.dispose();
+		}
+		throw this.error;
+	}
+	private trace(line: string): void {
+		this.options.trace?.(line);
+	}
+
+	// ---- records ----
+
+	private onRecord(type: ContentType, content: Uint8Array): void {
+		switch (type) {
+			case ContentType.handshake:
+				this.handshake.push(content);
+				for (let m = this.handshake.next(); m; m = this.handshake.next())
+					this.onHandshakeMessage(m.type, m.body, m.message);
+				return;
+			case ContentType.alert:
+				return this.onAlert(content);
+			case ContentType.change_cipher_spec:
+				return this.onChangeCipherSpec(content);
+			case ContentType.application_data:
+				if (this.state !== "connected")
+					throw fatal(Alert.unexpected_message, "tls: application data before the handshake finished");
+				this.plaintext = content;
+				this.plaintextOffset = 0;
+				return;
+		}
+	}
+
+	private onAlert(content: Uint8Array): void {
+		if (content.length !== 2)
+			throw fatal(Alert.decode_error, "tls: bad alert");
+		const level = content[0], description = content[1];
+		if (description === Alert.close_notify) {
+			this.trace("received close_notify");
+			this.peerClosed = true;
+			if (this.state !== "closed")
+				this.close();
+			this.state = "closed";
+			return;
+		}
+		if (description === Alert.user_canceled && level === 1 && this.version === TLS13)
+			return;
+		if (level === 1 && this.version === TLS12 && description !== Alert.no_renegotiation) {
+			this.trace(`ignored warning alert ${alertName(description)}`);
+			return;
+		}
+		throw new TLSError(description, `tls: the peer sent the alert ${alertName(description)}`, true);
+	}
+
+	private onChangeCipherSpec(content: Uint8Array): void {
+		if (content.length !== 1 || content[0] !== 1)
+			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
+		if (this.version === TLS12) {
+			if (this.expect !== "change_cipher_spec12" && !(this.expect === "new_session_ticket12"))
+				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+			if (this.handshake.pending)
+				throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
+			this.expect = "finished12";
+			this.records.setRead(this.protection12(false));
+			return;
+		}
+		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
+		if (this.state !== "handshake" || this.expect === "server_hello" && !this.helloRetried)
+			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+		this.trace("ignored change_cipher_spec (compatibility mode)");
+	}
+
+	private sendRecord(type: ContentType, content: Uint8Array): void {
+		for (let offset = 0; offset < content.length || offset === 0; offset += this.recordLimit) {
+			const chunk = content.subarray(offset, Math.min(content.length, offset + this.recordLimit));
+			this.output.push(this.records.seal(type, chunk, type === ContentType.handshake && this.expect === "server_hello" && !this.helloRetried ? 0x0301 : TLS12));
+			if (content.length === 0)
+				break;
+		}
+	}
+	private sendAlert(alert: number, level: number): void {
+		this.output.push(this.records.seal(ContentType.alert, new Uint8Array([level, alert])));
+	}
+	private sendHandshake(type: HandshakeType, body: Uint8Array): void {
+		const message = new Uint8Array(4 + body.length);
+		message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
+		message.set(body, 4);
+		this.transcript.update(message);
+		this.sendRecord(ContentType.handshake, message);
+	}
+
+	// ---- handshake dispatch ----
+
+	private onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
+		const expect = this.expect;
+		if (expect === "post_handshake") {
+			if (this.version === TLS13) {
+				if (type === HandshakeType.new_session_ticket)
+					return this.newSessionTicket13(body);
+				if (type === HandshakeType.key_update)
+					return this.keyUpdate(body);
+				if (type === HandshakeType.certificate_request)
+					throw fatal(Alert.unexpected_message, "tls: post-handshake authentication was not offered");
+			}
+			else if (type === HandshakeType.hello_request) {
+				// renegotiation is refused (RFC 5746 is sent, but we never renegotiate)
+				this.sendAlert(Alert.no_renegotiation, 1);
+				return;
+			}
+			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
+		}
+		if (type === HandshakeType.hello_request && this.version !== TLS13)
+			return;    // a HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1)
+		const transcribe = () => this.transcript.update(message);
+		switch (expect) {
+			case "server_hello":
+				if (type !== HandshakeType.server_hello)
+					break;
+				return this.serverHello(body, message);
+			case "encrypted_extensions":
+				if (type !== HandshakeType.encrypted_extensions)
+					break;
+				transcribe();
+				return this.encryptedExtensions(body);
+			case "certificate_or_request":
+			case "certificate":
+				if (type === HandshakeType.certificate_request && expect === "certificate_or_request") {
+					transcribe();
+					return this.certificateRequest13(body);
+				}
+				if (type !== HandshakeType.certificate)
+					break;
+				transcribe();
+				return this.certificate13(body);
+			case "certificate_verify":
+				if (type !== HandshakeType.certificate_verify)
+					break;
+				return this.certificateVerify13(body, message);
+			case "finished":
+				if (type !== HandshakeType.finished)
+					break;
+				return this.finished13(body, message);
+			case "certificate12":
+				if (type !== HandshakeType.certificate)
+					break;
+				transcribe();
+				return this.certificate12(body);
+			case "server_key_exchange":
+				if (type !== HandshakeType.server_key_exchange)
+					break;
+				transcribe();
+				return this.serverKeyExchange12(body);
+			case "hello_done_or_request":
+			case "hello_done":
+				if (type === HandshakeType.certificate_request && expect === "hello_done_or_request") {
+					transcribe();
+					return this.certificateRequest12(body);
+				}
+				if (type !== HandshakeType.server_hello_done)
+					break;
+				transcribe();
+				return this.serverHelloDone12(body);
+			case "new_session_ticket12":
+				if (type !== HandshakeType.new_session_ticket)
+					break;
+				transcribe();
+				return this.newSessionTicket12(body);
+			case "finished12":
+				if (type !== HandshakeType.finished)
+					break;
+				return this.finished12(body, message);
+		}
+		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
+	}
+
+	// ---- ClientHello (RFC 8446 4.1.2) ----
+
+	private random(bytes: Uint8Array): void {
+		if (this.options.random)
+			this.options.random(bytes);
+		else
+			fillRandom(bytes);
+	}
+
+	private sendClientHello(): void {
+		const o = this.options;
+		const offer13 = o.maxVersion >= TLS13, offer12 = o.minVersion <= TLS12;
+		if (!this.helloRetried) {
+			this.random(this.clientRandom);
+			if (offer13) {
+				this.sessionId = new Uint8Array(32);    // middlebox compatibility mode (RFC 8446 D.4)
+				this.random(this.sessionId);
+			}
+			if (offer12 && o.session && o.session.version === TLS12) {
+				if (o.session.id && !o.session.ticket)
+					this.sessionId = new Uint8Array(o.session.id);
+				else if (!this.sessionId.length) {
+					// with a ticket, a new random ID: its echo tells that the server resumed (RFC 5077 3.4)
+					this.sessionId = new Uint8Array(32);
+					this.random(this.sessionId);
+				}
+			}
+			if (offer13) {
+				const count = Math.max(1, Math.min(o.shares ?? 1, o.groups.length));
+				for (let i = 0; i < count; i++)
+					this.addShare(o.groups[i]);
+			}
+		}
+		const suites = o.suites.filter((code) => {
+			const s = suiteByCode(code);
+			return s !== undefined && ((s.version === TLS13 && offer13) || (s.version === TLS12 && offer12));
+		});
+		if (!suites.length)
+			throw fatal(Alert.handshake_failure, "tls: no cipher suite for the versions allowed");
+		const w = new Writer(512);
+		w.u16(TLS12).bytes(this.clientRandom);
+		w.begin(1).bytes(this.sessionId).end();
+		w.begin(2);
+		for (const s of suites)
+			w.u16(s);
+		w.end();
+		w.u8(1).u8(0);   // compression: null
+		w.begin(2);
+		const sent = this.sentExtensions;
+		sent.clear();
+		const ext = (type: number, body: (w: Writer) => void) => {
+			sent.add(type);
+			w.u16(type).begin(2);
+			body(w);
+			w.end();
+		};
+		const name = o.serverName;
+		if (name && !isIPLiteral(name))
+			ext(ExtensionType.server_name, (w) => w.begin(2).u8(0).begin(2).bytes(ascii(name)).end().end());
+		if (offer12) {
+			ext(ExtensionType.ec_point_formats, (w) => w.u8(1).u8(0));
+			ext(ExtensionType.renegotiation_info, (w) => w.u8(0));
+			ext(ExtensionType.extended_master_secret, () => undefined);
+			ext(ExtensionType.session_ticket, (w) => {
+				if (o.session && o.session.version === TLS12 && o.session.ticket)
+					w.bytes(o.session.ticket);
+			});
+		}
+		ext(ExtensionType.supported_groups, (w) => {
+			w.begin(2);
+			for (const g of o.groups)
+				w.u16(g);
+			w.end();
+		});
+		ext(ExtensionType.signature_algorithms, (w) => {
+			w.begin(2);
+			for (const s of o.signatureAlgorithms)
+				w.u16(s);
+			w.end();
+		});
+		if (o.alpn && o.alpn.length)
+			ext(ExtensionType.application_layer_protocol_negotiation, (w) => {
+				w.begin(2);
+				for (const p of o.alpn!)
+					w.begin(1).bytes(ascii(p)).end();
+				w.end();
+			});
+		if (o.maxFragmentLength) {
+			const code = ({ 512: 1, 1024: 2, 2048: 3, 4096: 4 } as { [n: number]: number })[o.maxFragmentLength];
+			ext(ExtensionType.max_fragment_length, (w) => w.u8(code));
+		}
+		if (o.recordSizeLimit)
+			ext(ExtensionType.record_size_limit, (w) => w.u16(o.recordSizeLimit!));
+		if (offer13) {
+			ext(ExtensionType.supported_versions, (w) => {
+				w.begin(1).u16(TLS13);
+				if (offer12)
+					w.u16(TLS12);
+				w.end();
+			});
+			if (this.cookie)
+				ext(ExtensionType.cookie, (w) => w.begin(2).bytes(this.cookie!).end());
+			ext(ExtensionType.key_share, (w) => {
+				w.begin(2);
+				for (const s of this.shares)
+					w.u16(s.group).begin(2).bytes(s.ecdh.publicKey).end();
+				w.end();
+			});
+			ext(ExtensionType.psk_key_exchange_modes, (w) => w.u8(1).u8(1));   // psk_dhe_ke
+		}
+		// pre_shared_key must be last (RFC 8446 4.2.11)
+		const session = o.session;
+		let binderAt = -1, binderLength = 0;
+		this.offeredPSK = false;
+		if (offer13 && session && session.version === TLS13 && session.ticket && (!session.serverName || session.serverName === o.serverName)) {
+			const suite = suiteByCode(session.suite);
+			const ageMs = Date.now() - session.received;
+			if (suite && suites.some((c) => suiteByCode(c)?.hash === suite.hash) && ageMs < session.lifetime * 1000) {
+				binderLength = hashSize(suite.hash);
+				ext(ExtensionType.pre_shared_key, (w) => {
+					w.begin(2).begin(2).bytes(session.ticket!).end().u32((ageMs + session.ticketAgeAdd) >>> 0).end();
+					binderAt = w.length;
+					w.begin(2).begin(1).bytes(new Uint8Array(binderLength)).end().end();
+				});
+				this.offeredPSK = true;
+			}
+		}
+		w.end();
+		const body = w.view();
+		const message = new Uint8Array(4 + body.length);
+		message[0] = HandshakeType.client_hello;
+		message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
+		message.set(body, 4);
+		if (this.offeredPSK) {
+			// binder = HMAC over the transcript up to and without the binders (RFC 8446 4.2.11.2)
+			const suite = suiteByCode(session!.suite)!;
+			const schedule = new KeySchedule(suite.hash, session!.secret);
+			const partial = message.subarray(0, 4 + binderAt);
+			let transcriptHash: ArrayBuffer;
+			if (this.helloRetried && this.transcript.algorithm === suite.hash) {
+				const fork = this.transcript.fork();
+				fork.update(partial);
+				transcriptHash = fork.digest();
+				fork.close();
+			}
+			else
+				transcriptHash = digest(suite.hash, partial);
+			const binder = schedule.finished(schedule.binderKey(), transcriptHash);
+			message.set(new Uint8Array(binder), 4 + binderAt + 3);
+			this.schedule = schedule;
+		}
+		this.transcript.update(message);
+		this.sendRecord(ContentType.handshake, message);
+		this.trace(`sent ClientHello: ${offer13 ? "TLS 1.3" : ""}${offer13 && offer12 ? " and " : ""}${offer12 ? "TLS 1.2" : ""}, ${suites.length} suites, key shares ${this.shares.map((s) => groupName(s.group)).join(", ") || "none"}${this.offeredPSK ? ", a session ticket" : ""}`);
+	}
+
+	private addShare(group: number): void {
+		const fixed = this.options.privateKeys?.[group];
+		this.shares.push({ group, ecdh: new ECDH(groupName(group), fixed) });
+	}
+
+	// ---- ServerHello (RFC 8446 4.1.3, RFC 5246 7.4.1.3) ----
+
+	private serverHello(body: Uint8Array, message: Uint8Array): void {
+		const r = new Reader(body, "ServerHello");
+		const legacyVersion = r.u16();
+		const random = r.bytes(32);
+		const sessionId = r.opaque(1, 0, 32);
+		const suiteCode = r.u16();
+		const compression = r.u8();
+		const extensions = this.readExtensions(r.remaining ? r.block(2, "ServerHello extensions") : undefined, "ServerHello");
+		r.end();
+		let isHRR = true;
+		for (let i = 0; i < 32; i++)
+			if (random[i] !== HRR_RANDOM[i]) isHRR = false;
+
+		const supportedVersions = extensions.get(ExtensionType.supported_versions);
+		let version: number;
+		if (supportedVersions) {
+			const v = new Reader(supportedVersions, "supported_versions");
+			version = v.u16();
+			v.end();
+			if (version !== TLS13 || this.options.maxVersion < TLS13)
+				throw fatal(Alert.illegal_parameter, `tls: the server selected version 0x${version.toString(16)}, which we did not offer`);
+		}
+		else {
+			version = legacyVersion;
+			if (version !== TLS12 || this.options.minVersion > TLS12)
+				throw fatal(Alert.protocol_version, `tls: the server wants ${version === TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
+			if (this.helloRetried)
+				throw fatal(Alert.illegal_parameter, "tls: TLS 1.2 after a HelloRetryRequest");
+			// downgrade protection (RFC 8446 4.1.3)
+			if (this.options.maxVersion >= TLS13) {
+				let d12 = true, d11 = true;
+				for (let i = 0; i < 8; i++) {
+					if (random[24 + i] !== DOWNGRADE_12[i]) d12 = false;
+					if (random[24 + i] !== DOWNGRADE_11[i]) d11 = false;
+				}
+				if (d12 || d11)
+					throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
+			}
+		}
+		if (legacyVersion !== TLS12)
+			throw fatal(Alert.illegal_parameter, "tls: bad legacy_version in ServerHello");
+		const suite = suiteByCode(suiteCode);
+		if (!suite || suite.version !== version || !this.options.suites.includes(suiteCode))
+			throw fatal(Alert.illegal_parameter, `tls: the server selected cipher suite 0x${suiteCode.toString(16)}, which we did not offer`);
+		if (compression !== 0)
+			throw fatal(Alert.illegal_parameter, "tls: the server selected compression");
+		if (version === TLS13) {
+			if (!equalBytes(sessionId, this.sessionId))
+				throw fatal(Alert.illegal_parameter, "tls: the server did not echo our session ID");
+			if (this.suite && this.suite.code !== suite.code)
+				throw fatal(Alert.illegal_parameter, "tls: the cipher suite changed after HelloRetryRequest");
+		}
+		this.version = version;
+		this.suite = suite;
+		this.records.version = version;
+		this.transcript.start(suite.hash);
+		if (isHRR) {
+			if (version !== TLS13)
+				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for TLS 1.2");
+			return this.helloRetryRequest(extensions, message);
+		}
+		this.transcript.update(message);
+		this.serverRandom.set(random);
+		if (version === TLS13)
+			return this.serverHello13(extensions);
+		this.sessionIdEcho = sessionId.slice();
+		return this.serverHello12(extensions);
+	}
+	private sessionIdEcho: Uint8Array | undefined;
+
+	/** extensions of a server message: no duplicates, none we did not offer */
+	private readExtensions(block: Reader | undefined, where: string): Map<number, Uint8Array> {
+		const map = new Map<number, Uint8Array>();
+		while (block && block.remaining) {
+			const type = block.u16();
+			const data = block.opaque(2);
+			if (map.has(type))
+				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ${where}`);
+			if (!this.sentExtensions.has(type) && !(type === ExtensionType.cookie && where === "ServerHello"))
+				throw fatal(Alert.unsupported_extension, `tls: ${where} has extension ${type}, which we did not offer`);
+			map.set(type, data);
+		}
+		return map;
+	}
+
+	private helloRetryRequest(extensions: Map<number, Uint8Array>, message: Uint8Array): void {
+		// RFC 8446 4.1.4
+		if (this.helloRetried)
+			throw fatal(Alert.unexpected_message, "tls: a second HelloRetryRequest");
+		this.helloRetried = true;
+		const keyShare = extensions.get(ExtensionType.key_share);
+		const cookie = extensions.get(ExtensionType.cookie);
+		if (!keyShare && !cookie)
+			throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest that changes nothing");
+		if (keyShare) {
+			const r = new Reader(keyShare, "key_share");
+			const group = r.u16();
+			r.end();
+			if (!this.options.groups.includes(group))
+				throw fatal(Alert.illegal_parameter, `tls: HelloRetryRequest for group 0x${group.toString(16)}, which we did not offer`);
+			if (this.shares.some((s) => s.group === group))
+				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for a group we already sent a share for");
+			for (const s of this.shares)
+				s.ecdh.close();
+			this.shares = [];
+			this.addShare(group);
+		}
+		if (cookie) {
+			const r = new Reader(cookie, "cookie");
+			this.cookie = r.opaque(2, 1).slice();
+			r.end();
+		}
+		this.transcript.replaceWithMessageHash();
+		this.transcript.update(message);
+		this.trace(`received HelloRetryRequest: ${this.suite!.name}${keyShare ? `, group ${groupName(this.shares[0].group)}` : ""}${cookie ? ", a cookie" : ""}`);
+		this.sendCompatibilityCCS();
+		this.sendClientHello();
+	}
+
+	private sendCompatibilityCCS(): void {
+		if (this.sentCompatibilityCCS || this.version !== TLS13)
+			return;
+		this.sentCompatibilityCCS = true;
+		const write = this.records.write;
+		this.records.write = undefined;
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.records.write = write;
+	}
+
+	private serverHello13(extensions: Map<number, Uint8Array>): void {
+		const suite = this.suite!;
+		const keyShare = extensions.get(ExtensionType.key_share);
+		const psk = extensions.get(ExtensionType.pre_shared_key);
+		if (!keyShare)
+			throw fatal(Alert.missing_extension, "tls: ServerHello without key_share (psk_ke is not offered)");
+		const r = new Reader(keyShare, "key_share");
+		const group = r.u16();
+		const point = r.opaque(2, 1);
+		r.end();
+		const share = this.shares.find((s) => s.group === group);
+		if (!share)
+			throw fatal(Alert.illegal_parameter, `tls: the server's key share is for group 0x${group.toString(16)}, which we did not send`);
+		let shared: ArrayBuffer;
+		try {
+			shared = share.ecdh.computeSecret(point);
+		}
+		catch (e) {
+			throw fatal(Alert.illegal_parameter, `tls: bad key share from the server (${e instanceof Error ? e.message : e})`);
+		}
+		this.group = group;
+		for (const s of this.shares)
+			s.ecdh.close();
+		this.shares = [];
+		if (psk) {
+			const p = new Reader(psk, "pre_shared_key");
+			const selected = p.u16();
+			p.end();
+			const session = this.options.session;
+			if (!this.offeredPSK || selected !== 0 || !session || suiteByCode(session.suite)?.hash !== suite.hash)
+				throw fatal(Alert.illegal_parameter, "tls: the server selected a PSK we did not offer");
+			this.resumed = true;
+			if (!this.schedule || this.schedule.hash !== suite.hash)
+				this.schedule = new KeySchedule(suite.hash, session.secret);
+		}
+		else
+			this.schedule = new KeySchedule(suite.hash);
+		this.schedule.handshake(shared);
+		const transcriptHash = this.transcript.current();
+		this.clientSecret = this.schedule.derive("c hs traffic", transcriptHash);
+		this.serverSecret = this.schedule.derive("s hs traffic", transcriptHash);
+		this.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", this.clientSecret);
+		this.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", this.serverSecret);
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after ServerHello in the same record");
+		this.records.setRead(this.protection13(this.serverSecret));
+		this.trace(`received ServerHello: TLS 1.3, ${suite.name}, ${groupName(group)}${this.resumed ? ", resuming" : ""}`);
+		this.expect = "encrypted_extensions";
+	}
+
+	private protection13(secret: ArrayBuffer): Protection {
+		const suite = this.suite!;
+		const { key, iv } = trafficKeys(suite.hash, secret, suite.keyLength);
+		return new Protection(suite, TLS13, key, iv);
+	}
+
+	private keylog(label: string, secret: ArrayBuffer): void {
+		this.options.keylog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
+	}
+
+	// ---- EncryptedExtensions (RFC 8446 4.3.1) ----
+
+	private encryptedExtensions(body: Uint8Array): void {
+		const r = new Reader(body, "EncryptedExtensions");
+		const extensions = this.readExtensions(r.block(2, "EncryptedExtensions"), "EncryptedExtensions");
+		r.end();
+		for (const type of [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key, ExtensionType.psk_key_exchange_modes, ExtensionType.cookie, ExtensionType.signature_algorithms, ExtensionType.ec_point_formats, ExtensionType.extended_master_secret, ExtensionType.renegotiation_info, ExtensionType.session_ticket])
+			if (extensions.has(type))
+				throw fatal(Alert.illegal_parameter, `tls: extension ${type} is not allowed in EncryptedExtensions`);
+		this.commonServerExtensions(extensions);
+		this.expect = this.resumed ? "finished" : "certificate_or_request";
+	}
+
+	/** server_name, ALPN, max_fragment_length, record_size_limit: the same in 1.2 ServerHello and 1.3 EncryptedExtensions */
+	private commonServerExtensions(extensions: Map<number, Uint8Array>): void {
+		const sni = extensions.get(ExtensionType.server_name);
+		if (sni && sni.length)
+			throw fatal(Alert.decode_error, "tls: server_name acknowledgement must be empty");
+		const alpn = extensions.get(ExtensionType.application_layer_protocol_negotiation);
+		if (alpn) {
+			const r = new Reader(alpn, "ALPN");
+			const list = r.block(2, "ALPN");
+			const name = String.fromArrayBuffer(list.opaque(1, 1).slice().buffer as ArrayBuffer);
+			list.end();
+			r.end();
+			if (!this.options.alpn?.includes(name))
+				throw fatal(Alert.illegal_parameter, `tls: the server selected protocol "${name}", which we did not offer`);
+			this.alpn = name;
+		}
+		const mfl = extensions.get(ExtensionType.max_fragment_length);
+		if (mfl) {
+			const code = ({ 512: 1, 1024: 2, 2048: 3, 4096: 4 } as { [n: number]: number })[this.options.maxFragmentLength ?? 0];
+			if (mfl.length !== 1 || mfl[0] !== code)
+				throw fatal(Alert.illegal_parameter, "tls: max_fragment_length differs from ours");
+			this.records.receiveLimit = this.options.maxFragmentLength!;
+		}
+		const rsl = extensions.get(ExtensionType.record_size_limit);
+		if (rsl) {
+			const r = new Reader(rsl, "record_size_limit");
+			const limit = r.u16();
+			r.end();
+			if (limit < 64)
+				throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
+			// the server's limit bounds what we send (RFC 8449 4); ours bounds what it sends
+			const payload = limit - (this.version === TLS13 ? 1 : 0);
+			this.records.sendLimit = Math.min(this.records.sendLimit, payload);
+			this.recordLimit = Math.min(this.recordLimit, payload);
+			if (this.options.recordSizeLimit)
+				this.records.receiveLimit = this.options.recordSizeLimit - (this.version === TLS13 ? 1 : 0);
+		}
+	}
+
+	// ---- CertificateRequest (RFC 8446 4.3.2) ----
+
+	private certificateRequest13(body: Uint8Array): void {
+		const r = new Reader(body, "CertificateRequest");
+		const context = r.opaque(1).slice();
+		const exts = r.block(2, "CertificateRequest extensions");
+		r.end();
+		let schemes: number[] | undefined;
+		const seen = new Set<number>();
+		while (exts.remaining) {
+			const type = exts.u16();
+			const data = exts.opaque(2);
+			if (seen.has(type))
+				throw fatal(Alert.illegal_parameter, "tls: duplicate extension in CertificateRequest");
+			seen.add(type);
+			if (type === ExtensionType.signature_algorithms)
+				schemes = readSchemes(data);
+		}
+		if (!schemes)
+			throw fatal(Alert.missing_extension, "tls: CertificateRequest without signature_algorithms");
+		this.certificateRequest = { context, schemes };
+		this.trace("received CertificateRequest");
+		this.expect = "certificate";
+	}
+
+	// ---- Certificate (RFC 8446 4.4.2) ----
+
+	private certificate13(body: Uint8Array): void {
+		const r = new Reader(body, "Certificate");
+		const context = r.opaque(1);
+		if (context.length)
+			throw fatal(Alert.illegal_parameter, "tls: server Certificate with a request context");
+		const list = r.block(3, "certificate_list");
+		r.end();
+		const chain: Uint8Array[] = [];
+		while (list.remaining) {
+			chain.push(list.opaque(3, 1));
+			list.opaque(2);   // per-certificate extensions (OCSP, SCT): not requested, ignored
+		}
+		this.acceptCertificates(chain);
+		this.expect = "certificate_verify";
+	}
+
+	private acceptCertificates(chain: Uint8Array[]): void {
+		if (!chain.length)
+			throw fatal(Alert.decode_error, "tls: the server sent no certificate");
+		this.peerCertificates = chain;
+		this.trace(`received Certificate: ${chain.length} certificate${chain.length > 1 ? "s" : ""}, ${chain.reduce((n, c) => n + c.length, 0)} bytes`);
+		try {
+			this.peerKey = this.options.certificates(chain);
+		}
+		catch (e) {
+			if (e instanceof TLSError)
+				throw e;
+			throw fatal(Alert.bad_certificate, `tls: ${e instanceof Error ? e.message : e}`);
+		}
+	}
+
+	// ---- CertificateVerify (RFC 8446 4.4.3) ----
+
+	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
+		const r = new Reader(body, "CertificateVerify");
+		const scheme = r.u16();
+		const signature = r.opaque(2, 1);
+		r.end();
+		const info = schemeInfo(scheme);
+		if (!this.options.signatureAlgorithms.includes(scheme) || !info || info.algorithm === "rsa-pkcs1")
+			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
+		const key = this.peerKey!;
+		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
+			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
+		const content = certificateVerifyContent(true, this.transcript.current());
+		let ok = false;
+		try {
+			ok = verifyScheme(scheme, key, content, signature);
+		}
+		catch (e) {
+			throw fatal(Alert.decrypt_error, `tls: CertificateVerify: ${e instanceof Error ? e.message : e}`);
+		}
+		if (!ok)
+			throw fatal(Alert.decrypt_error, "tls: bad CertificateVerify signature");
+		this.transcript.update(message);
+		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+		this.expect = "finished";
+	}
+
+	// ---- Finished (RFC 8446 4.4.4) ----
+
+	private finished13(body: Uint8Array, message: Uint8Array): void {
+		const schedule = this.schedule!;
+		const expected = schedule.finished(this.serverSecret!, this.transcript.current());
+		if (body.length !== expected.byteLength || !equal(body, expected))
+			throw fatal(Alert.decrypt_error, "tls: bad server Finished");
+		this.transcript.update(message);
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+		// application secrets from the transcript through the server Finished (RFC 8446 7.1)
+		schedule.master();
+		const transcriptHash = this.transcript.current();
+		const clientApp = schedule.derive("c ap traffic", transcriptHash);
+		const serverApp = schedule.derive("s ap traffic", transcriptHash);
+		this.keylog("CLIENT_TRAFFIC_SECRET_0", clientApp);
+		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
+		this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
+		this.records.setRead(this.protection13(serverApp));
+		this.trace("received Finished: good");
+		// our flight: [CCS], [Certificate, CertificateVerify], Finished
+		this.sendCompatibilityCCS();
+		this.records.setWrite(this.protection13(this.clientSecret!));
+		if (this.certificateRequest)
+			this.sendClientCertificate13();
+		const verify = schedule.finished(this.clientSecret!, this.transcript.current());
+		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
+		this.resumptionSecret = schedule.derive("res master", this.transcript.current());
+		this.records.setWrite(this.protection13(clientApp));
+		this.clientSecret = clientApp;
+		this.serverSecret = serverApp;
+		this.records.allowChangeCipherSpec = false;
+		this.expect = "post_handshake";
+		this.state = "connected";
+		this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+	}
+
+	private sendClientCertificate13(): void {
+		const request = this.certificateRequest!;
+		const o = this.options;
+		const w = new Writer(1024);
+		w.begin(1).bytes(request.context).end().begin(3);
+		const key = o.clientKey;
+		const scheme = key ? this.chooseScheme(key, request.schemes, true) : undefined;
+		if (key && scheme !== undefined && o.clientCertificates)
+			for (const c of o.clientCertificates)
+				w.begin(3).bytes(c).end().u16(0);
+		w.end();
+		this.sendHandshake(HandshakeType.certificate, w.view());
+		if (key && scheme !== undefined && o.clientCertificates?.length) {
+			const content = certificateVerifyContent(false, this.transcript.current());
+			const signature = signScheme(scheme, key, content);
+			const v = new Writer(signature.byteLength + 4);
+			v.u16(scheme).begin(2).bytes(signature).end();
+			this.sendHandshake(HandshakeType.certificate_verify, v.view());
+			this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
+		}
+		else
+			this.trace("sent an empty Certificate (no client certificate for this request)");
+	}
+
+	private chooseScheme(key: Key, offered: readonly number[], tls13: boolean): number | undefined {
+		for (const scheme of this.options.signatureAlgorithms) {
+			if (!offered.includes(scheme))
+				continue;
+			const info = schemeInfo(scheme);
+			if (!info)
+				continue;
+			if (info.algorithm === "ecdsa" ? key.curve === info.curve || !tls13 && key.type === "ec" : key.type === "rsa" && (!tls13 || info.algorithm === "rsa-pss"))
+				return scheme;
+		}
+		return undefined;
+	}
+
+	// ---- post-handshake (RFC 8446 4.6) ----
+
+	private newSessionTicket13(body: Uint8Array): void {
+		const r = new Reader(body, "NewSessionTicket");
+		const lifetime = r.u32();
+		const ageAdd = r.u32();
+		const nonce = r.opaque(1);
+		const ticket = r.opaque(2, 1);
+		r.block(2, "NewSessionTicket extensions");
+		r.end();
+		if (lifetime > 604800)
+			throw fatal(Alert.illegal_parameter, "tls: ticket lifetime over 7 days");
+		const suite = this.suite!;
+		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce, hashSize(suite.hash));
+		const session: Session = {
+			version: TLS13, suite: suite.code, serverName: this.options.serverName, secret,
+			ticket: ticket.slice().buffer as ArrayBuffer, id: undefined, ticketAgeAdd: ageAdd, received: Date.now(),
+			lifetime, alpn: this.alpn, extendedMasterSecret: false,
+		};
+		this.trace(`received NewSessionTicket: lifetime ${lifetime} s`);
+		this.options.onSession?.(session);
+	}
+
+	private keyUpdate(body: Uint8Array): void {
+		const r = new Reader(body, "KeyUpdate");
+		const request = r.u8();
+		r.end();
+		if (request > 1)
+			throw fatal(Alert.illegal_parameter, "tls: bad KeyUpdate");
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: KeyUpdate not at a record boundary");
+		const hash = this.suite!.hash;
+		this.serverSecret = nextTrafficSecret(hash, this.serverSecret!);
+		this.records.setRead(this.protection13(this.serverSecret));
+		this.trace(`received KeyUpdate${request ? " (update requested)" : ""}`);
+		if (request)
+			this.updateKeys(false);
+	}
+
+	/** sends KeyUpdate and moves to the next write keys (RFC 8446 4.6.3) */
+	updateKeys(requestPeer = true): void {
+		this.check();
+		if (this.state !== "connected" || this.version !== TLS13)
+			throw new Error("tls: KeyUpdate needs a TLS 1.3 connection");
+		this.guard(() => {
+			this.sendHandshakeNoTranscript(HandshakeType.key_update, new Uint8Array([requestPeer ? 1 : 0]));
+			this.clientSecret = nextTrafficSecret(this.suite!.hash, this.clientSecret!);
+			this.records.setWrite(this.protection13(this.clientSecret));
+		});
+	}
+
+	private sendHandshakeNoTranscript(type: HandshakeType, body: Uint8Array): void {
+		const message = new Uint8Array(4 + body.length);
+		message[0] = type; message[3] = body.length;
+		message.set(body, 4);
+		this.sendRecord(ContentType.handshake, message);
+	}
+
+	// ---- TLS 1.2 (RFC 5246, RFC 7627, RFC 5746, RFC 5077, RFC 8422) ----
+
+	private serverHello12(extensions: Map<number, Uint8Array>): void {
+		const reneg = extensions.get(ExtensionType.renegotiation_info);
+		if (!reneg || reneg.length !== 1 || reneg[0] !== 0)
+			throw fatal(Alert.handshake_failure, "tls: the server does not support secure renegotiation (RFC 5746)");
+		if (!extensions.has(ExtensionType.extended_master_secret))
+			throw fatal(Alert.handshake_failure, "tls: the server does not support the extended master secret (RFC 7627)");
+		this.extendedMasterSecret = true;
+		const formats = extensions.get(ExtensionType.ec_point_formats);
+		if (formats) {
+			const r = new Reader(formats, "ec_point_formats");
+			const list = r.opaque(1, 1);
+			r.end();
+			if (!list.includes(0))
+				throw fatal(Alert.illegal_parameter, "tls: the server does not accept uncompressed points");
+		}
+		const ticket = extensions.get(ExtensionType.session_ticket);
+		if (ticket && ticket.length)
+			throw fatal(Alert.decode_error, "tls: session_ticket in ServerHello must be empty");
+		this.expectTicket = ticket !== undefined;
+		this.commonServerExtensions(extensions);
+		const session = this.options.session;
+		// resumption: the server echoes the session ID we sent (with a ticket: any ID we sent)
+		if (session && session.version === TLS12 && this.sessionIdEcho!.length && equalBytes(this.sessionIdEcho!, this.sessionId)) {
+			if (session.suite !== this.suite!.code || !session.extendedMasterSecret)
+				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
+			this.resumed = true;
+			this.masterSecret = session.secret;
+			this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
+			this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
+			return;
+		}
+		this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}`);
+		this.expect = "certificate12";
+	}
+
+	private certificate12(body: Uint8Array): void {
+		const r = new Reader(body, "Certificate");
+		const list = r.block(3, "certificate_list");
+		r.end();
+		const chain: Uint8Array[] = [];
+		while (list.remaining)
+			chain.push(list.opaque(3, 1));
+		this.acceptCertificates(chain);
+		const auth = this.suite!.auth;
+		const key = this.peerKey!;
+		if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
+			throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
+		this.expect = "server_key_exchange";
+	}
+
+	private serverKeyExchange12(body: Uint8Array): void {
+		// ServerECDHParams and its signature (RFC 8422 5.4)
+		const r = new Reader(body, "ServerKeyExchange");
+		const curveType = r.u8();
+		if (curveType !== 3)
+			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange is not named_curve");
+		const group = r.u16();
+		const point = r.opaque(1, 1);
+		const paramsLength = 4 + point.length;
+		const scheme = r.u16();
+		const signature = r.opaque(2, 1);
+		r.end();
+		if (!this.options.groups.includes(group))
+			throw fatal(Alert.illegal_parameter, `tls: ServerKeyExchange with group 0x${group.toString(16)}, which we did not offer`);
+		if (!this.options.signatureAlgorithms.includes(scheme))
+			throw fatal(Alert.illegal_parameter, `tls: ServerKeyExchange signed with 0x${scheme.toString(16)}, which we did not offer`);
+		const info = schemeInfo(scheme);
+		const key = this.peerKey!;
+		if (!info || (info.algorithm === "ecdsa") !== (key.type === "ec"))
+			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange scheme does not fit the certificate's key");
+		const signed = new Uint8Array(64 + paramsLength);
+		signed.set(this.clientRandom, 0);
+		signed.set(this.serverRandom, 32);
+		signed.set(body.subarray(0, paramsLength), 64);
+		let ok = false;
+		try {
+			ok = verifyScheme(scheme, key, signed, signature);
+		}
+		catch (e) {
+			throw fatal(Alert.decrypt_error, `tls: ServerKeyExchange: ${e instanceof Error ? e.message : e}`);
+		}
+		if (!ok)
+			throw fatal(Alert.decrypt_error, "tls: bad ServerKeyExchange signature");
+		this.serverECDHE = { group, point: point.slice() };
+		this.group = group;
+		this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
+		this.expect = "hello_done_or_request";
+	}
+
+	private certificateRequest12(body: Uint8Array): void {
+		const r = new Reader(body, "CertificateRequest");
+		r.opaque(1, 1);   // certificate types
+		const schemes = readSchemes(r.opaque(2, 2), true);
+		r.opaque(2);      // certificate_authorities
+		r.end();
+		this.certificateRequest = { context: new Uint8Array(0), schemes };
+		this.trace("received CertificateRequest");
+		this.expect = "hello_done";
+	}
+
+	private serverHelloDone12(body: Uint8Array): void {
+		if (body.length)
+			throw fatal(Alert.decode_error, "tls: ServerHelloDone is not empty");
+		const o = this.options;
+		// client Certificate (RFC 5246 7.4.6)
+		let signWith: { key: Key, scheme: number } | undefined;
+		if (this.certificateRequest) {
+			const key = o.clientKey;
+			const scheme = key ? this.chooseScheme(key, this.certificateRequest.schemes, false) : undefined;
+			const w = new Writer(1024);
+			w.begin(3);
+			if (key && scheme !== undefined && o.clientCertificates)
+				for (const c of o.clientCertificates)
+					w.begin(3).bytes(c).end();
+			w.end();
+			this.sendHandshake(HandshakeType.certificate, w.view());
+			if (key && scheme !== undefined && o.clientCertificates?.length)
+				signWith = { key, scheme };
+		}
+		// ClientKeyExchange (RFC 8422 5.7)
+		const server = this.serverECDHE!;
+		const ecdh = new ECDH(groupName(server.group), o.privateKeys?.[server.group]);
+		let preMaster: ArrayBuffer;
+		try {
+			preMaster = ecdh.computeSecret(server.point);
+		}
+		catch (e) {
+			ecdh.close();
+			throw fatal(Alert.illegal_parameter, `tls: bad ECDHE share from the server (${e instanceof Error ? e.message : e})`);
+		}
+		const w = new Writer(100);
+		w.begin(1).bytes(ecdh.publicKey).end();
+		ecdh.close();
+		this.sendHandshake(HandshakeType.client_key_exchange, w.view());
+		// extended master secret (RFC 7627 4)
+		const sessionHash = this.transcript.current();
+		this.masterSecret = prf12(this.suite!.hash, preMaster, "extended master secret", new Uint8Array(sessionHash), 48);
+		this.options.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
+		if (signWith) {
+			// CertificateVerify (RFC 5246 7.4.8): signs the handshake messages so far
+			const info = schemeInfo(signWith.scheme)!;
+			const messagesHash = this.transcript.current();
+			const signature = signScheme(signWith.scheme, signWith.key, messagesHash, { prehashed: info.hash === this.suite!.hash });
+			const v = new Writer(signature.byteLength + 4);
+			v.u16(signWith.scheme).begin(2).bytes(signature).end();
+			this.sendHandshake(HandshakeType.certificate_verify, v.view());
+		}
+		this.sendClientFinished12();
+		this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
+	}
+
+	private protection12(client: boolean): Protection {
+		const suite = this.suite!;
+		const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
+		const block = new Uint8Array(prf12(suite.hash, this.masterSecret!, "key expansion",
+			concat(this.serverRandom, this.clientRandom), 2 * suite.keyLength + 2 * ivLength));
+		const k = suite.keyLength;
+		const key = client ? block.slice(0, k) : block.slice(k, 2 * k);
+		const iv = client ? block.slice(2 * k, 2 * k + ivLength) : block.slice(2 * k + ivLength, 2 * k + 2 * ivLength);
+		const fullIV = new Uint8Array(12);
+		fullIV.set(iv);
+		return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
+	}
+
+	private sendClientFinished12(): void {
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.records.setWrite(this.protection12(true));
+		const verify = prf12(this.suite!.hash, this.masterSecret!, "client finished", new Uint8Array(this.transcript.current()), 12);
+		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
+	}
+
+	private newSessionTicket12(body: Uint8Array): void {
+		// RFC 5077 3.3
+		const r = new Reader(body, "NewSessionTicket");
+		const lifetime = r.u32();
+		const ticket = r.opaque(2);
+		r.end();
+		this.pendingTicket12 = ticket.length ? { ticket: ticket.slice().buffer as ArrayBuffer, lifetime } : undefined;
+		this.expect = "change_cipher_spec12";
+	}
+	private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
+
+	private finished12(body: Uint8Array, message: Uint8Array): void {
+		const expected = prf12(this.suite!.hash, this.masterSecret!, "server finished", new Uint8Array(this.transcript.current()), 12);
+		if (body.length !== 12 || !equal(body, expected))
+			throw fatal(Alert.decrypt_error, "tls: bad server Finished");
+		this.transcript.update(message);
+		if (this.resumed)
+			this.sendClientFinished12();
+		const session: Session = {
+			version: TLS12, suite: this.suite!.code, serverName: this.options.serverName, secret: this.masterSecret!,
+			ticket: this.pendingTicket12?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? this.sessionIdEcho.slice().buffer as ArrayBuffer : undefined,
+			ticketAgeAdd: 0, received: Date.now(), lifetime: this.pendingTicket12?.lifetime || 7200, alpn: this.alpn,
+			extendedMasterSecret: true,
+		};
+		if (session.ticket || session.id)
+			this.options.onSession?.(session);
+		this.expect = "post_handshake";
+		this.state = "connected";
+		this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+	}
+
+	/** a description of the connection for apps and traces */
+	describe(): { version: string, suite: string | undefined, group: string | undefined, alpn: string | undefined, resumed: boolean } {
+		return {
+			version: this.version ? versionName(this.version) : "",
+			suite: this.suite?.name,
+			group: this.group ? groupName(this.group) : undefined,
+			alpn: this.alpn,
+			resumed: this.resumed,
+		};
+	}
+}
+
+function readSchemes(data: Uint8Array, bare = false): number[] {
+	const r = new Reader(data, "signature_algorithms");
+	const list = bare ? r : r.block(2, "signature_algorithms", 2);
+	const schemes: number[] = [];
+	while (list.remaining)
+		schemes.push(list.u16());
+	if (!bare)
+		r.end();
+	return schemes;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length)
+		return false;
+	for (let i = 0; i < a.length; i++)
+		if (a[i] !== b[i])
+			return false;
+	return true;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+	const c = new Uint8Array(a.length + b.length);
+	c.set(a);
+	c.set(b, a.length);
+	return c;
+}
+
+export { hmac, randomBytes, Hash, type HashAlgorithm };

@@ -1,0 +1,74 @@
+/* Registry values this engine speaks (IANA TLS parameters; RFC 8446, RFC 5246 and extensions). */
+
+export const enum ContentType {
+	change_cipher_spec = 20,
+	alert = 21,
+	handshake = 22,
+	application_data = 23,
+}
+
+export const enum HandshakeType {
+	hello_request = 0,
+	client_hello = 1,
+	server_hello = 2,
+	new_session_ticket = 4,
+	end_of_early_data = 5,
+	encrypted_extensions = 8,
+	certificate = 11,
+	server_key_exchange = 12,
+	certificate_request = 13,
+	server_hello_done = 14,
+	certificate_verify = 15,
+	client_key_exchange = 16,
+	finished = 20,
+	key_update = 24,
+	message_hash = 254,
+}
+
+export const enum ExtensionType {
+	server_name = 0,
+	max_fragment_length = 1,
+	status_request = 5,
+	supported_groups = 10,
+	ec_point_formats = 11,
+	signature_algorithms = 13,
+	application_layer_protocol_negotiation = 16,
+	extended_master_secret = 23,
+	record_size_limit = 28,
+	session_ticket = 35,
+	pre_shared_key = 41,
+	early_data = 42,
+	supported_versions = 43,
+	cookie = 44,
+	psk_key_exchange_modes = 45,
+	certificate_authorities = 47,
+	signature_algorithms_cert = 50,
+	key_share = 51,
+	renegotiation_info = 0xFF01,
+}
+
+export const TLS12 = 0x0303;
+export const TLS13 = 0x0304;
+
+export type VersionName = "TLS 1.2" | "TLS 1.3";
+export function versionCode(name: VersionName): number {
+	return name === "TLS 1.3" ? TLS13 : TLS12;
+}
+export function versionName(code: number): VersionName {
+	return code === TLS13 ? "TLS 1.3" : "TLS 1.2";
+}
+
+/* named groups (RFC 8446 4.2.7) */
+export const GROUP_SECP256R1 = 0x0017;
+export const GROUP_SECP384R1 = 0x0018;
+export const GROUP_X25519 = 0x001D;
+
+/* signature schemes (RFC 8446 4.2.3) */
+export const SIG_RSA_PKCS1_SHA256 = 0x0401;
+export const SIG_RSA_PKCS1_SHA384 = 0x0501;
+export const SIG_RSA_PKCS1_SHA512 = 0x0601;
+export const SIG_ECDSA_SECP256R1_SHA256 = 0x0403;
+export const SIG_ECDSA_SECP384R1_SHA384 = 0x0503;
+export const SIG_RSA_PSS_RSAE_SHA256 = 0x0804;
+export const SIG_RSA_PSS_RSAE_SHA384 = 0x0805;
+export const SIG_RSA_PSS_RSAE_SHA512 = 0x0806;

@@ -1,0 +1,102 @@
+/*
+ * Handshake message framing (RFC 8446 4, RFC 5246 7.4): messages may span records and records
+ * may hold several messages. The transcript hash sees every message exactly as it was sent.
+ */
+import { Hash, type HashAlgorithm } from "crypto/hash";
+import { Alert, fatal } from "./alert";
+
+const MAX_MESSAGE = 65536 + 4;   // our limit on one handshake message (certificate chains included)
+
+export class HandshakeReader {
+	private buffer: Uint8Array | undefined;
+	private length = 0;
+
+	/** appends a handshake record's content */
+	push(content: Uint8Array): void {
+		const need = this.length + content.length;
+		if (need > MAX_MESSAGE + 65536)
+			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
+		if (!this.buffer || this.buffer.length < need) {
+			const buffer = new Uint8Array(Math.max(need, 1024));
+			if (this.buffer)
+				buffer.set(this.buffer.subarray(0, this.length));
+			this.buffer = buffer;
+		}
+		this.buffer.set(content, this.length);
+		this.length = need;
+	}
+	/** the next whole message (type, body, and the whole message bytes for the transcript), or undefined */
+	next(): { type: number, body: Uint8Array, message: Uint8Array } | undefined {
+		if (this.length < 4)
+			return undefined;
+		const b = this.buffer!;
+		const n = (b[1] << 16) | (b[2] << 8) | b[3];
+		if (n > MAX_MESSAGE)
+			throw fatal(Alert.decode_error, `tls: handshake message of ${n} bytes is over our limit`);
+		if (this.length < 4 + n)
+			return undefined;
+		const message = b.slice(0, 4 + n);
+		b.copyWithin(0, 4 + n, this.length);
+		this.length -= 4 + n;
+		return { type: message[0], body: message.subarray(4), message };
+	}
+	/** bytes of an unfinished message are waiting (a key change must not split a message) */
+	get pending(): boolean {
+		return this.length > 0;
+	}
+	clear(): void {
+		this.buffer = undefined;
+		this.length = 0;
+	}
+}
+
+/** the running transcript hash; before the hash is known, messages are kept to be hashed later */
+export class Transcript {
+	private hash: Hash | undefined;
+	private held: Uint8Array[] = [];
+
+	update(message: Uint8Array): void {
+		if (this.hash)
+			this.hash.update(message);
+		else
+			this.held.push(message.slice());
+	}
+	/** fixes the hash algorithm (once the cipher suite is known) and hashes what was held */
+	start(algorithm: HashAlgorithm): void {
+		if (this.hash)
+			return;
+		this.hash = new Hash(algorithm);
+		for (const m of this.held)
+			this.hash.update(m);
+		this.held = [];
+	}
+	/** Hash(messages so far) */
+	current(): ArrayBuffer {
+		if (!this.hash)
+			throw fatal(Alert.internal_error, "tls: transcript hash not started");
+		return this.hash.peek();
+	}
+	/** HelloRetryRequest: replaces ClientHello1 by message_hash(Hash(ClientHello1)) (RFC 8446 4.4.1) */
+	replaceWithMessageHash(): void {
+		const h = this.current();
+		const message = new Uint8Array(4 + h.byteLength);
+		message[0] = 254; message[3] = h.byteLength;
+		message.set(new Uint8Array(h), 4);
+		this.hash!.reset();
+		this.hash!.update(message);
+	}
+	/** an independent copy (PSK binders hash a truncated ClientHello) */
+	fork(): Hash {
+		if (!this.hash)
+			throw fatal(Alert.internal_error, "tls: transcript hash not started");
+		return this.hash.clone();
+	}
+	get algorithm(): HashAlgorithm | undefined {
+		return this.hash?.algorithm;
+	}
+	close(): void {
+		this.hash?.close();
+		this.hash = undefined;
+		this.held = [];
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * The TLS 1.3 key schedule (RFC 8446 section 7.1) and traffic keys (7.3).
+ *
+ *   early  = HKDF-Extract(0, PSK or 0)
+ *   handshake = HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE)
+ *   master = HKDF-Extract(Derive-Secret(handshake, "derived", ""), 0)
+ */
+import { hkdfExtract, hkdfExpand, hmac } from "crypto/mac";
+import { digest, type HashAlgorithm, hashSize } from "crypto/hash";
+import { Writer } from "./bytes";
+
+const LABEL_PREFIX = "tls13 ";
+
+function ascii(text: string): Uint8Array {
+	const bytes = new Uint8Array(text.length);
+	for (let i = 0; i < text.length; i++)
+		bytes[i] = text.charCodeAt(i);
+	return bytes;
+}
+
+/** HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 7.1) */
+export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: string, context: Uint8Array | ArrayBuffer, length: number): ArrayBuffer {
+	const info = new Writer(10 + label.length + context.byteLength);
+	info.u16(length).begin(1).bytes(ascii(LABEL_PREFIX + label)).end().begin(1).bytes(context).end();
+	return hkdfExpand(hash, secret, info.view(), length);
+}
+
+/** Derive-Secret(Secret, Label, Messages) with the transcript hash already computed */
+export function deriveSecret(hash: HashAlgorithm, secret: ArrayBuffer, label: string, transcriptHash: ArrayBuffer): ArrayBuffer {
+	return expandLabel(hash, secret, label, transcriptHash, hashSize(hash));
+}
+
+export class KeySchedule {
+	readonly hash: HashAlgorithm;
+	private readonly size: number;
+	private secret: ArrayBuffer;
+
+	/** starts with the early secret, from a PSK (resumption) or none */
+	constructor(hash: HashAlgorithm, psk?: ArrayBuffer) {
+		this.hash = hash;
+		this.size = hashSize(hash);
+		this.secret = hkdfExtract(hash, new ArrayBuffer(this.size), psk ?? new ArrayBuffer(this.size));
+	}
+	/** the binder key for a resumption PSK: Derive-Secret(early, "res binder", "") */
+	binderKey(): ArrayBuffer {
+		return deriveSecret(this.hash, this.secret, "res binder", this.emptyHash());
+	}
+	private emptyHash(): ArrayBuffer {
+		return digest(this.hash, new ArrayBuffer(0));
+	}
+	/** early -> handshake secret, with the (EC)DHE shared secret */
+	handshake(shared: ArrayBuffer): void {
+		const salt = deriveSecret(this.hash, this.secret, "derived", this.emptyHash());
+		this.secret = hkdfExtract(this.hash, salt, shared);
+	}
+	/** handshake -> master secret */
+	master(): void {
+		const salt = deriveSecret(this.hash, this.secret, "derived", this.emptyHash());
+		this.secret = hkdfExtract(this.hash, salt, new ArrayBuffer(this.size));
+	}
+	/** Derive-Secret(current, label, transcript) */
+	derive(label: string, transcriptHash: ArrayBuffer): ArrayBuffer {
+		return deriveSecret(this.hash, this.secret, label, transcriptHash);
+	}
+	/** Finished verify_data = HMAC(finished_key, transcript hash) (RFC 8446 4.4.4) */
+	finished(trafficSecret: ArrayBuffer, transcriptHash: ArrayBuffer): ArrayBuffer {
+		const key = expandLabel(this.hash, trafficSecret, "finished", new Uint8Array(0), this.size);
+		return hmac(this.hash, key, transcriptHash);
+	}
+}
+
+/** the next application traffic secret (RFC 8446 7.2) */
+export function nextTrafficSecret(hash: HashAlgorithm, secret: ArrayBuffer): ArrayBuffer {
+	return expandLabel(hash, secret, "traffic upd", new Uint8Array(0), hashSize(hash));
+}
+
+/** write key and IV of a traffic secret (RFC 8446 7.3) */
+export function trafficKeys(hash: HashAlgorithm, secret: ArrayBuffer, keyLength: number): { key: ArrayBuffer, iv: ArrayBuffer } {
+	return {
+		key: expandLabel(hash, secret, "key", new Uint8Array(0), keyLength),
+		iv: expandLabel(hash, secret, "iv", new Uint8Array(0), 12),
+	};
+}

@@ -1,0 +1,67 @@
+/*
+ * What the engine needs from its user (SecureSocket, a test, the ECMA-419 adapter): protocol
+ * choices, and the certificate check, which lives outside the engine (modules/x509).
+ */
+import type { Key } from "crypto/keys";
+import type { TLSError } from "./alert";
+
+/** A resumable session (TLS 1.3 ticket, TLS 1.2 ticket or session ID). Opaque to apps. */
+export interface Session {
+	readonly version: number;
+	readonly suite: number;
+	readonly serverName: string | undefined;
+	/** 1.3: resumption PSK; 1.2: master secret */
+	readonly secret: ArrayBuffer;
+	readonly ticket: ArrayBuffer | undefined;
+	/** 1.2 session ID */
+	readonly id: ArrayBuffer | undefined;
+	/** 1.3 */
+	readonly ticketAgeAdd: number;
+	readonly received: number;      // ms, Date.now() when received
+	readonly lifetime: number;      // seconds
+	readonly alpn: string | undefined;
+	/** 1.2: extended master secret was used (required to resume) */
+	readonly extendedMasterSecret: boolean;
+}
+
+export interface ClientOptions {
+	/** server_name to send and the name certificates must match (DNS name or IP literal) */
+	serverName?: string;
+	/** lowest and highest versions (TLS12, TLS13) */
+	minVersion: number;
+	maxVersion: number;
+	/** cipher suite codes, in our order of preference */
+	suites: readonly number[];
+	/** named groups; key shares are sent for `shares` of them (default: the first) */
+	groups: readonly number[];
+	shares?: number;
+	/** signature schemes we accept */
+	signatureAlgorithms: readonly number[];
+	alpn?: readonly string[];
+	/** max_fragment_length (RFC 6066): 512, 1024, 2048 or 4096 */
+	maxFragmentLength?: number;
+	/** record_size_limit (RFC 8449) we advertise: 64 to 16385 */
+	recordSizeLimit?: number;
+	session?: Session;
+	/**
+	 * The certificate check: given the peer's chain (leaf first, DER, as received) returns the
+	 * leaf's public key, or throws a TLSError (bad_certificate, unknown_ca, ...). Always called
+	 * before any signature check: the engine cannot skip it.
+	 */
+	certificates(chain: readonly Uint8Array[]): Key;
+	/** client authentication: our chain and key, if the server asks */
+	clientCertificates?: readonly ArrayBuffer[];
+	clientKey?: Key;
+	/** NSS key log lines (SSLKEYLOGFILE format) */
+	keylog?: (line: string) => void;
+	/** a readable trace of the handshake */
+	trace?: (line: string) => void;
+	/** called with each new session a server gives (1.3 NewSessionTicket, 1.2 ticket / ID) */
+	onSession?: (session: Session) => void;
+	/** random source for tests (RFC 8448 known answers): fills buffers */
+	random?: (bytes: Uint8Array) => void;
+	/** fixed key share private keys for tests, by group */
+	privateKeys?: { [group: number]: ArrayBuffer };
+}
+
+export type ErrorHandler = (error: TLSError) => void;

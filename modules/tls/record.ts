@@ -1,0 +1,274 @@
+/*
+ * The record layer (RFC 8446 section 5, RFC 5246 section 6.2): framing, protection, limits.
+ *
+ * Bytes in: receive() frames records in one reusable buffer and hands each record's content to
+ * the engine, decrypted and authenticated. Bytes out: seal() protects one record into a new
+ * buffer the engine queues for the socket.
+ *
+ * A record is decrypted where it lies, in place (crypto's AEAD.open); nothing of it is handed on
+ * before its tag has been checked.
+ */
+import { AEAD, TAG_SIZE } from "crypto/aead";
+import { Alert, fatal } from "./alert";
+import { ContentType, TLS12, TLS13 } from "./constants";
+import type { CipherSuite } from "./suites";
+
+const HEADER = 5;
+export const MAX_PLAINTEXT = 16384;
+const MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256;          // RFC 8446 5.2
+const MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048;         // RFC 5246 6.2.3
+const MAX_EMPTY_RECORDS = 32;
+
+/** The keys of one direction: an AEAD, its IV (or TLS 1.2 salt) and the sequence number. */
+export class Protection {
+	readonly aead: AEAD;
+	readonly version: number;
+	private readonly iv: Uint8Array;
+	private readonly nonce = new Uint8Array(12);
+	private readonly explicit: boolean;    // TLS 1.2 AES-GCM: 8-byte explicit nonce in each record
+	private sequenceHigh = 0;
+	private sequenceLow = 0;
+
+	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
+		this.aead = new AEAD(suite.aead, key);
+		this.version = version;
+		this.iv = new Uint8Array(iv);
+		this.explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
+	}
+	get explicitNonceLength(): number {
+		return this.explicit ? 8 : 0;
+	}
+	/** the per-record nonce: IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2) */
+	nextNonce(explicitNonce?: Uint8Array): Uint8Array {
+		const n = this.nonce, iv = this.iv;
+		if (this.explicit) {
+			n.set(iv.subarray(0, 4), 0);
+			if (explicitNonce)
+				n.set(explicitNonce, 4);
+			else
+				this.writeSequence(n, 4);
+		}
+		else {
+			n.set(iv, 0);
+			const s = new Uint8Array(8);
+			this.writeSequence(s, 0);
+			for (let i = 0; i < 8; i++)
+				n[4 + i] ^= s[i];
+		}
+		return n;
+	}
+	writeSequence(into: Uint8Array, at: number): void {
+		const h = this.sequenceHigh, l = this.sequenceLow;
+		into[at] = h >>> 24; into[at + 1] = h >> 16; into[at + 2] = h >> 8; into[at + 3] = h;
+		into[at + 4] = l >>> 24; into[at + 5] = l >> 16; into[at + 6] = l >> 8; into[at + 7] = l;
+	}
+	advance(): void {
+		if (this.sequenceLow === 0xFFFFFFFF) {
+			if (this.sequenceHigh === 0xFFFFFFFF)
+				throw fatal(Alert.internal_error, "tls: sequence number exhausted");
+			this.sequenceHigh++;
+			this.sequenceLow = 0;
+		}
+		else
+			this.sequenceLow++;
+	}
+	close(): void {
+		this.aead.close();
+	}
+}
+
+export type RecordHandler = (type: ContentType, content: Uint8Array) => void;
+
+export class RecordLayer {
+	read: Protection | undefined;
+	write: Protection | undefined;
+	/** TLS 1.3 record protection (inner content type) once the version is known */
+	version = 0;
+	/** largest plaintext we put in one record (max_fragment_length / record_size_limit) */
+	sendLimit = MAX_PLAINTEXT;
+	/** largest plaintext we accept (what we advertised) */
+	receiveLimit = MAX_PLAINTEXT;
+	/** set while TLS 1.3 allows an unprotected change_cipher_spec (compatibility mode) */
+	allowChangeCipherSpec = true;
+
+	private buffer: Uint8Array | undefined;
+	private length = 0;
+	private emptyRecords = 0;
+
+	/** frames records from `bytes`; calls `handler` with each record's (decrypted) content */
+	receive(bytes: Uint8Array, handler: RecordHandler): void {
+		let offset = 0;
+		while (offset < bytes.length) {
+			// bring in the header, then the body, of one record
+			const buffered = this.length;
+			let need = HEADER;
+			if (buffered >= HEADER)
+				need = HEADER + this.bodyLength();
+			const take = Math.min(need - buffered, bytes.length - offset);
+			this.append(bytes.subarray(offset, offset + take), need);
+			offset += take;
+			if (this.length === HEADER && need === HEADER) {
+				this.checkHeader();
+				if (this.bodyLength() === 0)
+					this.process(handler);
+				continue;
+			}
+			if (this.length === need && need > HEADER)
+				this.process(handler);
+		}
+	}
+
+	private bodyLength(): number {
+		const b = this.buffer!;
+		return (b[3] << 8) | b[4];
+	}
+
+	private append(bytes: Uint8Array, need: number): void {
+		if (!this.buffer || this.buffer.length < need) {
+			// one buffer, grown to the largest record seen, then reused
+			const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
+			const buffer = new Uint8Array(Math.min(capacity, HEADER + MAX_CIPHERTEXT_12));
+			if (this.buffer)
+				buffer.set(this.buffer.subarray(0, this.length));
+			this.buffer = buffer;
+		}
+		this.buffer.set(bytes, this.length);
+		this.length += bytes.length;
+	}
+
+	private checkHeader(): void {
+		const b = this.buffer!;
+		const type = b[0];
+		if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
+			throw fatal(Alert.unexpected_message, `tls: unknown record type ${type}`);
+		if (b[1] !== 3)
+			throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
+		const length = this.bodyLength();
+		// protected records may carry the expansion of their protection on top of the plaintext limit
+		let max = this.receiveLimit;
+		if (this.read && !(b[0] === ContentType.change_cipher_spec && this.version === TLS13))
+			max += (this.version === TLS13 ? MAX_CIPHERTEXT_13 : MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
+		if (length > max)
+			throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
+	}
+
+	private process(handler: RecordHandler): void {
+		const b = this.buffer!;
+		const length = this.bodyLength();
+		let type = b[0] as ContentType;
+		this.length = 0;
+		let content: Uint8Array;
+		if (!this.read || (type === ContentType.change_cipher_spec && this.version === TLS13)) {
+			if (this.read && !this.allowChangeCipherSpec)
+				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
+			content = b.subarray(HEADER, HEADER + length);
+		}
+		else if (this.version === TLS13) {
+			if (type !== ContentType.application_data)
+				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
+			if (length < TAG_SIZE + 1)
+				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
+			const nonce = this.read.nextNonce();
+			let n: number;
+			try {
+				n = this.read.aead.open(nonce, b.subarray(0, HEADER), b, HEADER, length);
+			}
+			catch {
+				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
+			}
+			this.read.advance();
+			// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
+			let end = HEADER + n;
+			while (end > HEADER && b[end - 1] === 0)
+				end--;
+			if (end === HEADER)
+				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
+			type = b[end - 1] as ContentType;
+			content = b.subarray(HEADER, end - 1);
+			if (content.length > this.receiveLimit)
+				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
+		}
+		else {
+			// TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905)
+			const explicit = this.read.explicitNonceLength;
+			if (length < explicit + TAG_SIZE)
+				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
+			const nonce = this.read.nextNonce(explicit ? b.subarray(HEADER, HEADER + explicit) : undefined);
+			const plain = length - explicit - TAG_SIZE;
+			const aad = new Uint8Array(13);
+			this.read.writeSequence(aad, 0);
+			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = plain >> 8; aad[12] = plain;
+			try {
+				this.read.aead.open(nonce, aad, b, HEADER + explicit, length - explicit);
+			}
+			catch {
+				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
+			}
+			this.read.advance();
+			content = b.subarray(HEADER + explicit, HEADER + explicit + plain);
+			if (content.length > this.receiveLimit)
+				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
+		}
+		if (content.length === 0) {
+			if (type !== ContentType.application_data)
+				throw fatal(Alert.unexpected_message, "tls: empty record");
+			if (++this.emptyRecords > MAX_EMPTY_RECORDS)
+				throw fatal(Alert.unexpected_message, "tls: too many empty records");
+			return;
+		}
+		this.emptyRecords = 0;
+		handler(type, content);
+	}
+
+	/** protects `content` (at most sendLimit bytes) as one record of `type` */
+	seal(type: ContentType, content: Uint8Array, legacyVersion = TLS12): Uint8Array {
+		const w = this.write;
+		if (!w) {
+			const record = new Uint8Array(HEADER + content.length);
+			record[0] = type; record[1] = legacyVersion >> 8; record[2] = legacyVersion;
+			record[3] = content.length >> 8; record[4] = content.length;
+			record.set(content, HEADER);
+			return record;
+		}
+		if (this.version === TLS13) {
+			const inner = content.length + 1;
+			const total = inner + TAG_SIZE;
+			const record = new Uint8Array(HEADER + total);
+			record[0] = ContentType.application_data; record[1] = 3; record[2] = 3;
+			record[3] = total >> 8; record[4] = total;
+			record.set(content, HEADER);
+			record[HEADER + content.length] = type;
+			w.aead.seal(w.nextNonce(), record.subarray(0, HEADER), record, HEADER, inner);
+			w.advance();
+			return record;
+		}
+		const explicit = w.explicitNonceLength;
+		const total = explicit + content.length + TAG_SIZE;
+		const record = new Uint8Array(HEADER + total);
+		record[0] = type; record[1] = 3; record[2] = 3;
+		record[3] = total >> 8; record[4] = total;
+		if (explicit)
+			w.writeSequence(record, HEADER);
+		record.set(content, HEADER + explicit);
+		const aad = new Uint8Array(13);
+		w.writeSequence(aad, 0);
+		aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
+		w.aead.seal(w.nextNonce(explicit ? record.subarray(HEADER, HEADER + explicit) : undefined), aad, record, HEADER + explicit, content.length);
+		w.advance();
+		return record;
+	}
+
+	setRead(protection: Protection | undefined): void {
+		this.read?.close();
+		this.read = protection;
+	}
+	setWrite(protection: Protection | undefined): void {
+		this.write?.close();
+		this.write = protection;
+	}
+	close(): void {
+		this.setRead(undefined);
+		this.setWrite(undefined);
+		this.buffer = undefined;
+	}
+}
