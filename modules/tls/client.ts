@@ -207,6 +207,10 @@ export class TLSClient {
 	get available(): number {
 		return this.plaintext ? this.plaintext.length - this.plaintextOffset : 0;
 	}
+	/** a view of the plaintext not read yet, without consuming it (valid until the next receive) */
+	peek(): Uint8Array | undefined {
+		return this.plaintextPending ? this.plaintext!.subarray(this.plaintextOffset) : undefined;
+	}
 	/** a view of up to `max` plaintext bytes (valid until the next receive) */
 	read(max = Infinity): Uint8Array | undefined {
 		if (!this.plaintextPending)
