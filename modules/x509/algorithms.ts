@@ -1,0 +1,179 @@
+/*
+ * Signature algorithms of certificates (AlgorithmIdentifier, RFC 5280 4.1.1.2):
+ *   ECDSA with SHA-256/384/512 (RFC 5758 3.2: no parameters),
+ *   RSASSA-PKCS1-v1_5 with SHA-256/384/512 (RFC 4055 5: parameters NULL, or absent),
+ *   RSASSA-PSS with SHA-256/384/512 and MGF1 with the same hash (RFC 4055 3.1, DER: defaults omitted).
+ * MD2, MD4, MD5 and SHA-1 (with RSA, ECDSA, DSA, or as the PSS hash) are "weakAlgorithm";
+ * anything else (SHA-224, Ed25519, DSA with SHA-2, a PSS MGF1 hash other than the message hash,
+ * unknown OIDs) is "unsupportedAlgorithm".
+ */
+import { X509Error, malformed } from "./errors";
+import { DERReader, SEQUENCE, NULL, contextConstructed } from "./der";
+
+export type SignatureHash = "SHA-256" | "SHA-384" | "SHA-512";
+export type SignatureKind = "ecdsa" | "rsa-pkcs1" | "rsa-pss";
+
+export interface SignatureAlgorithm {
+	/** a display name: "ecdsa-with-SHA256", "sha256WithRSAEncryption", "rsassa-pss-SHA256" */
+	readonly name: string;
+	readonly kind: SignatureKind;
+	readonly hash: SignatureHash;
+	/** RSASSA-PSS: the salt length the parameters give */
+	readonly saltLength?: number;
+}
+
+const RSA_PKCS1: { [oid: string]: SignatureHash | "weak" | "unsupported" } = {
+	"1.2.840.113549.1.1.11": "SHA-256",
+	"1.2.840.113549.1.1.12": "SHA-384",
+	"1.2.840.113549.1.1.13": "SHA-512",
+	"1.2.840.113549.1.1.14": "unsupported",   // sha224WithRSAEncryption
+	"1.2.840.113549.1.1.2": "weak",           // md2WithRSAEncryption
+	"1.2.840.113549.1.1.3": "weak",           // md4WithRSAEncryption
+	"1.2.840.113549.1.1.4": "weak",           // md5WithRSAEncryption
+	"1.2.840.113549.1.1.5": "weak",           // sha1WithRSAEncryption
+	"1.3.14.3.2.29": "weak",                  // sha1WithRSAEncryption (OIW)
+};
+
+const ECDSA: { [oid: string]: SignatureHash | "weak" | "unsupported" } = {
+	"1.2.840.10045.4.3.2": "SHA-256",
+	"1.2.840.10045.4.3.3": "SHA-384",
+	"1.2.840.10045.4.3.4": "SHA-512",
+	"1.2.840.10045.4.3.1": "unsupported",     // ecdsa-with-SHA224
+	"1.2.840.10045.4.1": "weak",              // ecdsa-with-SHA1
+};
+
+const WEAK_OTHERS: { [oid: string]: string } = {
+	"1.2.840.10040.4.3": "dsa-with-sha1",
+};
+
+const UNSUPPORTED_OTHERS: { [oid: string]: string } = {
+	"1.3.101.112": "Ed25519",
+	"1.3.101.113": "Ed448",
+	"2.16.840.1.101.3.4.3.1": "dsa-with-sha224",
+	"2.16.840.1.101.3.4.3.2": "dsa-with-sha256",
+};
+
+const RSASSA_PSS = "1.2.840.113549.1.1.10";
+const MGF1 = "1.2.840.113549.1.1.8";
+
+const HASHES: { [oid: string]: SignatureHash | "SHA-1" | "SHA-224" } = {
+	"2.16.840.1.101.3.4.2.1": "SHA-256",
+	"2.16.840.1.101.3.4.2.2": "SHA-384",
+	"2.16.840.1.101.3.4.2.3": "SHA-512",
+	"2.16.840.1.101.3.4.2.4": "SHA-224",
+	"1.3.14.3.2.26": "SHA-1",
+};
+
+function shortHash(hash: string): string {
+	return hash.replace("-", "");
+}
+
+function weak(what: string, name: string): X509Error {
+	return new X509Error("weakAlgorithm", `x509: ${what} uses ${name}, which is not secure (MD5 and SHA-1 signatures are refused)`);
+}
+
+function unsupported(what: string, name: string): X509Error {
+	return new X509Error("unsupportedAlgorithm", `x509: ${what} uses ${name}, which this verifier does not support`);
+}
+
+/** A hash AlgorithmIdentifier (parameters NULL or absent, RFC 4055 2.1). */
+function readHashAlgorithm(reader: DERReader, what: string): string {
+	const algorithm = reader.enter(SEQUENCE, what);
+	const oid = algorithm.readOID(what);
+	if (!algorithm.atEnd)
+		algorithm.readNull(what);
+	algorithm.end();
+	return oid;
+}
+
+/** RSASSA-PSS-params (RFC 4055 3.1); DER: fields equal to their DEFAULT must be absent. */
+function parsePSSParameters(reader: DERReader, what: string): SignatureAlgorithm {
+	const params = reader.enter(SEQUENCE, what + " RSASSA-PSS parameters");
+	let hash: string = "SHA-1";
+	let mgfHash: string = "SHA-1";
+	let saltLength = 20;
+	if (params.peekTag() === contextConstructed(0)) {
+		const field = params.enter(contextConstructed(0), what + " PSS hash");
+		const oid = readHashAlgorithm(field, what + " PSS hash");
+		field.end();
+		hash = HASHES[oid] ?? oid;
+		if (hash === "SHA-1")
+			throw malformed(`x509: ${what}: PSS hash SHA-1 encoded although it is the DEFAULT`);
+	}
+	if (params.peekTag() === contextConstructed(1)) {
+		const field = params.enter(contextConstructed(1), what + " PSS mask generation");
+		const mgf = field.enter(SEQUENCE, what + " PSS mask generation");
+		const mgfOid = mgf.readOID(what + " PSS mask generation");
+		if (mgfOid !== MGF1)
+			throw unsupported(what, `RSASSA-PSS with mask generation ${mgfOid}`);
+		const oid = readHashAlgorithm(mgf, what + " MGF1 hash");
+		mgf.end();
+		field.end();
+		mgfHash = HASHES[oid] ?? oid;
+		if (mgfHash === "SHA-1")
+			throw malformed(`x509: ${what}: PSS MGF1 with SHA-1 encoded although it is the DEFAULT`);
+	}
+	if (params.peekTag() === contextConstructed(2)) {
+		const field = params.enter(contextConstructed(2), what + " PSS salt length");
+		saltLength = field.readSmallInteger(what + " PSS salt length");
+		field.end();
+		if (saltLength === 20)
+			throw malformed(`x509: ${what}: PSS salt length 20 encoded although it is the DEFAULT`);
+	}
+	if (params.peekTag() === contextConstructed(3)) {
+		const field = params.enter(contextConstructed(3), what + " PSS trailer field");
+		const trailer = field.readSmallInteger(what + " PSS trailer field");
+		field.end();
+		if (trailer === 1)
+			throw malformed(`x509: ${what}: PSS trailer field 1 encoded although it is the DEFAULT`);
+		throw unsupported(what, `RSASSA-PSS with trailer field ${trailer}`);
+	}
+	params.end();
+	if (hash === "SHA-1" || mgfHash === "SHA-1")
+		throw weak(what, "RSASSA-PSS with SHA-1");
+	if (hash !== "SHA-256" && hash !== "SHA-384" && hash !== "SHA-512")
+		throw unsupported(what, `RSASSA-PSS with hash ${hash}`);
+	if (mgfHash !== hash)
+		throw unsupported(what, `RSASSA-PSS with MGF1 ${mgfHash} and hash ${hash}`);
+	return { name: `rsassa-pss-${shortHash(hash)}`, kind: "rsa-pss", hash, saltLength };
+}
+
+/**
+ * The signature algorithm of an AlgorithmIdentifier (the whole element). Throws "malformed",
+ * "weakAlgorithm" or "unsupportedAlgorithm".
+ */
+export function parseSignatureAlgorithm(element: Uint8Array, what: string): SignatureAlgorithm {
+	const outer = new DERReader(element, what);
+	const algorithm = outer.enter(SEQUENCE, what);
+	const oid = algorithm.readOID(what);
+	let result: SignatureAlgorithm;
+	const rsa = RSA_PKCS1[oid];
+	const ecdsa = ECDSA[oid];
+	if (rsa !== undefined) {
+		if (!algorithm.atEnd)
+			algorithm.readNull(what + " parameters");
+		if (rsa === "weak")
+			throw weak(what, `RSA with ${oid === "1.2.840.113549.1.1.4" ? "MD5" : oid === "1.2.840.113549.1.1.2" ? "MD2" : oid === "1.2.840.113549.1.1.3" ? "MD4" : "SHA-1"}`);
+		if (rsa === "unsupported")
+			throw unsupported(what, "RSA with SHA-224");
+		result = { name: `${shortHash(rsa).toLowerCase()}WithRSAEncryption`, kind: "rsa-pkcs1", hash: rsa };
+	}
+	else if (ecdsa !== undefined) {
+		if (!algorithm.atEnd)
+			throw malformed(`x509: ${what}: ECDSA algorithm with parameters (RFC 5758 3.2)`);
+		if (ecdsa === "weak")
+			throw weak(what, "ECDSA with SHA-1");
+		if (ecdsa === "unsupported")
+			throw unsupported(what, "ECDSA with SHA-224");
+		result = { name: `ecdsa-with-${shortHash(ecdsa)}`, kind: "ecdsa", hash: ecdsa };
+	}
+	else if (oid === RSASSA_PSS)
+		result = parsePSSParameters(algorithm, what);
+	else if (WEAK_OTHERS[oid] !== undefined)
+		throw weak(what, WEAK_OTHERS[oid]);
+	else
+		throw unsupported(what, UNSUPPORTED_OTHERS[oid] ?? `the signature algorithm ${oid}`);
+	algorithm.end();
+	outer.end();
+	return result;
+}

@@ -1,0 +1,444 @@
+/*
+ * Parsing one certificate (RFC 5280 4.1) from the streaming scanner's events, keeping only what
+ * verification needs: names (DER, plus CN/O for messages), serial, validity, the SubjectPublicKeyInfo,
+ * the signature algorithm and value, and the extensions the verifier understands (extensions.ts).
+ * Unknown non-critical extensions and the unique identifiers are skipped as they pass.
+ *
+ * Problems are of two kinds:
+ *   - "malformed" (bad DER, fields out of order, a duplicate extension...) throws at once;
+ *   - problems that matter only if the certificate ends up in the path (a weak or unsupported
+ *     signature algorithm, an unknown critical extension) are kept in `defect`: a server may send
+ *     extra certificates that are never used.
+ *
+ * The TBS range (tbsStart, tbsEnd) and the signature algorithm are published as soon as they are
+ * known, so that the caller can hash the TBS while it passes (stream.ts).
+ */
+import { X509Error, malformed } from "./errors";
+import {
+	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
+	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex,
+} from "./der";
+import { Action, DESCEND, CAPTURE, SKIP, ScanHandler, Scanner } from "./scanner";
+import { DistinguishedName, parseName } from "./dn";
+import { parseTime } from "./time";
+import { SignatureAlgorithm, parseSignatureAlgorithm } from "./algorithms";
+import {
+	BasicConstraints, GeneralNames, NameConstraints, KNOWN_EXTENSIONS, ACCEPTED_UNREAD,
+	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, SUBJECT_ALT_NAME, NAME_CONSTRAINTS, AUTHORITY_KEY_ID, SUBJECT_KEY_ID,
+	parseBasicConstraints, parseKeyUsage, parseExtKeyUsage, parseSubjectAltName, parseNameConstraints,
+	parseAuthorityKeyId, parseSubjectKeyId,
+} from "./extensions";
+import type { Key } from "../crypto/keys";
+
+/** What verifyChain returns for each certificate of the path (leaf first, trust anchor last). */
+export interface CertificateSummary {
+	/** 1, 2 or 3 */
+	readonly version: number;
+	/** hex, without a sign byte; "" for a CA store record */
+	readonly serialNumber: string;
+	/** e.g. "ecdsa-with-SHA256", "sha256WithRSAEncryption", "rsassa-pss-SHA256"; "" when not known */
+	readonly signatureAlgorithm: string;
+	readonly issuer: DistinguishedName;
+	readonly subject: DistinguishedName;
+	/** seconds since 1970 */
+	readonly notBefore: number;
+	readonly notAfter: number;
+	readonly basicConstraints?: BasicConstraints;
+	/** keyUsage bits (KeyUsage.*), when the extension is present */
+	readonly keyUsage?: number;
+	/** key purposes (dotted OIDs), when the extension is present */
+	readonly extKeyUsage?: string[];
+	readonly subjectAltName?: GeneralNames;
+	readonly nameConstraints?: NameConstraints;
+	readonly subjectKeyId?: Uint8Array;
+	readonly authorityKeyId?: Uint8Array;
+	/** issuer and subject are the same name */
+	readonly selfIssued: boolean;
+	/** "rsa", "ec", "rsa-pss", "ed25519", "x25519" or the algorithm's OID */
+	readonly publicKeyAlgorithm: string;
+	/** the leaf's public key (for CertificateVerify); undefined on the other elements, whose keys are freed once used */
+	publicKey?: Key;
+	/** on the last element: where the trust anchor came from */
+	trustAnchor?: "store" | "roots" | "peer";
+}
+
+/** A certificate as parsed: the summary, plus what verification consumes and then drops. */
+export class ParsedCertificate implements CertificateSummary {
+	version = 1;
+	serialNumber = "";
+	signatureAlgorithm = "";
+	issuer: DistinguishedName = EMPTY_NAME;
+	subject: DistinguishedName = EMPTY_NAME;
+	notBefore = 0;
+	notAfter = 0;
+	basicConstraints?: BasicConstraints;
+	keyUsage?: number;
+	extKeyUsage?: string[];
+	subjectAltName?: GeneralNames;
+	nameConstraints?: NameConstraints;
+	subjectKeyId?: Uint8Array;
+	authorityKeyId?: Uint8Array;
+	selfIssued = false;
+	publicKeyAlgorithm = "";
+	publicKey?: Key;
+	trustAnchor?: "store" | "roots" | "peer";
+
+	// consumed by verification, then dropped
+	/** the SubjectPublicKeyInfo element */
+	spki?: Uint8Array;
+	/** the signature algorithm, when supported (else see defect) */
+	algorithm?: SignatureAlgorithm;
+	/** the signature value (BIT STRING bytes) */
+	signature?: Uint8Array;
+	/** the TBS digest with algorithm.hash (SHA-256/384) */
+	tbsDigest?: ArrayBuffer;
+	/** the TBS itself, for SHA-512 signatures (no incremental SHA-512 in the crypto facade) */
+	tbs?: Uint8Array;
+	/** the first problem that makes this certificate unusable in a path */
+	defect?: X509Error;
+}
+
+const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };
+
+const KEY_ALGORITHMS: { [oid: string]: string } = {
+	"1.2.840.113549.1.1.1": "rsa",
+	"1.2.840.10045.2.1": "ec",
+	"1.2.840.113549.1.1.10": "rsa-pss",
+	"1.3.101.110": "x25519",
+	"1.3.101.112": "ed25519",
+};
+
+// the largest elements accepted (content bytes); larger ones are "malformed"
+const LIMIT_VERSION = 3;
+const LIMIT_SERIAL = 21;           // 20 octets, plus a sign byte (RFC 5280 4.1.2.2)
+const LIMIT_ALGORITHM = 96;
+const LIMIT_NAME = 1024;
+const LIMIT_VALIDITY = 40;
+const LIMIT_SPKI = 1100;           // RSA-8192 fits; the crypto core takes at most 4096 bits
+const LIMIT_SIGNATURE = 1040;
+const LIMIT_EXTENSION_ID = 32;
+
+// the TBS fields, in order (RFC 5280 4.1)
+const F_VERSION = 0, F_SERIAL = 1, F_SIGNATURE = 2, F_ISSUER = 3, F_VALIDITY = 4, F_SUBJECT = 5, F_SPKI = 6,
+	F_ISSUER_UID = 7, F_SUBJECT_UID = 8, F_EXTENSIONS = 9, F_DONE = 10;
+
+// what a captured element is
+const C_VERSION = 1, C_SERIAL = 2, C_TBS_ALGORITHM = 3, C_ISSUER = 4, C_VALIDITY = 5, C_SUBJECT = 6, C_SPKI = 7,
+	C_OUTER_ALGORITHM = 8, C_SIGNATURE = 9, C_EXTENSION_ID = 10, C_CRITICAL = 11, C_EXTENSION_VALUE = 12;
+
+function tooLarge(what: string, length: number, limit: number): X509Error {
+	return malformed(`x509: ${what} of ${length} bytes: more than the ${limit} this verifier accepts`);
+}
+
+function unexpected(what: string, tag: number): X509Error {
+	return malformed(`x509: ${what}: unexpected element (tag 0x${tag.toString(16)})`);
+}
+
+/** The ScanHandler that parses one certificate. */
+export class CertificateParser implements ScanHandler {
+	cert = new ParsedCertificate();
+	/** the TBS element's range in the certificate, once its header was read (-1 before) */
+	tbsStart = -1;
+	tbsEnd = -1;
+	/** true once the TBS signature field was read (cert.algorithm or cert.defect tells the result) */
+	algorithmKnown = false;
+
+	private readonly what: string;
+	private outerCount = 0;
+	private field = F_VERSION;
+	private capturing = 0;
+	private extensionsCount = 0;
+	private tbsAlgorithm: Uint8Array | undefined = undefined;
+	private extensionId = "";
+	private extensionCritical = false;
+	private extensionStep = 0;
+	private readonly seen: string[] = [];
+
+	/** `what` names the certificate in messages ("certificate 2") */
+	constructor(what: string) {
+		this.what = what;
+	}
+
+	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
+		const what = this.what;
+		switch (depth) {
+			case 0:
+				if (tag !== SEQUENCE)
+					throw malformed(`x509: ${what}: not a DER SEQUENCE`);
+				return DESCEND;
+			case 1:
+				this.outerCount++;
+				if (this.outerCount === 1 && tag === SEQUENCE) {
+					this.tbsStart = offset;
+					this.tbsEnd = offset + headerLength + length;
+					return DESCEND;
+				}
+				if (this.outerCount === 2 && tag === SEQUENCE)
+					return this.capture(C_OUTER_ALGORITHM, length, LIMIT_ALGORITHM, "signatureAlgorithm");
+				if (this.outerCount === 3 && tag === BIT_STRING)
+					return this.capture(C_SIGNATURE, length, LIMIT_SIGNATURE, "signature");
+				throw unexpected(what, tag);
+			case 2:
+				return this.tbsField(tag, length);
+			case 3:
+				// inside [3]: exactly one SEQUENCE OF Extension
+				if (tag !== SEQUENCE || this.extensionsCount++ !== 0)
+					throw unexpected(what + " extensions", tag);
+				return DESCEND;
+			case 4:
+				if (tag !== SEQUENCE)
+					throw unexpected(what + " extension", tag);
+				this.extensionId = "";
+				this.extensionCritical = false;
+				this.extensionStep = 0;
+				return DESCEND;
+			case 5:
+				return this.extensionField(tag, length);
+			default:
+				throw unexpected(what, tag);
+		}
+	}
+
+	private capture(kind: number, length: number, limit: number, what: string): Action {
+		if (length > limit)
+			throw tooLarge(`${this.what} ${what}`, length, limit);
+		this.capturing = kind;
+		return CAPTURE;
+	}
+
+	private tbsField(tag: number, length: number): Action {
+		const field = this.field;
+		if (tag === contextConstructed(0) && field <= F_VERSION) {
+			this.field = F_SERIAL;
+			return this.capture(C_VERSION, length, LIMIT_VERSION + 2, "version");
+		}
+		if (tag === INTEGER && field <= F_SERIAL) {
+			this.field = F_SIGNATURE;
+			return this.capture(C_SERIAL, length, LIMIT_SERIAL, "serialNumber");
+		}
+		if (tag === SEQUENCE && field >= F_SIGNATURE && field <= F_SPKI) {
+			this.field = field + 1;
+			switch (field) {
+				case F_SIGNATURE: return this.capture(C_TBS_ALGORITHM, length, LIMIT_ALGORITHM, "signature");
+				case F_ISSUER: return this.capture(C_ISSUER, length, LIMIT_NAME, "issuer");
+				case F_VALIDITY: return this.capture(C_VALIDITY, length, LIMIT_VALIDITY, "validity");
+				case F_SUBJECT: return this.capture(C_SUBJECT, length, LIMIT_NAME, "subject");
+				default: return this.capture(C_SPKI, length, LIMIT_SPKI, "subjectPublicKeyInfo");
+			}
+		}
+		// issuerUniqueID [1] and subjectUniqueID [2] (v2, v3; skipped), extensions [3] (v3)
+		if (tag === contextPrimitive(1) && field === F_ISSUER_UID) {
+			this.needVersion(2, "issuerUniqueID");
+			this.field = F_SUBJECT_UID;
+			return SKIP;
+		}
+		if (tag === contextPrimitive(2) && field >= F_ISSUER_UID && field <= F_SUBJECT_UID) {
+			this.needVersion(2, "subjectUniqueID");
+			this.field = F_EXTENSIONS;
+			return SKIP;
+		}
+		if (tag === contextConstructed(3) && field >= F_ISSUER_UID && field <= F_EXTENSIONS) {
+			this.needVersion(3, "extensions");
+			this.field = F_DONE;
+			return DESCEND;
+		}
+		throw unexpected(this.what + " tbsCertificate", tag);
+	}
+
+	private needVersion(version: number, field: string): void {
+		if (this.cert.version < version)
+			throw malformed(`x509: ${this.what}: ${field} in a version ${this.cert.version} certificate`);
+	}
+
+	private extensionField(tag: number, length: number): Action {
+		const step = this.extensionStep;
+		if (step === 0 && tag === OID) {
+			this.extensionStep = 1;
+			return this.capture(C_EXTENSION_ID, length, LIMIT_EXTENSION_ID, "extension id");
+		}
+		if (step === 1 && tag === BOOLEAN) {
+			this.extensionStep = 2;
+			return this.capture(C_CRITICAL, length, 1, "extension critical");
+		}
+		if ((step === 1 || step === 2) && tag === OCTET_STRING) {
+			this.extensionStep = 3;
+			const id = this.extensionId;
+			const limit = KNOWN_EXTENSIONS[id];
+			if (limit !== undefined)
+				return this.capture(C_EXTENSION_VALUE, length, limit, `extension ${id}`);
+			if (this.extensionCritical && !ACCEPTED_UNREAD[id] && this.cert.defect === undefined)
+				this.cert.defect = new X509Error("unsupportedCritical",
+					`x509: ${this.what} has a critical extension this verifier does not know (${id}) (RFC 5280 4.2)`);
+			return SKIP;
+		}
+		throw unexpected(this.what + " extension", tag);
+	}
+
+	value(tag: number, element: Uint8Array, headerLength: number, depth: number): void {
+		const content = element.subarray(headerLength);
+		const cert = this.cert;
+		const what = this.what;
+		const kind = this.capturing;
+		this.capturing = 0;
+		void depth;
+		switch (kind) {
+			case C_VERSION: {
+				const reader = new DERReader(content, what + " version");
+				const version = reader.readSmallInteger();
+				reader.end();
+				if (version === 0)
+					throw malformed(`x509: ${what}: version 1 encoded although it is the DEFAULT`);
+				if (version > 2)
+					throw malformed(`x509: ${what}: unknown version ${version + 1}`);
+				cert.version = version + 1;
+				break;
+			}
+			case C_SERIAL:
+				checkInteger(content, what + " serialNumber");
+				cert.serialNumber = toHex(content.length > 1 && content[0] === 0 ? content.subarray(1) : content);
+				break;
+			case C_TBS_ALGORITHM:
+				this.tbsAlgorithm = element;
+				this.algorithmKnown = true;
+				try {
+					cert.algorithm = parseSignatureAlgorithm(element, what + " signature algorithm");
+					cert.signatureAlgorithm = cert.algorithm.name;
+				}
+				catch (e) {
+					this.deferred(e);
+				}
+				break;
+			case C_ISSUER:
+				cert.issuer = parseName(element, what + " issuer");
+				break;
+			case C_VALIDITY: {
+				const reader = new DERReader(element, what + " validity").enter(SEQUENCE);
+				const notBefore = reader.readElement(what + " notBefore");
+				const notAfter = reader.readElement(what + " notAfter");
+				reader.end();
+				cert.notBefore = parseTime(notBefore.tag, notBefore.content, what + " notBefore");
+				cert.notAfter = parseTime(notAfter.tag, notAfter.content, what + " notAfter");
+				break;
+			}
+			case C_SUBJECT:
+				cert.subject = parseName(element, what + " subject");
+				cert.selfIssued = equalBytes(cert.subject.der, cert.issuer.der);
+				break;
+			case C_SPKI:
+				cert.publicKeyAlgorithm = spkiAlgorithm(element, what + " subjectPublicKeyInfo");
+				cert.spki = element;
+				break;
+			case C_OUTER_ALGORITHM:
+				// RFC 5280 4.1.1.2: MUST be the same as the signature field of the TBS
+				if (this.tbsAlgorithm === undefined || !equalBytes(element, this.tbsAlgorithm))
+					throw malformed(`x509: ${what}: signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)`);
+				this.tbsAlgorithm = undefined;
+				break;
+			case C_SIGNATURE: {
+				const bits = bitString(content, what + " signature");
+				if (bits.unusedBits !== 0)
+					throw malformed(`x509: ${what}: signature not made of whole bytes`);
+				cert.signature = bits.bytes;
+				break;
+			}
+			case C_EXTENSION_ID: {
+				const id = oidToString(content, what + " extension id");
+				if (this.seen.indexOf(id) >= 0)
+					throw malformed(`x509: ${what}: extension ${id} appears twice (RFC 5280 4.2)`);
+				this.seen.push(id);
+				this.extensionId = id;
+				break;
+			}
+			case C_CRITICAL:
+				this.extensionCritical = booleanValue(content, what + " extension critical");
+				if (!this.extensionCritical)
+					throw malformed(`x509: ${what}: critical FALSE encoded although it is the DEFAULT`);
+				break;
+			case C_EXTENSION_VALUE:
+				this.extension(this.extensionId, content);
+				break;
+			default:
+				throw unexpected(what, tag);
+		}
+	}
+
+	private extension(id: string, value: Uint8Array): void {
+		const cert = this.cert;
+		switch (id) {
+			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(value); break;
+			case KEY_USAGE: cert.keyUsage = parseKeyUsage(value); break;
+			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(value); break;
+			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(value); break;
+			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(value); break;
+			case AUTHORITY_KEY_ID: {
+				const keyId = parseAuthorityKeyId(value);
+				if (keyId !== undefined)
+					cert.authorityKeyId = keyId;
+				break;
+			}
+			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(value); break;
+		}
+	}
+
+	private deferred(e: unknown): void {
+		if (!(e instanceof X509Error) || e.code === "malformed")
+			throw e;
+		if (this.cert.defect === undefined)
+			this.cert.defect = e;
+	}
+
+	end(tag: number, depth: number): void {
+		const what = this.what;
+		if (depth === 1 && this.field < F_ISSUER_UID)
+			throw malformed(`x509: ${what}: tbsCertificate is missing fields`);
+		if (depth === 2 && tag === contextConstructed(3) && this.extensionsCount !== 1)
+			throw malformed(`x509: ${what}: empty extensions field`);
+		if (depth === 3 && this.seen.length === 0)
+			throw malformed(`x509: ${what}: empty extensions (RFC 5280 4.1: SIZE (1..MAX))`);
+		if (depth === 4 && this.extensionStep !== 3)
+			throw malformed(`x509: ${what}: extension without a value`);
+		if (depth === 0 && this.outerCount !== 3)
+			throw malformed(`x509: ${what}: Certificate is missing its signature`);
+	}
+}
+
+/** Checks the SubjectPublicKeyInfo's outline (the crypto core checks the key) and names its algorithm. */
+function spkiAlgorithm(element: Uint8Array, what: string): string {
+	const outer = new DERReader(element, what);
+	const spki = outer.enter(SEQUENCE);
+	const algorithm = spki.enter(SEQUENCE, what + " algorithm");
+	const oid = algorithm.readOID();
+	if (!algorithm.atEnd)
+		algorithm.readElement();
+	algorithm.end();
+	spki.readBitString(what + " subjectPublicKey");
+	spki.end();
+	outer.end();
+	return KEY_ALGORITHMS[oid] ?? oid;
+}
+
+/** A whole certificate's DER as bytes. */
+export function certificateBytes(der: ArrayBuffer | Uint8Array): Uint8Array {
+	return der instanceof Uint8Array ? der : new Uint8Array(der);
+}
+
+/**
+ * Parses a complete certificate (no signature check, no TBS hash). `what` names it in messages.
+ * Throws "malformed"; other problems are left in the result's `defect`.
+ */
+export function parseCertificateBytes(bytes: Uint8Array, what: string): ParsedCertificate {
+	const parser = new CertificateParser(what);
+	const scanner = new Scanner(parser, what);
+	scanner.begin(bytes.length);
+	scanner.write(bytes, 0, bytes.length);
+	scanner.finish();
+	return parser.cert;
+}
+
+/** The fields of a certificate (DER), without verifying anything. Throws "malformed" X509Errors. */
+export function parseCertificate(der: ArrayBuffer | Uint8Array): CertificateSummary {
+	const cert = parseCertificateBytes(certificateBytes(der), "certificate");
+	cert.signature = undefined;
+	cert.algorithm = undefined;
+	return cert;
+}

@@ -1,0 +1,121 @@
+/*
+ * Name constraints (RFC 5280 4.2.1.10, 6.1.3 b and c), applied by a CA (or a trust anchor that
+ * carries them) to the certificates below it in the path:
+ *   - dNSName: "example.com" covers itself and every name under it; ".example.com" only the names
+ *     under it; "" everything. Names compare ASCII case-insensitively. A wildcard name "*.x.com" is
+ *     a name under "x.com" for permitted subtrees (so "www.x.com" alone does not permit it), and
+ *     is excluded when an excluded subtree is under "x.com" by one label (it could match it).
+ *   - iPAddress: address and mask; an IPv4 name never falls in an IPv6 subtree and the reverse.
+ *   - directoryName: the subtree's RDNs are the first RDNs of the name, compared as DER bytes.
+ *     Applies to the subject (when not empty) and to directoryName alternative names.
+ *   - other forms (rfc822Name, URI, otherName...): not processed; a certificate holding a name of a
+ *     form its issuer constrains is refused (RFC 5280 4.2.1.10 allows no other outcome).
+ * For each form, a name must lie in one of the permitted subtrees of that form (when there are any)
+ * and in none of the excluded ones.
+ */
+import { X509Error } from "./errors";
+import { GeneralNames, NameConstraints } from "./extensions";
+import { nameRDNs } from "./dn";
+import { equalBytes } from "./der";
+import { ipToString } from "./name";
+
+function lower(text: string): string {
+	return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+}
+
+/** Is DNS name `name` in the subtree `base` (both lowercase)? */
+function dnsWithin(name: string, base: string): boolean {
+	if (base === "")
+		return true;
+	if (base.startsWith("."))
+		return name.length > base.length && name.endsWith(base);
+	return name === base || (name.length > base.length && name.endsWith("." + base));
+}
+
+/** Could wildcard name "*.X" match a name in the excluded subtree `base`? */
+function wildcardMeets(name: string, base: string): boolean {
+	if (dnsWithin(name, base))
+		return true;
+	if (!name.startsWith("*.") || base.startsWith(".") || base === "")
+		return false;
+	const suffix = name.slice(1);          // ".X"
+	if (!base.endsWith(suffix))
+		return false;
+	const label = base.slice(0, base.length - suffix.length);
+	return label.length > 0 && label.indexOf(".") < 0;
+}
+
+function ipWithin(address: Uint8Array, subtree: Uint8Array): boolean {
+	if (subtree.length !== address.length * 2)
+		return false;
+	const n = address.length;
+	for (let i = 0; i < n; i++)
+		if ((address[i] & subtree[n + i]) !== (subtree[i] & subtree[n + i]))
+			return false;
+	return true;
+}
+
+function directoryWithin(name: Uint8Array, base: Uint8Array): boolean {
+	const prefix = nameRDNs(base, "name constraint directoryName");
+	const rdns = nameRDNs(name, "directoryName");
+	if (prefix.length > rdns.length)
+		return false;
+	for (let i = 0; i < prefix.length; i++)
+		if (!equalBytes(prefix[i], rdns[i]))
+			return false;
+	return true;
+}
+
+/** The names of a certificate that name constraints look at. */
+export interface ConstrainedNames {
+	readonly subject: Uint8Array;
+	readonly subjectAltName?: GeneralNames;
+}
+
+function refuse(message: string): X509Error {
+	return new X509Error("nameConstraints", `x509: ${message} (RFC 5280 4.2.1.10)`);
+}
+
+function isEmptyName(der: Uint8Array): boolean {
+	return der.length === 2 && der[1] === 0;
+}
+
+/**
+ * Throws "nameConstraints" when `names` (of the certificate described by `what`) break the
+ * constraints of the CA described by `by`.
+ */
+export function checkNameConstraints(constraints: NameConstraints, names: ConstrainedNames, what: string, by: string): void {
+	const permitted = constraints.permitted;
+	const excluded = constraints.excluded;
+	const san = names.subjectAltName;
+	const dns = san ? san.dns.map(lower) : [];
+	const ip = san ? san.ip : [];
+	const directory: Uint8Array[] = san ? san.directory.slice() : [];
+	if (!isEmptyName(names.subject))
+		directory.push(names.subject);
+
+	for (const name of dns) {
+		if (permitted && permitted.dns.length && !permitted.dns.some((base) => dnsWithin(name, lower(base))))
+			throw refuse(`${what}: the DNS name '${name}' is outside the names permitted by ${by}`);
+		if (excluded && excluded.dns.some((base) => wildcardMeets(name, lower(base))))
+			throw refuse(`${what}: the DNS name '${name}' is excluded by ${by}`);
+	}
+	for (const address of ip) {
+		if (permitted && permitted.ip.length && !permitted.ip.some((subtree) => ipWithin(address, subtree)))
+			throw refuse(`${what}: the IP address ${ipToString(address)} is outside the addresses permitted by ${by}`);
+		if (excluded && excluded.ip.some((subtree) => ipWithin(address, subtree)))
+			throw refuse(`${what}: the IP address ${ipToString(address)} is excluded by ${by}`);
+	}
+	for (const name of directory) {
+		if (permitted && permitted.directory.length && !permitted.directory.some((base) => directoryWithin(name, base)))
+			throw refuse(`${what}: its directory name is outside the names permitted by ${by}`);
+		if (excluded && excluded.directory.some((base) => directoryWithin(name, base)))
+			throw refuse(`${what}: its directory name is excluded by ${by}`);
+	}
+	if (san) {
+		for (const form of san.otherForms) {
+			if ((permitted && permitted.otherForms.indexOf(form) >= 0) || (excluded && excluded.otherForms.indexOf(form) >= 0))
+				throw refuse(`${what}: it has a ${form} name, and ${by} constrains ${form} names, which this verifier does not process`);
+		}
+	}
+}

@@ -1,0 +1,335 @@
+/*
+ * A strict DER reader (X.690 clause 10 and 8): definite lengths in their shortest form, tags in the
+ * low-tag-number form (all X.509 uses), primitive and constructed forms as the tag byte says,
+ * minimal INTEGERs, BOOLEAN as 00/FF, NULL empty, OIDs with minimal subidentifiers, BIT STRINGs
+ * with zeroed unused bits, no bytes after the end, nesting bounded.
+ *
+ *   const r = new DERReader(bytes, "certificate");
+ *   const seq = r.enter(SEQUENCE, "validity");    // a reader over the content; checks the length fits
+ *   const notBefore = seq.readElement();          // { tag, content }
+ *   seq.end();                                    // throws when bytes are left
+ *   r.end();
+ *
+ * Every failure is an X509Error "malformed" whose message starts with "x509: " and names the field.
+ * decodeHeader() is shared with the streaming scanner (scanner.ts).
+ */
+import { malformed } from "./errors";
+
+export const BOOLEAN = 0x01;
+export const INTEGER = 0x02;
+export const BIT_STRING = 0x03;
+export const OCTET_STRING = 0x04;
+export const NULL = 0x05;
+export const OID = 0x06;
+export const UTF8_STRING = 0x0c;
+export const PRINTABLE_STRING = 0x13;
+export const TELETEX_STRING = 0x14;
+export const IA5_STRING = 0x16;
+export const UTC_TIME = 0x17;
+export const GENERALIZED_TIME = 0x18;
+export const UNIVERSAL_STRING = 0x1c;
+export const BMP_STRING = 0x1e;
+export const SEQUENCE = 0x30;
+export const SET = 0x31;
+/** [n] with the constructed bit (EXPLICIT tags, IMPLICIT SEQUENCEs) */
+export function contextConstructed(n: number): number { return 0xa0 | n; }
+/** [n] primitive (IMPLICIT primitive types) */
+export function contextPrimitive(n: number): number { return 0x80 | n; }
+
+/** How deep constructed elements may nest; X.509 needs 8 at most (GeneralSubtree in NameConstraints). */
+export const MAX_NESTING = 16;
+
+/** The lengths this reader accepts: 2^24 - 1 (the size of a TLS handshake message). */
+const MAX_LENGTH = 0xffffff;
+
+export interface Header {
+	tag: number;
+	/** content length */
+	length: number;
+	/** bytes of tag + length */
+	headerLength: number;
+}
+
+/**
+ * Decodes the header at bytes[position..limit): undefined when more bytes are needed,
+ * else the header; throws "malformed" for anything DER forbids.
+ */
+export function decodeHeader(bytes: Uint8Array, position: number, limit: number, what: string): Header | undefined {
+	if (position >= limit)
+		return undefined;
+	const tag = bytes[position];
+	if ((tag & 0x1f) === 0x1f)
+		throw malformed(`x509: ${what}: high tag numbers are not used in X.509`);
+	if (position + 1 >= limit)
+		return undefined;
+	const first = bytes[position + 1];
+	if (first < 0x80)
+		return { tag, length: first, headerLength: 2 };
+	if (first === 0x80)
+		throw malformed(`x509: ${what}: indefinite length (BER, not DER)`);
+	const count = first & 0x7f;
+	if (count > 3)
+		throw malformed(`x509: ${what}: length too large`);
+	if (position + 2 + count > limit)
+		return undefined;
+	let length = 0;
+	for (let i = 0; i < count; i++)
+		length = (length << 8) | bytes[position + 2 + i];
+	if (bytes[position + 2] === 0 || length < 0x80)
+		throw malformed(`x509: ${what}: length not in its shortest form`);
+	if (length > MAX_LENGTH)
+		throw malformed(`x509: ${what}: length too large`);
+	return { tag, length, headerLength: 2 + count };
+}
+
+export interface Element {
+	tag: number;
+	/** the content bytes (a view, not a copy) */
+	content: Uint8Array;
+	/** the whole element, header included (a view) */
+	raw: Uint8Array;
+}
+
+function tagName(tag: number): string {
+	return "0x" + (tag < 16 ? "0" : "") + tag.toString(16);
+}
+
+export class DERReader {
+	private readonly bytes: Uint8Array;
+	private position: number;
+	private readonly limit: number;
+	private readonly depth: number;
+	/** what is being read, for messages ("x509: <what>: ...") */
+	readonly what: string;
+
+	constructor(bytes: Uint8Array, what: string, start = 0, end = bytes.length, depth = 0) {
+		if (depth > MAX_NESTING)
+			throw malformed(`x509: ${what}: nested too deep`);
+		this.bytes = bytes;
+		this.position = start;
+		this.limit = end;
+		this.depth = depth;
+		this.what = what;
+	}
+
+	/** true when every byte has been read */
+	get atEnd(): boolean {
+		return this.position >= this.limit;
+	}
+
+	get remaining(): number {
+		return this.limit - this.position;
+	}
+
+	/** the tag of the next element, or -1 at the end */
+	peekTag(): number {
+		return this.position < this.limit ? this.bytes[this.position] : -1;
+	}
+
+	/** the next element, whatever its tag; its length must fit what is left */
+	readElement(what = this.what): Element {
+		const start = this.position;
+		const header = decodeHeader(this.bytes, start, this.limit, what);
+		if (header === undefined)
+			throw malformed(`x509: ${what}: truncated`);
+		const contentStart = start + header.headerLength;
+		const end = contentStart + header.length;
+		if (end > this.limit)
+			throw malformed(`x509: ${what}: length exceeds its container`);
+		this.position = end;
+		return {
+			tag: header.tag,
+			content: this.bytes.subarray(contentStart, end),
+			raw: this.bytes.subarray(start, end),
+		};
+	}
+
+	/** the next element, which must have this tag */
+	expect(tag: number, what = this.what): Element {
+		const found = this.peekTag();
+		if (found !== tag)
+			throw malformed(found < 0 ? `x509: ${what}: missing` : `x509: ${what}: tag ${tagName(found)} where ${tagName(tag)} was expected`);
+		return this.readElement(what);
+	}
+
+	/** the next element when it has this tag, else undefined (and nothing is read) */
+	optional(tag: number, what = this.what): Element | undefined {
+		return this.peekTag() === tag ? this.readElement(what) : undefined;
+	}
+
+	/**
+	 * A reader over the content of the next element (a constructed tag), one level deeper.
+	 * Call end() on it once its fields are read: its content must be used up exactly.
+	 */
+	enter(tag: number, what = this.what): DERReader {
+		if ((tag & 0x20) === 0)
+			throw malformed(`x509: ${what}: not a constructed tag`);
+		const element = this.expect(tag, what);
+		const start = element.content.byteOffset - this.bytes.byteOffset;
+		return new DERReader(this.bytes, what, start, start + element.content.length, this.depth + 1);
+	}
+
+	/** Throws unless every byte of this reader was used. */
+	end(): void {
+		if (this.position !== this.limit)
+			throw malformed(`x509: ${this.what}: ${this.limit - this.position} unexpected bytes at the end`);
+	}
+
+	// primitives
+
+	/** An INTEGER's content bytes (minimal two's complement, checked). */
+	readIntegerBytes(what = this.what, tag = INTEGER): Uint8Array {
+		const content = this.expect(tag, what).content;
+		checkInteger(content, what);
+		return content;
+	}
+
+	/** A non-negative INTEGER that fits 31 bits. */
+	readSmallInteger(what = this.what, tag = INTEGER): number {
+		return smallInteger(this.readIntegerBytes(what, tag), what);
+	}
+
+	readBoolean(what = this.what): boolean {
+		return booleanValue(this.expect(BOOLEAN, what).content, what);
+	}
+
+	readNull(what = this.what): void {
+		if (this.expect(NULL, what).content.length !== 0)
+			throw malformed(`x509: ${what}: NULL with content`);
+	}
+
+	/** An OBJECT IDENTIFIER in dotted form ("2.5.29.19"). */
+	readOID(what = this.what): string {
+		return oidToString(this.expect(OID, what).content, what);
+	}
+
+	/** A BIT STRING: its bytes after the unused-bits octet, and that count (unused bits checked zero). */
+	readBitString(what = this.what, tag = BIT_STRING): { bytes: Uint8Array; unusedBits: number } {
+		return bitString(this.expect(tag, what).content, what);
+	}
+
+	/** A BIT STRING that holds whole bytes (keys, signatures). */
+	readOctetAlignedBitString(what = this.what): Uint8Array {
+		const bits = this.readBitString(what);
+		if (bits.unusedBits !== 0)
+			throw malformed(`x509: ${what}: BIT STRING not made of whole bytes`);
+		return bits.bytes;
+	}
+
+	readOctetString(what = this.what): Uint8Array {
+		return this.expect(OCTET_STRING, what).content;
+	}
+}
+
+/** Checks that an INTEGER content is not empty and in its shortest form (X.690 8.3.2). */
+export function checkInteger(content: Uint8Array, what: string): void {
+	if (content.length === 0)
+		throw malformed(`x509: ${what}: empty INTEGER`);
+	if (content.length > 1) {
+		const a = content[0], b = content[1] & 0x80;
+		if ((a === 0 && b === 0) || (a === 0xff && b !== 0))
+			throw malformed(`x509: ${what}: INTEGER not in its shortest form`);
+	}
+}
+
+/** The value of a non-negative INTEGER content that fits 31 bits. */
+export function smallInteger(content: Uint8Array, what: string): number {
+	checkInteger(content, what);
+	if (content[0] & 0x80)
+		throw malformed(`x509: ${what}: negative`);
+	if (content.length > 4 || (content.length === 4 && content[0] !== 0 && content[0] >= 0x80))
+		throw malformed(`x509: ${what}: too large`);
+	let value = 0;
+	for (let i = 0; i < content.length; i++)
+		value = value * 256 + content[i];
+	if (value > 0x7fffffff)
+		throw malformed(`x509: ${what}: too large`);
+	return value;
+}
+
+/** DER BOOLEAN content: one byte, 0x00 or 0xFF (X.690 11.1). */
+export function booleanValue(content: Uint8Array, what: string): boolean {
+	if (content.length !== 1 || (content[0] !== 0 && content[0] !== 0xff))
+		throw malformed(`x509: ${what}: BOOLEAN not 00 or FF`);
+	return content[0] === 0xff;
+}
+
+/** BIT STRING content: unused-bit count 0..7, zero when empty, unused bits zero (X.690 11.2). */
+export function bitString(content: Uint8Array, what: string): { bytes: Uint8Array; unusedBits: number } {
+	if (content.length === 0)
+		throw malformed(`x509: ${what}: empty BIT STRING`);
+	const unusedBits = content[0];
+	if (unusedBits > 7 || (content.length === 1 && unusedBits !== 0))
+		throw malformed(`x509: ${what}: bad unused-bit count`);
+	if (unusedBits && (content[content.length - 1] & ((1 << unusedBits) - 1)))
+		throw malformed(`x509: ${what}: unused bits not zero`);
+	return { bytes: content.subarray(1), unusedBits };
+}
+
+/** An OBJECT IDENTIFIER content in dotted form; checks minimal subidentifiers (X.690 8.19). */
+export function oidToString(content: Uint8Array, what: string): string {
+	if (content.length === 0)
+		throw malformed(`x509: ${what}: empty OBJECT IDENTIFIER`);
+	if (content[content.length - 1] & 0x80)
+		throw malformed(`x509: ${what}: OBJECT IDENTIFIER truncated`);
+	let text = "";
+	let value = 0;
+	let big: bigint | undefined;
+	let first = true;
+	let start = true;
+	for (let i = 0; i < content.length; i++) {
+		const b = content[i];
+		if (start && b === 0x80)
+			throw malformed(`x509: ${what}: OBJECT IDENTIFIER not in its shortest form`);
+		start = false;
+		if (big !== undefined)
+			big = (big << 7n) | BigInt(b & 0x7f);
+		else if (value >= 0x1000000000000)      // 2^48: go on with BigInt before losing precision
+			big = (BigInt(value) << 7n) | BigInt(b & 0x7f);
+		else
+			value = value * 128 + (b & 0x7f);
+		if (b & 0x80)
+			continue;
+		let arc: string;
+		if (first) {
+			// the first subidentifier holds two arcs: 40 * X + Y (X.690 8.19.4)
+			if (big !== undefined)
+				arc = "2." + (big - 80n).toString();
+			else if (value < 80)
+				arc = Math.floor(value / 40) + "." + (value % 40);
+			else
+				arc = "2." + (value - 80);
+			first = false;
+		}
+		else
+			arc = "." + (big !== undefined ? big.toString() : value.toString());
+		text += arc;
+		value = 0;
+		big = undefined;
+		start = true;
+	}
+	return text;
+}
+
+/** Lowercase hex of bytes (serial numbers, key identifiers). */
+export function toHex(bytes: Uint8Array): string {
+	let text = "";
+	for (let i = 0; i < bytes.length; i++)
+		text += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+	return text;
+}
+
+/** true when a and b hold the same bytes */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length)
+		return false;
+	for (let i = 0; i < a.length; i++)
+		if (a[i] !== b[i])
+			return false;
+	return true;
+}
+
+/** A copy of a view, so that it does not keep a larger buffer alive. */
+export function copyBytes(view: Uint8Array): Uint8Array {
+	return view.slice();
+}

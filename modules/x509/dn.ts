@@ -1,0 +1,114 @@
+/*
+ * Distinguished names (RFC 5280 4.1.2.4): the structure is checked (SEQUENCE OF non-empty SET OF
+ * AttributeTypeAndValue), the raw DER is kept for comparisons (issuer to subject chaining compares
+ * the bytes, as Go and most TLS stacks do), and the commonName and organizationName are decoded
+ * for messages only.
+ */
+import { malformed } from "./errors";
+import { DERReader, SEQUENCE, SET, UTF8_STRING, PRINTABLE_STRING, TELETEX_STRING, IA5_STRING, BMP_STRING, UNIVERSAL_STRING } from "./der";
+
+const VISIBLE_STRING = 0x1a;
+const COMMON_NAME = "2.5.4.3";
+const ORGANIZATION = "2.5.4.10";
+
+export interface DistinguishedName {
+	/** the Name's DER, tag and length included */
+	readonly der: Uint8Array;
+	/** the first commonName, decoded for display */
+	readonly commonName?: string;
+	/** the first organizationName, decoded for display */
+	readonly organization?: string;
+}
+
+/** Text of a directory string, for display (never compared). */
+export function displayString(tag: number, content: Uint8Array): string {
+	let text = "";
+	if (tag === UTF8_STRING) {
+		try {
+			return String.fromArrayBuffer(content.slice().buffer);
+		}
+		catch {
+			// not UTF-8: shown byte by byte below
+		}
+	}
+	if (tag === BMP_STRING) {
+		for (let i = 0; i + 1 < content.length; i += 2)
+			text += String.fromCharCode((content[i] << 8) | content[i + 1]);
+		return text;
+	}
+	if (tag === UNIVERSAL_STRING) {
+		for (let i = 0; i + 3 < content.length; i += 4) {
+			const c = ((content[i] << 24) | (content[i + 1] << 16) | (content[i + 2] << 8) | content[i + 3]) >>> 0;
+			text += c <= 0x10ffff ? String.fromCodePoint(c) : "?";
+		}
+		return text;
+	}
+	for (let i = 0; i < content.length; i++) {
+		const c = content[i];
+		text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : "\\x" + (c < 16 ? "0" : "") + c.toString(16);
+	}
+	return text;
+}
+
+function isDirectoryString(tag: number): boolean {
+	return tag === UTF8_STRING || tag === PRINTABLE_STRING || tag === TELETEX_STRING || tag === IA5_STRING ||
+		tag === BMP_STRING || tag === UNIVERSAL_STRING || tag === VISIBLE_STRING;
+}
+
+/**
+ * Checks a Name's structure and decodes its CN and O. `raw` is the whole Name element; it is kept
+ * as given (pass a copy when it must outlive a larger buffer).
+ */
+export function parseName(raw: Uint8Array, what: string): DistinguishedName {
+	const outer = new DERReader(raw, what);
+	const rdns = outer.enter(SEQUENCE, what);
+	let commonName: string | undefined;
+	let organization: string | undefined;
+	while (!rdns.atEnd) {
+		const rdn = rdns.enter(SET, what + " RDN");
+		let count = 0;
+		while (!rdn.atEnd) {
+			const attribute = rdn.enter(SEQUENCE, what + " attribute");
+			const type = attribute.readOID(what + " attribute type");
+			const value = attribute.readElement(what + " attribute value");
+			attribute.end();
+			count++;
+			if (type === COMMON_NAME && commonName === undefined && isDirectoryString(value.tag))
+				commonName = displayString(value.tag, value.content);
+			else if (type === ORGANIZATION && organization === undefined && isDirectoryString(value.tag))
+				organization = displayString(value.tag, value.content);
+		}
+		if (count === 0)
+			throw malformed(`x509: ${what}: empty RDN`);
+		rdn.end();
+	}
+	rdns.end();
+	outer.end();
+	const name: { der: Uint8Array; commonName?: string; organization?: string } = { der: raw };
+	if (commonName !== undefined)
+		name.commonName = commonName;
+	if (organization !== undefined)
+		name.organization = organization;
+	return name;
+}
+
+/** "CN=..., O=..." (or the given fallback) for messages. */
+export function describeName(name: DistinguishedName | undefined, fallback = "(no CN or O)"): string {
+	if (name === undefined)
+		return fallback;
+	const parts: string[] = [];
+	if (name.commonName !== undefined)
+		parts.push(`CN=${name.commonName}`);
+	if (name.organization !== undefined)
+		parts.push(`O=${name.organization}`);
+	return parts.length ? parts.join(", ") : fallback;
+}
+
+/** The RDNs of a Name, each as its raw SET element (for directoryName constraints). */
+export function nameRDNs(raw: Uint8Array, what: string): Uint8Array[] {
+	const rdns = new DERReader(raw, what).enter(SEQUENCE, what);
+	const out: Uint8Array[] = [];
+	while (!rdns.atEnd)
+		out.push(rdns.expect(SET, what + " RDN").raw);
+	return out;
+}

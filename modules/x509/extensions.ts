@@ -1,0 +1,270 @@
+/*
+ * The certificate extensions the verifier understands (RFC 5280 4.2), each parsed from its
+ * extnValue content with the strict DER reader:
+ *   basicConstraints 4.2.1.9, keyUsage 4.2.1.3, extKeyUsage 4.2.1.12, subjectAltName 4.2.1.6
+ *   (dNSName, iPAddress, directoryName kept; other forms noted), nameConstraints 4.2.1.10
+ *   (dNSName, iPAddress, directoryName subtrees; other forms noted), authorityKeyIdentifier
+ *   4.2.1.1, subjectKeyIdentifier 4.2.1.2. certificatePolicies (4.2.1.4) is understood in the
+ *   sense that a critical one is accepted: this verifier requires no policy (as a TLS client
+ *   whose initial policy set is anyPolicy) and does not process policy constraints.
+ * Any other critical extension makes the certificate "unsupportedCritical".
+ */
+import { malformed } from "./errors";
+import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive, bitString } from "./der";
+import { parseName } from "./dn";
+
+export const BASIC_CONSTRAINTS = "2.5.29.19";
+export const KEY_USAGE = "2.5.29.15";
+export const EXT_KEY_USAGE = "2.5.29.37";
+export const SUBJECT_ALT_NAME = "2.5.29.17";
+export const NAME_CONSTRAINTS = "2.5.29.30";
+export const AUTHORITY_KEY_ID = "2.5.29.35";
+export const SUBJECT_KEY_ID = "2.5.29.14";
+export const CERTIFICATE_POLICIES = "2.5.29.32";
+
+/** The extensions whose value the parser reads, and the largest value it accepts for each (bytes). */
+export const KNOWN_EXTENSIONS: { readonly [oid: string]: number } = {
+	[BASIC_CONSTRAINTS]: 16,
+	[KEY_USAGE]: 8,
+	[EXT_KEY_USAGE]: 512,
+	[SUBJECT_ALT_NAME]: 8192,
+	[NAME_CONSTRAINTS]: 4096,
+	[AUTHORITY_KEY_ID]: 512,
+	[SUBJECT_KEY_ID]: 72,
+};
+
+/** Extensions accepted when critical although their value is not read. */
+export const ACCEPTED_UNREAD: { readonly [oid: string]: true } = {
+	[CERTIFICATE_POLICIES]: true,
+};
+
+/** keyUsage bits (RFC 5280 4.2.1.3), as numbers: bit n of the BIT STRING is (1 << n). */
+export const KeyUsage = {
+	digitalSignature: 1 << 0,
+	nonRepudiation: 1 << 1,
+	keyEncipherment: 1 << 2,
+	dataEncipherment: 1 << 3,
+	keyAgreement: 1 << 4,
+	keyCertSign: 1 << 5,
+	cRLSign: 1 << 6,
+	encipherOnly: 1 << 7,
+	decipherOnly: 1 << 8,
+} as const;
+
+export const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+export const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+export const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+export interface BasicConstraints {
+	readonly ca: boolean;
+	/** pathLenConstraint, when present */
+	readonly pathLength?: number;
+}
+
+/** The names of a subjectAltName, or the bases of a set of name constraint subtrees. */
+export interface GeneralNames {
+	/** dNSName values, as written (ASCII) */
+	readonly dns: string[];
+	/** iPAddress values: 4 or 16 bytes in a subjectAltName; address + mask (8 or 32 bytes) in constraints */
+	readonly ip: Uint8Array[];
+	/** directoryName values: each a Name's DER */
+	readonly directory: Uint8Array[];
+	/** other forms present ("rfc822Name", "uniformResourceIdentifier", "otherName", ...) */
+	readonly otherForms: string[];
+}
+
+export interface NameConstraints {
+	readonly permitted?: GeneralNames;
+	readonly excluded?: GeneralNames;
+}
+
+const FORM_NAMES = ["otherName", "rfc822Name", "dNSName", "x400Address", "directoryName", "ediPartyName",
+	"uniformResourceIdentifier", "iPAddress", "registeredID"];
+
+function ia5(content: Uint8Array, what: string): string {
+	let text = "";
+	for (let i = 0; i < content.length; i++) {
+		if (content[i] > 0x7f)
+			throw malformed(`x509: ${what}: not an IA5String`);
+		text += String.fromCharCode(content[i]);
+	}
+	return text;
+}
+
+/** Reads one GeneralName (RFC 5280 4.2.1.6) into `names`. `constraint`: iPAddress is address + mask. */
+function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boolean, what: string): void {
+	const tag = reader.peekTag();
+	const number = tag & 0x1f;
+	if ((tag & 0xc0) !== 0x80 || number > 8)
+		throw malformed(`x509: ${what}: not a GeneralName`);
+	if (tag === contextPrimitive(2)) {
+		names.dns.push(ia5(reader.readElement(what + " dNSName").content, what + " dNSName"));
+		return;
+	}
+	if (tag === contextPrimitive(7)) {
+		const address = reader.readElement(what + " iPAddress").content;
+		const sizes = constraint ? [8, 32] : [4, 16];
+		if (address.length !== sizes[0] && address.length !== sizes[1])
+			throw malformed(`x509: ${what}: iPAddress of ${address.length} bytes`);
+		names.ip.push(address.slice());
+		return;
+	}
+	if (tag === contextConstructed(4)) {
+		const explicit = reader.enter(tag, what + " directoryName");
+		const name = explicit.expect(SEQUENCE, what + " directoryName").raw;
+		explicit.end();
+		parseName(name, what + " directoryName");
+		names.directory.push(name.slice());
+		return;
+	}
+	// the other forms: their structure is not examined beyond the tag's form
+	const primitive = number === 1 || number === 6 || number === 8;
+	const expectedTag = primitive ? contextPrimitive(number) : contextConstructed(number);
+	if (tag !== expectedTag)
+		throw malformed(`x509: ${what}: ${FORM_NAMES[number]} with the wrong form`);
+	const content = reader.readElement(what).content;
+	if (number === 1 || number === 6)
+		ia5(content, what + " " + FORM_NAMES[number]);
+	if (names.otherForms.indexOf(FORM_NAMES[number]) < 0)
+		names.otherForms.push(FORM_NAMES[number]);
+}
+
+function emptyNames(): GeneralNames {
+	return { dns: [], ip: [], directory: [], otherForms: [] };
+}
+
+export function parseBasicConstraints(value: Uint8Array): BasicConstraints {
+	const what = "basicConstraints";
+	const seq = new DERReader(value, what).enter(SEQUENCE, what);
+	let ca = false;
+	let pathLength: number | undefined;
+	if (seq.peekTag() === BOOLEAN) {
+		ca = seq.readBoolean(what + " cA");
+		if (!ca)
+			throw malformed(`x509: ${what}: cA FALSE encoded although it is the DEFAULT`);
+	}
+	if (seq.peekTag() === INTEGER)
+		pathLength = seq.readSmallInteger(what + " pathLenConstraint");
+	seq.end();
+	return pathLength === undefined ? { ca } : { ca, pathLength };
+}
+
+/** The keyUsage bits as a number (bit n is 1 << n). Unused bits must be zero (DER). */
+export function parseKeyUsage(value: Uint8Array): number {
+	const what = "keyUsage";
+	const reader = new DERReader(value, what);
+	const element = reader.expect(0x03, what);
+	reader.end();
+	const bits = bitString(element.content, what);
+	if (bits.bytes.length > 2)
+		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);
+	let result = 0;
+	for (let n = 0; n < bits.bytes.length * 8; n++)
+		if (bits.bytes[n >> 3] & (0x80 >> (n & 7)))
+			result |= 1 << n;
+	if (result >> 9)
+		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);
+	return result;
+}
+
+/** The key purposes, as dotted OIDs. */
+export function parseExtKeyUsage(value: Uint8Array): string[] {
+	const what = "extKeyUsage";
+	const outer = new DERReader(value, what);
+	const seq = outer.enter(SEQUENCE, what);
+	const purposes: string[] = [];
+	while (!seq.atEnd)
+		purposes.push(seq.readOID(what));
+	seq.end();
+	outer.end();
+	if (purposes.length === 0)
+		throw malformed(`x509: ${what}: empty`);
+	return purposes;
+}
+
+export function parseSubjectAltName(value: Uint8Array): GeneralNames {
+	const what = "subjectAltName";
+	const outer = new DERReader(value, what);
+	const seq = outer.enter(SEQUENCE, what);
+	const names = emptyNames();
+	let count = 0;
+	while (!seq.atEnd) {
+		readGeneralName(seq, names, false, what);
+		count++;
+	}
+	seq.end();
+	outer.end();
+	if (count === 0)
+		throw malformed(`x509: ${what}: empty`);
+	return names;
+}
+
+function readSubtrees(reader: DERReader, what: string): GeneralNames {
+	const names = emptyNames();
+	let count = 0;
+	while (!reader.atEnd) {
+		const subtree = reader.enter(SEQUENCE, what);
+		readGeneralName(subtree, names, true, what);
+		// minimum MUST be 0 (so absent in DER) and maximum MUST be absent (RFC 5280 4.2.1.10)
+		if (!subtree.atEnd)
+			throw malformed(`x509: ${what}: minimum or maximum given (RFC 5280 requires them absent)`);
+		subtree.end();
+		count++;
+	}
+	reader.end();
+	if (count === 0)
+		throw malformed(`x509: ${what}: empty`);
+	return names;
+}
+
+export function parseNameConstraints(value: Uint8Array): NameConstraints {
+	const what = "nameConstraints";
+	const outer = new DERReader(value, what);
+	const seq = outer.enter(SEQUENCE, what);
+	let permitted: GeneralNames | undefined;
+	let excluded: GeneralNames | undefined;
+	if (seq.peekTag() === contextConstructed(0))
+		permitted = readSubtrees(seq.enter(contextConstructed(0), what + " permittedSubtrees"), what + " permittedSubtrees");
+	if (seq.peekTag() === contextConstructed(1))
+		excluded = readSubtrees(seq.enter(contextConstructed(1), what + " excludedSubtrees"), what + " excludedSubtrees");
+	seq.end();
+	outer.end();
+	if (permitted === undefined && excluded === undefined)
+		throw malformed(`x509: ${what}: empty`);
+	const result: { permitted?: GeneralNames; excluded?: GeneralNames } = {};
+	if (permitted !== undefined)
+		result.permitted = permitted;
+	if (excluded !== undefined)
+		result.excluded = excluded;
+	return result;
+}
+
+/** The keyIdentifier of an authorityKeyIdentifier, when present (the other fields are checked, not kept). */
+export function parseAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
+	const what = "authorityKeyIdentifier";
+	const outer = new DERReader(value, what);
+	const seq = outer.enter(SEQUENCE, what);
+	let keyId: Uint8Array | undefined;
+	if (seq.peekTag() === contextPrimitive(0))
+		keyId = seq.readElement(what + " keyIdentifier").content.slice();
+	if (seq.peekTag() === contextConstructed(1)) {
+		const issuer = seq.enter(contextConstructed(1), what + " authorityCertIssuer");
+		const names = emptyNames();
+		while (!issuer.atEnd)
+			readGeneralName(issuer, names, false, what + " authorityCertIssuer");
+		issuer.end();
+	}
+	if (seq.peekTag() === contextPrimitive(2))
+		seq.readIntegerBytes(what + " authorityCertSerialNumber", contextPrimitive(2));
+	seq.end();
+	outer.end();
+	return keyId;
+}
+
+export function parseSubjectKeyId(value: Uint8Array): Uint8Array {
+	const what = "subjectKeyIdentifier";
+	const reader = new DERReader(value, what);
+	const id = reader.expect(OCTET_STRING, what).content.slice();
+	reader.end();
+	return id;
+}

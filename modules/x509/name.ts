@@ -1,0 +1,253 @@
+/*
+ * Server identity checks (RFC 9525), for the name the client connected to ("reference identity"):
+ *   - a DNS name is matched against the subjectAltName dNSName entries only; the subject's CN is
+ *     never used (RFC 9525 6.3, no CN-ID fallback);
+ *   - an IP literal (IPv4 dotted quad; IPv6 with "::" compression and an embedded IPv4 tail,
+ *     optionally in brackets) is matched against iPAddress entries only, byte for byte
+ *     (an IPv4 address does not match its IPv4-mapped IPv6 form);
+ *   - comparison is ASCII case-insensitive; IDNA names must be given as A-labels ("xn--...") and
+ *     are compared as bytes; a name with non-ASCII characters is refused;
+ *   - a wildcard is accepted only as the whole leftmost label ("*.example.com", RFC 9525 6.3 and
+ *     7.2); it matches exactly one non-empty label, never an A-label ("xn--"), never an IP;
+ *     "f*.example.com", "*.*.example.com", "a.*.example.com" match nothing;
+ *   - a wildcard directly under a public suffix matches nothing. Without the Public Suffix List,
+ *     the rule is: at least two labels must follow the wildcard ("*.com" refused), and when exactly
+ *     two follow, the last being two letters (a country code), the first must not be one of the
+ *     registry second-level labels below ("*.co.uk", "*.com.au", "*.ac.jp" refused;
+ *     "*.example.de" accepted).
+ * One trailing dot of the reference name is ignored ("example.com." is "example.com").
+ */
+import { X509Error } from "./errors";
+import { GeneralNames } from "./extensions";
+
+/** Second-level labels that registries of country-code TLDs use as public suffixes. */
+const REGISTRY_LABELS = [
+	"ac", "co", "com", "edu", "gen", "go", "gob", "gov", "govt", "gv", "in", "ind", "info", "int", "lg", "ltd",
+	"me", "mil", "ne", "net", "nhs", "nic", "nom", "or", "org", "plc", "police", "sch", "web",
+];
+
+export type ReferenceIdentity =
+	| { readonly kind: "dns"; readonly name: string }
+	| { readonly kind: "ip"; readonly address: Uint8Array };
+
+/** An IPv4 dotted quad ("192.0.2.1": four decimal numbers 0-255, no leading zeros) as 4 bytes. */
+export function parseIPv4(text: string): Uint8Array | undefined {
+	const parts = text.split(".");
+	if (parts.length !== 4)
+		return undefined;
+	const bytes = new Uint8Array(4);
+	for (let i = 0; i < 4; i++) {
+		const part = parts[i];
+		if (part.length < 1 || part.length > 3 || (part.length > 1 && part[0] === "0"))
+			return undefined;
+		let value = 0;
+		for (let j = 0; j < part.length; j++) {
+			const c = part.charCodeAt(j) - 48;
+			if (c < 0 || c > 9)
+				return undefined;
+			value = value * 10 + c;
+		}
+		if (value > 255)
+			return undefined;
+		bytes[i] = value;
+	}
+	return bytes;
+}
+
+function parseGroups(text: string, groups: number[]): boolean {
+	if (text === "")
+		return true;
+	for (const part of text.split(":")) {
+		if (part.length < 1 || part.length > 4)
+			return false;
+		let value = 0;
+		for (let j = 0; j < part.length; j++) {
+			const c = parseInt(part[j], 16);
+			if (Number.isNaN(c))
+				return false;
+			value = value * 16 + c;
+		}
+		groups.push(value);
+	}
+	return true;
+}
+
+/** An IPv6 address (RFC 4291 2.2: "::" once at most, an IPv4 tail allowed) as 16 bytes. */
+export function parseIPv6(text: string): Uint8Array | undefined {
+	let body = text;
+	const lastColon = body.lastIndexOf(":");
+	if (lastColon < 0)
+		return undefined;
+	if (body.indexOf(".", lastColon) > 0) {
+		// an IPv4 tail stands for the last two groups
+		const tail = parseIPv4(body.slice(lastColon + 1));
+		if (tail === undefined)
+			return undefined;
+		body = body.slice(0, lastColon + 1) + ((tail[0] << 8) | tail[1]).toString(16) + ":" + ((tail[2] << 8) | tail[3]).toString(16);
+	}
+	const head: number[] = [];
+	const rest: number[] = [];
+	const compressed = body.indexOf("::");
+	if (compressed >= 0) {
+		if (body.indexOf("::", compressed + 1) >= 0)
+			return undefined;
+		if (!parseGroups(body.slice(0, compressed), head) || !parseGroups(body.slice(compressed + 2), rest))
+			return undefined;
+		if (head.length + rest.length > 7)
+			return undefined;
+	}
+	else {
+		if (!parseGroups(body, head) || head.length !== 8)
+			return undefined;
+	}
+	const bytes = new Uint8Array(16);
+	for (let i = 0; i < head.length; i++) {
+		bytes[2 * i] = head[i] >> 8;
+		bytes[2 * i + 1] = head[i] & 0xff;
+	}
+	for (let i = 0; i < rest.length; i++) {
+		const at = 16 - 2 * (rest.length - i);
+		bytes[at] = rest[i] >> 8;
+		bytes[at + 1] = rest[i] & 0xff;
+	}
+	return bytes;
+}
+
+/** An IP literal (IPv4, or IPv6 optionally in brackets) as 4 or 16 bytes, or undefined. */
+export function parseIP(text: string): Uint8Array | undefined {
+	if (text.startsWith("[") && text.endsWith("]"))
+		return parseIPv6(text.slice(1, -1));
+	return text.indexOf(":") >= 0 ? parseIPv6(text) : parseIPv4(text);
+}
+
+/** Text of a 4- or 16-byte address (IPv6 in the RFC 5952 form); address + mask as "a/m". */
+export function ipToString(bytes: Uint8Array): string {
+	if (bytes.length === 8 || bytes.length === 32) {
+		const half = bytes.length >> 1;
+		return ipToString(bytes.subarray(0, half)) + "/" + ipToString(bytes.subarray(half));
+	}
+	if (bytes.length === 4)
+		return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+	const groups: number[] = [];
+	for (let i = 0; i < 16; i += 2)
+		groups.push((bytes[i] << 8) | bytes[i + 1]);
+	// the longest run of two or more zero groups becomes "::"
+	let bestStart = -1, bestLength = 1;
+	for (let i = 0; i < 8;) {
+		if (groups[i] !== 0) {
+			i++;
+			continue;
+		}
+		let j = i;
+		while (j < 8 && groups[j] === 0)
+			j++;
+		if (j - i > bestLength) {
+			bestStart = i;
+			bestLength = j - i;
+		}
+		i = j;
+	}
+	const hex = (list: number[]) => list.map((g) => g.toString(16)).join(":");
+	if (bestStart < 0)
+		return hex(groups);
+	return hex(groups.slice(0, bestStart)) + "::" + hex(groups.slice(bestStart + bestLength));
+}
+
+function lower(text: string): string {
+	let out = "";
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i];
+	}
+	return out;
+}
+
+function isHostCharacter(c: number): boolean {
+	return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95;
+}
+
+/**
+ * The reference identity of a server name: an IP literal or a DNS name (lowercased, one trailing
+ * dot dropped). Throws "nameMismatch" for a name that cannot be a host name.
+ */
+export function parseServerName(serverName: string): ReferenceIdentity {
+	const address = parseIP(serverName);
+	if (address !== undefined)
+		return { kind: "ip", address };
+	let name = lower(serverName);
+	if (name.endsWith("."))
+		name = name.slice(0, -1);
+	for (let i = 0; i < name.length; i++) {
+		const c = name.charCodeAt(i);
+		if (c > 0x7f)
+			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not ASCII: give IDNA names as A-labels ("xn--...")`);
+		if (c !== 46 && !isHostCharacter(c))
+			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not a host name or IP address`);
+	}
+	const labels = name.split(".");
+	if (name.length === 0 || name.length > 253 || labels.some((label) => label.length === 0 || label.length > 63))
+		throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not a host name or IP address`);
+	return { kind: "dns", name };
+}
+
+/** true when a wildcard may stand before these labels (the rule in the header). */
+export function wildcardAllowedOver(suffix: string): boolean {
+	const labels = suffix.split(".");
+	if (labels.length < 2 || labels.some((label) => label.length === 0 || label.indexOf("*") >= 0))
+		return false;
+	if (labels.length === 2) {
+		const tld = labels[1];
+		if (tld.length === 2 && REGISTRY_LABELS.indexOf(labels[0]) >= 0)
+			return false;
+	}
+	return true;
+}
+
+/** RFC 9525 6.3: does the presented dNSName `presented` match the (lowercased) DNS reference name? */
+export function matchesDNSName(presented: string, reference: string): boolean {
+	const pattern = lower(presented);
+	if (pattern.indexOf("*") < 0)
+		return pattern === reference;
+	if (!pattern.startsWith("*.") || !wildcardAllowedOver(pattern.slice(2)))
+		return false;
+	const dot = reference.indexOf(".");
+	if (dot <= 0)
+		return false;
+	const first = reference.slice(0, dot);
+	if (first.startsWith("xn--"))
+		return false;
+	return reference.slice(dot + 1) === pattern.slice(2);
+}
+
+function equalAddress(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length)
+		return false;
+	for (let i = 0; i < a.length; i++)
+		if (a[i] !== b[i])
+			return false;
+	return true;
+}
+
+function listNames(names: string[]): string {
+	const shown = names.slice(0, 6).join(", ");
+	return names.length > 6 ? `${shown} and ${names.length - 6} more` : shown;
+}
+
+/** Throws "nameMismatch" unless the certificate's subjectAltName covers the reference identity. */
+export function checkServerIdentity(subjectAltName: GeneralNames | undefined, serverName: string, reference: ReferenceIdentity): void {
+	if (subjectAltName === undefined)
+		throw new X509Error("nameMismatch", `x509: the certificate has no subjectAltName, so it names no host; '${serverName}' does not match (the subject CN is not used: RFC 9525 6.3)`);
+	if (reference.kind === "ip") {
+		for (const address of subjectAltName.ip)
+			if (equalAddress(address, reference.address))
+				return;
+		const addresses = subjectAltName.ip.map(ipToString);
+		throw new X509Error("nameMismatch", `x509: the certificate is not valid for the IP address ${serverName}: ` +
+			(addresses.length ? `its IP addresses are ${listNames(addresses)}` : "it has no iPAddress names") + " (DNS names never match an IP)");
+	}
+	for (const presented of subjectAltName.dns)
+		if (matchesDNSName(presented, reference.name))
+			return;
+	throw new X509Error("nameMismatch", `x509: the certificate is not valid for '${serverName}': ` +
+		(subjectAltName.dns.length ? `its names are ${listNames(subjectAltName.dns)}` : "it has no DNS names"));
+}

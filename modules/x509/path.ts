@@ -1,0 +1,349 @@
+/*
+ * Certification path validation for TLS (RFC 5280 6.1, as the Web PKI uses it), done as the
+ * certificates arrive, leaf first:
+ *
+ *   - the first certificate is the leaf (RFC 8446 4.4.2: the sender's certificate comes first);
+ *     it is checked at once: its own problems, validity, key, name (RFC 9525), keyUsage
+ *     (digitalSignature when present), extKeyUsage (the usage when present);
+ *   - the path grows from the leaf up. After each certificate, the top of the path is looked up
+ *     among the trust anchors (the top itself may be an anchor: same subject and key; or an anchor
+ *     may be its issuer), then among the certificates received and not yet used, in any order;
+ *     an issuer must have the top's issuer name as subject (bytes), a matching key identifier when
+ *     both are present, be valid now, be a CA (basicConstraints cA), have keyCertSign when it has
+ *     keyUsage, respect its pathLenConstraint and name constraints, carry the usage (or
+ *     anyExtendedKeyUsage) when it has extKeyUsage, and its key must verify the top's signature;
+ *   - the first issuer that passes is taken; one that fails is dropped and its reason kept, which
+ *     becomes the error if no other issuer comes;
+ *   - once anchored, later certificates are only parsed (they must still be well-formed DER).
+ *
+ * Memory: a certificate's signature, TBS digest and key are dropped as soon as its issuer has
+ * checked it; an issuer's key exists only while it checks; only the leaf's key is kept (the TLS
+ * engine needs it for CertificateVerify). What stays per path certificate is its summary
+ * (names, validity, constraints). Certificates not (yet) in the path are kept whole (not their
+ * DER: their parsed fields), at most maxDepth of them.
+ */
+import { X509Error } from "./errors";
+import { equalBytes, toHex } from "./der";
+import { DistinguishedName, describeName } from "./dn";
+import { formatTime } from "./time";
+import { ParsedCertificate, CertificateSummary } from "./certificate";
+import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints } from "./extensions";
+import { ReferenceIdentity, parseServerName, checkServerIdentity } from "./name";
+import { checkNameConstraints } from "./constraints";
+import { publicKey, checkSignature } from "./signature";
+import { TrustAnchor } from "./anchor";
+import { CAStore, recordResourceName } from "./castore";
+
+export type Usage = "serverAuth" | "clientAuth";
+
+export interface PathOptions {
+	/** seconds since 1970 */
+	readonly time: number;
+	readonly serverName?: string;
+	readonly usage: Usage;
+	readonly maxDepth: number;
+	readonly roots: readonly TrustAnchor[];
+	readonly store?: CAStore;
+}
+
+/** What an issuer (a CA certificate or a trust anchor) brings to the checks. */
+interface Issuer {
+	readonly subject: DistinguishedName;
+	readonly basicConstraints?: BasicConstraints;
+	readonly keyUsage?: number;
+	readonly extKeyUsage?: string[];
+	readonly nameConstraints?: NameConstraints;
+	readonly version?: number;
+}
+
+function describe(cert: { subject: DistinguishedName }): string {
+	return `'${describeName(cert.subject)}'`;
+}
+
+function at(error: X509Error, depth: number): X509Error {
+	if (error.depth === undefined)
+		error.depth = depth;
+	return error;
+}
+
+function asX509(e: unknown, depth: number): X509Error {
+	if (e instanceof X509Error)
+		return at(e, depth);
+	throw e;
+}
+
+export class PathValidator {
+	private readonly options: PathOptions;
+	private readonly reference: ReferenceIdentity | undefined;
+	private readonly path: ParsedCertificate[] = [];
+	private readonly parked: ParsedCertificate[] = [];
+	private anchor: TrustAnchor | undefined = undefined;
+	private anchored = false;
+	/** why the top of the path could not be linked so far */
+	private pending: X509Error | undefined = undefined;
+	/** CA store ids of roots named like the top's issuer that this build lacks */
+	private missing: string[] = [];
+
+	constructor(options: PathOptions) {
+		this.options = options;
+		if (options.serverName !== undefined)
+			this.reference = parseServerName(options.serverName);
+	}
+
+	/** A certificate as it arrives (leaf first). Throws when it settles the outcome (a bad leaf). */
+	add(cert: ParsedCertificate): void {
+		if (this.path.length === 0) {
+			this.checkLeaf(cert);
+			this.path.push(cert);
+			this.extend();
+			return;
+		}
+		if (this.anchored) {
+			release(cert);
+			return;
+		}
+		if (this.parked.length >= this.options.maxDepth)
+			throw at(new X509Error("depthExceeded", `x509: the peer sent more than ${this.options.maxDepth} certificates that do not chain to a trusted root`), this.path.length + this.parked.length);
+		this.parked.push(cert);
+		this.extend();
+	}
+
+	/** The validated path (leaf first, trust anchor last), or throws why there is none. */
+	finish(): CertificateSummary[] {
+		if (this.path.length === 0)
+			throw new X509Error("malformed", "x509: no certificate");
+		for (const cert of this.parked)
+			release(cert);
+		this.parked.length = 0;
+		if (!this.anchored)
+			throw this.pending ?? this.unknownIssuer();
+		const result: CertificateSummary[] = this.path.slice();
+		for (const cert of this.path)
+			release(cert);
+		if (this.anchor !== undefined)
+			result.push(this.anchor.summary);
+		return result;
+	}
+
+	/** Frees the leaf's key and what is held (when verification is abandoned). */
+	close(): void {
+		for (const cert of this.path.concat(this.parked)) {
+			release(cert);
+			if (cert.publicKey !== undefined) {
+				cert.publicKey.close();
+				cert.publicKey = undefined;
+			}
+		}
+	}
+
+	// the leaf
+
+	private checkLeaf(leaf: ParsedCertificate): void {
+		const what = `the certificate ${describe(leaf)}`;
+		this.checkCertificate(leaf, 0);
+		try {
+			leaf.publicKey = publicKey(leaf.spki as Uint8Array, what);
+			if (this.reference !== undefined)
+				checkServerIdentity(leaf.subjectAltName, this.options.serverName as string, this.reference);
+			if (leaf.keyUsage !== undefined && !(leaf.keyUsage & KeyUsage.digitalSignature))
+				throw new X509Error("keyUsage", `x509: ${what} does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)`);
+			const usage = this.options.usage;
+			if (leaf.extKeyUsage !== undefined && leaf.extKeyUsage.indexOf(usage === "serverAuth" ? SERVER_AUTH : CLIENT_AUTH) < 0) {
+				const any = leaf.extKeyUsage.indexOf(ANY_EXTENDED_KEY_USAGE) >= 0;
+				throw new X509Error("extendedKeyUsage", `x509: ${what} is not for ${usage}: its extKeyUsage does not list it` +
+					(any ? " (anyExtendedKeyUsage is not accepted in a leaf certificate)" : "") + " (RFC 5280 4.2.1.12)");
+			}
+		}
+		catch (e) {
+			if (leaf.publicKey !== undefined) {
+				leaf.publicKey.close();
+				leaf.publicKey = undefined;
+			}
+			throw asX509(e, 0);
+		}
+	}
+
+	/** What every certificate of the path must satisfy: no defect, valid now. */
+	private checkCertificate(cert: ParsedCertificate, depth: number): void {
+		if (cert.defect !== undefined)
+			throw at(cert.defect, depth);
+		const time = this.options.time;
+		if (time < cert.notBefore)
+			throw at(new X509Error("notYetValid", `x509: the certificate ${describe(cert)} is not valid before ${formatTime(cert.notBefore)} (the time is ${formatTime(time)})`), depth);
+		if (time > cert.notAfter)
+			throw at(new X509Error("expired", `x509: the certificate ${describe(cert)} expired on ${formatTime(cert.notAfter)} (the time is ${formatTime(time)})`), depth);
+	}
+
+	// growing the path
+
+	private extend(): void {
+		for (;;) {
+			const top = this.path[this.path.length - 1];
+			if (this.tryAnchors(top)) {
+				this.anchored = true;
+				for (const cert of this.parked)
+					release(cert);
+				this.parked.length = 0;
+				return;
+			}
+			let linked = false;
+			for (let i = 0; i < this.parked.length && !linked;) {
+				const candidate = this.parked[i];
+				if (!this.mayIssue(candidate, top)) {
+					i++;
+					continue;
+				}
+				this.parked.splice(i, 1);
+				try {
+					this.link(top, candidate);
+					linked = true;
+				}
+				catch (e) {
+					this.pending = asX509(e, this.path.length);
+					release(candidate);
+				}
+			}
+			if (!linked)
+				return;
+		}
+	}
+
+	/** Could `issuer` have issued `cert` by name and key identifier? */
+	private mayIssue(issuer: { subject: { der: Uint8Array } ; subjectKeyId?: Uint8Array; keyId?: Uint8Array; spki?: Uint8Array }, cert: ParsedCertificate): boolean {
+		if (!equalBytes(issuer.subject.der, cert.issuer.der))
+			return false;
+		const keyId = issuer.subjectKeyId ?? issuer.keyId;
+		if (keyId !== undefined && cert.authorityKeyId !== undefined && !equalBytes(keyId, cert.authorityKeyId))
+			return false;
+		// a self-issued certificate with the same key adds nothing (a duplicate, or a re-issue)
+		if (issuer.spki !== undefined && cert.spki !== undefined && cert.selfIssued && equalBytes(issuer.spki, cert.spki))
+			return false;
+		return true;
+	}
+
+	private link(top: ParsedCertificate, issuer: ParsedCertificate): void {
+		const depth = this.path.length;
+		if (depth + 1 > this.options.maxDepth)
+			throw new X509Error("depthExceeded", `x509: the path would be longer than ${this.options.maxDepth} certificates`);
+		this.checkCertificate(issuer, depth);
+		this.checkIssuer(issuer, `the CA certificate ${describe(issuer)}`, false);
+		checkSignature(top, issuer.spki as Uint8Array, `the certificate ${describe(top)}`, `its issuer ${describe(issuer)}`);
+		this.path.push(issuer);
+		release(top);
+		this.pending = undefined;
+		this.missing = [];
+	}
+
+	/** The checks on an issuer (a CA certificate, or a trust anchor when `anchor`) against the path below it. */
+	private checkIssuer(issuer: Issuer, what: string, anchor: boolean): void {
+		const constraints = issuer.basicConstraints;
+		if (anchor ? (constraints !== undefined && !constraints.ca) : (constraints === undefined || !constraints.ca || (issuer.version ?? 3) < 3))
+			throw new X509Error("notCA", `x509: ${what} is not a CA (basicConstraints cA is not set), so it cannot issue certificates (RFC 5280 6.1.4 k)`);
+		if (issuer.keyUsage !== undefined && !(issuer.keyUsage & KeyUsage.keyCertSign))
+			throw new X509Error("keyUsage", `x509: ${what} does not allow keyCertSign in its keyUsage (RFC 5280 6.1.4 n)`);
+		if (constraints?.pathLength !== undefined) {
+			let below = 0;
+			for (let i = 1; i < this.path.length; i++)
+				if (!this.path[i].selfIssued)
+					below++;
+			if (below > constraints.pathLength)
+				throw new X509Error("pathLength", `x509: ${what} allows ${constraints.pathLength} intermediate CA certificate${constraints.pathLength === 1 ? "" : "s"} below it (pathLenConstraint), the path has ${below} (RFC 5280 6.1.4 m)`);
+		}
+		const usage = this.options.usage;
+		if (issuer.extKeyUsage !== undefined && issuer.extKeyUsage.indexOf(usage === "serverAuth" ? SERVER_AUTH : CLIENT_AUTH) < 0 &&
+			issuer.extKeyUsage.indexOf(ANY_EXTENDED_KEY_USAGE) < 0)
+			throw new X509Error("extendedKeyUsage", `x509: ${what} may not issue certificates for ${usage}: its extKeyUsage does not list it`);
+		const nameConstraints = issuer.nameConstraints;
+		if (nameConstraints !== undefined) {
+			for (let i = 0; i < this.path.length; i++) {
+				const cert = this.path[i];
+				// self-issued intermediates are exempt (RFC 5280 6.1.3 b)
+				if (i > 0 && cert.selfIssued)
+					continue;
+				checkNameConstraints(nameConstraints, { subject: cert.subject.der, subjectAltName: cert.subjectAltName }, `the certificate ${describe(cert)}`, what);
+			}
+		}
+	}
+
+	/** Is the top an anchor, or issued by one? Sets this.anchor (or this.pending, this.missing). */
+	private tryAnchors(top: ParsedCertificate): boolean {
+		// the top itself is a trust anchor (same name and key): trusted as it is
+		for (const anchor of this.anchorsNamed(top.subject.der, false)) {
+			if (top.spki !== undefined && equalBytes(anchor.spki, top.spki)) {
+				top.trustAnchor = anchor.source;
+				this.anchor = undefined;
+				return true;
+			}
+		}
+		for (const anchor of this.anchorsNamed(top.issuer.der, true)) {
+			if (!this.mayIssue(anchor, top))
+				continue;
+			try {
+				const what = `the trusted root ${describe(anchor)}`;
+				this.checkIssuer(anchor, what, true);
+				checkSignature(top, anchor.spki, `the certificate ${describe(top)}`, what);
+				this.anchor = anchor;
+				release(top);
+				return true;
+			}
+			catch (e) {
+				this.pending = asX509(e, this.path.length);
+			}
+		}
+		return false;
+	}
+
+	/** The anchors with this subject name: options.roots, then the store. */
+	private anchorsNamed(name: Uint8Array, noteMissing: boolean): TrustAnchor[] {
+		const found: TrustAnchor[] = [];
+		for (const root of this.options.roots)
+			if (equalBytes(root.subject.der, name))
+				found.push(root);
+		if (this.options.store !== undefined) {
+			const lookup = this.options.store.find(name);
+			for (const anchor of lookup.anchors)
+				found.push(anchor);
+			if (noteMissing)
+				this.missing = lookup.missing;
+		}
+		return found;
+	}
+
+	private unknownIssuer(): X509Error {
+		const top = this.path[this.path.length - 1];
+		const issuer = describeName(top.issuer);
+		const keyId = top.authorityKeyId !== undefined ? toHex(top.authorityKeyId) : undefined;
+		let message: string;
+		if (top.selfIssued)
+			message = `x509: unknown issuer: the self-signed certificate '${issuer}' is not a trusted root`;
+		else
+			message = `x509: unknown issuer: no trusted root or certificate named '${issuer}'${keyId ? ` (key id ${keyId})` : ""} issued ${describe(top)}` +
+				(this.path.length === 1 && !top.selfIssued ? " (if that is an intermediate CA, the peer did not send it)" : "");
+		if (this.missing.length)
+			message += `; the CA store knows this root but this build does not include it: add "${recordResourceName(this.missing[0]).replace(/\.bin$/, "")}" (from build/ca/roots, npm run ca:build) to the manifest's resources, or include ca-roots`;
+		else
+			message += "; to trust it, pass its certificate (DER) in secure.certificate (or the roots option), or add it to the CA store resources (npm run ca:select -- <chain.pem or host:port> prints the manifest lines)";
+		const error = new X509Error("unknownIssuer", message);
+		error.depth = this.path.length - 1;
+		const description: { commonName?: string; organization?: string; keyId?: string; storeId?: string } = {};
+		if (top.issuer.commonName !== undefined)
+			description.commonName = top.issuer.commonName;
+		if (top.issuer.organization !== undefined)
+			description.organization = top.issuer.organization;
+		if (keyId !== undefined)
+			description.keyId = keyId;
+		if (this.missing.length)
+			description.storeId = this.missing[0];
+		error.issuer = description;
+		return error;
+	}
+}
+
+/** Drops what verification consumed: signature, digest, TBS, public key info (the leaf keeps its Key). */
+function release(cert: ParsedCertificate): void {
+	cert.signature = undefined;
+	cert.tbsDigest = undefined;
+	cert.tbs = undefined;
+	cert.spki = undefined;
+	cert.algorithm = undefined;
+}

@@ -1,0 +1,193 @@
+/*
+ * A streaming DER walker: bytes go in as they arrive, in chunks of any size; a handler is told
+ * about each element's header and decides whether to descend into it (constructed elements),
+ * capture its content (a buffer of exactly its length, handed over once complete) or skip it.
+ * A captured element is handed over whole (header included), so that names, keys and algorithm
+ * identifiers can be kept and compared as DER. Between chunks only the open containers' end
+ * offsets and a 5-byte header buffer are kept, so
+ * memory does not depend on the size of the whole element, only on what the handler captures.
+ *
+ * DER is checked as the bytes pass (decodeHeader: definite, shortest lengths, low tag numbers);
+ * every element must end inside its container, containers must be filled exactly, and the
+ * outermost element must be exactly the announced length. Contents that are captured are checked
+ * by the handler with the DERReader.
+ */
+import { malformed } from "./errors";
+import { decodeHeader, MAX_NESTING } from "./der";
+
+export const DESCEND = 0;
+export const CAPTURE = 1;
+export const SKIP = 2;
+export type Action = typeof DESCEND | typeof CAPTURE | typeof SKIP;
+
+export interface ScanHandler {
+	/**
+	 * An element's header was read: return DESCEND (constructed tags only), CAPTURE or SKIP.
+	 * `offset` is where the element starts in the stream, `depth` 0 for the outermost element.
+	 */
+	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action;
+	/** An element that header() captured: header and content; the content starts at headerLength. */
+	value(tag: number, element: Uint8Array, headerLength: number, depth: number): void;
+	/** The end of an element that header() descended into. */
+	end(tag: number, depth: number): void;
+}
+
+const HEADER = 0;
+
+export class Scanner {
+	private readonly handler: ScanHandler;
+	private readonly what: string;
+	/** end offsets and tags of the open constructed elements, outermost first */
+	private readonly ends: number[] = [];
+	private readonly tags: number[] = [];
+	private total = 0;
+	private position = 0;
+	private state: number = HEADER;
+	private readonly headerBytes = new Uint8Array(5);
+	private headerFill = 0;
+	private headerStart = 0;
+	private capture: Uint8Array | undefined = undefined;
+	private captureTag = 0;
+	private captureHeader = 0;
+	private captureFill = 0;
+	private left = 0;
+	private done = false;
+
+	constructor(handler: ScanHandler, what: string) {
+		this.handler = handler;
+		this.what = what;
+	}
+
+	/** Starts a new element of `total` bytes (header included). */
+	begin(total: number): void {
+		this.ends.length = 0;
+		this.tags.length = 0;
+		this.total = total;
+		this.position = 0;
+		this.state = HEADER;
+		this.headerFill = 0;
+		this.capture = undefined;
+		this.left = 0;
+		this.done = false;
+	}
+
+	/** bytes consumed so far */
+	get offset(): number {
+		return this.position;
+	}
+
+	/** true once the outermost element is complete */
+	get complete(): boolean {
+		return this.done;
+	}
+
+	/** Consumes bytes[offset .. offset + length). */
+	write(bytes: Uint8Array, offset: number, length: number): void {
+		let at = offset;
+		const stop = offset + length;
+		if (length > this.total - this.position)
+			throw malformed(`x509: ${this.what}: more bytes than its length`);
+		while (at < stop) {
+			if (this.state === CAPTURE) {
+				const n = Math.min(this.left, stop - at);
+				(this.capture as Uint8Array).set(bytes.subarray(at, at + n), this.captureFill);
+				this.captureFill += n;
+				this.left -= n;
+				this.position += n;
+				at += n;
+				if (this.left === 0)
+					this.captured();
+			}
+			else if (this.state === SKIP) {
+				const n = Math.min(this.left, stop - at);
+				this.left -= n;
+				this.position += n;
+				at += n;
+				if (this.left === 0) {
+					this.state = HEADER;
+					this.closeContainers();
+				}
+			}
+			else {
+				if (this.done)
+					throw malformed(`x509: ${this.what}: bytes after the end`);
+				if (this.headerFill === 0)
+					this.headerStart = this.position;
+				const limit = this.ends.length ? this.ends[this.ends.length - 1] : this.total;
+				if (this.position >= limit)
+					throw malformed(`x509: ${this.what}: element runs past the end of its container`);
+				this.headerBytes[this.headerFill++] = bytes[at++];
+				this.position++;
+				const header = decodeHeader(this.headerBytes, 0, this.headerFill, this.what);
+				if (header !== undefined)
+					this.started(header.tag, header.length, header.headerLength, limit);
+			}
+		}
+	}
+
+	/** Throws unless the whole element was seen. */
+	finish(): void {
+		if (!this.done)
+			throw malformed(`x509: ${this.what}: truncated`);
+	}
+
+	private started(tag: number, length: number, headerLength: number, limit: number): void {
+		this.headerFill = 0;
+		const depth = this.ends.length;
+		const end = this.headerStart + headerLength + length;
+		if (end > limit)
+			throw malformed(`x509: ${this.what}: element runs past the end of its container`);
+		if (depth === 0 && end !== this.total)
+			throw malformed(`x509: ${this.what}: DER length ${end} where ${this.total} bytes were announced`);
+		const action = this.handler.header(tag, length, headerLength, this.headerStart, depth);
+		if (action === DESCEND) {
+			if ((tag & 0x20) === 0)
+				throw malformed(`x509: ${this.what}: primitive element where a constructed one was expected`);
+			if (depth >= MAX_NESTING)
+				throw malformed(`x509: ${this.what}: nested too deep`);
+			this.ends.push(end);
+			this.tags.push(tag);
+			this.closeContainers();
+		}
+		else if (action === CAPTURE) {
+			const capture = new Uint8Array(headerLength + length);
+			for (let i = 0; i < headerLength; i++)
+				capture[i] = this.headerBytes[i];
+			this.capture = capture;
+			this.captureTag = tag;
+			this.captureHeader = headerLength;
+			this.captureFill = headerLength;
+			this.left = length;
+			this.state = CAPTURE;
+			if (length === 0)
+				this.captured();
+		}
+		else {
+			this.left = length;
+			this.state = SKIP;
+			if (length === 0) {
+				this.state = HEADER;
+				this.closeContainers();
+			}
+		}
+	}
+
+	private captured(): void {
+		const content = this.capture as Uint8Array;
+		this.capture = undefined;
+		this.state = HEADER;
+		this.handler.value(this.captureTag, content, this.captureHeader, this.ends.length);
+		this.closeContainers();
+	}
+
+	/** Ends the containers whose last byte was just consumed (innermost first). */
+	private closeContainers(): void {
+		while (this.ends.length && this.ends[this.ends.length - 1] === this.position) {
+			this.ends.pop();
+			const tag = this.tags.pop() as number;
+			this.handler.end(tag, this.ends.length);
+		}
+		if (this.ends.length === 0 && this.position === this.total)
+			this.done = true;
+	}
+}

@@ -1,0 +1,74 @@
+/*
+ * Public keys from SubjectPublicKeyInfo and certificate signature checks, through the crypto
+ * facade (modules/crypto). The crypto core's errors become X509Errors:
+ *   "crypto: key too small" (RSA under 2048 bits)                  -> weakKey
+ *   unsupported key types, curves, point formats, keys over 4096   -> unsupportedAlgorithm
+ *   a bad key encoding or point                                     -> malformed
+ * A signature that does not verify, or whose algorithm does not fit the issuer's key, is
+ * badSignature.
+ */
+import { Key } from "../crypto/keys";
+import { verifyECDSA, verifyPKCS1, verifyPSS } from "../crypto/signature";
+import { X509Error } from "./errors";
+import { ParsedCertificate } from "./certificate";
+
+function message(e: unknown): string {
+	return e instanceof Error ? e.message : String(e);
+}
+
+/** The key of a SubjectPublicKeyInfo; `what` names its certificate in messages. */
+export function publicKey(spki: Uint8Array, what: string): Key {
+	try {
+		return Key.fromSPKI(spki);
+	}
+	catch (e) {
+		const text = message(e);
+		if (text.includes("crypto: key too small"))
+			throw new X509Error("weakKey", `x509: ${what} has an RSA key under 2048 bits, which is not secure`);
+		if (text.includes("crypto: unsupported") || text.includes("crypto: key too large"))
+			throw new X509Error("unsupportedAlgorithm", `x509: ${what} has a public key this verifier does not support (${text})`);
+		if (text.includes("crypto: bad"))
+			throw new X509Error("malformed", `x509: ${what} has a malformed public key (${text})`);
+		throw e;
+	}
+}
+
+/**
+ * Checks that `cert`'s signature was made by the key `spki` (of the issuer described by `issuer`).
+ * Uses the TBS digest (or, for SHA-512, the kept TBS) computed while the certificate passed.
+ */
+export function checkSignature(cert: ParsedCertificate, spki: Uint8Array, what: string, issuer: string): void {
+	const algorithm = cert.algorithm;
+	const signature = cert.signature;
+	if (algorithm === undefined || signature === undefined)
+		throw cert.defect ?? new X509Error("malformed", `x509: ${what}: no signature`);
+	const key = publicKey(spki, issuer);
+	try {
+		const expected = algorithm.kind === "ecdsa" ? "ec" : "rsa";
+		if (key.type !== expected)
+			throw new X509Error("badSignature", `x509: ${what} is signed with ${algorithm.name}, but ${issuer} has an ${key.type.toUpperCase()} key`);
+		const prehashed = cert.tbsDigest !== undefined;
+		const data = cert.tbsDigest ?? cert.tbs;
+		if (data === undefined)
+			throw new X509Error("malformed", `x509: ${what}: its TBS was not hashed`);
+		let ok: boolean;
+		try {
+			if (algorithm.kind === "ecdsa")
+				ok = verifyECDSA(key, algorithm.hash, data, signature, { prehashed });
+			else if (algorithm.kind === "rsa-pkcs1")
+				ok = verifyPKCS1(key, algorithm.hash, data, signature, { prehashed });
+			else
+				ok = verifyPSS(key, algorithm.hash, data, signature, { prehashed, saltLength: algorithm.saltLength });
+		}
+		catch (e) {
+			if (e instanceof X509Error)
+				throw e;
+			throw new X509Error("badSignature", `x509: ${what}: its signature cannot be checked with the key of ${issuer} (${message(e)})`);
+		}
+		if (!ok)
+			throw new X509Error("badSignature", `x509: ${what}: its signature (${algorithm.name}) does not verify with the key of ${issuer}`);
+	}
+	finally {
+		key.close();
+	}
+}

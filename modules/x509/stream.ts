@@ -1,0 +1,203 @@
+/*
+ * ChainVerifier: certificate verification that follows the bytes of a TLS Certificate message as
+ * they arrive. For each certificate of the certificate_list (RFC 8446 4.4.2, RFC 5246 7.4.2):
+ *
+ *   const verifier = new ChainVerifier({ serverName: "example.com" });
+ *   verifier.beginCertificate(length);        // the cert_data length
+ *   verifier.update(bytes, offset, length);   // its bytes, in chunks of any size, as they come
+ *   verifier.endCertificate();                // checks what can be checked now (the leaf: at once)
+ *   ...
+ *   const path = verifier.finish();           // leaf first, trust anchor last; or throws X509Error
+ *   path[0].publicKey                          // the leaf's key, for CertificateVerify
+ *
+ * Nothing holds a whole certificate: each one goes through the streaming scanner (scanner.ts) and
+ * the certificate parser (certificate.ts), which keep only the fields verification needs, while
+ * the TBS is hashed as it passes (tbshash.ts). Each certificate is then handed to the path
+ * validator (path.ts), which checks signatures as soon as an issuer arrives and drops what it no
+ * longer needs. Any method may throw an X509Error; after that the verifier is finished (its
+ * methods throw the same error again) and has freed what it held.
+ */
+import { X509Error, malformed } from "./errors";
+import { Scanner } from "./scanner";
+import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes } from "./certificate";
+import { TBSHasher } from "./tbshash";
+import { PathValidator, Usage } from "./path";
+import { TrustAnchor, anchorFromCertificate } from "./anchor";
+import { CAStore } from "./castore";
+import { formatTime, yearOf } from "./time";
+
+/** A DER certificate. */
+export type DER = ArrayBuffer | Uint8Array;
+
+export interface VerifierOptions {
+	/** trust anchors besides the CA store (secure.certificate): DER certificates */
+	roots?: readonly DER[];
+	/** the time to check validity at, seconds since 1970; default: the device clock */
+	time?: number;
+	/** the DNS name or IP literal the peer must have; none: the name is not checked */
+	serverName?: string;
+	/** "serverAuth" (default) for servers' certificates, "clientAuth" for clients' */
+	usage?: Usage;
+	/** the longest path accepted, trust anchor excluded (default 8) */
+	maxDepth?: number;
+	/** false: do not use the CA store resources, only `roots` (default true) */
+	store?: boolean;
+}
+
+export const DEFAULT_MAX_DEPTH = 8;
+/** A device clock before this year is taken as unset. */
+const CLOCK_YEAR = 2020;
+
+/** The time to verify at: options.time, else the device clock, which must be set. */
+export function verificationTime(time: number | undefined): number {
+	if (time !== undefined) {
+		if (typeof time !== "number" || !Number.isFinite(time))
+			throw new TypeError("x509: time must be a number of seconds since 1970");
+		return Math.floor(time);
+	}
+	const now = Math.floor(Date.now() / 1000);
+	if (yearOf(now) < CLOCK_YEAR)
+		throw new X509Error("clockNotSet", `x509: the device clock is not set (it says ${formatTime(now)}), so certificate validity cannot be checked: set the clock (e.g. with SNTP) before connecting, or pass the time to verify at`);
+	return now;
+}
+
+/** Parses options.roots into trust anchors ("malformed" names the root). */
+export function parseRoots(roots: readonly DER[] | undefined): TrustAnchor[] {
+	const anchors: TrustAnchor[] = [];
+	if (roots === undefined)
+		return anchors;
+	for (let i = 0; i < roots.length; i++)
+		anchors.push(anchorFromCertificate(parseCertificateBytes(certificateBytes(roots[i]), `root ${i}`)));
+	return anchors;
+}
+
+const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;
+
+export class ChainVerifier {
+	private readonly validator: PathValidator;
+	private readonly hasher = new TBSHasher();
+	private parser: CertificateParser | undefined = undefined;
+	private scanner: Scanner | undefined = undefined;
+	private state = IDLE;
+	private count = 0;
+	private failure: unknown = undefined;
+
+	constructor(options: VerifierOptions = {}) {
+		const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+		if (!(maxDepth >= 1))
+			throw new RangeError("x509: maxDepth must be at least 1");
+		const store = options.store === false ? undefined : CAStore.open();
+		const pathOptions = {
+			time: verificationTime(options.time),
+			usage: options.usage ?? "serverAuth",
+			maxDepth,
+			roots: parseRoots(options.roots),
+			serverName: options.serverName,
+			store,
+		};
+		if (pathOptions.usage !== "serverAuth" && pathOptions.usage !== "clientAuth")
+			throw new RangeError("x509: usage must be \"serverAuth\" or \"clientAuth\"");
+		this.validator = new PathValidator(pathOptions);
+	}
+
+	/** Starts the next certificate, of `length` bytes. */
+	beginCertificate(length: number): void {
+		this.guard(IDLE, "beginCertificate()");
+		try {
+			if (!(length > 0) || length > 0xffffff)
+				throw malformed("x509: a certificate's length must be 1 to 2^24 - 1 bytes");
+			const what = this.count === 0 ? "the peer's certificate" : `certificate ${this.count}`;
+			this.parser = new CertificateParser(what);
+			this.scanner = new Scanner(this.parser, what);
+			this.scanner.begin(length);
+			this.hasher.begin();
+			this.state = IN_CERTIFICATE;
+		}
+		catch (e) {
+			throw this.fail(e);
+		}
+	}
+
+	/** The current certificate's next bytes: bytes[offset .. offset + length). */
+	update(bytes: DER, offset = 0, length?: number): void {
+		this.guard(IN_CERTIFICATE, "update()");
+		try {
+			const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+			const count = length ?? view.length - offset;
+			if (offset < 0 || count < 0 || offset + count > view.length)
+				throw new RangeError("x509: update() range outside the buffer");
+			const scanner = this.scanner as Scanner;
+			const start = scanner.offset;
+			scanner.write(view, offset, count);
+			this.hasher.feed(view, offset, count, start, this.parser as CertificateParser);
+		}
+		catch (e) {
+			throw this.fail(e);
+		}
+	}
+
+	/** Ends the current certificate (all its bytes must have come) and checks what it can. */
+	endCertificate(): void {
+		this.guard(IN_CERTIFICATE, "endCertificate()");
+		try {
+			(this.scanner as Scanner).finish();
+			const cert = (this.parser as CertificateParser).cert;
+			const hashed = this.hasher.result();
+			if (hashed.digest !== undefined)
+				cert.tbsDigest = hashed.digest;
+			if (hashed.tbs !== undefined)
+				cert.tbs = hashed.tbs;
+			this.parser = undefined;
+			this.scanner = undefined;
+			this.state = IDLE;
+			this.count++;
+			this.validator.add(cert);
+		}
+		catch (e) {
+			throw this.fail(e);
+		}
+	}
+
+	/** The validated path, leaf first and trust anchor last; throws the X509Error that says why not. */
+	finish(): CertificateSummary[] {
+		this.guard(IDLE, "finish()");
+		try {
+			if (this.count === 0)
+				throw malformed("x509: the peer sent no certificate");
+			const path = this.validator.finish();
+			this.state = FINISHED;
+			return path;
+		}
+		catch (e) {
+			throw this.fail(e);
+		}
+	}
+
+	/** Abandons verification and frees what is held (the leaf's key included). */
+	close(): void {
+		this.hasher.close();
+		if (this.state !== FINISHED)
+			this.validator.close();
+		this.state = FINISHED;
+		this.parser = undefined;
+		this.scanner = undefined;
+	}
+
+	/** how many certificates were ended so far */
+	get certificates(): number {
+		return this.count;
+	}
+
+	private guard(state: number, call: string): void {
+		if (this.failure !== undefined)
+			throw this.failure;
+		if (this.state !== state)
+			throw new Error(`x509: ${call} called out of order`);
+	}
+
+	private fail(e: unknown): unknown {
+		this.failure = e;
+		this.close();
+		return e;
+	}
+}
