@@ -1,0 +1,216 @@
+/*
+ * The `secure` dictionary: the SDK's options (protocolVersion, certificate, verify, trace,
+ * tls_max_fragment_length, tls_server_name, tls_signature_algorithms,
+ * tls_application_layer_protocol_negotiation / applicationLayerProtocolNegotiation, clientKey,
+ * clientCertificates) and ours (maxVersion, cipherSuites, groups, keyShares, session,
+ * recordSizeLimit, keylog, handshakeTimeout). Unknown options and wrong types are errors.
+ */
+import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
+import { SUITES, suiteByName } from "tls/suites";
+import type { Session } from "tls/options";
+
+export type Bytes = ArrayBuffer | Uint8Array | HostBuffer;
+export type VersionOption = number | "TLS 1.2" | "TLS 1.3" | "tls1.2" | "tls1.3";
+
+export interface SecureOptions {
+	protocolVersion?: VersionOption;
+	maxVersion?: VersionOption;
+	certificate?: Bytes | readonly Bytes[];
+	verify?: boolean;
+	trace?: boolean | ((line: string) => void);
+	tls_max_fragment_length?: number;
+	tls_server_name?: string | false;
+	tls_signature_algorithms?: readonly (number | string)[];
+	tls_application_layer_protocol_negotiation?: string | readonly string[];
+	applicationLayerProtocolNegotiation?: string | readonly string[];
+	clientKey?: Bytes;
+	clientCertificates?: Bytes | readonly Bytes[];
+	cipherSuites?: readonly string[];
+	groups?: readonly string[];
+	keyShares?: number;
+	session?: Session;
+	recordSizeLimit?: number;
+	keylog?: (line: string) => void;
+	handshakeTimeout?: number;
+	/** seconds since 1970 for certificate validity, when the device clock cannot be trusted */
+	time?: number;
+}
+
+export interface ResolvedOptions {
+	minVersion: number;
+	maxVersion: number;
+	roots: Uint8Array[];
+	verify: boolean;
+	trace: ((line: string) => void) | undefined;
+	maxFragmentLength: number | undefined;
+	serverName: string | undefined;
+	signatureAlgorithms: number[];
+	alpn: string[] | undefined;
+	clientKey: Uint8Array | undefined;
+	clientCertificates: Uint8Array[] | undefined;
+	suites: number[];
+	groups: number[];
+	shares: number;
+	session: Session | undefined;
+	recordSizeLimit: number | undefined;
+	keylog: ((line: string) => void) | undefined;
+	handshakeTimeout: number;
+	time: number | undefined;
+}
+
+const SCHEMES: { [name: string]: number } = {
+	ecdsa_secp256r1_sha256: 0x0403, ecdsa_secp384r1_sha384: 0x0503,
+	rsa_pss_rsae_sha256: 0x0804, rsa_pss_rsae_sha384: 0x0805, rsa_pss_rsae_sha512: 0x0806,
+	rsa_pkcs1_sha256: 0x0401, rsa_pkcs1_sha384: 0x0501, rsa_pkcs1_sha512: 0x0601,
+};
+export const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
+const GROUPS: { [name: string]: number } = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1, "P-256": GROUP_SECP256R1, "P-384": GROUP_SECP384R1 };
+const KNOWN = new Set(["protocolVersion", "maxVersion", "certificate", "verify", "trace", "tls_max_fragment_length",
+	"tls_server_name", "tls_signature_algorithms", "tls_application_layer_protocol_negotiation",
+	"applicationLayerProtocolNegotiation", "clientKey", "clientCertificates", "cipherSuites", "groups", "keyShares",
+	"session", "recordSizeLimit", "keylog", "handshakeTimeout", "time"]);
+
+function bad(message: string): never {
+	throw new TypeError(`securesocket: ${message}`);
+}
+
+function version(value: unknown, name: string): number {
+	if (value === 0x0303 || value === "TLS 1.2" || value === "tls1.2")
+		return TLS12;
+	if (value === 0x0304 || value === "TLS 1.3" || value === "tls1.3")
+		return TLS13;
+	if (typeof value === "number" && value < TLS12)
+		throw new RangeError(`securesocket: ${name} below TLS 1.2 is not supported`);
+	return bad(`${name} must be 0x303, 0x304, "TLS 1.2" or "TLS 1.3"`);
+}
+
+function bytes(value: unknown, name: string): Uint8Array {
+	if (value instanceof Uint8Array)
+		return value;
+	if (value instanceof ArrayBuffer)
+		return new Uint8Array(value);
+	if (value !== null && typeof value === "object" && typeof (value as { byteLength?: unknown }).byteLength === "number")
+		return new Uint8Array(value as ArrayBuffer);   // a host buffer (Resource)
+	return bad(`${name} must be an ArrayBuffer, a Uint8Array or a host buffer`);
+}
+
+function list<T>(value: unknown, name: string, each: (v: unknown, name: string) => T): T[] {
+	if (Array.isArray(value))
+		return value.map((v, i) => each(v, `${name}[${i}]`));
+	return [each(value, name)];
+}
+
+function alpnList(value: unknown, name: string): string[] {
+	const names = list(value, name, (v, n) => {
+		if (typeof v !== "string" || !v.length || v.length > 255)
+			bad(`${n} must be a protocol name of 1 to 255 characters`);
+		return v as string;
+	});
+	return names;
+}
+
+export function resolveOptions(secure: SecureOptions | undefined, host: string | undefined): ResolvedOptions {
+	const s = (secure ?? {}) as { [key: string]: unknown };
+	if (typeof s !== "object")
+		bad("secure must be an object");
+	for (const key of Object.keys(s))
+		if (!KNOWN.has(key))
+			bad(`unknown option "${key}" in secure`);
+	const minVersion = s.protocolVersion === undefined ? TLS12 : version(s.protocolVersion, "protocolVersion");
+	const maxVersion = s.maxVersion === undefined ? TLS13 : version(s.maxVersion, "maxVersion");
+	if (minVersion > maxVersion)
+		bad("protocolVersion (the minimum) is above maxVersion");
+	if (s.verify !== undefined && typeof s.verify !== "boolean")
+		bad("verify must be a boolean");
+	let traceTo: ((line: string) => void) | undefined;
+	if (s.trace === true)
+		traceTo = (line) => trace(`tls: ${line}\n`);
+	else if (typeof s.trace === "function")
+		traceTo = s.trace as (line: string) => void;
+	else if (s.trace !== undefined && s.trace !== false)
+		bad("trace must be a boolean or a function");
+	let maxFragmentLength: number | undefined;
+	if (s.tls_max_fragment_length !== undefined) {
+		const v = s.tls_max_fragment_length;
+		const sizes: { [v: number]: number } = { 1: 512, 2: 1024, 3: 2048, 4: 4096, 512: 512, 1024: 1024, 2048: 2048, 4096: 4096 };
+		if (typeof v !== "number" || !sizes[v])
+			bad("tls_max_fragment_length must be 512, 1024, 2048 or 4096 (or the codes 1 to 4)");
+		maxFragmentLength = sizes[v as number];
+	}
+	let serverName: string | undefined = host;
+	if (s.tls_server_name !== undefined) {
+		if (s.tls_server_name === false)
+			serverName = undefined;
+		else if (typeof s.tls_server_name !== "string" || !s.tls_server_name.length)
+			bad("tls_server_name must be a host name");
+		else
+			serverName = s.tls_server_name;
+	}
+	let signatureAlgorithms = DEFAULT_SCHEMES;
+	if (s.tls_signature_algorithms !== undefined)
+		signatureAlgorithms = list(s.tls_signature_algorithms, "tls_signature_algorithms", (v, n) => {
+			const code = typeof v === "string" ? SCHEMES[v] : v;
+			if (typeof code !== "number" || !DEFAULT_SCHEMES.includes(code))
+				bad(`${n}: unsupported signature algorithm ${String(v)}`);
+			return code as number;
+		});
+	const alpnValue = s.tls_application_layer_protocol_negotiation ?? s.applicationLayerProtocolNegotiation;
+	const alpn = alpnValue === undefined ? undefined : alpnList(alpnValue, "applicationLayerProtocolNegotiation");
+	let suites = SUITES.map((x) => x.code);
+	if (s.cipherSuites !== undefined)
+		suites = list(s.cipherSuites, "cipherSuites", (v, n) => {
+			const suite = typeof v === "string" ? suiteByName(v) : undefined;
+			if (!suite)
+				bad(`${n}: unknown cipher suite ${String(v)} (known: ${SUITES.map((x) => x.name).join(", ")})`);
+			return suite.code;
+		});
+	let groups = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
+	if (s.groups !== undefined)
+		groups = list(s.groups, "groups", (v, n) => {
+			const g = typeof v === "string" ? GROUPS[v] : undefined;
+			if (!g)
+				bad(`${n}: unknown group ${String(v)} (known: x25519, secp256r1, secp384r1)`);
+			return g;
+		});
+	let shares = 1;
+	if (s.keyShares !== undefined) {
+		if (typeof s.keyShares !== "number" || s.keyShares < 1 || s.keyShares > groups.length || (s.keyShares | 0) !== s.keyShares)
+			bad("keyShares must be an integer from 1 to the number of groups");
+		shares = s.keyShares;
+	}
+	let recordSizeLimit: number | undefined;
+	if (s.recordSizeLimit !== undefined) {
+		const v = s.recordSizeLimit;
+		if (typeof v !== "number" || v < 64 || v > 16385 || (v | 0) !== v)
+			bad("recordSizeLimit must be an integer from 64 to 16385");
+		recordSizeLimit = v;
+	}
+	if (s.keylog !== undefined && typeof s.keylog !== "function")
+		bad("keylog must be a function");
+	let handshakeTimeout = 30000;
+	if (s.handshakeTimeout !== undefined) {
+		if (typeof s.handshakeTimeout !== "number" || s.handshakeTimeout <= 0)
+			bad("handshakeTimeout must be a positive number of milliseconds");
+		handshakeTimeout = s.handshakeTimeout;
+	}
+	if (s.time !== undefined && typeof s.time !== "number")
+		bad("time must be a number of seconds since 1970");
+	if ((s.clientKey === undefined) !== (s.clientCertificates === undefined))
+		bad("clientKey and clientCertificates go together");
+	if (s.session !== undefined && (typeof s.session !== "object" || s.session === null || !("secret" in (s.session as object))))
+		bad("session must be a session object from a previous connection (socket.session)");
+	return {
+		minVersion, maxVersion,
+		roots: s.certificate === undefined ? [] : list(s.certificate, "certificate", bytes),
+		verify: s.verify !== false,
+		trace: traceTo, maxFragmentLength, serverName, signatureAlgorithms, alpn,
+		clientKey: s.clientKey === undefined ? undefined : bytes(s.clientKey, "clientKey"),
+		clientCertificates: s.clientCertificates === undefined ? undefined : list(s.clientCertificates, "clientCertificates", bytes),
+		suites, groups, shares,
+		session: s.session as Session | undefined,
+		recordSizeLimit,
+		keylog: s.keylog as ((line: string) => void) | undefined,
+		handshakeTimeout,
+		time: s.time as number | undefined,
+	};
+}

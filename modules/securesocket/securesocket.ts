@@ -1,0 +1,393 @@
+/*
+ * SecureSocket: the SDK's Socket API over TLS, so the SDK's HTTP Request, WebSocket Client and
+ * MQTT client take it through their `Socket:` option unchanged.
+ *
+ *   const socket = new SecureSocket({host: "example.com", port: 443, secure: {...}});
+ *   socket.callback = function (message, value) { ... };   // 1 connected (handshake done),
+ *       // 2 plaintext received (value: bytes available), 3 plaintext can be written (value: how
+ *       // much), -1 closed by the peer with close_notify, -2 error (socket.error says why)
+ *
+ * This file drives the sans-IO engine (modules/tls) with the host's TCP Socket: bytes from TCP
+ * go to engine.receive(), records from the engine go to TCP. The engine holds at most one
+ * record of plaintext; TCP bytes wait in `pending` until the app has read it.
+ */
+import { Socket } from "socket";
+import Timer from "timer";
+import { TLSClient } from "tls/client";
+import { TLSError, Alert } from "tls/alert";
+import { TLS13 } from "tls/constants";
+import type { Session } from "tls/options";
+import { resolveOptions, type SecureOptions, type ResolvedOptions } from "./options";
+import { certificateCheck, loadClientKey } from "./verify";
+
+export type { SecureOptions };
+export type SecureSocketCallback = (this: SecureSocket, message: number, value?: number) => void;
+type WriteItem = string | number | ArrayBuffer | Uint8Array | DataView | HostBuffer;
+type ReadType = typeof String | typeof ArrayBuffer | typeof Number | null;
+
+export interface SecureSocketDictionary {
+	host?: string;
+	address?: string;
+	port: number;
+	secure?: SecureOptions;
+	listener?: unknown;
+}
+
+export interface ConnectionInfo {
+	version: string;
+	cipherSuite: string | undefined;
+	group: string | undefined;
+	alpn: string | undefined;
+	resumed: boolean;
+	peerCertificates: readonly Uint8Array[];
+}
+
+const enum State { connecting, handshake, connected, closed }
+
+function utf8(text: string): Uint8Array {
+	return new Uint8Array(ArrayBuffer.fromString(text));
+}
+
+export default class SecureSocket {
+	callback: SecureSocketCallback | undefined;
+	/** why the connection failed (message 2 is -2): an Error whose `reason` is a short code */
+	error: TLSError | Error | undefined;
+	/** the latest resumable session the server gave; pass it as secure.session to resume */
+	session: Session | undefined;
+
+	#socket: Socket;
+	#engine: TLSClient;
+	#options: ResolvedOptions;
+	#state = State.connecting;
+	#pending: Uint8Array | undefined;         // TCP bytes the engine has not taken yet
+	#outgoing: Uint8Array | undefined;        // a record the TCP socket had no room for yet
+	#timer: Timer | undefined;
+	#pumpTimer: Timer | undefined;
+	#inCallback = false;
+
+	constructor(dictionary: SecureSocketDictionary) {
+		if (!dictionary || typeof dictionary !== "object")
+			throw new TypeError("securesocket: dictionary required");
+		if (dictionary.listener !== undefined)
+			throw new TypeError("securesocket: the server side (listener) is not supported yet");
+		const host = dictionary.host ?? dictionary.address;
+		if (typeof host !== "string" || !host.length)
+			throw new TypeError("securesocket: host or address required");
+		const options = resolveOptions(dictionary.secure, dictionary.host);
+		this.#options = options;
+		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
+		this.#engine = new TLSClient({
+			serverName: options.serverName,
+			minVersion: options.minVersion,
+			maxVersion: options.maxVersion,
+			suites: options.suites,
+			groups: options.groups,
+			shares: options.shares,
+			signatureAlgorithms: options.signatureAlgorithms,
+			alpn: options.alpn,
+			maxFragmentLength: options.maxFragmentLength,
+			recordSizeLimit: options.recordSizeLimit,
+			session: options.session,
+			certificates: certificateCheck(options),
+			clientCertificates: options.clientCertificates?.map((c) => c.slice().buffer as ArrayBuffer),
+			clientKey,
+			keylog: options.keylog,
+			trace: options.trace,
+			onSession: (session) => { this.session = session; },
+		});
+		this.#timer = Timer.set(() => this.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${options.handshakeTimeout} ms`, false, "timeout")), options.handshakeTimeout);
+		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
+		this.#socket.callback = (message: number, value?: number) => this.#onSocket(message, value);
+	}
+
+	/** what was negotiated */
+	get tls(): ConnectionInfo {
+		const d = this.#engine.describe();
+		return {
+			version: d.version, cipherSuite: d.suite, group: d.group, alpn: d.alpn, resumed: d.resumed,
+			peerCertificates: this.#engine.peerCertificates,
+		};
+	}
+
+	// ---- the Socket API, counting plaintext ----
+
+	read(type?: ReadType, until?: number | string): string | ArrayBuffer | number | undefined {
+		const engine = this.#engine;
+		if (arguments.length === 0)
+			return engine.available;
+		let result: string | ArrayBuffer | number | undefined;
+		if (type === null) {
+			let count = engine.available;
+			if (typeof until === "number")
+				count = Math.min(count, until);
+			engine.read(count);
+			result = count;
+		}
+		else if (type === Number) {
+			const view = engine.read(1);
+			result = view ? view[0] : undefined;
+		}
+		else if (type === String || type === ArrayBuffer) {
+			const waiting = engine.peek();
+			if (!waiting)
+				return undefined;
+			let count = waiting.length;
+			if (typeof until === "number")
+				count = Math.min(count, Math.max(0, until));
+			else if (typeof until === "string" && until.length) {
+				const c = until.charCodeAt(0);
+				const at = waiting.indexOf(c);
+				if (at >= 0)
+					count = at + 1;
+			}
+			const view = engine.read(count)!;
+			const copy = view.slice().buffer as ArrayBuffer;
+			result = type === String ? String.fromArrayBuffer(copy) : copy;
+		}
+		else
+			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number or null");
+		if (!engine.plaintextPending && this.#pending)
+			this.#schedulePump();
+		return result;
+	}
+
+	write(...items: WriteItem[]): number | undefined {
+		if (items.length === 0)
+			return this.#writable();
+		if (this.#state !== State.connected)
+			throw new Error(this.#state === State.closed ? "securesocket: closed" : "securesocket: not connected");
+		const parts: Uint8Array[] = [];
+		let total = 0;
+		for (const item of items) {
+			let part: Uint8Array;
+			if (typeof item === "string")
+				part = utf8(item);
+			else if (typeof item === "number") {
+				if (item < 0 || item > 255 || (item | 0) !== item)
+					throw new RangeError("securesocket: byte out of range");
+				part = new Uint8Array([item]);
+			}
+			else if (item instanceof Uint8Array)
+				part = item;
+			else if (ArrayBuffer.isView(item))
+				part = new Uint8Array(item.buffer, item.byteOffset, item.byteLength);
+			else
+				part = new Uint8Array(item as ArrayBuffer);
+			parts.push(part);
+			total += part.length;
+		}
+		if (total > this.#writable())
+			throw new Error(`securesocket: write overflow (${total} bytes, ${this.#writable()} writable)`);
+		const data = parts.length === 1 ? parts[0] : concat(parts, total);
+		try {
+			for (let offset = 0; offset < data.length;)
+				offset += this.#engine.write(data.subarray(offset));
+		}
+		catch (e) {
+			this.#fail(e);
+			return undefined;
+		}
+		this.#flush();
+		return undefined;
+	}
+
+	close(): void {
+		if (this.#state === State.closed)
+			return;
+		if (this.#state === State.connected) {
+			this.#engine.close();
+			this.#flush();
+		}
+		this.#shutdown();
+	}
+
+	// ---- plumbing ----
+
+	/** plaintext bytes that fit in the TCP socket now, after record overhead */
+	#writable(): number {
+		if (this.#state !== State.connected)
+			return 0;
+		const engine = this.#engine;
+		let room = (this.#socket.write() as number) - (this.#outgoing?.length ?? 0) - engine.outputLength;
+		const payload = engine.maxRecordPayload;
+		const overhead = engine.version === TLS13 ? 22 : 29;
+		let plaintext = 0;
+		while (room > overhead) {
+			const n = Math.min(payload, room - overhead);
+			plaintext += n;
+			room -= n + overhead;
+		}
+		return plaintext;
+	}
+
+	#onSocket(message: number, value?: number): void {
+		switch (message) {
+			case 1:
+				this.#state = State.handshake;
+				try {
+					this.#engine.start();
+				}
+				catch (e) {
+					this.#fail(e);
+					return;
+				}
+				this.#flush();
+				break;
+			case 2: {
+				const bytes = new Uint8Array(this.#socket.read(ArrayBuffer) as ArrayBuffer);
+				this.#pending = this.#pending ? concat([this.#pending, bytes], this.#pending.length + bytes.length) : bytes;
+				this.#pump();
+				break;
+			}
+			case 3:
+				this.#flush();
+				if (this.#state === State.connected && !this.#outgoing && this.#engine.outputLength === 0)
+					this.#notify(3, this.#writable());
+				break;
+			case -1:
+				if (this.#engine.peerClosed)
+					this.#closed();
+				else if (this.#state === State.connected)
+					this.#fail(new TLSError(Alert.close_notify, "tls: the connection was closed without close_notify (truncated)", true, "truncated"));
+				else
+					this.#fail(new TLSError(Alert.handshake_failure, "tls: the server closed the connection during the handshake", true, "closed"));
+				break;
+			case -2:
+				this.#fail(new TLSError(Alert.internal_error, "securesocket: the TCP connection failed", true, "network"));
+				break;
+		}
+		void value;
+	}
+
+	#schedulePump(): void {
+		if (this.#pumpTimer || this.#inCallback)
+			return;
+		this.#pumpTimer = Timer.set(() => {
+			this.#pumpTimer = undefined;
+			this.#pump();
+		}, 0);
+	}
+
+	/** feeds waiting TCP bytes to the engine, and tells the app what happened */
+	#pump(): void {
+		const engine = this.#engine;
+		while (this.#state !== State.closed) {
+			if (engine.plaintextPending) {
+				this.#notify(2, engine.available);
+				if (engine.plaintextPending)
+					return;    // the app reads later: read() schedules the next pump
+				continue;
+			}
+			const pending = this.#pending;
+			if (!pending)
+				break;
+			let used: number;
+			try {
+				used = engine.receive(pending);
+			}
+			catch (e) {
+				this.#fail(e);
+				return;
+			}
+			this.#pending = used < pending.length ? pending.subarray(used) : undefined;
+			this.#flush();
+			if (this.#state === State.handshake && engine.state === "connected") {
+				this.#state = State.connected;
+				if (this.#timer) {
+					Timer.clear(this.#timer);
+					this.#timer = undefined;
+				}
+				this.#notify(1);
+				if (this.#state === State.connected)
+					this.#notify(3, this.#writable());
+			}
+			if (engine.state === "closed" && !engine.plaintextPending) {
+				this.#closed();
+				return;
+			}
+		}
+	}
+
+	#flush(): void {
+		const socket = this.#socket;
+		if (this.#state === State.closed)
+			return;
+		for (;;) {
+			const chunk = this.#outgoing ?? this.#engine.takeOutput();
+			if (!chunk)
+				break;
+			const room = socket.write() as number;
+			if (room <= 0) {
+				this.#outgoing = chunk;
+				break;
+			}
+			if (chunk.length <= room) {
+				socket.write(chunk);
+				this.#outgoing = undefined;
+			}
+			else {
+				socket.write(chunk.subarray(0, room));
+				this.#outgoing = chunk.subarray(room);
+				break;
+			}
+		}
+	}
+
+	#notify(message: number, value?: number): void {
+		const callback = this.callback;
+		if (!callback)
+			return;
+		this.#inCallback = true;
+		try {
+			if (value === undefined)
+				callback.call(this, message);
+			else
+				callback.call(this, message, value);
+		}
+		finally {
+			this.#inCallback = false;
+		}
+	}
+
+	#closed(): void {
+		this.#shutdown();
+		this.#notify(-1);
+	}
+
+	#fail(e: unknown): void {
+		if (this.#state === State.closed)
+			return;
+		const error = e instanceof Error ? e : new Error(String(e));
+		this.error = error;
+		this.#flush();   // the alert the engine queued, if any
+		this.#shutdown();
+		this.#options.trace?.(`connection failed: ${error.message}`);
+		this.#notify(-2);
+	}
+
+	#shutdown(): void {
+		this.#state = State.closed;
+		if (this.#timer) {
+			Timer.clear(this.#timer);
+			this.#timer = undefined;
+		}
+		if (this.#pumpTimer) {
+			Timer.clear(this.#pumpTimer);
+			this.#pumpTimer = undefined;
+		}
+		this.#pending = undefined;
+		this.#outgoing = undefined;
+		this.#socket.close();
+		this.#engine.dispose();
+	}
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+	const out = new Uint8Array(total);
+	let offset = 0;
+	for (const p of parts) {
+		out.set(p, offset);
+		offset += p.length;
+	}
+	return out;
+}
