@@ -72,6 +72,13 @@ function asX509(e: unknown, depth: number): X509Error {
 	throw e;
 }
 
+/** A signature check's error: a bad signature concerns the signed certificate, a bad key its issuer. */
+function signatureError(e: unknown, signedDepth: number): X509Error {
+	if (!(e instanceof X509Error))
+		throw e;
+	return at(e, e.code === "badSignature" ? signedDepth : signedDepth + 1);
+}
+
 export class PathValidator {
 	private readonly options: PathOptions;
 	private readonly reference: ReferenceIdentity | undefined;
@@ -227,7 +234,13 @@ export class PathValidator {
 			throw new X509Error("depthExceeded", `x509: the path would be longer than ${this.options.maxDepth} certificates`);
 		this.checkCertificate(issuer, depth);
 		this.checkIssuer(issuer, `the CA certificate ${describe(issuer)}`, false);
-		checkSignature(top, issuer.spki as Uint8Array, `the certificate ${describe(top)}`, `its issuer ${describe(issuer)}`);
+		try {
+			checkSignature(top, issuer.spki as Uint8Array, `the certificate ${describe(top)}`, `its issuer ${describe(issuer)}`);
+		}
+		catch (e) {
+			// a bad signature concerns the signed certificate; a bad key, its issuer
+			throw signatureError(e, depth - 1);
+		}
 		this.path.push(issuer);
 		release(top);
 		this.pending = undefined;
@@ -281,7 +294,12 @@ export class PathValidator {
 			try {
 				const what = `the trusted root ${describe(anchor)}`;
 				this.checkIssuer(anchor, what, true);
-				checkSignature(top, anchor.spki, `the certificate ${describe(top)}`, what);
+				try {
+					checkSignature(top, anchor.spki, `the certificate ${describe(top)}`, what);
+				}
+				catch (e) {
+					throw signatureError(e, this.path.length - 1);
+				}
 				this.anchor = anchor;
 				release(top);
 				return true;
