@@ -39,20 +39,33 @@ static void xs_xsh_native(xsMachine *the)
 	xsResult = xsNewHostFunction((xsCallback)native->address, 0);
 }
 
-/* the constructor Native("xs_x_destructor") returns: makes `this` a host object of new.target */
+/* the constructor Native("xs_x_destructor") returns: makes `this` a host object of new.target,
+   without calling back into JS (what xsc's compiled host classes do on a device) */
 static void xs_xsh_native_construct(xsMachine *the)
 {
 	const xshNative *native;
+	txSlot *prototype, *instance, *host;
 	int index;
-	xsVars(2);
+	xsVars(1);
 	if (!xsTest(xsTarget)) xshThrow(the, "TypeError", "Native: call with new or super()");
 	index = xsToInteger(xsGet(xsFunction, xsID("__xshDestructor")));
 	if (index < 0 || index >= gxshNativesCount) xshThrow(the, "TypeError", "Native: bad class");
 	native = &gxshNatives[index];
 	xsVar(0) = xsGet(xsTarget, xsID("prototype"));
-	xsResult = xsNewHostObject((xsDestructor)native->address);
-	xsVar(1) = xsGet(xsGlobal, xsID("Object"));
-	xsCall2(xsVar(1), xsID("setPrototypeOf"), xsResult, xsVar(0));
+	if (xsTypeOf(xsVar(0)) != xsReferenceType) xshThrow(the, "TypeError", "Native: bad prototype");
+	prototype = xsVar(0).value.reference;          /* kept alive by xsVar(0); slots do not move */
+	instance = fxNewSlot(the);
+	instance->kind = XS_INSTANCE_KIND;
+	instance->value.instance.garbage = C_NULL;
+	instance->value.instance.prototype = prototype;
+	xsResult.kind = XS_REFERENCE_KIND;
+	xsResult.value.reference = instance;
+	host = fxNewSlot(the);
+	host->flag = XS_INTERNAL_FLAG;
+	host->kind = XS_HOST_KIND;
+	host->value.host.data = C_NULL;
+	host->value.host.variant.destructor = (txDestructor)native->address;
+	instance->next = host;
 }
 
 /* Native("xs_x_destructor"): a base class whose instances are host objects freed by it */
