@@ -88,25 +88,25 @@ function readHashAlgorithm(reader: DERReader, what: string): string {
 
 /** RSASSA-PSS-params (RFC 4055 3.1); DER: fields equal to their DEFAULT must be absent. */
 function parsePSSParameters(reader: DERReader, what: string): SignatureAlgorithm {
-	const params = reader.enter(SEQUENCE, what + " RSASSA-PSS parameters");
+	const params = reader.enter(SEQUENCE, what);
 	let hash: string = "SHA-1";
 	let mgfHash: string = "SHA-1";
 	let saltLength = 20;
 	if (params.peekTag() === contextConstructed(0)) {
-		const field = params.enter(contextConstructed(0), what + " PSS hash");
-		const oid = readHashAlgorithm(field, what + " PSS hash");
+		const field = params.enter(contextConstructed(0), what);
+		const oid = readHashAlgorithm(field, what);
 		field.end();
 		hash = HASHES[oid] ?? oid;
 		if (hash === "SHA-1")
 			throw malformed(`x509: ${what}: PSS hash SHA-1 encoded although it is the DEFAULT`);
 	}
 	if (params.peekTag() === contextConstructed(1)) {
-		const field = params.enter(contextConstructed(1), what + " PSS mask generation");
-		const mgf = field.enter(SEQUENCE, what + " PSS mask generation");
-		const mgfOid = mgf.readOID(what + " PSS mask generation");
+		const field = params.enter(contextConstructed(1), what);
+		const mgf = field.enter(SEQUENCE, what);
+		const mgfOid = mgf.readOID(what);
 		if (mgfOid !== MGF1)
 			throw unsupported(what, `RSASSA-PSS with mask generation ${mgfOid}`);
-		const oid = readHashAlgorithm(mgf, what + " MGF1 hash");
+		const oid = readHashAlgorithm(mgf, what);
 		mgf.end();
 		field.end();
 		mgfHash = HASHES[oid] ?? oid;
@@ -114,15 +114,15 @@ function parsePSSParameters(reader: DERReader, what: string): SignatureAlgorithm
 			throw malformed(`x509: ${what}: PSS MGF1 with SHA-1 encoded although it is the DEFAULT`);
 	}
 	if (params.peekTag() === contextConstructed(2)) {
-		const field = params.enter(contextConstructed(2), what + " PSS salt length");
-		saltLength = field.readSmallInteger(what + " PSS salt length");
+		const field = params.enter(contextConstructed(2), what);
+		saltLength = field.readSmallInteger(what);
 		field.end();
 		if (saltLength === 20)
 			throw malformed(`x509: ${what}: PSS salt length 20 encoded although it is the DEFAULT`);
 	}
 	if (params.peekTag() === contextConstructed(3)) {
-		const field = params.enter(contextConstructed(3), what + " PSS trailer field");
-		const trailer = field.readSmallInteger(what + " PSS trailer field");
+		const field = params.enter(contextConstructed(3), what);
+		const trailer = field.readSmallInteger(what);
 		field.end();
 		if (trailer === 1)
 			throw malformed(`x509: ${what}: PSS trailer field 1 encoded although it is the DEFAULT`);
@@ -151,7 +151,7 @@ export function parseSignatureAlgorithm(element: Uint8Array, what: string): Sign
 	const ecdsa = ECDSA[oid];
 	if (rsa !== undefined) {
 		if (!algorithm.atEnd)
-			algorithm.readNull(what + " parameters");
+			algorithm.readNull(what);
 		if (rsa === "weak")
 			throw weak(what, `RSA with ${oid === "1.2.840.113549.1.1.4" ? "MD5" : oid === "1.2.840.113549.1.1.2" ? "MD2" : oid === "1.2.840.113549.1.1.3" ? "MD4" : "SHA-1"}`);
 		if (rsa === "unsupported")

@@ -88,25 +88,25 @@ export function parseAnchorRecord(record: Uint8Array, id: string): TrustAnchor {
 	const what = `CA store record ${id}`;
 	const outer = new DERReader(record, what);
 	const seq = outer.enter(SEQUENCE);
-	if (seq.readSmallInteger(what + " version") !== 1)
+	if (seq.readSmallInteger(what) !== 1)
 		throw malformed(`x509: ${what}: unknown record version`);
-	const serial = seq.readIntegerBytes(what + " serialNumber");
-	const subject = parseName(seq.expect(SEQUENCE, what + " subject").raw, what + " subject");
-	const validity = seq.enter(SEQUENCE, what + " validity");
+	const serial = seq.readIntegerBytes(what);
+	const subject = parseName(seq.expectRaw(SEQUENCE, what), what);
+	const validity = seq.enter(SEQUENCE, what);
 	const notBefore = validity.readElement();
 	const notAfter = validity.readElement();
 	validity.end();
-	const spki = seq.expect(SEQUENCE, what + " subjectPublicKeyInfo").raw;
-	const keyId = seq.expect(OCTET_STRING, what + " keyIdentifier").content;
+	const spki = seq.expectRaw(SEQUENCE, what);
+	const keyId = seq.expect(OCTET_STRING, what).content;
 	const summary: { -readonly [K in keyof CertificateSummary]: CertificateSummary[K] } = {
 		version: 3, serialNumber: toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial), signatureAlgorithm: "",
-		issuer: subject, subject, notBefore: parseTime(notBefore.tag, notBefore.content, what + " notBefore"),
-		notAfter: parseTime(notAfter.tag, notAfter.content, what + " notAfter"), selfIssued: true,
+		issuer: subject, subject, notBefore: parseTime(notBefore.tag, notBefore.content, what),
+		notAfter: parseTime(notAfter.tag, notAfter.content, what), selfIssued: true,
 		publicKeyAlgorithm: "", subjectKeyId: keyId, trustAnchor: "store",
 	};
 	const anchor: { -readonly [K in keyof TrustAnchor]: TrustAnchor[K] } = { subject, spki, keyId, source: "store", id, summary };
 	if (seq.peekTag() === contextConstructed(0)) {
-		const explicit = seq.enter(contextConstructed(0), what + " extensions");
+		const explicit = seq.enter(contextConstructed(0), what);
 		const extensions = explicit.enter(SEQUENCE);
 		while (!extensions.atEnd) {
 			const extension = extensions.enter(SEQUENCE);

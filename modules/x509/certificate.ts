@@ -275,6 +275,22 @@ export class CertificateParser implements ScanHandler {
 	}
 
 	value(tag: number, element: Uint8Array, headerLength: number, depth: number): void {
+		try {
+			this.parseValue(tag, element, headerLength, depth);
+		}
+		catch (e) {
+			throw this.named(e);
+		}
+	}
+
+	/** Puts the certificate's name in the message of an error about one of its fields. */
+	private named(e: unknown): unknown {
+		if (e instanceof X509Error && !e.message.startsWith(`x509: ${this.what}`))
+			e.message = `x509: ${this.what} ${e.message.slice(6)}`;
+		return e;
+	}
+
+	private parseValue(tag: number, element: Uint8Array, headerLength: number, depth: number): void {
 		const content = element.subarray(headerLength);
 		const cert = this.cert;
 		const what = this.what;
@@ -283,7 +299,7 @@ export class CertificateParser implements ScanHandler {
 		void depth;
 		switch (kind) {
 			case C_VERSION: {
-				const reader = new DERReader(content, what + " version");
+				const reader = new DERReader(content, "version");
 				const version = reader.readSmallInteger();
 				reader.end();
 				if (version === 0)
@@ -294,14 +310,14 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_SERIAL:
-				checkInteger(content, what + " serialNumber");
+				checkInteger(content, "serialNumber");
 				cert.serialNumber = toHex(content.length > 1 && content[0] === 0 ? content.subarray(1) : content);
 				break;
 			case C_TBS_ALGORITHM:
 				this.tbsAlgorithm = element;
 				this.algorithmKnown = true;
 				try {
-					cert.algorithm = parseSignatureAlgorithm(element, what + " signature algorithm");
+					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm");
 					cert.signatureAlgorithm = cert.algorithm.name;
 				}
 				catch (e) {
@@ -309,23 +325,23 @@ export class CertificateParser implements ScanHandler {
 				}
 				break;
 			case C_ISSUER:
-				cert.issuer = parseName(element, what + " issuer");
+				cert.issuer = parseName(element, "issuer");
 				break;
 			case C_VALIDITY: {
-				const reader = new DERReader(element, what + " validity").enter(SEQUENCE);
-				const notBefore = reader.readElement(what + " notBefore");
-				const notAfter = reader.readElement(what + " notAfter");
+				const reader = new DERReader(element, "validity").enter(SEQUENCE);
+				const notBefore = reader.readElement("notBefore");
+				const notAfter = reader.readElement("notAfter");
 				reader.end();
-				cert.notBefore = parseTime(notBefore.tag, notBefore.content, what + " notBefore");
-				cert.notAfter = parseTime(notAfter.tag, notAfter.content, what + " notAfter");
+				cert.notBefore = parseTime(notBefore.tag, notBefore.content, "notBefore");
+				cert.notAfter = parseTime(notAfter.tag, notAfter.content, "notAfter");
 				break;
 			}
 			case C_SUBJECT:
-				cert.subject = parseName(element, what + " subject");
+				cert.subject = parseName(element, "subject");
 				cert.selfIssued = equalBytes(cert.subject.der, cert.issuer.der);
 				break;
 			case C_SPKI:
-				cert.publicKeyAlgorithm = spkiAlgorithm(element, what + " subjectPublicKeyInfo");
+				cert.publicKeyAlgorithm = spkiAlgorithm(element, "subjectPublicKeyInfo");
 				cert.spki = element;
 				break;
 			case C_OUTER_ALGORITHM:
@@ -335,14 +351,14 @@ export class CertificateParser implements ScanHandler {
 				this.tbsAlgorithm = undefined;
 				break;
 			case C_SIGNATURE: {
-				const bits = bitString(content, what + " signature");
+				const bits = bitString(content, "signature");
 				if (bits.unusedBits !== 0)
 					throw malformed(`x509: ${what}: signature not made of whole bytes`);
 				cert.signature = bits.bytes;
 				break;
 			}
 			case C_EXTENSION_ID: {
-				const id = oidToString(content, what + " extension id");
+				const id = oidToString(content, "extension id");
 				if (this.seen.indexOf(id) >= 0)
 					throw malformed(`x509: ${what}: extension ${id} appears twice (RFC 5280 4.2)`);
 				this.seen.push(id);
@@ -350,7 +366,7 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_CRITICAL:
-				this.extensionCritical = booleanValue(content, what + " extension critical");
+				this.extensionCritical = booleanValue(content, "extension critical");
 				if (!this.extensionCritical)
 					throw malformed(`x509: ${what}: critical FALSE encoded although it is the DEFAULT`);
 				break;
@@ -384,7 +400,7 @@ export class CertificateParser implements ScanHandler {
 		if (!(e instanceof X509Error) || e.code === "malformed")
 			throw e;
 		if (this.cert.defect === undefined)
-			this.cert.defect = e;
+			this.cert.defect = this.named(e) as X509Error;
 	}
 
 	end(tag: number, depth: number): void {
@@ -406,12 +422,12 @@ export class CertificateParser implements ScanHandler {
 function spkiAlgorithm(element: Uint8Array, what: string): string {
 	const outer = new DERReader(element, what);
 	const spki = outer.enter(SEQUENCE);
-	const algorithm = spki.enter(SEQUENCE, what + " algorithm");
+	const algorithm = spki.enter(SEQUENCE, what);
 	const oid = algorithm.readOID();
 	if (!algorithm.atEnd)
 		algorithm.readElement();
 	algorithm.end();
-	spki.readBitString(what + " subjectPublicKey");
+	spki.readBitString(what);
 	spki.end();
 	outer.end();
 	return KEY_ALGORITHMS[oid] ?? oid;

@@ -15,12 +15,13 @@
  */
 import { X509Error } from "./errors";
 import { GeneralNames, NameConstraints } from "./extensions";
-import { nameRDNs } from "./dn";
+import { DistinguishedName, describeName, nameRDNs } from "./dn";
 import { equalBytes } from "./der";
 import { ipToString } from "./name";
 
+/** dNSNames are IA5 (checked when parsed), so toLowerCase only changes A-Z */
 function lower(text: string): string {
-	return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+	return text.toLowerCase();
 }
 
 /** Is DNS name `name` in the subtree `base` (both lowercase)? */
@@ -81,10 +82,11 @@ function isEmptyName(der: Uint8Array): boolean {
 }
 
 /**
- * Throws "nameConstraints" when `names` (of the certificate described by `what`) break the
+ * Throws "nameConstraints" when `names` (of the certificate whose subject is `subject`) break the
  * constraints of the CA described by `by`.
  */
-export function checkNameConstraints(constraints: NameConstraints, names: ConstrainedNames, what: string, by: string): void {
+export function checkNameConstraints(constraints: NameConstraints, names: ConstrainedNames, subject: DistinguishedName, by: string): void {
+	const what = `the certificate '${describeName(subject)}'`;
 	const permitted = constraints.permitted;
 	const excluded = constraints.excluded;
 	const san = names.subjectAltName;

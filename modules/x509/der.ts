@@ -14,6 +14,7 @@
  * decodeHeader() is shared with the streaming scanner (scanner.ts).
  */
 import { malformed } from "./errors";
+import { COMMON_OIDS } from "./oids";
 
 export const BOOLEAN = 0x01;
 export const INTEGER = 0x02;
@@ -51,27 +52,31 @@ export interface Header {
 }
 
 /**
- * Decodes the header at bytes[position..limit): undefined when more bytes are needed,
- * else the header; throws "malformed" for anything DER forbids.
+ * Decodes the header at bytes[position..limit) into `out` (reused: no object is made): false when
+ * more bytes are needed; throws "malformed" for anything DER forbids.
  */
-export function decodeHeader(bytes: Uint8Array, position: number, limit: number, what: string): Header | undefined {
+export function decodeHeader(bytes: Uint8Array, position: number, limit: number, what: string, out: Header): boolean {
 	if (position >= limit)
-		return undefined;
+		return false;
 	const tag = bytes[position];
 	if ((tag & 0x1f) === 0x1f)
 		throw malformed(`x509: ${what}: high tag numbers are not used in X.509`);
 	if (position + 1 >= limit)
-		return undefined;
+		return false;
 	const first = bytes[position + 1];
-	if (first < 0x80)
-		return { tag, length: first, headerLength: 2 };
+	out.tag = tag;
+	if (first < 0x80) {
+		out.length = first;
+		out.headerLength = 2;
+		return true;
+	}
 	if (first === 0x80)
 		throw malformed(`x509: ${what}: indefinite length (BER, not DER)`);
 	const count = first & 0x7f;
 	if (count > 3)
 		throw malformed(`x509: ${what}: length too large`);
 	if (position + 2 + count > limit)
-		return undefined;
+		return false;
 	let length = 0;
 	for (let i = 0; i < count; i++)
 		length = (length << 8) | bytes[position + 2 + i];
@@ -79,15 +84,15 @@ export function decodeHeader(bytes: Uint8Array, position: number, limit: number,
 		throw malformed(`x509: ${what}: length not in its shortest form`);
 	if (length > MAX_LENGTH)
 		throw malformed(`x509: ${what}: length too large`);
-	return { tag, length, headerLength: 2 + count };
+	out.length = length;
+	out.headerLength = 2 + count;
+	return true;
 }
 
 export interface Element {
 	tag: number;
 	/** the content bytes (a view, not a copy) */
 	content: Uint8Array;
-	/** the whole element, header included (a view) */
-	raw: Uint8Array;
 }
 
 function tagName(tag: number): string {
@@ -99,6 +104,9 @@ export class DERReader {
 	private position: number;
 	private readonly limit: number;
 	private readonly depth: number;
+	/** the element read last: where it starts, where its content starts */
+	private elementStart = 0;
+	private contentStart = 0;
 	/** what is being read, for messages ("x509: <what>: ...") */
 	readonly what: string;
 
@@ -126,35 +134,82 @@ export class DERReader {
 		return this.position < this.limit ? this.bytes[this.position] : -1;
 	}
 
+	/**
+	 * Reads the next element's header (same rules as decodeHeader), checks that the element fits,
+	 * moves past it and returns its tag; elementStart and contentStart locate it. Makes no object.
+	 */
+	private advance(what: string): number {
+		const bytes = this.bytes;
+		const start = this.position;
+		const limit = this.limit;
+		if (start + 2 > limit)
+			throw malformed(`x509: ${what}: ${start >= limit ? "missing" : "truncated"}`);
+		const tag = bytes[start];
+		if ((tag & 0x1f) === 0x1f)
+			throw malformed(`x509: ${what}: high tag numbers are not used in X.509`);
+		let length = bytes[start + 1];
+		let contentStart = start + 2;
+		if (length >= 0x80) {
+			const count = length & 0x7f;
+			if (count === 0)
+				throw malformed(`x509: ${what}: indefinite length (BER, not DER)`);
+			if (count > 3)
+				throw malformed(`x509: ${what}: length too large`);
+			if (start + 2 + count > limit)
+				throw malformed(`x509: ${what}: truncated`);
+			if (bytes[start + 2] === 0)
+				throw malformed(`x509: ${what}: length not in its shortest form`);
+			length = 0;
+			for (let i = 0; i < count; i++)
+				length = (length << 8) | bytes[start + 2 + i];
+			if (length < 0x80)
+				throw malformed(`x509: ${what}: length not in its shortest form`);
+			contentStart += count;
+		}
+		const end = contentStart + length;
+		if (end > limit)
+			throw malformed(`x509: ${what}: length exceeds its container`);
+		this.elementStart = start;
+		this.contentStart = contentStart;
+		this.position = end;
+		return tag;
+	}
+
+	private checkTag(tag: number, what: string): void {
+		const found = this.peekTag();
+		if (found !== tag)
+			throw malformed(found < 0 ? `x509: ${what}: missing` : `x509: ${what}: tag ${tagName(found)} where ${tagName(tag)} was expected`);
+	}
+
 	/** the next element, whatever its tag; its length must fit what is left */
 	readElement(what = this.what): Element {
-		const start = this.position;
-		const header = decodeHeader(this.bytes, start, this.limit, what);
-		if (header === undefined)
-			throw malformed(`x509: ${what}: truncated`);
-		const contentStart = start + header.headerLength;
-		const end = contentStart + header.length;
-		if (end > this.limit)
-			throw malformed(`x509: ${what}: length exceeds its container`);
-		this.position = end;
-		return {
-			tag: header.tag,
-			content: this.bytes.subarray(contentStart, end),
-			raw: this.bytes.subarray(start, end),
-		};
+		const tag = this.advance(what);
+		return { tag, content: this.bytes.subarray(this.contentStart, this.position) };
 	}
 
 	/** the next element, which must have this tag */
 	expect(tag: number, what = this.what): Element {
-		const found = this.peekTag();
-		if (found !== tag)
-			throw malformed(found < 0 ? `x509: ${what}: missing` : `x509: ${what}: tag ${tagName(found)} where ${tagName(tag)} was expected`);
+		this.checkTag(tag, what);
 		return this.readElement(what);
 	}
 
-	/** the next element when it has this tag, else undefined (and nothing is read) */
-	optional(tag: number, what = this.what): Element | undefined {
-		return this.peekTag() === tag ? this.readElement(what) : undefined;
+	/** the content of the next element, which must have this tag */
+	expectContent(tag: number, what = this.what): Uint8Array {
+		this.checkTag(tag, what);
+		this.advance(what);
+		return this.bytes.subarray(this.contentStart, this.position);
+	}
+
+	/** the whole next element (header included), which must have this tag */
+	expectRaw(tag: number, what = this.what): Uint8Array {
+		this.checkTag(tag, what);
+		this.advance(what);
+		return this.bytes.subarray(this.elementStart, this.position);
+	}
+
+	/** Skips the next element, whatever it is (its header is checked). */
+	skip(what = this.what): void {
+		this.advance(what);
 	}
 
 	/**
@@ -164,9 +219,9 @@ export class DERReader {
 	enter(tag: number, what = this.what): DERReader {
 		if ((tag & 0x20) === 0)
 			throw malformed(`x509: ${what}: not a constructed tag`);
-		const element = this.expect(tag, what);
-		const start = element.content.byteOffset - this.bytes.byteOffset;
-		return new DERReader(this.bytes, what, start, start + element.content.length, this.depth + 1);
+		this.checkTag(tag, what);
+		this.advance(what);
+		return new DERReader(this.bytes, what, this.contentStart, this.position, this.depth + 1);
 	}
 
 	/** Throws unless every byte of this reader was used. */
@@ -179,7 +234,7 @@ export class DERReader {
 
 	/** An INTEGER's content bytes (minimal two's complement, checked). */
 	readIntegerBytes(what = this.what, tag = INTEGER): Uint8Array {
-		const content = this.expect(tag, what).content;
+		const content = this.expectContent(tag, what);
 		checkInteger(content, what);
 		return content;
 	}
@@ -190,22 +245,24 @@ export class DERReader {
 	}
 
 	readBoolean(what = this.what): boolean {
-		return booleanValue(this.expect(BOOLEAN, what).content, what);
+		return booleanValue(this.expectContent(BOOLEAN, what), what);
 	}
 
 	readNull(what = this.what): void {
-		if (this.expect(NULL, what).content.length !== 0)
+		this.checkTag(NULL, what);
+		this.advance(what);
+		if (this.position !== this.contentStart)
 			throw malformed(`x509: ${what}: NULL with content`);
 	}
 
 	/** An OBJECT IDENTIFIER in dotted form ("2.5.29.19"). */
 	readOID(what = this.what): string {
-		return oidToString(this.expect(OID, what).content, what);
+		return oidToString(this.expectContent(OID, what), what);
 	}
 
 	/** A BIT STRING: its bytes after the unused-bits octet, and that count (unused bits checked zero). */
 	readBitString(what = this.what, tag = BIT_STRING): { bytes: Uint8Array; unusedBits: number } {
-		return bitString(this.expect(tag, what).content, what);
+		return bitString(this.expectContent(tag, what), what);
 	}
 
 	/** A BIT STRING that holds whole bytes (keys, signatures). */
@@ -217,7 +274,7 @@ export class DERReader {
 	}
 
 	readOctetString(what = this.what): Uint8Array {
-		return this.expect(OCTET_STRING, what).content;
+		return this.expectContent(OCTET_STRING, what);
 	}
 }
 
@@ -266,16 +323,44 @@ export function bitString(content: Uint8Array, what: string): { bytes: Uint8Arra
 	return { bytes: content.subarray(1), unusedBits };
 }
 
+/** The OID content bytes of a dotted OID ("2.5.29.19" -> 55 1d 13). */
+export function encodeOID(dotted: string): number[] {
+	const arcs = dotted.split(".").map(Number);
+	const out: number[] = [];
+	const push = (value: number) => {
+		const septets = [value & 0x7f];
+		for (value = Math.floor(value / 128); value > 0; value = Math.floor(value / 128))
+			septets.unshift((value & 0x7f) | 0x80);
+		out.push(...septets);
+	};
+	push(arcs[0] * 40 + arcs[1]);
+	for (let i = 2; i < arcs.length; i++)
+		push(arcs[i]);
+	return out;
+}
+
+function latin1(bytes: Uint8Array | number[]): string {
+	return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/** dotted forms of the OIDs that certificates commonly hold, by their content bytes (as a latin1 string) */
+const KNOWN_OIDS = new Map<string, string>();
+
+for (const dotted of COMMON_OIDS)
+	KNOWN_OIDS.set(latin1(encodeOID(dotted)), dotted);
+
 /** An OBJECT IDENTIFIER content in dotted form; checks minimal subidentifiers (X.690 8.19). */
 export function oidToString(content: Uint8Array, what: string): string {
+	const known = KNOWN_OIDS.get(latin1(content));
+	if (known !== undefined)
+		return known;
 	if (content.length === 0)
 		throw malformed(`x509: ${what}: empty OBJECT IDENTIFIER`);
 	if (content[content.length - 1] & 0x80)
 		throw malformed(`x509: ${what}: OBJECT IDENTIFIER truncated`);
-	let text = "";
+	const arcs: (number | bigint)[] = [];
 	let value = 0;
 	let big: bigint | undefined;
-	let first = true;
 	let start = true;
 	for (let i = 0; i < content.length; i++) {
 		const b = content[i];
@@ -290,33 +375,34 @@ export function oidToString(content: Uint8Array, what: string): string {
 			value = value * 128 + (b & 0x7f);
 		if (b & 0x80)
 			continue;
-		let arc: string;
-		if (first) {
+		if (arcs.length === 0) {
 			// the first subidentifier holds two arcs: 40 * X + Y (X.690 8.19.4)
 			if (big !== undefined)
-				arc = "2." + (big - 80n).toString();
+				arcs.push(2, big - 80n);
 			else if (value < 80)
-				arc = Math.floor(value / 40) + "." + (value % 40);
+				arcs.push(Math.floor(value / 40), value % 40);
 			else
-				arc = "2." + (value - 80);
-			first = false;
+				arcs.push(2, value - 80);
 		}
 		else
-			arc = "." + (big !== undefined ? big.toString() : value.toString());
-		text += arc;
+			arcs.push(big !== undefined ? big : value);
 		value = 0;
 		big = undefined;
 		start = true;
 	}
-	return text;
+	return arcs.join(".");
 }
 
 /** Lowercase hex of bytes (serial numbers, key identifiers). */
 export function toHex(bytes: Uint8Array): string {
-	let text = "";
-	for (let i = 0; i < bytes.length; i++)
-		text += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-	return text;
+	// one typed array and one string: XS makes far less garbage this way than by concatenation
+	const codes = new Uint8Array(bytes.length * 2);
+	for (let i = 0; i < bytes.length; i++) {
+		const high = bytes[i] >> 4, low = bytes[i] & 15;
+		codes[2 * i] = high < 10 ? 48 + high : 87 + high;
+		codes[2 * i + 1] = low < 10 ? 48 + low : 87 + low;
+	}
+	return String.fromCharCode.apply(null, codes as unknown as number[]);
 }
 
 /** true when a and b hold the same bytes */

@@ -20,9 +20,17 @@ export interface DistinguishedName {
 	readonly organization?: string;
 }
 
+function isPrintableASCII(content: Uint8Array): boolean {
+	for (let i = 0; i < content.length; i++)
+		if (content[i] < 0x20 || content[i] > 0x7e)
+			return false;
+	return true;
+}
+
 /** Text of a directory string, for display (never compared). */
 export function displayString(tag: number, content: Uint8Array): string {
-	let text = "";
+	if (tag !== BMP_STRING && tag !== UNIVERSAL_STRING && isPrintableASCII(content))
+		return String.fromCharCode.apply(null, content as unknown as number[]);
 	if (tag === UTF8_STRING) {
 		try {
 			return String.fromArrayBuffer(content.slice().buffer);
@@ -31,23 +39,24 @@ export function displayString(tag: number, content: Uint8Array): string {
 			// not UTF-8: shown byte by byte below
 		}
 	}
+	const parts: string[] = [];
 	if (tag === BMP_STRING) {
 		for (let i = 0; i + 1 < content.length; i += 2)
-			text += String.fromCharCode((content[i] << 8) | content[i + 1]);
-		return text;
+			parts.push(String.fromCharCode((content[i] << 8) | content[i + 1]));
 	}
-	if (tag === UNIVERSAL_STRING) {
+	else if (tag === UNIVERSAL_STRING) {
 		for (let i = 0; i + 3 < content.length; i += 4) {
 			const c = ((content[i] << 24) | (content[i + 1] << 16) | (content[i + 2] << 8) | content[i + 3]) >>> 0;
-			text += c <= 0x10ffff ? String.fromCodePoint(c) : "?";
+			parts.push(c <= 0x10ffff ? String.fromCodePoint(c) : "?");
 		}
-		return text;
 	}
-	for (let i = 0; i < content.length; i++) {
-		const c = content[i];
-		text += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : "\\x" + (c < 16 ? "0" : "") + c.toString(16);
+	else {
+		for (let i = 0; i < content.length; i++) {
+			const c = content[i];
+			parts.push(c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : "\\x" + (c < 16 ? "0" : "") + c.toString(16));
+		}
 	}
-	return text;
+	return parts.join("");
 }
 
 function isDirectoryString(tag: number): boolean {
@@ -65,12 +74,12 @@ export function parseName(raw: Uint8Array, what: string): DistinguishedName {
 	let commonName: string | undefined;
 	let organization: string | undefined;
 	while (!rdns.atEnd) {
-		const rdn = rdns.enter(SET, what + " RDN");
+		const rdn = rdns.enter(SET, what);
 		let count = 0;
 		while (!rdn.atEnd) {
-			const attribute = rdn.enter(SEQUENCE, what + " attribute");
-			const type = attribute.readOID(what + " attribute type");
-			const value = attribute.readElement(what + " attribute value");
+			const attribute = rdn.enter(SEQUENCE, what);
+			const type = attribute.readOID(what);
+			const value = attribute.readElement(what);
 			attribute.end();
 			count++;
 			if (type === COMMON_NAME && commonName === undefined && isDirectoryString(value.tag))
@@ -109,6 +118,6 @@ export function nameRDNs(raw: Uint8Array, what: string): Uint8Array[] {
 	const rdns = new DERReader(raw, what).enter(SEQUENCE, what);
 	const out: Uint8Array[] = [];
 	while (!rdns.atEnd)
-		out.push(rdns.expect(SET, what + " RDN").raw);
+		out.push(rdns.expectRaw(SET, what));
 	return out;
 }

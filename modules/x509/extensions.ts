@@ -82,13 +82,10 @@ const FORM_NAMES = ["otherName", "rfc822Name", "dNSName", "x400Address", "direct
 	"uniformResourceIdentifier", "iPAddress", "registeredID"];
 
 function ia5(content: Uint8Array, what: string): string {
-	let text = "";
-	for (let i = 0; i < content.length; i++) {
+	for (let i = 0; i < content.length; i++)
 		if (content[i] > 0x7f)
 			throw malformed(`x509: ${what}: not an IA5String`);
-		text += String.fromCharCode(content[i]);
-	}
-	return text;
+	return String.fromCharCode.apply(null, content as unknown as number[]);
 }
 
 /** Reads one GeneralName (RFC 5280 4.2.1.6) into `names`. `constraint`: iPAddress is address + mask. */
@@ -98,11 +95,11 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 	if ((tag & 0xc0) !== 0x80 || number > 8)
 		throw malformed(`x509: ${what}: not a GeneralName`);
 	if (tag === contextPrimitive(2)) {
-		names.dns.push(ia5(reader.readElement(what + " dNSName").content, what + " dNSName"));
+		names.dns.push(ia5(reader.readElement(what).content, what));
 		return;
 	}
 	if (tag === contextPrimitive(7)) {
-		const address = reader.readElement(what + " iPAddress").content;
+		const address = reader.readElement(what).content;
 		const sizes = constraint ? [8, 32] : [4, 16];
 		if (address.length !== sizes[0] && address.length !== sizes[1])
 			throw malformed(`x509: ${what}: iPAddress of ${address.length} bytes`);
@@ -110,10 +107,10 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 		return;
 	}
 	if (tag === contextConstructed(4)) {
-		const explicit = reader.enter(tag, what + " directoryName");
-		const name = explicit.expect(SEQUENCE, what + " directoryName").raw;
+		const explicit = reader.enter(tag, what);
+		const name = explicit.expectRaw(SEQUENCE, what);
 		explicit.end();
-		parseName(name, what + " directoryName");
+		parseName(name, what);
 		names.directory.push(name.slice());
 		return;
 	}
@@ -124,7 +121,7 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 		throw malformed(`x509: ${what}: ${FORM_NAMES[number]} with the wrong form`);
 	const content = reader.readElement(what).content;
 	if (number === 1 || number === 6)
-		ia5(content, what + " " + FORM_NAMES[number]);
+		ia5(content, what);
 	if (names.otherForms.indexOf(FORM_NAMES[number]) < 0)
 		names.otherForms.push(FORM_NAMES[number]);
 }
@@ -139,12 +136,12 @@ export function parseBasicConstraints(value: Uint8Array): BasicConstraints {
 	let ca = false;
 	let pathLength: number | undefined;
 	if (seq.peekTag() === BOOLEAN) {
-		ca = seq.readBoolean(what + " cA");
+		ca = seq.readBoolean(what);
 		if (!ca)
 			throw malformed(`x509: ${what}: cA FALSE encoded although it is the DEFAULT`);
 	}
 	if (seq.peekTag() === INTEGER)
-		pathLength = seq.readSmallInteger(what + " pathLenConstraint");
+		pathLength = seq.readSmallInteger(what);
 	seq.end();
 	return pathLength === undefined ? { ca } : { ca, pathLength };
 }
@@ -224,9 +221,9 @@ export function parseNameConstraints(value: Uint8Array): NameConstraints {
 	let permitted: GeneralNames | undefined;
 	let excluded: GeneralNames | undefined;
 	if (seq.peekTag() === contextConstructed(0))
-		permitted = readSubtrees(seq.enter(contextConstructed(0), what + " permittedSubtrees"), what + " permittedSubtrees");
+		permitted = readSubtrees(seq.enter(contextConstructed(0), what), what);
 	if (seq.peekTag() === contextConstructed(1))
-		excluded = readSubtrees(seq.enter(contextConstructed(1), what + " excludedSubtrees"), what + " excludedSubtrees");
+		excluded = readSubtrees(seq.enter(contextConstructed(1), what), what);
 	seq.end();
 	outer.end();
 	if (permitted === undefined && excluded === undefined)
@@ -246,16 +243,16 @@ export function parseAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
 	const seq = outer.enter(SEQUENCE, what);
 	let keyId: Uint8Array | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
-		keyId = seq.readElement(what + " keyIdentifier").content.slice();
+		keyId = seq.readElement(what).content.slice();
 	if (seq.peekTag() === contextConstructed(1)) {
-		const issuer = seq.enter(contextConstructed(1), what + " authorityCertIssuer");
+		const issuer = seq.enter(contextConstructed(1), what);
 		const names = emptyNames();
 		while (!issuer.atEnd)
-			readGeneralName(issuer, names, false, what + " authorityCertIssuer");
+			readGeneralName(issuer, names, false, what);
 		issuer.end();
 	}
 	if (seq.peekTag() === contextPrimitive(2))
-		seq.readIntegerBytes(what + " authorityCertSerialNumber", contextPrimitive(2));
+		seq.readIntegerBytes(what, contextPrimitive(2));
 	seq.end();
 	outer.end();
 	return keyId;

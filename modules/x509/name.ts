@@ -153,13 +153,9 @@ export function ipToString(bytes: Uint8Array): string {
 	return hex(groups.slice(0, bestStart)) + "::" + hex(groups.slice(bestStart + bestLength));
 }
 
+/** Lowercase of an ASCII text (dNSNames are IA5, checked when parsed; server names are checked first). */
 function lower(text: string): string {
-	let out = "";
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : text[i];
-	}
-	return out;
+	return text.toLowerCase();
 }
 
 function isHostCharacter(c: number): boolean {
@@ -174,6 +170,9 @@ export function parseServerName(serverName: string): ReferenceIdentity {
 	const address = parseIP(serverName);
 	if (address !== undefined)
 		return { kind: "ip", address };
+	for (let i = 0; i < serverName.length; i++)
+		if (serverName.charCodeAt(i) > 0x7f)
+			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not ASCII: give IDNA names as A-labels ("xn--...")`);
 	let name = lower(serverName);
 	if (name.endsWith("."))
 		name = name.slice(0, -1);

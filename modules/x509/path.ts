@@ -30,7 +30,7 @@ import { ParsedCertificate, CertificateSummary } from "./certificate";
 import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints } from "./extensions";
 import { ReferenceIdentity, parseServerName, checkServerIdentity } from "./name";
 import { checkNameConstraints } from "./constraints";
-import { publicKey, checkSignature } from "./signature";
+import { publicKey, checkSignature, who } from "./signature";
 import { TrustAnchor } from "./anchor";
 import { CAStore, recordResourceName } from "./castore";
 
@@ -146,18 +146,17 @@ export class PathValidator {
 	// the leaf
 
 	private checkLeaf(leaf: ParsedCertificate): void {
-		const what = `the certificate ${describe(leaf)}`;
 		this.checkCertificate(leaf, 0);
 		try {
-			leaf.publicKey = publicKey(leaf.spki as Uint8Array, what);
+			leaf.publicKey = publicKey(leaf.spki as Uint8Array, "the certificate", leaf.subject);
 			if (this.reference !== undefined)
 				checkServerIdentity(leaf.subjectAltName, this.options.serverName as string, this.reference);
 			if (leaf.keyUsage !== undefined && !(leaf.keyUsage & KeyUsage.digitalSignature))
-				throw new X509Error("keyUsage", `x509: ${what} does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)`);
+				throw new X509Error("keyUsage", `x509: ${who("the certificate", leaf.subject)} does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)`);
 			const usage = this.options.usage;
 			if (leaf.extKeyUsage !== undefined && leaf.extKeyUsage.indexOf(usage === "serverAuth" ? SERVER_AUTH : CLIENT_AUTH) < 0) {
 				const any = leaf.extKeyUsage.indexOf(ANY_EXTENDED_KEY_USAGE) >= 0;
-				throw new X509Error("extendedKeyUsage", `x509: ${what} is not for ${usage}: its extKeyUsage does not list it` +
+				throw new X509Error("extendedKeyUsage", `x509: ${who("the certificate", leaf.subject)} is not for ${usage}: its extKeyUsage does not list it` +
 					(any ? " (anyExtendedKeyUsage is not accepted in a leaf certificate)" : "") + " (RFC 5280 4.2.1.12)");
 			}
 		}
@@ -233,9 +232,9 @@ export class PathValidator {
 		if (depth + 1 > this.options.maxDepth)
 			throw new X509Error("depthExceeded", `x509: the path would be longer than ${this.options.maxDepth} certificates`);
 		this.checkCertificate(issuer, depth);
-		this.checkIssuer(issuer, `the CA certificate ${describe(issuer)}`, false);
+		this.checkIssuer(issuer, "the CA certificate", false);
 		try {
-			checkSignature(top, issuer.spki as Uint8Array, `the certificate ${describe(top)}`, `its issuer ${describe(issuer)}`);
+			checkSignature(top, issuer.spki as Uint8Array, "its issuer", issuer.subject);
 		}
 		catch (e) {
 			// a bad signature concerns the signed certificate; a bad key, its issuer
@@ -248,24 +247,24 @@ export class PathValidator {
 	}
 
 	/** The checks on an issuer (a CA certificate, or a trust anchor when `anchor`) against the path below it. */
-	private checkIssuer(issuer: Issuer, what: string, anchor: boolean): void {
+	private checkIssuer(issuer: Issuer, role: string, anchor: boolean): void {
 		const constraints = issuer.basicConstraints;
 		if (anchor ? (constraints !== undefined && !constraints.ca) : (constraints === undefined || !constraints.ca || (issuer.version ?? 3) < 3))
-			throw new X509Error("notCA", `x509: ${what} is not a CA (basicConstraints cA is not set), so it cannot issue certificates (RFC 5280 6.1.4 k)`);
+			throw new X509Error("notCA", `x509: ${who(role, issuer.subject)} is not a CA (basicConstraints cA is not set), so it cannot issue certificates (RFC 5280 6.1.4 k)`);
 		if (issuer.keyUsage !== undefined && !(issuer.keyUsage & KeyUsage.keyCertSign))
-			throw new X509Error("keyUsage", `x509: ${what} does not allow keyCertSign in its keyUsage (RFC 5280 6.1.4 n)`);
+			throw new X509Error("keyUsage", `x509: ${who(role, issuer.subject)} does not allow keyCertSign in its keyUsage (RFC 5280 6.1.4 n)`);
 		if (constraints?.pathLength !== undefined) {
 			let below = 0;
 			for (let i = 1; i < this.path.length; i++)
 				if (!this.path[i].selfIssued)
 					below++;
 			if (below > constraints.pathLength)
-				throw new X509Error("pathLength", `x509: ${what} allows ${constraints.pathLength} intermediate CA certificate${constraints.pathLength === 1 ? "" : "s"} below it (pathLenConstraint), the path has ${below} (RFC 5280 6.1.4 m)`);
+				throw new X509Error("pathLength", `x509: ${who(role, issuer.subject)} allows ${constraints.pathLength} intermediate CA certificate${constraints.pathLength === 1 ? "" : "s"} below it (pathLenConstraint), the path has ${below} (RFC 5280 6.1.4 m)`);
 		}
 		const usage = this.options.usage;
 		if (issuer.extKeyUsage !== undefined && issuer.extKeyUsage.indexOf(usage === "serverAuth" ? SERVER_AUTH : CLIENT_AUTH) < 0 &&
 			issuer.extKeyUsage.indexOf(ANY_EXTENDED_KEY_USAGE) < 0)
-			throw new X509Error("extendedKeyUsage", `x509: ${what} may not issue certificates for ${usage}: its extKeyUsage does not list it`);
+			throw new X509Error("extendedKeyUsage", `x509: ${who(role, issuer.subject)} may not issue certificates for ${usage}: its extKeyUsage does not list it`);
 		const nameConstraints = issuer.nameConstraints;
 		if (nameConstraints !== undefined) {
 			for (let i = 0; i < this.path.length; i++) {
@@ -273,7 +272,7 @@ export class PathValidator {
 				// self-issued intermediates are exempt (RFC 5280 6.1.3 b)
 				if (i > 0 && cert.selfIssued)
 					continue;
-				checkNameConstraints(nameConstraints, { subject: cert.subject.der, subjectAltName: cert.subjectAltName }, `the certificate ${describe(cert)}`, what);
+				checkNameConstraints(nameConstraints, { subject: cert.subject.der, subjectAltName: cert.subjectAltName }, cert.subject, who(role, issuer.subject));
 			}
 		}
 	}
@@ -292,10 +291,9 @@ export class PathValidator {
 			if (!this.mayIssue(anchor, top))
 				continue;
 			try {
-				const what = `the trusted root ${describe(anchor)}`;
-				this.checkIssuer(anchor, what, true);
+				this.checkIssuer(anchor, "the trusted root", true);
 				try {
-					checkSignature(top, anchor.spki, `the certificate ${describe(top)}`, what);
+					checkSignature(top, anchor.spki, "the trusted root", anchor.subject);
 				}
 				catch (e) {
 					throw signatureError(e, this.path.length - 1);

@@ -13,7 +13,7 @@
  * by the handler with the DERReader.
  */
 import { malformed } from "./errors";
-import { decodeHeader, MAX_NESTING } from "./der";
+import { decodeHeader, Header, MAX_NESTING } from "./der";
 
 export const DESCEND = 0;
 export const CAPTURE = 1;
@@ -44,6 +44,7 @@ export class Scanner {
 	private position = 0;
 	private state: number = HEADER;
 	private readonly headerBytes = new Uint8Array(5);
+	private readonly header: Header = { tag: 0, length: 0, headerLength: 0 };
 	private headerFill = 0;
 	private headerStart = 0;
 	private capture: Uint8Array | undefined = undefined;
@@ -118,8 +119,8 @@ export class Scanner {
 					throw malformed(`x509: ${this.what}: element runs past the end of its container`);
 				this.headerBytes[this.headerFill++] = bytes[at++];
 				this.position++;
-				const header = decodeHeader(this.headerBytes, 0, this.headerFill, this.what);
-				if (header !== undefined)
+				const header = this.header;
+				if (decodeHeader(this.headerBytes, 0, this.headerFill, this.what, header))
 					this.started(header.tag, header.length, header.headerLength, limit);
 			}
 		}

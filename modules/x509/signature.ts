@@ -11,18 +11,28 @@ import { Key } from "../crypto/keys";
 import { verifyECDSA, verifyPKCS1, verifyPSS } from "../crypto/signature";
 import { X509Error } from "./errors";
 import { ParsedCertificate } from "./certificate";
+import { DistinguishedName, describeName } from "./dn";
+
+/** "the CA certificate 'CN=..., O=...'" (made only when a message needs it) */
+export function who(role: string, name: DistinguishedName): string {
+	return `${role} '${describeName(name)}'`;
+}
 
 function message(e: unknown): string {
 	return e instanceof Error ? e.message : String(e);
 }
 
-/** The key of a SubjectPublicKeyInfo; `what` names its certificate in messages. */
-export function publicKey(spki: Uint8Array, what: string): Key {
+/**
+ * The key of a SubjectPublicKeyInfo; role and name say whose it is in messages
+ * (without a name, role is the whole description: "the server's certificate").
+ */
+export function publicKey(spki: Uint8Array, role: string, name?: DistinguishedName): Key {
 	try {
 		return Key.fromSPKI(spki);
 	}
 	catch (e) {
 		const text = message(e);
+		const what = name !== undefined ? who(role, name) : role;
 		if (text.includes("crypto: key too small"))
 			throw new X509Error("weakKey", `x509: ${what} has an RSA key under 2048 bits, which is not secure`);
 		if (text.includes("crypto: unsupported") || text.includes("crypto: key too large"))
@@ -34,23 +44,24 @@ export function publicKey(spki: Uint8Array, what: string): Key {
 }
 
 /**
- * Checks that `cert`'s signature was made by the key `spki` (of the issuer described by `issuer`).
- * Uses the TBS digest (or, for SHA-512, the kept TBS) computed while the certificate passed.
+ * Checks that `cert`'s signature was made by the key `spki` of its issuer (`role` and `name` say
+ * which, in messages). Uses the TBS digest (or, for SHA-512, the kept TBS) computed while the
+ * certificate passed.
  */
-export function checkSignature(cert: ParsedCertificate, spki: Uint8Array, what: string, issuer: string): void {
+export function checkSignature(cert: ParsedCertificate, spki: Uint8Array, role: string, name: DistinguishedName): void {
 	const algorithm = cert.algorithm;
 	const signature = cert.signature;
 	if (algorithm === undefined || signature === undefined)
-		throw cert.defect ?? new X509Error("malformed", `x509: ${what}: no signature`);
-	const key = publicKey(spki, issuer);
+		throw cert.defect ?? new X509Error("malformed", `x509: ${who("the certificate", cert.subject)}: no signature`);
+	const key = publicKey(spki, role, name);
 	try {
 		const expected = algorithm.kind === "ecdsa" ? "ec" : "rsa";
 		if (key.type !== expected)
-			throw new X509Error("badSignature", `x509: ${what} is signed with ${algorithm.name}, but ${issuer} has an ${key.type.toUpperCase()} key`);
+			throw new X509Error("badSignature", `x509: ${who("the certificate", cert.subject)} is signed with ${algorithm.name}, but ${who(role, name)} has an ${key.type.toUpperCase()} key`);
 		const prehashed = cert.tbsDigest !== undefined;
 		const data = cert.tbsDigest ?? cert.tbs;
 		if (data === undefined)
-			throw new X509Error("malformed", `x509: ${what}: its TBS was not hashed`);
+			throw new X509Error("malformed", `x509: ${who("the certificate", cert.subject)}: its TBS was not hashed`);
 		let ok: boolean;
 		try {
 			if (algorithm.kind === "ecdsa")
@@ -63,10 +74,10 @@ export function checkSignature(cert: ParsedCertificate, spki: Uint8Array, what: 
 		catch (e) {
 			if (e instanceof X509Error)
 				throw e;
-			throw new X509Error("badSignature", `x509: ${what}: its signature cannot be checked with the key of ${issuer} (${message(e)})`);
+			throw new X509Error("badSignature", `x509: ${who("the certificate", cert.subject)}: its signature cannot be checked with the key of ${who(role, name)} (${message(e)})`);
 		}
 		if (!ok)
-			throw new X509Error("badSignature", `x509: ${what}: its signature (${algorithm.name}) does not verify with the key of ${issuer}`);
+			throw new X509Error("badSignature", `x509: ${who("the certificate", cert.subject)}: its signature (${algorithm.name}) does not verify with the key of ${who(role, name)}`);
 	}
 	finally {
 		key.close();
