@@ -592,7 +592,10 @@ export class TLSClient {
 		if (offer13 && session && session.version === TLS13 && session.ticket && (!session.serverName || session.serverName === o.serverName)) {
 			const suite = suiteByCode(session.suite);
 			const ageMs = Date.now() - session.received;
-			if (suite && suites.some((c) => suiteByCode(c)?.hash === suite.hash) && ageMs < session.lifetime * 1000) {
+			// after a HelloRetryRequest, only a PSK of the selected suite's hash (RFC 8446 4.1.4): the
+			// binder hashes the transcript with the HelloRetryRequest, which exists for that hash only
+			const fits = this.helloRetried ? this.suite!.hash === suite?.hash : suites.some((c) => suiteByCode(c)?.hash === suite?.hash);
+			if (suite && fits && ageMs < session.lifetime * 1000) {
 				binderLength = hashSize(suite.hash);
 				ext(ExtensionType.pre_shared_key, (w) => {
 					w.begin(2).begin(2).bytes(session.ticket!).end().u32((ageMs + session.ticketAgeAdd) >>> 0).end();
@@ -614,7 +617,7 @@ export class TLSClient {
 			const schedule = new KeySchedule(suite.hash, session!.secret);
 			const partial = message.subarray(0, 4 + binderAt);
 			let transcriptHash: ArrayBuffer;
-			if (this.helloRetried && this.transcript.algorithm === suite.hash) {
+			if (this.helloRetried) {
 				const fork = this.transcript.fork();
 				fork.update(partial);
 				transcriptHash = fork.digest();
