@@ -1,0 +1,233 @@
+// Helpers for the TLS client interop tests: certificates made with openssl at test time, free
+// ports, TLS peers (OpenSSL s_server, GnuTLS gnutls-serv, Node's tls) started on 127.0.0.1 and
+// stopped after, and the XS driver tests/xs/tls/connect.js run in xsh.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repo, startXsh, delay } from "./xsh.mjs";
+
+export const projectManifest = join(repo, "manifest.json");
+export const tlsDir = join(repo, "tests", "xs", "tls");
+
+/** how long a peer may take to start listening */
+const START_MS = 10000;
+
+// ---- certificates ----
+
+function openssl(args, cwd) {
+  return execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/**
+ * Makes, in a new temp dir: self-signed leaves for CN=localhost with ECDSA P-256, ECDSA P-384 and
+ * RSA-2048 keys (p256, p384, rsa: `.crt` and `.key`), and with `chain` a 4-certificate RSA-2048
+ * chain root -> inter1 -> inter2 -> leaf (`chainleaf.crt`, `chainleaf.key`, and
+ * `chain.extra.pem` = inter2, inter1, root, what the server sends after the leaf).
+ * Returns { dir, path(name), pem(name), remove() }.
+ */
+export function makeCertificates({ chain = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "tls-certs-"));
+  const subj = (cn) => ["-subj", `/CN=${cn}`];
+  const selfSigned = (name, keyArgs) => {
+    openssl(["req", "-x509", "-newkey", ...keyArgs, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`,
+      "-days", "2", ...subj("localhost"), "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], dir);
+  };
+  selfSigned("p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+  selfSigned("p384", ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"]);
+  selfSigned("rsa", ["rsa:2048"]);
+  const pem = (name) => readFileSync(join(dir, name), "utf8");
+  if (chain) makeChain(dir, subj, pem);
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    pem,
+    /** DER size of a PEM certificate file */
+    derSize: (name) => openssl(["x509", "-in", name, "-outform", "DER"], dir).length,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function makeChain(dir, subj, pem) {
+  // the chain: a CA, two intermediates, a leaf
+  writeFileSync(join(dir, "ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+  writeFileSync(join(dir, "leaf.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n");
+  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.crt", "-days", "2",
+    ...subj("Test Root CA"), "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
+  const issue = (name, cn, issuer, ext) => {
+    openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, ...subj(cn)], dir);
+    openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.crt`, "-CAkey", `${issuer}.key`, "-CAcreateserial",
+      "-out", `${name}.crt`, "-days", "2", "-sha256", "-extfile", ext], dir);
+  };
+  issue("inter1", "Test Intermediate 1", "root", "ca.ext");
+  issue("inter2", "Test Intermediate 2", "inter1", "ca.ext");
+  issue("chainleaf", "localhost", "inter2", "leaf.ext");
+  writeFileSync(join(dir, "chain.extra.pem"), pem("inter2.crt") + pem("inter1.crt") + pem("root.crt"));
+}
+
+// ---- ports ----
+
+/** a port on 127.0.0.1 that was free a moment ago */
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((res, rej) => {
+    server.once("error", rej);
+    server.listen(0, "127.0.0.1", res);
+  });
+  const { port } = server.address();
+  await new Promise((res) => server.close(res));
+  return port;
+}
+
+/** resolves once something accepts TCP connections on 127.0.0.1:port (the probe closes at once) */
+export async function waitForPort(port, ms = START_MS, alive = () => true) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise((res) => {
+      const s = net.connect({ host: "127.0.0.1", port }, () => {
+        s.destroy();
+        res(true);
+      });
+      s.once("error", () => res(false));
+    });
+    if (ok) return;
+    if (!alive()) throw new Error(`the peer exited before listening on port ${port}`);
+    if (Date.now() > end) throw new Error(`nothing listens on port ${port} after ${ms} ms`);
+    await delay(25);
+  }
+}
+
+// ---- external peers ----
+
+/**
+ * Starts a server process whose arguments depend on the port (makeArgs(port)), on a free port,
+ * waiting for `ready` (a regexp) on its output and for the port to accept connections. Retries
+ * with another port if the first one was taken meanwhile. stdin is a pipe (s_server's commands).
+ * Returns { port, child, output(), write(text), waitOutput(regexp, ms), stop() }.
+ */
+async function startProcess(command, makeArgs, ready, { cwd, env } = {}) {
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(command, makeArgs(port), { cwd, env: env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    let exited = false;
+    const watchers = new Set();
+    const onData = (d) => {
+      output += d;
+      for (const w of watchers) w();
+    };
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.stdin.on("error", () => {});
+    const closed = new Promise((res) => child.on("close", () => {
+      exited = true;
+      for (const w of watchers) w();
+      res();
+    }));
+    child.on("error", (e) => {
+      lastError = e;
+    });
+    const peer = {
+      port,
+      child,
+      output: () => output,
+      write(text) {
+        child.stdin.write(text);
+      },
+      /** resolves once the output (so far, from `from`) matches regexp; to the match */
+      waitOutput(regexp, ms = 10000, from = 0) {
+        return new Promise((res, rej) => {
+          const check = () => {
+            const m = regexp.exec(output.slice(from));
+            if (m) {
+              watchers.delete(check);
+              clearTimeout(timer);
+              res(m);
+            }
+            else if (exited) {
+              watchers.delete(check);
+              clearTimeout(timer);
+              rej(new Error(`${command} exited before printing ${regexp}\n${output}`));
+            }
+          };
+          const timer = setTimeout(() => {
+            watchers.delete(check);
+            rej(new Error(`timed out waiting for ${regexp} from ${command}\n${output}`));
+          }, ms);
+          watchers.add(check);
+          check();
+        });
+      },
+      async stop() {
+        if (!exited) {
+          child.kill("SIGTERM");
+          const timer = setTimeout(() => child.kill("SIGKILL"), 2000);
+          await closed;
+          clearTimeout(timer);
+        }
+      },
+    };
+    try {
+      await peer.waitOutput(ready, START_MS);
+      await waitForPort(port, START_MS, () => !exited);
+      return peer;
+    }
+    catch (e) {
+      lastError = e;
+      await peer.stop();
+      if (!/in use|bind|listen/i.test(output)) break;
+    }
+  }
+  throw lastError;
+}
+
+/** OpenSSL s_server on 127.0.0.1 with the given arguments (after -accept) */
+export function startOpenSSL(args, opts = {}) {
+  return startProcess("openssl", (port) => ["s_server", "-accept", `127.0.0.1:${port}`, ...args], /^ACCEPT$/m, opts);
+}
+
+/**
+ * GnuTLS gnutls-serv with the given arguments (it has no listen address option: it listens on every
+ * interface; we connect to 127.0.0.1). Run through `stdbuf -oL`: its per-connection report
+ * ("- Description: (TLS1.3-X.509)-(ECDHE-X25519)-...") is printf'd, block-buffered into a pipe.
+ */
+export function startGnuTLS(args, opts = {}) {
+  return startProcess("stdbuf", (port) => ["-oL", "gnutls-serv", "-p", String(port), ...args], /listening on/i, opts);
+}
+
+// ---- the XS driver ----
+
+/**
+ * Runs tests/xs/tls/connect.js against 127.0.0.1:port with the given options. Resolves to xsh's
+ * result with helpers: first(event), all(event), traces (text lines).
+ */
+export async function runClient(port, options = {}, { timeout = 20000 } = {}) {
+  const run = startXsh(join(tlsDir, "connect.js"), ["127.0.0.1", port, JSON.stringify(options)],
+    { manifest: projectManifest, timeout });
+  const r = await run.done;
+  return withHelpers(r);
+}
+
+/** like runClient, but returns { waitFor, done } to interact with the peer meanwhile */
+export function startClient(port, options = {}, { timeout = 20000 } = {}) {
+  const run = startXsh(join(tlsDir, "connect.js"), ["127.0.0.1", port, JSON.stringify(options)],
+    { manifest: projectManifest, timeout });
+  return { waitFor: run.waitFor, done: run.done.then(withHelpers), child: run.child };
+}
+
+function withHelpers(r) {
+  r.all = (event, connection) => r.lines.filter((l) => l.event === event && (connection === undefined || l.connection === connection));
+  r.first = (event, connection) => r.all(event, connection)[0];
+  r.traces = r.lines.filter((l) => l.event === "trace").map((l) => l.line);
+  return r;
+}
+
+/** a failure message with the driver's and the peer's output */
+export function explainRun(r, peer) {
+  return `xsh exit ${r.code}${r.timedOut ? " (killed by the timer)" : ""}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}` +
+    (peer ? `\n--- peer output\n${typeof peer === "string" ? peer : peer.output()}` : "");
+}
