@@ -77,6 +77,8 @@ interLike("ncIP", { cn: "Permits 10.0.0.0 mask 8", ca: true, nameConstraints: "c
 interLike("sha1CA", { cn: "SHA-1 signed CA", ca: true, md: "sha1" });
 pki.cert("weakCA", { cn: "RSA-1024 CA", key: "rsa1024", ca: true, issuer: "root" });
 const under = (name, issuer, options = {}) => leaf(name, { issuer, issuerKey: issuer === "weakCA" ? "rsa1024" : "x", ...options });
+interLike("impostor", { cn: "Test Intermediate", o: "x509 tests", ca: true });
+leaf("leafNoAki", { aki: false });
 under("leafNotCA", "notCA");
 under("leafNoBC", "noBC");
 under("leafNoCertSign", "noCertSign");
@@ -207,7 +209,10 @@ const cases = [
   { name: "CA keyUsage without keyCertSign", peer: D("leafNoCertSign"), intermediates: [D("noCertSign")], roots: [D("root")], store: false, expect: "keyUsage" },
   { name: "bad signature on the leaf", peer: D("leafBadSig"), ...ec, expect: "badSignature" },
   { name: "bad signature on the intermediate", peer: D("leaf"), intermediates: [D("interBadSig")], roots: [D("root")], store: false, expect: "badSignature", depth: 1 },
-  { name: "the wrong issuer key (same name)", peer: D("leaf"), intermediates: [D("noBC")], roots: [D("root")], store: false, expect: "unknownIssuer" },
+  { name: "an issuer with the right name but another key id is passed over", peer: D("leaf"), intermediates: [D("impostor")], roots: [D("root")], store: false, expect: "unknownIssuer", issuerCN: "Test Intermediate" },
+  { name: "the impostor first, then the real issuer", peer: D("leaf"), intermediates: [D("impostor"), D("inter")], roots: [D("root")], store: false, expect: "ok", path: ["leaf.example.com", "Test Intermediate", "Test Root"] },
+  { name: "no authority key id: the impostor's key does not verify", peer: D("leafNoAki"), intermediates: [D("impostor")], roots: [D("root")], store: false, expect: "badSignature", depth: 0 },
+  { name: "no authority key id: the impostor, then the real issuer", peer: D("leafNoAki"), intermediates: [D("impostor"), D("inter")], roots: [D("root")], store: false, expect: "ok" },
   { name: "RSA-1024 leaf", peer: D("leaf1024"), ...ec, expect: "weakKey" },
   { name: "RSA-1024 intermediate", peer: D("leafUnderWeak"), intermediates: [D("weakCA")], roots: [D("root")], store: false, expect: "weakKey" },
   { name: "SHA-1 signature (ECDSA)", peer: D("leafSha1"), ...ec, expect: "weakAlgorithm" },

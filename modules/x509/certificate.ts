@@ -117,6 +117,7 @@ const LIMIT_VALIDITY = 40;
 const LIMIT_SPKI = 1100;           // RSA-8192 fits; the crypto core takes at most 4096 bits
 const LIMIT_SIGNATURE = 1040;
 const LIMIT_EXTENSION_ID = 32;
+const LIMIT_EXTENSIONS = 48;        // Web PKI certificates have about ten
 
 // the TBS fields, in order (RFC 5280 4.1)
 const F_VERSION = 0, F_SERIAL = 1, F_SIGNATURE = 2, F_ISSUER = 3, F_VALIDITY = 4, F_SUBJECT = 5, F_SPKI = 6,
@@ -361,6 +362,8 @@ export class CertificateParser implements ScanHandler {
 				const id = oidToString(content, "extension id");
 				if (this.seen.indexOf(id) >= 0)
 					throw malformed(`x509: ${what}: extension ${id} appears twice (RFC 5280 4.2)`);
+				if (this.seen.length >= LIMIT_EXTENSIONS)
+					throw malformed(`x509: ${what}: more than ${LIMIT_EXTENSIONS} extensions`);
 				this.seen.push(id);
 				this.extensionId = id;
 				break;
