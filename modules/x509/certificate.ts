@@ -64,6 +64,7 @@ export interface CertificateSummary {
 
 /** A certificate as parsed: the summary, plus what verification consumes and then drops. */
 export class ParsedCertificate implements CertificateSummary {
+	// optional fields are only declared: a property exists once set (each costs an XS slot)
 	version = 1;
 	serialNumber = "";
 	signatureAlgorithm = "";
@@ -71,31 +72,31 @@ export class ParsedCertificate implements CertificateSummary {
 	subject: DistinguishedName = EMPTY_NAME;
 	notBefore = 0;
 	notAfter = 0;
-	basicConstraints?: BasicConstraints;
-	keyUsage?: number;
-	extKeyUsage?: string[];
-	subjectAltName?: GeneralNames;
-	nameConstraints?: NameConstraints;
-	subjectKeyId?: Uint8Array;
-	authorityKeyId?: Uint8Array;
+	declare basicConstraints?: BasicConstraints;
+	declare keyUsage?: number;
+	declare extKeyUsage?: string[];
+	declare subjectAltName?: GeneralNames;
+	declare nameConstraints?: NameConstraints;
+	declare subjectKeyId?: Uint8Array;
+	declare authorityKeyId?: Uint8Array;
 	selfIssued = false;
 	publicKeyAlgorithm = "";
-	publicKey?: Key;
-	trustAnchor?: "store" | "roots" | "peer";
+	declare publicKey?: Key;
+	declare trustAnchor?: "store" | "roots" | "peer";
 
 	// consumed by verification, then dropped
 	/** the SubjectPublicKeyInfo element */
-	spki?: Uint8Array;
+	declare spki?: Uint8Array;
 	/** the signature algorithm, when supported (else see defect) */
-	algorithm?: SignatureAlgorithm;
+	declare algorithm?: SignatureAlgorithm;
 	/** the signature value (BIT STRING bytes) */
-	signature?: Uint8Array;
+	declare signature?: Uint8Array;
 	/** the TBS digest with algorithm.hash (SHA-256/384) */
-	tbsDigest?: ArrayBuffer;
+	declare tbsDigest?: ArrayBuffer;
 	/** the TBS itself, for SHA-512 signatures (no incremental SHA-512 in the crypto facade) */
-	tbs?: Uint8Array;
+	declare tbs?: Uint8Array;
 	/** the first problem that makes this certificate unusable in a path */
-	defect?: X509Error;
+	declare defect?: X509Error;
 }
 
 const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };

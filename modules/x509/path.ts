@@ -357,9 +357,9 @@ export class PathValidator {
 
 /** Drops what verification consumed: signature, digest, TBS, public key info (the leaf keeps its Key). */
 function release(cert: ParsedCertificate): void {
-	cert.signature = undefined;
-	cert.tbsDigest = undefined;
-	cert.tbs = undefined;
-	cert.spki = undefined;
-	cert.algorithm = undefined;
+	delete cert.signature;
+	delete cert.tbsDigest;
+	delete cert.tbs;
+	delete cert.spki;
+	delete cert.algorithm;
 }
