@@ -123,11 +123,9 @@ export function dissect(der) {
       if (EXT_KEEP.has(id)) extensions.push(raw(der, ext));
     }
   }
-  if (ski === undefined) {
-    // RFC 5280 4.2.1.2 (1): SHA-1 of the subjectPublicKey BIT STRING (without its unused-bits octet)
-    const bits = children(der, spki)[1];
-    ski = createHash("sha1").update(der.subarray(bits.contentStart + 1, bits.end)).digest();
-  }
+  // a root without subjectKeyIdentifier gets none (empty): the verifier then does not compare key ids,
+  // since its certificates' authorityKeyIdentifier may have been computed in any way
+  if (ski === undefined) ski = new Uint8Array(0);
   return {
     der,
     serial: raw(der, serial),
@@ -229,7 +227,8 @@ export function writeStore(roots, dir, { bundle = true, split = true } = {}) {
     index.writeUInt32BE(entry.id, at + 4);
     index.writeUInt32BE(offset, at + 8);
     index.writeUInt16BE(entry.rec.length, at + 12);
-    index.writeUInt16BE((entry.root.parts.keyId[0] << 8) | entry.root.parts.keyId[1], at + 14);
+    const keyId = entry.root.parts.keyId;
+    index.writeUInt16BE(keyId.length >= 2 ? (keyId[0] << 8) | keyId[1] : 0, at + 14);
     records.push(entry.rec);
     offset += entry.rec.length;
   });

@@ -14,7 +14,7 @@
  *     subject        Name,
  *     validity       Validity,
  *     subjectPublicKeyInfo SubjectPublicKeyInfo,
- *     keyIdentifier  OCTET STRING,   -- the root's subjectKeyIdentifier, else SHA-1 of its key (RFC 5280 4.2.1.2 (1))
+ *     keyIdentifier  OCTET STRING,   -- the root's subjectKeyIdentifier; empty when it has none
  *     extensions [0] EXPLICIT Extensions OPTIONAL   -- only the four above, as the root has them
  *   }
  */
@@ -97,14 +97,17 @@ export function parseAnchorRecord(record: Uint8Array, id: string): TrustAnchor {
 	const notAfter = validity.readElement();
 	validity.end();
 	const spki = seq.expectRaw(SEQUENCE, what);
-	const keyId = seq.expect(OCTET_STRING, what).content;
+	const keyIdBytes = seq.expect(OCTET_STRING, what).content;
+	const keyId = keyIdBytes.length ? keyIdBytes : undefined;
 	const summary: { -readonly [K in keyof CertificateSummary]: CertificateSummary[K] } = {
 		version: 3, serialNumber: toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial), signatureAlgorithm: "",
 		issuer: subject, subject, notBefore: parseTime(notBefore.tag, notBefore.content, what),
 		notAfter: parseTime(notAfter.tag, notAfter.content, what), selfIssued: true,
-		publicKeyAlgorithm: "", subjectKeyId: keyId, trustAnchor: "store",
+		publicKeyAlgorithm: "", trustAnchor: "store",
 	};
-	const anchor: { -readonly [K in keyof TrustAnchor]: TrustAnchor[K] } = { subject, spki, keyId, source: "store", id, summary };
+	const anchor: { -readonly [K in keyof TrustAnchor]: TrustAnchor[K] } = { subject, spki, source: "store", id, summary };
+	if (keyId !== undefined)
+		anchor.keyId = summary.subjectKeyId = keyId;
 	if (seq.peekTag() === contextConstructed(0)) {
 		const explicit = seq.enter(contextConstructed(0), what);
 		const extensions = explicit.enter(SEQUENCE);

@@ -7,7 +7,7 @@
  *                   nameHash (u32: the first 4 bytes of SHA-256 of the subject's DER),
  *                   id (u32: the first 4 bytes of SHA-256 of the root certificate),
  *                   offset (u32) and length (u16) of its record in ca-roots.bin,
- *                   keyIdPrefix (u16: the first 2 bytes of its key identifier)
+ *                   keyIdPrefix (u16: the first 2 bytes of its subjectKeyIdentifier, 0 when none)
  *   ca-roots.bin    "X5CR", version 1, 0, 0, then the records (anchor.ts), at the index's offsets
  *   ca_<id>.bin     one record: what a pruned manifest lists instead of ca-roots.bin
  *
@@ -83,11 +83,16 @@ export class CAStore {
 		return this.count;
 	}
 
-	/** The roots whose subject is exactly `name` (a Name's DER). */
-	find(name: Uint8Array): StoreLookup {
+	/**
+	 * The roots whose subject is exactly `name` (a Name's DER). With `keyId` (the authority key
+	 * identifier of the certificate they should have issued), roots whose key identifier cannot be
+	 * that one are passed over without reading their record.
+	 */
+	find(name: Uint8Array, keyId?: Uint8Array): StoreLookup {
 		const anchors: TrustAnchor[] = [];
 		const missing: string[] = [];
 		const hash = new Uint8Array(digest("SHA-256", name));
+		const prefix = keyId !== undefined && keyId.length >= 2 ? (keyId[0] << 8) | keyId[1] : -1;
 		const key = u32(hash, 0);
 		const index = this.index;
 		// the first entry whose name hash is >= key
@@ -103,6 +108,9 @@ export class CAStore {
 			const at = 8 + i * ENTRY_SIZE;
 			if (u32(index, at) !== key)
 				break;
+			const rootPrefix = u16(index, at + 14);
+			if (prefix >= 0 && rootPrefix !== 0 && rootPrefix !== prefix)
+				continue;
 			const id = hex8(u32(index, at + 4));
 			const record = this.record(id, u32(index, at + 8), u16(index, at + 12));
 			if (record === undefined) {

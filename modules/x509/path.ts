@@ -280,14 +280,14 @@ export class PathValidator {
 	/** Is the top an anchor, or issued by one? Sets this.anchor (or this.pending, this.missing). */
 	private tryAnchors(top: ParsedCertificate): boolean {
 		// the top itself is a trust anchor (same name and key): trusted as it is
-		for (const anchor of this.anchorsNamed(top.subject.der, false)) {
+		for (const anchor of this.anchorsNamed(top.subject.der, undefined, false)) {
 			if (top.spki !== undefined && equalBytes(anchor.spki, top.spki)) {
 				top.trustAnchor = anchor.source;
 				this.anchor = undefined;
 				return true;
 			}
 		}
-		for (const anchor of this.anchorsNamed(top.issuer.der, true)) {
+		for (const anchor of this.anchorsNamed(top.issuer.der, top.authorityKeyId, true)) {
 			if (!this.mayIssue(anchor, top))
 				continue;
 			try {
@@ -309,14 +309,14 @@ export class PathValidator {
 		return false;
 	}
 
-	/** The anchors with this subject name: options.roots, then the store. */
-	private anchorsNamed(name: Uint8Array, noteMissing: boolean): TrustAnchor[] {
+	/** The anchors with this subject name (and possibly this key id): options.roots, then the store. */
+	private anchorsNamed(name: Uint8Array, keyId: Uint8Array | undefined, noteMissing: boolean): TrustAnchor[] {
 		const found: TrustAnchor[] = [];
 		for (const root of this.options.roots)
 			if (equalBytes(root.subject.der, name))
 				found.push(root);
 		if (this.options.store !== undefined) {
-			const lookup = this.options.store.find(name);
+			const lookup = this.options.store.find(name, keyId);
 			for (const anchor of lookup.anchors)
 				found.push(anchor);
 			if (noteMissing)
