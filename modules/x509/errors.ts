@@ -33,6 +33,7 @@ export interface IssuerDescription {
 }
 
 export class X509Error extends Error {
+	override readonly name = "X509Error";
 	readonly code: X509ErrorCode;
 	/** position in the path of the certificate concerned: 0 the peer's (leaf), 1 its issuer... */
 	depth: number | undefined;
