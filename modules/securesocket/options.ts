@@ -43,7 +43,10 @@ export interface ResolvedOptions {
 	verify: boolean;
 	trace: ((line: string) => void) | undefined;
 	maxFragmentLength: number | undefined;
+	/** the name sent as SNI (undefined: none) */
 	serverName: string | undefined;
+	/** the name the certificate must match: tls_server_name, else the host (or address), even when no SNI is sent */
+	verifyName: string | undefined;
 	signatureAlgorithms: number[];
 	alpn: string[] | undefined;
 	clientKey: Uint8Array | undefined;
@@ -138,13 +141,14 @@ export function resolveOptions(secure: SecureOptions | undefined, host: string |
 		maxFragmentLength = sizes[v as number];
 	}
 	let serverName: string | undefined = host;
+	let verifyName: string | undefined = host;
 	if (s.tls_server_name !== undefined) {
 		if (s.tls_server_name === false)
 			serverName = undefined;
 		else if (typeof s.tls_server_name !== "string" || !s.tls_server_name.length)
 			bad("tls_server_name must be a host name");
 		else
-			serverName = s.tls_server_name;
+			serverName = verifyName = s.tls_server_name;
 	}
 	let signatureAlgorithms = DEFAULT_SCHEMES;
 	if (s.tls_signature_algorithms !== undefined)
@@ -203,7 +207,7 @@ export function resolveOptions(secure: SecureOptions | undefined, host: string |
 		minVersion, maxVersion,
 		roots: s.certificate === undefined ? [] : list(s.certificate, "certificate", bytes),
 		verify: s.verify !== false,
-		trace: traceTo, maxFragmentLength, serverName, signatureAlgorithms, alpn,
+		trace: traceTo, maxFragmentLength, serverName, verifyName, signatureAlgorithms, alpn,
 		clientKey: s.clientKey === undefined ? undefined : bytes(s.clientKey, "clientKey"),
 		clientCertificates: s.clientCertificates === undefined ? undefined : list(s.clientCertificates, "clientCertificates", bytes),
 		suites, groups, shares,

@@ -64,6 +64,8 @@ export default class SecureSocket {
 	#timer: Timer | undefined;
 	#pumpTimer: Timer | undefined;
 	#inCallback = false;
+	#wrote = false;                            // the app wrote since its last message 3
+	#tcpEnded = false;                         // TCP said -1 while bytes were still to be processed
 
 	constructor(dictionary: SecureSocketDictionary) {
 		if (!dictionary || typeof dictionary !== "object")
@@ -73,7 +75,8 @@ export default class SecureSocket {
 		const host = dictionary.host ?? dictionary.address;
 		if (typeof host !== "string" || !host.length)
 			throw new TypeError("securesocket: host or address required");
-		const options = resolveOptions(dictionary.secure, dictionary.host);
+		// the certificate is checked against the host name, or the IP address given as `address`
+		const options = resolveOptions(dictionary.secure, host);
 		this.#options = options;
 		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
 		this.#engine = new TLSClient({
@@ -146,7 +149,7 @@ export default class SecureSocket {
 		}
 		else
 			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number or null");
-		if (!engine.plaintextPending && this.#pending)
+		if (!engine.plaintextPending && (this.#pending || this.#tcpEnded))
 			this.#schedulePump();
 		return result;
 	}
@@ -187,6 +190,7 @@ export default class SecureSocket {
 			this.#fail(e);
 			return undefined;
 		}
+		this.#wrote = true;
 		this.#flush();
 		return undefined;
 	}
@@ -240,23 +244,39 @@ export default class SecureSocket {
 				break;
 			}
 			case 3:
+				// like the TCP socket: 3 after the app's writes have drained (not after the
+				// engine's own records, such as the handshake's last flight)
 				this.#flush();
-				if (this.#state === State.connected && !this.#outgoing && this.#engine.outputLength === 0)
+				if (this.#state === State.connected && this.#wrote && !this.#outgoing && this.#engine.outputLength === 0) {
+					this.#wrote = false;
 					this.#notify(3, this.#writable());
+				}
 				break;
 			case -1:
-				if (this.#engine.peerClosed)
-					this.#closed();
-				else if (this.#state === State.connected)
-					this.#fail(new TLSError(Alert.close_notify, "tls: the connection was closed without close_notify (truncated)", true, "truncated"));
+				// records may still wait behind plaintext the app has not read (a close_notify
+				// among them): decide once they have been processed
+				if (this.#pending || this.#engine.plaintextPending)
+					this.#tcpEnded = true;
 				else
-					this.#fail(new TLSError(Alert.handshake_failure, "tls: the server closed the connection during the handshake", true, "closed"));
+					this.#ended();
 				break;
 			case -2:
 				this.#fail(new TLSError(Alert.internal_error, "securesocket: the TCP connection failed", true, "network"));
 				break;
 		}
 		void value;
+	}
+
+	/** the TCP connection ended and every byte it brought has been processed */
+	#ended(): void {
+		if (this.#state === State.closed)
+			return;
+		if (this.#engine.peerClosed)
+			this.#closed();
+		else if (this.#state === State.connected)
+			this.#fail(new TLSError(Alert.close_notify, "tls: the connection was closed without close_notify (truncated)", true, "truncated"));
+		else
+			this.#fail(new TLSError(Alert.handshake_failure, "tls: the server closed the connection during the handshake", true, "closed"));
 	}
 
 	#schedulePump(): void {
@@ -279,8 +299,11 @@ export default class SecureSocket {
 				continue;
 			}
 			const pending = this.#pending;
-			if (!pending)
+			if (!pending) {
+				if (this.#tcpEnded)
+					this.#ended();
 				break;
+			}
 			let used: number;
 			try {
 				used = engine.receive(pending);
@@ -350,6 +373,8 @@ export default class SecureSocket {
 	}
 
 	#closed(): void {
+		if (this.#state === State.closed)
+			return;    // the app closed it (from a callback): no -1 after its own close()
 		this.#shutdown();
 		this.#notify(-1);
 	}

@@ -6,7 +6,9 @@
  */
 import { Key } from "crypto/keys";
 import { TLSError, Alert } from "tls/alert";
-import { verifyChain, parseCertificate, X509Error } from "x509";
+import { verifyChain, X509Error } from "x509";
+import { parseCertificateBytes } from "x509/certificate";
+import { publicKey } from "x509/signature";
 import type { ResolvedOptions } from "./options";
 
 /** the alert for each X.509 failure (RFC 8446 6.2) */
@@ -32,17 +34,18 @@ export function certificateCheck(options: ResolvedOptions): (chain: readonly Uin
 	return (chain) => {
 		try {
 			if (!options.verify) {
-				const leaf = parseCertificate(chain[0]);
-				if (!leaf.publicKey)
+				// parsing does not make the key (path validation does): take it from the SPKI
+				const leaf = parseCertificateBytes(chain[0], "the server's certificate");
+				if (!leaf.spki)
 					throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
-				return leaf.publicKey;
+				return publicKey(leaf.spki, "the server's certificate");
 			}
 			const path = verifyChain({
 				peer: chain[0],
 				intermediates: chain.slice(1),
 				roots: options.roots,
 				time: options.time,
-				serverName: options.serverName,
+				serverName: options.verifyName,
 				usage: "serverAuth",
 			});
 			const key = path[0].publicKey;
