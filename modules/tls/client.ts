@@ -1291,10 +1291,12 @@ export class TLSClient {
 		this.transcript.update(message);
 		if (this.resumed)
 			this.sendClientFinished12();
+		// resumed by ticket and no new one: the ticket just used stays good (RFC 5077 3.4)
+		const kept = this.resumed && !this.pendingTicket12 && this.options.session?.ticket ? this.options.session : undefined;
 		const session: Session = {
 			version: TLS12, suite: this.suite!.code, serverName: this.options.serverName, secret: this.masterSecret!,
-			ticket: this.pendingTicket12?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? this.sessionIdEcho.slice().buffer as ArrayBuffer : undefined,
-			ticketAgeAdd: 0, received: Date.now(), lifetime: this.pendingTicket12?.lifetime || 7200, alpn: this.alpn,
+			ticket: this.pendingTicket12?.ticket ?? kept?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? this.sessionIdEcho.slice().buffer as ArrayBuffer : undefined,
+			ticketAgeAdd: 0, received: kept ? kept.received : Date.now(), lifetime: this.pendingTicket12?.lifetime || kept?.lifetime || 7200, alpn: this.alpn,
 			extendedMasterSecret: true,
 		};
 		if (session.ticket || session.id)
