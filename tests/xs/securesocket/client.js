@@ -1,0 +1,291 @@
+// SecureSocket client driver for tests/securesocket*.test.mjs: logs every callback as a JSON line.
+//   build/xsh tests/xs/securesocket/client.js '<JSON config>'
+// config:
+//   port, host ("localhost") or address (then no host is given), secure (passed on, except:
+//     certificate: a file name or an array of file names, read into ArrayBuffers (certificateAs
+//     "uint8": Uint8Arrays); keylog: true, logs {keylog: line}; trace: true, logs {trace: line})
+//   connections: how many connections, one after the other (default 1); resume: each one offers
+//     the session the previous one ended with (socket.session)
+//   read: what message 2 does
+//     "all"      read(String), logs the text (default)
+//     "lines"    read(String, "\n") until undefined; logs the parts; assembles whole lines
+//     "forms"    the read forms, one step per record (see steps below)
+//     "bulk"     read(ArrayBuffer), counts the bytes and hashes them; logs once at the end
+//     "later"    reads nothing in the callback, reads everything from a timer 150 ms later
+//     "none"     reads nothing
+//   ack: text written after each message 2 (the peer sends its next record when it sees it)
+//   request: text written on message 1
+//   writeForms: on message 1, checks write() overflow, then writes every item form, then closes
+//   upload: bytes written, driven by message 3, each piece as large as the value of message 3
+//   closeOn: closes the socket once the text received contains this
+// Lines: {constructed, writeBefore, writableBefore}; {c, message, value, available, ...} per
+// callback (c: connection index); {c, bulk, hash, messages, maxValue} (read "bulk");
+// {c, uploaded, pieces, maxPiece}; {keylog}; {trace}; {end: true} when the last connection ended.
+import SecureSocket from "securesocket";
+import Timer from "timer";
+import { argv, readFile, now } from "xsh";
+
+const config = JSON.parse(argv[1]);
+const log = (o) => trace(JSON.stringify(o) + "\n");
+const bytes = (buffer) => Array.from(new Uint8Array(buffer));
+const connections = config.connections ?? 1;
+const started = now();
+
+function errorOf(e) {
+	if (!e)
+		return e;
+	return { name: e.name, message: e.message, reason: e.reason, remote: e.remote, alert: e.alert };
+}
+
+function secureOptions() {
+	const secure = Object.assign({}, config.secure ?? {});
+	const load = (name) => {
+		const buffer = readFile(name);
+		return config.certificateAs === "uint8" ? new Uint8Array(buffer) : buffer;
+	};
+	if (typeof secure.certificate === "string")
+		secure.certificate = load(secure.certificate);
+	else if (Array.isArray(secure.certificate))
+		secure.certificate = secure.certificate.map(load);
+	if (secure.keylog === true)
+		secure.keylog = (line) => log({ keylog: line });
+	if (secure.trace === true)
+		secure.trace = (line) => log({ trace: line });
+	return secure;
+}
+
+// the "forms" steps: the size of the record the peer sends, and the reads made on it
+const steps = [
+	[35, (s) => ({
+		available: s.read(),
+		number: s.read(Number),
+		string3: s.read(String, 3),
+		availableAfter: s.read(),
+		skipped: s.read(null, 2),
+		buffer4: bytes(s.read(ArrayBuffer, 4)),
+		isArrayBuffer: s.read(ArrayBuffer, 0) instanceof ArrayBuffer,
+		line: s.read(String, "\n"),
+		bufferUntil: bytes(s.read(ArrayBuffer, ";")),
+		string4: s.read(String, 4),
+		rest: bytes(s.read(ArrayBuffer)),
+		availableEnd: s.read(),
+		numberEmpty: s.read(Number) === undefined,
+		stringEmpty: s.read(String) === undefined,
+		bufferEmpty: s.read(ArrayBuffer) === undefined,
+		skipEmpty: s.read(null),
+	})],
+	[12, (s) => ({ available: s.read(), skippedAll: s.read(null), availableAfter: s.read() })],
+	[6, (s) => ({ utf8: s.read(String, 100), availableAfter: s.read() })],
+	[3, (s) => ({ numbers: [s.read(Number), s.read(Number), s.read(Number)], after: s.read(Number) === undefined })],
+	[7, (s) => ({ skipMore: s.read(null, 100), availableAfter: s.read() })],
+];
+
+function connect(index, session) {
+	const secure = secureOptions();
+	if (session)
+		secure.session = session;
+	const dictionary = { port: config.port, secure };
+	if (config.address)
+		dictionary.address = config.address;
+	else
+		dictionary.host = config.host ?? "localhost";
+	const socket = new SecureSocket(dictionary);
+	let received = "", step = 0, line = "", ended = false;
+	const lines = [];
+	const bulk = { count: 0, hash: 0, messages: 0, maxValue: 0 };
+	const upload = { sent: 0, pieces: 0, maxPiece: 0, done: false };
+
+	function end() {
+		if (ended)
+			return;
+		ended = true;
+		if (config.read === "bulk")
+			log({ c: index, bulk: bulk.count, hash: bulk.hash >>> 0, messages: bulk.messages, maxValue: bulk.maxValue });
+		if (config.read === "lines")
+			log({ c: index, lines });
+		// anything after -1 or -2 would be logged by the callback; let a little time pass
+		Timer.set(() => {
+			if (index + 1 < connections)
+				connect(index + 1, config.resume ? socket.session : undefined);
+			else
+				log({ end: true });
+		}, 50);
+	}
+
+	socket.callback = function (message, value) {
+		const e = { c: index, message, self: this === socket, t: now() - started };
+		if (arguments.length > 1)
+			e.value = value;
+		if (ended)
+			e.afterEnd = true;
+		switch (message) {
+			case 1: {
+				const tls = this.tls;
+				e.tls = { version: tls.version, cipherSuite: tls.cipherSuite, group: tls.group, alpn: tls.alpn, resumed: tls.resumed, certificates: tls.peerCertificates.length };
+				e.writable = this.write();
+				if (config.request)
+					this.write(config.request);
+				if (config.writeForms) {
+					const n = this.write();
+					try {
+						this.write(new Uint8Array(n + 1));
+					}
+					catch (error) {
+						e.overflow = errorOf(error);
+					}
+					try {
+						this.write("a", new Uint8Array(n));
+					}
+					catch (error) {
+						e.overflowMany = errorOf(error);
+					}
+					try {
+						this.write(256);
+					}
+					catch (error) {
+						e.badByte = errorOf(error);
+					}
+					e.writableAfterOverflow = this.write();
+					const base = new Uint8Array([10, 11, 12, 13, 14, 15]);
+					const dv = new DataView(new Uint8Array([20, 21, 22, 23]).buffer, 1, 2);
+					e.results = [
+						this.write("str:"),
+						this.write(0x41, 0x42, 0),
+						this.write(new Uint8Array([1, 2, 3, 4, 5]).buffer),
+						this.write(base.subarray(2, 5)),
+						this.write(dv),
+						this.write(new Int8Array([-1, 127])),
+						this.write("ab", "cd", 0, new Uint8Array([9]), dv, new Uint8Array([1, 2]).buffer),
+						this.write("é€"),
+					];
+					e.writableAfter = this.write();
+					this.close();
+					try {
+						this.write("x");
+					}
+					catch (error) {
+						e.writeAfterClose = errorOf(error);
+					}
+					e.writableAfterClose = this.write();
+					log(e);
+					end();
+					return;
+				}
+				break;
+			}
+			case 2:
+				e.available = this.read();
+				if (config.read === "lines") {
+					e.parts = [];
+					let part;
+					while ((part = this.read(String, "\n")) !== undefined) {
+						e.parts.push(part);
+						line += part;
+						if (line.endsWith("\n")) {
+							lines.push(line);
+							line = "";
+						}
+					}
+					e.availableAfter = this.read();
+				}
+				else if (config.read === "forms") {
+					if (step >= steps.length)
+						e.unexpected = this.read(String);
+					else {
+						const [size, reads] = steps[step];
+						e.size = size;
+						e.step = step++;
+						e.reads = reads(this);
+					}
+				}
+				else if (config.read === "bulk") {
+					const data = new Uint8Array(this.read(ArrayBuffer));
+					let h = bulk.hash;
+					for (let i = 0; i < data.length; i++)
+						h = (Math.imul(h, 31) + data[i]) | 0;
+					bulk.hash = h;
+					bulk.count += data.length;
+					bulk.messages++;
+					bulk.maxValue = Math.max(bulk.maxValue, value);
+					if (value !== data.length)
+						log({ c: index, mismatch: { value, read: data.length } });
+					if (config.ack)
+						this.write(config.ack);
+					return;   // one line at the end, not one per record
+				}
+				else if (config.read === "later") {
+					Timer.set(() => {
+						const later = { c: index, later: true, available: socket.read() };
+						const text = socket.read(String);
+						later.text = text;
+						if (text !== undefined)
+							received += text;
+						later.availableAfter = socket.read();
+						log(later);
+					}, 150);
+				}
+				else if (config.read !== "none") {
+					e.text = this.read(String);
+					e.availableAfter = this.read();
+					received += e.text;
+				}
+				if (config.ack)
+					this.write(config.ack);
+				if (config.closeOn && received.includes(config.closeOn)) {
+					this.close();
+					e.closed = true;
+					try {
+						this.write("x");
+					}
+					catch (error) {
+						e.writeAfterClose = errorOf(error);
+					}
+					log(e);
+					end();
+					return;
+				}
+				break;
+			case 3:
+				e.writable = this.write();
+				if (config.upload && !upload.done) {
+					const n = Math.min(value, config.upload - upload.sent);
+					const piece = new Uint8Array(n);
+					for (let i = 0; i < n; i++)
+						piece[i] = ((upload.sent + i) * 7 + 3) & 255;
+					this.write(piece);
+					upload.sent += n;
+					upload.pieces++;
+					upload.maxPiece = Math.max(upload.maxPiece, n);
+					if (upload.sent >= config.upload) {
+						upload.done = true;
+						log({ c: index, uploaded: upload.sent, pieces: upload.pieces, maxPiece: upload.maxPiece });
+					}
+					return;
+				}
+				break;
+			case -1:
+				e.session = this.session !== undefined;
+				break;
+			case -2:
+				e.error = errorOf(this.error);
+				e.session = this.session !== undefined;
+				break;
+		}
+		log(e);
+		if (message < 0)
+			end();
+	};
+	if (index === 0) {
+		const c = { constructed: true };
+		try {
+			socket.write("x");
+		}
+		catch (error) {
+			c.writeBefore = errorOf(error);
+		}
+		c.writableBefore = socket.write();
+		log(c);
+	}
+}
+
+connect(0, undefined);
