@@ -5,7 +5,6 @@
 // Without a root, the built-in CA store (Mozilla's roots) is used.
 import SecureSocket from "securesocket";
 import Instrumentation from "instrumentation";
-import { parseCertificate } from "x509";
 import { argv, readFile } from "xsh";
 
 const url = argv[1] ?? "https://localhost:8443/";
@@ -30,7 +29,7 @@ socket.callback = function (message, value) {
 		handshake = Date.now() - started;
 		peaks = names.map((i, n) => Instrumentation.get(i) - baseline[n]);
 		const tls = this.tls;
-		const subject = parseCertificate(tls.peerCertificates[0]).subject;
+		const subject = tls.peerCertificate.subject;
 		trace(`${tls.version}, ${tls.cipherSuite}, ${tls.group}\n`);
 		trace(`server certificate: CN=${subject.commonName ?? "?"}${subject.organization ? `, O=${subject.organization}` : ""}\n`);
 		this.write(`GET ${path} HTTP/1.1\r\n`, `Host: ${host}\r\n`, "Connection: close\r\n\r\n");

@@ -18,7 +18,7 @@ import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
 import { resolveOptions, type SecureOptions, type ResolvedOptions } from "./options";
-import { certificateCheck, loadClientKey } from "./verify";
+import { certificateCheck, loadClientKey, type PeerCertificate } from "./verify";
 
 export type { SecureOptions };
 export type SecureSocketCallback = (this: SecureSocket, message: number, value?: number) => void;
@@ -39,7 +39,11 @@ export interface ConnectionInfo {
 	group: string | undefined;
 	alpn: string | undefined;
 	resumed: boolean;
-	peerCertificates: readonly Uint8Array[];
+	/** the server's certificate (subject, issuer, validity, names, ...), once checked */
+	peerCertificate: PeerCertificate | undefined;
+	/** how many certificates the server sent, and their bytes (the chain is not kept) */
+	peerCertificateCount: number;
+	peerCertificateBytes: number;
 }
 
 const enum State { connecting, handshake, connected, closed }
@@ -57,6 +61,7 @@ export default class SecureSocket {
 
 	#socket: Socket;
 	#engine: TLSClient;
+	#peerCertificate: PeerCertificate | undefined;
 	#options: ResolvedOptions;
 	#state = State.connecting;
 	#pending: Uint8Array | undefined;         // TCP bytes the engine has not taken yet
@@ -91,7 +96,7 @@ export default class SecureSocket {
 			maxFragmentLength: options.maxFragmentLength,
 			recordSizeLimit: options.recordSizeLimit,
 			session: options.session,
-			certificates: certificateCheck(options),
+			certificates: certificateCheck(options, (leaf) => { this.#peerCertificate = leaf; }),
 			clientCertificates: options.clientCertificates?.map((c) => c.slice().buffer as ArrayBuffer),
 			clientKey,
 			keylog: options.keylog,
@@ -108,7 +113,9 @@ export default class SecureSocket {
 		const d = this.#engine.describe();
 		return {
 			version: d.version, cipherSuite: d.suite, group: d.group, alpn: d.alpn, resumed: d.resumed,
-			peerCertificates: this.#engine.peerCertificates,
+			peerCertificate: this.#peerCertificate,
+			peerCertificateCount: this.#engine.peerCertificateCount,
+			peerCertificateBytes: this.#engine.peerCertificateBytes,
 		};
 	}
 

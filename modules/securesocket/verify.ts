@@ -6,7 +6,8 @@
  */
 import { Key } from "crypto/keys";
 import { TLSError, Alert } from "tls/alert";
-import { verifyChain, X509Error } from "x509";
+import { ChainVerifier, X509Error, type CertificateSummary } from "x509";
+import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import type { ResolvedOptions } from "./options";
@@ -30,35 +31,93 @@ function alertFor(code: string): Alert {
 	}
 }
 
-export function certificateCheck(options: ResolvedOptions): (chain: readonly Uint8Array[]) => Key {
-	return (chain) => {
+/** what SecureSocket reports of the server's certificate (socket.tls.peerCertificate) */
+export type PeerCertificate = CertificateSummary;
+
+function toTLSError(e: unknown): unknown {
+	if (e instanceof X509Error)
+		return new TLSError(alertFor(e.code), e.message, false, e.code);
+	return e;
+}
+
+/**
+ * A CertificateSink for each Certificate message: with verification, the chain streams through
+ * the X.509 verifier (never held whole); without, only the leaf is kept, to take its key.
+ * `done` receives the leaf's summary.
+ */
+export function certificateCheck(options: ResolvedOptions, done: (leaf: PeerCertificate) => void): () => CertificateSink {
+	return () => {
+		if (!options.verify) {
+			let leaf: Uint8Array | undefined, filled = 0, index = -1;
+			return {
+				begin(length) {
+					index++;
+					if (index === 0)
+						leaf = new Uint8Array(length);
+				},
+				update(bytes) {
+					if (index === 0) {
+						leaf!.set(bytes, filled);
+						filled += bytes.length;
+					}
+				},
+				end() {},
+				finish() {
+					try {
+						// parsing does not make the key (path validation does): take it from the SPKI
+						const parsed = parseCertificateBytes(leaf!, "the server's certificate");
+						leaf = undefined;
+						if (!parsed.spki)
+							throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
+						const key = publicKey(parsed.spki, "the server's certificate");
+						done(parsed);
+						return key;
+					}
+					catch (e) {
+						throw toTLSError(e);
+					}
+				},
+				close() {
+					leaf = undefined;
+				},
+			};
+		}
+		let verifier: ChainVerifier;
 		try {
-			if (!options.verify) {
-				// parsing does not make the key (path validation does): take it from the SPKI
-				const leaf = parseCertificateBytes(chain[0], "the server's certificate");
-				if (!leaf.spki)
-					throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
-				return publicKey(leaf.spki, "the server's certificate");
-			}
-			const path = verifyChain({
-				peer: chain[0],
-				intermediates: chain.slice(1),
-				roots: options.roots,
-				time: options.time,
-				serverName: options.verifyName,
-				usage: "serverAuth",
-			});
-			const key = path[0].publicKey;
-			if (!key)
-				throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
-			options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
-			return key;
+			verifier = new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: "serverAuth" });
 		}
 		catch (e) {
-			if (e instanceof X509Error)
-				throw new TLSError(alertFor(e.code), e.message, false, e.code);
-			throw e;
+			throw toTLSError(e);
 		}
+		return {
+			begin(length) {
+				try { verifier.beginCertificate(length); } catch (e) { throw toTLSError(e); }
+			},
+			update(bytes) {
+				try { verifier.update(bytes, 0, bytes.length); } catch (e) { throw toTLSError(e); }
+			},
+			end() {
+				try { verifier.endCertificate(); } catch (e) { throw toTLSError(e); }
+			},
+			finish() {
+				let path: CertificateSummary[];
+				try {
+					path = verifier.finish();
+				}
+				catch (e) {
+					throw toTLSError(e);
+				}
+				const key = path[0].publicKey;
+				if (!key)
+					throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
+				options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
+				done(path[0]);
+				return key;
+			},
+			close() {
+				verifier.close();
+			},
+		};
 	};
 }
 

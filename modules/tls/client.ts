@@ -25,7 +25,8 @@ import {
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
 } from "./constants";
 import { RecordLayer, Protection, MAX_PLAINTEXT } from "./record";
-import { HandshakeReader, Transcript } from "./handshake";
+import { HandshakeReader, Transcript, type MessageStream } from "./handshake";
+import { CertificateStream } from "./certificates";
 import { KeySchedule, trafficKeys, nextTrafficSecret, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
 import { prf12 } from "./prf";
@@ -92,7 +93,9 @@ export class TLSClient {
 	group = 0;
 	alpn: string | undefined;
 	resumed = false;
-	peerCertificates: readonly Uint8Array[] = [];
+	/** how many certificates the server sent, and their bytes (the chain itself is not kept) */
+	peerCertificateCount = 0;
+	peerCertificateBytes = 0;
 	/** the sticky error */
 	error: TLSError | undefined;
 	/** the peer sent close_notify */
@@ -114,6 +117,7 @@ export class TLSClient {
 	private serverSecret: ArrayBuffer | undefined;
 	private resumptionSecret: ArrayBuffer | undefined;
 	private peerKey: Key | undefined;
+	private certificates: CertificateStream | undefined;
 	private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
 	private sentCompatibilityCCS = false;
 	private offeredPSK = false;
@@ -138,6 +142,7 @@ export class TLSClient {
 		if (options.recordSizeLimit)
 			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
 		this.recordLimit = limit;
+		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
 	}
 
 	// ---- the application's side ----
@@ -263,6 +268,8 @@ export class TLSClient {
 	}
 	/** frees keys and buffers */
 	dispose(): void {
+		this.certificates?.close();
+		this.certificates = undefined;
 		this.records.close();
 		this.transcript.close();
 		for (const s of this.shares)
@@ -425,15 +432,10 @@ export class TLSClient {
 				transcribe();
 				return this.encryptedExtensions(body);
 			case "certificate_or_request":
-			case "certificate":
-				if (type === HandshakeType.certificate_request && expect === "certificate_or_request") {
-					transcribe();
-					return this.certificateRequest13(body);
-				}
-				if (type !== HandshakeType.certificate)
+				if (type !== HandshakeType.certificate_request)
 					break;
 				transcribe();
-				return this.certificate13(body);
+				return this.certificateRequest13(body);
 			case "certificate_verify":
 				if (type !== HandshakeType.certificate_verify)
 					break;
@@ -442,11 +444,6 @@ export class TLSClient {
 				if (type !== HandshakeType.finished)
 					break;
 				return this.finished13(body, message);
-			case "certificate12":
-				if (type !== HandshakeType.certificate)
-					break;
-				transcribe();
-				return this.certificate12(body);
 			case "server_key_exchange":
 				if (type !== HandshakeType.server_key_exchange)
 					break;
@@ -907,37 +904,38 @@ export class TLSClient {
 		this.expect = "certificate";
 	}
 
-	// ---- Certificate (RFC 8446 4.4.2) ----
+	// ---- Certificate (RFC 8446 4.4.2, RFC 5246 7.4.2), streamed ----
 
-	private certificate13(body: Uint8Array): void {
-		const r = new Reader(body, "Certificate");
-		const context = r.opaque(1);
-		if (context.length)
-			throw fatal(Alert.illegal_parameter, "tls: server Certificate with a request context");
-		const list = r.block(3, "certificate_list");
-		r.end();
-		const chain: Uint8Array[] = [];
-		while (list.remaining) {
-			chain.push(list.opaque(3, 1));
-			list.opaque(2);   // per-certificate extensions (OCSP, SCT): not requested, ignored
-		}
-		this.acceptCertificates(chain);
-		this.expect = "certificate_verify";
-	}
-
-	private acceptCertificates(chain: Uint8Array[]): void {
-		if (!chain.length)
-			throw fatal(Alert.decode_error, "tls: the server sent no certificate");
-		this.peerCertificates = chain;
-		this.trace(`received Certificate: ${chain.length} certificate${chain.length > 1 ? "s" : ""}, ${chain.reduce((n, c) => n + c.length, 0)} bytes`);
-		try {
-			this.peerKey = this.options.certificates(chain);
-		}
-		catch (e) {
-			if (e instanceof TLSError)
-				throw e;
-			throw fatal(Alert.bad_certificate, `tls: ${e instanceof Error ? e.message : e}`);
-		}
+	/** the handshake reader asks with each message header: the Certificate message is streamed */
+	private streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
+		const expect = this.expect;
+		if (type !== HandshakeType.certificate || !(expect === "certificate_or_request" || expect === "certificate" || expect === "certificate12"))
+			return undefined;
+		const tls13 = expect !== "certificate12";
+		this.transcript.update(header);
+		const stream = new CertificateStream(this.options.certificates(), tls13, length);
+		this.certificates = stream;
+		return {
+			data: (bytes) => {
+				this.transcript.update(bytes);
+				stream.data(bytes);
+			},
+			end: () => {
+				this.peerKey = stream.finish();
+				this.certificates = undefined;
+				this.peerCertificateCount = stream.count;
+				this.peerCertificateBytes = stream.bytes;
+				this.trace(`received Certificate: ${stream.count} certificate${stream.count > 1 ? "s" : ""}, ${stream.bytes} bytes, checked as they came`);
+				if (tls13) {
+					this.expect = "certificate_verify";
+					return;
+				}
+				const auth = this.suite!.auth, key = this.peerKey;
+				if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
+					throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
+				this.expect = "server_key_exchange";
+			},
+		};
 	}
 
 	// ---- CertificateVerify (RFC 8446 4.4.3) ----
@@ -1135,21 +1133,6 @@ export class TLSClient {
 		}
 		this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}`);
 		this.expect = "certificate12";
-	}
-
-	private certificate12(body: Uint8Array): void {
-		const r = new Reader(body, "Certificate");
-		const list = r.block(3, "certificate_list");
-		r.end();
-		const chain: Uint8Array[] = [];
-		while (list.remaining)
-			chain.push(list.opaque(3, 1));
-		this.acceptCertificates(chain);
-		const auth = this.suite!.auth;
-		const key = this.peerKey!;
-		if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
-			throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
-		this.expect = "server_key_exchange";
 	}
 
 	private serverKeyExchange12(body: Uint8Array): void {

@@ -5,14 +5,33 @@
 import { Hash, type HashAlgorithm } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 
-const MAX_MESSAGE = 65536 + 4;   // our limit on one handshake message (certificate chains included)
+const MAX_MESSAGE = 65536 + 4;   // our limit on one buffered handshake message
+
+/** A message taken as a stream instead of being buffered whole (the Certificate message). */
+export interface MessageStream {
+	/** the message's next body bytes (a view valid only during the call) */
+	data(bytes: Uint8Array): void;
+	/** its last byte came */
+	end(): void;
+}
 
 export class HandshakeReader {
 	private buffer: Uint8Array | undefined;
 	private length = 0;
+	/** asked with each message's header: a stream to take it as it arrives, or undefined to buffer it */
+	streamFor: ((type: number, length: number, header: Uint8Array) => MessageStream | undefined) | undefined;
+	private stream: MessageStream | undefined;
+	private streamLeft = 0;
 
 	/** appends a handshake record's content */
 	push(content: Uint8Array): void {
+		if (this.stream) {
+			const n = Math.min(this.streamLeft, content.length);
+			this.feed(content.subarray(0, n));
+			content = content.subarray(n);
+			if (!content.length)
+				return;
+		}
 		const need = this.length + content.length;
 		if (need > MAX_MESSAGE + 65536)
 			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
@@ -25,12 +44,37 @@ export class HandshakeReader {
 		this.buffer.set(content, this.length);
 		this.length = need;
 	}
+	private feed(bytes: Uint8Array): void {
+		const stream = this.stream!;
+		this.streamLeft -= bytes.length;
+		if (bytes.length)
+			stream.data(bytes);
+		if (this.streamLeft === 0) {
+			this.stream = undefined;
+			stream.end();
+		}
+	}
+
 	/** the next whole message (type, body, and the whole message bytes for the transcript), or undefined */
 	next(): { type: number, body: Uint8Array, message: Uint8Array } | undefined {
-		if (this.length < 4)
+		if (this.length < 4 || this.stream)
 			return undefined;
 		const b = this.buffer!;
 		const n = (b[1] << 16) | (b[2] << 8) | b[3];
+		const stream = this.streamFor?.(b[0], n, b.subarray(0, 4));
+		if (stream) {
+			// from here the message's bytes go to the stream as they come, the rest is buffered as usual
+			this.stream = stream;
+			this.streamLeft = n;
+			const available = Math.min(n, this.length - 4);
+			const rest = this.length - 4 - available;
+			this.length = 0;
+			this.feed(b.subarray(4, 4 + available));
+			if (rest)
+				b.copyWithin(0, 4 + available, 4 + available + rest);
+			this.length = rest;
+			return this.next();
+		}
 		if (n > MAX_MESSAGE)
 			throw fatal(Alert.decode_error, `tls: handshake message of ${n} bytes is over our limit`);
 		if (this.length < 4 + n)
@@ -42,11 +86,12 @@ export class HandshakeReader {
 	}
 	/** bytes of an unfinished message are waiting (a key change must not split a message) */
 	get pending(): boolean {
-		return this.length > 0;
+		return this.length > 0 || this.stream !== undefined;
 	}
 	clear(): void {
 		this.buffer = undefined;
 		this.length = 0;
+		this.stream = undefined;
 	}
 }
 

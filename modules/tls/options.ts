@@ -44,11 +44,12 @@ export interface ClientOptions {
 	recordSizeLimit?: number;
 	session?: Session;
 	/**
-	 * The certificate check: given the peer's chain (leaf first, DER, as received) returns the
-	 * leaf's public key, or throws a TLSError (bad_certificate, unknown_ca, ...). Always called
-	 * before any signature check: the engine cannot skip it.
+	 * The certificate check: a new sink for each Certificate message. The engine streams the
+	 * peer's certificates into it as their bytes arrive (never holding the chain), then asks
+	 * finish() for the leaf's public key; any step may throw a TLSError (bad_certificate,
+	 * unknown_ca, ...). It always runs before any signature check: the engine cannot skip it.
 	 */
-	certificates(chain: readonly Uint8Array[]): Key;
+	certificates(): CertificateSink;
 	/** client authentication: our chain and key, if the server asks */
 	clientCertificates?: readonly ArrayBuffer[];
 	clientKey?: Key;
@@ -65,3 +66,17 @@ export interface ClientOptions {
 }
 
 export type ErrorHandler = (error: TLSError) => void;
+
+/** Where the engine streams the peer's certificates (modules/securesocket/verify.ts makes them). */
+export interface CertificateSink {
+	/** a certificate of `length` bytes starts (leaf first, in the order sent) */
+	begin(length: number): void;
+	/** its next bytes: a view valid only during the call */
+	update(bytes: Uint8Array): void;
+	/** all its bytes came */
+	end(): void;
+	/** the chain is complete: the leaf's public key, or throw */
+	finish(): Key;
+	/** the handshake was abandoned */
+	close(): void;
+}

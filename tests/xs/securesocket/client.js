@@ -121,7 +121,7 @@ function connect(index, session) {
 		switch (message) {
 			case 1: {
 				const tls = this.tls;
-				e.tls = { version: tls.version, cipherSuite: tls.cipherSuite, group: tls.group, alpn: tls.alpn, resumed: tls.resumed, certificates: tls.peerCertificates.length };
+				e.tls = { version: tls.version, cipherSuite: tls.cipherSuite, group: tls.group, alpn: tls.alpn, resumed: tls.resumed, certificates: tls.peerCertificateCount };
 				e.writable = this.write();
 				if (config.request)
 					this.write(config.request);

@@ -27,6 +27,18 @@ import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { leafKey } from "./leafkey.js";
 
+// the engine streams the chain into a sink: keep the leaf only, and take its key (no verification)
+function leafSink() {
+	let leaf, filled = 0, index = -1;
+	return {
+		begin(length) { if (++index === 0) leaf = new Uint8Array(length); },
+		update(bytes) { if (index === 0) { leaf.set(bytes, filled); filled += bytes.length; } },
+		end() {},
+		finish() { return leafKey(leaf); },
+		close() {},
+	};
+}
+
 const host = argv[1], port = Number(argv[2]);
 const o = argv[3] ? JSON.parse(argv[3]) : {};
 const groupCodes = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1 };
@@ -102,7 +114,7 @@ function connect(index, session) {
 		maxFragmentLength: o.maxFragmentLength,
 		recordSizeLimit: o.recordSizeLimit,
 		session,
-		certificates: (chain) => leafKey(chain[0]),
+		certificates: () => leafSink(),
 		keylog: o.keylog ? (line) => out({ event: "keylog", line }) : undefined,
 		trace: o.trace ? (line) => out({ event: "trace", line, connection: index }) : undefined,
 		onSession: (s) => {
@@ -160,8 +172,8 @@ function connect(index, session) {
 			}
 			if (!connected && client.state === "connected") {
 				connected = true;
-				const certificateBytes = client.peerCertificates.reduce((n, c) => n + c.length, 0);
-				out({ event: "connected", ...client.describe(), certificates: client.peerCertificates.length, certificateBytes, recordLimit: client.maxRecordPayload, connection: index });
+				const certificateBytes = client.peerCertificateBytes;
+				out({ event: "connected", ...client.describe(), certificates: client.peerCertificateCount, certificateBytes, recordLimit: client.maxRecordPayload, connection: index });
 				if (o.keyUpdate) client.updateKeys(true);
 				if (o.request) send(o.request);
 			}

@@ -1,0 +1,147 @@
+/*
+ * The Certificate message, streamed (RFC 8446 4.4.2, RFC 5246 7.4.2): its body is parsed as its
+ * bytes arrive and each certificate's bytes go straight to the CertificateSink (the X.509
+ * verifier), so the chain is never held whole, however long it is.
+ *
+ *   TLS 1.3: opaque certificate_request_context<0..2^8-1>;
+ *            CertificateEntry certificate_list<0..2^24-1>;   entry: opaque cert_data<1..2^24-1>;
+ *                                                                   Extension extensions<0..2^16-1>;
+ *   TLS 1.2: ASN.1Cert certificate_list<0..2^24-1>;          entry: opaque ASN.1Cert<1..2^24-1>;
+ */
+import type { Key } from "crypto/keys";
+import { Alert, TLSError, fatal } from "./alert";
+import type { CertificateSink } from "./options";
+
+const enum Step { contextLength, context, listLength, entryLength, entry, extensionsLength, extensions, done }
+
+export class CertificateStream {
+	private readonly sink: CertificateSink;
+	private readonly tls13: boolean;
+	private step: Step;
+	private field = 0;           // the length field being read
+	private fieldBytes = 0;      // how many of its bytes came
+	private left = 0;            // bytes left in the current variable part
+	private listLeft = 0;        // bytes left in certificate_list
+	private readonly bodyLength: number;
+	private consumed = 0;        // body bytes taken so far
+	/** how many certificates, and their bytes */
+	count = 0;
+	bytes = 0;
+
+	constructor(sink: CertificateSink, tls13: boolean, bodyLength: number) {
+		this.sink = sink;
+		this.tls13 = tls13;
+		this.step = tls13 ? Step.contextLength : Step.listLength;
+		this.bodyLength = bodyLength;
+	}
+
+	/** the body's next bytes */
+	data(bytes: Uint8Array): void {
+		let at = 0;
+		if (this.consumed + bytes.length > this.bodyLength)
+			throw fatal(Alert.decode_error, "tls: the Certificate message is longer than announced");
+		while (at < bytes.length) {
+			switch (this.step) {
+				case Step.contextLength:
+				case Step.listLength:
+				case Step.entryLength:
+				case Step.extensionsLength: {
+					const size = this.step === Step.contextLength ? 1 : this.step === Step.extensionsLength ? 2 : 3;
+					this.field = (this.field << 8) | bytes[at++];
+					this.consumed++;
+					if (this.step !== Step.listLength && this.step !== Step.contextLength)
+						this.listLeft--;
+					if (++this.fieldBytes < size)
+						break;
+					const value = this.field;
+					this.field = 0;
+					this.fieldBytes = 0;
+					this.fieldDone(value);
+					break;
+				}
+				case Step.context:
+					throw fatal(Alert.illegal_parameter, "tls: server Certificate with a request context");
+				case Step.entry: {
+					const n = Math.min(this.left, bytes.length - at);
+					this.sink.update(bytes.subarray(at, at + n));
+					at += n;
+					this.consumed += n;
+					this.left -= n;
+					this.listLeft -= n;
+					if (this.left === 0) {
+						this.sink.end();
+						this.step = this.tls13 ? Step.extensionsLength : this.next();
+					}
+					break;
+				}
+				case Step.extensions: {
+					// per-certificate extensions (OCSP, SCT): not requested, skipped
+					const n = Math.min(this.left, bytes.length - at);
+					at += n;
+					this.consumed += n;
+					this.left -= n;
+					this.listLeft -= n;
+					if (this.left === 0)
+						this.step = this.next();
+					break;
+				}
+				case Step.done:
+					throw fatal(Alert.decode_error, "tls: bytes trail the certificate_list");
+			}
+		}
+	}
+
+	private fieldDone(value: number): void {
+		switch (this.step) {
+			case Step.contextLength:
+				this.step = value ? Step.context : Step.listLength;
+				this.listLeft = 0;
+				break;
+			case Step.listLength:
+				if (value !== this.bodyLength - this.consumed)
+					throw fatal(Alert.decode_error, "tls: certificate_list length does not match the message");
+				this.listLeft = value;
+				this.step = this.next();
+				break;
+			case Step.entryLength:
+				if (value === 0 || value > this.listLeft)
+					throw fatal(Alert.decode_error, "tls: bad certificate length");
+				this.left = value;
+				this.count++;
+				this.bytes += value;
+				this.sink.begin(value);
+				this.step = Step.entry;
+				break;
+			case Step.extensionsLength:
+				if (value > this.listLeft)
+					throw fatal(Alert.decode_error, "tls: bad certificate extensions length");
+				this.left = value;
+				this.step = value ? Step.extensions : this.next();
+				break;
+		}
+	}
+
+	private next(): Step {
+		return this.listLeft > 0 ? Step.entryLength : Step.done;
+	}
+
+	/** the message's last byte came: the leaf's key */
+	finish(): Key {
+		if (this.step !== Step.done || this.consumed !== this.bodyLength)
+			throw fatal(Alert.decode_error, "tls: the Certificate message is truncated");
+		if (this.count === 0)
+			throw fatal(Alert.decode_error, "tls: the server sent no certificate");
+		try {
+			return this.sink.finish();
+		}
+		catch (e) {
+			if (e instanceof TLSError)
+				throw e;
+			throw fatal(Alert.bad_certificate, `tls: ${e instanceof Error ? e.message : e}`);
+		}
+	}
+
+	close(): void {
+		this.sink.close();
+	}
+}
