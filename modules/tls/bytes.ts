@@ -5,6 +5,14 @@
  */
 import { Alert, fatal } from "./alert";
 
+/** the bytes of an ASCII string (labels, names) */
+export function ascii(text: string): Uint8Array {
+	const bytes = new Uint8Array(text.length);
+	for (let i = 0; i < text.length; i++)
+		bytes[i] = text.charCodeAt(i) & 0xFF;
+	return bytes;
+}
+
 export class Reader {
 	private readonly data: Uint8Array;
 	private position: number;

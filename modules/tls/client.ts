@@ -19,7 +19,7 @@ import { hmac } from "crypto/mac";
 import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
 import { digest, Hash, hashSize, type HashAlgorithm } from "crypto/hash";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, Writer } from "./bytes";
+import { Reader, Writer, ascii } from "./bytes";
 import {
 	ContentType, HandshakeType, ExtensionType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -55,12 +55,6 @@ function groupName(group: number): Group {
 	throw fatal(Alert.illegal_parameter, `tls: unsupported group 0x${group.toString(16)}`);
 }
 
-function ascii(text: string): Uint8Array {
-	const bytes = new Uint8Array(text.length);
-	for (let i = 0; i < text.length; i++)
-		bytes[i] = text.charCodeAt(i) & 0xFF;
-	return bytes;
-}
 
 function hex(bytes: ArrayBuffer | Uint8Array): string {
 	const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);

@@ -7,16 +7,10 @@
  */
 import { hkdfExtract, hkdfExpand, hmac } from "crypto/mac";
 import { digest, type HashAlgorithm, hashSize } from "crypto/hash";
-import { Writer } from "./bytes";
+import { Writer, ascii } from "./bytes";
 
 const LABEL_PREFIX = "tls13 ";
 
-function ascii(text: string): Uint8Array {
-	const bytes = new Uint8Array(text.length);
-	for (let i = 0; i < text.length; i++)
-		bytes[i] = text.charCodeAt(i);
-	return bytes;
-}
 
 /** HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 7.1) */
 export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: string, context: Uint8Array | ArrayBuffer, length: number): ArrayBuffer {

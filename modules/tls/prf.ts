@@ -1,13 +1,8 @@
 /* The TLS 1.2 PRF (RFC 5246 section 5): P_hash over HMAC with the suite's hash. */
 import { HMAC } from "crypto/mac";
 import type { HashAlgorithm } from "crypto/hash";
+import { ascii } from "./bytes";
 
-function ascii(text: string): Uint8Array {
-	const bytes = new Uint8Array(text.length);
-	for (let i = 0; i < text.length; i++)
-		bytes[i] = text.charCodeAt(i);
-	return bytes;
-}
 
 /** PRF(secret, label, seed) truncated to `length` bytes */
 export function prf12(hash: HashAlgorithm, secret: ArrayBuffer, label: string, seed: Uint8Array, length: number): ArrayBuffer {
