@@ -21,8 +21,8 @@ export interface SecureOptions {
 	tls_max_fragment_length?: number;
 	tls_server_name?: string | false;
 	tls_signature_algorithms?: readonly (number | string)[];
-	tls_application_layer_protocol_negotiation?: string | readonly string[];
-	applicationLayerProtocolNegotiation?: string | readonly string[];
+	tls_application_layer_protocol_negotiation?: string | ArrayBuffer | readonly (string | ArrayBuffer)[];
+	applicationLayerProtocolNegotiation?: string | ArrayBuffer | readonly (string | ArrayBuffer)[];
 	clientKey?: Bytes;
 	clientCertificates?: Bytes | readonly Bytes[];
 	cipherSuites?: readonly string[];
@@ -104,12 +104,13 @@ function list<T>(value: unknown, name: string, each: (v: unknown, name: string) 
 }
 
 function alpnList(value: unknown, name: string): string[] {
-	const names = list(value, name, (v, n) => {
-		if (typeof v !== "string" || !v.length || v.length > 255)
-			bad(`${n} must be a protocol name of 1 to 255 characters`);
-		return v as string;
+	// strings, or ArrayBuffers of the protocol name's bytes, as the SDK accepts
+	return list(value, name, (v, n) => {
+		const text = v instanceof ArrayBuffer ? String.fromArrayBuffer(v) : v;
+		if (typeof text !== "string" || !text.length || text.length > 255)
+			bad(`${n} must be a protocol name of 1 to 255 characters (a string or an ArrayBuffer)`);
+		return text as string;
 	});
-	return names;
 }
 
 export function resolveOptions(secure: SecureOptions | undefined, host: string | undefined): ResolvedOptions {
