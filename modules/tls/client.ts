@@ -1021,12 +1021,17 @@ export class TLSClient {
 			this.trace("sent an empty Certificate (no client certificate for this request)");
 	}
 
+	/**
+	 * The scheme our key signs a CertificateVerify with: ours first, among those the server offered.
+	 * TLS 1.2 signs Hash(handshake messages) with the scheme's hash, and we keep only the transcript
+	 * hash (the suite's PRF hash), not the messages: only schemes with that hash can be used.
+	 */
 	private chooseScheme(key: Key, offered: readonly number[], tls13: boolean): number | undefined {
 		for (const scheme of this.options.signatureAlgorithms) {
 			if (!offered.includes(scheme))
 				continue;
 			const info = schemeInfo(scheme);
-			if (!info)
+			if (!info || !tls13 && info.hash !== this.suite!.hash)
 				continue;
 			if (info.algorithm === "ecdsa" ? key.curve === info.curve || !tls13 && key.type === "ec" : key.type === "rsa" && (!tls13 || info.algorithm === "rsa-pss"))
 				return scheme;
@@ -1197,6 +1202,8 @@ export class TLSClient {
 			this.sendHandshake(HandshakeType.certificate, w.view());
 			if (key && scheme !== undefined && o.clientCertificates?.length)
 				signWith = { key, scheme };
+			else
+				this.trace("sent an empty Certificate (no client certificate for this request)");
 		}
 		// ClientKeyExchange (RFC 8422 5.7)
 		const server = this.serverECDHE!;
@@ -1219,12 +1226,13 @@ export class TLSClient {
 		this.options.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
 		if (signWith) {
 			// CertificateVerify (RFC 5246 7.4.8): signs the handshake messages so far
-			const info = schemeInfo(signWith.scheme)!;
 			const messagesHash = this.transcript.current();
-			const signature = signScheme(signWith.scheme, signWith.key, messagesHash, { prehashed: info.hash === this.suite!.hash });
+			// (chooseScheme took a scheme whose hash is the transcript's: this is that digest)
+			const signature = signScheme(signWith.scheme, signWith.key, messagesHash, { prehashed: true });
 			const v = new Writer(signature.byteLength + 4);
 			v.u16(signWith.scheme).begin(2).bytes(signature).end();
 			this.sendHandshake(HandshakeType.certificate_verify, v.view());
+			this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
 		}
 		this.sendClientFinished12();
 		this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";

@@ -3,7 +3,9 @@
 // config:
 //   port, host ("localhost") or address (then no host is given), secure (passed on, except:
 //     certificate: a file name or an array of file names, read into ArrayBuffers (certificateAs
-//     "uint8": Uint8Arrays); keylog: true, logs {keylog: line}; trace: true, logs {trace: line})
+//     "uint8": Uint8Arrays); clientKey: a file name (DER), read into an ArrayBuffer; clientCertificates:
+//     a file name or an array of file names, read likewise; keylog: true, logs {keylog: line};
+//     trace: true, logs {trace: line})
 //   connections: how many connections, one after the other (default 1); resume: each one offers
 //     the session the previous one ended with (socket.session)
 //   read: what message 2 does
@@ -47,6 +49,12 @@ function secureOptions() {
 		secure.certificate = load(secure.certificate);
 	else if (Array.isArray(secure.certificate))
 		secure.certificate = secure.certificate.map(load);
+	if (typeof secure.clientKey === "string")
+		secure.clientKey = load(secure.clientKey);
+	if (typeof secure.clientCertificates === "string")
+		secure.clientCertificates = load(secure.clientCertificates);
+	else if (Array.isArray(secure.clientCertificates))
+		secure.clientCertificates = secure.clientCertificates.map(load);
 	if (secure.keylog === true)
 		secure.keylog = (line) => log({ keylog: line });
 	if (secure.trace === true)

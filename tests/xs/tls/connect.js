@@ -9,7 +9,8 @@
 // request (text to send once connected), resume (connect twice, the second time with the first
 // session), connections (N sequential connections; with resume each one offers the session the
 // previous one received), keyUpdate (send KeyUpdate, with update_requested, after connecting),
-// keylog, trace.
+// keylog, trace, clientKey (a DER private key file: PKCS#8, SEC1 or PKCS#1) with clientCertificates
+// (DER certificate files, leaf first): mutual TLS.
 // Test extensions:
 //   stream: prints {"event":"chunk", text} for each piece of plaintext as it arrives.
 //   replies: [[trigger, text], ...]: once the plaintext received so far contains `trigger`, sends
@@ -21,11 +22,12 @@
 //     application data), the largest body of the others, a count by content type, and
 //     serverRandom: the random of the first ServerHello (hex), to see a downgrade sentinel.
 import { Socket } from "socket";
-import { argv } from "xsh";
+import { argv, readFile } from "xsh";
 import { TLSClient } from "tls/client";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { leafKey } from "./leafkey.js";
+import { Key } from "crypto/keys";
 
 // the engine streams the chain into a sink: keep the leaf only, and take its key (no verification)
 function leafSink() {
@@ -44,6 +46,8 @@ const o = argv[3] ? JSON.parse(argv[3]) : {};
 const groupCodes = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1 };
 const out = (object) => trace(JSON.stringify(object) + "\n");
 const total = o.connections ?? (o.resume ? 2 : 1);
+const clientKey = o.clientKey ? Key.fromPrivateKey(readFile(o.clientKey)) : undefined;
+const clientCertificates = o.clientCertificates?.map((name) => readFile(name));
 
 function suiteCode(name) {
 	const suite = SUITES.find((s) => s.name === name);
@@ -115,6 +119,8 @@ function connect(index, session) {
 		recordSizeLimit: o.recordSizeLimit,
 		session,
 		certificates: () => leafSink(),
+		clientKey,
+		clientCertificates,
 		keylog: o.keylog ? (line) => out({ event: "keylog", line }) : undefined,
 		trace: o.trace ? (line) => out({ event: "trace", line, connection: index }) : undefined,
 		onSession: (s) => {
