@@ -22,6 +22,7 @@ function alertFor(code: string): Alert {
 			return Alert.unknown_ca;
 		case "weakKey":
 		case "weakAlgorithm":
+		case "unsupportedAlgorithm":
 		case "unsupportedCritical":
 			return Alert.unsupported_certificate;
 		case "clockNotSet":

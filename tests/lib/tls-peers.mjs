@@ -68,24 +68,24 @@ function makeChain(dir, subj, pem) {
 
 // ---- ports ----
 
-/** a port on 127.0.0.1 that was free a moment ago */
-export async function freePort() {
+/** a port on 127.0.0.1 (or host, e.g. "::1") that was free a moment ago */
+export async function freePort(host = "127.0.0.1") {
   const server = net.createServer();
   await new Promise((res, rej) => {
     server.once("error", rej);
-    server.listen(0, "127.0.0.1", res);
+    server.listen(0, host, res);
   });
   const { port } = server.address();
   await new Promise((res) => server.close(res));
   return port;
 }
 
-/** resolves once something accepts TCP connections on 127.0.0.1:port (the probe closes at once) */
-export async function waitForPort(port, ms = START_MS, alive = () => true) {
+/** resolves once something accepts TCP connections on 127.0.0.1:port (or host:port; the probe closes at once) */
+export async function waitForPort(port, ms = START_MS, alive = () => true, host = "127.0.0.1") {
   const end = Date.now() + ms;
   for (;;) {
     const ok = await new Promise((res) => {
-      const s = net.connect({ host: "127.0.0.1", port }, () => {
+      const s = net.connect({ host, port }, () => {
         s.destroy();
         res(true);
       });
@@ -101,15 +101,15 @@ export async function waitForPort(port, ms = START_MS, alive = () => true) {
 // ---- external peers ----
 
 /**
- * Starts a server process whose arguments depend on the port (makeArgs(port)), on a free port,
- * waiting for `ready` (a regexp) on its output and for the port to accept connections. Retries
- * with another port if the first one was taken meanwhile. stdin is a pipe (s_server's commands).
- * Returns { port, child, output(), write(text), waitOutput(regexp, ms), stop() }.
+ * Starts a server process whose arguments depend on the port (makeArgs(port)), on a free port of
+ * host (default 127.0.0.1), waiting for `ready` (a regexp) on its output and for the port to accept
+ * connections. Retries with another port if the first one was taken meanwhile. stdin is a pipe
+ * (s_server's commands). Returns { port, child, output(), write(text), waitOutput(regexp, ms), stop() }.
  */
-async function startProcess(command, makeArgs, ready, { cwd, env } = {}) {
+export async function startProcess(command, makeArgs, ready, { cwd, env, host = "127.0.0.1" } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = await freePort(host);
     const child = spawn(command, makeArgs(port), { cwd, env: env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
     let output = "";
     let exited = false;
@@ -173,7 +173,7 @@ async function startProcess(command, makeArgs, ready, { cwd, env } = {}) {
     };
     try {
       await peer.waitOutput(ready, START_MS);
-      await waitForPort(port, START_MS, () => !exited);
+      await waitForPort(port, START_MS, () => !exited, host);
       return peer;
     }
     catch (e) {
@@ -185,9 +185,11 @@ async function startProcess(command, makeArgs, ready, { cwd, env } = {}) {
   throw lastError;
 }
 
-/** OpenSSL s_server on 127.0.0.1 with the given arguments (after -accept) */
+/** OpenSSL s_server on 127.0.0.1 (or opts.host, e.g. "::1") with the given arguments (after -accept) */
 export function startOpenSSL(args, opts = {}) {
-  return startProcess("openssl", (port) => ["s_server", "-accept", `127.0.0.1:${port}`, ...args], /^ACCEPT$/m, opts);
+  const host = opts.host ?? "127.0.0.1";
+  const accept = host.includes(":") ? `[${host}]` : host;
+  return startProcess("openssl", (port) => ["s_server", "-accept", `${accept}:${port}`, ...args], /^ACCEPT$/m, opts);
 }
 
 /**
