@@ -268,7 +268,7 @@ export default class SecureSocket {
 					this.#ended();
 				break;
 			case -2:
-				this.#fail(new TLSError(Alert.internal_error, "securesocket: the TCP connection failed", true, "network"));
+				this.#fail(new TLSError(Alert.internal_error, "securesocket: the TCP connection failed (refused, unreachable or reset)", false, "network"));
 				break;
 		}
 		void value;
