@@ -14,7 +14,9 @@ mkdir -p "$DEPS"
 
 XSNAP_VERSION=0.15.0
 XSNAP_INTEGRITY='sha512-ZBm4DZxbtfacxMHVVdJjZi0Y8zOxN77vpu1WwI5RWfPkaRh0aHkz/dVdTGKXalDNzWfz183lljKxlxl3/h0n+A=='
-DEBS=(gcc make dpkg-dev libmbedtls-dev openssl gnutls-bin ca-certificates lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl ${EXTRA_DEBS:-})
+DEBS=(gcc make dpkg-dev libmbedtls-dev openssl gnutls-bin ca-certificates ${EXTRA_DEBS:-})
+# peers only the tests start (npm test passes --test): not installed for npm start or npm run build
+if [ "${1:-}" = "--test" ]; then DEBS+=(lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl); fi
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 
