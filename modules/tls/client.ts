@@ -137,6 +137,11 @@ export class TLSClient {
 			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
 		this.recordLimit = limit;
 		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
+		this.records.streamer = {
+			streamable: (protectedRecord) => this.streamable(protectedRecord),
+			streamData: (content, provisional) => this.streamData(content, provisional),
+			streamEnd: () => this.streamEnd(),
+		};
 	}
 
 	// ---- the application's side ----
@@ -220,6 +225,11 @@ export class TLSClient {
 		if (this.plaintextOffset >= this.plaintext!.length)
 			this.plaintext = undefined;
 		return view;
+	}
+	/** bytes of the record buffer: up to 517 through the handshake (larger handshake records are
+	    streamed), then as large as the largest application data record */
+	get recordBufferSize(): number {
+		return this.records.bufferSize;
 	}
 	/** the largest plaintext write() takes in one record */
 	get maxRecordPayload(): number {
@@ -313,6 +323,64 @@ export class TLSClient {
 	}
 
 	// ---- records ----
+
+	// ---- streamed handshake records (record.ts RecordStreamer) ----
+	//
+	// A large record of the server's flight is not buffered whole: its handshake content comes in
+	// pieces. Under TLS 1.3 handshake keys the pieces are provisional until the record's tag is
+	// checked: meanwhile only messages that change nothing outside the engine are taken
+	// (EncryptedExtensions, CertificateRequest, and the Certificate message, which streams into the
+	// X.509 verifier); CertificateVerify, Finished and anything else wait for the tag. An error
+	// found in provisional bytes is held until the tag is known: a bad tag is bad_record_mac.
+
+	private provisionalError: unknown;
+
+	private streamable(protectedRecord: boolean): boolean {
+		if (this.state !== "handshake")
+			return false;
+		const e = this.expect;
+		if (protectedRecord)
+			return this.version === TLS13 && (e === "encrypted_extensions" || e === "certificate_or_request" || e === "certificate" || e === "certificate_verify" || e === "finished");
+		return e === "server_hello" || e === "certificate12" || e === "server_key_exchange" || e === "hello_done_or_request" || e === "hello_done";
+	}
+
+	private streamData(content: Uint8Array, provisional: boolean): void {
+		if (!provisional) {
+			this.onRecord(ContentType.handshake, content);
+			return;
+		}
+		if (this.provisionalError !== undefined)
+			return;
+		try {
+			this.handshake.push(content);
+			this.dispatchProvisional();
+		}
+		catch (e) {
+			this.provisionalError = e;
+		}
+	}
+
+	private dispatchProvisional(): void {
+		for (;;) {
+			const type = this.handshake.peekType();
+			if (type !== HandshakeType.encrypted_extensions && type !== HandshakeType.certificate_request && type !== HandshakeType.certificate)
+				return;
+			const m = this.handshake.next();
+			if (!m)
+				return;
+			this.onHandshakeMessage(m.type, m.body, m.message);
+		}
+	}
+
+	private streamEnd(): void {
+		// the record is authenticated (or was plaintext): what was held may act now
+		const error = this.provisionalError;
+		this.provisionalError = undefined;
+		if (error !== undefined)
+			throw error;
+		for (let m = this.handshake.next(); m; m = this.handshake.next())
+			this.onHandshakeMessage(m.type, m.body, m.message);
+	}
 
 	private onRecord(type: ContentType, content: Uint8Array): void {
 		switch (type) {

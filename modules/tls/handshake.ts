@@ -44,6 +44,11 @@ export class HandshakeReader {
 		this.buffer.set(content, this.length);
 		this.length = need;
 	}
+	/** the type of the next buffered message, once its first byte is here (a streamed message: undefined) */
+	peekType(): number | undefined {
+		return this.stream || this.length < 1 ? undefined : this.buffer![0];
+	}
+
 	private feed(bytes: Uint8Array): void {
 		const stream = this.stream!;
 		this.streamLeft -= bytes.length;

@@ -79,6 +79,36 @@ export class Protection {
 
 export type RecordHandler = (type: ContentType, content: Uint8Array) => void;
 
+/**
+ * Large handshake records are streamed instead of buffered whole: the engine says which, then
+ * gets their content in pieces. A protected (TLS 1.3) record's pieces are *provisional*: its tag
+ * is checked only at its end, and until streamEnd() nothing of it may be acted on.
+ */
+export interface RecordStreamer {
+	/** may a record of `length` bytes be streamed (protected: under TLS 1.3 handshake keys)? */
+	streamable(protectedRecord: boolean, length: number): boolean;
+	/** handshake content of the streamed record */
+	streamData(content: Uint8Array, provisional: boolean): void;
+	/** the record is complete and, if protected, authenticated */
+	streamEnd(): void;
+}
+
+/** records up to this size are buffered whole; larger handshake records are streamed */
+const STREAM_THRESHOLD = 512;
+const SCRATCH = 512;
+const ZEROS = new Uint8Array(64);
+
+interface Streaming {
+	protectedRecord: boolean;
+	left: number;           // body bytes still to come (tag included)
+	cipherLeft: number;     // of which ciphertext
+	tag: Uint8Array;
+	tagFilled: number;
+	heldByte: number;       // the last nonzero plaintext byte: maybe the content type (-1: none yet)
+	heldZeros: number;      // zeros after it: maybe padding
+	plaintext: number;      // plaintext bytes decrypted
+}
+
 export class RecordLayer {
 	read: Protection | undefined;
 	write: Protection | undefined;
@@ -91,14 +121,32 @@ export class RecordLayer {
 	/** set while TLS 1.3 allows an unprotected change_cipher_spec (compatibility mode) */
 	allowChangeCipherSpec = true;
 
+	/** the engine, for streamed records (none: every record is buffered whole) */
+	streamer: RecordStreamer | undefined;
+
 	private buffer: Uint8Array | undefined;
 	private length = 0;
 	private emptyRecords = 0;
+	private streaming: Streaming | undefined;
+	private scratch: Uint8Array | undefined;
+
+	/** bytes held by the record buffer (it grows to the largest record not streamed) */
+	get bufferSize(): number {
+		return this.buffer?.length ?? 0;
+	}
 
 	/** frames records from `bytes`; calls `handler` with each record's (decrypted) content */
 	receive(bytes: Uint8Array, handler: RecordHandler): void {
 		let offset = 0;
 		while (offset < bytes.length) {
+			if (this.streaming) {
+				const n = Math.min(this.streaming.left, bytes.length - offset);
+				this.streamBytes(bytes.subarray(offset, offset + n));
+				offset += n;
+				if (this.streaming.left === 0)
+					this.streamFinish();
+				continue;
+			}
 			// bring in the header, then the body, of one record
 			const buffered = this.length;
 			let need = HEADER;
@@ -111,11 +159,107 @@ export class RecordLayer {
 				this.checkHeader();
 				if (this.bodyLength() === 0)
 					this.process(handler);
+				else
+					this.streamStart();
 				continue;
 			}
 			if (this.length === need && need > HEADER)
 				this.process(handler);
 		}
+	}
+
+	/** a large handshake record whose header just came: stream it if the engine takes it */
+	private streamStart(): void {
+		const b = this.buffer!, length = this.bodyLength(), type = b[0];
+		const streamer = this.streamer;
+		if (!streamer || length <= STREAM_THRESHOLD)
+			return;
+		let protectedRecord: boolean;
+		if (this.read && this.version === TLS13 && type === ContentType.application_data)
+			protectedRecord = true;
+		else if (!this.read && type === ContentType.handshake)
+			protectedRecord = false;
+		else
+			return;
+		if (!streamer.streamable(protectedRecord, length))
+			return;
+		if (protectedRecord) {
+			if (length < TAG_SIZE + 1)
+				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
+			this.read!.aead.start(this.read!.nextNonce(), b.subarray(0, HEADER));
+		}
+		this.streaming = {
+			protectedRecord, left: length, cipherLeft: protectedRecord ? length - TAG_SIZE : length,
+			tag: new Uint8Array(protectedRecord ? TAG_SIZE : 0), tagFilled: 0, heldByte: -1, heldZeros: 0, plaintext: 0,
+		};
+		this.length = 0;
+	}
+
+	private streamBytes(bytes: Uint8Array): void {
+		const s = this.streaming!;
+		s.left -= bytes.length;
+		const cipher = Math.min(s.cipherLeft, bytes.length);
+		if (!s.protectedRecord) {
+			s.cipherLeft -= cipher;
+			this.streamer!.streamData(bytes, false);
+			return;
+		}
+		// decrypt in a small scratch buffer (the caller's bytes stay as they are)
+		const scratch = this.scratch ??= new Uint8Array(SCRATCH);
+		for (let at = 0; at < cipher;) {
+			const n = Math.min(SCRATCH, cipher - at);
+			scratch.set(bytes.subarray(at, at + n));
+			this.read!.aead.update(scratch, 0, n);
+			this.streamPlaintext(scratch.subarray(0, n));
+			at += n;
+		}
+		s.cipherLeft -= cipher;
+		const tag = bytes.subarray(cipher);
+		s.tag.set(tag, s.tagFilled);
+		s.tagFilled += tag.length;
+	}
+
+	/** hands on decrypted bytes, holding back a last nonzero byte and the zeros after it (they may be the content type and padding) */
+	private streamPlaintext(p: Uint8Array): void {
+		const s = this.streaming!;
+		s.plaintext += p.length;
+		let z = p.length - 1;
+		while (z >= 0 && p[z] === 0)
+			z--;
+		if (z < 0) {
+			s.heldZeros += p.length;
+			return;
+		}
+		if (s.heldByte >= 0)
+			this.streamer!.streamData(new Uint8Array([s.heldByte]), true);
+		for (let n = s.heldZeros; n > 0; n -= ZEROS.length)
+			this.streamer!.streamData(ZEROS.subarray(0, Math.min(n, ZEROS.length)), true);
+		if (z > 0)
+			this.streamer!.streamData(p.subarray(0, z), true);
+		s.heldByte = p[z];
+		s.heldZeros = p.length - z - 1;
+	}
+
+	private streamFinish(): void {
+		const s = this.streaming!;
+		this.streaming = undefined;
+		if (s.protectedRecord) {
+			try {
+				this.read!.aead.finish(s.tag);
+			}
+			catch {
+				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
+			}
+			this.read!.advance();
+			if (s.heldByte < 0)
+				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
+			if (s.heldByte !== ContentType.handshake)
+				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${STREAM_THRESHOLD} bytes during the handshake`);
+			if (s.plaintext - 1 - s.heldZeros > this.receiveLimit)
+				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
+		}
+		this.emptyRecords = 0;
+		this.streamer!.streamEnd();
 	}
 
 	private bodyLength(): number {
@@ -270,5 +414,7 @@ export class RecordLayer {
 		this.setRead(undefined);
 		this.setWrite(undefined);
 		this.buffer = undefined;
+		this.streaming = undefined;
+		this.scratch = undefined;
 	}
 }

@@ -179,7 +179,7 @@ function connect(index, session) {
 			if (!connected && client.state === "connected") {
 				connected = true;
 				const certificateBytes = client.peerCertificateBytes;
-				out({ event: "connected", ...client.describe(), certificates: client.peerCertificateCount, certificateBytes, recordLimit: client.maxRecordPayload, connection: index });
+				out({ event: "connected", ...client.describe(), certificates: client.peerCertificateCount, certificateBytes, recordLimit: client.maxRecordPayload, recordBuffer: client.recordBufferSize, connection: index });
 				if (o.keyUpdate) client.updateKeys(true);
 				if (o.request) send(o.request);
 			}
