@@ -1,0 +1,291 @@
+// A scripted hostile TLS server in Node over raw TCP (no TLS library): it reads the ClientHello,
+// parses it, and answers with crafted bytes. What raw bytes can do: ServerHello-level cases,
+// record-layer cases, plaintext alerts, and TLS 1.2 plaintext handshake messages (a real
+// Certificate, a ServerKeyExchange signed with node:crypto, correctly or not). Also a
+// re-framing proxy in front of a real server (split handshake records, dropped close_notify).
+// Used by tests/hostile.test.mjs.
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import net from "node:net";
+import { join } from "node:path";
+import { repo, startXsh, delay } from "./xsh.mjs";
+
+export const projectManifest = join(repo, "manifest.json");
+export const hostileDir = join(repo, "tests", "xs", "hostile");
+
+// ---- encoding ----
+
+export const u8 = (v) => Buffer.from([v & 0xFF]);
+export const u16 = (v) => Buffer.from([(v >> 8) & 0xFF, v & 0xFF]);
+export const u24 = (v) => Buffer.from([(v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF]);
+export const ext = (type, data = Buffer.alloc(0)) => Buffer.concat([u16(type), u16(data.length), data]);
+/** a record: type, body (the length field may lie with `length`) */
+export const record = (type, body, { version = 0x0303, length = body.length } = {}) =>
+  Buffer.concat([u8(type), u16(version), u16(length), body]);
+/** a handshake message (the length field may lie with `length`) */
+export const handshake = (type, body, { length = body.length } = {}) => Buffer.concat([u8(type), u24(length), body]);
+export const alert = (level, description) => record(21, Buffer.from([level, description]));
+
+export const CT = { ccs: 20, alert: 21, handshake: 22, appdata: 23 };
+export const HS = { server_hello: 2, certificate: 11, server_key_exchange: 12, certificate_request: 13, server_hello_done: 14, finished: 20 };
+export const HRR_RANDOM = Buffer.from("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c", "hex");
+export const DOWNGRD_12 = Buffer.from("444f574e47524401", "hex");
+export const DOWNGRD_11 = Buffer.from("444f574e47524400", "hex");
+export const GROUP = { x25519: 0x001D, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019 };
+
+export function x25519Pair() {
+  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  return { publicKey: publicKey.export({ format: "der", type: "spki" }).subarray(-32), privateKey };
+}
+
+/** a ServerHello message body; `extensions` are already encoded (ext()) */
+export function serverHelloBody({ version = 0x0303, random = randomBytes(32), sessionId = Buffer.alloc(0), suite, compression = 0, extensions = [], extLength }) {
+  const exts = Buffer.concat(extensions);
+  return Buffer.concat([u16(version), random, u8(sessionId.length), sessionId, u16(suite), u8(compression),
+    u16(extLength ?? exts.length), exts]);
+}
+export const serverHello = (o) => handshake(HS.server_hello, serverHelloBody(o));
+
+/** a TLS 1.3 ServerHello for this ClientHello, x25519, TLS_AES_128_GCM_SHA256 (overridable) */
+export function serverHello13(hello, o = {}) {
+  const share = o.share ?? ext(51, Buffer.concat([u16(GROUP.x25519), u16(32), x25519Pair().publicKey]));
+  return serverHello({
+    sessionId: hello.sessionId, suite: 0x1301,
+    extensions: [ext(43, u16(0x0304)), share],
+    ...o,
+  });
+}
+
+/** a TLS 1.2 ServerHello: ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, EMS, renegotiation_info */
+export function serverHello12(o = {}) {
+  return serverHello({
+    sessionId: randomBytes(32), suite: 0xC02B,
+    extensions: [ext(0xFF01, u8(0)), ext(23)],
+    ...o,
+  });
+}
+
+/** a HelloRetryRequest selecting `group` */
+export function helloRetryRequest(hello, group, extra = []) {
+  return serverHello({
+    random: HRR_RANDOM, sessionId: hello.sessionId, suite: 0x1301,
+    extensions: [ext(43, u16(0x0304)), ext(51, u16(group)), ...extra],
+  });
+}
+
+/** a TLS 1.2 Certificate message from DER certificates */
+export function certificate12(ders) {
+  const list = Buffer.concat(ders.map((d) => Buffer.concat([u24(d.length), d])));
+  return handshake(HS.certificate, Buffer.concat([u24(list.length), list]));
+}
+
+/**
+ * A TLS 1.2 ServerKeyExchange (ECDHE, x25519) signed over client_random + server_random + params
+ * with `key` (PEM) under `scheme` (0x0403 ecdsa_secp256r1_sha256, 0x0503, 0x0603; the hash is what
+ * is signed with); `corrupt` flips a bit of the signature; `hash` overrides the hash used.
+ */
+export function serverKeyExchange12({ clientRandom, serverRandom, key, scheme = 0x0403, corrupt = false, hash }) {
+  const params = Buffer.concat([u8(3), u16(GROUP.x25519), u8(32), x25519Pair().publicKey]);
+  const algorithm = hash ?? { 4: "sha256", 5: "sha384", 6: "sha512" }[scheme >> 8];
+  const signature = sign(algorithm, Buffer.concat([clientRandom, serverRandom, params]), createPrivateKey(key));
+  if (corrupt) signature[signature.length - 3] ^= 0x01;
+  return handshake(HS.server_key_exchange, Buffer.concat([params, u16(scheme), u16(signature.length), signature]));
+}
+export const serverHelloDone = () => handshake(HS.server_hello_done, Buffer.alloc(0));
+
+// ---- parsing ----
+
+/** parses a ClientHello record (or the first one of several): random, session ID, suites, extensions */
+export function parseClientHello(bytes) {
+  const body = bytes.subarray(5 + 4);
+  let p = 2;
+  const random = body.subarray(p, p + 32);
+  p += 32;
+  const sessionId = body.subarray(p + 1, p + 1 + body[p]);
+  p += 1 + body[p];
+  const nSuites = body.readUInt16BE(p);
+  const suites = [];
+  for (let i = 0; i < nSuites; i += 2) suites.push(body.readUInt16BE(p + 2 + i));
+  p += 2 + nSuites;
+  p += 1 + body[p];
+  const extEnd = p + 2 + body.readUInt16BE(p);
+  p += 2;
+  const extensions = new Map();
+  while (p < extEnd) {
+    const type = body.readUInt16BE(p), len = body.readUInt16BE(p + 2);
+    extensions.set(type, body.subarray(p + 4, p + 4 + len));
+    p += 4 + len;
+  }
+  const shares = [];
+  const ks = extensions.get(51);
+  if (ks) for (let q = 2; q < ks.length;) {
+    shares.push(ks.readUInt16BE(q));
+    q += 4 + ks.readUInt16BE(q + 2);
+  }
+  const list16 = (b, skip = 2) => {
+    const out = [];
+    if (b) for (let q = skip; q < b.length; q += 2) out.push(b.readUInt16BE(q));
+    return out;
+  };
+  return { random, sessionId, suites, extensions, shares, groups: list16(extensions.get(10)), schemes: list16(extensions.get(13)) };
+}
+
+/** frames records out of bytes: [{type, version, length, body}] (a truncated last one is marked) */
+export function parseRecords(bytes) {
+  const out = [];
+  for (let p = 0; p < bytes.length;) {
+    if (bytes.length - p < 5) {
+      out.push({ truncated: true, bytes: bytes.subarray(p) });
+      break;
+    }
+    const length = bytes.readUInt16BE(p + 3);
+    out.push({ type: bytes[p], version: bytes.readUInt16BE(p + 1), length, body: bytes.subarray(p + 5, p + 5 + length), truncated: p + 5 + length > bytes.length });
+    p += 5 + length;
+  }
+  return out;
+}
+
+/** what the client sent after the ClientHello, described: plaintext alerts, encrypted records */
+export function describeAfter(bytes) {
+  const records = parseRecords(bytes ?? Buffer.alloc(0));
+  return {
+    records,
+    alerts: records.filter((r) => r.type === 21 && r.length === 2).map((r) => ({ level: r.body[0], description: r.body[1] })),
+    // a TLS 1.3 alert under the handshake keys: application_data, 2 + 1 (inner type) + 16 (tag)
+    encryptedAlerts: records.filter((r) => r.type === 23 && r.length === 19).length,
+    handshakeTypes: records.filter((r) => r.type === 22).map((r) => r.body[0]),
+  };
+}
+
+// ---- the scripted server ----
+
+/**
+ * Starts a hostile server. For each connection: reads the ClientHello record, then runs
+ * `script(ctx)` with ctx = { hello, socket, send(buffer), sendSlowly(buffer, msPerByte), sleep(ms),
+ * closed() }. Everything the client sends after its ClientHello is kept.
+ * Returns { port, connection: Promise<the first connection's {hello, after, scriptError}>, connections, close() }.
+ */
+export async function hostileServer(script) {
+  const sockets = new Set();
+  let resolveFirst;
+  const first = new Promise((res) => { resolveFirst = res; });
+  const all = [];
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    let got = Buffer.alloc(0), hello;
+    const afterChunks = [];
+    let isClosed = false;
+    const state = { hello: undefined, after: undefined, scriptError: undefined };
+    all.push(state);
+    socket.on("data", (d) => {
+      if (hello) {
+        afterChunks.push(d);
+        return;
+      }
+      got = Buffer.concat([got, d]);
+      if (got.length < 5 || got.length < 5 + got.readUInt16BE(3)) return;
+      const helloLength = 5 + got.readUInt16BE(3);
+      hello = parseClientHello(got);
+      state.hello = hello;
+      if (got.length > helloLength) afterChunks.push(got.subarray(helloLength));
+      const ctx = {
+        hello,
+        socket,
+        send: (b) => { if (!isClosed && !socket.destroyed) socket.write(b); },
+        async sendSlowly(b, ms) {
+          for (const byte of b) {
+            if (isClosed || socket.destroyed) return;
+            socket.write(Buffer.from([byte]));
+            await delay(ms);
+          }
+        },
+        sleep: delay,
+        closed: () => isClosed,
+        after: () => Buffer.concat(afterChunks),
+      };
+      Promise.resolve().then(() => script(ctx)).catch((e) => { state.scriptError = e; });
+    });
+    socket.on("close", () => {
+      isClosed = true;
+      sockets.delete(socket);
+      state.after = Buffer.concat(afterChunks);
+      resolveFirst(state);
+    });
+  });
+  await new Promise((res, rej) => {
+    server.once("error", rej);
+    server.listen(0, "127.0.0.1", res);
+  });
+  return {
+    port: server.address().port,
+    connection: first,
+    /** every connection so far: [{hello, after, scriptError}] (after: once closed) */
+    connections: all,
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((res) => server.close(() => res()));
+    },
+  };
+}
+
+/**
+ * A TCP proxy in front of 127.0.0.1:target that frames the server's records and hands each to
+ * `onRecord(record, emit)` (record: {type, version, length, body, raw}); emit(buffer) sends bytes
+ * to the client. `onServerEnd(emit)` runs when the server closes (then the client side is ended).
+ */
+export async function recordProxy(target, { onRecord, onServerEnd }) {
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    client.on("error", () => {});
+    const upstream = net.connect({ host: "127.0.0.1", port: target });
+    sockets.add(upstream);
+    upstream.on("error", () => client.destroy());
+    client.on("data", (d) => upstream.write(d));
+    client.on("end", () => upstream.end());
+    client.on("close", () => upstream.destroy());
+    let buffer = Buffer.alloc(0);
+    const emit = (b) => { if (!client.destroyed) client.write(b); };
+    upstream.on("data", (d) => {
+      buffer = Buffer.concat([buffer, d]);
+      while (buffer.length >= 5 && buffer.length >= 5 + buffer.readUInt16BE(3)) {
+        const length = buffer.readUInt16BE(3);
+        const raw = buffer.subarray(0, 5 + length);
+        buffer = buffer.subarray(5 + length);
+        onRecord({ type: raw[0], version: raw.readUInt16BE(1), length, body: raw.subarray(5), raw }, emit);
+      }
+    });
+    upstream.on("end", () => {
+      onServerEnd?.(emit);
+      client.end();
+    });
+  });
+  await new Promise((res) => server.listen(0, "127.0.0.1", res));
+  return {
+    port: server.address().port,
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((res) => server.close(() => res()));
+    },
+  };
+}
+
+// ---- the XS driver ----
+
+/**
+ * Runs tests/xs/hostile/client.js (SecureSocket) against 127.0.0.1:port with `secure`; resolves to
+ * xsh's result with: events (the JSON lines), error (the first connection's {message, reason, alert,
+ * remote}), connected, closed, memories ([{c, nativeBefore, nativeAfter, received}] per connection).
+ */
+export async function runHostileClient(port, config = {}, { timeout = 20000 } = {}) {
+  const run = startXsh(join(hostileDir, "client.js"), [JSON.stringify({ port, ...config })],
+    { manifest: projectManifest, timeout, options: ["--report"] });
+  const r = await run.done;
+  r.events = r.lines;
+  r.error = r.lines.find((l) => l.message === -2)?.error;
+  r.connected = r.lines.find((l) => l.message === 1);
+  r.closed = r.lines.find((l) => l.message === -1);
+  r.memories = r.lines.filter((l) => l.nativeBefore !== undefined);
+  r.memory = r.memories[0];
+  return r;
+}
