@@ -14,10 +14,9 @@
  */
 import { Key } from "crypto/keys";
 import { ECDH, type Group } from "crypto/ecdh";
-import { randomBytes, fillRandom, equal } from "crypto/random";
-import { hmac } from "crypto/mac";
+import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
-import { digest, Hash, hashSize, type HashAlgorithm } from "crypto/hash";
+import { digest, hashSize } from "crypto/hash";
 import { Alert, TLSError, fatal, alertName } from "./alert";
 import { Reader, Writer, ascii } from "./bytes";
 import {
@@ -118,7 +117,6 @@ export class TLSClient {
 	private sentExtensions = new Set<number>();
 	// TLS 1.2
 	private masterSecret: ArrayBuffer | undefined;
-	private extendedMasterSecret = false;
 	private expectTicket = false;
 	private serverECDHE: { group: number, point: Uint8Array } | undefined;
 	// application data: the current record's plaintext, a view into the record buffer
@@ -1173,7 +1171,6 @@ export class TLSClient {
 			throw fatal(Alert.handshake_failure, "tls: the server does not support secure renegotiation (RFC 5746)");
 		if (!extensions.has(ExtensionType.extended_master_secret))
 			throw fatal(Alert.handshake_failure, "tls: the server does not support the extended master secret (RFC 7627)");
-		this.extendedMasterSecret = true;
 		const formats = extensions.get(ExtensionType.ec_point_formats);
 		if (formats) {
 			const r = new Reader(formats, "ec_point_formats");
@@ -1398,4 +1395,3 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 	return c;
 }
 
-export { hmac, randomBytes, Hash, type HashAlgorithm };

@@ -8,7 +8,7 @@
  * unknown OIDs) is "unsupportedAlgorithm".
  */
 import { X509Error, malformed } from "./errors";
-import { DERReader, SEQUENCE, NULL, contextConstructed } from "./der";
+import { DERReader, SEQUENCE, contextConstructed } from "./der";
 
 export type SignatureHash = "SHA-256" | "SHA-384" | "SHA-512";
 export type SignatureKind = "ecdsa" | "rsa-pkcs1" | "rsa-pss";
