@@ -642,3 +642,21 @@ test("silent peer: accepts, never answers, handshakeTimeout 1000 -> -2 timeout a
   assert.ok(t >= 900 && t < 2000, `-2 after ${t} ms`);
   assertNoAlert(result);
 });
+
+// ---- the fuzzer, a short budget (docs/HOSTILE.md has the longer runs) ----
+
+test("fuzz: 10 s of tools/fuzz.mjs (seed 1): every seed flight completes, only TLSErrors come out, every run terminates, no native leak", { timeout: 90000 }, async () => {
+  const { execFile } = await import("node:child_process");
+  const { stdout, code } = await new Promise((res) => {
+    execFile(process.execPath, [join(repo, "tools", "fuzz.mjs"), "--seconds", "10", "--seed", "1", "--json"], { cwd: repo, timeout: 80000 },
+      (error, stdout, stderr) => res({ stdout: stdout + stderr, code: error ? error.code : 0 }));
+  });
+  const line = stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).find((o) => o.done);
+  assert.ok(line, stdout);
+  assert.equal(code, 0, stdout);
+  assert.equal(line.seedsOk, true, stdout);
+  assert.equal(line.findings, 0, stdout);
+  assert.equal(line.hangs, 0, stdout);
+  assert.equal(line.nativeLeaked, 0, stdout);
+  assert.ok(line.iterations >= 200, `only ${line.iterations} iterations\n${stdout}`);
+});

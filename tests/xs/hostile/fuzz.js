@@ -1,0 +1,344 @@
+// The mutation fuzzer's XS side (tools/fuzz.mjs runs it): the sans-IO engine (tls/client) fed
+// mutated server flights; only a TLSError may come out, never another exception, and every run
+// terminates.
+//   build/xsh tests/xs/hostile/fuzz.js '<JSON config>'
+// config: {mode, corpus: [{name, file, minVersion, maxVersion, suites, groups}], seed, seconds,
+// iterations, port}
+//   mode "fuzz": for each entry first an unmutated run (it must reach "connected": the corpus is
+//     deterministic, its random and key shares are fixed below), then mutated runs until `seconds`
+//     or `iterations`; prints {progress} lines, {finding} lines (the mutated bytes in hex, the
+//     iteration and the seed: enough to replay it), and a final {done} line with the totals.
+//   mode "replay": {file, entry, hex}: one run of the given bytes, printing what came out.
+//   mode "capture": connects to 127.0.0.1:port with the entry's options and prints
+//     {capture: hex of every byte the server sent, connected, describe} (tools/fuzz.mjs --capture).
+import { Socket } from "socket";
+import Timer from "timer";
+import Debug from "debug";
+import Instrumentation from "instrumentation";
+import { argv, readFile, now } from "xsh";
+import { TLSClient } from "tls/client";
+import { TLSError } from "tls/alert";
+import { SUITES } from "tls/suites";
+import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
+import { leafKey } from "../tls/leafkey.js";
+
+const config = JSON.parse(argv[1]);
+const out = (o) => trace(JSON.stringify(o) + "\n");
+const groupCodes = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1 };
+const nativeUsed = Instrumentation.map("Native Heap Used");
+
+// ---- determinism ----
+
+/** xorshift32: the fuzzer's only source of randomness */
+function rng(seed) {
+	let s = (seed >>> 0) || 0x9E3779B9;
+	const next = () => {
+		s ^= s << 13; s >>>= 0;
+		s ^= s >>> 17;
+		s ^= s << 5; s >>>= 0;
+		return s;
+	};
+	next.below = (n) => n > 0 ? next() % n : 0;
+	return next;
+}
+
+const fill = (n, byte) => { const b = new Uint8Array(n); b.fill(byte); return b.buffer; };
+/** fixed key share private keys (scalars below every group order) */
+const PRIVATE_KEYS = { [GROUP_X25519]: fill(32, 0x11), [GROUP_SECP256R1]: fill(32, 0x22), [GROUP_SECP384R1]: fill(48, 0x33) };
+
+function hex(bytes) {
+	let s = "";
+	for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+	return s;
+}
+function unhex(s) {
+	const b = new Uint8Array(s.length >> 1);
+	for (let i = 0; i < b.length; i++) b[i] = parseInt(s.substr(i * 2, 2), 16);
+	return b;
+}
+
+/** the engine as the corpus was captured: fixed random, fixed keys, a sink that takes the leaf's key */
+function makeClient(entry) {
+	const random = rng(0x5EED);
+	let leaf, filled = 0, index = -1;
+	return new TLSClient({
+		serverName: "localhost",
+		minVersion: entry.minVersion === "TLS 1.3" ? TLS13 : TLS12,
+		maxVersion: entry.maxVersion === "TLS 1.2" ? TLS12 : TLS13,
+		suites: entry.suites ? entry.suites.map((n) => SUITES.find((s) => s.name === n).code) : SUITES.map((s) => s.code),
+		groups: (entry.groups ?? ["x25519", "secp256r1", "secp384r1"]).map((g) => groupCodes[g]),
+		signatureAlgorithms: [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601],
+		certificates: () => ({
+			begin(length) { if (++index === 0) leaf = new Uint8Array(length); },
+			update(bytes) { if (index === 0) { leaf.set(bytes, filled); filled += bytes.length; } },
+			end() {},
+			finish() { return leafKey(leaf); },
+			close() {},
+		}),
+		random: (bytes) => { for (let i = 0; i < bytes.length; i++) bytes[i] = random() & 0xFF; },
+		privateKeys: PRIVATE_KEYS,
+	});
+}
+
+// ---- one run ----
+
+/**
+ * Feeds `bytes` to a new client in the given chunk sizes (cut by r). Returns {outcome, alert,
+ * connected, steps}; throws a non-TLSError (the finding) as {bug: error}.
+ */
+function run(entry, bytes, r) {
+	const client = makeClient(entry);
+	let steps = 0, connected = false;
+	const limit = bytes.length * 4 + 64;
+	try {
+		client.start();
+		while (client.takeOutput()) ;
+		let offset = 0;
+		while (offset < bytes.length) {
+			const size = r ? 1 + r.below(r.below(4) === 0 ? 16 : bytes.length) : bytes.length;
+			let chunk = bytes.subarray(offset, Math.min(bytes.length, offset + size));
+			offset += chunk.length;
+			while (chunk.length) {
+				if (++steps > limit)
+					return { outcome: "hang", steps };
+				const used = client.receive(chunk);
+				chunk = chunk.subarray(used);
+				while (client.takeOutput()) ;
+				let got = false;
+				for (let text = client.read(); text; text = client.read())
+					got = true;
+				if (client.state === "connected")
+					connected = true;
+				if (used === 0 && !got)
+					break;
+			}
+			if (client.state === "closed")
+				break;
+		}
+		return { outcome: client.state, connected };
+	}
+	catch (e) {
+		if (e instanceof TLSError)
+			return { outcome: "alert", alert: e.alert, remote: e.remote, connected };
+		throw { bug: e };
+	}
+	finally {
+		try { client.dispose(); } catch (e) { throw { bug: e, where: "dispose" }; }
+	}
+}
+
+// ---- mutations ----
+
+/** record and handshake header offsets in a flight: where lengths and types are */
+function landmarks(bytes) {
+	const records = [], messages = [];
+	for (let p = 0; p + 5 <= bytes.length;) {
+		const length = (bytes[p + 3] << 8) | bytes[p + 4];
+		records.push(p);
+		if (bytes[p] === 22 && p + 9 <= bytes.length && messages.length < 64)
+			messages.push(p + 5);
+		p += 5 + length;
+	}
+	return { records, messages };
+}
+
+const INTERESTING = [0, 1, 2, 3, 0x7F, 0x80, 0xFF, 0x16, 0x17, 0x15, 0x14, 0x40, 0x41];
+
+function mutate(source, r, corpus) {
+	let b = source.slice();
+	const n = 1 + r.below(4);
+	for (let k = 0; k < n; k++) {
+		if (!b.length) b = new Uint8Array([22]);
+		const at = r.below(b.length);
+		switch (r.below(12)) {
+			case 0: b[at] ^= 1 << r.below(8); break;                                   // bit flip
+			case 1: b[at] = r() & 0xFF; break;                                         // random byte
+			case 2: b[at] = INTERESTING[r.below(INTERESTING.length)]; break;           // interesting byte
+			case 3: {                                                                  // a record header field
+				const { records } = landmarks(b);
+				if (!records.length) break;
+				const p = records[r.below(records.length)];
+				const field = r.below(3);
+				if (field === 0) b[p] = INTERESTING[r.below(INTERESTING.length)];
+				else if (field === 1 && p + 4 < b.length) { const v = r.below(3) === 0 ? 0 : r.below(3) === 0 ? 0x4101 : ((b[p + 3] << 8) | b[p + 4]) + r.below(9) - 4; b[p + 3] = v >> 8; b[p + 4] = v; }
+				else if (p + 2 < b.length) b[p + 2] = r() & 0xFF;
+				break;
+			}
+			case 4: {                                                                  // a handshake header
+				const { messages } = landmarks(b);
+				if (!messages.length) break;
+				const p = messages[r.below(messages.length)];
+				if (r.below(2)) b[p] = r.below(25);
+				else if (p + 3 < b.length) { b[p + 3] += r.below(9) - 4; if (r.below(4) === 0) b[p + 2] ^= 1 << r.below(8); }
+				break;
+			}
+			case 5: b = b.slice(0, at); break;                                         // truncate
+			case 6: { const len = 1 + r.below(Math.min(64, b.length - at)); b = concat(b.subarray(0, at), b.subarray(at + len)); break; }   // delete
+			case 7: { const len = 1 + r.below(Math.min(64, b.length - at)); b = concat(b.subarray(0, at + len), b.subarray(at, at + len), b.subarray(at + len)); break; }   // duplicate
+			case 8: { const ins = new Uint8Array(1 + r.below(16)); for (let i = 0; i < ins.length; i++) ins[i] = r() & 0xFF; b = concat(b.subarray(0, at), ins, b.subarray(at)); break; }   // insert
+			case 9: {                                                                  // splice from another flight
+				const other = corpus[r.below(corpus.length)].bytes;
+				const from = r.below(other.length), len = 1 + r.below(Math.min(256, other.length - from));
+				b = concat(b.subarray(0, at), other.subarray(from, from + len), b.subarray(at));
+				break;
+			}
+			case 10: {                                                                 // a whole record repeated or dropped
+				const { records } = landmarks(b);
+				if (records.length < 1) break;
+				const i = r.below(records.length), p = records[i], end = i + 1 < records.length ? records[i + 1] : b.length;
+				b = r.below(2) ? concat(b.subarray(0, end), b.subarray(p, end), b.subarray(end)) : concat(b.subarray(0, p), b.subarray(end));
+				break;
+			}
+			case 11: {                                                                 // 16-bit length somewhere: +-1, 0, 0xFFFF
+				if (at + 1 >= b.length) break;
+				const v = [0, 0xFFFF, ((b[at] << 8) | b[at + 1]) + 1, ((b[at] << 8) | b[at + 1]) - 1][r.below(4)];
+				b[at] = v >> 8; b[at + 1] = v;
+				break;
+			}
+		}
+	}
+	return b;
+}
+
+function concat(...parts) {
+	let n = 0;
+	for (const p of parts) n += p.length;
+	const c = new Uint8Array(n);
+	n = 0;
+	for (const p of parts) { c.set(p, n); n += p.length; }
+	return c;
+}
+
+function describeBug(e) {
+	const error = e.bug;
+	return { name: error?.name, message: String(error?.message ?? error), stack: String(error?.stack ?? "").split("\n").slice(0, 6).join(" | "), where: e.where };
+}
+
+// ---- modes ----
+
+function fuzz() {
+	const corpus = config.corpus.map((entry) => ({ ...entry, bytes: new Uint8Array(readFile(entry.file)) }));
+	const seed = config.seed ?? 1;
+	const r = rng(seed);
+	const started = now();
+	const deadline = started + (config.seconds ?? 10) * 1000;
+	const maxIterations = config.iterations ?? Infinity;
+	const totals = { iterations: 0, alerts: {}, outcomes: {}, connected: 0, findings: 0, hangs: 0 };
+	const seeds = [];
+	for (const entry of corpus) {
+		let result;
+		try {
+			result = run(entry, entry.bytes, undefined);
+		}
+		catch (e) {
+			result = { outcome: "bug", bug: describeBug(e) };
+		}
+		seeds.push({ name: entry.name, bytes: entry.bytes.length, outcome: result.outcome, alert: result.alert, connected: result.connected });
+	}
+	out({ seeds });
+	Debug.gc();
+	const nativeBaseline = Instrumentation.get(nativeUsed);
+	let lastProgress = started;
+	while (totals.iterations < maxIterations && now() < deadline) {
+		const iteration = totals.iterations++;
+		const entry = corpus[r.below(corpus.length)];
+		const mutated = mutate(entry.bytes, r, corpus);
+		const chunking = rng(r());
+		try {
+			const result = run(entry, mutated, chunking);
+			totals.outcomes[result.outcome] = (totals.outcomes[result.outcome] ?? 0) + 1;
+			if (result.alert !== undefined)
+				totals.alerts[result.alert] = (totals.alerts[result.alert] ?? 0) + 1;
+			if (result.connected)
+				totals.connected++;
+			if (result.outcome === "hang") {
+				totals.hangs++;
+				out({ finding: "hang", entry: entry.name, iteration, seed, hex: hex(mutated) });
+			}
+		}
+		catch (e) {
+			totals.findings++;
+			totals.outcomes.bug = (totals.outcomes.bug ?? 0) + 1;
+			if (totals.findings <= 20)
+				out({ finding: "exception", entry: entry.name, iteration, seed, ...describeBug(e), hex: hex(mutated) });
+		}
+		if ((iteration & 1023) === 0) {
+			const t = now();
+			if (t - lastProgress > 5000) {
+				lastProgress = t;
+				out({ progress: totals.iterations, seconds: Math.round((t - started) / 100) / 10 });
+			}
+		}
+	}
+	Debug.gc();
+	const ms = now() - started;
+	const leaked = Instrumentation.get(nativeUsed) - nativeBaseline;
+	out({ done: true, seed, ms: Math.round(ms), iterationsPerSecond: Math.round(totals.iterations / (ms / 1000)), nativeLeaked: leaked, ...totals });
+}
+
+function replay() {
+	const entry = config.entry;
+	const bytes = unhex(config.hex);
+	try {
+		out({ replay: run(entry, bytes, config.chunked ? rng(config.chunked) : undefined) });
+	}
+	catch (e) {
+		out({ replay: "exception", ...describeBug(e) });
+	}
+}
+
+function capture() {
+	const entry = config.corpus[0];
+	const client = makeClient(entry);
+	const socket = new Socket({ host: "127.0.0.1", port: config.port });
+	const received = [];
+	let connected = false, done = false;
+	const finish = (why) => {
+		if (done) return;
+		done = true;
+		let n = 0;
+		for (const b of received) n += b.length;
+		const all = new Uint8Array(n);
+		n = 0;
+		for (const b of received) { all.set(b, n); n += b.length; }
+		out({ capture: hex(all), connected, why, describe: connected ? client.describe() : undefined });
+		try { socket.close(); } catch {}
+	};
+	const flush = () => { for (let c = client.takeOutput(); c; c = client.takeOutput()) socket.write(c); };
+	socket.callback = function (message) {
+		try {
+			if (message === 1) {
+				client.start();
+				flush();
+			}
+			else if (message === 2) {
+				let bytes = new Uint8Array(this.read(ArrayBuffer));
+				received.push(bytes.slice());
+				while (bytes.length) {
+					const used = client.receive(bytes);
+					bytes = bytes.subarray(used);
+					if (!used) break;
+				}
+				flush();
+				if (!connected && client.state === "connected") {
+					connected = true;
+					// the server's NewSessionTicket(s) come after our Finished
+					Timer.set(() => finish("connected"), 400);
+				}
+			}
+			else if (message < 0)
+				finish("closed");
+		}
+		catch (e) {
+			out({ error: e.message });
+			finish("error");
+		}
+	};
+}
+
+if (config.mode === "capture")
+	capture();
+else if (config.mode === "replay")
+	replay();
+else
+	fuzz();
