@@ -6,6 +6,7 @@
 #define SECURESOCKET_CRYPTO_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "xsmc.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/platform_util.h"
@@ -13,6 +14,10 @@
 /* Fills out with len bytes from the platform's random source; mbedtls f_rng signature.
    Host: getrandom(2). ESP8266/ESP32: the hardware RNG. Returns 0, or -1 on failure. */
 int securesocket_random(void *context, unsigned char *out, size_t len);
+
+/* Argument i as bytes: a string (its bytes) or a buffer, then an optional offset (argument i + 1)
+   and length (i + 2), which must be numbers. The pointer is valid until XS allocates. */
+const uint8_t *securesocket_input(xsMachine *the, int i, size_t *size);
 
 /* Constant-time equality of two byte strings of the same length: 1 when equal. */
 int securesocket_equal(const void *a, const void *b, size_t len);

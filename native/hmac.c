@@ -56,57 +56,6 @@ static hmac_state *hmac_get(xsMachine *the)
 	return state;
 }
 
-/* Argument i as bytes: a string (its bytes) or a buffer, then optional offset (i + 1) and
-   length (i + 2), which must be numbers. The pointer is valid until XS allocates. */
-static const uint8_t *hmac_input(xsMachine *the, int i, size_t *size)
-{
-	xsIntegerValue argc = xsmcArgc;
-	xsIntegerValue offset = 0, length = -1;
-	const uint8_t *data;
-	size_t count;
-	int type;
-
-	if (argc <= i)
-		crypto_type("missing data");
-	if (argc > i + 1) {
-		type = xsmcTypeOf(xsArg(i + 1));
-		if ((type == xsIntegerType) || (type == xsNumberType))
-			offset = xsmcToInteger(xsArg(i + 1));
-		else if (type != xsUndefinedType)
-			crypto_type("bad offset");
-	}
-	if (argc > i + 2) {
-		type = xsmcTypeOf(xsArg(i + 2));
-		if ((type == xsIntegerType) || (type == xsNumberType)) {
-			length = xsmcToInteger(xsArg(i + 2));
-			if (length < 0)
-				crypto_range("bad length");
-		}
-		else if (type != xsUndefinedType)
-			crypto_type("bad length");
-	}
-	type = xsmcTypeOf(xsArg(i));
-	if ((type == xsStringType) || (type == xsStringXType)) {
-		data = (const uint8_t *)xsmcToString(xsArg(i));
-		count = strlen((const char *)data);
-	}
-	else {
-		void *buffer;
-		xsUnsignedValue bufferCount;
-		xsmcGetBufferReadable(xsArg(i), &buffer, &bufferCount);
-		data = (const uint8_t *)buffer;
-		count = bufferCount;
-	}
-	if ((offset < 0) || ((size_t)offset > count))
-		crypto_range("bad offset");
-	if (length < 0)
-		length = (xsIntegerValue)(count - (size_t)offset);
-	else if ((size_t)length > count - (size_t)offset)
-		crypto_range("buffer too short");
-	*size = (size_t)length;
-	return data + offset;
-}
-
 void xs_hmac(xsMachine *the)
 {
 	int bits;
@@ -121,7 +70,7 @@ void xs_hmac(xsMachine *the)
 	xsmcSetArrayBuffer(xsResult, NULL, size);
 	/* after the allocation, as buffers can move; nothing below allocates in XS */
 	xsmcGetBufferReadable(xsArg(1), &key, &keyLength);
-	input = hmac_input(the, 2, &length);
+	input = securesocket_input(the, 2, &length);
 	xsmcGetBufferWritable(xsResult, &output, &size);
 	if (mbedtls_md_hmac(info, (const uint8_t *)key, keyLength, input, length, (uint8_t *)output) != 0)
 		crypto_throw("out of memory");            /* the only way it fails with valid arguments */
@@ -162,7 +111,7 @@ void xs_hmac_update(xsMachine *the)
 {
 	hmac_state *state = hmac_get(the);
 	size_t length;
-	const uint8_t *input = hmac_input(the, 0, &length);
+	const uint8_t *input = securesocket_input(the, 0, &length);
 	if ((length > 0) && (mbedtls_md_hmac_update(&state->md, input, length) != 0))
 		crypto_throw("hmac failed");
 	xsResult = xsThis;

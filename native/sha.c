@@ -91,57 +91,6 @@ static int sha_finish(void *data, uint8_t *output)
 	return mbedtls_sha512_finish_ret(&((sha384_state *)data)->c, output);
 }
 
-/* Argument i as bytes: a string (its bytes) or a buffer, then optional offset (i + 1) and
-   length (i + 2), which must be numbers. The pointer is valid until XS allocates. */
-static const uint8_t *sha_input(xsMachine *the, int i, size_t *size)
-{
-	xsIntegerValue argc = xsmcArgc;
-	xsIntegerValue offset = 0, length = -1;
-	const uint8_t *data;
-	size_t count;
-	int type;
-
-	if (argc <= i)
-		crypto_type("missing data");
-	if (argc > i + 1) {
-		type = xsmcTypeOf(xsArg(i + 1));
-		if ((type == xsIntegerType) || (type == xsNumberType))
-			offset = xsmcToInteger(xsArg(i + 1));
-		else if (type != xsUndefinedType)
-			crypto_type("bad offset");
-	}
-	if (argc > i + 2) {
-		type = xsmcTypeOf(xsArg(i + 2));
-		if ((type == xsIntegerType) || (type == xsNumberType)) {
-			length = xsmcToInteger(xsArg(i + 2));
-			if (length < 0)
-				crypto_range("bad length");
-		}
-		else if (type != xsUndefinedType)
-			crypto_type("bad length");
-	}
-	type = xsmcTypeOf(xsArg(i));
-	if ((type == xsStringType) || (type == xsStringXType)) {
-		data = (const uint8_t *)xsmcToString(xsArg(i));
-		count = strlen((const char *)data);
-	}
-	else {
-		void *buffer;
-		xsUnsignedValue bufferCount;
-		xsmcGetBufferReadable(xsArg(i), &buffer, &bufferCount);
-		data = (const uint8_t *)buffer;
-		count = bufferCount;
-	}
-	if ((offset < 0) || ((size_t)offset > count))
-		crypto_range("bad offset");
-	if (length < 0)
-		length = (xsIntegerValue)(count - (size_t)offset);
-	else if ((size_t)length > count - (size_t)offset)
-		crypto_range("buffer too short");
-	*size = (size_t)length;
-	return data + offset;
-}
-
 void xs_sha_init(xsMachine *the)
 {
 	int bits = sha_bits(the, 0);
@@ -177,7 +126,7 @@ void xs_sha_update(xsMachine *the)
 {
 	void *data = sha_get(the);
 	size_t length;
-	const uint8_t *input = sha_input(the, 0, &length);
+	const uint8_t *input = securesocket_input(the, 0, &length);
 	if (sha_update(data, input, length) != 0)
 		crypto_throw("hash failed");
 	xsResult = xsThis;
@@ -277,7 +226,7 @@ void xs_sha_digest(xsMachine *the)
 	void *output;
 	int ret;
 	xsmcSetArrayBuffer(xsResult, NULL, size);
-	input = sha_input(the, 1, &length);          /* after the allocation: buffers can move */
+	input = securesocket_input(the, 1, &length);          /* after the allocation: buffers can move */
 	xsmcGetBufferWritable(xsResult, &output, &size);
 	if (bits == 256)
 		ret = mbedtls_sha256_ret(input, length, (uint8_t *)output, 0);
