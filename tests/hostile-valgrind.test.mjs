@@ -1,0 +1,97 @@
+// valgrind --tool=memcheck over xsh (issue 8): interop handshakes against OpenSSL and GnuTLS (the
+// engine driver tests/xs/tls/connect.js), a SecureSocket refused by a hostile peer (certificate
+// verification, a bad ServerKeyExchange signature, the error path) and 100 fuzz iterations. Each
+// run must end with "ERROR SUMMARY: 0 errors" and "definitely lost: 0 bytes".
+// Slow and needs valgrind: it runs only with VALGRIND=1 (`npm run test:valgrind`), not in `npm test`.
+// The one suppression (tests/xs/hostile/valgrind.supp) is xsh's own C stack painting.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { repo, xshPath } from "./lib/xsh.mjs";
+import { makeCertificates, startOpenSSL, startGnuTLS, projectManifest, tlsDir } from "./lib/tls-peers.mjs";
+import { hostileServer, hostileDir, record, serverHello12, certificate12, serverKeyExchange12, serverHelloDone } from "./lib/hostile-peer.mjs";
+
+const enabled = process.env.VALGRIND === "1";
+const T = { timeout: 300000, skip: enabled ? false : "set VALGRIND=1 (npm run test:valgrind)" };
+let certs;
+
+before(() => {
+  if (!enabled) return;
+  certs = makeCertificates();
+  execFileSync("openssl", ["x509", "-in", certs.path("p256.crt"), "-outform", "DER", "-out", certs.path("p256.der")]);
+});
+after(() => certs?.remove());
+
+/** runs xsh under memcheck; resolves to {code, stdout, stderr, errors, definitelyLost} */
+function memcheck(args) {
+  return new Promise((res) => {
+    const child = spawn("valgrind", ["--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
+      `--suppressions=${join(hostileDir, "valgrind.supp")}`, xshPath, "--manifest", projectManifest, ...args], { cwd: repo });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 280000);
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      const errors = Number(/ERROR SUMMARY: (\d+) errors/.exec(stderr)?.[1]);
+      const lost = /definitely lost: ([\d,]+) bytes/.exec(stderr)?.[1];
+      const definitelyLost = lost === undefined ? (/All heap blocks were freed/.test(stderr) ? 0 : NaN) : Number(lost.replace(/,/g, ""));
+      const allocs = /total heap usage: ([\d,]+) allocs/.exec(stderr)?.[1];
+      console.log(`memcheck ${args.join(" ").slice(0, 100)}: exit ${code}, ${errors} errors, definitely lost ${definitelyLost} bytes, ${allocs} allocations`);
+      res({ code, stdout, stderr, errors, definitelyLost });
+    });
+  });
+}
+
+function assertClean(r) {
+  const why = `exit ${r.code}\n--- stdout\n${r.stdout.slice(-3000)}\n--- valgrind\n${r.stderr.slice(-6000)}`;
+  assert.equal(r.code, 0, why);
+  assert.equal(r.errors, 0, why);
+  assert.equal(r.definitelyLost, 0, why);
+}
+
+for (const [name, start] of [
+  ["openssl s_server TLS 1.3", () => startOpenSSL(["-cert", certs.path("p256.crt"), "-key", certs.path("p256.key"), "-www", "-tls1_3"])],
+  ["openssl s_server TLS 1.2 (RSA, ChaCha20)", () => startOpenSSL(["-cert", certs.path("rsa.crt"), "-key", certs.path("rsa.key"), "-www", "-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305"])],
+  ["gnutls-serv TLS 1.3", () => startGnuTLS(["--http", "--x509certfile", certs.path("p256.crt"), "--x509keyfile", certs.path("p256.key")])],
+]) {
+  test(`memcheck: connect.js against ${name}: GET, close; no errors, nothing definitely lost`, T, async () => {
+    const server = await start();
+    try {
+      const r = await memcheck([join(tlsDir, "connect.js"), "127.0.0.1", server.port, JSON.stringify({ request: "GET / HTTP/1.0\r\n\r\n" })]);
+      assertClean(r);
+      assert.match(r.stdout, /"event":"connected"/, r.stdout);
+    }
+    finally {
+      await server.stop();
+    }
+  });
+}
+
+test("memcheck: SecureSocket (X.509 verification) refused by a hostile TLS 1.2 peer (bad ServerKeyExchange signature), twice", T, async () => {
+  const der = readFileSync(certs.path("p256.der"));
+  const server = await hostileServer(({ hello, send }) => {
+    const serverRandom = randomBytes(32);
+    send(record(22, Buffer.concat([serverHello12({ random: serverRandom }), certificate12([der]),
+      serverKeyExchange12({ clientRandom: hello.random, serverRandom, key: certs.pem("p256.key"), corrupt: true }), serverHelloDone()])));
+  });
+  try {
+    const r = await memcheck(["--report", join(hostileDir, "client.js"), JSON.stringify({ port: server.port, secure: { certificate: certs.path("p256.der") } })]);
+    assertClean(r);
+    assert.match(r.stdout, /bad ServerKeyExchange signature/, r.stdout);
+  }
+  finally {
+    await server.close();
+  }
+});
+
+test("memcheck: 100 iterations of the fuzzer (seed 3)", T, async () => {
+  const corpusDir = join(repo, "tests", "fixtures", "fuzz");
+  const corpus = JSON.parse(readFileSync(join(corpusDir, "corpus.json"), "utf8")).map((e) => ({ ...e, file: join(corpusDir, e.file) }));
+  const r = await memcheck([join(hostileDir, "fuzz.js"), JSON.stringify({ mode: "fuzz", corpus, seed: 3, seconds: 250, iterations: 100 })]);
+  assertClean(r);
+  assert.match(r.stdout, /"done":true.*"findings":0/, r.stdout);
+});
