@@ -1,0 +1,286 @@
+// npm run bench (issue 7): memory per handshake, minimal XS budgets, handshake time against Node's
+// tls (OpenSSL), download throughput against plain-C mbedtls, code size. Starts its own servers
+// (bench/server.mjs: Node tls in a child process) with certificates made by openssl now.
+// Writes bench/results.json, docs/BENCHMARKS.md and bench/handshake-memory.svg.
+//   node bench/run.mjs [--quick]      (--quick: 10 handshakes, 1 MB downloads; for trying it out)
+import tls from "node:tls";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { writeFileSync, readFileSync, readdirSync, statSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { SCENARIOS, makeCertificates, startServer, TARGETS } from "./scenarios.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const build = join(root, "build");
+// a private copy of the binary: other work in this tree may relink build/xsh while the bench runs
+// (beside it: xsh finds build/js from its own location)
+let xsh = join(build, "xsh");
+export function privateXsh() {
+  const copy = join(build, `.bench-xsh-${process.pid}`);
+  copyFileSync(xsh, copy);
+  chmodSync(copy, 0o755);
+  xsh = copy;
+  return () => rmSync(copy, { force: true });
+}
+const manifest = join(root, "manifest.json");
+const module = join(root, "bench", "xs", "handshake.js");
+const quick = process.argv.includes("--quick");
+const HANDSHAKES = quick ? 10 : 50;
+const DOWNLOAD = quick ? 1 << 20 : 10 << 20;
+const started = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...a);
+
+/** one xsh run of bench/xs/handshake.js; resolves to { code, result (its last JSON line), stderr } */
+export function runXsh(config, { chunks, slots, report = false, timeout = 30000 } = {}) {
+  const args = ["--manifest", manifest];
+  if (report) args.push("--report");
+  if (chunks !== undefined) args.push("--chunks", String(chunks));
+  if (slots !== undefined) args.push("--slots", String(slots));
+  args.push(module, JSON.stringify(config));
+  return new Promise((resolve) => {
+    const child = spawn(xsh, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "", timedOut = false;
+    child.on("error", (e) => { err += `spawn: ${e.message}\n`; });
+    child.stdout.on("data", (d) => out += d);
+    child.stderr.on("data", (d) => err += d);
+    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeout);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const lines = [];
+      for (const l of out.split("\n")) if (l.startsWith("{")) try { lines.push(JSON.parse(l)); } catch { /* not ours */ }
+      const result = lines.filter((l) => "ok" in l).at(-1);
+      const start = lines.find((l) => l.start)?.start;
+      let xshReport;
+      for (const l of err.split("\n")) if (l.includes('"xsh":"report"') || l.includes('"xsh": "report"')) try { xshReport = JSON.parse(l); } catch { /* not it */ }
+      resolve({ code, timedOut, result, start, stderr: err, stdout: out, report: xshReport });
+    });
+  });
+}
+
+const ok = (r) => r.code === 0 && r.result?.ok === true;
+
+/**
+ * The smallest cap (bytes or slots) in which the run succeeds: bisection between `lo` (the program's
+ * idle figure above the start-up baseline: it cannot run below it) and `lo + peak * 1.25`, at most
+ * `probes` runs.
+ */
+async function smallest(config, kind, lo, peak, probes = 10) {
+  let hi = lo + Math.max(256, Math.ceil(peak * 1.25)), runs = 0;
+  const failures = new Set();
+  for (;;) {   // hi must succeed
+    const r = await runXsh(config, { [kind]: hi });
+    runs++;
+    if (ok(r)) break;
+    failures.add(r.timedOut ? "timeout" : r.code);
+    lo = hi;
+    hi += peak;
+    if (runs > 4) return { value: undefined, runs, failureCodes: [...failures] };
+  }
+  const step = kind === "chunks" ? 64 : 4;
+  while (runs < probes && hi - lo > step) {
+    const mid = Math.round((lo + hi) / 2 / step) * step;
+    const r = await runXsh(config, { [kind]: mid });
+    runs++;
+    if (ok(r)) hi = mid;
+    else { lo = mid; failures.add(r.timedOut ? "timeout" : r.code); }
+  }
+  return { value: hi, failedAt: lo, runs, failureCodes: [...failures] };
+}
+
+/**
+ * The connection's own budget: under a fixed program cap, a ballast allocated before the connection
+ * leaves `room` above what is in use; bisection on the room (at most `probes` runs). The room of a
+ * run is computed from what the module logged at the start: cap - (in use - start-up baseline).
+ */
+export async function connectionBudget(config, kind, cap, idle, startup, peak, probes = 10) {
+  let lo = 0, hi = Math.max(512, Math.ceil(peak * 1.25)), runs = 0, best, worst;
+  const probe = async (room) => {
+    const amount = Math.max(0, cap - idle - room);
+    const r = await runXsh({ ...config, ballast: kind === "chunks" ? { chunks: amount } : { objects: Math.floor(amount / 2) } },
+      kind === "chunks" ? { chunks: cap } : { slots: cap });
+    runs++;
+    const actual = r.start ? cap - (r.start[kind] - startup) : undefined;
+    return { ok: ok(r), actual, code: r.timedOut ? "timeout" : r.code };
+  };
+  const failures = new Set();
+  let first = await probe(hi);
+  while (!first.ok && runs < 4) { failures.add(first.code); lo = hi; hi *= 2; first = await probe(hi); }
+  if (!first.ok) return { value: undefined, runs, failureCodes: [...failures] };
+  best = first.actual;
+  const step = kind === "chunks" ? 64 : 4;
+  while (runs < probes && hi - lo > step) {
+    const mid = Math.round((lo + hi) / 2 / step) * step;
+    const r = await probe(mid);
+    if (r.ok) { hi = mid; best = r.actual; }
+    else { lo = mid; worst = r.actual; failures.add(r.code); }
+  }
+  return { value: best, failedAt: worst, cap, runs, failureCodes: [...failures] };
+}
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Node's tls.connect against the same server: count handshakes, time to secureConnect */
+async function nodeHandshakes(port, ca, count, resume) {
+  const times = [];
+  let session;
+  for (let i = 0; i < count + (resume ? 1 : 0); i++) {
+    const r = await new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      let t, next, reused;
+      const s = tls.connect({ host: "127.0.0.1", port, ca, servername: "localhost", session: resume ? session : undefined });
+      s.on("secureConnect", () => {
+        t = performance.now() - t0;
+        reused = s.isSessionReused();
+        s.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      });
+      s.on("session", (x) => next ??= x);
+      s.on("data", () => {});
+      s.on("error", reject);
+      s.on("close", () => resolve({ t, next, reused }));
+    });
+    if (resume) {
+      session = r.next ?? session;
+      if (i === 0) continue;
+      if (!r.reused) throw new Error("bench: Node's client did not resume");
+    }
+    times.push(r.t);
+  }
+  return times;
+}
+
+function jsBytes() {
+  // the compiled modules (tsc output in build/js/modules), the proxy for XS bytecode
+  const dirs = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith(".js")) {
+        const rel = p.slice(join(build, "js", "modules").length + 1);
+        const top = rel.startsWith("x509/ca") ? "x509/ca (CA store data)" : rel.split("/")[0];
+        const text = readFileSync(p, "utf8");
+        // comments and indentation removed: closer to what the compiler keeps
+        const stripped = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "").replace(/^\s+/gm, "").replace(/\n+/g, "\n");
+        dirs[top] ??= { files: 0, bytes: 0, stripped: 0 };
+        dirs[top].files++;
+        dirs[top].bytes += Buffer.byteLength(text);
+        dirs[top].stripped += Buffer.byteLength(stripped);
+      }
+    }
+  };
+  walk(join(build, "js", "modules"));
+  return dirs;
+}
+
+function esp8266Text() {
+  const r = spawnSync("bash", [join(root, "tools", "size-esp8266.sh")], { encoding: "utf8" });
+  const m = /linked \(--gc-sections\)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(r.stdout ?? "");
+  return m ? { text: Number(m[1]), data: Number(m[2]), bss: Number(m[3]) } : { error: (r.stderr || r.stdout || "").slice(-300) };
+}
+
+function buildAeadBaseline() {
+  const mbedtls = readdirSync(join(build, "deps")).find((d) => d.startsWith("mbedtls-2.28."));
+  const objects = readdirSync(join(build, "obj", "mbedtls")).filter((f) => f.endsWith(".o")).map((f) => join(build, "obj", "mbedtls", f));
+  const out = join(build, "bench-aead");
+  execFileSync("cc", ["-O2", "-g", "-std=gnu99", "-Wall", "-Wextra", "-Werror", `-I${join(build, "deps", mbedtls, "include")}`,
+    `-I${join(root, "native")}`, '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"', "-o", out, join(root, "bench", "aead_c.c"), ...objects]);
+  return out;
+}
+
+async function main() {
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  const results = { date: new Date().toISOString(), quick, handshakes: HANDSHAKES, downloadBytes: DOWNLOAD, targets: TARGETS, scenarios: [] };
+  try {
+    for (const scenario of SCENARIOS) {
+      const server = await startServer(scenario.server(certs));
+      try {
+        const config = { port: server.port, certificate: certs.der(scenario.root), ...scenario.client };
+        const entry = { id: scenario.id, title: scenario.title, chainBytes: certs.chainBytes(scenario.server(certs).cert) };
+        const m = await runXsh(config);
+        const i = await runXsh({ ...config, mode: "idle" }, { report: true });
+        if (!ok(m)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}`);
+        Object.assign(entry, { tls: m.result.tls, handshake: m.result.handshake, retained: m.result.retained, transfer: m.result.transfer,
+          response: { bytes: m.result.bytes, records: m.result.records, maxRecord: m.result.maxRecord } });
+        log(scenario.id, JSON.stringify(m.result.tls), "handshake", JSON.stringify(m.result.handshake), "transfer", JSON.stringify(m.result.transfer));
+        const peakChunks = Math.max(m.result.handshake.chunks, m.result.transfer.chunks);
+        const peakSlots = Math.max(m.result.handshake.slots, m.result.transfer.slots);
+        // what the program holds when the connection starts, above the start-up baseline the caps count from
+        entry.idle = { chunks: i.result.idle.chunks - i.report.chunksBaseline, slots: i.result.idle.slots - i.report.slotsBaseline };
+        entry.budget = {
+          chunks: await smallest(config, "chunks", entry.idle.chunks, peakChunks),
+          slots: await smallest(config, "slots", entry.idle.slots, peakSlots),
+        };
+        // the program's budget is module loading's (its parser garbage): search the connection's own
+        // under a program cap with a margin, a ballast taking the rest
+        const startup = { chunks: i.report.chunksBaseline, slots: i.report.slotsBaseline };
+        entry.startup = startup;
+        const chunkCap = entry.budget.chunks.value + 8192, slotCap = entry.budget.slots.value + 512;
+        entry.budget.connectionChunks = await connectionBudget(config, "chunks", chunkCap, entry.idle.chunks, startup.chunks, peakChunks);
+        entry.budget.connectionSlots = await connectionBudget(config, "slots", slotCap, entry.idle.slots, startup.slots, peakSlots);
+        log(scenario.id, "budget", JSON.stringify(entry.budget));
+        const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000 });
+        if (!ok(xs)) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
+        const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, !!scenario.client.resume);
+        entry.time = { count: HANDSHAKES, xsMedianMs: median(xs.result.times), nodeMedianMs: median(node) };
+        entry.time.ratio = entry.time.xsMedianMs / entry.time.nodeMedianMs;
+        log(scenario.id, "time", JSON.stringify(entry.time));
+        if (scenario.plot) {
+          const s = await runXsh({ ...config, sample: true });
+          if (ok(s)) entry.samples = s.result.samples;
+        }
+        results.scenarios.push(entry);
+      }
+      finally {
+        await server.stop();
+      }
+    }
+
+    // throughput: a 10 MB download in 16 KB records, TLS 1.3, against plain-C decryption
+    const baselineBinary = buildAeadBaseline();
+    results.throughput = [];
+    for (const [suite, cipher] of [["AES-128-GCM", "TLS_AES_128_GCM_SHA256"], ["ChaCha20-Poly1305", "TLS_CHACHA20_POLY1305_SHA256"]]) {
+      const server = await startServer({ key: certs.path("ecleaf.key"), cert: certs.path("ecleaf.crt"), minVersion: "TLSv1.3", ciphers: cipher, body: DOWNLOAD });
+      try {
+        const config = { port: server.port, certificate: certs.der("ecroot"), mode: "download" };
+        let best;
+        for (let i = 0; i < 2; i++) {
+          const r = await runXsh(config, { timeout: 120000 });
+          if (!ok(r)) throw new Error(`bench: download failed\n${r.stdout}\n${r.stderr}`);
+          if (r.result.bytes < DOWNLOAD) throw new Error(`bench: download short: ${r.result.bytes}`);
+          if (!best || r.result.mbps > best.mbps) best = r.result;
+        }
+        const c = JSON.parse(execFileSync(baselineBinary, [String(DOWNLOAD)], { encoding: "utf8" }).trim());
+        const row = { suite, negotiated: best.cipherSuite, bytes: best.bytes, xsMBps: best.mbps, cMBps: c[suite] };
+        row.ratio = row.xsMBps / row.cMBps;
+        results.throughput.push(row);
+        log("download", JSON.stringify(row));
+      }
+      finally {
+        await server.stop();
+      }
+    }
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
+
+  results.code = { js: jsBytes(), esp8266: esp8266Text() };
+  log("code", JSON.stringify(results.code));
+  writeFileSync(join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+  const { writeReport } = await import("./report.mjs");
+  writeReport(results, root);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s: bench/results.json, docs/BENCHMARKS.md`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  main().catch((e) => {
+    console.error(e.stack ?? e);
+    process.exit(1);
+  });

@@ -1,0 +1,186 @@
+// The XS side of npm run bench (bench/run.mjs): SecureSocket connections to a local server, with
+// Instrumentation figures. Prints JSON lines; the last one is the result.
+//   build/xsh [--chunks N] [--slots N] bench/xs/handshake.js '<JSON config>'
+// config:
+//   port, host ("localhost"), certificate (a DER file name: the root to trust), secure (more options)
+//   mode: "memory"   one measured connection: handshake peaks at message 1, retained memory after
+//                    the handshake, peaks while the response is received (default)
+//         "time"     count connections one after the other: time from the constructor to message 1
+//         "download" one connection, bytes/ms of the response (read into ArrayBuffers)
+//   resume: an unmeasured first connection gives the session the measured ones offer
+//         "idle"     nothing: the figures in use, after Debug.gc(), when a connection would start
+//   sample: in "memory" mode, records the figures after each engine trace line and each callback
+//   ballast: {chunks: bytes, objects: count}: held from before the measured connection to the end (an
+//     1 KB ArrayBuffers; a list of small objects, about 2 slots each), so that under --chunks/--slots caps
+//     only the room left above it is the connection's; logs {start: {chunks, slots}} (in use) first
+//   request: written at message 1 (default a GET of /)
+// Figures are above the idle baseline taken after Debug.gc() right before the measured connection.
+import SecureSocket from "securesocket";
+import Instrumentation from "instrumentation";
+import Debug from "debug";
+import Timer from "timer";
+import { argv, readFile, now, exit } from "xsh";
+
+const config = JSON.parse(argv[1]);
+const mode = config.mode ?? "memory";
+const request = config.request ?? "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+const log = (o) => trace(JSON.stringify(o) + "\n");
+const root = config.certificate ? readFile(config.certificate) : undefined;
+
+const I = {};
+for (const [key, name] of [["chunks", "XS Chunk Heap Used"], ["chunksPeak", "XS Chunk Heap Peak"], ["slots", "XS Slots Used"],
+	["slotsPeak", "XS Slots Peak"], ["native", "Native Heap Used"], ["nativePeak", "Native Heap Peak"], ["stackPeak", "C Stack Peak"]])
+	I[key] = Instrumentation.map(name);
+const get = (key) => Instrumentation.get(I[key]);
+
+function secure(extra) {
+	const s = Object.assign({}, config.secure ?? {}, extra ?? {});
+	if (root)
+		s.certificate = root;
+	return s;
+}
+
+function fail(socket, where) {
+	const e = socket?.error;
+	log({ ok: false, where, error: e ? { message: e.message, reason: e.reason, alert: e.alert, remote: e.remote } : undefined });
+	exit(1);
+}
+
+// a connection that does the GET and reads to the end; then(session) when the server closed
+function plain(session, then) {
+	const socket = new SecureSocket({ host: config.host ?? "localhost", port: config.port, secure: secure(session ? { session } : undefined) });
+	socket.callback = function (message) {
+		if (message === 1) this.write(request);
+		else if (message === 2) this.read(null);
+		else if (message === -1) then(this.session);
+		else if (message < 0) fail(this, "first connection");
+	};
+}
+
+let ballast;
+function memory(session) {
+	if (config.ballast) {
+		// in 1 KB pieces: they fill the free space of every chunk block, not only one large enough
+		ballast = { buffers: [], list: null };
+		for (let n = config.ballast.chunks ?? 0; n >= 1024; n -= 1024 + 16)
+			ballast.buffers.push(new ArrayBuffer(1024));
+		for (let i = config.ballast.objects ?? 0; i > 0; i--)
+			ballast.list = { next: ballast.list };
+	}
+	const samples = [];
+	let base;
+	const figures = () => ({ chunks: get("chunks") - base.chunks, slots: get("slots") - base.slots, native: get("native") - base.native });
+	const extra = session ? { session } : {};
+	if (config.sample)
+		extra.trace = (line) => samples.push(Object.assign({ t: now() - base.t, step: line.slice(0, 60) }, figures()));
+	const options = { host: config.host ?? "localhost", port: config.port, secure: secure(extra) };
+	Debug.gc();
+	Instrumentation.resetPeaks();
+	base = { chunks: get("chunks"), slots: get("slots"), native: get("native"), stack: get("stackPeak"), t: now() };
+	if (config.ballast)
+		log({ start: { chunks: base.chunks, slots: base.slots } });
+	const peaks = () => ({ chunks: get("chunksPeak") - base.chunks, slots: get("slotsPeak") - base.slots,
+		native: get("nativePeak") - base.native, stack: get("stackPeak") - base.stack });
+	const result = { ok: false, bytes: 0, records: 0, maxRecord: 0, idle: { chunks: base.chunks, slots: base.slots, native: base.native } };
+	const socket = new SecureSocket(options);
+	if (config.sample)
+		samples.push(Object.assign({ t: 0, step: "constructed" }, figures()));
+	socket.callback = function (message, value) {
+		if (config.sample)
+			samples.push(Object.assign({ t: now() - base.t, step: `message ${message}` }, figures()));
+		switch (message) {
+		case 1:
+			result.handshakeMs = now() - base.t;
+			result.handshake = peaks();
+			result.tls = { version: this.tls.version, cipherSuite: this.tls.cipherSuite, group: this.tls.group, resumed: this.tls.resumed, certificates: this.tls.peerCertificateCount };
+			Debug.gc();
+			result.retained = figures();
+			Instrumentation.resetPeaks();
+			this.write(request);
+			break;
+		case 2: {
+			result.records++;
+			if (value > result.maxRecord) result.maxRecord = value;
+			const data = this.read(ArrayBuffer);
+			if (data) result.bytes += data.byteLength;
+			break;
+		}
+		case -1:
+			result.transfer = peaks();
+			result.ok = true;
+			if (config.sample)
+				result.samples = samples;
+			log(result);
+			exit(0);
+			break;
+		default:
+			if (message < 0) fail(this, "measured connection");
+		}
+	};
+}
+
+function time(session) {
+	const times = [];
+	function next(session) {
+		if (times.length >= (config.count ?? 50)) {
+			log({ ok: true, times });
+			exit(0);
+		}
+		const started = now();
+		const socket = new SecureSocket({ host: config.host ?? "localhost", port: config.port, secure: secure(session ? { session } : undefined) });
+		socket.callback = function (message) {
+			if (message === 1) {
+				times.push(now() - started);
+				if (config.resume && !this.tls.resumed) fail(this, "not resumed");
+				this.write(request);
+			}
+			else if (message === 2) this.read(null);
+			else if (message === -1) {
+				const s = config.resume ? (this.session ?? session) : undefined;
+				Timer.set(() => next(s));
+			}
+			else if (message < 0) fail(this, `connection ${times.length}`);
+		};
+	}
+	next(session);
+}
+
+function download() {
+	let bytes = 0, started, first, cipherSuite;
+	const socket = new SecureSocket({ host: config.host ?? "localhost", port: config.port, secure: secure() });
+	socket.callback = function (message) {
+		if (message === 1) {
+			started = now();
+			cipherSuite = this.tls.cipherSuite;
+			this.write(request);
+		}
+		else if (message === 2) {
+			if (first === undefined) first = now();
+			const data = this.read(ArrayBuffer);
+			if (data) bytes += data.byteLength;
+		}
+		else if (message === -1) {
+			const ms = now() - started;
+			log({ ok: true, bytes, ms, firstByteMs: first - started, mbps: bytes / ms / 1000, cipherSuite });
+			exit(0);
+		}
+		else if (message < 0) fail(this, "download");
+	};
+}
+
+// "idle": what the program holds, after collection, when a connection would start (with --report,
+// whose chunksBaseline/slotsBaseline are then the host's start-up baseline, since nothing reset it)
+function idle() {
+	Debug.gc();
+	log({ ok: true, idle: { chunks: get("chunks"), slots: get("slots"), native: get("native") } });
+	exit(0);
+}
+
+const run = mode === "time" ? time : mode === "download" ? download : mode === "idle" ? idle : memory;
+if (config.resume)
+	plain(undefined, (session) => {
+		if (!session) fail(undefined, "no session from the first connection");
+		Timer.set(() => run(session));
+	});
+else
+	Timer.set(() => run());   // from the event loop: the module's own evaluation is over, its garbage collectable
