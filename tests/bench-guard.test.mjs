@@ -11,7 +11,8 @@
 //   above the host's start-up baseline (of which 185 KB and 7,634 slots stay in use, idle).
 // - connection: the same program cap, with a ballast held from before the connection that leaves
 //   only ROOM above what is in use, so the connection itself must fit: measured 2026-11-26 (slots to
-//   8; chunks indicative only, the host's chunk cap binds on block growth and leaks here).
+//   8. Chunks are indicative only: with the ballast the chunk figure at the start reads up to 19 KB
+//   above the live set, so the real room is larger than computed: docs/BENCHMARKS.md).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { SCENARIOS, makeCertificates, startServer } from "../bench/scenarios.mjs";
@@ -21,12 +22,12 @@ import { runXsh } from "../bench/run.mjs";
 const PROGRAM = { chunks: 272_576 + 16_384, slots: 8_830 + 400 };
 // the connection's room: measured minimum per scenario, and the margin added here
 const ROOM = {
-  "tls13-ecdsa": { chunks: 3_440, slots: 481 },
-  "tls13-rsa": { chunks: 2_976, slots: 481 },
-  "tls12-ecdsa": { chunks: 3_440, slots: 481 },
-  "tls13-resume": { chunks: 0, slots: 180 },      // measured: no chunk room failed it (the chunk cap leaks: docs/BENCHMARKS.md)
-  "chain-3k": { chunks: 3_168, slots: 481 },
-  "records-16k": { chunks: 3_504, slots: 481 },
+  "tls13-ecdsa": { chunks: 3_512, slots: 477 },
+  "tls13-rsa": { chunks: 3_112, slots: 477 },
+  "tls12-ecdsa": { chunks: 3_448, slots: 477 },
+  "tls13-resume": { chunks: 1_160, slots: 179 },
+  "chain-3k": { chunks: 3_048, slots: 477 },
+  "records-16k": { chunks: 3_512, slots: 477 },
 };
 const MARGIN = { chunks: 4_096, slots: 120 };
 

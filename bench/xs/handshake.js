@@ -58,14 +58,18 @@ function plain(session, then) {
 }
 
 let ballast;
-function memory(session) {
-	if (config.ballast) {
-		// in 1 KB pieces: they fill the free space of every chunk block, not only one large enough
+function memory(session, ballasted) {
+	if (config.ballast && !ballasted) {
+		// in 1 KB pieces: they fill the free space of every chunk block, not only one large enough;
+		// then the connection starts from the next turn, so that the collection before the baseline
+		// finds none of this turn's temporaries
 		ballast = { buffers: [], list: null };
 		for (let n = config.ballast.chunks ?? 0; n >= 1024; n -= 1024 + 16)
 			ballast.buffers.push(new ArrayBuffer(1024));
 		for (let i = config.ballast.objects ?? 0; i > 0; i--)
 			ballast.list = { next: ballast.list };
+		Timer.set(() => memory(session, true));
+		return;
 	}
 	const samples = [];
 	let base;
