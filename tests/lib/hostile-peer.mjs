@@ -277,9 +277,9 @@ export async function recordProxy(target, { onRecord, onServerEnd }) {
  * xsh's result with: events (the JSON lines), error (the first connection's {message, reason, alert,
  * remote}), connected, closed, memories ([{c, nativeBefore, nativeAfter, received}] per connection).
  */
-export async function runHostileClient(port, config = {}, { timeout = 20000 } = {}) {
+export async function runHostileClient(port, config = {}, { timeout = 20000, options = [] } = {}) {
   const run = startXsh(join(hostileDir, "client.js"), [JSON.stringify({ port, ...config })],
-    { manifest: projectManifest, timeout, options: ["--report"] });
+    { manifest: projectManifest, timeout, options: ["--report", ...options] });
   const r = await run.done;
   r.events = r.lines;
   r.error = r.lines.find((l) => l.message === -2)?.error;
