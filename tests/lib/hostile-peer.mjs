@@ -4,7 +4,7 @@
 // Certificate, a ServerKeyExchange signed with node:crypto, correctly or not). Also a
 // re-framing proxy in front of a real server (split handshake records, dropped close_notify).
 // Used by tests/hostile.test.mjs.
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign, constants as cryptoConstants } from "node:crypto";
 import net from "node:net";
 import { join } from "node:path";
 import { repo, startXsh, delay } from "./xsh.mjs";
@@ -92,6 +92,103 @@ export function serverKeyExchange12({ clientRandom, serverRandom, key, scheme = 
 }
 export const serverHelloDone = () => handshake(HS.server_hello_done, Buffer.alloc(0));
 
+// ---- a TLS 1.3 server flight (RFC 8446 7): x25519, TLS_AES_128_GCM_SHA256 ----
+
+const sha256 = (...parts) => createHash("sha256").update(Buffer.concat(parts)).digest();
+const hkdfExtract = (salt, ikm) => createHmac("sha256", salt).update(ikm).digest();
+function hkdfExpandLabel(secret, label, context, length) {
+  const full = Buffer.from("tls13 " + label);
+  const info = Buffer.concat([u16(length), u8(full.length), full, u8(context.length), context]);
+  let t = Buffer.alloc(0), out = Buffer.alloc(0);
+  for (let i = 1; out.length < length; i++) {
+    t = createHmac("sha256", secret).update(Buffer.concat([t, info, u8(i)])).digest();
+    out = Buffer.concat([out, t]);
+  }
+  return out.subarray(0, length);
+}
+
+/**
+ * A scripted TLS 1.3 server past its ServerHello: derives the handshake keys from the client's
+ * x25519 share, and protects the messages it is given. Build with tls13Flight(hello); then
+ * serverHello (the record to send first), protect(messages...) -> a protected record, and
+ * transcript helpers: add(message), hash(), certificateVerify(...), finished().
+ */
+export function tls13Flight(hello) {
+  const { publicKey, privateKey } = x25519Pair();
+  const clientShare = hello.shareKeys.get(GROUP.x25519);
+  if (!clientShare) throw new Error("the client sent no x25519 share");
+  const peer = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b656e032100", "hex"), clientShare]), format: "der", type: "spki" });
+  const shared = diffieHellman({ privateKey, publicKey: peer });
+  const sh = serverHello({ sessionId: hello.sessionId, suite: 0x1301,
+    extensions: [ext(43, u16(0x0304)), ext(51, Buffer.concat([u16(GROUP.x25519), u16(32), publicKey]))] });
+  const transcript = [hello.message, sh];
+  const early = hkdfExtract(Buffer.alloc(32), Buffer.alloc(32));
+  const derived = hkdfExpandLabel(early, "derived", sha256(), 32);
+  const handshakeSecret = hkdfExtract(derived, shared);
+  const serverSecret = hkdfExpandLabel(handshakeSecret, "s hs traffic", sha256(...transcript), 32);
+  const key = hkdfExpandLabel(serverSecret, "key", Buffer.alloc(0), 16);
+  const iv = hkdfExpandLabel(serverSecret, "iv", Buffer.alloc(0), 12);
+  let sequence = 0n;
+  const flight = {
+    serverHello: record(CT.handshake, sh),
+    add(...messages) { transcript.push(...messages); return Buffer.concat(messages); },
+    hash: () => sha256(...transcript),
+    /** one protected record of `type` (default handshake) */
+    protect(content, type = CT.handshake) {
+      const inner = Buffer.concat([content, u8(type)]);
+      const nonce = Buffer.from(iv);
+      const seq = Buffer.alloc(8);
+      seq.writeBigUInt64BE(sequence++);
+      for (let i = 0; i < 8; i++) nonce[4 + i] ^= seq[i];
+      const header = Buffer.concat([u8(CT.appdata), u16(0x0303), u16(inner.length + 16)]);
+      const cipher = createCipheriv("aes-128-gcm", key, nonce);
+      cipher.setAAD(header);
+      const body = Buffer.concat([cipher.update(inner), cipher.final(), cipher.getAuthTag()]);
+      return Buffer.concat([header, body]);
+    },
+    encryptedExtensions: (exts = []) => handshake(8, Buffer.concat([u16(Buffer.concat(exts).length), ...exts])),
+    certificate: (ders) => {
+      const list = Buffer.concat(ders.map((d) => Buffer.concat([u24(d.length), d, u16(0)])));
+      return handshake(HS.certificate, Buffer.concat([u8(0), u24(list.length), list]));
+    },
+    /** CertificateVerify over the transcript so far: scheme, key (PEM), hash/padding overrides, corrupt */
+    certificateVerify({ scheme = 0x0403, key, hash, pss, corrupt = false }) {
+      const content = Buffer.concat([Buffer.alloc(64, 0x20), Buffer.from("TLS 1.3, server CertificateVerify\0", "latin1"), flight.hash()]);
+      const algorithm = hash ?? { 0x0403: "sha256", 0x0503: "sha384", 0x0603: "sha512", 0x0804: "sha256", 0x0805: "sha384", 0x0806: "sha512" }[scheme] ?? "sha256";
+      const rsaPss = pss ?? (scheme >= 0x0804 && scheme <= 0x0806);
+      const signature = sign(algorithm, content, rsaPss
+        ? { key: createPrivateKey(key), padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: { sha256: 32, sha384: 48, sha512: 64 }[algorithm] }
+        : createPrivateKey(key));
+      if (corrupt) signature[signature.length - 3] ^= 0x01;
+      return handshake(15, Buffer.concat([u16(scheme), u16(signature.length), signature]));
+    },
+    /** Finished over the transcript so far; corrupt flips a bit */
+    finished({ corrupt = false } = {}) {
+      const finishedKey = hkdfExpandLabel(serverSecret, "finished", Buffer.alloc(0), 32);
+      const verify = createHmac("sha256", finishedKey).update(flight.hash()).digest();
+      if (corrupt) verify[0] ^= 0x80;
+      return handshake(HS.finished, verify);
+    },
+  };
+  return flight;
+}
+
+/**
+ * The whole TLS 1.3 server flight, each step overridable: returns the bytes to send after the
+ * ClientHello. o: {ders, key, scheme, corruptSignature, corruptFinished, certificateVerify: false
+ * (leave it out), hash, pss}
+ */
+export function tls13ServerFlight(hello, o) {
+  const f = tls13Flight(hello);
+  const ee = f.add(f.encryptedExtensions());
+  const cert = f.add(f.certificate(o.ders));
+  const parts = [f.serverHello, f.protect(ee), f.protect(cert)];
+  if (o.certificateVerify !== false)
+    parts.push(f.protect(f.add(f.certificateVerify({ scheme: o.scheme, key: o.key, hash: o.hash, pss: o.pss, corrupt: o.corruptSignature }))));
+  parts.push(f.protect(f.add(f.finished({ corrupt: o.corruptFinished }))));
+  return Buffer.concat(parts);
+}
+
 // ---- parsing ----
 
 /** parses a ClientHello record (or the first one of several): random, session ID, suites, extensions */
@@ -115,10 +212,11 @@ export function parseClientHello(bytes) {
     extensions.set(type, body.subarray(p + 4, p + 4 + len));
     p += 4 + len;
   }
-  const shares = [];
+  const shares = [], shareKeys = new Map();
   const ks = extensions.get(51);
   if (ks) for (let q = 2; q < ks.length;) {
     shares.push(ks.readUInt16BE(q));
+    shareKeys.set(ks.readUInt16BE(q), ks.subarray(q + 4, q + 4 + ks.readUInt16BE(q + 2)));
     q += 4 + ks.readUInt16BE(q + 2);
   }
   const list16 = (b, skip = 2) => {
@@ -126,7 +224,7 @@ export function parseClientHello(bytes) {
     if (b) for (let q = skip; q < b.length; q += 2) out.push(b.readUInt16BE(q));
     return out;
   };
-  return { random, sessionId, suites, extensions, shares, groups: list16(extensions.get(10)), schemes: list16(extensions.get(13)) };
+  return { message: bytes.subarray(5, 5 + bytes.readUInt16BE(3)), random, sessionId, suites, extensions, shares, shareKeys, groups: list16(extensions.get(10)), schemes: list16(extensions.get(13)) };
 }
 
 /** frames records out of bytes: [{type, version, length, body}] (a truncated last one is marked) */
