@@ -626,6 +626,82 @@ test("1.3: 33 protected records with no content and type application_data -> une
   assertAlert(result, A.unexpected_message);
 });
 
+// ---- TLS 1.3 after the handshake: the peer moves to its application traffic keys ----
+
+/** a correct 1.3 flight, then post(f) (records under the server application keys), then FIN */
+const post13 = (post, wait = 300) => async ({ hello, send, sleep, socket, closed }) => {
+  const f = tls13Flight(hello);
+  send(Buffer.concat([f.serverHello, f.protect(f.add(f.encryptedExtensions())), f.protect(f.add(f.certificate([p256Der]))),
+    f.protect(f.add(f.certificateVerify({ key: p256Key }))), f.protect(f.add(f.finished()))]));
+  f.applicationKeys();
+  await sleep(50);
+  send(post(f));
+  await sleep(wait);
+  if (!closed()) socket.end();
+};
+
+test("1.3 post-handshake: 33 empty application_data records -> unexpected_message, the alert under our application keys", T, async () => {
+  const result = await hostile(post13((f) => Buffer.concat(Array.from({ length: 33 }, () => f.protect(Buffer.alloc(0), CT.appdata)))));
+  const { r } = result;
+  assert.ok(r.connected, why(result));
+  assert.equal(r.error?.reason, "unexpected_message", why(result));
+  assert.match(r.error.message, /too many empty records/, why(result));
+  assert.equal(result.peer.encryptedAlerts, 1, why(result));
+  record_(r, result.peer);
+  assertMemory(r, why(result));
+});
+
+test("1.3 post-handshake: 10 KeyUpdates with update_requested -> the client follows each key change and answers (one KeyUpdate each, today); the connection lives on", T, async () => {
+  const result = await hostile(post13((f) => Buffer.concat(Array.from({ length: 10 }, () => f.keyUpdate(true)))));
+  const { r } = result;
+  assert.ok(r.connected, why(result));
+  assert.equal(r.error?.reason, "truncated", why(result));
+  // our Finished, then our KeyUpdate(s) (RFC 8446 4.6.3 allows one for several requests)
+  const after = result.peer.records.filter((x) => x.type === CT.appdata).length - 1;
+  assert.ok(after >= 1 && after <= 10, `${after} records after our Finished\n${why(result)}`);
+  record_(r, result.peer);
+  assertMemory(r, why(result));
+});
+
+test("1.3 post-handshake: a KeyUpdate with request_update 2 -> illegal_parameter", T, async () => {
+  const result = await hostile(post13((f) => f.protect(handshake(24, u8(2)))));
+  const { r } = result;
+  assert.ok(r.connected, why(result));
+  assert.equal(r.error?.reason, "illegal_parameter", why(result));
+  assert.equal(result.peer.encryptedAlerts, 1, why(result));
+  record_(r, result.peer);
+});
+
+test("1.3 post-handshake: a CertificateRequest (post-handshake auth not offered) -> unexpected_message", T, async () => {
+  const result = await hostile(post13((f) => f.protect(handshake(13, Buffer.concat([u8(1), u8(7), u16(0)])))));
+  const { r } = result;
+  assert.ok(r.connected, why(result));
+  assert.equal(r.error?.reason, "unexpected_message", why(result));
+  assert.match(r.error.message, /post-handshake authentication/, why(result));
+  record_(r, result.peer);
+});
+
+test("1.3 post-handshake: a NewSessionTicket with a lifetime over 7 days -> illegal_parameter", T, async () => {
+  const nst = handshake(4, Buffer.concat([Buffer.from([0, 0x09, 0x3A, 0x81]), randomBytes(4), u8(0), u16(16), Buffer.alloc(16, 7), u16(0)]));
+  const result = await hostile(post13((f) => f.protect(nst)));
+  assert.ok(result.r.connected, why(result));
+  assert.equal(result.r.error?.reason, "illegal_parameter", why(result));
+  record_(result.r, result.peer);
+});
+
+test("1.3 post-handshake: 2000 NewSessionTickets, 5000 user_canceled warnings: survived (ignored, today without a bound), then FIN -> truncated", T, async () => {
+  const nst = handshake(4, Buffer.concat([Buffer.from([0, 0, 0, 100]), randomBytes(4), u8(0), u16(16), Buffer.alloc(16, 7), u16(0)]));
+  const result = await hostile(post13((f) => Buffer.concat([
+    ...Array.from({ length: 2000 }, () => f.protect(nst)),
+    ...Array.from({ length: 5000 }, () => f.protect(Buffer.from([1, 90]), CT.alert)),
+  ]), 1000));
+  const { r } = result;
+  assert.ok(r.connected, why(result));
+  assert.ok(["truncated", "unexpected_message"].includes(r.error?.reason), why(result));
+  record_(r, result.peer);
+  assertMemory(r, why(result));
+});
+
 // ---- alerts ----
 
 test("alerts: a fatal handshake_failure before ServerHello -> -2 handshake_failure, remote, nothing sent back", T, async () => {

@@ -126,10 +126,26 @@ export function tls13Flight(hello) {
   const derived = hkdfExpandLabel(early, "derived", sha256(), 32);
   const handshakeSecret = hkdfExtract(derived, shared);
   const serverSecret = hkdfExpandLabel(handshakeSecret, "s hs traffic", sha256(...transcript), 32);
-  const key = hkdfExpandLabel(serverSecret, "key", Buffer.alloc(0), 16);
-  const iv = hkdfExpandLabel(serverSecret, "iv", Buffer.alloc(0), 12);
-  let sequence = 0n;
+  let key, iv, sequence, trafficSecret;
+  const setKeys = (secret) => {
+    trafficSecret = secret;
+    key = hkdfExpandLabel(secret, "key", Buffer.alloc(0), 16);
+    iv = hkdfExpandLabel(secret, "iv", Buffer.alloc(0), 12);
+    sequence = 0n;
+  };
+  setKeys(serverSecret);
   const flight = {
+    /** after the server Finished is in the transcript: protect with the server application traffic keys */
+    applicationKeys() {
+      const master = hkdfExtract(hkdfExpandLabel(handshakeSecret, "derived", sha256(), 32), Buffer.alloc(32));
+      setKeys(hkdfExpandLabel(master, "s ap traffic", flight.hash(), 32));
+    },
+    /** a KeyUpdate record under the current keys, then the next keys (RFC 8446 7.2) */
+    keyUpdate(requested = true) {
+      const r = flight.protect(handshake(24, u8(requested ? 1 : 0)));
+      setKeys(hkdfExpandLabel(trafficSecret, "traffic upd", Buffer.alloc(0), 32));
+      return r;
+    },
     serverHello: record(CT.handshake, sh),
     add(...messages) { transcript.push(...messages); return Buffer.concat(messages); },
     hash: () => sha256(...transcript),
