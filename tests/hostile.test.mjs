@@ -101,6 +101,11 @@ function assertMemory(r, w) {
 function assertAlert(result, code) {
   assert.deepEqual(result.peer.alerts, [{ level: 2, description: code }], why(result));
 }
+/** the alert, or nothing when our close reset the connection under a flood */
+function assertAlertOrReset(result, code) {
+  const alerts = result.peer.alerts;
+  assert.ok(alerts.length === 0 || (alerts.length === 1 && alerts[0].level === 2 && alerts[0].description === code), why(result));
+}
 /** we sent no alert at all */
 function assertNoAlert(result) {
   assert.deepEqual(result.peer.alerts, [], why(result));
@@ -726,9 +731,10 @@ test("alerts: a flood of 10000 warning alerts after a TLS 1.2 ServerHello is sur
     assertNoAlert(result);
   }
   else {
-    // bounded: an unexpected_message goes out
+    // bounded: an unexpected_message goes out (a flooding peer may lose it to the TCP reset that
+    // closing with its unread flood causes: then it received nothing at all)
     assertFailed(result, { reason: "unexpected_message", alert: A.unexpected_message });
-    assertAlert(result, A.unexpected_message);
+    assertAlertOrReset(result, A.unexpected_message);
   }
 });
 
@@ -749,7 +755,7 @@ for (const [name, make] of [
     }
     else {
       assertFailed(result, { reason: "unexpected_message", alert: A.unexpected_message });
-      assertAlert(result, A.unexpected_message);
+      assertAlertOrReset(result, A.unexpected_message);
     }
   });
 }

@@ -68,6 +68,17 @@ function isIPLiteral(name: string): boolean {
 }
 
 /** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
+/** a crypto failure while checking the peer's values: the peer's fault, unless we ran out of memory */
+function peerFailure(alert: Alert, what: string, e: unknown): TLSError {
+	const message = e instanceof Error ? e.message : String(e);
+	if (message.includes("out of memory"))
+		return fatal(Alert.internal_error, `tls: out of memory (${what})`);
+	return fatal(alert, `tls: ${what} (${message})`);
+}
+
+/** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
+const MAX_IGNORED = 5;
+
 function certificateVerifyContent(server: boolean, transcriptHash: ArrayBuffer): Uint8Array {
 	const context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
 	const content = new Uint8Array(64 + context.length + 1 + transcriptHash.byteLength);
@@ -113,6 +124,8 @@ export class TLSClient {
 	private certificates: CertificateStream | undefined;
 	private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
 	private sentCompatibilityCCS = false;
+	private receivedCompatibilityCCS = false;
+	private keyUpdateAnswered = false;     // we updated our keys for the peer's request: once until we send data
 	private offeredPSK = false;
 	private sentExtensions = new Set<number>();
 	// TLS 1.2
@@ -239,6 +252,7 @@ export class TLSClient {
 		if (this.state !== "connected")
 			throw new Error("tls: not connected");
 		const n = Math.min(data.length, this.recordLimit);
+		this.keyUpdateAnswered = false;
 		try {
 			this.output.push(this.records.seal(ContentType.application_data, data.subarray(0, n)));
 		}
@@ -380,7 +394,15 @@ export class TLSClient {
 			this.onHandshakeMessage(m.type, m.body, m.message);
 	}
 
+	private ignored = 0;          // ignorable messages in a row (warning alerts, HelloRequests)
+	private ignore(what: string): void {
+		if (++this.ignored > MAX_IGNORED)
+			throw fatal(Alert.unexpected_message, `tls: too many ${what} in a row`);
+	}
+
 	private onRecord(type: ContentType, content: Uint8Array): void {
+		if (type !== ContentType.alert)
+			this.ignored = type === ContentType.handshake ? this.ignored : 0;
 		switch (type) {
 			case ContentType.handshake:
 				this.handshake.push(content);
@@ -412,9 +434,12 @@ export class TLSClient {
 			this.state = "closed";
 			return;
 		}
-		if (description === Alert.user_canceled && level === 1 && this.version === TLS13)
+		if (description === Alert.user_canceled && level === 1 && this.version === TLS13) {
+			this.ignore("user_canceled alerts");
 			return;
+		}
 		if (level === 1 && this.version === TLS12 && description !== Alert.no_renegotiation) {
+			this.ignore("warning alerts");
 			this.trace(`ignored warning alert ${alertName(description)}`);
 			return;
 		}
@@ -434,8 +459,9 @@ export class TLSClient {
 			return;
 		}
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
-		if (this.state !== "handshake" || this.expect === "server_hello" && !this.helloRetried)
+		if (this.state !== "handshake" || this.expect === "server_hello" && !this.helloRetried || this.receivedCompatibilityCCS)
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+		this.receivedCompatibilityCCS = true;
 		this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
@@ -473,13 +499,17 @@ export class TLSClient {
 			}
 			else if (type === HandshakeType.hello_request) {
 				// renegotiation is refused (RFC 5746 is sent, but we never renegotiate)
+				this.ignore("HelloRequests");
 				this.sendAlert(Alert.no_renegotiation, 1);
 				return;
 			}
 			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
 		}
-		if (type === HandshakeType.hello_request && this.version !== TLS13)
+		if (type === HandshakeType.hello_request && this.version !== TLS13) {
+			this.ignore("HelloRequests");
 			return;    // a HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1)
+		}
+		this.ignored = 0;
 		const transcribe = () => this.transcript.update(message);
 		switch (expect) {
 			case "server_hello":
@@ -845,7 +875,7 @@ export class TLSClient {
 			shared = share.ecdh.computeSecret(point);
 		}
 		catch (e) {
-			throw fatal(Alert.illegal_parameter, `tls: bad key share from the server (${e instanceof Error ? e.message : e})`);
+			throw peerFailure(Alert.illegal_parameter, "bad key share from the server", e);
 		}
 		this.group = group;
 		for (const s of this.shares)
@@ -1017,7 +1047,7 @@ export class TLSClient {
 			ok = verifyScheme(scheme, key, content, signature);
 		}
 		catch (e) {
-			throw fatal(Alert.decrypt_error, `tls: CertificateVerify: ${e instanceof Error ? e.message : e}`);
+			throw peerFailure(Alert.decrypt_error, "CertificateVerify", e);
 		}
 		if (!ok)
 			throw fatal(Alert.decrypt_error, "tls: bad CertificateVerify signature");
@@ -1140,8 +1170,11 @@ export class TLSClient {
 		this.serverSecret = nextTrafficSecret(hash, this.serverSecret!);
 		this.records.setRead(this.protection13(this.serverSecret));
 		this.trace(`received KeyUpdate${request ? " (update requested)" : ""}`);
-		if (request)
+		// one update answers every request received before our next data (RFC 8446 4.6.3)
+		if (request && !this.keyUpdateAnswered) {
+			this.keyUpdateAnswered = true;
 			this.updateKeys(false);
+		}
 	}
 
 	/** sends KeyUpdate and moves to the next write keys (RFC 8446 4.6.3) */
@@ -1228,7 +1261,7 @@ export class TLSClient {
 			ok = verifyScheme(scheme, key, signed, signature);
 		}
 		catch (e) {
-			throw fatal(Alert.decrypt_error, `tls: ServerKeyExchange: ${e instanceof Error ? e.message : e}`);
+			throw peerFailure(Alert.decrypt_error, "ServerKeyExchange", e);
 		}
 		if (!ok)
 			throw fatal(Alert.decrypt_error, "tls: bad ServerKeyExchange signature");
@@ -1279,7 +1312,7 @@ export class TLSClient {
 		}
 		catch (e) {
 			ecdh.close();
-			throw fatal(Alert.illegal_parameter, `tls: bad ECDHE share from the server (${e instanceof Error ? e.message : e})`);
+			throw peerFailure(Alert.illegal_parameter, "bad ECDHE share from the server", e);
 		}
 		const w = new Writer(100);
 		w.begin(1).bytes(ecdh.publicKey).end();

@@ -5,7 +5,7 @@
 import { Hash, type HashAlgorithm } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 
-const MAX_MESSAGE = 65536 + 4;   // our limit on one buffered handshake message
+const MAX_MESSAGE = 16384 + 4;   // our limit on one buffered handshake message (the Certificate message streams)
 
 /** A message taken as a stream instead of being buffered whole (the Certificate message). */
 export interface MessageStream {
@@ -33,7 +33,7 @@ export class HandshakeReader {
 				return;
 		}
 		const need = this.length + content.length;
-		if (need > MAX_MESSAGE + 65536)
+		if (need > MAX_MESSAGE + 16384)
 			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
 		if (!this.buffer || this.buffer.length < need) {
 			const buffer = new Uint8Array(Math.max(need, 1024));
