@@ -5,7 +5,7 @@
 // negotiated and the response, and where it can what the server saw (its -www page).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { makeCertificates, startOpenSSL, runClient, startClient, explainRun } from "./lib/tls-peers.mjs";
+import { makeCertificates, startOpenSSL, runClient, startClient, explainRun, withOpenSSL, assertWwwPage } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
 const GET = "GET / HTTP/1.0\r\n\r\n";
@@ -18,28 +18,10 @@ after(() => certs?.remove());
 
 const certArgs = (name) => ["-cert", certs.path(`${name}.crt`), "-key", certs.path(`${name}.key`)];
 
-/** starts s_server with args, runs fn(server), stops the server */
-async function withServer(args, fn) {
-  const server = await startOpenSSL(args);
-  try {
-    return await fn(server);
-  }
-  finally {
-    await server.stop();
-  }
-}
+const withServer = withOpenSSL;
 
 /** the driver connected once (per connection index) without error, and got the whole -www page */
-function assertPage(r, server, connection = 0) {
-  const why = explainRun(r, server);
-  assert.equal(r.code, 0, why);
-  assert.equal(r.first("error"), undefined, why);
-  const page = r.first("data", connection)?.text ?? "";
-  assert.match(page, /^HTTP\/1\.0 200 ok\r\n/, why);
-  assert.match(page, /<\/pre><\/BODY><\/HTML>/, why);
-  assert.equal(r.first("closed", connection)?.clean, true, `the server ends with close_notify\n${why}`);
-  return page;
-}
+const assertPage = assertWwwPage;
 
 function connected(r, connection = 0) {
   return r.first("connected", connection);

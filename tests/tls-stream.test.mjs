@@ -5,22 +5,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, connect } from "node:net";
-import { makeCertificates, startOpenSSL, runClient, explainRun } from "./lib/tls-peers.mjs";
+import { makeCertificates, withOpenSSL, runClient, explainRun } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 60000 };
 const certs = makeCertificates({ chain: true });
 process.on("exit", () => certs.remove());
 const GET = "GET / HTTP/1.0\r\n\r\n";
 
-async function withServer(args, body) {
-  const server = await startOpenSSL(args);
-  try {
-    return await body(server);
-  }
-  finally {
-    server.stop();
-  }
-}
+const withServer = withOpenSSL;
 
 const chainArgs = () => ["-cert", certs.path("chainleaf.crt"), "-key", certs.path("chainleaf.key"),
   "-cert_chain", certs.path("chain.extra.pem"), "-www"];

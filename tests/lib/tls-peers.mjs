@@ -1,6 +1,7 @@
 // Helpers for the TLS client interop tests: certificates made with openssl at test time, free
 // ports, TLS peers (OpenSSL s_server, GnuTLS gnutls-serv, Node's tls) started on 127.0.0.1 and
 // stopped after, and the XS driver tests/xs/tls/connect.js run in xsh.
+import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -199,6 +200,33 @@ export function startOpenSSL(args, opts = {}) {
  */
 export function startGnuTLS(args, opts = {}) {
   return startProcess("stdbuf", (port) => ["-oL", "gnutls-serv", "-p", String(port), ...args], /listening on/i, opts);
+}
+
+/** runs fn(server) and stops the server afterwards, whatever happens */
+export async function withPeer(server, fn) {
+  try {
+    return await fn(server);
+  }
+  finally {
+    await server.stop();
+  }
+}
+
+/** s_server with args for the duration of fn(server) */
+export async function withOpenSSL(args, fn, opts) {
+  return withPeer(await startOpenSSL(args, opts), fn);
+}
+
+/** the driver connected (per connection index) without error and got s_server's whole -www page; returns it */
+export function assertWwwPage(r, server, connection = 0) {
+  const why = explainRun(r, server);
+  assert.equal(r.code, 0, why);
+  assert.equal(r.first("error"), undefined, why);
+  const page = r.first("data", connection)?.text ?? "";
+  assert.match(page, /^HTTP\/1\.0 200 ok\r\n/, why);
+  assert.match(page, /<\/pre><\/BODY><\/HTML>/, why);
+  assert.equal(r.first("closed", connection)?.clean, true, `the server ends with close_notify\n${why}`);
+  return page;
 }
 
 // ---- the XS driver ----
