@@ -106,23 +106,6 @@ static xsIntegerValue aead_integer(xsMachine *the, int i, const char *message)
 	return xsmcToInteger(xsArg(i));
 }
 
-/* argument i: a buffer, or undefined / null / missing for none */
-static const uint8_t *aead_optional(xsMachine *the, int i, size_t *size)
-{
-	void *data;
-	xsUnsignedValue count;
-	int type;
-	*size = 0;
-	if (xsmcArgc <= i)
-		return NULL;
-	type = xsmcTypeOf(xsArg(i));
-	if ((type == xsUndefinedType) || (type == xsNullType))
-		return NULL;
-	xsmcGetBufferReadable(xsArg(i), &data, &count);
-	*size = count;
-	return (const uint8_t *)data;
-}
-
 static const uint8_t *aead_nonce(xsMachine *the, aead_head *head, int i, size_t *size)
 {
 	void *data;
@@ -227,7 +210,7 @@ void xs_aead_seal(xsMachine *the)
 	int ret;
 
 	nonce = aead_nonce(the, head, 0, &nonceLength);
-	aad = aead_optional(the, 1, &aadLength);
+	aad = securesocket_optional(the, 1, &aadLength);
 	data = aead_region(the, 2, offset, length, AEAD_TAG_SIZE);
 	aead_abandon(head);
 	if (head->kind == AEAD_AES_GCM)
@@ -252,7 +235,7 @@ void xs_aead_open(xsMachine *the)
 	int ret;
 
 	nonce = aead_nonce(the, head, 0, &nonceLength);
-	aad = aead_optional(the, 1, &aadLength);
+	aad = securesocket_optional(the, 1, &aadLength);
 	data = aead_region(the, 2, offset, length, 0);
 	if (length < AEAD_TAG_SIZE)
 		crypto_range("ciphertext too short");
@@ -278,7 +261,7 @@ void xs_aead_start(xsMachine *the)
 	int ret;
 
 	nonce = aead_nonce(the, head, 0, &nonceLength);
-	aad = aead_optional(the, 1, &aadLength);
+	aad = securesocket_optional(the, 1, &aadLength);
 	aead_abandon(head);
 	if (head->kind == AEAD_AES_GCM)
 		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);

@@ -56,3 +56,20 @@ const uint8_t *securesocket_input(xsMachine *the, int i, size_t *size)
 	*size = (size_t)length;
 	return data + offset;
 }
+
+/* argument i: a buffer, or undefined / null / missing for none (NULL, size 0) */
+const uint8_t *securesocket_optional(xsMachine *the, int i, size_t *size)
+{
+	void *data;
+	xsUnsignedValue count;
+	int type;
+	*size = 0;
+	if (xsmcArgc <= i)
+		return NULL;
+	type = xsmcTypeOf(xsArg(i));
+	if ((type == xsUndefinedType) || (type == xsNullType))
+		return NULL;
+	xsmcGetBufferReadable(xsArg(i), &data, &count);
+	*size = count;
+	return (const uint8_t *)data;
+}

@@ -19,6 +19,9 @@ int securesocket_random(void *context, unsigned char *out, size_t len);
    and length (i + 2), which must be numbers. The pointer is valid until XS allocates. */
 const uint8_t *securesocket_input(xsMachine *the, int i, size_t *size);
 
+/* Argument i as a buffer, or undefined / null / missing for none (NULL, size 0). */
+const uint8_t *securesocket_optional(xsMachine *the, int i, size_t *size);
+
 /* Constant-time equality of two byte strings of the same length: 1 when equal. */
 int securesocket_equal(const void *a, const void *b, size_t len);
 

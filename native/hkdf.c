@@ -28,23 +28,6 @@ static const mbedtls_md_info_t *hkdf_info(xsMachine *the, int *size)
 	return mbedtls_md_info_from_type((bits == 256) ? MBEDTLS_MD_SHA256 : MBEDTLS_MD_SHA384);
 }
 
-/* argument i: a buffer, or undefined / null / missing for none */
-static const uint8_t *hkdf_optional(xsMachine *the, int i, size_t *size)
-{
-	void *data;
-	xsUnsignedValue count;
-	int type;
-	*size = 0;
-	if (xsmcArgc <= i)
-		return NULL;
-	type = xsmcTypeOf(xsArg(i));
-	if ((type == xsUndefinedType) || (type == xsNullType))
-		return NULL;
-	xsmcGetBufferReadable(xsArg(i), &data, &count);
-	*size = count;
-	return (const uint8_t *)data;
-}
-
 static const uint8_t *hkdf_required(xsMachine *the, int i, size_t *size)
 {
 	void *data;
@@ -83,10 +66,10 @@ void xs_hkdf_extract(xsMachine *the)
 	xsUnsignedValue size = (xsUnsignedValue)hashSize;
 
 	hkdf_required(the, 2, &ikmLength);        /* argument checks before allocating */
-	hkdf_optional(the, 1, &saltLength);
+	securesocket_optional(the, 1, &saltLength);
 	xsmcSetArrayBuffer(xsResult, NULL, size);
 	ikm = hkdf_required(the, 2, &ikmLength);
-	salt = hkdf_optional(the, 1, &saltLength);
+	salt = securesocket_optional(the, 1, &saltLength);
 	xsmcGetBufferWritable(xsResult, &output, &size);
 	if (mbedtls_hkdf_extract(info, salt, saltLength, ikm, ikmLength, (uint8_t *)output) != 0)
 		crypto_throw("out of memory");
@@ -105,12 +88,12 @@ void xs_hkdf_expand(xsMachine *the)
 	hkdf_required(the, 1, &prkLength);
 	if (prkLength < (size_t)hashSize)
 		crypto_range("bad key size");
-	hkdf_optional(the, 2, &labelLength);
+	securesocket_optional(the, 2, &labelLength);
 	xsmcSetArrayBuffer(xsResult, NULL, size);
 	if (length == 0)
 		return;
 	prk = hkdf_required(the, 1, &prkLength);
-	label = hkdf_optional(the, 2, &labelLength);
+	label = securesocket_optional(the, 2, &labelLength);
 	xsmcGetBufferWritable(xsResult, &output, &size);
 	ret = mbedtls_hkdf_expand(info, prk, prkLength, label, labelLength, (uint8_t *)output, length);
 	if (ret != 0)
@@ -129,14 +112,14 @@ void xs_hkdf(xsMachine *the)
 	xsUnsignedValue size = (xsUnsignedValue)length;
 
 	hkdf_required(the, 1, &ikmLength);
-	hkdf_optional(the, 2, &saltLength);
-	hkdf_optional(the, 3, &labelLength);
+	securesocket_optional(the, 2, &saltLength);
+	securesocket_optional(the, 3, &labelLength);
 	xsmcSetArrayBuffer(xsResult, NULL, size);
 	if (length == 0)
 		return;
 	ikm = hkdf_required(the, 1, &ikmLength);
-	salt = hkdf_optional(the, 2, &saltLength);
-	label = hkdf_optional(the, 3, &labelLength);
+	salt = securesocket_optional(the, 2, &saltLength);
+	label = securesocket_optional(the, 3, &labelLength);
 	xsmcGetBufferWritable(xsResult, &output, &size);
 	ret = mbedtls_hkdf_extract(info, salt, saltLength, ikm, ikmLength, prk);
 	if (ret == 0)
