@@ -17,6 +17,8 @@ const enum Step { contextLength, context, listLength, entryLength, entry, extens
 export class CertificateStream {
 	private readonly sink: CertificateSink;
 	private readonly tls13: boolean;
+	/** the client's Certificate (client authentication): it may be empty */
+	private readonly fromClient: boolean;
 	private step: Step;
 	private field = 0;           // the length field being read
 	private fieldBytes = 0;      // how many of its bytes came
@@ -28,9 +30,10 @@ export class CertificateStream {
 	count = 0;
 	bytes = 0;
 
-	constructor(sink: CertificateSink, tls13: boolean, bodyLength: number) {
+	constructor(sink: CertificateSink, tls13: boolean, bodyLength: number, fromClient = false) {
 		this.sink = sink;
 		this.tls13 = tls13;
+		this.fromClient = fromClient;
 		this.step = tls13 ? Step.contextLength : Step.listLength;
 		this.bodyLength = bodyLength;
 	}
@@ -60,7 +63,8 @@ export class CertificateStream {
 					break;
 				}
 				case Step.context:
-					throw fatal(Alert.illegal_parameter, "tls: server Certificate with a request context");
+					// the server's has none; we request client certificates with an empty context
+					throw fatal(Alert.illegal_parameter, `tls: ${this.fromClient ? "client" : "server"} Certificate with a request context`);
 				case Step.entry: {
 					const n = Math.min(this.left, bytes.length - at);
 					this.sink.update(bytes.subarray(at, at + n));
@@ -125,12 +129,15 @@ export class CertificateStream {
 		return this.listLeft > 0 ? Step.entryLength : Step.done;
 	}
 
-	/** the message's last byte came: the leaf's key */
-	finish(): Key {
+	/** the message's last byte came: the leaf's key (undefined: a client sent no certificate) */
+	finish(): Key | undefined {
 		if (this.step !== Step.done || this.consumed !== this.bodyLength)
 			throw fatal(Alert.decode_error, "tls: the Certificate message is truncated");
-		if (this.count === 0)
+		if (this.count === 0) {
+			if (this.fromClient)
+				return undefined;
 			throw fatal(Alert.decode_error, "tls: the server sent no certificate");
+		}
 		try {
 			return this.sink.finish();
 		}

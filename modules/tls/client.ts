@@ -12,23 +12,23 @@
  * output, and sticky: every later call throws the same error.
  * One method per expected handshake message, named after it, with the RFC section.
  */
-import { Key } from "crypto/keys";
-import { ECDH, type Group } from "crypto/ecdh";
-import { fillRandom, equal } from "crypto/random";
+import type { Key } from "crypto/keys";
+import { ECDH } from "crypto/ecdh";
+import { equal } from "crypto/random";
 import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
 import { digest, hashSize } from "crypto/hash";
-import { Alert, TLSError, fatal, alertName } from "./alert";
+import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii } from "./bytes";
-import {
-	ContentType, HandshakeType, ExtensionType, TLS12, TLS13, versionName,
-	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
-} from "./constants";
-import { RecordLayer, Protection, MAX_PLAINTEXT } from "./record";
-import { HandshakeReader, Transcript, type MessageStream } from "./handshake";
-import { CertificateStream } from "./certificates";
-import { KeySchedule, trafficKeys, nextTrafficSecret, expandLabel } from "./keyschedule";
-import { suiteByCode, type CipherSuite } from "./suites";
+import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
+import { type MessageStream } from "./handshake";
+import { MAX_PLAINTEXT } from "./record";
+import { KeySchedule, expandLabel } from "./keyschedule";
+import { suiteByCode } from "./suites";
 import { prf12 } from "./prf";
+import {
+	TLSConnection, groupName, hex, peerFailure, certificateVerifyContent, readSchemes, equalBytes,
+} from "./connection";
+import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
 
 const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
@@ -36,7 +36,8 @@ const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 
 const DOWNGRADE_12 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01];   // "DOWNGRD" 01 (RFC 8446 4.1.3)
 const DOWNGRADE_11 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x00];
 
-export type ClientState = "start" | "handshake" | "connected" | "closed" | "error";
+/** the client engine's states (the same for both sides) */
+export type ClientState = EngineState;
 
 type Expect =
 	| "server_hello" | "encrypted_extensions" | "certificate_or_request" | "certificate"
@@ -45,100 +46,28 @@ type Expect =
 	| "new_session_ticket12" | "change_cipher_spec12" | "finished12"
 	| "post_handshake";
 
-function groupName(group: number): Group {
-	switch (group) {
-		case GROUP_X25519: return "x25519";
-		case GROUP_SECP256R1: return "secp256r1";
-		case GROUP_SECP384R1: return "secp384r1";
-	}
-	throw fatal(Alert.illegal_parameter, `tls: unsupported group 0x${group.toString(16)}`);
-}
-
-
-function hex(bytes: ArrayBuffer | Uint8Array): string {
-	const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-	let s = "";
-	for (let i = 0; i < b.length; i++)
-		s += (b[i] < 16 ? "0" : "") + b[i].toString(16);
-	return s;
-}
-
 function isIPLiteral(name: string): boolean {
 	return /^[0-9.]+$/.test(name) || name.includes(":");
 }
 
-/** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
-/** a crypto failure while checking the peer's values: the peer's fault, unless we ran out of memory */
-function peerFailure(alert: Alert, what: string, e: unknown): TLSError {
-	const message = e instanceof Error ? e.message : String(e);
-	if (message.includes("out of memory"))
-		return fatal(Alert.internal_error, `tls: out of memory (${what})`);
-	return fatal(alert, `tls: ${what} (${message})`);
-}
-
-/** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
-const MAX_IGNORED = 5;
-
-function certificateVerifyContent(server: boolean, transcriptHash: ArrayBuffer): Uint8Array {
-	const context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
-	const content = new Uint8Array(64 + context.length + 1 + transcriptHash.byteLength);
-	content.fill(0x20, 0, 64);
-	content.set(ascii(context), 64);
-	content.set(new Uint8Array(transcriptHash), 64 + context.length + 1);
-	return content;
-}
-
-export class TLSClient {
+export class TLSClient extends TLSConnection {
 	readonly options: ClientOptions;
-	state: ClientState = "start";
-	/** negotiated values, once known */
-	version = 0;
-	suite: CipherSuite | undefined;
-	group = 0;
-	alpn: string | undefined;
-	resumed = false;
-	/** how many certificates the server sent, and their bytes (the chain itself is not kept) */
-	peerCertificateCount = 0;
-	peerCertificateBytes = 0;
-	/** the sticky error */
-	error: TLSError | undefined;
-	/** the peer sent close_notify */
-	peerClosed = false;
-
-	private readonly records = new RecordLayer();
-	private readonly handshake = new HandshakeReader();
-	private readonly transcript = new Transcript();
-	private readonly output: Uint8Array[] = [];
 	private expect: Expect = "server_hello";
-	private clientRandom = new Uint8Array(32);
-	private serverRandom = new Uint8Array(32);
 	private sessionId = new Uint8Array(0);
 	private shares: { group: number, ecdh: ECDH }[] = [];
 	private helloRetried = false;
 	private cookie: Uint8Array | undefined;
 	private schedule: KeySchedule | undefined;
-	private clientSecret: ArrayBuffer | undefined;   // current client traffic secret (1.3)
-	private serverSecret: ArrayBuffer | undefined;
 	private resumptionSecret: ArrayBuffer | undefined;
-	private peerKey: Key | undefined;
-	private certificates: CertificateStream | undefined;
 	private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
-	private sentCompatibilityCCS = false;
 	private receivedCompatibilityCCS = false;
-	private keyUpdateAnswered = false;     // we updated our keys for the peer's request: once until we send data
 	private offeredPSK = false;
 	private sentExtensions = new Set<number>();
 	// TLS 1.2
-	private masterSecret: ArrayBuffer | undefined;
 	private expectTicket = false;
 	private serverECDHE: { group: number, point: Uint8Array } | undefined;
-	// application data: the current record's plaintext, a view into the record buffer
-	private plaintext: Uint8Array | undefined;
-	private plaintextOffset = 0;
-	private recordLimit: number;
 
 	constructor(options: ClientOptions) {
-		this.options = options;
 		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
 			throw new RangeError("tls: bad version range");
 		let limit = MAX_PLAINTEXT;
@@ -146,13 +75,8 @@ export class TLSClient {
 			limit = Math.min(limit, options.maxFragmentLength);
 		if (options.recordSizeLimit)
 			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
-		this.recordLimit = limit;
-		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
-		this.records.streamer = {
-			streamable: (protectedRecord) => this.streamable(protectedRecord),
-			streamData: (content, provisional) => this.streamData(content, provisional),
-			streamEnd: () => this.streamEnd(),
-		};
+		super(options, limit);
+		this.options = options;
 	}
 
 	// ---- the application's side ----
@@ -164,190 +88,22 @@ export class TLSClient {
 		this.guard(() => this.sendClientHello());
 	}
 
-	/** takes bytes from the network; returns how many it used (it stops while plaintext waits) */
-	receive(bytes: Uint8Array): number {
-		this.check();
-		let used = 0;
-		try {
-			// feed record by record, so that application data is handed out one record at a time
-			while (used < bytes.length && !this.plaintextPending && this.state !== "closed") {
-				const n = Math.min(bytes.length - used, this.bytesToNextRecordBoundary(bytes.subarray(used)));
-				this.records.receive(bytes.subarray(used, used + n), (type, content) => this.onRecord(type, content));
-				used += n;
-			}
-		}
-		catch (e) {
-			this.fail(e);
-		}
-		return used;
-	}
-
-	private recordNeed = 5;      // bytes until the next record boundary
-	private recordHeader = new Uint8Array(5);
-	private recordHeaderLength = 0;
-	/** how many of these bytes belong to the record being framed (so receive stops at its end) */
-	private bytesToNextRecordBoundary(bytes: Uint8Array): number {
-		// track the framing in parallel with the record layer (header, then body)
-		let n = 0;
-		while (n < bytes.length) {
-			if (this.recordHeaderLength < 5) {
-				const take = Math.min(5 - this.recordHeaderLength, bytes.length - n);
-				this.recordHeader.set(bytes.subarray(n, n + take), this.recordHeaderLength);
-				this.recordHeaderLength += take;
-				n += take;
-				if (this.recordHeaderLength === 5) {
-					this.recordNeed = (this.recordHeader[3] << 8) | this.recordHeader[4];
-					if (this.recordNeed === 0) {
-						this.recordHeaderLength = 0;
-						return n;
-					}
-				}
-				continue;
-			}
-			const take = Math.min(this.recordNeed, bytes.length - n);
-			this.recordNeed -= take;
-			n += take;
-			if (this.recordNeed === 0) {
-				this.recordHeaderLength = 0;
-				return n;
-			}
-		}
-		return n;
-	}
-
-	get plaintextPending(): boolean {
-		return this.plaintext !== undefined && this.plaintextOffset < this.plaintext.length;
-	}
-	/** plaintext bytes ready to read */
-	get available(): number {
-		return this.plaintext ? this.plaintext.length - this.plaintextOffset : 0;
-	}
-	/** a view of the plaintext not read yet, without consuming it (valid until the next receive) */
-	peek(): Uint8Array | undefined {
-		return this.plaintextPending ? this.plaintext!.subarray(this.plaintextOffset) : undefined;
-	}
-	/** a view of up to `max` plaintext bytes (valid until the next receive) */
-	read(max = Infinity): Uint8Array | undefined {
-		if (!this.plaintextPending)
-			return undefined;
-		const end = Math.min(this.plaintext!.length, this.plaintextOffset + max);
-		const view = this.plaintext!.subarray(this.plaintextOffset, end);
-		this.plaintextOffset = end;
-		if (this.plaintextOffset >= this.plaintext!.length)
-			this.plaintext = undefined;
-		return view;
-	}
-	/** bytes of the record buffer: up to 517 through the handshake (larger handshake records are
-	    streamed), then as large as the largest application data record */
-	get recordBufferSize(): number {
-		return this.records.bufferSize;
-	}
-	/** the largest plaintext write() takes in one record */
-	get maxRecordPayload(): number {
-		return this.recordLimit;
-	}
-	/** protects application data (at most one record's worth); returns the bytes taken */
-	write(data: Uint8Array): number {
-		this.check();
-		if (this.state !== "connected")
-			throw new Error("tls: not connected");
-		const n = Math.min(data.length, this.recordLimit);
-		this.keyUpdateAnswered = false;
-		try {
-			this.output.push(this.records.seal(ContentType.application_data, data.subarray(0, n)));
-		}
-		catch (e) {
-			this.fail(e);
-		}
-		return n;
-	}
-	/** the next chunk of bytes to send, or undefined */
-	takeOutput(): Uint8Array | undefined {
-		return this.output.shift();
-	}
-	get outputLength(): number {
-		let n = 0;
-		for (const o of this.output)
-			n += o.length;
-		return n;
-	}
-	/** sends close_notify (RFC 8446 6.1) */
-	close(): void {
-		if (this.state === "closed" || this.state === "error")
-			return;
-		try {
-			this.sendAlert(Alert.close_notify, 1);
-		}
-		catch {
-		}
-		this.state = "closed";
-	}
 	/** frees keys and buffers */
-	dispose(): void {
-		this.certificates?.close();
-		this.certificates = undefined;
-		this.records.close();
-		this.transcript.close();
+	override dispose(): void {
+		super.dispose();
 		for (const s of this.shares)
 			s.ecdh.close();
 		this.shares = [];
-		this.handshake.clear();
-	}
-
-	private check(): void {
-		if (this.error)
-			throw this.error;
-	}
-	private guard(f: () => void): void {
-		try {
-			f();
-		}
-		catch (e) {
-			this.fail(e);
-		}
-	}
-	/** the one way out for errors: queue the alert (ours), keep the error, throw it */
-	private fail(e: unknown): never {
-		let error: TLSError;
-		if (e instanceof TLSError)
-			error = e;
-		else {
-			const message = e instanceof Error ? e.message : String(e);
-			error = new TLSError(Alert.internal_error, message.startsWith("tls: ") ? message : `tls: ${message}`);
-		}
-		if (!this.error) {
-			this.error = error;
-			if (!error.remote) {
-				try {
-					this.sendAlert(error.alert, 2);
-				}
-				catch {
-				}
-			}
-			this.trace(`error: ${error.message}${error.remote ? " (from the peer)" : ` (sent ${alertName(error.alert)})`}`);
-			this.state = "error";
-			this.dispose();
-		}
-		throw this.error;
-	}
-	private trace(line: string): void {
-		this.options.trace?.(line);
 	}
 
 	// ---- records ----
 
-	// ---- streamed handshake records (record.ts RecordStreamer) ----
-	//
-	// A large record of the server's flight is not buffered whole: its handshake content comes in
-	// pieces. Under TLS 1.3 handshake keys the pieces are provisional until the record's tag is
-	// checked: meanwhile only messages that change nothing outside the engine are taken
-	// (EncryptedExtensions, CertificateRequest, and the Certificate message, which streams into the
-	// X.509 verifier); CertificateVerify, Finished and anything else wait for the tag. An error
-	// found in provisional bytes is held until the tag is known: a bad tag is bad_record_mac.
+	// ---- streamed handshake records: the server's large records (connection.ts) ----
+	// Under TLS 1.3 handshake keys, provisional bytes may feed EncryptedExtensions,
+	// CertificateRequest and the Certificate message (which streams into the X.509 verifier):
+	// they change nothing outside the engine. CertificateVerify, Finished and anything else wait for the tag.
 
-	private provisionalError: unknown;
-
-	private streamable(protectedRecord: boolean): boolean {
+	protected streamable(protectedRecord: boolean): boolean {
 		if (this.state !== "handshake")
 			return false;
 		const e = this.expect;
@@ -356,97 +112,11 @@ export class TLSClient {
 		return e === "server_hello" || e === "certificate12" || e === "server_key_exchange" || e === "hello_done_or_request" || e === "hello_done";
 	}
 
-	private streamData(content: Uint8Array, provisional: boolean): void {
-		if (!provisional) {
-			this.onRecord(ContentType.handshake, content);
-			return;
-		}
-		if (this.provisionalError !== undefined)
-			return;
-		try {
-			this.handshake.push(content);
-			this.dispatchProvisional();
-		}
-		catch (e) {
-			this.provisionalError = e;
-		}
+	protected provisional(type: number | undefined): boolean {
+		return type === HandshakeType.encrypted_extensions || type === HandshakeType.certificate_request || type === HandshakeType.certificate;
 	}
 
-	private dispatchProvisional(): void {
-		for (;;) {
-			const type = this.handshake.peekType();
-			if (type !== HandshakeType.encrypted_extensions && type !== HandshakeType.certificate_request && type !== HandshakeType.certificate)
-				return;
-			const m = this.handshake.next();
-			if (!m)
-				return;
-			this.onHandshakeMessage(m.type, m.body, m.message);
-		}
-	}
-
-	private streamEnd(): void {
-		// the record is authenticated (or was plaintext): what was held may act now
-		const error = this.provisionalError;
-		this.provisionalError = undefined;
-		if (error !== undefined)
-			throw error;
-		for (let m = this.handshake.next(); m; m = this.handshake.next())
-			this.onHandshakeMessage(m.type, m.body, m.message);
-	}
-
-	private ignored = 0;          // ignorable messages in a row (warning alerts, HelloRequests)
-	private ignore(what: string): void {
-		if (++this.ignored > MAX_IGNORED)
-			throw fatal(Alert.unexpected_message, `tls: too many ${what} in a row`);
-	}
-
-	private onRecord(type: ContentType, content: Uint8Array): void {
-		if (type !== ContentType.alert)
-			this.ignored = type === ContentType.handshake ? this.ignored : 0;
-		switch (type) {
-			case ContentType.handshake:
-				this.handshake.push(content);
-				for (let m = this.handshake.next(); m; m = this.handshake.next())
-					this.onHandshakeMessage(m.type, m.body, m.message);
-				return;
-			case ContentType.alert:
-				return this.onAlert(content);
-			case ContentType.change_cipher_spec:
-				return this.onChangeCipherSpec(content);
-			case ContentType.application_data:
-				if (this.state !== "connected")
-					throw fatal(Alert.unexpected_message, "tls: application data before the handshake finished");
-				this.plaintext = content;
-				this.plaintextOffset = 0;
-				return;
-		}
-	}
-
-	private onAlert(content: Uint8Array): void {
-		if (content.length !== 2)
-			throw fatal(Alert.decode_error, "tls: bad alert");
-		const level = content[0], description = content[1];
-		if (description === Alert.close_notify) {
-			this.trace("received close_notify");
-			this.peerClosed = true;
-			if (this.state !== "closed")
-				this.close();
-			this.state = "closed";
-			return;
-		}
-		if (description === Alert.user_canceled && level === 1 && this.version === TLS13) {
-			this.ignore("user_canceled alerts");
-			return;
-		}
-		if (level === 1 && this.version === TLS12 && description !== Alert.no_renegotiation) {
-			this.ignore("warning alerts");
-			this.trace(`ignored warning alert ${alertName(description)}`);
-			return;
-		}
-		throw new TLSError(description, `tls: the peer sent the alert ${alertName(description)}`, true);
-	}
-
-	private onChangeCipherSpec(content: Uint8Array): void {
+	protected onChangeCipherSpec(content: Uint8Array): void {
 		if (content.length !== 1 || content[0] !== 1)
 			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
 		if (this.version === TLS12) {
@@ -465,28 +135,13 @@ export class TLSClient {
 		this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
-	private sendRecord(type: ContentType, content: Uint8Array): void {
-		for (let offset = 0; offset < content.length || offset === 0; offset += this.recordLimit) {
-			const chunk = content.subarray(offset, Math.min(content.length, offset + this.recordLimit));
-			this.output.push(this.records.seal(type, chunk, type === ContentType.handshake && this.expect === "server_hello" && !this.helloRetried ? 0x0301 : TLS12));
-			if (content.length === 0)
-				break;
-		}
-	}
-	private sendAlert(alert: number, level: number): void {
-		this.output.push(this.records.seal(ContentType.alert, new Uint8Array([level, alert])));
-	}
-	private sendHandshake(type: HandshakeType, body: Uint8Array): void {
-		const message = new Uint8Array(4 + body.length);
-		message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
-		message.set(body, 4);
-		this.transcript.update(message);
-		this.sendRecord(ContentType.handshake, message);
+	protected override recordVersion(type: ContentType): number {
+		return type === ContentType.handshake && this.expect === "server_hello" && !this.helloRetried ? 0x0301 : TLS12;
 	}
 
 	// ---- handshake dispatch ----
 
-	private onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
+	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
 		const expect = this.expect;
 		if (expect === "post_handshake") {
 			if (this.version === TLS13) {
@@ -509,7 +164,7 @@ export class TLSClient {
 			this.ignore("HelloRequests");
 			return;    // a HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1)
 		}
-		this.ignored = 0;
+		this.resetIgnored();
 		const transcribe = () => this.transcript.update(message);
 		switch (expect) {
 			case "server_hello":
@@ -563,13 +218,6 @@ export class TLSClient {
 	}
 
 	// ---- ClientHello (RFC 8446 4.1.2) ----
-
-	private random(bytes: Uint8Array): void {
-		if (this.options.random)
-			this.options.random(bytes);
-		else
-			fillRandom(bytes);
-	}
 
 	private sendClientHello(): void {
 		const o = this.options;
@@ -847,16 +495,6 @@ export class TLSClient {
 		this.sendClientHello();
 	}
 
-	private sendCompatibilityCCS(): void {
-		if (this.sentCompatibilityCCS || this.version !== TLS13)
-			return;
-		this.sentCompatibilityCCS = true;
-		const write = this.records.write;
-		this.records.write = undefined;
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
-		this.records.write = write;
-	}
-
 	private serverHello13(extensions: Map<number, Uint8Array>): void {
 		const suite = this.suite!;
 		const keyShare = extensions.get(ExtensionType.key_share);
@@ -896,25 +534,15 @@ export class TLSClient {
 			this.schedule = new KeySchedule(suite.hash);
 		this.schedule.handshake(shared);
 		const transcriptHash = this.transcript.current();
-		this.clientSecret = this.schedule.derive("c hs traffic", transcriptHash);
-		this.serverSecret = this.schedule.derive("s hs traffic", transcriptHash);
-		this.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", this.clientSecret);
-		this.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", this.serverSecret);
+		this.writeSecret = this.schedule.derive("c hs traffic", transcriptHash);
+		this.readSecret = this.schedule.derive("s hs traffic", transcriptHash);
+		this.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", this.writeSecret);
+		this.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", this.readSecret);
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: handshake data after ServerHello in the same record");
-		this.records.setRead(this.protection13(this.serverSecret));
+		this.records.setRead(this.protection13(this.readSecret));
 		this.trace(`received ServerHello: TLS 1.3, ${suite.name}, ${groupName(group)}${this.resumed ? ", resuming" : ""}`);
 		this.expect = "encrypted_extensions";
-	}
-
-	private protection13(secret: ArrayBuffer): Protection {
-		const suite = this.suite!;
-		const { key, iv } = trafficKeys(suite.hash, secret, suite.keyLength);
-		return new Protection(suite, TLS13, key, iv);
-	}
-
-	private keylog(label: string, secret: ArrayBuffer): void {
-		this.options.keylog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
 	}
 
 	// ---- EncryptedExtensions (RFC 8446 4.3.1) ----
@@ -997,35 +625,21 @@ export class TLSClient {
 	// ---- Certificate (RFC 8446 4.4.2, RFC 5246 7.4.2), streamed ----
 
 	/** the handshake reader asks with each message header: the Certificate message is streamed */
-	private streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
+	protected streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
 		const expect = this.expect;
 		if (type !== HandshakeType.certificate || !(expect === "certificate_or_request" || expect === "certificate" || expect === "certificate12"))
 			return undefined;
 		const tls13 = expect !== "certificate12";
-		this.transcript.update(header);
-		const stream = new CertificateStream(this.options.certificates(), tls13, length);
-		this.certificates = stream;
-		return {
-			data: (bytes) => {
-				this.transcript.update(bytes);
-				stream.data(bytes);
-			},
-			end: () => {
-				this.peerKey = stream.finish();
-				this.certificates = undefined;
-				this.peerCertificateCount = stream.count;
-				this.peerCertificateBytes = stream.bytes;
-				this.trace(`received Certificate: ${stream.count} certificate${stream.count > 1 ? "s" : ""}, ${stream.bytes} bytes, checked as they came`);
-				if (tls13) {
-					this.expect = "certificate_verify";
-					return;
-				}
-				const auth = this.suite!.auth, key = this.peerKey;
-				if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
-					throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
-				this.expect = "server_key_exchange";
-			},
-		};
+		return this.streamCertificate(this.options.certificates(), tls13, length, header, false, () => {
+			if (tls13) {
+				this.expect = "certificate_verify";
+				return;
+			}
+			const auth = this.suite!.auth, key = this.peerKey!;
+			if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
+				throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
+			this.expect = "server_key_exchange";
+		});
 	}
 
 	// ---- CertificateVerify (RFC 8446 4.4.3) ----
@@ -1060,7 +674,7 @@ export class TLSClient {
 
 	private finished13(body: Uint8Array, message: Uint8Array): void {
 		const schedule = this.schedule!;
-		const expected = schedule.finished(this.serverSecret!, this.transcript.current());
+		const expected = schedule.finished(this.readSecret!, this.transcript.current());
 		if (body.length !== expected.byteLength || !equal(body, expected))
 			throw fatal(Alert.decrypt_error, "tls: bad server Finished");
 		this.transcript.update(message);
@@ -1078,15 +692,15 @@ export class TLSClient {
 		this.trace("received Finished: good");
 		// our flight: [CCS], [Certificate, CertificateVerify], Finished
 		this.sendCompatibilityCCS();
-		this.records.setWrite(this.protection13(this.clientSecret!));
+		this.records.setWrite(this.protection13(this.writeSecret!));
 		if (this.certificateRequest)
 			this.sendClientCertificate13();
-		const verify = schedule.finished(this.clientSecret!, this.transcript.current());
+		const verify = schedule.finished(this.writeSecret!, this.transcript.current());
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
 		this.resumptionSecret = schedule.derive("res master", this.transcript.current());
 		this.records.setWrite(this.protection13(clientApp));
-		this.clientSecret = clientApp;
-		this.serverSecret = serverApp;
+		this.writeSecret = clientApp;
+		this.readSecret = serverApp;
 		this.records.allowChangeCipherSpec = false;
 		this.expect = "post_handshake";
 		this.state = "connected";
@@ -1156,44 +770,6 @@ export class TLSClient {
 		};
 		this.trace(`received NewSessionTicket: lifetime ${lifetime} s`);
 		this.options.onSession?.(session);
-	}
-
-	private keyUpdate(body: Uint8Array): void {
-		const r = new Reader(body, "KeyUpdate");
-		const request = r.u8();
-		r.end();
-		if (request > 1)
-			throw fatal(Alert.illegal_parameter, "tls: bad KeyUpdate");
-		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: KeyUpdate not at a record boundary");
-		const hash = this.suite!.hash;
-		this.serverSecret = nextTrafficSecret(hash, this.serverSecret!);
-		this.records.setRead(this.protection13(this.serverSecret));
-		this.trace(`received KeyUpdate${request ? " (update requested)" : ""}`);
-		// one update answers every request received before our next data (RFC 8446 4.6.3)
-		if (request && !this.keyUpdateAnswered) {
-			this.keyUpdateAnswered = true;
-			this.updateKeys(false);
-		}
-	}
-
-	/** sends KeyUpdate and moves to the next write keys (RFC 8446 4.6.3) */
-	updateKeys(requestPeer = true): void {
-		this.check();
-		if (this.state !== "connected" || this.version !== TLS13)
-			throw new Error("tls: KeyUpdate needs a TLS 1.3 connection");
-		this.guard(() => {
-			this.sendHandshakeNoTranscript(HandshakeType.key_update, new Uint8Array([requestPeer ? 1 : 0]));
-			this.clientSecret = nextTrafficSecret(this.suite!.hash, this.clientSecret!);
-			this.records.setWrite(this.protection13(this.clientSecret));
-		});
-	}
-
-	private sendHandshakeNoTranscript(type: HandshakeType, body: Uint8Array): void {
-		const message = new Uint8Array(4 + body.length);
-		message[0] = type; message[3] = body.length;
-		message.set(body, 4);
-		this.sendRecord(ContentType.handshake, message);
 	}
 
 	// ---- TLS 1.2 (RFC 5246, RFC 7627, RFC 5746, RFC 5077, RFC 8422) ----
@@ -1336,23 +912,10 @@ export class TLSClient {
 		this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
 	}
 
-	private protection12(client: boolean): Protection {
-		const suite = this.suite!;
-		const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
-		const block = new Uint8Array(prf12(suite.hash, this.masterSecret!, "key expansion",
-			concat(this.serverRandom, this.clientRandom), 2 * suite.keyLength + 2 * ivLength));
-		const k = suite.keyLength;
-		const key = client ? block.slice(0, k) : block.slice(k, 2 * k);
-		const iv = client ? block.slice(2 * k, 2 * k + ivLength) : block.slice(2 * k + ivLength, 2 * k + 2 * ivLength);
-		const fullIV = new Uint8Array(12);
-		fullIV.set(iv);
-		return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
-	}
-
 	private sendClientFinished12(): void {
 		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
 		this.records.setWrite(this.protection12(true));
-		const verify = prf12(this.suite!.hash, this.masterSecret!, "client finished", new Uint8Array(this.transcript.current()), 12);
+		const verify = this.verifyData12("client finished");
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
 	}
 
@@ -1368,7 +931,7 @@ export class TLSClient {
 	private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
 
 	private finished12(body: Uint8Array, message: Uint8Array): void {
-		const expected = prf12(this.suite!.hash, this.masterSecret!, "server finished", new Uint8Array(this.transcript.current()), 12);
+		const expected = this.verifyData12("server finished");
 		if (body.length !== 12 || !equal(body, expected))
 			throw fatal(Alert.decrypt_error, "tls: bad server Finished");
 		this.transcript.update(message);
@@ -1389,42 +952,5 @@ export class TLSClient {
 		this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
-	/** a description of the connection for apps and traces */
-	describe(): { version: string, suite: string | undefined, group: string | undefined, alpn: string | undefined, resumed: boolean } {
-		return {
-			version: this.version ? versionName(this.version) : "",
-			suite: this.suite?.name,
-			group: this.group ? groupName(this.group) : undefined,
-			alpn: this.alpn,
-			resumed: this.resumed,
-		};
-	}
-}
-
-function readSchemes(data: Uint8Array, bare = false): number[] {
-	const r = new Reader(data, "signature_algorithms");
-	const list = bare ? r : r.block(2, "signature_algorithms", 2);
-	const schemes: number[] = [];
-	while (list.remaining)
-		schemes.push(list.u16());
-	if (!bare)
-		r.end();
-	return schemes;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length)
-		return false;
-	for (let i = 0; i < a.length; i++)
-		if (a[i] !== b[i])
-			return false;
-	return true;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-	const c = new Uint8Array(a.length + b.length);
-	c.set(a);
-	c.set(b, a.length);
-	return c;
 }
 

@@ -1,0 +1,571 @@
+/*
+ * What both sides of the engine share (TLSClient, TLSServer): feeding the record layer record by
+ * record, the output queue, alerts and the one way out for errors (fail(): the alert is queued,
+ * the error kept and thrown again by every later call), application data read/write/peek,
+ * close_notify, KeyUpdate (RFC 8446 4.6.3), the TLS 1.3 middlebox-compatibility CCS, traffic
+ * protection from secrets (1.3) or the master secret (1.2), and the trace and key log helpers.
+ * Each side adds its handshake: one method per expected message.
+ */
+import type { Key } from "crypto/keys";
+import type { Group } from "crypto/ecdh";
+import { fillRandom } from "crypto/random";
+import { Alert, TLSError, fatal, alertName } from "./alert";
+import { Reader, ascii } from "./bytes";
+import {
+	ContentType, HandshakeType, TLS12, TLS13, versionName,
+	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
+} from "./constants";
+import { RecordLayer, Protection, MAX_PLAINTEXT } from "./record";
+import { HandshakeReader, Transcript, type MessageStream } from "./handshake";
+import { CertificateStream } from "./certificates";
+import { trafficKeys, nextTrafficSecret } from "./keyschedule";
+import type { CipherSuite } from "./suites";
+import { prf12 } from "./prf";
+import type { CertificateSink } from "./options";
+import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
+
+/** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
+const MAX_IGNORED = 5;
+
+export function groupName(group: number): Group {
+	switch (group) {
+		case GROUP_X25519: return "x25519";
+		case GROUP_SECP256R1: return "secp256r1";
+		case GROUP_SECP384R1: return "secp384r1";
+	}
+	throw fatal(Alert.illegal_parameter, `tls: unsupported group 0x${group.toString(16)}`);
+}
+
+export function hex(bytes: ArrayBuffer | Uint8Array): string {
+	const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+	let s = "";
+	for (let i = 0; i < b.length; i++)
+		s += (b[i] < 16 ? "0" : "") + b[i].toString(16);
+	return s;
+}
+
+/** a crypto failure while checking the peer's values: the peer's fault, unless we ran out of memory */
+export function peerFailure(alert: Alert, what: string, e: unknown): TLSError {
+	const message = e instanceof Error ? e.message : String(e);
+	if (message.includes("out of memory"))
+		return fatal(Alert.internal_error, `tls: out of memory (${what})`);
+	return fatal(alert, `tls: ${what} (${message})`);
+}
+
+/** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
+export function certificateVerifyContent(server: boolean, transcriptHash: ArrayBuffer): Uint8Array {
+	const context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
+	const content = new Uint8Array(64 + context.length + 1 + transcriptHash.byteLength);
+	content.fill(0x20, 0, 64);
+	content.set(ascii(context), 64);
+	content.set(new Uint8Array(transcriptHash), 64 + context.length + 1);
+	return content;
+}
+
+/** a SignatureSchemeList (RFC 8446 4.2.3); `bare`: without its own length prefix */
+export function readSchemes(data: Uint8Array, bare = false): number[] {
+	const r = new Reader(data, "signature_algorithms");
+	const list = bare ? r : r.block(2, "signature_algorithms", 2);
+	const schemes: number[] = [];
+	while (list.remaining)
+		schemes.push(list.u16());
+	if (!bare)
+		r.end();
+	return schemes;
+}
+
+/** comparison of public values (not secrets: use crypto/random equal() for those) */
+export { equalBytes } from "x509/der";
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+	const c = new Uint8Array(a.length + b.length);
+	c.set(a);
+	c.set(b, a.length);
+	return c;
+}
+
+/** the options both sides take for traces, key logs and tests */
+export interface ConnectionHooks {
+	keylog?: (line: string) => void;
+	trace?: (line: string) => void;
+	random?: (bytes: Uint8Array) => void;
+}
+
+export abstract class TLSConnection implements TLSEngine {
+	state: EngineState = "start";
+	/** negotiated values, once known */
+	version = 0;
+	suite: CipherSuite | undefined;
+	group = 0;
+	alpn: string | undefined;
+	resumed = false;
+	/** how many certificates the peer sent, and their bytes (the chain itself is not kept) */
+	peerCertificateCount = 0;
+	peerCertificateBytes = 0;
+	/** the sticky error */
+	error: TLSError | undefined;
+	/** the peer sent close_notify */
+	peerClosed = false;
+
+	protected readonly hooks: ConnectionHooks;
+	protected readonly records = new RecordLayer();
+	protected readonly handshake = new HandshakeReader();
+	protected readonly transcript = new Transcript();
+	protected readonly output: Uint8Array[] = [];
+	protected clientRandom = new Uint8Array(32);
+	protected serverRandom = new Uint8Array(32);
+	/** TLS 1.3: the current traffic secrets of each direction */
+	protected writeSecret: ArrayBuffer | undefined;
+	protected readSecret: ArrayBuffer | undefined;
+	/** TLS 1.2 */
+	protected masterSecret: ArrayBuffer | undefined;
+	/** the peer's leaf key, once its Certificate message was checked */
+	protected peerKey: Key | undefined;
+	protected certificates: CertificateStream | undefined;
+	protected sentCompatibilityCCS = false;
+	protected recordLimit: number;
+	private keyUpdateAnswered = false;     // we updated our keys for the peer's request: once until we send data
+	// application data: the current record's plaintext, a view into the record buffer
+	private plaintext: Uint8Array | undefined;
+	private plaintextOffset = 0;
+
+	constructor(hooks: ConnectionHooks, recordLimit: number) {
+		this.hooks = hooks;
+		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
+		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
+		this.records.streamer = {
+			streamable: (protectedRecord) => this.streamable(protectedRecord),
+			streamData: (content, provisional) => this.streamData(content, provisional),
+			streamEnd: () => this.streamEnd(),
+		};
+	}
+
+	/** the side's handshake */
+	abstract start(): void;
+	protected abstract onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void;
+	protected abstract onChangeCipherSpec(content: Uint8Array): void;
+	/** may a large handshake record be streamed now (record.ts RecordStreamer)? */
+	protected abstract streamable(protectedRecord: boolean): boolean;
+	/** may a message of this type be acted on before its record's tag is checked? */
+	protected abstract provisional(type: number | undefined): boolean;
+	/** a stream for a handshake message taken as it arrives (the Certificate message), or undefined */
+	protected abstract streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined;
+
+	// ---- the application's side ----
+
+	/** takes bytes from the network; returns how many it used (it stops while plaintext waits) */
+	receive(bytes: Uint8Array): number {
+		this.check();
+		let used = 0;
+		try {
+			// feed record by record, so that application data is handed out one record at a time
+			while (used < bytes.length && !this.plaintextPending && this.state !== "closed") {
+				const n = Math.min(bytes.length - used, this.bytesToNextRecordBoundary(bytes.subarray(used)));
+				this.records.receive(bytes.subarray(used, used + n), (type, content) => this.onRecord(type, content));
+				used += n;
+			}
+		}
+		catch (e) {
+			this.fail(e);
+		}
+		return used;
+	}
+
+	private recordNeed = 5;      // bytes until the next record boundary
+	private recordHeader = new Uint8Array(5);
+	private recordHeaderLength = 0;
+	/** how many of these bytes belong to the record being framed (so receive stops at its end) */
+	private bytesToNextRecordBoundary(bytes: Uint8Array): number {
+		// track the framing in parallel with the record layer (header, then body)
+		let n = 0;
+		while (n < bytes.length) {
+			if (this.recordHeaderLength < 5) {
+				const take = Math.min(5 - this.recordHeaderLength, bytes.length - n);
+				this.recordHeader.set(bytes.subarray(n, n + take), this.recordHeaderLength);
+				this.recordHeaderLength += take;
+				n += take;
+				if (this.recordHeaderLength === 5) {
+					this.recordNeed = (this.recordHeader[3] << 8) | this.recordHeader[4];
+					if (this.recordNeed === 0) {
+						this.recordHeaderLength = 0;
+						return n;
+					}
+				}
+				continue;
+			}
+			const take = Math.min(this.recordNeed, bytes.length - n);
+			this.recordNeed -= take;
+			n += take;
+			if (this.recordNeed === 0) {
+				this.recordHeaderLength = 0;
+				return n;
+			}
+		}
+		return n;
+	}
+
+	get plaintextPending(): boolean {
+		return this.plaintext !== undefined && this.plaintextOffset < this.plaintext.length;
+	}
+	/** plaintext bytes ready to read */
+	get available(): number {
+		return this.plaintext ? this.plaintext.length - this.plaintextOffset : 0;
+	}
+	/** a view of the plaintext not read yet, without consuming it (valid until the next receive) */
+	peek(): Uint8Array | undefined {
+		return this.plaintextPending ? this.plaintext!.subarray(this.plaintextOffset) : undefined;
+	}
+	/** a view of up to `max` plaintext bytes (valid until the next receive) */
+	read(max = Infinity): Uint8Array | undefined {
+		if (!this.plaintextPending)
+			return undefined;
+		const end = Math.min(this.plaintext!.length, this.plaintextOffset + max);
+		const view = this.plaintext!.subarray(this.plaintextOffset, end);
+		this.plaintextOffset = end;
+		if (this.plaintextOffset >= this.plaintext!.length)
+			this.plaintext = undefined;
+		return view;
+	}
+	/** bytes of the record buffer: up to 517 through the handshake (larger handshake records are
+	    streamed), then as large as the largest application data record */
+	get recordBufferSize(): number {
+		return this.records.bufferSize;
+	}
+	/** the largest plaintext write() takes in one record */
+	get maxRecordPayload(): number {
+		return this.recordLimit;
+	}
+	/** protects application data (at most one record's worth); returns the bytes taken */
+	write(data: Uint8Array): number {
+		this.check();
+		if (this.state !== "connected")
+			throw new Error("tls: not connected");
+		const n = Math.min(data.length, this.recordLimit);
+		this.keyUpdateAnswered = false;
+		try {
+			this.output.push(this.records.seal(ContentType.application_data, data.subarray(0, n)));
+		}
+		catch (e) {
+			this.fail(e);
+		}
+		return n;
+	}
+	/** the next chunk of bytes to send, or undefined */
+	takeOutput(): Uint8Array | undefined {
+		return this.output.shift();
+	}
+	get outputLength(): number {
+		let n = 0;
+		for (const o of this.output)
+			n += o.length;
+		return n;
+	}
+	/** sends close_notify (RFC 8446 6.1) */
+	close(): void {
+		if (this.state === "closed" || this.state === "error")
+			return;
+		try {
+			this.sendAlert(Alert.close_notify, 1);
+		}
+		catch {
+		}
+		this.state = "closed";
+	}
+	/** frees keys and buffers */
+	dispose(): void {
+		this.certificates?.close();
+		this.certificates = undefined;
+		this.records.close();
+		this.transcript.close();
+		this.handshake.clear();
+	}
+
+	/** a description of the connection for apps and traces */
+	describe(): ConnectionDescription {
+		return {
+			version: this.version ? versionName(this.version) : "",
+			suite: this.suite?.name,
+			group: this.group ? groupName(this.group) : undefined,
+			alpn: this.alpn,
+			resumed: this.resumed,
+		};
+	}
+
+	protected check(): void {
+		if (this.error)
+			throw this.error;
+	}
+	protected guard(f: () => void): void {
+		try {
+			f();
+		}
+		catch (e) {
+			this.fail(e);
+		}
+	}
+	/** the one way out for errors: queue the alert (ours), keep the error, throw it */
+	protected fail(e: unknown): never {
+		let error: TLSError;
+		if (e instanceof TLSError)
+			error = e;
+		else {
+			const message = e instanceof Error ? e.message : String(e);
+			error = new TLSError(Alert.internal_error, message.startsWith("tls: ") ? message : `tls: ${message}`);
+		}
+		if (!this.error) {
+			this.error = error;
+			if (!error.remote) {
+				try {
+					this.sendAlert(error.alert, 2);
+				}
+				catch {
+				}
+			}
+			this.trace(`error: ${error.message}${error.remote ? " (from the peer)" : ` (sent ${alertName(error.alert)})`}`);
+			this.state = "error";
+			this.dispose();
+		}
+		throw this.error;
+	}
+	protected trace(line: string): void {
+		this.hooks.trace?.(line);
+	}
+	protected keylog(label: string, secret: ArrayBuffer): void {
+		this.hooks.keylog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
+	}
+	protected random(bytes: Uint8Array): void {
+		if (this.hooks.random)
+			this.hooks.random(bytes);
+		else
+			fillRandom(bytes);
+	}
+
+	// ---- streamed handshake records (record.ts RecordStreamer) ----
+	//
+	// A large record of the peer's flight is not buffered whole: its handshake content comes in
+	// pieces. Under TLS 1.3 handshake keys the pieces are provisional until the record's tag is
+	// checked: meanwhile only messages that change nothing outside the engine are taken (the side
+	// says which: provisional()); anything else waits for the tag. An error found in provisional
+	// bytes is held until the tag is known: a bad tag is bad_record_mac.
+
+	private provisionalError: unknown;
+
+	private streamData(content: Uint8Array, provisional: boolean): void {
+		if (!provisional) {
+			this.onRecord(ContentType.handshake, content);
+			return;
+		}
+		if (this.provisionalError !== undefined)
+			return;
+		try {
+			this.handshake.push(content);
+			this.dispatchProvisional();
+		}
+		catch (e) {
+			this.provisionalError = e;
+		}
+	}
+
+	private dispatchProvisional(): void {
+		for (;;) {
+			if (!this.provisional(this.handshake.peekType()))
+				return;
+			const m = this.handshake.next();
+			if (!m)
+				return;
+			this.onHandshakeMessage(m.type, m.body, m.message);
+		}
+	}
+
+	private streamEnd(): void {
+		// the record is authenticated (or was plaintext): what was held may act now
+		const error = this.provisionalError;
+		this.provisionalError = undefined;
+		if (error !== undefined)
+			throw error;
+		for (let m = this.handshake.next(); m; m = this.handshake.next())
+			this.onHandshakeMessage(m.type, m.body, m.message);
+	}
+
+	/**
+	 * The peer's Certificate message as a stream into a new CertificateSink (RFC 8446 4.4.2,
+	 * RFC 5246 7.4.2): the transcript sees its bytes as they come; `done` gets the stream once
+	 * the leaf's key is known (peerKey; undefined for an empty client Certificate).
+	 */
+	protected streamCertificate(sink: CertificateSink, tls13: boolean, length: number, header: Uint8Array, fromClient: boolean, done: (stream: CertificateStream) => void): MessageStream {
+		this.transcript.update(header);
+		const stream = new CertificateStream(sink, tls13, length, fromClient);
+		this.certificates = stream;
+		return {
+			data: (bytes) => {
+				this.transcript.update(bytes);
+				stream.data(bytes);
+			},
+			end: () => {
+				this.peerKey = stream.finish();
+				this.certificates = undefined;
+				this.peerCertificateCount = stream.count;
+				this.peerCertificateBytes = stream.bytes;
+				this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
+				done(stream);
+			},
+		};
+	}
+
+	// ---- records ----
+
+	private ignored = 0;          // ignorable messages in a row (warning alerts, HelloRequests)
+	protected ignore(what: string): void {
+		if (++this.ignored > MAX_IGNORED)
+			throw fatal(Alert.unexpected_message, `tls: too many ${what} in a row`);
+	}
+	protected resetIgnored(): void {
+		this.ignored = 0;
+	}
+
+	protected onRecord(type: ContentType, content: Uint8Array): void {
+		if (type !== ContentType.alert)
+			this.ignored = type === ContentType.handshake ? this.ignored : 0;
+		switch (type) {
+			case ContentType.handshake:
+				this.handshake.push(content);
+				for (let m = this.handshake.next(); m; m = this.handshake.next())
+					this.onHandshakeMessage(m.type, m.body, m.message);
+				return;
+			case ContentType.alert:
+				return this.onAlert(content);
+			case ContentType.change_cipher_spec:
+				return this.onChangeCipherSpec(content);
+			case ContentType.application_data:
+				if (this.state !== "connected")
+					throw fatal(Alert.unexpected_message, "tls: application data before the handshake finished");
+				this.plaintext = content;
+				this.plaintextOffset = 0;
+				return;
+		}
+	}
+
+	private onAlert(content: Uint8Array): void {
+		if (content.length !== 2)
+			throw fatal(Alert.decode_error, "tls: bad alert");
+		const level = content[0], description = content[1];
+		if (description === Alert.close_notify) {
+			this.trace("received close_notify");
+			this.peerClosed = true;
+			if (this.state !== "closed")
+				this.close();
+			this.state = "closed";
+			return;
+		}
+		if (description === Alert.user_canceled && level === 1 && this.version === TLS13) {
+			this.ignore("user_canceled alerts");
+			return;
+		}
+		if (level === 1 && this.version === TLS12 && description !== Alert.no_renegotiation) {
+			this.ignore("warning alerts");
+			this.trace(`ignored warning alert ${alertName(description)}`);
+			return;
+		}
+		throw new TLSError(description, `tls: the peer sent the alert ${alertName(description)}`, true);
+	}
+
+	/** the legacy record version of a plaintext record (the client's first ClientHello may say 0x0301) */
+	protected recordVersion(_type: ContentType): number {
+		return TLS12;
+	}
+	protected sendRecord(type: ContentType, content: Uint8Array): void {
+		for (let offset = 0; offset < content.length || offset === 0; offset += this.recordLimit) {
+			const chunk = content.subarray(offset, Math.min(content.length, offset + this.recordLimit));
+			this.output.push(this.records.seal(type, chunk, this.recordVersion(type)));
+			if (content.length === 0)
+				break;
+		}
+	}
+	protected sendAlert(alert: number, level: number): void {
+		this.output.push(this.records.seal(ContentType.alert, new Uint8Array([level, alert])));
+	}
+	protected sendHandshake(type: HandshakeType, body: Uint8Array): void {
+		const message = new Uint8Array(4 + body.length);
+		message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
+		message.set(body, 4);
+		this.transcript.update(message);
+		this.sendRecord(ContentType.handshake, message);
+	}
+	protected sendHandshakeNoTranscript(type: HandshakeType, body: Uint8Array): void {
+		const message = new Uint8Array(4 + body.length);
+		message[0] = type; message[3] = body.length;
+		message.set(body, 4);
+		this.sendRecord(ContentType.handshake, message);
+	}
+
+	/** TLS 1.3 middlebox compatibility (RFC 8446 D.4): one unprotected change_cipher_spec */
+	protected sendCompatibilityCCS(): void {
+		if (this.sentCompatibilityCCS || this.version !== TLS13)
+			return;
+		this.sentCompatibilityCCS = true;
+		const write = this.records.write;
+		this.records.write = undefined;
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.records.write = write;
+	}
+
+	// ---- protection ----
+
+	protected protection13(secret: ArrayBuffer): Protection {
+		const suite = this.suite!;
+		const { key, iv } = trafficKeys(suite.hash, secret, suite.keyLength);
+		return new Protection(suite, TLS13, key, iv);
+	}
+
+	/** TLS 1.2 key block (RFC 5246 6.3): the client's or the server's write keys */
+	protected protection12(client: boolean): Protection {
+		const suite = this.suite!;
+		const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
+		const block = new Uint8Array(prf12(suite.hash, this.masterSecret!, "key expansion",
+			concat(this.serverRandom, this.clientRandom), 2 * suite.keyLength + 2 * ivLength));
+		const k = suite.keyLength;
+		const key = client ? block.slice(0, k) : block.slice(k, 2 * k);
+		const iv = client ? block.slice(2 * k, 2 * k + ivLength) : block.slice(2 * k + ivLength, 2 * k + 2 * ivLength);
+		const fullIV = new Uint8Array(12);
+		fullIV.set(iv);
+		return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
+	}
+
+	/** TLS 1.2 Finished verify_data (RFC 5246 7.4.9) */
+	protected verifyData12(label: "client finished" | "server finished"): ArrayBuffer {
+		return prf12(this.suite!.hash, this.masterSecret!, label, new Uint8Array(this.transcript.current()), 12);
+	}
+
+	// ---- KeyUpdate (RFC 8446 4.6.3) ----
+
+	protected keyUpdate(body: Uint8Array): void {
+		const r = new Reader(body, "KeyUpdate");
+		const request = r.u8();
+		r.end();
+		if (request > 1)
+			throw fatal(Alert.illegal_parameter, "tls: bad KeyUpdate");
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: KeyUpdate not at a record boundary");
+		const hash = this.suite!.hash;
+		this.readSecret = nextTrafficSecret(hash, this.readSecret!);
+		this.records.setRead(this.protection13(this.readSecret));
+		this.trace(`received KeyUpdate${request ? " (update requested)" : ""}`);
+		// one update answers every request received before our next data (RFC 8446 4.6.3)
+		if (request && !this.keyUpdateAnswered) {
+			this.keyUpdateAnswered = true;
+			this.updateKeys(false);
+		}
+	}
+
+	/** sends KeyUpdate and moves to the next write keys (RFC 8446 4.6.3) */
+	updateKeys(requestPeer = true): void {
+		this.check();
+		if (this.state !== "connected" || this.version !== TLS13)
+			throw new Error("tls: KeyUpdate needs a TLS 1.3 connection");
+		this.guard(() => {
+			this.sendHandshakeNoTranscript(HandshakeType.key_update, new Uint8Array([requestPeer ? 1 : 0]));
+			this.writeSecret = nextTrafficSecret(this.suite!.hash, this.writeSecret!);
+			this.records.setWrite(this.protection13(this.writeSecret));
+		});
+	}
+}

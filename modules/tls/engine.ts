@@ -1,0 +1,51 @@
+/*
+ * What SecureSocket, the Listener and the ECMA-419 adapter use of either side of the engine
+ * (TLSClient in client.ts, TLSServer in server.ts). Sans-IO: bytes in with receive(), records
+ * out with takeOutput(); the engine never touches a socket or a timer.
+ */
+import type { TLSError } from "./alert";
+
+export type EngineState = "start" | "handshake" | "connected" | "closed" | "error";
+
+export interface ConnectionDescription {
+	version: string;
+	suite: string | undefined;
+	group: string | undefined;
+	alpn: string | undefined;
+	resumed: boolean;
+}
+
+export interface TLSEngine {
+	readonly state: EngineState;
+	/** the sticky error */
+	readonly error: TLSError | undefined;
+	readonly version: number;
+	readonly group: number;
+	readonly alpn: string | undefined;
+	readonly resumed: boolean;
+	/** the peer sent close_notify */
+	readonly peerClosed: boolean;
+	/** how many certificates the peer sent, and their bytes (the chain itself is not kept) */
+	readonly peerCertificateCount: number;
+	readonly peerCertificateBytes: number;
+	/** client: queues the ClientHello; server: arms it for the ClientHello (no output) */
+	start(): void;
+	/** takes bytes from the network; returns how many it used (it stops while plaintext waits) */
+	receive(bytes: Uint8Array): number;
+	/** the next chunk of bytes to send, or undefined */
+	takeOutput(): Uint8Array | undefined;
+	readonly outputLength: number;
+	readonly available: number;
+	readonly plaintextPending: boolean;
+	peek(): Uint8Array | undefined;
+	read(max?: number): Uint8Array | undefined;
+	/** protects application data (at most one record's worth); returns the bytes taken */
+	write(data: Uint8Array): number;
+	readonly maxRecordPayload: number;
+	readonly recordBufferSize: number;
+	/** TLS 1.3: sends KeyUpdate (requesting the peer's too by default) */
+	updateKeys(requestPeer?: boolean): void;
+	close(): void;
+	dispose(): void;
+	describe(): ConnectionDescription;
+}
