@@ -4,6 +4,7 @@
  * tls_application_layer_protocol_negotiation / applicationLayerProtocolNegotiation, clientKey,
  * clientCertificates) and ours (maxVersion, cipherSuites, groups, keyShares, session,
  * recordSizeLimit, keylog, handshakeTimeout). Unknown options and wrong types are errors.
+ * What the client and the server (serveroptions.ts) share is resolved by resolveCommon().
  */
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { SUITES, suiteByName } from "tls/suites";
@@ -36,29 +37,18 @@ export interface SecureOptions {
 	time?: number;
 }
 
-export interface ResolvedOptions {
-	minVersion: number;
-	maxVersion: number;
+export interface ResolvedOptions extends CommonOptions {
 	roots: Uint8Array[];
 	verify: boolean;
-	trace: ((line: string) => void) | undefined;
 	maxFragmentLength: number | undefined;
 	/** the name sent as SNI (undefined: none) */
 	serverName: string | undefined;
 	/** the name the certificate must match: tls_server_name, else the host (or address), even when no SNI is sent */
 	verifyName: string | undefined;
-	signatureAlgorithms: number[];
-	alpn: string[] | undefined;
 	clientKey: Uint8Array | undefined;
 	clientCertificates: Uint8Array[] | undefined;
-	suites: number[];
-	groups: number[];
 	shares: number;
 	session: Session | undefined;
-	recordSizeLimit: number | undefined;
-	keylog: ((line: string) => void) | undefined;
-	handshakeTimeout: number;
-	time: number | undefined;
 }
 
 const SCHEMES: { [name: string]: number } = {
@@ -68,16 +58,21 @@ const SCHEMES: { [name: string]: number } = {
 };
 export const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
 const GROUPS: { [name: string]: number } = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1, "P-256": GROUP_SECP256R1, "P-384": GROUP_SECP384R1 };
-const KNOWN = new Set(["protocolVersion", "maxVersion", "certificate", "verify", "trace", "tls_max_fragment_length",
-	"tls_server_name", "tls_signature_algorithms", "tls_application_layer_protocol_negotiation",
-	"applicationLayerProtocolNegotiation", "clientKey", "clientCertificates", "cipherSuites", "groups", "keyShares",
-	"session", "recordSizeLimit", "keylog", "handshakeTimeout", "time"]);
+/** the options of both sides, resolved by resolveCommon() */
+export const COMMON_OPTIONS = ["protocolVersion", "maxVersion", "certificate", "trace", "tls_signature_algorithms",
+	"tls_application_layer_protocol_negotiation", "applicationLayerProtocolNegotiation", "cipherSuites", "groups",
+	"recordSizeLimit", "keylog", "handshakeTimeout", "time"];
+export const CLIENT_OPTIONS = ["verify", "tls_max_fragment_length", "tls_server_name", "clientKey", "clientCertificates",
+	"keyShares", "session"];
+/** the server's own (serveroptions.ts); `certificate` means the server's chain there */
+export const SERVER_OPTIONS = ["key", "clientCertificates", "ca", "serverName", "tickets", "ticketKey", "ticketLifetime"];
+const KNOWN = new Set([...COMMON_OPTIONS, ...CLIENT_OPTIONS]);
 
-function bad(message: string): never {
+export function bad(message: string): never {
 	throw new TypeError(`securesocket: ${message}`);
 }
 
-function version(value: unknown, name: string): number {
+export function version(value: unknown, name: string): number {
 	if (value === 0x0303 || value === "TLS 1.2" || value === "tls1.2")
 		return TLS12;
 	if (value === 0x0304 || value === "TLS 1.3" || value === "tls1.3")
@@ -87,7 +82,7 @@ function version(value: unknown, name: string): number {
 	return bad(`${name} must be 0x303, 0x304, "TLS 1.2" or "TLS 1.3"`);
 }
 
-function bytes(value: unknown, name: string): Uint8Array {
+export function bytes(value: unknown, name: string): Uint8Array {
 	if (value instanceof Uint8Array)
 		return value;
 	if (value instanceof ArrayBuffer)
@@ -97,7 +92,7 @@ function bytes(value: unknown, name: string): Uint8Array {
 	return bad(`${name} must be an ArrayBuffer, a Uint8Array or a host buffer`);
 }
 
-function list<T>(value: unknown, name: string, each: (v: unknown, name: string) => T): T[] {
+export function list<T>(value: unknown, name: string, each: (v: unknown, name: string) => T): T[] {
 	if (Array.isArray(value))
 		return value.map((v, i) => each(v, `${name}[${i}]`));
 	return [each(value, name)];
@@ -113,19 +108,37 @@ function alpnList(value: unknown, name: string): string[] {
 	});
 }
 
-export function resolveOptions(secure: SecureOptions | undefined, host: string | undefined): ResolvedOptions {
+/** what both sides resolve alike */
+export interface CommonOptions {
+	minVersion: number;
+	maxVersion: number;
+	trace: ((line: string) => void) | undefined;
+	signatureAlgorithms: number[];
+	alpn: string[] | undefined;
+	suites: number[];
+	groups: number[];
+	recordSizeLimit: number | undefined;
+	keylog: ((line: string) => void) | undefined;
+	handshakeTimeout: number;
+	time: number | undefined;
+}
+
+/** the secure dictionary as an object whose keys are all in `known` (`other`: the other side's options, named in the error) */
+export function secureDictionary(secure: unknown, known: ReadonlySet<string>, other: readonly string[], side: string): { [key: string]: unknown } {
 	const s = (secure ?? {}) as { [key: string]: unknown };
 	if (typeof s !== "object")
 		bad("secure must be an object");
 	for (const key of Object.keys(s))
-		if (!KNOWN.has(key))
-			bad(`unknown option "${key}" in secure`);
+		if (!known.has(key))
+			bad(`unknown option "${key}" in secure` + (other.includes(key) ? ` (a ${side} option)` : ""));
+	return s;
+}
+
+export function resolveCommon(s: { [key: string]: unknown }): CommonOptions {
 	const minVersion = s.protocolVersion === undefined ? TLS12 : version(s.protocolVersion, "protocolVersion");
 	const maxVersion = s.maxVersion === undefined ? TLS13 : version(s.maxVersion, "maxVersion");
 	if (minVersion > maxVersion)
 		bad("protocolVersion (the minimum) is above maxVersion");
-	if (s.verify !== undefined && typeof s.verify !== "boolean")
-		bad("verify must be a boolean");
 	let traceTo: ((line: string) => void) | undefined;
 	if (s.trace === true)
 		traceTo = (line) => trace(`tls: ${line}\n`);
@@ -133,24 +146,6 @@ export function resolveOptions(secure: SecureOptions | undefined, host: string |
 		traceTo = s.trace as (line: string) => void;
 	else if (s.trace !== undefined && s.trace !== false)
 		bad("trace must be a boolean or a function");
-	let maxFragmentLength: number | undefined;
-	if (s.tls_max_fragment_length !== undefined) {
-		const v = s.tls_max_fragment_length;
-		const sizes: { [v: number]: number } = { 1: 512, 2: 1024, 3: 2048, 4: 4096, 512: 512, 1024: 1024, 2048: 2048, 4096: 4096 };
-		if (typeof v !== "number" || !sizes[v])
-			bad("tls_max_fragment_length must be 512, 1024, 2048 or 4096 (or the codes 1 to 4)");
-		maxFragmentLength = sizes[v as number];
-	}
-	let serverName: string | undefined = host;
-	let verifyName: string | undefined = host;
-	if (s.tls_server_name !== undefined) {
-		if (s.tls_server_name === false)
-			serverName = undefined;
-		else if (typeof s.tls_server_name !== "string" || !s.tls_server_name.length)
-			bad("tls_server_name must be a host name");
-		else
-			serverName = verifyName = s.tls_server_name;
-	}
 	let signatureAlgorithms = DEFAULT_SCHEMES;
 	if (s.tls_signature_algorithms !== undefined)
 		signatureAlgorithms = list(s.tls_signature_algorithms, "tls_signature_algorithms", (v, n) => {
@@ -177,12 +172,6 @@ export function resolveOptions(secure: SecureOptions | undefined, host: string |
 				bad(`${n}: unknown group ${String(v)} (known: x25519, secp256r1, secp384r1)`);
 			return g;
 		});
-	let shares = 1;
-	if (s.keyShares !== undefined) {
-		if (typeof s.keyShares !== "number" || s.keyShares < 1 || s.keyShares > groups.length || (s.keyShares | 0) !== s.keyShares)
-			bad("keyShares must be an integer from 1 to the number of groups");
-		shares = s.keyShares;
-	}
 	let recordSizeLimit: number | undefined;
 	if (s.recordSizeLimit !== undefined) {
 		const v = s.recordSizeLimit;
@@ -200,22 +189,55 @@ export function resolveOptions(secure: SecureOptions | undefined, host: string |
 	}
 	if (s.time !== undefined && typeof s.time !== "number")
 		bad("time must be a number of seconds since 1970");
+	return {
+		minVersion, maxVersion, trace: traceTo, signatureAlgorithms, alpn, suites, groups, recordSizeLimit,
+		keylog: s.keylog as ((line: string) => void) | undefined,
+		handshakeTimeout,
+		time: s.time as number | undefined,
+	};
+}
+
+export function resolveOptions(secure: SecureOptions | undefined, host: string | undefined): ResolvedOptions {
+	const s = secureDictionary(secure, KNOWN, SERVER_OPTIONS, "server");
+	const common = resolveCommon(s);
+	if (s.verify !== undefined && typeof s.verify !== "boolean")
+		bad("verify must be a boolean");
+	let maxFragmentLength: number | undefined;
+	if (s.tls_max_fragment_length !== undefined) {
+		const v = s.tls_max_fragment_length;
+		const sizes: { [v: number]: number } = { 1: 512, 2: 1024, 3: 2048, 4: 4096, 512: 512, 1024: 1024, 2048: 2048, 4096: 4096 };
+		if (typeof v !== "number" || !sizes[v])
+			bad("tls_max_fragment_length must be 512, 1024, 2048 or 4096 (or the codes 1 to 4)");
+		maxFragmentLength = sizes[v as number];
+	}
+	let serverName: string | undefined = host;
+	let verifyName: string | undefined = host;
+	if (s.tls_server_name !== undefined) {
+		if (s.tls_server_name === false)
+			serverName = undefined;
+		else if (typeof s.tls_server_name !== "string" || !s.tls_server_name.length)
+			bad("tls_server_name must be a host name");
+		else
+			serverName = verifyName = s.tls_server_name;
+	}
+	let shares = 1;
+	if (s.keyShares !== undefined) {
+		if (typeof s.keyShares !== "number" || s.keyShares < 1 || s.keyShares > common.groups.length || (s.keyShares | 0) !== s.keyShares)
+			bad("keyShares must be an integer from 1 to the number of groups");
+		shares = s.keyShares;
+	}
 	if ((s.clientKey === undefined) !== (s.clientCertificates === undefined))
 		bad("clientKey and clientCertificates go together");
 	if (s.session !== undefined && (typeof s.session !== "object" || s.session === null || !("secret" in (s.session as object))))
 		bad("session must be a session object from a previous connection (socket.session)");
 	return {
-		minVersion, maxVersion,
+		...common,
 		roots: s.certificate === undefined ? [] : list(s.certificate, "certificate", bytes),
 		verify: s.verify !== false,
-		trace: traceTo, maxFragmentLength, serverName, verifyName, signatureAlgorithms, alpn,
+		maxFragmentLength, serverName, verifyName,
 		clientKey: s.clientKey === undefined ? undefined : bytes(s.clientKey, "clientKey"),
 		clientCertificates: s.clientCertificates === undefined ? undefined : list(s.clientCertificates, "clientCertificates", bytes),
-		suites, groups, shares,
+		shares,
 		session: s.session as Session | undefined,
-		recordSizeLimit,
-		keylog: s.keylog as ((line: string) => void) | undefined,
-		handshakeTimeout,
-		time: s.time as number | undefined,
 	};
 }

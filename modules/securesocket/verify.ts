@@ -2,7 +2,8 @@
  * The certificate check SecureSocket gives the engine: the peer's chain goes through the X.509
  * verifier (modules/x509) against the CA store and secure.certificate, and the leaf's key comes
  * back for the engine's signature checks. With secure.verify false the chain is only parsed (the
- * handshake signature is still checked with the leaf's key).
+ * handshake signature is still checked with the leaf's key). A server checks its clients' chains
+ * the same way, against secure.ca only, for clientAuth (clientCheck()).
  */
 import { Key } from "crypto/keys";
 import { TLSError, Alert } from "tls/alert";
@@ -11,6 +12,14 @@ import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import type { ResolvedOptions } from "./options";
+
+/** what a check needs: the client's resolved options, or those clientCheck() makes */
+export type CheckOptions = Pick<ResolvedOptions, "verify" | "roots" | "time" | "verifyName" | "trace"> & {
+	/** the peer's role: "serverAuth" (default) checks a server, "clientAuth" a client */
+	usage?: "serverAuth" | "clientAuth";
+	/** false: only `roots`, not the CA store */
+	store?: boolean;
+};
 
 /** the alert for each X.509 failure (RFC 8446 6.2) */
 function alertFor(code: string): Alert {
@@ -46,7 +55,7 @@ function toTLSError(e: unknown): unknown {
  * the X.509 verifier (never held whole); without, only the leaf is kept, to take its key.
  * `done` receives the leaf's summary.
  */
-export function certificateCheck(options: ResolvedOptions, done: (leaf: PeerCertificate) => void): () => CertificateSink {
+export function certificateCheck(options: CheckOptions, done: (leaf: PeerCertificate) => void): () => CertificateSink {
 	return () => {
 		if (!options.verify) {
 			let leaf: Uint8Array | undefined, filled = 0, index = -1;
@@ -85,7 +94,7 @@ export function certificateCheck(options: ResolvedOptions, done: (leaf: PeerCert
 		}
 		let verifier: ChainVerifier;
 		try {
-			verifier = new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: "serverAuth" });
+			verifier = new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store });
 		}
 		catch (e) {
 			throw toTLSError(e);
@@ -110,7 +119,7 @@ export function certificateCheck(options: ResolvedOptions, done: (leaf: PeerCert
 				}
 				const key = path[0].publicKey;
 				if (!key)
-					throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
+					throw new TLSError(Alert.unsupported_certificate, `tls: the ${options.usage === "clientAuth" ? "client" : "server"}'s certificate has a key we cannot use`);
 				options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
 				done(path[0]);
 				return key;
@@ -124,4 +133,10 @@ export function certificateCheck(options: ResolvedOptions, done: (leaf: PeerCert
 
 export function loadClientKey(der: Uint8Array): Key {
 	return Key.fromPrivateKey(der);
+}
+
+/** the check of a client's chain on a server: against `ca` only (never the CA store), for clientAuth, no name */
+export function clientCheck(ca: Uint8Array[], time: number | undefined, trace: ((line: string) => void) | undefined,
+	done: (leaf: PeerCertificate) => void): () => CertificateSink {
+	return certificateCheck({ verify: true, roots: ca, time, verifyName: undefined, trace, usage: "clientAuth", store: false }, done);
 }

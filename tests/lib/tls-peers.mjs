@@ -67,6 +67,52 @@ function makeChain(dir, subj, pem) {
   writeFileSync(join(dir, "chain.extra.pem"), pem("inter2.crt") + pem("inter1.crt") + pem("root.crt"));
 }
 
+/**
+ * Certificates for our TLS server and its clients, in a new temp dir, PEM and DER (`name.der`,
+ * keys as PKCS#8 DER `name.key.der`): a CA (`ca`, ECDSA P-256); server leaves for localhost and
+ * 127.0.0.1 from it, serverAuth: `server` (P-256), `server384` (P-384), `serverrsa` (RSA-2048);
+ * `client` (P-256, clientAuth, CN=Test Client) from the CA; `clientrsa` (RSA-2048, clientAuth);
+ * `serveronly` (clientAuth missing from its extKeyUsage); `stranger` (a client certificate from
+ * another CA, `otherca`). Returns { dir, path(name), pem(name), der(name), remove() }.
+ */
+export function makeServerCertificates() {
+  const dir = mkdtempSync(join(tmpdir(), "tls-server-certs-"));
+  const ec = (curve) => ["-newkey", "ec", "-pkeyopt", `ec_paramgen_curve:${curve}`];
+  const rsa = ["-newkey", "rsa:2048"];
+  const ca = (name, cn) => {
+    openssl(["req", "-x509", ...ec("P-256"), "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2",
+      "-subj", `/CN=${cn}`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
+  };
+  const leaf = (name, keyArgs, cn, issuer, usage, san = "") => {
+    writeFileSync(join(dir, `${name}.ext`), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n" +
+      `extendedKeyUsage=${usage}\n${san}`);
+    openssl(["req", "-new", ...keyArgs, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`], dir);
+    openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.crt`, "-CAkey", `${issuer}.key`, "-CAcreateserial",
+      "-out", `${name}.crt`, "-days", "2", "-sha256", "-extfile", `${name}.ext`], dir);
+  };
+  const hostNames = "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+  ca("ca", "SecureSocket Server Test CA");
+  ca("otherca", "SecureSocket Other CA");
+  leaf("server", ec("P-256"), "localhost", "ca", "serverAuth", hostNames);
+  leaf("server384", ec("P-384"), "localhost", "ca", "serverAuth", hostNames);
+  leaf("serverrsa", rsa, "localhost", "ca", "serverAuth", hostNames);
+  leaf("client", ec("P-256"), "Test Client", "ca", "clientAuth");
+  leaf("clientrsa", rsa, "Test RSA Client", "ca", "clientAuth");
+  leaf("serveronly", ec("P-256"), "Test Server-Only Client", "ca", "serverAuth");
+  leaf("stranger", ec("P-256"), "Test Stranger", "otherca", "clientAuth");
+  for (const name of ["ca", "otherca", "server", "server384", "serverrsa", "client", "clientrsa", "serveronly", "stranger"]) {
+    openssl(["x509", "-in", `${name}.crt`, "-outform", "DER", "-out", `${name}.der`], dir);
+    openssl(["pkcs8", "-topk8", "-nocrypt", "-in", `${name}.key`, "-outform", "DER", "-out", `${name}.key.der`], dir);
+  }
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    pem: (name) => readFileSync(join(dir, name), "utf8"),
+    der: (name) => readFileSync(join(dir, name)),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 // ---- ports ----
 
 /** a port on 127.0.0.1 (or host, e.g. "::1") that was free a moment ago */

@@ -1,0 +1,70 @@
+// The server-side secure dictionary's validation (modules/securesocket/serveroptions.ts), for
+// tests/securesocket-server.test.mjs: each case resolves a dictionary and logs {case, name, message}
+// of what it threw, or {case, ok: true, ...what it resolved}.
+//   build/xsh tests/xs/server/options.js <dir with leaf.der, leaf.key.der, other.key.der, ca.der>
+import { resolveServerOptions } from "../../../build/js/modules/securesocket/serveroptions.js";
+import { argv, readFile } from "xsh";
+
+const dir = argv[1];
+const log = (o) => trace(JSON.stringify(o) + "\n");
+const leaf = readFile(`${dir}/leaf.der`), key = readFile(`${dir}/leaf.key.der`);
+const otherKey = readFile(`${dir}/other.key.der`), ca = readFile(`${dir}/ca.der`);
+const base = { certificate: leaf, key };
+
+const cases = {
+	none: undefined,
+	noCertificate: { key },
+	noKey: { certificate: leaf },
+	certificateString: { certificate: "PEM text", key },
+	emptyChain: { certificate: [], key },
+	badKey: { certificate: leaf, key: new Uint8Array([48, 3, 2, 1, 0]) },
+	keyMismatch: { certificate: leaf, key: otherKey },
+	notACertificate: { certificate: key, key },
+	unknown: { ...base, bogus: 1 },
+	clientOption: { ...base, verify: false },
+	clientSession: { ...base, session: {} },
+	clientCertificatesChain: { ...base, clientCertificates: [leaf], ca },
+	clientCertificatesNoCa: { ...base, clientCertificates: "require" },
+	caAlone: { ...base, ca },
+	serverNameString: { ...base, serverName: "localhost" },
+	ticketKeyShort: { ...base, ticketKey: new ArrayBuffer(16) },
+	ticketLifetimeBig: { ...base, ticketLifetime: 604801 },
+	ticketsString: { ...base, tickets: "yes" },
+	versionOld: { ...base, protocolVersion: 0x301 },
+	suiteNope: { ...base, cipherSuites: ["NOPE"] },
+	good: {
+		certificate: [leaf, ca], key: new Uint8Array(key), clientCertificates: "request", ca: [ca],
+		protocolVersion: "TLS 1.2", maxVersion: 0x304, cipherSuites: ["TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"],
+		groups: ["secp256r1"], tls_signature_algorithms: ["ecdsa_secp256r1_sha256"], applicationLayerProtocolNegotiation: ["h2", "http/1.1"],
+		recordSizeLimit: 1024, trace: false, keylog: () => {}, handshakeTimeout: 5000, time: 1800000000,
+		tickets: false, ticketKey: new ArrayBuffer(32), ticketLifetime: 600,
+		serverName: (name) => name === "other.test" ? { certificate: leaf, key } : name === "bad.test" ? { certificate: leaf, key: otherKey } : undefined,
+	},
+	defaults: base,
+};
+
+for (const [name, secure] of Object.entries(cases)) {
+	try {
+		const r = resolveServerOptions(secure);
+		const sni = {};
+		if (r.selectCredentials)
+			for (const host of ["other.test", "unknown.test", "bad.test"]) {
+				try {
+					const c = r.selectCredentials(host);
+					sni[host] = c === undefined ? "default" : c.certificates.length;
+				}
+				catch (e) {
+					sni[host] = e.message;
+				}
+			}
+		log({
+			case: name, ok: true, chain: r.credentials.certificates.length, clientAuthentication: r.clientAuthentication, ca: r.ca.length,
+			minVersion: r.minVersion, maxVersion: r.maxVersion, suites: r.suites.length, groups: r.groups, alpn: r.alpn,
+			tickets: r.tickets, ticketKey: r.ticketKey?.byteLength, ticketLifetime: r.ticketLifetime, sni,
+		});
+	}
+	catch (e) {
+		log({ case: name, name: e.name, message: e.message });
+	}
+}
+log({ end: true });
