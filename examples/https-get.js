@@ -5,6 +5,7 @@
 // Without a root, the built-in CA store (Mozilla's roots) is used.
 import SecureSocket from "securesocket";
 import Instrumentation from "instrumentation";
+import Debug from "debug";
 import { argv, readFile } from "xsh";
 
 const url = argv[1] ?? "https://localhost:8443/";
@@ -17,6 +18,8 @@ if (argv[2])
 	secure.certificate = readFile(argv[2]);
 
 const names = ["XS Chunk Heap Peak", "XS Slots Peak", "Native Heap Peak", "C Stack Peak"].map((n) => Instrumentation.map(n));
+// the idle baseline: what is live before the connection (garbage from loading the modules collected)
+Debug.gc();
 Instrumentation.resetPeaks();
 const baseline = names.map((i) => Instrumentation.get(i));
 

@@ -6,7 +6,7 @@
 import { createServer } from "node:https";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
+import { join, dirname, relative } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -31,7 +31,7 @@ function run(args, done) {
 
 const url = process.argv[2];
 if (url) {
-  console.log(`client: build/xsh examples/https-get.js ${url}`);
+  console.log(`client: ${relative(root, xsh)} examples/https-get.js ${url}`);
   run([example, url], (code) => { process.exitCode = code; });
 }
 else {

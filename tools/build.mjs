@@ -1,4 +1,6 @@
 // npm run build: TypeScript (tsc, incremental) into build/js, then the host (make) into build/xsh.
+// --xsh32 also builds build/xsh32, the same host compiled for 32 bits (gcc-multilib), whose XS slots
+// and pointers have a device's sizes; npm test runs the crypto vectors and a connection in it.
 import { spawnSync } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,4 +14,7 @@ function run(command, args) {
   }
 }
 run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", root]);
-run("make", ["-s", "-C", join(root, "host"), `-j${Math.max(2, (await import("node:os")).cpus().length)}`]);
+const jobs = `-j${Math.max(2, (await import("node:os")).cpus().length)}`;
+run("make", ["-s", "-C", join(root, "host"), jobs]);
+if (process.argv.includes("--xsh32"))
+  run("make", ["-s", "-C", join(root, "host"), jobs, "xsh32"]);
