@@ -51,7 +51,7 @@ else {
   server.listen(0, "127.0.0.1", () => {
     const { port } = server.address();
     console.log(`server: https://localhost:${port}/ (Node, certificate from a test CA made in ${dir})`);
-    console.log(`client: build/xsh examples/https-get.js https://localhost:${port}/hello ca.der`);
+    console.log(`client: ${relative(root, xsh)} examples/https-get.js https://localhost:${port}/hello ca.der`);
     run([example, `https://localhost:${port}/hello`, join(dir, "ca.der")], (code) => {
       server.close();
       process.exitCode = code;
