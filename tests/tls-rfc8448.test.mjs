@@ -54,6 +54,19 @@ const CHECKS = [
   "server close_notify record decrypts",
   "client application data record (encrypted, sequence 0)",
   "client close_notify record (encrypted, sequence 1)",
+  "engine ClientHello: record header (handshake, 0x0301, length)",
+  "engine ClientHello: legacy_version and the RFC's client random",
+  "engine ClientHello: cipher suites in the RFC's order",
+  "engine ClientHello: null compression, nothing after the extensions",
+  "engine ClientHello: key_share (x25519, the RFC's public key) as the RFC's",
+  "engine ClientHello: server_name as the RFC's",
+  "engine ClientHello: supported_versions as the RFC's",
+  "engine ClientHello: psk_key_exchange_modes as the RFC's",
+  "engine ClientHello: record_size_limit as the RFC's",
+  "engine ClientHello: supported_groups = the RFC's first three (no P-521, no FFDHE)",
+  "engine ClientHello: signature_algorithms within the RFC's, leaving out only P-521, SHA-1 and DSA ones",
+  "engine ClientHello: extensions only the RFC's has (renegotiation_info, session_ticket) / only ours has",
+  "engine ClientHello: legacy_session_id (RFC: empty; ours: 32 bytes, compatibility mode)",
 ];
 
 let run;

@@ -16,6 +16,7 @@ import { TLS13 } from "tls/constants";
 import { ECDH } from "crypto/ecdh";
 import { digest } from "crypto/hash";
 import { leafKey } from "./leafkey.js";
+import { TLSClient } from "tls/client";
 
 // ---- RFC 8448 section 3 ----
 const V = {
@@ -350,5 +351,84 @@ check("client application data record (encrypted, sequence 0)", writer.seal(23, 
 check("client close_notify record (encrypted, sequence 1)", writer.seal(21, new Uint8Array([1, 0])), V.clientAlertRecord);
 reader2.close();
 writer.close();
+
+// ---- our engine's own ClientHello from the RFC's fixed inputs ----
+// TLSClient given the RFC's client random and X25519 private key, and the RFC's suites, groups
+// (those we implement) and record_size_limit. Where it must match the RFC's ClientHello it is
+// compared field by field; where it cannot, the difference is checked to be exactly the documented
+// one (docs/TLS.md, "RFC 8448"): a 32-byte legacy_session_id (compatibility mode, RFC 8446 D.4);
+// supported_groups and signature_algorithms without P-521, FFDHE, SHA-1 and DSA, which we do not
+// implement and so never offer; no renegotiation_info/session_ticket (TLS 1.2 extensions) in a
+// TLS 1.3-only hello; and our extension order.
+function parseHello(message) {
+	let at = 4;
+	const u8 = () => message[at++];
+	const u16 = () => { const v = (message[at] << 8) | message[at + 1]; at += 2; return v; };
+	const take = (n) => { const b = message.subarray(at, at + n); at += n; return b; };
+	const hello = { type: message[0], version: u16(), random: take(32) };
+	hello.sessionId = take(u8());
+	const suites = take(u16());
+	hello.suites = [];
+	for (let i = 0; i < suites.length; i += 2)
+		hello.suites.push((suites[i] << 8) | suites[i + 1]);
+	hello.compression = take(u8());
+	const end = at + u16();
+	hello.extensions = new Map();
+	hello.order = [];
+	while (at < end) {
+		const type = u16();
+		hello.order.push(type);
+		hello.extensions.set(type, hex(take(u16())));
+	}
+	hello.rest = message.length - at;
+	return hello;
+}
+/** a u16 list inside an extension body with a 2-byte list length */
+function u16List(bodyHex) {
+	const list = [];
+	for (let i = 4; i < bodyHex.length; i += 4)
+		list.push(parseInt(bodyHex.slice(i, i + 4), 16));
+	return list;
+}
+{
+	const rfcRandom = bytes(V.clientHello).subarray(6, 38);
+	let firstRandom = true;
+	const engine = new TLSClient({
+		serverName: "server", minVersion: TLS13, maxVersion: TLS13,
+		suites: [0x1301, 0x1303, 0x1302], groups: [0x001D, 0x0017, 0x0018], shares: 1,
+		// our default schemes (modules/securesocket/options.ts DEFAULT_SCHEMES)
+		signatureAlgorithms: [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601],
+		recordSizeLimit: 0x4001,
+		certificates() { throw new Error("rfc8448: no certificate is expected"); },
+		random(b) {
+			if (firstRandom && b.length === 32) b.set(rfcRandom);
+			else b.fill(0x5A);
+			firstRandom = false;
+		},
+		privateKeys: { 0x001D: bytes(V.clientPrivate).buffer },
+	});
+	engine.start();
+	const record = engine.takeOutput();
+	engine.dispose();
+	const ours = parseHello(record.subarray(5)), rfc = parseHello(bytes(V.clientHello));
+	check("engine ClientHello: record header (handshake, 0x0301, length)", record.subarray(0, 5), "160301" + (record.length - 5).toString(16).padStart(4, "0"));
+	check("engine ClientHello: legacy_version and the RFC's client random", concat(new Uint8Array([ours.version >> 8, ours.version & 255]), ours.random), "0303" + hex(rfc.random));
+	check("engine ClientHello: cipher suites in the RFC's order", ours.suites.map((c) => c.toString(16)).join(","), rfc.suites.map((c) => c.toString(16)).join(","));
+	check("engine ClientHello: null compression, nothing after the extensions", `${hex(ours.compression)} ${ours.rest}`, `${hex(rfc.compression)} ${rfc.rest}`);
+	for (const [type, name] of [[0x0033, "key_share (x25519, the RFC's public key)"], [0x0000, "server_name"], [0x002B, "supported_versions"],
+		[0x002D, "psk_key_exchange_modes"], [0x001C, "record_size_limit"]])
+		check(`engine ClientHello: ${name} as the RFC's`, ours.extensions.get(type) ?? "(missing)", rfc.extensions.get(type));
+	// the documented differences, and nothing else
+	const groups = u16List(ours.extensions.get(0x000A)), rfcGroups = u16List(rfc.extensions.get(0x000A));
+	check("engine ClientHello: supported_groups = the RFC's first three (no P-521, no FFDHE)", groups.join(","), rfcGroups.slice(0, 3).join(","));
+	const schemes = u16List(ours.extensions.get(0x000D)), rfcSchemes = u16List(rfc.extensions.get(0x000D));
+	const left = rfcSchemes.filter((s) => !schemes.includes(s)).map((s) => s.toString(16)).join(",");
+	checkTrue("engine ClientHello: signature_algorithms within the RFC's, leaving out only P-521, SHA-1 and DSA ones",
+		schemes.every((s) => rfcSchemes.includes(s)) && left === "603,203,201,402,502,602,202", `ours ${schemes.map((s) => s.toString(16))}; RFC's not offered ${left}`);
+	const rfcOnly = rfc.order.filter((t) => !ours.extensions.has(t)).map((t) => t.toString(16)).join(",");
+	const oursOnly = ours.order.filter((t) => !rfc.extensions.has(t)).map((t) => t.toString(16)).join(",");
+	check("engine ClientHello: extensions only the RFC's has (renegotiation_info, session_ticket) / only ours has", `${rfcOnly} / ${oursOnly}`, "ff01,23 / ");
+	check("engine ClientHello: legacy_session_id (RFC: empty; ours: 32 bytes, compatibility mode)", `${rfc.sessionId.length} ${ours.sessionId.length}`, "0 32");
+}
 
 out({ done: true, count });
