@@ -80,3 +80,47 @@ export interface CertificateSink {
 	/** the handshake was abandoned */
 	close(): void;
 }
+
+/** A certificate chain and its private key, for a server (or a client authenticating). */
+export interface ServerCredentials {
+	/** DER chain, leaf first */
+	certificates: readonly ArrayBuffer[];
+	/** the leaf's private key (crypto/keys Key.fromPrivateKey of PKCS#8 DER) */
+	key: Key;
+}
+
+export interface ServerOptions {
+	/** lowest and highest versions (TLS12, TLS13) */
+	minVersion: number;
+	maxVersion: number;
+	/** cipher suite codes, in our order of preference (the server's preference wins) */
+	suites: readonly number[];
+	/** named groups, in our order of preference; HelloRetryRequest when no acceptable share came */
+	groups: readonly number[];
+	/** signature schemes we sign with and accept from clients, in our order of preference */
+	signatureAlgorithms: readonly number[];
+	/** the default certificate */
+	credentials: ServerCredentials;
+	/** SNI: the credentials for the name the client asked (undefined: the default ones) */
+	selectCredentials?: (serverName: string | undefined) => ServerCredentials | undefined;
+	/** ALPN protocols, our preference first; a client offering none of them gets no_application_protocol */
+	alpn?: readonly string[];
+	/** client authentication (default "none") */
+	clientAuthentication?: "none" | "request" | "require";
+	/** the verifier of the client's chain: a new sink per Certificate message (required unless "none") */
+	clientCertificates?(): CertificateSink;
+	/** session tickets: TLS 1.3 NewSessionTicket, TLS 1.2 RFC 5077 (default true) */
+	tickets?: boolean;
+	/** 32 bytes that encrypt the tickets (default: random, once per process) */
+	ticketKey?: ArrayBuffer;
+	/** seconds (default 7200, at most 604800) */
+	ticketLifetime?: number;
+	/** record_size_limit (RFC 8449) we advertise when the client sends one: 64 to 16385 */
+	recordSizeLimit?: number;
+	keylog?: (line: string) => void;
+	trace?: (line: string) => void;
+	/** random source for tests: fills buffers */
+	random?: (bytes: Uint8Array) => void;
+	/** fixed key share private keys for tests, by group */
+	privateKeys?: { [group: number]: ArrayBuffer };
+}

@@ -44,6 +44,13 @@ export function makeCertificates({ chain = false } = {}) {
     dir,
     path: (name) => join(dir, name),
     pem,
+    /** DER forms for TLSServer (tests/xs/tls/serve.js): `${name}.der` certificate and `${name}.p8` PKCS#8 key */
+    der(name) {
+      const cert = join(dir, `${name}.der`), key = join(dir, `${name}.p8`);
+      openssl(["x509", "-in", `${name}.crt`, "-outform", "DER", "-out", cert], dir);
+      openssl(["pkcs8", "-topk8", "-nocrypt", "-in", `${name}.key`, "-outform", "DER", "-out", key], dir);
+      return { certificates: [cert], key };
+    },
     /** DER size of a PEM certificate file */
     derSize: (name) => openssl(["x509", "-in", name, "-outform", "DER"], dir).length,
     remove: () => rmSync(dir, { recursive: true, force: true }),
@@ -306,4 +313,59 @@ function withHelpers(r) {
 export function explainRun(r, peer) {
   return `xsh exit ${r.code}${r.timedOut ? " (killed by the timer)" : ""}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}` +
     (peer ? `\n--- peer output\n${typeof peer === "string" ? peer : peer.output()}` : "");
+}
+
+// ---- the XS server driver (tests/xs/tls/serve.js) and clients against it ----
+
+/**
+ * Starts tests/xs/tls/serve.js with the given options; resolves once it listens, to
+ * { port, waitFor, done } where done resolves to xsh's result with first/all/traces helpers.
+ */
+export async function startServer(options, { timeout = 20000 } = {}) {
+  const run = startXsh(join(tlsDir, "serve.js"), [JSON.stringify(options)], { manifest: projectManifest, timeout });
+  const { port } = await run.waitFor((l) => l.event === "listening");
+  return { port, waitFor: run.waitFor, child: run.child, done: run.done.then(withHelpers) };
+}
+
+/**
+ * Runs a client command (e.g. openssl s_client, gnutls-cli) against the server: writes `input`
+ * to its stdin, waits until its output matches `until` (if given), then ends stdin and waits for
+ * it to exit (killed after `timeout`). Resolves to { code, output }.
+ */
+export function runCommand(command, args, { input = "", until, timeout = 15000, steps = [] } = {}) {
+  return new Promise((res) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    let ended = false;
+    const pendingSteps = [...steps];
+    const end = () => {
+      if (!ended) {
+        ended = true;
+        child.stdin.end();
+      }
+    };
+    const onData = (d) => {
+      output += d;
+      while (pendingSteps.length && pendingSteps[0][0].test(output))
+        child.stdin.write(pendingSteps.shift()[1]);
+      if (!pendingSteps.length && until && until.test(output)) end();
+    };
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.stdin.on("error", () => {});
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      res({ code, output });
+    });
+    child.stdin.write(input);
+    if (!until && !steps.length) end();
+  });
+}
+
+/** openssl s_client to 127.0.0.1:port with args; see runCommand */
+export function runSClient(port, args, opts) {
+  return runCommand("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, ...args], opts);
 }

@@ -1,0 +1,1035 @@
+/*
+ * The server side of the engine: TLS 1.3 (RFC 8446) and TLS 1.2 (RFC 5246), sans I/O.
+ *
+ *   const server = new TLSServer(options);
+ *   server.start();                        // arms it for the ClientHello (no output)
+ *   socketBytes -> server.receive(bytes)   // returns how many bytes it took
+ *   server.takeOutput()                    // records to send, until undefined
+ *   server.read(n) / server.write(bytes) / server.close()
+ *
+ * Errors are TLSError: thrown by receive()/write(), with the fatal alert already queued in the
+ * output, and sticky (connection.ts). One method per expected client message, with its RFC section.
+ *
+ * Choices: the server's preference picks the version, suite, group, signature scheme and ALPN
+ * protocol. TLS 1.2 needs the extended master secret (RFC 7627) and secure renegotiation
+ * (RFC 5746) and never renegotiates. Tickets are sealed by the server for itself (tickets.ts).
+ * 0-RTT data is not accepted (no early_data in our tickets, so clients do not send it).
+ */
+import type { Key } from "crypto/keys";
+import { ECDH } from "crypto/ecdh";
+import { equal } from "crypto/random";
+import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
+import { digest, hashSize } from "crypto/hash";
+import { Alert, fatal } from "./alert";
+import { Reader, Writer, ascii } from "./bytes";
+import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
+import { MAX_PLAINTEXT } from "./record";
+import type { MessageStream } from "./handshake";
+import { KeySchedule, expandLabel } from "./keyschedule";
+import { suiteByCode, type CipherSuite } from "./suites";
+import { prf12 } from "./prf";
+import {
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes,
+} from "./connection";
+import { TicketSealer, processTicketKey, type TicketState } from "./tickets";
+import type { ServerOptions, ServerCredentials } from "./options";
+
+export type { ServerOptions, ServerCredentials } from "./options";
+
+const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C];
+const DOWNGRADE_12 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01];   // "DOWNGRD" 01 (RFC 8446 4.1.3)
+const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00FF;                         // RFC 5746 3.3
+const TLS_FALLBACK_SCSV = 0x5600;                                         // RFC 7507
+const PSK_DHE_KE = 1;                                                      // RFC 8446 4.2.9
+const MAX_TICKET_LIFETIME = 604800;                                        // 7 days (RFC 8446 4.6.1)
+
+type Expect =
+	| "client_hello" | "client_hello2"
+	| "certificate" | "certificate_verify" | "finished"
+	| "certificate12" | "client_key_exchange" | "certificate_verify12" | "change_cipher_spec12" | "finished12"
+	| "post_handshake";
+
+/** a ClientHello, parsed and checked for form (RFC 8446 4.1.2, RFC 5246 7.4.1.2) */
+interface ClientHello {
+	legacyVersion: number;
+	random: Uint8Array;
+	sessionId: Uint8Array;
+	suites: number[];
+	compression: Uint8Array;
+	extensions: Map<number, Uint8Array>;
+	/** offset of the binders in the message (pre_shared_key), for the binder's transcript */
+	bindersAt: number;
+}
+
+/** a pre_shared_key offer (RFC 8446 4.2.11) */
+interface PSKOffer {
+	identities: { identity: Uint8Array, age: number }[];
+	binders: Uint8Array[];
+}
+
+export class TLSServer extends TLSConnection {
+	readonly options: ServerOptions;
+	/** the server_name the client sent (RFC 6066 3) */
+	serverName: string | undefined;
+
+	private expect: Expect = "client_hello";
+	private credentials: ServerCredentials;
+	private sessionId = new Uint8Array(0);
+	private schedule: KeySchedule | undefined;
+	private clientHandshakeSecret: ArrayBuffer | undefined;
+	private clientApplicationSecret: ArrayBuffer | undefined;
+	private ecdh: ECDH | undefined;
+	private requestedCertificate = false;
+	private clientAuthenticated = false;
+	private receivedCompatibilityCCS = false;
+	private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
+	private readonly sealer: TicketSealer | undefined;
+	// TLS 1.2
+	private signatureScheme = 0;
+	private sendTicket12 = false;
+
+	constructor(options: ServerOptions) {
+		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
+			throw new RangeError("tls: bad version range");
+		if ((options.clientAuthentication ?? "none") !== "none" && !options.clientCertificates)
+			throw new RangeError("tls: client authentication needs clientCertificates");
+		if (options.recordSizeLimit !== undefined && (options.recordSizeLimit < 64 || options.recordSizeLimit > MAX_PLAINTEXT + 1))
+			throw new RangeError("tls: recordSizeLimit must be 64 to 16385");
+		super(options, MAX_PLAINTEXT);
+		this.options = options;
+		this.credentials = options.credentials;
+		if (options.tickets !== false)
+			this.sealer = new TicketSealer(options.ticketKey ?? processTicketKey());
+	}
+
+	start(): void {
+		if (this.state !== "start")
+			throw new Error("tls: already started");
+		this.state = "handshake";
+	}
+
+	override dispose(): void {
+		super.dispose();
+		this.ecdh?.close();
+		this.ecdh = undefined;
+	}
+
+	// ---- dispatch ----
+
+	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
+		if (this.state === "start")
+			throw fatal(Alert.unexpected_message, "tls: the server was not started");
+		const expect = this.expect;
+		if (expect === "post_handshake")
+			return this.postHandshake(type, body);
+		this.resetIgnored();
+		switch (expect) {
+			case "client_hello":
+			case "client_hello2":
+				if (type !== HandshakeType.client_hello)
+					break;
+				return this.clientHello(body, message);
+			case "certificate_verify":
+				if (type !== HandshakeType.certificate_verify)
+					break;
+				return this.certificateVerify13(body, message);
+			case "finished":
+				if (type !== HandshakeType.finished)
+					break;
+				return this.finished13(body, message);
+			case "client_key_exchange":
+				if (type !== HandshakeType.client_key_exchange)
+					break;
+				return this.clientKeyExchange12(body, message);
+			case "certificate_verify12":
+				if (type !== HandshakeType.certificate_verify)
+					break;
+				return this.certificateVerify12(body, message);
+			case "finished12":
+				if (type !== HandshakeType.finished)
+					break;
+				return this.finished12(body, message);
+		}
+		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
+	}
+
+	/** after the handshake: KeyUpdate (1.3); a renegotiating ClientHello (1.2) is refused (RFC 5746 4.4) */
+	private postHandshake(type: number, body: Uint8Array): void {
+		if (this.version === TLS13 && type === HandshakeType.key_update)
+			return this.keyUpdate(body);
+		if (this.version === TLS12 && type === HandshakeType.client_hello) {
+			this.ignore("renegotiation attempts");
+			this.sendAlert(Alert.no_renegotiation, 1);
+			this.trace("refused renegotiation (no_renegotiation warning)");
+			return;
+		}
+		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
+	}
+
+	protected onChangeCipherSpec(content: Uint8Array): void {
+		if (content.length !== 1 || content[0] !== 1)
+			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
+		if (this.version === TLS12) {
+			// RFC 5246 7.1: switches the client's write keys, only right before its Finished
+			if (this.expect !== "change_cipher_spec12")
+				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+			if (this.handshake.pending)
+				throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
+			this.records.setRead(this.protection12(true));
+			this.expect = "finished12";
+			return;
+		}
+		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): once, after our first flight, during the handshake
+		if (this.version !== TLS13 || this.state !== "handshake" || this.expect === "client_hello" || this.receivedCompatibilityCCS)
+			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+		this.receivedCompatibilityCCS = true;
+		this.trace("ignored change_cipher_spec (compatibility mode)");
+	}
+
+	// ---- the client's Certificate, streamed into the verifier (connection.ts) ----
+
+	protected streamable(protectedRecord: boolean): boolean {
+		if (this.state !== "handshake")
+			return false;
+		return protectedRecord ? this.version === TLS13 && this.expect === "certificate" : this.expect === "certificate12";
+	}
+
+	protected provisional(type: number | undefined): boolean {
+		return type === HandshakeType.certificate;
+	}
+
+	protected streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
+		const expect = this.expect;
+		if (expect !== "certificate" && expect !== "certificate12")
+			return undefined;
+		if (type !== HandshakeType.certificate)
+			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected the client's Certificate)`);
+		const tls13 = expect === "certificate";
+		return this.streamCertificate(this.options.clientCertificates!(), tls13, length, header, true, () => this.clientCertificate());
+	}
+
+	/** the client's Certificate came (RFC 8446 4.4.2.4, RFC 5246 7.4.6) */
+	private clientCertificate(): void {
+		const tls13 = this.version === TLS13;
+		if (!this.peerKey) {
+			if (this.options.clientAuthentication === "require")
+				throw tls13 ? fatal(Alert.certificate_required, "tls: the client sent no certificate")
+					: fatal(Alert.handshake_failure, "tls: the client sent no certificate");
+			this.trace("received an empty client Certificate");
+			this.expect = tls13 ? "finished" : "client_key_exchange";
+			return;
+		}
+		this.expect = tls13 ? "certificate_verify" : "client_key_exchange";
+	}
+
+	// ---- ClientHello (RFC 8446 4.1.2, RFC 5246 7.4.1.2) ----
+
+	private clientHello(body: Uint8Array, message: Uint8Array): void {
+		const hello = parseClientHello(body);
+		const second = this.expect === "client_hello2";
+		const version = this.chooseVersion(hello);
+		if (second && version !== TLS13)
+			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
+		this.version = version;
+		this.records.version = version;
+		if (!second) {
+			this.clientRandom.set(hello.random);
+			this.sessionId = hello.sessionId.slice();
+			const sni = hello.extensions.get(ExtensionType.server_name);
+			this.serverName = sni ? parseServerName(sni) : undefined;
+			this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
+		}
+		else if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId, hello.sessionId))
+			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
+		this.trace(`received ClientHello${second ? " (after HelloRetryRequest)" : ""}: ${hello.suites.length} suites, ${hello.extensions.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
+		if (version === TLS13)
+			return this.clientHello13(hello, message, second);
+		return this.clientHello12(hello, message);
+	}
+
+	/** supported_versions (RFC 8446 4.2.1), else legacy_version (RFC 5246 E.1) */
+	private chooseVersion(hello: ClientHello): number {
+		const o = this.options;
+		const list = hello.extensions.get(ExtensionType.supported_versions);
+		let version = 0;
+		if (list) {
+			const r = new Reader(list, "supported_versions");
+			const versions = r.block(1, "supported_versions", 2);
+			r.end();
+			const offered: number[] = [];
+			while (versions.remaining)
+				offered.push(versions.u16());
+			for (const v of [TLS13, TLS12])
+				if (!version && v >= o.minVersion && v <= o.maxVersion && offered.includes(v))
+					version = v;
+		}
+		else if (hello.legacyVersion >= TLS12 && o.minVersion <= TLS12)
+			version = TLS12;
+		if (!version)
+			throw fatal(Alert.protocol_version, "tls: no protocol version in common with the client");
+		// RFC 7507: a client that fell back to a lower version than ours
+		if (version < o.maxVersion && hello.suites.includes(TLS_FALLBACK_SCSV))
+			throw fatal(Alert.inappropriate_fallback, "tls: the client fell back to a lower version");
+		return version;
+	}
+
+	/** the first of our suites of this version that the client offers (and our key can sign for) */
+	private chooseSuite(hello: ClientHello, version: number): CipherSuite {
+		const keyType = this.credentials.key.type;
+		for (const code of this.options.suites) {
+			const suite = suiteByCode(code);
+			if (!suite || suite.version !== version || !hello.suites.includes(code))
+				continue;
+			if (suite.auth && suite.auth !== (keyType === "ec" ? "ecdsa" : "rsa"))
+				continue;
+			return suite;
+		}
+		throw fatal(Alert.handshake_failure, "tls: no cipher suite in common with the client");
+	}
+
+	/**
+	 * The scheme we sign with: ours first, among those the client offered, that our key can make
+	 * (TLS 1.3: ECDSA on the scheme's curve, RSA with PSS only; RFC 8446 4.2.3, RFC 5246 7.4.1.4.1)
+	 */
+	private chooseScheme(offered: readonly number[], key: Key, tls13: boolean): number {
+		for (const scheme of this.options.signatureAlgorithms) {
+			const info = schemeInfo(scheme);
+			if (!info || !offered.includes(scheme))
+				continue;
+			if (info.algorithm === "ecdsa" ? key.type === "ec" && (key.curve === info.curve || !tls13) : key.type === "rsa" && (!tls13 || info.algorithm === "rsa-pss"))
+				return scheme;
+		}
+		throw fatal(Alert.handshake_failure, "tls: no signature algorithm in common with the client");
+	}
+
+	/** the client's supported_groups (RFC 8446 4.2.7, RFC 8422 5.1.1) */
+	private clientGroups(hello: ClientHello): number[] {
+		const data = hello.extensions.get(ExtensionType.supported_groups);
+		if (!data)
+			return [];
+		const r = new Reader(data, "supported_groups");
+		const list = r.block(2, "supported_groups", 2);
+		r.end();
+		const groups: number[] = [];
+		while (list.remaining)
+			groups.push(list.u16());
+		return groups;
+	}
+
+	private clientSchemes(hello: ClientHello): number[] {
+		const data = hello.extensions.get(ExtensionType.signature_algorithms);
+		return data ? readSchemes(data) : [];
+	}
+
+	/** ALPN (RFC 7301 3.2): our first protocol the client offers; none in common: no_application_protocol */
+	private chooseALPN(hello: ClientHello): void {
+		const data = hello.extensions.get(ExtensionType.application_layer_protocol_negotiation);
+		const ours = this.options.alpn;
+		if (!data)
+			return;
+		const r = new Reader(data, "ALPN");
+		const list = r.block(2, "ALPN", 2);
+		r.end();
+		const offered: string[] = [];
+		while (list.remaining)
+			offered.push(String.fromCharCode(...list.opaque(1, 1)));
+		if (!ours || !ours.length)
+			return;
+		const chosen = ours.find((p) => offered.includes(p));
+		if (chosen === undefined)
+			throw fatal(Alert.no_application_protocol, "tls: no application protocol in common with the client");
+		this.alpn = chosen;
+	}
+
+	/** record_size_limit (RFC 8449 4) and max_fragment_length (RFC 6066 4): what we may send */
+	private recordLimits(hello: ClientHello, reply: Map<number, Uint8Array>): void {
+		const rsl = hello.extensions.get(ExtensionType.record_size_limit);
+		const tls13 = this.version === TLS13;
+		if (rsl) {
+			const r = new Reader(rsl, "record_size_limit");
+			const limit = r.u16();
+			r.end();
+			if (limit < 64)
+				throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
+			const payload = Math.min(MAX_PLAINTEXT, limit - (tls13 ? 1 : 0));
+			this.records.sendLimit = payload;
+			this.recordLimit = payload;
+			const ours = this.options.recordSizeLimit ?? MAX_PLAINTEXT + (tls13 ? 1 : 0);
+			this.records.receiveLimit = Math.min(MAX_PLAINTEXT, ours - (tls13 ? 1 : 0));
+			reply.set(ExtensionType.record_size_limit, new Writer(2).u16(Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))).view());
+			return;
+		}
+		// max_fragment_length only when record_size_limit is absent (RFC 8449 5)
+		const mfl = hello.extensions.get(ExtensionType.max_fragment_length);
+		if (mfl) {
+			if (mfl.length !== 1 || mfl[0] < 1 || mfl[0] > 4)
+				throw fatal(Alert.illegal_parameter, "tls: bad max_fragment_length");
+			const limit = 256 << mfl[0];
+			this.records.sendLimit = limit;
+			this.records.receiveLimit = limit;
+			this.recordLimit = limit;
+			reply.set(ExtensionType.max_fragment_length, mfl.slice());
+		}
+	}
+
+	// ---- TLS 1.3 ClientHello (RFC 8446 4.1.2, 4.2) ----
+
+	private clientHello13(hello: ClientHello, message: Uint8Array, second: boolean): void {
+		const ext = hello.extensions;
+		if (hello.compression.length !== 1 || hello.compression[0] !== 0)
+			throw fatal(Alert.illegal_parameter, "tls: TLS 1.3 ClientHello with compression");
+		const suite = this.chooseSuite(hello, TLS13);
+		if (second && suite.code !== this.firstHello!.suite)
+			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed the cipher suite");
+		this.suite = suite;
+		this.transcript.start(suite.hash);
+		// RFC 8446 9.2: what a TLS 1.3 ClientHello must carry
+		if (!ext.has(ExtensionType.supported_groups) || !ext.has(ExtensionType.key_share))
+			throw fatal(Alert.missing_extension, "tls: TLS 1.3 ClientHello without supported_groups and key_share");
+		const psk = ext.get(ExtensionType.pre_shared_key);
+		if (!ext.has(ExtensionType.signature_algorithms) && !psk)
+			throw fatal(Alert.missing_extension, "tls: TLS 1.3 ClientHello without signature_algorithms");
+		if (psk && !ext.has(ExtensionType.psk_key_exchange_modes))
+			throw fatal(Alert.missing_extension, "tls: pre_shared_key without psk_key_exchange_modes");
+		// key exchange (RFC 8446 4.2.7, 4.2.8): our preferred group among those the client sent a share for,
+		// else a HelloRetryRequest for our preferred group among those it supports
+		const groups = this.clientGroups(hello);
+		const shares = parseKeyShares(ext.get(ExtensionType.key_share)!);
+		for (const s of shares)
+			if (!groups.includes(s.group))
+				throw fatal(Alert.illegal_parameter, "tls: key share for a group not in supported_groups");
+		const acceptable = this.options.groups.filter((g) => groups.includes(g));
+		if (!acceptable.length)
+			throw fatal(Alert.handshake_failure, "tls: no group in common with the client");
+		const group = acceptable.find((g) => shares.some((s) => s.group === g));
+		if (second) {
+			if (shares.length !== 1 || shares[0].group !== this.firstHello!.group)
+				throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not carry the share we asked for");
+		}
+		else if (group === undefined) {
+			this.transcript.update(message);
+			return this.sendHelloRetryRequest(suite, acceptable[0]);
+		}
+		const share = shares.find((s) => s.group === (second ? this.firstHello!.group : group))!;
+		this.chooseALPN(hello);
+		// resumption (RFC 8446 4.2.11): a ticket of ours, fresh, with a good binder
+		const resumption = psk ? this.acceptPSK(hello, message, suite, psk) : undefined;
+		let scheme = 0;
+		if (!resumption)
+			scheme = this.chooseScheme(this.clientSchemes(hello), this.credentials.key, true);
+		// the transcript now takes this ClientHello
+		this.transcript.update(message);
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
+		this.sendServerHello13(hello, share, resumption, scheme);
+	}
+
+	/** the PSK to resume with, or undefined (any ticket we cannot use: a full handshake) */
+	private acceptPSK(hello: ClientHello, message: Uint8Array, suite: CipherSuite, data: Uint8Array): { index: number, secret: Uint8Array } | undefined {
+		const offer = parsePSK(data);
+		const modes = hello.extensions.get(ExtensionType.psk_key_exchange_modes)!;
+		const m = new Reader(modes, "psk_key_exchange_modes");
+		const list = m.opaque(1, 1);
+		m.end();
+		if (!list.includes(PSK_DHE_KE) || !this.sealer)
+			return undefined;
+		const now = Math.floor(Date.now() / 1000);
+		for (let index = 0; index < offer.identities.length; index++) {
+			const state = this.sealer.open(offer.identities[index].identity, now);
+			if (!state || state.version !== TLS13 || suiteByCode(state.suite)?.hash !== suite.hash || state.serverName !== this.serverName)
+				continue;
+			if (this.options.clientAuthentication === "require" && !state.clientAuthenticated)
+				continue;
+			// the binder: HMAC over the transcript through the truncated ClientHello (RFC 8446 4.2.11.2)
+			const schedule = new KeySchedule(suite.hash, state.secret.slice().buffer as ArrayBuffer);
+			const partial = message.subarray(0, hello.bindersAt);
+			let transcriptHash: ArrayBuffer;
+			if (this.expect === "client_hello2") {
+				const fork = this.transcript.fork();
+				fork.update(partial);
+				transcriptHash = fork.digest();
+				fork.close();
+			}
+			else
+				transcriptHash = digest(suite.hash, partial);
+			const expected = schedule.finished(schedule.binderKey(), transcriptHash);
+			if (!equal(offer.binders[index], expected))
+				throw fatal(Alert.decrypt_error, "tls: bad PSK binder");
+			this.schedule = schedule;
+			this.resumed = true;
+			this.clientAuthenticated = state.clientAuthenticated;
+			this.trace(`accepted the session ticket (identity ${index})`);
+			return { index, secret: state.secret };
+		}
+		this.trace("no usable session ticket: full handshake");
+		return undefined;
+	}
+
+	/** HelloRetryRequest (RFC 8446 4.1.4): a ServerHello with the special random */
+	private sendHelloRetryRequest(suite: CipherSuite, group: number): void {
+		this.firstHello = { suite: suite.code, group };
+		this.transcript.replaceWithMessageHash();
+		const w = new Writer(128);
+		w.u16(TLS12).bytes(new Uint8Array(HRR_RANDOM));
+		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
+		w.begin(2);
+		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
+		w.u16(ExtensionType.key_share).begin(2).u16(group).end();
+		w.end();
+		this.sendHandshake(HandshakeType.server_hello, w.view());
+		if (this.sessionId.length)
+			this.sendCompatibilityCCS();
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
+		this.trace(`sent HelloRetryRequest: ${suite.name}, group ${groupName(group)}`);
+		this.expect = "client_hello2";
+	}
+
+	private sendServerHello13(hello: ClientHello, share: { group: number, point: Uint8Array }, resumption: { index: number } | undefined, scheme: number): void {
+		const suite = this.suite!;
+		const o = this.options;
+		this.group = share.group;
+		const ecdh = new ECDH(groupName(share.group), o.privateKeys?.[share.group]);
+		this.ecdh = ecdh;
+		let shared: ArrayBuffer;
+		try {
+			shared = ecdh.computeSecret(share.point);
+		}
+		catch (e) {
+			throw peerFailure(Alert.illegal_parameter, "bad key share from the client", e);
+		}
+		this.random(this.serverRandom);
+		// ServerHello (RFC 8446 4.1.3)
+		const w = new Writer(256);
+		w.u16(TLS12).bytes(this.serverRandom);
+		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
+		w.begin(2);
+		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
+		w.u16(ExtensionType.key_share).begin(2).u16(share.group).begin(2).bytes(ecdh.publicKey).end().end();
+		if (resumption)
+			w.u16(ExtensionType.pre_shared_key).begin(2).u16(resumption.index).end();
+		w.end();
+		ecdh.close();
+		this.ecdh = undefined;
+		this.sendHandshake(HandshakeType.server_hello, w.view());
+		// middlebox compatibility (RFC 8446 D.4): a client that sent a session ID gets one CCS
+		if (this.sessionId.length)
+			this.sendCompatibilityCCS();
+		// handshake secrets (RFC 8446 7.1)
+		const schedule = this.schedule ??= new KeySchedule(suite.hash);
+		schedule.handshake(shared);
+		const helloHash = this.transcript.current();
+		this.clientHandshakeSecret = schedule.derive("c hs traffic", helloHash);
+		this.writeSecret = schedule.derive("s hs traffic", helloHash);
+		this.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", this.clientHandshakeSecret);
+		this.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", this.writeSecret);
+		this.records.setWrite(this.protection13(this.writeSecret));
+		this.records.setRead(this.protection13(this.clientHandshakeSecret));
+		this.readSecret = this.clientHandshakeSecret;
+		this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
+		this.sendEncryptedExtensions(hello);
+		if (!this.resumed) {
+			const auth = o.clientAuthentication ?? "none";
+			if (auth !== "none")
+				this.sendCertificateRequest13();
+			this.sendCertificate13();
+			this.sendCertificateVerify13(scheme);
+		}
+		this.sendFinished13();
+	}
+
+	/** EncryptedExtensions (RFC 8446 4.3.1) */
+	private sendEncryptedExtensions(hello: ClientHello): void {
+		const reply = new Map<number, Uint8Array>();
+		if (this.serverName !== undefined && !this.resumed)
+			reply.set(ExtensionType.server_name, new Uint8Array(0));    // RFC 6066 3: the name was used
+		if (this.alpn !== undefined) {
+			const a = new Writer(64);
+			a.begin(2).begin(1).bytes(ascii(this.alpn)).end().end();
+			reply.set(ExtensionType.application_layer_protocol_negotiation, a.view());
+		}
+		this.recordLimits(hello, reply);
+		const w = new Writer(64);
+		writeExtensions(w, reply);
+		this.sendHandshake(HandshakeType.encrypted_extensions, w.view());
+	}
+
+	/** CertificateRequest (RFC 8446 4.3.2): an empty context, our signature schemes */
+	private sendCertificateRequest13(): void {
+		const w = new Writer(64);
+		w.u8(0).begin(2);
+		w.u16(ExtensionType.signature_algorithms).begin(2).begin(2);
+		for (const s of this.options.signatureAlgorithms)
+			if (schemeInfo(s)?.algorithm !== "rsa-pkcs1")
+				w.u16(s);
+		w.end().end().end();
+		this.sendHandshake(HandshakeType.certificate_request, w.view());
+		this.requestedCertificate = true;
+	}
+
+	/** Certificate (RFC 8446 4.4.2): our chain, no per-certificate extensions */
+	private sendCertificate13(): void {
+		const w = new Writer(2048);
+		w.u8(0).begin(3);
+		for (const c of this.credentials.certificates)
+			w.begin(3).bytes(c).end().u16(0);
+		w.end();
+		this.sendHandshake(HandshakeType.certificate, w.view());
+	}
+
+	/** CertificateVerify (RFC 8446 4.4.3) */
+	private sendCertificateVerify13(scheme: number): void {
+		const content = certificateVerifyContent(true, this.transcript.current());
+		const signature = signScheme(scheme, this.credentials.key, content);
+		const w = new Writer(signature.byteLength + 4);
+		w.u16(scheme).begin(2).bytes(signature).end();
+		this.sendHandshake(HandshakeType.certificate_verify, w.view());
+		this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
+	}
+
+	/** our Finished (RFC 8446 4.4.4), then the application secrets (7.1) */
+	private sendFinished13(): void {
+		const schedule = this.schedule!;
+		const verify = schedule.finished(this.writeSecret!, this.transcript.current());
+		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
+		schedule.master();
+		const transcriptHash = this.transcript.current();
+		this.clientApplicationSecret = schedule.derive("c ap traffic", transcriptHash);
+		const serverApp = schedule.derive("s ap traffic", transcriptHash);
+		this.keylog("CLIENT_TRAFFIC_SECRET_0", this.clientApplicationSecret);
+		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
+		this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
+		this.records.setWrite(this.protection13(serverApp));
+		this.writeSecret = serverApp;
+		this.trace("sent Finished");
+		this.expect = this.requestedCertificate ? "certificate" : "finished";
+	}
+
+	/** the client's CertificateVerify (RFC 8446 4.4.3): always checked against its verified leaf key */
+	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
+		const r = new Reader(body, "CertificateVerify");
+		const scheme = r.u16();
+		const signature = r.opaque(2, 1);
+		r.end();
+		const info = schemeInfo(scheme);
+		if (!this.options.signatureAlgorithms.includes(scheme) || !info || info.algorithm === "rsa-pkcs1")
+			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
+		const key = this.peerKey!;
+		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
+			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
+		this.checkSignature(scheme, key, certificateVerifyContent(false, this.transcript.current()), signature, false);
+		this.transcript.update(message);
+		this.clientAuthenticated = true;
+		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+		this.expect = "finished";
+	}
+
+	private checkSignature(scheme: number, key: Key, data: Uint8Array | ArrayBuffer, signature: Uint8Array, prehashed: boolean): void {
+		let ok = false;
+		try {
+			ok = verifyScheme(scheme, key, data, signature, { prehashed });
+		}
+		catch (e) {
+			throw peerFailure(Alert.decrypt_error, "CertificateVerify", e);
+		}
+		if (!ok)
+			throw fatal(Alert.decrypt_error, "tls: bad CertificateVerify signature");
+	}
+
+	/** the client's Finished (RFC 8446 4.4.4) */
+	private finished13(body: Uint8Array, message: Uint8Array): void {
+		const schedule = this.schedule!;
+		const expected = schedule.finished(this.clientHandshakeSecret!, this.transcript.current());
+		if (body.length !== expected.byteLength || !equal(body, expected))
+			throw fatal(Alert.decrypt_error, "tls: bad client Finished");
+		this.transcript.update(message);
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+		this.records.setRead(this.protection13(this.clientApplicationSecret!));
+		this.readSecret = this.clientApplicationSecret;
+		this.records.allowChangeCipherSpec = false;
+		const resumptionSecret = schedule.derive("res master", this.transcript.current());
+		this.expect = "post_handshake";
+		this.state = "connected";
+		this.trace("received Finished: good");
+		if (this.sealer)
+			this.sendNewSessionTicket13(resumptionSecret);
+		this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+	}
+
+	/** NewSessionTicket (RFC 8446 4.6.1): the PSK sealed in the ticket itself */
+	private sendNewSessionTicket13(resumptionSecret: ArrayBuffer): void {
+		const suite = this.suite!;
+		const lifetime = this.ticketLifetime();
+		const nonce = new Uint8Array(8);
+		this.random(nonce);
+		const ageBytes = new Uint8Array(4);
+		this.random(ageBytes);
+		const ageAdd = ((ageBytes[0] << 24) >>> 0) + (ageBytes[1] << 16) + (ageBytes[2] << 8) + ageBytes[3];
+		const secret = new Uint8Array(expandLabel(suite.hash, resumptionSecret, "resumption", nonce, hashSize(suite.hash)));
+		const ticket = this.sealTicket({ version: TLS13, suite: suite.code, secret, ageAdd, lifetime });
+		const w = new Writer(ticket.byteLength + 32);
+		w.u32(lifetime).u32(ageAdd).begin(1).bytes(nonce).end().begin(2).bytes(ticket).end().u16(0);
+		this.sendHandshakeNoTranscript(HandshakeType.new_session_ticket, w.view());
+		this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
+	}
+
+	private ticketLifetime(): number {
+		return Math.max(1, Math.min(MAX_TICKET_LIFETIME, this.options.ticketLifetime ?? 7200));
+	}
+
+	private sealTicket(s: { version: number, suite: number, secret: Uint8Array, ageAdd: number, lifetime: number }): ArrayBuffer {
+		const nonce = new Uint8Array(12);
+		this.random(nonce);
+		return this.sealer!.seal({
+			...s, issued: Math.floor(Date.now() / 1000), alpn: this.alpn, serverName: this.serverName,
+			clientAuthenticated: this.clientAuthenticated,
+		}, nonce);
+	}
+
+	// ---- TLS 1.2 (RFC 5246, RFC 8422, RFC 7627, RFC 5746, RFC 5077) ----
+
+	private clientHello12(hello: ClientHello, message: Uint8Array): void {
+		const ext = hello.extensions;
+		if (!hello.compression.includes(0))
+			throw fatal(Alert.illegal_parameter, "tls: ClientHello without null compression");
+		// secure renegotiation (RFC 5746 3.6): the extension, empty, or the SCSV
+		const reneg = ext.get(ExtensionType.renegotiation_info);
+		if (reneg) {
+			if (reneg.length !== 1 || reneg[0] !== 0)
+				throw fatal(Alert.handshake_failure, "tls: bad renegotiation_info in the initial handshake");
+		}
+		else if (!hello.suites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV))
+			throw fatal(Alert.handshake_failure, "tls: the client does not support secure renegotiation (RFC 5746)");
+		// extended master secret (RFC 7627 5.2): required
+		const ems = ext.get(ExtensionType.extended_master_secret);
+		if (!ems)
+			throw fatal(Alert.handshake_failure, "tls: the client does not support the extended master secret (RFC 7627)");
+		if (ems.length)
+			throw fatal(Alert.decode_error, "tls: extended_master_secret is not empty");
+		const formats = ext.get(ExtensionType.ec_point_formats);
+		if (formats) {
+			const r = new Reader(formats, "ec_point_formats");
+			const list = r.opaque(1, 1);
+			r.end();
+			if (!list.includes(0))
+				throw fatal(Alert.illegal_parameter, "tls: the client does not accept uncompressed points");
+		}
+		this.chooseALPN(hello);
+		const reply = new Map<number, Uint8Array>();
+		reply.set(ExtensionType.renegotiation_info, new Uint8Array([0]));
+		reply.set(ExtensionType.extended_master_secret, new Uint8Array(0));
+		// resumption by ticket (RFC 5077 3.1)
+		const ticket = ext.get(ExtensionType.session_ticket);
+		const state = ticket && ticket.length ? this.openTicket12(ticket, hello) : undefined;
+		this.sendTicket12 = ticket !== undefined && this.sealer !== undefined && !state;
+		if (this.sendTicket12)
+			reply.set(ExtensionType.session_ticket, new Uint8Array(0));
+		let suite: CipherSuite;
+		if (state) {
+			suite = suiteByCode(state.suite)!;
+		}
+		else {
+			suite = this.chooseSuite(hello, TLS12);
+			const groups = this.clientGroups(hello);
+			const group = this.options.groups.find((g) => groups.includes(g));
+			if (group === undefined)
+				throw fatal(Alert.handshake_failure, "tls: no group in common with the client");
+			this.group = group;
+			this.signatureScheme = this.chooseScheme12(this.clientSchemes(hello));
+			if (this.serverName !== undefined)
+				reply.set(ExtensionType.server_name, new Uint8Array(0));
+		}
+		this.suite = suite;
+		this.transcript.start(suite.hash);
+		this.transcript.update(message);
+		if (this.alpn !== undefined) {
+			const a = new Writer(64);
+			a.begin(2).begin(1).bytes(ascii(this.alpn)).end().end();
+			reply.set(ExtensionType.application_layer_protocol_negotiation, a.view());
+		}
+		if (!state)
+			reply.set(ExtensionType.ec_point_formats, new Uint8Array([1, 0]));
+		this.recordLimits(hello, reply);
+		this.sendServerHello12(reply, state ? hello.sessionId : new Uint8Array(0));
+		if (state)
+			return this.resume12(state);
+		this.sendCertificate12();
+		this.sendServerKeyExchange12();
+		if ((this.options.clientAuthentication ?? "none") !== "none")
+			this.sendCertificateRequest12();
+		this.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
+		this.trace("sent Certificate, ServerKeyExchange, ServerHelloDone");
+		this.expect = this.requestedCertificate ? "certificate12" : "client_key_exchange";
+	}
+
+	/** TLS 1.2 signature: any of the client's schemes our key can make; ECDSA on our curve first */
+	private chooseScheme12(offered: readonly number[]): number {
+		if (!offered.length)
+			throw fatal(Alert.handshake_failure, "tls: ClientHello without signature_algorithms (SHA-1 only)");
+		const key = this.credentials.key;
+		if (key.type === "ec") {
+			const own = this.options.signatureAlgorithms.find((s) => offered.includes(s) && schemeInfo(s)?.curve === key.curve);
+			if (own !== undefined)
+				return own;
+		}
+		return this.chooseScheme(offered, key, false);
+	}
+
+	/** a ticket of ours for this client, or undefined (a full handshake) */
+	private openTicket12(ticket: Uint8Array, hello: ClientHello): TicketState | undefined {
+		const state = this.sealer?.open(ticket, Math.floor(Date.now() / 1000));
+		if (!state || state.version !== TLS12 || !hello.suites.includes(state.suite) || !this.options.suites.includes(state.suite)
+			|| state.serverName !== this.serverName || state.alpn !== this.alpn
+			|| this.options.clientAuthentication === "require" && !state.clientAuthenticated) {
+			this.trace("no usable session ticket: full handshake");
+			return undefined;
+		}
+		return state;
+	}
+
+	/** ServerHello (RFC 5246 7.4.1.3): the downgrade sentinel when we could have done TLS 1.3 (RFC 8446 4.1.3) */
+	private sendServerHello12(reply: Map<number, Uint8Array>, sessionId: Uint8Array): void {
+		this.random(this.serverRandom);
+		if (this.options.maxVersion >= TLS13)
+			this.serverRandom.set(DOWNGRADE_12, 24);
+		const w = new Writer(256);
+		w.u16(TLS12).bytes(this.serverRandom);
+		w.begin(1).bytes(sessionId).end().u16(this.suite!.code).u8(0);
+		writeExtensions(w, reply);
+		this.sendHandshake(HandshakeType.server_hello, w.view());
+		this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
+	}
+
+	/** abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1): our CCS and Finished first */
+	private resume12(state: TicketState): void {
+		this.resumed = true;
+		this.masterSecret = state.secret.slice().buffer as ArrayBuffer;
+		this.clientAuthenticated = state.clientAuthenticated;
+		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
+		this.trace("resuming with the session ticket");
+		this.sendFinished12();
+		this.expect = "change_cipher_spec12";
+	}
+
+	private sendCertificate12(): void {
+		const w = new Writer(2048);
+		w.begin(3);
+		for (const c of this.credentials.certificates)
+			w.begin(3).bytes(c).end();
+		w.end();
+		this.sendHandshake(HandshakeType.certificate, w.view());
+	}
+
+	/** ServerKeyExchange (RFC 8422 5.4): our ECDHE share, signed with the randoms */
+	private sendServerKeyExchange12(): void {
+		const o = this.options;
+		const ecdh = new ECDH(groupName(this.group), o.privateKeys?.[this.group]);
+		this.ecdh = ecdh;
+		const params = new Writer(160);
+		params.u8(3).u16(this.group).begin(1).bytes(ecdh.publicKey).end();
+		const p = params.view();
+		const signed = new Uint8Array(64 + p.length);
+		signed.set(this.clientRandom, 0);
+		signed.set(this.serverRandom, 32);
+		signed.set(p, 64);
+		const signature = signScheme(this.signatureScheme, this.credentials.key, signed);
+		const w = new Writer(p.length + signature.byteLength + 4);
+		w.bytes(p).u16(this.signatureScheme).begin(2).bytes(signature).end();
+		this.sendHandshake(HandshakeType.server_key_exchange, w.view());
+	}
+
+	/**
+	 * CertificateRequest (RFC 5246 7.4.4). We keep a running transcript hash, not the messages, so
+	 * the client's CertificateVerify can only be checked with the suite's hash: we offer only those.
+	 */
+	private sendCertificateRequest12(): void {
+		const w = new Writer(64);
+		w.begin(1).u8(64).u8(1).end();     // ecdsa_sign, rsa_sign
+		w.begin(2);
+		for (const s of this.options.signatureAlgorithms)
+			if (schemeInfo(s)?.hash === this.suite!.hash)
+				w.u16(s);
+		w.end();
+		w.u16(0);                           // certificate_authorities: any
+		this.sendHandshake(HandshakeType.certificate_request, w.view());
+		this.requestedCertificate = true;
+	}
+
+	/** ClientKeyExchange (RFC 8422 5.7), then the extended master secret (RFC 7627 4) */
+	private clientKeyExchange12(body: Uint8Array, message: Uint8Array): void {
+		const r = new Reader(body, "ClientKeyExchange");
+		const point = r.opaque(1, 1);
+		r.end();
+		let preMaster: ArrayBuffer;
+		try {
+			preMaster = this.ecdh!.computeSecret(point);
+		}
+		catch (e) {
+			throw peerFailure(Alert.illegal_parameter, "bad ECDHE share from the client", e);
+		}
+		this.ecdh!.close();
+		this.ecdh = undefined;
+		this.transcript.update(message);
+		const sessionHash = this.transcript.current();
+		this.masterSecret = prf12(this.suite!.hash, preMaster, "extended master secret", new Uint8Array(sessionHash), 48);
+		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
+		this.trace(`received ClientKeyExchange: ${groupName(this.group)}`);
+		this.expect = this.peerKey ? "certificate_verify12" : "change_cipher_spec12";
+	}
+
+	/** the client's CertificateVerify (RFC 5246 7.4.8): over the handshake messages so far */
+	private certificateVerify12(body: Uint8Array, message: Uint8Array): void {
+		const r = new Reader(body, "CertificateVerify");
+		const scheme = r.u16();
+		const signature = r.opaque(2, 1);
+		r.end();
+		const info = schemeInfo(scheme);
+		const key = this.peerKey!;
+		if (!info || !this.options.signatureAlgorithms.includes(scheme) || info.hash !== this.suite!.hash)
+			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
+		if ((info.algorithm === "ecdsa") !== (key.type === "ec"))
+			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
+		this.checkSignature(scheme, key, this.transcript.current(), signature, true);
+		this.transcript.update(message);
+		this.clientAuthenticated = true;
+		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+		this.expect = "change_cipher_spec12";
+	}
+
+	/** the client's Finished (RFC 5246 7.4.9) */
+	private finished12(body: Uint8Array, message: Uint8Array): void {
+		const expected = this.verifyData12("client finished");
+		if (body.length !== 12 || !equal(body, expected))
+			throw fatal(Alert.decrypt_error, "tls: bad client Finished");
+		this.transcript.update(message);
+		if (this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+		this.trace("received Finished: good");
+		if (!this.resumed)
+			this.sendFinished12();
+		this.records.allowChangeCipherSpec = false;
+		this.expect = "post_handshake";
+		this.state = "connected";
+		this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+	}
+
+	/** [NewSessionTicket (RFC 5077 3.3)], ChangeCipherSpec, Finished */
+	private sendFinished12(): void {
+		if (this.sendTicket12) {
+			const lifetime = this.ticketLifetime();
+			const ticket = this.sealTicket({ version: TLS12, suite: this.suite!.code, secret: new Uint8Array(this.masterSecret!), ageAdd: 0, lifetime });
+			const w = new Writer(ticket.byteLength + 8);
+			w.u32(lifetime).begin(2).bytes(ticket).end();
+			this.sendHandshake(HandshakeType.new_session_ticket, w.view());
+			this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
+		}
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.records.setWrite(this.protection12(false));
+		this.sendHandshake(HandshakeType.finished, new Uint8Array(this.verifyData12("server finished")));
+		this.trace("sent ChangeCipherSpec and Finished");
+	}
+}
+
+// ---- parsing the client's messages (length-checked with bytes.ts Reader) ----
+
+/** ClientHello (RFC 8446 4.1.2): form only; duplicate extensions and a pre_shared_key not last are refused */
+function parseClientHello(body: Uint8Array): ClientHello {
+	const r = new Reader(body, "ClientHello");
+	const legacyVersion = r.u16();
+	const random = r.bytes(32);
+	const sessionId = r.opaque(1, 0, 32);
+	const suiteBytes = r.opaque(2, 2);
+	if (suiteBytes.length % 2)
+		throw fatal(Alert.decode_error, "tls: odd cipher_suites length");
+	const suites: number[] = [];
+	for (let i = 0; i < suiteBytes.length; i += 2)
+		suites.push((suiteBytes[i] << 8) | suiteBytes[i + 1]);
+	const compression = r.opaque(1, 1);
+	const extensions = new Map<number, Uint8Array>();
+	let bindersAt = 0;
+	if (r.remaining) {
+		const list = r.block(2, "ClientHello extensions");
+		while (list.remaining) {
+			if (extensions.has(ExtensionType.pre_shared_key))
+				throw fatal(Alert.illegal_parameter, "tls: pre_shared_key is not the last extension");
+			const type = list.u16();
+			const data = list.opaque(2);
+			if (extensions.has(type))
+				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ClientHello`);
+			extensions.set(type, data);
+			if (type === ExtensionType.pre_shared_key) {
+				// the binders are the end of the message: <identities><binders>
+				const p = new Reader(data, "pre_shared_key");
+				p.opaque(2);
+				bindersAt = 4 + body.length - r.remaining - list.remaining - p.remaining;
+			}
+		}
+	}
+	r.end();
+	return { legacyVersion, random, sessionId, suites, compression, extensions, bindersAt };
+}
+
+/** server_name (RFC 6066 3): the host_name, ASCII letters, digits, '-', '.' */
+function parseServerName(data: Uint8Array): string | undefined {
+	const r = new Reader(data, "server_name");
+	const list = r.block(2, "server_name", 1);
+	r.end();
+	let name: string | undefined;
+	while (list.remaining) {
+		const type = list.u8();
+		const value = list.opaque(2, 1);
+		if (type !== 0)
+			continue;
+		if (name !== undefined)
+			throw fatal(Alert.illegal_parameter, "tls: two host names in server_name");
+		if (value.length > 253)
+			throw fatal(Alert.illegal_parameter, "tls: server_name too long");
+		for (const c of value)
+			if (!(c >= 0x30 && c <= 0x39 || c >= 0x41 && c <= 0x5A || c >= 0x61 && c <= 0x7A || c === 0x2D || c === 0x2E || c === 0x5F))
+				throw fatal(Alert.illegal_parameter, "tls: bad character in server_name");
+		name = String.fromCharCode(...value).toLowerCase();
+	}
+	return name;
+}
+
+/** key_share (RFC 8446 4.2.8): client_shares, one per group */
+function parseKeyShares(data: Uint8Array): { group: number, point: Uint8Array }[] {
+	const r = new Reader(data, "key_share");
+	const list = r.block(2, "key_share");
+	r.end();
+	const shares: { group: number, point: Uint8Array }[] = [];
+	while (list.remaining) {
+		const group = list.u16();
+		const point = list.opaque(2, 1);
+		if (shares.some((s) => s.group === group))
+			throw fatal(Alert.illegal_parameter, "tls: two key shares for one group");
+		shares.push({ group, point });
+	}
+	return shares;
+}
+
+/** pre_shared_key (RFC 8446 4.2.11): identities and as many binders */
+function parsePSK(data: Uint8Array): PSKOffer {
+	const r = new Reader(data, "pre_shared_key");
+	const ids = r.block(2, "PSK identities", 7);
+	const bs = r.block(2, "PSK binders", 33);
+	r.end();
+	const identities: { identity: Uint8Array, age: number }[] = [];
+	while (ids.remaining)
+		identities.push({ identity: ids.opaque(2, 1), age: ids.u32() });
+	const binders: Uint8Array[] = [];
+	while (bs.remaining)
+		binders.push(bs.opaque(1, 32));
+	if (binders.length !== identities.length)
+		throw fatal(Alert.illegal_parameter, "tls: PSK identities and binders differ in number");
+	return { identities, binders };
+}
+
+function writeExtensions(w: Writer, extensions: Map<number, Uint8Array>): void {
+	w.begin(2);
+	for (const [type, data] of extensions)
+		w.u16(type).begin(2).bytes(data).end();
+	w.end();
+}

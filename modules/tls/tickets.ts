@@ -1,0 +1,120 @@
+/*
+ * Session tickets the server encrypts for itself (RFC 8446 4.6.1, RFC 5077 4): no server-side
+ * cache, so nothing grows with the number of clients. A ticket is
+ *
+ *   key_name(4) | format(1) | nonce(12) | AES-256-GCM(state) | tag(16)
+ *
+ * under a key derived from the 32-byte ticket key; key_name and format are the AAD. A ticket that
+ * does not open (other key, other format, tampered, expired, malformed) is simply not used: the
+ * handshake falls back to a full one.
+ */
+import { AEAD, TAG_SIZE } from "crypto/aead";
+import { hmac } from "crypto/mac";
+import { randomBytes } from "crypto/random";
+import { Reader, Writer, ascii } from "./bytes";
+
+const FORMAT = 1;
+const HEADER = 4 + 1 + 12;
+
+/** what a ticket carries */
+export interface TicketState {
+	readonly version: number;
+	readonly suite: number;
+	/** 1.3: the resumption PSK; 1.2: the (extended) master secret */
+	readonly secret: Uint8Array;
+	/** seconds since the epoch */
+	readonly issued: number;
+	/** seconds */
+	readonly lifetime: number;
+	/** 1.3 ticket_age_add */
+	readonly ageAdd: number;
+	readonly alpn: string | undefined;
+	readonly serverName: string | undefined;
+	/** the client proved a certificate in the handshake that made the ticket */
+	readonly clientAuthenticated: boolean;
+}
+
+let processKey: ArrayBuffer | undefined;
+
+/** the default ticket key: random, once per process */
+export function processTicketKey(): ArrayBuffer {
+	return processKey ??= randomBytes(32);
+}
+
+function text(s: string | undefined): Uint8Array {
+	return ascii(s ?? "");
+}
+function string(bytes: Uint8Array): string | undefined {
+	return bytes.length ? String.fromCharCode(...bytes) : undefined;
+}
+
+export class TicketSealer {
+	private readonly name: Uint8Array;
+	private readonly key: ArrayBuffer;
+
+	constructor(ticketKey: ArrayBuffer) {
+		if (ticketKey.byteLength !== 32)
+			throw new RangeError("tls: the ticket key must be 32 bytes");
+		this.name = new Uint8Array(hmac("SHA-256", ticketKey, ascii("ticket key name"))).slice(0, 4);
+		this.key = hmac("SHA-256", ticketKey, ascii("ticket aead key"));
+	}
+
+	seal(state: TicketState, nonce: Uint8Array): ArrayBuffer {
+		const w = new Writer(128);
+		w.u16(state.version).u16(state.suite).u32(state.issued).u32(state.lifetime).u32(state.ageAdd)
+			.u8(state.clientAuthenticated ? 1 : 0)
+			.begin(1).bytes(state.secret).end()
+			.begin(1).bytes(text(state.alpn)).end()
+			.begin(1).bytes(text(state.serverName)).end();
+		const plain = w.view();
+		const ticket = new Uint8Array(HEADER + plain.length + TAG_SIZE);
+		ticket.set(this.name, 0);
+		ticket[4] = FORMAT;
+		ticket.set(nonce.subarray(0, 12), 5);
+		ticket.set(plain, HEADER);
+		const aead = new AEAD("AES-256-GCM", this.key);
+		try {
+			aead.seal(ticket.subarray(5, HEADER), ticket.subarray(0, 5), ticket, HEADER, plain.length);
+		}
+		finally {
+			aead.close();
+		}
+		return ticket.buffer as ArrayBuffer;
+	}
+
+	/** the state in a ticket, or undefined if it is not ours, was changed, or expired */
+	open(ticket: Uint8Array, now: number): TicketState | undefined {
+		if (ticket.length < HEADER + TAG_SIZE || ticket[4] !== FORMAT)
+			return undefined;
+		for (let i = 0; i < 4; i++)
+			if (ticket[i] !== this.name[i])
+				return undefined;
+		const copy = ticket.slice();
+		const aead = new AEAD("AES-256-GCM", this.key);
+		let n: number;
+		try {
+			n = aead.open(copy.subarray(5, HEADER), copy.subarray(0, 5), copy, HEADER, copy.length - HEADER);
+		}
+		catch {
+			return undefined;
+		}
+		finally {
+			aead.close();
+		}
+		try {
+			const r = new Reader(copy, "ticket", HEADER, n);
+			const state: TicketState = {
+				version: r.u16(), suite: r.u16(), issued: r.u32(), lifetime: r.u32(), ageAdd: r.u32(),
+				clientAuthenticated: r.u8() === 1,
+				secret: r.opaque(1, 1).slice(), alpn: string(r.opaque(1)), serverName: string(r.opaque(1)),
+			};
+			r.end();
+			if (now < state.issued || now - state.issued > state.lifetime)
+				return undefined;
+			return state;
+		}
+		catch {
+			return undefined;
+		}
+	}
+}
