@@ -566,6 +566,7 @@ export abstract class TLSConnection implements TLSEngine {
 			this.sendHandshakeNoTranscript(HandshakeType.key_update, new Uint8Array([requestPeer ? 1 : 0]));
 			this.writeSecret = nextTrafficSecret(this.suite!.hash, this.writeSecret!);
 			this.records.setWrite(this.protection13(this.writeSecret));
+			this.trace(`sent KeyUpdate${requestPeer ? " (update requested)" : ""}`);
 		});
 	}
 }

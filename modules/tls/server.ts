@@ -15,7 +15,7 @@
  * (RFC 5746) and never renegotiates. Tickets are sealed by the server for itself (tickets.ts).
  * 0-RTT data is not accepted (no early_data in our tickets, so clients do not send it).
  */
-import type { Key } from "crypto/keys";
+import { groupOfCurve, type Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
 import { equal } from "crypto/random";
 import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
@@ -276,12 +276,15 @@ export class TLSServer extends TLSConnection {
 
 	/** the first of our suites of this version that the client offers (and our key can sign for) */
 	private chooseSuite(hello: ClientHello, version: number): CipherSuite {
-		const keyType = this.credentials.key.type;
+		const key = this.credentials.key, keyType = key.type;
+		// TLS 1.2: an ECDSA certificate's curve must be one the client supports (RFC 8422 5.1)
+		const groups = this.clientGroups(hello);
+		const ecdsaOK = keyType === "ec" && (!groups.length || groups.includes(groupOfCurve(key.curve!)));
 		for (const code of this.options.suites) {
 			const suite = suiteByCode(code);
 			if (!suite || suite.version !== version || !hello.suites.includes(code))
 				continue;
-			if (suite.auth && suite.auth !== (keyType === "ec" ? "ecdsa" : "rsa"))
+			if (suite.auth && suite.auth !== (keyType === "ec" ? "ecdsa" : "rsa") || suite.auth === "ecdsa" && !ecdsaOK)
 				continue;
 			return suite;
 		}
@@ -358,6 +361,7 @@ export class TLSServer extends TLSConnection {
 			const ours = this.options.recordSizeLimit ?? MAX_PLAINTEXT + (tls13 ? 1 : 0);
 			this.records.receiveLimit = Math.min(MAX_PLAINTEXT, ours - (tls13 ? 1 : 0));
 			reply.set(ExtensionType.record_size_limit, new Writer(2).u16(Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))).view());
+			this.trace(`record_size_limit: the client's ${limit}, ours ${Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))}`);
 			return;
 		}
 		// max_fragment_length only when record_size_limit is absent (RFC 8449 5)
@@ -370,6 +374,7 @@ export class TLSServer extends TLSConnection {
 			this.records.receiveLimit = limit;
 			this.recordLimit = limit;
 			reply.set(ExtensionType.max_fragment_length, mfl.slice());
+			this.trace(`max_fragment_length ${limit}`);
 		}
 	}
 
