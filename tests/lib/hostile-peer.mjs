@@ -403,3 +403,129 @@ export async function runHostileClient(port, config = {}, { timeout = 20000, opt
   r.memory = r.memories[0];
   return r;
 }
+
+// ---- the hostile client (against TLSServer, tests/xs/tls/serve.js) ----
+
+/**
+ * A ClientHello record. Defaults: TLS 1.3 and 1.2 offered, TLS_AES_128_GCM_SHA256 and
+ * ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, an x25519 share, EMS, renegotiation_info, SNI localhost.
+ * `extensions` replaces the list (use defaultClientExtensions(...) to start from it).
+ */
+export function clientHello({ version = 0x0303, random = randomBytes(32), sessionId = Buffer.alloc(0), suites = [0x1301, 0xC02B],
+  compression = [0], extensions, share = x25519Pair().publicKey, length } = {}) {
+  const exts = Buffer.concat(extensions ?? defaultClientExtensions({ share }));
+  const suiteBytes = Buffer.concat(suites.map(u16));
+  const body = Buffer.concat([u16(version), random, u8(sessionId.length), sessionId, u16(suiteBytes.length), suiteBytes,
+    u8(compression.length), Buffer.from(compression), u16(exts.length), exts]);
+  return record(CT.handshake, handshake(1, body, { length: length ?? body.length }), { version: 0x0301 });
+}
+
+/** the default ClientHello extensions, each encoded; `omit` leaves some types out */
+export function defaultClientExtensions({ share = x25519Pair().publicKey, versions = [0x0304, 0x0303], omit = [] } = {}) {
+  const list = (width, values) => {
+    const b = Buffer.concat(values.map(width === 1 ? u8 : u16));
+    return Buffer.concat([u16(b.length), b]);
+  };
+  const name = Buffer.from("localhost");
+  const all = [
+    [0, ext(0, Buffer.concat([u16(name.length + 3), u8(0), u16(name.length), name]))],
+    [10, ext(10, list(2, [GROUP.x25519, GROUP.secp256r1]))],
+    [11, ext(11, Buffer.from([1, 0]))],
+    [13, ext(13, list(2, [0x0403, 0x0804, 0x0401]))],
+    [23, ext(23)],
+    [0xFF01, ext(0xFF01, Buffer.from([0]))],
+    [43, ext(43, Buffer.concat([u8(versions.length * 2), ...versions.map(u16)]))],
+    [45, ext(45, Buffer.from([1, 1]))],
+    [51, ext(51, Buffer.concat([u16(share.length + 4), u16(GROUP.x25519), u16(share.length), share]))],
+  ];
+  return all.filter(([type]) => !omit.includes(type)).map(([, e]) => e);
+}
+
+/** connects to 127.0.0.1:port, sends `bytes` (a Buffer, or a function(received) called per chunk returning more), collects what comes back until the server closes */
+export function rawClient(port, bytes, { timeout = 10000 } = {}) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(), timeout);
+    socket.on("connect", () => socket.write(typeof bytes === "function" ? bytes(received) ?? Buffer.alloc(0) : bytes));
+    socket.on("data", (d) => {
+      received = Buffer.concat([received, d]);
+      if (typeof bytes === "function") {
+        const more = bytes(received);
+        if (more) socket.write(more);
+      }
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(describeAfter(received));
+    });
+  });
+}
+
+/** the TLS 1.2 PRF with SHA-256 (RFC 5246 5) */
+export function prf12(secret, label, seed, length) {
+  const labelSeed = Buffer.concat([Buffer.from(label), seed]);
+  let a = createHmac("sha256", secret).update(labelSeed).digest();
+  let out = Buffer.alloc(0);
+  while (out.length < length) {
+    out = Buffer.concat([out, createHmac("sha256", secret).update(Buffer.concat([a, labelSeed])).digest()]);
+    a = createHmac("sha256", secret).update(a).digest();
+  }
+  return out.subarray(0, length);
+}
+
+/**
+ * A scripted TLS 1.2 client (ECDHE_ECDSA or ECDHE_RSA with AES-128-GCM, x25519, EMS): sends its
+ * ClientHello, reads the server's flight, sends ClientKeyExchange, CCS and a Finished whose
+ * verify_data is `finished(good)` (the good one by default). For rawClient: returns the function
+ * that answers each chunk. What the server sends back is what the test checks.
+ */
+export function tls12Client({ finished = (good) => good, suite = 0xC02B } = {}) {
+  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  const share = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+  const hello = clientHello({ suites: [suite], extensions: defaultClientExtensions({ versions: [0x0303], omit: [51, 45] }) });
+  const clientRandom = hello.subarray(5 + 4 + 2, 5 + 4 + 2 + 32);
+  const transcript = [hello.subarray(5)];
+  let state = "hello";
+  return (received) => {
+    if (state === "hello") {
+      state = "flight";
+      return hello;
+    }
+    if (state !== "flight") return undefined;
+    // the server's plaintext flight: ServerHello ... ServerHelloDone
+    const records = parseRecords(received);
+    if (records.some((r) => r.truncated) || records.some((r) => r.type !== CT.handshake)) return undefined;
+    const messages = Buffer.concat(records.map((r) => r.body));
+    const list = [];
+    for (let p = 0; p + 4 <= messages.length;) {
+      const n = messages.readUIntBE(p + 1, 3);
+      if (p + 4 + n > messages.length) return undefined;
+      list.push(messages.subarray(p, p + 4 + n));
+      p += 4 + n;
+    }
+    if (!list.length || list.at(-1)[0] !== HS.server_hello_done) return undefined;
+    state = "done";
+    transcript.push(...list);
+    const serverRandom = list[0].subarray(4 + 2, 4 + 2 + 32);
+    const ske = list.find((m) => m[0] === HS.server_key_exchange);
+    const point = ske.subarray(4 + 4, 4 + 4 + ske[4 + 3]);
+    const shared = diffieHellman({ privateKey, publicKey: createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b656e032100", "hex"), point]), format: "der", type: "spki" }) });
+    const cke = handshake(16, Buffer.concat([u8(32), share]));
+    transcript.push(cke);
+    const sessionHash = createHash("sha256").update(Buffer.concat(transcript)).digest();
+    const master = prf12(shared, "extended master secret", sessionHash, 48);
+    const block = prf12(master, "key expansion", Buffer.concat([serverRandom, clientRandom]), 40);
+    const key = block.subarray(0, 16), iv = block.subarray(32, 36);
+    const good = prf12(master, "client finished", createHash("sha256").update(Buffer.concat(transcript)).digest(), 12);
+    const fin = handshake(HS.finished, finished(good));
+    // AES-128-GCM record, sequence 0 (RFC 5288)
+    const explicit = Buffer.alloc(8);
+    const aad = Buffer.concat([Buffer.alloc(8), u8(CT.handshake), u16(0x0303), u16(fin.length)]);
+    const cipher = createCipheriv("aes-128-gcm", key, Buffer.concat([iv, explicit]));
+    cipher.setAAD(aad);
+    const body = Buffer.concat([explicit, cipher.update(fin), cipher.final(), cipher.getAuthTag()]);
+    return Buffer.concat([record(CT.handshake, cke), record(CT.ccs, Buffer.from([1])), record(CT.handshake, body)]);
+  };
+}
