@@ -15,7 +15,7 @@ import { makeCertificates, startOpenSSL, explainRun } from "./lib/tls-peers.mjs"
 import {
   u8, u16, ext, record, handshake, alert, CT, HS, GROUP, DOWNGRD_11, DOWNGRD_12,
   serverHello, serverHello12, serverHello13, helloRetryRequest, certificate12, serverKeyExchange12,
-  serverHelloDone, x25519Pair, hostileServer, recordProxy, describeAfter, runHostileClient, tls13Flight, tls13ServerFlight,
+  serverHelloDone, x25519Pair, hostileServer, recordProxy, describeAfter, runHostileClient, tls13Flight, tls13ServerFlight, tls12Flight,
 } from "./lib/hostile-peer.mjs";
 import { randomBytes } from "node:crypto";
 import tls from "node:tls";
@@ -708,6 +708,122 @@ test("1.3 post-handshake: 2000 NewSessionTickets, 5000 user_canceled warnings: s
 });
 
 // ---- alerts ----
+
+// ---- TLS 1.2 after the handshake: the peer completes a real 1.2 handshake (tls12Flight) ----
+
+/** a correct 1.2 handshake, then post(f) (records under the server write key), then FIN; keeps the flight */
+const post12 = (post, wait = 300) => async (ctx) => {
+  const { hello, send, sleep, socket, closed, after } = ctx;
+  const f = tls12Flight(hello, { ders: [p256Der], key: p256Key });
+  ctx.state.flight = f;
+  send(f.first);
+  for (let i = 0; i < 250 && !f.ready(after()) && !closed(); i++) await sleep(20);
+  if (closed()) return;
+  send(f.finish(after()));
+  await sleep(50);
+  if (post) send(post(f));
+  await sleep(wait);
+  if (!closed()) socket.end();
+};
+/** what the client sent under its write key after its Finished, as [type, first bytes hex] */
+const clientRecords12 = (result) => result.conn.flight.clientRecords(result.conn.after)?.map((r) => [r.type, r.content.toString("hex")]);
+const post12Checks = (result, { reason, alert: code, message }) => {
+  const { r } = result;
+  const w = why(result) + `\n--- decrypted: ${JSON.stringify(clientRecords12(result))}`;
+  assert.equal(result.conn.scriptError, undefined, `${result.conn.scriptError?.stack}\n${w}`);
+  assert.ok(r.connected, w);
+  assert.equal(r.error?.reason, reason, w);
+  if (message) assert.match(r.error.message, message, w);
+  assert.equal(r.code, 0, w);
+  // the fatal alert goes out under our write key (RFC 5246 7.2), and nothing after it
+  if (code !== undefined) assert.deepEqual(clientRecords12(result).at(-1), [CT.alert, `02${code.toString(16).padStart(2, "0")}`], w);
+  record_(r, result.peer);
+  assertMemory(r, w);
+};
+
+test("1.2 scripted server: a full handshake (ECDHE x25519, ECDSA, EMS, AES-128-GCM) -> connected, our Finished checked; data read; FIN -> truncated (baseline of the next cases)", T, async () => {
+  const result = await hostile(post12((f) => f.protect(Buffer.from("hello from a scripted 1.2 server\n"))),
+    { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "truncated" });
+  assert.equal(result.r.memories[0].received, 33, why(result));
+  assert.deepEqual(clientRecords12(result), [], why(result));
+});
+
+test("1.2 post-handshake: close_notify -> -1 (a clean close), our close_notify back", T, async () => {
+  const result = await hostile(post12((f) => f.protect(Buffer.from([1, 0]), CT.alert)), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  const { r } = result;
+  assert.ok(r.connected && r.closed, why(result));
+  assert.equal(r.error, undefined, why(result));
+  assert.deepEqual(clientRecords12(result), [[CT.alert, "0100"]], why(result));
+  assertMemory(r, why(result));
+});
+
+test("1.2 post-handshake: an application_data record with a bad tag -> bad_record_mac", T, async () => {
+  const result = await hostile(post12((f) => {
+    const rec = f.protect(Buffer.from("tampered"));
+    rec[rec.length - 1] ^= 1;
+    return rec;
+  }), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "bad_record_mac", alert: A.bad_record_mac });
+});
+
+test("1.2 post-handshake: an application_data record in plaintext -> bad_record_mac", T, async () => {
+  const result = await hostile(post12(() => record(CT.appdata, Buffer.from("plaintext after the handshake"))), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "bad_record_mac", alert: A.bad_record_mac });
+});
+
+test("1.2 post-handshake: a second ChangeCipherSpec, protected -> unexpected_message", T, async () => {
+  const result = await hostile(post12((f) => f.protect(u8(1), CT.ccs)), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "unexpected_message", alert: A.unexpected_message });
+});
+
+test("1.2 post-handshake: a second ChangeCipherSpec in plaintext (every record is protected now) -> bad_record_mac", T, async () => {
+  const result = await hostile(post12(() => record(CT.ccs, u8(1))), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "bad_record_mac", alert: A.bad_record_mac });
+});
+
+test("1.2 post-handshake: a ServerHello (renegotiation the server starts) -> unexpected_message", T, async () => {
+  const result = await hostile(post12((f) => f.protect(serverHello12(), CT.handshake)), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "unexpected_message", alert: A.unexpected_message });
+});
+
+test("1.2 post-handshake: a NewSessionTicket (none was announced) -> unexpected_message", T, async () => {
+  const nst = handshake(4, Buffer.concat([Buffer.from([0, 0, 0, 100]), u16(16), Buffer.alloc(16, 7)]));
+  const result = await hostile(post12((f) => f.protect(nst, CT.handshake)), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "unexpected_message", alert: A.unexpected_message });
+});
+
+test("1.2 post-handshake: a HelloRequest -> a no_renegotiation warning (RFC 5746 4.2), the connection lives on; FIN -> truncated", T, async () => {
+  const result = await hostile(post12((f) => Buffer.concat([f.protect(handshake(0, Buffer.alloc(0)), CT.handshake),
+    f.protect(Buffer.from("still here\n"))])), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "truncated" });
+  assert.deepEqual(clientRecords12(result), [[CT.alert, "0164"]], why(result));
+  assert.equal(result.r.memories[0].received, 11, why(result));
+});
+
+test("1.2 post-handshake: 50 HelloRequests in a row -> bounded: unexpected_message after a few warnings", T, async () => {
+  const result = await hostile(post12((f) => Buffer.concat(Array.from({ length: 50 }, () => f.protect(handshake(0, Buffer.alloc(0)), CT.handshake)))),
+    { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "unexpected_message", alert: A.unexpected_message });
+  const warnings = clientRecords12(result).filter(([type, c]) => type === CT.alert && c === "0164").length;
+  assert.ok(warnings >= 1 && warnings <= 10, `${warnings} no_renegotiation warnings\n${why(result)}`);
+});
+
+test("1.2 post-handshake: 33 empty application_data records -> unexpected_message", T, async () => {
+  const result = await hostile(post12((f) => Buffer.concat(Array.from({ length: 33 }, () => f.protect(Buffer.alloc(0))))),
+    { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "unexpected_message", alert: A.unexpected_message, message: /too many empty records/ });
+});
+
+test("1.2 post-handshake: a protected record over 2^14 + 2048 bytes -> record_overflow", T, async () => {
+  const result = await hostile(post12(() => record(CT.appdata, randomBytes(16384 + 2048 + 1))), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "record_overflow", alert: A.record_overflow });
+});
+
+test("1.2 post-handshake: a plaintext of 2^14 + 1 bytes (sealed correctly) -> record_overflow", T, async () => {
+  const result = await hostile(post12((f) => f.protect(Buffer.alloc(16385, 0x41))), { protocolVersion: 0x0303, maxVersion: 0x0303 });
+  post12Checks(result, { reason: "record_overflow", alert: A.record_overflow });
+});
 
 test("alerts: a fatal handshake_failure before ServerHello -> -2 handshake_failure, remote, nothing sent back", T, async () => {
   const result = await hostile(({ send }) => send(alert(2, 40)));

@@ -4,7 +4,7 @@
 // Certificate, a ServerKeyExchange signed with node:crypto, correctly or not). Also a
 // re-framing proxy in front of a real server (split handshake records, dropped close_notify).
 // Used by tests/hostile.test.mjs.
-import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign, constants as cryptoConstants } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign, constants as cryptoConstants } from "node:crypto";
 import net from "node:net";
 import { join } from "node:path";
 import { repo, startXsh, delay } from "./xsh.mjs";
@@ -205,6 +205,103 @@ export function tls13ServerFlight(hello, o) {
   return Buffer.concat(parts);
 }
 
+// ---- a TLS 1.2 server that completes the handshake (RFC 5246 7, RFC 7627, RFC 5288) ----
+// ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 over x25519, extended master secret: enough to reach
+// "connected" and then send crafted records under the server's write key.
+
+/** the TLS 1.2 PRF with SHA-256 (RFC 5246 5) */
+export function prf12(secret, label, seed, length) {
+  const full = Buffer.concat([Buffer.from(label, "latin1"), seed]);
+  let a = full, out = Buffer.alloc(0);
+  while (out.length < length) {
+    a = createHmac("sha256", secret).update(a).digest();
+    out = Buffer.concat([out, createHmac("sha256", secret).update(Buffer.concat([a, full])).digest()]);
+  }
+  return out.subarray(0, length);
+}
+
+/** AES-128-GCM record protection of TLS 1.2 (RFC 5288 3): explicit nonce = the sequence number */
+function gcm12(key, salt) {
+  let sequence = 0n;
+  const nonceAndAad = (type, length) => {
+    const seq = Buffer.alloc(8);
+    seq.writeBigUInt64BE(sequence++);
+    return { explicit: seq, nonce: Buffer.concat([salt, seq]), aad: Buffer.concat([seq, u8(type), u16(0x0303), u16(length)]) };
+  };
+  return {
+    seal(type, content) {
+      const { explicit, nonce, aad } = nonceAndAad(type, content.length);
+      const cipher = createCipheriv("aes-128-gcm", key, nonce);
+      cipher.setAAD(aad);
+      return record(type, Buffer.concat([explicit, cipher.update(content), cipher.final(), cipher.getAuthTag()]));
+    },
+    open(type, body) {
+      const explicit = body.subarray(0, 8), tag = body.subarray(body.length - 16), ct = body.subarray(8, body.length - 16);
+      const { aad } = nonceAndAad(type, ct.length);
+      const decipher = createDecipheriv("aes-128-gcm", key, Buffer.concat([salt, explicit]));
+      decipher.setAAD(aad);
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(ct), decipher.final()]);
+    },
+  };
+}
+
+/**
+ * A scripted TLS 1.2 server: `first` is its flight (ServerHello with EMS and renegotiation_info,
+ * Certificate, a correct ServerKeyExchange, ServerHelloDone); finish(clientBytes) takes what the
+ * client sent after its ClientHello (ClientKeyExchange, ChangeCipherSpec, Finished), checks the
+ * client's Finished, and returns our ChangeCipherSpec + Finished; then protect(content, type)
+ * seals records under the server write key (sequence 1 on).
+ */
+export function tls12Flight(hello, { ders, key }) {
+  const serverRandom = randomBytes(32);
+  const { publicKey, privateKey } = x25519Pair();
+  const params = Buffer.concat([u8(3), u16(GROUP.x25519), u8(32), publicKey]);
+  const signature = sign("sha256", Buffer.concat([hello.random, serverRandom, params]), createPrivateKey(key));
+  const messages = [serverHello12({ random: serverRandom }), certificate12(ders),
+    handshake(HS.server_key_exchange, Buffer.concat([params, u16(0x0403), u16(signature.length), signature])), serverHelloDone()];
+  const transcript = [hello.message, ...messages];
+  let server, clientKeys;
+  const flight = {
+    first: record(CT.handshake, Buffer.concat(messages)),
+    /** true once clientBytes hold the client's whole second flight */
+    ready: (clientBytes) => parseRecords(clientBytes).filter((r) => !r.truncated).length >= 3,
+    finish(clientBytes) {
+      const [cke, ccs, fin] = parseRecords(clientBytes);
+      if (cke.type !== CT.handshake || cke.body[0] !== 16 || ccs.type !== CT.ccs || fin.type !== CT.handshake)
+        throw new Error(`tls12Flight: unexpected client flight ${JSON.stringify([cke, ccs, fin].map((r) => r?.type))}`);
+      const point = cke.body.subarray(5, 5 + cke.body[4]);
+      const peer = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b656e032100", "hex"), point]), format: "der", type: "spki" });
+      const premaster = diffieHellman({ privateKey, publicKey: peer });
+      transcript.push(cke.body);
+      const master = prf12(premaster, "extended master secret", sha256(...transcript), 48);
+      const block = prf12(master, "key expansion", Buffer.concat([serverRandom, hello.random]), 40);
+      const client = gcm12(block.subarray(0, 16), block.subarray(32, 36));
+      clientKeys = [block.subarray(0, 16), block.subarray(32, 36)];
+      server = gcm12(block.subarray(16, 32), block.subarray(36, 40));
+      const clientFinished = client.open(CT.handshake, fin.body);
+      const expected = handshake(HS.finished, prf12(master, "client finished", sha256(...transcript), 12));
+      if (!clientFinished.equals(expected)) throw new Error("tls12Flight: the client's Finished is wrong");
+      transcript.push(clientFinished);
+      const finished = handshake(HS.finished, prf12(master, "server finished", sha256(...transcript), 12));
+      return Buffer.concat([record(CT.ccs, u8(1)), server.seal(CT.handshake, finished)]);
+    },
+    protect: (content, type = CT.appdata) => server.seal(type, content),
+    /** the client's records after its Finished, decrypted: [{type, content}] (undefined if one fails to open) */
+    clientRecords(clientBytes) {
+      const opener = gcm12(...clientKeys);
+      const records = parseRecords(clientBytes).filter((r) => !r.truncated).slice(2);
+      try {
+        return records.map((r) => ({ type: r.type, content: opener.open(r.type, r.body) })).slice(1);
+      }
+      catch {
+        return undefined;
+      }
+    },
+  };
+  return flight;
+}
+
 // ---- parsing ----
 
 /** parses a ClientHello record (or the first one of several): random, session ID, suites, extensions */
@@ -316,6 +413,8 @@ export async function hostileServer(script) {
         sleep: delay,
         closed: () => isClosed,
         after: () => Buffer.concat(afterChunks),
+        /** this connection's record ({hello, after, scriptError}): a script may keep its own things in it */
+        state,
       };
       Promise.resolve().then(() => script(ctx)).catch((e) => { state.scriptError = e; });
     });
