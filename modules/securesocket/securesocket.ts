@@ -7,6 +7,9 @@
  *       // 2 plaintext received (value: bytes available), 3 plaintext can be written (value: how
  *       // much), -1 closed by the peer with close_notify, -2 error (socket.error says why)
  *
+ * On a server, in a Listener's callback: new SecureSocket({listener, secure: {certificate, key, ...}})
+ * (serveroptions.ts, accept.ts); the same messages follow, 1 once the client's handshake is done.
+ *
  * This file drives the sans-IO engine (modules/tls) with the host's TCP Socket: bytes from TCP
  * go to engine.receive(), records from the engine go to TCP. The engine holds at most one
  * record of plaintext; TCP bytes wait in `pending` until the app has read it.
@@ -17,10 +20,13 @@ import { TLSClient } from "tls/client";
 import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
-import { resolveOptions, type SecureOptions, type ResolvedOptions } from "./options";
+import type { TLSEngine } from "tls/engine";
+import { resolveOptions, type SecureOptions, type CommonOptions } from "./options";
+import { resolveServerOptions, type ServerSecureOptions } from "./serveroptions";
+import { serverEngine } from "./accept";
 import { certificateCheck, loadClientKey, type PeerCertificate } from "./verify";
 
-export type { SecureOptions };
+export type { SecureOptions, ServerSecureOptions };
 export type SecureSocketCallback = (this: SecureSocket, message: number, value?: number) => void;
 type WriteItem = string | number | ArrayBuffer | Uint8Array | DataView | HostBuffer;
 type ReadType = typeof String | typeof ArrayBuffer | typeof Number | null;
@@ -28,8 +34,10 @@ type ReadType = typeof String | typeof ArrayBuffer | typeof Number | null;
 export interface SecureSocketDictionary {
 	host?: string;
 	address?: string;
-	port: number;
-	secure?: SecureOptions;
+	port?: number;
+	/** SecureOptions for a client; ServerSecureOptions with a listener */
+	secure?: SecureOptions | ServerSecureOptions;
+	/** a Listener, in its callback: accept the connection as a TLS server */
 	listener?: unknown;
 }
 
@@ -60,9 +68,10 @@ export default class SecureSocket {
 	session: Session | undefined;
 
 	#socket: Socket;
-	#engine: TLSClient;
+	#engine: TLSEngine;
 	#peerCertificate: PeerCertificate | undefined;
-	#options: ResolvedOptions;
+	#options: Pick<CommonOptions, "trace" | "handshakeTimeout">;
+	#release: (() => void) | undefined;       // a server's keys
 	#state = State.connecting;
 	#pending: Uint8Array | undefined;         // TCP bytes the engine has not taken yet
 	#outgoing: Uint8Array | undefined;        // a record the TCP socket had no room for yet
@@ -75,13 +84,30 @@ export default class SecureSocket {
 	constructor(dictionary: SecureSocketDictionary) {
 		if (!dictionary || typeof dictionary !== "object")
 			throw new TypeError("securesocket: dictionary required");
-		if (dictionary.listener !== undefined)
-			throw new TypeError("securesocket: the server side (listener) is not supported yet");
+		if (dictionary.listener !== undefined) {
+			const options = resolveServerOptions(dictionary.secure as ServerSecureOptions | undefined);
+			this.#options = options;
+			const server = serverEngine(options, (leaf) => { this.#peerCertificate = leaf; });
+			this.#engine = server.engine;
+			this.#release = server.release;
+			try {
+				this.#socket = new Socket({ listener: dictionary.listener } as unknown as { host: string, port: number });
+			}
+			catch (e) {
+				server.engine.dispose();
+				server.release();
+				throw e;
+			}
+			this.#state = State.handshake;
+			this.#engine.start();   // arms it for the ClientHello: no output, no callback
+			this.#begin(options.handshakeTimeout);
+			return;
+		}
 		const host = dictionary.host ?? dictionary.address;
 		if (typeof host !== "string" || !host.length)
 			throw new TypeError("securesocket: host or address required");
 		// the certificate is checked against the host name, or the IP address given as `address`
-		const options = resolveOptions(dictionary.secure, host);
+		const options = resolveOptions(dictionary.secure as SecureOptions | undefined, host);
 		this.#options = options;
 		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
 		this.#engine = new TLSClient({
@@ -103,8 +129,12 @@ export default class SecureSocket {
 			trace: options.trace,
 			onSession: (session) => { this.session = session; },
 		});
-		this.#timer = Timer.set(() => this.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${options.handshakeTimeout} ms`, false, "timeout")), options.handshakeTimeout);
 		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
+		this.#begin(options.handshakeTimeout);
+	}
+
+	#begin(handshakeTimeout: number): void {
+		this.#timer = Timer.set(() => this.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${handshakeTimeout} ms`, false, "timeout")), handshakeTimeout);
 		this.#socket.callback = (message: number, value?: number) => this.#onSocket(message, value);
 	}
 
@@ -283,7 +313,7 @@ export default class SecureSocket {
 		else if (this.#state === State.connected)
 			this.#fail(new TLSError(Alert.close_notify, "tls: the connection was closed without close_notify (truncated)", true, "truncated"));
 		else
-			this.#fail(new TLSError(Alert.handshake_failure, "tls: the server closed the connection during the handshake", true, "closed"));
+			this.#fail(new TLSError(Alert.handshake_failure, `tls: the ${this.#release ? "client" : "server"} closed the connection during the handshake`, true, "closed"));
 	}
 
 	#schedulePump(): void {
@@ -411,6 +441,7 @@ export default class SecureSocket {
 		this.#outgoing = undefined;
 		this.#socket.close();
 		this.#engine.dispose();
+		this.#release?.();
 	}
 }
 
