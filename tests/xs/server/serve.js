@@ -23,11 +23,10 @@ import { argv, readFile, exit } from "xsh";
 const config = JSON.parse(argv[1]);
 const log = (o) => trace(JSON.stringify(o) + "\n");
 const files = (v) => Array.isArray(v) ? v.map((f) => readFile(f)) : readFile(v);
-const used = {
-	chunks: Instrumentation.map("XS Chunk Heap Used"),
-	slots: Instrumentation.map("XS Slots Used"),
-	native: Instrumentation.map("Native Heap Used"),
-};
+const I = {};
+for (const [key, name] of [["chunks", "XS Chunk Heap Used"], ["slots", "XS Slots Used"], ["native", "Native Heap Used"],
+	["chunksPeak", "XS Chunk Heap Peak"], ["slotsPeak", "XS Slots Peak"], ["nativePeak", "Native Heap Peak"]])
+	I[key] = Instrumentation.map(name);
 
 const secure = Object.assign({}, config.secure ?? {});
 secure.certificate = files(config.certificate);
@@ -48,9 +47,12 @@ if (config.sni) {
 const phases = config.phases ?? [];
 let accepted = 0, ended = 0;
 
+/** what is in use after a collection, and the peaks since the previous phase (then reset) */
 function memory(after) {
+	const peaks = { chunksPeak: Instrumentation.get(I.chunksPeak), slotsPeak: Instrumentation.get(I.slotsPeak), nativePeak: Instrumentation.get(I.nativePeak) };
 	Debug.gc();
-	log({ event: "memory", after, chunks: Instrumentation.get(used.chunks), slots: Instrumentation.get(used.slots), native: Instrumentation.get(used.native) });
+	log({ event: "memory", after, chunks: Instrumentation.get(I.chunks), slots: Instrumentation.get(I.slots), native: Instrumentation.get(I.native), ...peaks });
+	Instrumentation.resetPeaks();
 }
 
 function connectionEnded() {
