@@ -9,7 +9,7 @@ import https from "node:https";
 import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repo, startXsh, explain } from "./lib/xsh.mjs";
+import { repo, startXsh, explain, xshPath } from "./lib/xsh.mjs";
 import { makeServerCertificates, projectManifest } from "./lib/tls-peers.mjs";
 
 const xsDir = join(repo, "tests", "xs", "server");
@@ -260,6 +260,44 @@ test("memory: 200 sequential then 8 concurrent HTTPS connections (Node https.get
     // the peaks: each connection used native memory (so the zero above is not from nothing measured)
     assert.ok(sequential.nativePeak > 1000 && parallel.nativePeak > sequential.nativePeak, figures);
     console.log(`server memory: ${figures}`);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("examples/https-server.js: curl gets the page (TLS 1.3 and 1.2) and a 404; with a client CA, curl needs --cert", T, async () => {
+  /** starts the example; resolves to { port, stop() } once it printed its URL */
+  const start = (extra = []) => new Promise((res, rej) => {
+    const child = spawn(xshPath, ["--manifest", projectManifest, join(repo, "examples", "https-server.js"), "0",
+      certs.path("server.der"), certs.path("server.key.der"), ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /https:\/\/localhost:(\d+)\//.exec(out);
+      if (m) res({ port: Number(m[1]), output: () => out, stop: () => new Promise((done) => { child.on("close", done); child.kill("SIGTERM"); }) });
+    });
+    child.on("close", (code) => rej(new Error(`https-server.js exited ${code}: ${out}`)));
+  });
+  const curl = (port, args, path = "/") => command("curl", ["-sS", "--cacert", certs.path("ca.crt"), ...args, `https://localhost:${port}${path}`]);
+  let server = await start();
+  try {
+    let r = await curl(server.port, ["--tlsv1.3"]);
+    assert.equal(r.stdout, "hello over TLS 1.3, TLS_AES_128_GCM_SHA256, x25519\n", r.stderr);
+    r = await curl(server.port, ["--tlsv1.2", "--tls-max", "1.2"]);
+    assert.equal(r.stdout, "hello over TLS 1.2, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, x25519\n", r.stderr);
+    r = await command("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", certs.path("ca.crt"), `https://localhost:${server.port}/nope`]);
+    assert.equal(r.stdout, "404");
+    assert.match(server.output(), /GET \/ 200\n[^]*GET \/nope 404/);
+  } finally {
+    await server.stop();
+  }
+  server = await start([certs.path("ca.der")]);
+  try {
+    let r = await curl(server.port, []);
+    assert.notEqual(r.code, 0, "no client certificate: refused");
+    r = await curl(server.port, ["--cert", certs.path("client.crt"), "--key", certs.path("client.key")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^hello over TLS 1\.3, .*, client certificate CN=Test Client\n$/);
   } finally {
     await server.stop();
   }
