@@ -587,7 +587,7 @@ test("options: unknown options and wrong types throw from the constructor, namin
   expect("sessionBogus", "TypeError", /^securesocket: session must be a session object/);
   expect("clientKeyAlone", "TypeError", /^securesocket: clientKey and clientCertificates go together/);
   expect("noHost", "TypeError", /^securesocket: host or address required/);
-  expect("listener", "TypeError", /^securesocket: the server side \(listener\) is not supported yet/);
+  expect("listener", "TypeError", /^securesocket: secure with certificate and key is required for a server \(listener\)/);
   assert.deepEqual(got.good, { case: "good", constructed: true }, "every known option with a good value is accepted");
   assert.deepEqual(r.lines.at(-1), { end: true });
 });
