@@ -4,7 +4,7 @@
 // reaches the client, the server reports a clean error with that alert, and xsh exits normally.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { makeCertificates, startServer, explainRun } from "./lib/tls-peers.mjs";
+import { makeCertificates, startServer, runClient, explainRun } from "./lib/tls-peers.mjs";
 import { clientHello, defaultClientExtensions, rawClient, tls12Client, ext, u16, GROUP } from "./lib/hostile-peer.mjs";
 
 const T = { timeout: 30000 };
@@ -148,3 +148,30 @@ test("hostile: TLS 1.2, the scripted client with a good Finished connects (the s
   // our CCS and Finished came back
   assert.ok(client.records.some((r) => r.type === 20), explainRun(s));
 });
+
+// ---- our own client, made to misbehave after a correct record layer ----
+
+for (const version of ["TLS 1.3", "TLS 1.2"]) {
+  test(`hostile: ${version}, a bad client Finished under correct record protection: decrypt_error`, T, async () => {
+    const server = await startServer({ ...der, trace: true });
+    const r = await runClient(server.port, { minVersion: version, maxVersion: version, badFinished: true });
+    const s = await server.done;
+    assert.equal(s.code, 0, explainRun(s));
+    assert.equal(s.first("error")?.alert, 51, explainRun(s));
+    assert.match(s.first("error").message, /bad client Finished/);
+    assert.equal(s.first("connected"), undefined);
+    assert.equal(r.first("error")?.alert, 51, explainRun(r));
+    assert.equal(r.first("error").remote, true);
+  });
+
+  test(`hostile: ${version}, a client CertificateVerify made with another key than the certificate's: decrypt_error`, T, async () => {
+    const other = certs.otherKey("p256");
+    const server = await startServer({ ...der, trace: true, clientAuthentication: "require", clientRoots: der.certificates });
+    const r = await runClient(server.port, { minVersion: version, maxVersion: version, clientCertificates: der.certificates, clientKey: other });
+    const s = await server.done;
+    assert.equal(s.first("error")?.alert, 51, explainRun(s));
+    assert.match(s.first("error").message, /bad CertificateVerify signature/);
+    assert.equal(s.first("connected"), undefined);
+    assert.equal(r.first("error")?.alert, 51, explainRun(r));
+  });
+}

@@ -562,18 +562,6 @@ export function rawClient(port, bytes, { timeout = 10000 } = {}) {
   });
 }
 
-/** the TLS 1.2 PRF with SHA-256 (RFC 5246 5) */
-export function prf12(secret, label, seed, length) {
-  const labelSeed = Buffer.concat([Buffer.from(label), seed]);
-  let a = createHmac("sha256", secret).update(labelSeed).digest();
-  let out = Buffer.alloc(0);
-  while (out.length < length) {
-    out = Buffer.concat([out, createHmac("sha256", secret).update(Buffer.concat([a, labelSeed])).digest()]);
-    a = createHmac("sha256", secret).update(a).digest();
-  }
-  return out.subarray(0, length);
-}
-
 /**
  * A scripted TLS 1.2 client (ECDHE_ECDSA or ECDHE_RSA with AES-128-GCM, x25519, EMS): sends its
  * ClientHello, reads the server's flight, sends ClientKeyExchange, CCS and a Finished whose
@@ -613,18 +601,11 @@ export function tls12Client({ finished = (good) => good, suite = 0xC02B } = {}) 
     const shared = diffieHellman({ privateKey, publicKey: createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b656e032100", "hex"), point]), format: "der", type: "spki" }) });
     const cke = handshake(16, Buffer.concat([u8(32), share]));
     transcript.push(cke);
-    const sessionHash = createHash("sha256").update(Buffer.concat(transcript)).digest();
-    const master = prf12(shared, "extended master secret", sessionHash, 48);
+    const master = prf12(shared, "extended master secret", sha256(...transcript), 48);
     const block = prf12(master, "key expansion", Buffer.concat([serverRandom, clientRandom]), 40);
     const key = block.subarray(0, 16), iv = block.subarray(32, 36);
-    const good = prf12(master, "client finished", createHash("sha256").update(Buffer.concat(transcript)).digest(), 12);
+    const good = prf12(master, "client finished", sha256(...transcript), 12);
     const fin = handshake(HS.finished, finished(good));
-    // AES-128-GCM record, sequence 0 (RFC 5288)
-    const explicit = Buffer.alloc(8);
-    const aad = Buffer.concat([Buffer.alloc(8), u8(CT.handshake), u16(0x0303), u16(fin.length)]);
-    const cipher = createCipheriv("aes-128-gcm", key, Buffer.concat([iv, explicit]));
-    cipher.setAAD(aad);
-    const body = Buffer.concat([explicit, cipher.update(fin), cipher.final(), cipher.getAuthTag()]);
-    return Buffer.concat([record(CT.handshake, cke), record(CT.ccs, Buffer.from([1])), record(CT.handshake, body)]);
+    return Buffer.concat([record(CT.handshake, cke), record(CT.ccs, Buffer.from([1])), gcm12(key, iv).seal(CT.handshake, fin)]);
   };
 }

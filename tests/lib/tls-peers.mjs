@@ -51,6 +51,13 @@ export function makeCertificates({ chain = false } = {}) {
       openssl(["pkcs8", "-topk8", "-nocrypt", "-in", `${name}.key`, "-outform", "DER", "-out", key], dir);
       return { certificates: [cert], key };
     },
+    /** a new PKCS#8 DER key of the same kind as `name`'s (not the certificate's key): its path */
+    otherKey(name) {
+      const key = join(dir, `${name}.other.p8`);
+      const args = name === "rsa" ? ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"] : ["-algorithm", "EC", "-pkeyopt", `ec_paramgen_curve:${name === "p384" ? "P-384" : "P-256"}`];
+      openssl(["genpkey", ...args, "-outform", "DER", "-out", key], dir);
+      return key;
+    },
     /** DER size of a PEM certificate file */
     derSize: (name) => openssl(["x509", "-in", name, "-outform", "DER"], dir).length,
     remove: () => rmSync(dir, { recursive: true, force: true }),

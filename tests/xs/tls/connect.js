@@ -16,6 +16,7 @@
 //   replies: [[trigger, text], ...]: once the plaintext received so far contains `trigger`, sends
 //     `text` (each pair fires once, in order).
 //   closeOn: once the plaintext received so far contains this text, sends close_notify and closes.
+//   badFinished: our Finished carries a wrong verify_data (its record is protected as usual).
 //   records: frames the raw bytes from the server (independently of the engine) and prints, when
 //     the connection ends, {"event":"records", count, maxProtected, maxPlain, types}: the largest
 //     body of an application_data-typed record (all protected TLS 1.3 records, and TLS 1.2
@@ -129,6 +130,13 @@ function connect(index, session) {
 			sessions.push(s);
 		},
 	});
+	if (o.badFinished) {
+		// a test hook on the engine's one way to send handshake messages (protected in TS, an own property here)
+		const send = client.sendHandshake;
+		client.sendHandshake = function (type, body) {
+			return send.call(this, type, type === 20 ? body.map((b) => b ^ 1) : body);
+		};
+	}
 	const counter = o.records ? new RecordCounter() : undefined;
 	const socket = new Socket({ host, port });
 	let pending = undefined;   // raw bytes not yet taken by the engine
