@@ -317,3 +317,15 @@ test("own client: resumption both ways with our own client and server (1.3 then 
     assert.equal(s.first("connected", 1)?.resumed, true, explainRun(s));
   }
 });
+
+test("s_client 1.3: a long server_name makes a ticket over 255 bytes; it is sent whole and resumes", T, async () => {
+  const name = ["a", "b", "c"].map((c) => c.repeat(63)).join(".") + ".test";
+  const file = join(tmp, "session-long-name");
+  const server = await startServer({ ...der.p256, trace: true, connections: 2 });
+  const first = await runSClient(server.port, ["-tls1_3", "-servername", name, "-sess_out", file], { input: "hello\n", until: /^hello$/m });
+  const second = await runSClient(server.port, ["-tls1_3", "-servername", name, "-sess_in", file], { input: "hello\n", until: /^hello$/m });
+  const s = await server.done;
+  assert.equal(s.first("connected", 0)?.serverName, name, explainRun(s, first.output));
+  assert.equal(s.first("connected", 1)?.resumed, true, explainRun(s, second.output));
+  assert.match(second.output, /^Reused, TLSv1\.3/m);
+});

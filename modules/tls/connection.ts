@@ -84,6 +84,14 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 	return c;
 }
 
+/** a handshake message: type, 24-bit length, body (RFC 8446 4) */
+function handshakeMessage(type: HandshakeType, body: Uint8Array): Uint8Array {
+	const message = new Uint8Array(4 + body.length);
+	message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
+	message.set(body, 4);
+	return message;
+}
+
 /** the options both sides take for traces, key logs and tests */
 export interface ConnectionHooks {
 	keylog?: (line: string) => void;
@@ -485,17 +493,13 @@ export abstract class TLSConnection implements TLSEngine {
 		this.output.push(this.records.seal(ContentType.alert, new Uint8Array([level, alert])));
 	}
 	protected sendHandshake(type: HandshakeType, body: Uint8Array): void {
-		const message = new Uint8Array(4 + body.length);
-		message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
-		message.set(body, 4);
+		const message = handshakeMessage(type, body);
 		this.transcript.update(message);
 		this.sendRecord(ContentType.handshake, message);
 	}
+	/** post-handshake messages (KeyUpdate, NewSessionTicket): not part of the transcript */
 	protected sendHandshakeNoTranscript(type: HandshakeType, body: Uint8Array): void {
-		const message = new Uint8Array(4 + body.length);
-		message[0] = type; message[3] = body.length;
-		message.set(body, 4);
-		this.sendRecord(ContentType.handshake, message);
+		this.sendRecord(ContentType.handshake, handshakeMessage(type, body));
 	}
 
 	/** TLS 1.3 middlebox compatibility (RFC 8446 D.4): one unprotected change_cipher_spec */
