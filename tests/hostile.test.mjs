@@ -985,10 +985,11 @@ test("silent peer: accepts, never answers, handshakeTimeout 1000 -> -2 timeout a
 
 // ---- the fuzzer, a short budget (docs/HOSTILE.md has the longer runs) ----
 
-test("fuzz: 10 s of tools/fuzz.mjs (seed 1): every seed flight completes, only TLSErrors come out, every run terminates, no native leak", { timeout: 90000 }, async () => {
+/** runs tools/fuzz.mjs with these arguments and --json; checks its summary line */
+async function fuzzRun(args, minimum) {
   const { execFile } = await import("node:child_process");
   const { stdout, code } = await new Promise((res) => {
-    execFile(process.execPath, [join(repo, "tools", "fuzz.mjs"), "--seconds", "10", "--seed", "1", "--json"], { cwd: repo, timeout: 80000 },
+    execFile(process.execPath, [join(repo, "tools", "fuzz.mjs"), ...args, "--json"], { cwd: repo, timeout: 80000 },
       (error, stdout, stderr) => res({ stdout: stdout + stderr, code: error ? error.code : 0 }));
   });
   const line = stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).find((o) => o.done);
@@ -998,7 +999,18 @@ test("fuzz: 10 s of tools/fuzz.mjs (seed 1): every seed flight completes, only T
   assert.equal(line.findings, 0, stdout);
   assert.equal(line.hangs, 0, stdout);
   assert.equal(line.nativeLeaked, 0, stdout);
-  assert.ok(line.iterations >= 200, `only ${line.iterations} iterations\n${stdout}`);
+  assert.ok(line.iterations >= minimum, `only ${line.iterations} iterations\n${stdout}`);
+  return line;
+}
+
+test("fuzz: 10 s of tools/fuzz.mjs (seed 1): every seed flight completes, only TLSErrors come out, every run terminates, no native leak", { timeout: 90000 }, async () => {
+  await fuzzRun(["--seconds", "10", "--seed", "1"], 200);
+});
+
+test("fuzz server: 10 s of tools/fuzz.mjs --server (seed 1): every live pair completes (and resumes), every real ClientHello is answered, only TLSErrors, every run terminates, no native leak", { timeout: 90000 }, async () => {
+  const line = await fuzzRun(["--server", "--seconds", "10", "--seed", "1"], 100);
+  assert.ok(line.helloRuns > 0 && line.helloRuns < line.iterations, JSON.stringify(line));
+  assert.ok(line.seeds.some((s) => s.resumed), JSON.stringify(line.seeds));
 });
 
 // ---- allocation faults (--native-fail N) ----
