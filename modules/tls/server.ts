@@ -575,12 +575,20 @@ export class TLSServer extends TLSConnection {
 
 	/** Certificate (RFC 8446 4.4.2): our chain, no per-certificate extensions */
 	private sendCertificate13(): void {
-		const w = new Writer(2048);
+		const w = new Writer(this.chainBytes(5) + 4);
 		w.u8(0).begin(3);
 		for (const c of this.credentials.certificates)
 			w.begin(3).bytes(c).end().u16(0);
 		w.end();
 		this.sendHandshake(HandshakeType.certificate, w.view());
+	}
+
+	/** the bytes of our chain in a Certificate message, with `perEntry` bytes of framing each */
+	private chainBytes(perEntry: number): number {
+		let n = 0;
+		for (const c of this.credentials.certificates)
+			n += c.byteLength + perEntry;
+		return n;
 	}
 
 	/** CertificateVerify (RFC 8446 4.4.3) */
@@ -819,7 +827,7 @@ export class TLSServer extends TLSConnection {
 	}
 
 	private sendCertificate12(): void {
-		const w = new Writer(2048);
+		const w = new Writer(this.chainBytes(3) + 3);
 		w.begin(3);
 		for (const c of this.credentials.certificates)
 			w.begin(3).bytes(c).end();

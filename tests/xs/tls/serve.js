@@ -14,6 +14,7 @@
 //   ticketLifetime, recordSizeLimit, trace, keylog,
 //   connections: how many connections to serve before exiting (default 1),
 //   keyUpdate: after the first plaintext, send KeyUpdate (update_requested) before echoing,
+//   memory: prints the peaks of the handshake (and, with trace, the figures at each trace line),
 //   closeOn: once the plaintext received contains this text, send close_notify and close.
 import { Socket, Listener } from "socket";
 import { argv, readFile } from "xsh";
@@ -109,7 +110,7 @@ listener.callback = function () {
 	}
 	const server = new TLSServer({
 		...options,
-		trace: o.trace ? (line) => out({ event: "trace", line, connection: index }) : undefined,
+		trace: o.trace ? (line) => out({ event: "trace", line, connection: index, ...(o.memory ? { chunks: get("chunks") - base.chunks, peakChunks: get("chunksPeak") - base.chunks } : {}) }) : undefined,
 		keylog: o.keylog ? (line) => out({ event: "keylog", line, connection: index }) : undefined,
 	});
 	const socket = new Socket({ listener: this });
