@@ -17,21 +17,18 @@
 //     Exact for anything the server decides before its own signature (ClientHello parsing and
 //     negotiation); past it, the server's ECDSA/PSS signature differs from run to run, so the
 //     client's Finished of the original run no longer matches (decrypt_error).
-import Debug from "debug";
-import Instrumentation from "instrumentation";
-import { argv, readFile, now } from "xsh";
+import { argv, readFile } from "xsh";
 import { TLSClient } from "tls/client";
 import { TLSServer } from "tls/server";
 import { TLSError } from "tls/alert";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { Key } from "crypto/keys";
-import { leafKey } from "../tls/leafkey.js";
-import { rng, hex, unhex, mutate, describeBug, isBug } from "./mutate.js";
+import { leafSink } from "../tls/leafkey.js";   // the leaf's key without verification: the fuzzer targets the engine
+import { rng, hex, unhex, mutate, describeBug, isBug, Campaign } from "./mutate.js";
 
 const config = JSON.parse(argv[1]);
 const out = (o) => trace(JSON.stringify(o) + "\n");
-const nativeUsed = Instrumentation.map("Native Heap Used");
 const files = config.files;
 const der = (name) => readFile(files[name]);
 
@@ -48,17 +45,6 @@ const rsa = { certificates: [der("rsa")], key: Key.fromPrivateKey(der("rsaKey"))
 const clientCertificates = [der("client")];
 const clientKey = Key.fromPrivateKey(der("clientKey"));
 
-/** a certificate sink that takes the leaf's key without verification: the fuzzer targets the engine */
-function leafSink() {
-	let leaf, filled = 0, index = -1;
-	return {
-		begin(length) { if (++index === 0) leaf = new Uint8Array(length); },
-		update(bytes) { if (index === 0) { leaf.set(bytes, filled); filled += bytes.length; } },
-		end() {},
-		finish() { return leafKey(leaf); },
-		close() {},
-	};
-}
 const fixedRandom = (seed) => {
 	const r = rng(seed);
 	return (bytes) => { for (let i = 0; i < bytes.length; i++) bytes[i] = r() & 0xFF; };
@@ -238,68 +224,39 @@ function fuzz() {
 		}
 	}
 	out({ seeds });
-	Debug.gc();
-	const nativeBaseline = Instrumentation.get(nativeUsed);
+	const campaign = new Campaign(out, config, { helloRuns: 0 });
 	const r = rng(seed);
-	const started = now(), deadline = started + (config.seconds ?? 10) * 1000;
-	const maxIterations = config.iterations ?? Infinity;
-	const totals = { iterations: 0, alerts: {}, outcomes: {}, connected: 0, findings: 0, hangs: 0, helloRuns: 0 };
-	let lastProgress = started;
-	const count = (result) => {
-		totals.outcomes[result.outcome] = (totals.outcomes[result.outcome] ?? 0) + 1;
-		if (result.alert !== undefined)
-			totals.alerts[result.alert] = (totals.alerts[result.alert] ?? 0) + 1;
-		if (result.connected)
-			totals.connected++;
-	};
-	while (totals.iterations < maxIterations && now() < deadline) {
-		const iteration = totals.iterations++;
+	while (campaign.next()) {
+		const iteration = campaign.iteration;
 		const useHello = hellos.length && r.below(3) === 0;
 		let fed, name;
 		try {
 			if (useHello) {
-				totals.helloRuns++;
+				campaign.totals.helloRuns++;
 				const hello = hellos[r.below(hellos.length)];
 				name = hello.name;
 				const mutated = mutate(hello.bytes, r, hellos);
 				fed = [mutated];
-				const result = serve(SCENARIOS[0], [mutated]);
-				count(result);
-				if (result.outcome === "hang") {
-					totals.hangs++;
-					out({ finding: "hang", scenario: SCENARIOS[0].name, from: name, iteration, seed, chunks: fed.map(hex) });
-				}
+				const result = serve(SCENARIOS[0], fed);
+				campaign.count(result);
+				if (result.outcome === "hang")
+					campaign.hang({ scenario: SCENARIOS[0].name, from: name, iteration, seed, chunks: fed.map(hex) });
 			}
 			else {
 				const scenario = SCENARIOS[r.below(SCENARIOS.length)];
 				name = scenario.name;
 				const result = converse(scenario, rng(r()));
 				fed = result.fed;
-				count(result);
-				if (result.hang) {
-					totals.hangs++;
-					out({ finding: "hang", scenario: name, iteration, seed, chunks: fed.map(hex) });
-				}
+				campaign.count(result);
+				if (result.hang)
+					campaign.hang({ scenario: name, iteration, seed, chunks: fed.map(hex) });
 			}
 		}
 		catch (e) {
-			totals.findings++;
-			totals.outcomes.bug = (totals.outcomes.bug ?? 0) + 1;
-			if (totals.findings <= 20)
-				out({ finding: "exception", scenario: useHello ? SCENARIOS[0].name : name, from: name, iteration, seed, ...describeBug(e), chunks: (e.fed ?? fed ?? []).map(hex) });
-		}
-		if ((iteration & 255) === 0) {
-			const t = now();
-			if (t - lastProgress > 5000) {
-				lastProgress = t;
-				out({ progress: totals.iterations, seconds: Math.round((t - started) / 100) / 10 });
-			}
+			campaign.finding(e, { scenario: useHello ? SCENARIOS[0].name : name, from: name, iteration, seed, chunks: (e.fed ?? fed ?? []).map(hex) });
 		}
 	}
-	Debug.gc();
-	const ms = now() - started;
-	out({ done: true, seed, ms: Math.round(ms), iterationsPerSecond: Math.round(totals.iterations / (ms / 1000)),
-		nativeLeaked: Instrumentation.get(nativeUsed) - nativeBaseline, ...totals });
+	campaign.done(seed);
 }
 
 function replay() {

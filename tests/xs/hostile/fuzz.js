@@ -13,20 +13,17 @@
 //     {capture: hex of every byte the server sent, connected, describe} (tools/fuzz.mjs --capture).
 import { Socket } from "socket";
 import Timer from "timer";
-import Debug from "debug";
-import Instrumentation from "instrumentation";
-import { argv, readFile, now } from "xsh";
+import { argv, readFile } from "xsh";
 import { TLSClient } from "tls/client";
 import { TLSError } from "tls/alert";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
-import { leafKey } from "../tls/leafkey.js";
-import { rng, hex, unhex, mutate, describeBug, isBug } from "./mutate.js";
+import { leafSink } from "../tls/leafkey.js";
+import { rng, hex, unhex, mutate, describeBug, isBug, Campaign } from "./mutate.js";
 
 const config = JSON.parse(argv[1]);
 const out = (o) => trace(JSON.stringify(o) + "\n");
 const groupCodes = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1 };
-const nativeUsed = Instrumentation.map("Native Heap Used");
 
 const fill = (n, byte) => { const b = new Uint8Array(n); b.fill(byte); return b.buffer; };
 /** fixed key share private keys (scalars below every group order) */
@@ -35,7 +32,6 @@ const PRIVATE_KEYS = { [GROUP_X25519]: fill(32, 0x11), [GROUP_SECP256R1]: fill(3
 /** the engine as the corpus was captured: fixed random, fixed keys, a sink that takes the leaf's key */
 function makeClient(entry) {
 	const random = rng(0x5EED);
-	let leaf, filled = 0, index = -1;
 	return new TLSClient({
 		serverName: "localhost",
 		minVersion: entry.minVersion === "TLS 1.3" ? TLS13 : TLS12,
@@ -43,13 +39,7 @@ function makeClient(entry) {
 		suites: entry.suites ? entry.suites.map((n) => SUITES.find((s) => s.name === n).code) : SUITES.map((s) => s.code),
 		groups: (entry.groups ?? ["x25519", "secp256r1", "secp384r1"]).map((g) => groupCodes[g]),
 		signatureAlgorithms: [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601],
-		certificates: () => ({
-			begin(length) { if (++index === 0) leaf = new Uint8Array(length); },
-			update(bytes) { if (index === 0) { leaf.set(bytes, filled); filled += bytes.length; } },
-			end() {},
-			finish() { return leafKey(leaf); },
-			close() {},
-		}),
+		certificates: () => leafSink(),
 		random: (bytes) => { for (let i = 0; i < bytes.length; i++) bytes[i] = random() & 0xFF; },
 		privateKeys: PRIVATE_KEYS,
 	});
@@ -108,10 +98,6 @@ function fuzz() {
 	const corpus = config.corpus.map((entry) => ({ ...entry, bytes: new Uint8Array(readFile(entry.file)) }));
 	const seed = config.seed ?? 1;
 	const r = rng(seed);
-	const started = now();
-	const deadline = started + (config.seconds ?? 10) * 1000;
-	const maxIterations = config.iterations ?? Infinity;
-	const totals = { iterations: 0, alerts: {}, outcomes: {}, connected: 0, findings: 0, hangs: 0 };
 	const seeds = [];
 	for (const entry of corpus) {
 		let result;
@@ -124,44 +110,23 @@ function fuzz() {
 		seeds.push({ name: entry.name, bytes: entry.bytes.length, outcome: result.outcome, alert: result.alert, connected: result.connected });
 	}
 	out({ seeds });
-	Debug.gc();
-	const nativeBaseline = Instrumentation.get(nativeUsed);
-	let lastProgress = started;
-	while (totals.iterations < maxIterations && now() < deadline) {
-		const iteration = totals.iterations++;
+	const campaign = new Campaign(out, config);
+	while (campaign.next()) {
+		const iteration = campaign.iteration;
 		const entry = corpus[r.below(corpus.length)];
 		const mutated = mutate(entry.bytes, r, corpus);
 		const chunking = rng(r());
 		try {
 			const result = run(entry, mutated, chunking);
-			totals.outcomes[result.outcome] = (totals.outcomes[result.outcome] ?? 0) + 1;
-			if (result.alert !== undefined)
-				totals.alerts[result.alert] = (totals.alerts[result.alert] ?? 0) + 1;
-			if (result.connected)
-				totals.connected++;
-			if (result.outcome === "hang") {
-				totals.hangs++;
-				out({ finding: "hang", entry: entry.name, iteration, seed, hex: hex(mutated) });
-			}
+			campaign.count(result);
+			if (result.outcome === "hang")
+				campaign.hang({ entry: entry.name, iteration, seed, hex: hex(mutated) });
 		}
 		catch (e) {
-			totals.findings++;
-			totals.outcomes.bug = (totals.outcomes.bug ?? 0) + 1;
-			if (totals.findings <= 20)
-				out({ finding: "exception", entry: entry.name, iteration, seed, ...describeBug(e), hex: hex(mutated) });
-		}
-		if ((iteration & 1023) === 0) {
-			const t = now();
-			if (t - lastProgress > 5000) {
-				lastProgress = t;
-				out({ progress: totals.iterations, seconds: Math.round((t - started) / 100) / 10 });
-			}
+			campaign.finding(e, { entry: entry.name, iteration, seed, hex: hex(mutated) });
 		}
 	}
-	Debug.gc();
-	const ms = now() - started;
-	const leaked = Instrumentation.get(nativeUsed) - nativeBaseline;
-	out({ done: true, seed, ms: Math.round(ms), iterationsPerSecond: Math.round(totals.iterations / (ms / 1000)), nativeLeaked: leaked, ...totals });
+	campaign.done(seed);
 }
 
 function replay() {

@@ -1,5 +1,9 @@
 // The mutation fuzzers' shared parts (tests/xs/hostile/fuzz.js fuzzes the client with server
-// flights, fuzz-server.js the server with client flights): a seeded generator, the mutator, byte helpers.
+// flights, fuzz-server.js the server with client flights): a seeded generator, the mutator, byte
+// helpers, the oracle and the campaign's bookkeeping.
+import Debug from "debug";
+import Instrumentation from "instrumentation";
+import { now } from "xsh";
 // ---- determinism ----
 
 /** xorshift32: the fuzzer's only source of randomness */
@@ -124,4 +128,67 @@ export function isBug(e, TLSError) {
 	if (!(e instanceof TLSError))
 		return true;
 	return e.alert === 80 && !e.remote && !String(e.message).includes("out of memory");
+}
+
+/**
+ * One fuzzing campaign's bookkeeping: runs until `seconds` or `iterations`, counts outcomes and
+ * alerts, prints the first 20 findings, a {progress} line every 5 s and the {done} line with the
+ * totals and the native heap above its baseline (taken after the seeds, once collected).
+ *   const campaign = new Campaign(out, config);
+ *   while (campaign.next()) { ... campaign.count(result) ... campaign.finding(line) ... }
+ *   campaign.done(seed);
+ */
+export class Campaign {
+	constructor(out, config, extra = {}) {
+		this.out = out;
+		Debug.gc();
+		this.nativeUsed = Instrumentation.map("Native Heap Used");
+		this.nativeBaseline = Instrumentation.get(this.nativeUsed);
+		this.started = this.lastProgress = now();
+		this.deadline = this.started + (config.seconds ?? 10) * 1000;
+		this.maxIterations = config.iterations ?? Infinity;
+		this.totals = { iterations: 0, alerts: {}, outcomes: {}, connected: 0, findings: 0, hangs: 0, ...extra };
+	}
+	/** true while there is time and iterations left; counts the iteration */
+	next() {
+		const t = this.totals;
+		if (t.iterations >= this.maxIterations || now() >= this.deadline)
+			return false;
+		if ((t.iterations & 255) === 0 && now() - this.lastProgress > 5000) {
+			this.lastProgress = now();
+			this.out({ progress: t.iterations, seconds: Math.round((this.lastProgress - this.started) / 100) / 10 });
+		}
+		t.iterations++;
+		return true;
+	}
+	get iteration() {
+		return this.totals.iterations - 1;
+	}
+	/** a run's outcome: {outcome, alert, connected} */
+	count(result) {
+		const t = this.totals;
+		t.outcomes[result.outcome] = (t.outcomes[result.outcome] ?? 0) + 1;
+		if (result.alert !== undefined)
+			t.alerts[result.alert] = (t.alerts[result.alert] ?? 0) + 1;
+		if (result.connected)
+			t.connected++;
+	}
+	hang(line) {
+		this.totals.hangs++;
+		this.out({ finding: "hang", ...line });
+	}
+	/** an exception the oracle calls a bug ({bug, where} as the runs throw it) */
+	finding(e, line) {
+		const t = this.totals;
+		t.findings++;
+		t.outcomes.bug = (t.outcomes.bug ?? 0) + 1;
+		if (t.findings <= 20)
+			this.out({ finding: "exception", ...line, ...describeBug(e) });
+	}
+	done(seed) {
+		Debug.gc();
+		const ms = now() - this.started;
+		this.out({ done: true, seed, ms: Math.round(ms), iterationsPerSecond: Math.round(this.totals.iterations / (ms / 1000)),
+			nativeLeaked: Instrumentation.get(this.nativeUsed) - this.nativeBaseline, ...this.totals });
+	}
 }

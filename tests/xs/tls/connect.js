@@ -27,20 +27,9 @@ import { argv, readFile } from "xsh";
 import { TLSClient } from "tls/client";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
-import { leafKey } from "./leafkey.js";
+import { leafKey, leafSink } from "./leafkey.js";
 import { Key } from "crypto/keys";
 
-// the engine streams the chain into a sink: keep the leaf only, and take its key (no verification)
-function leafSink() {
-	let leaf, filled = 0, index = -1;
-	return {
-		begin(length) { if (++index === 0) leaf = new Uint8Array(length); },
-		update(bytes) { if (index === 0) { leaf.set(bytes, filled); filled += bytes.length; } },
-		end() {},
-		finish() { return leafKey(leaf); },
-		close() {},
-	};
-}
 
 const host = argv[1], port = Number(argv[2]);
 const o = argv[3] ? JSON.parse(argv[3]) : {};

@@ -25,3 +25,15 @@ export function leafKey(der) {
 	const spki = element(bytes, at);
 	return Key.fromSPKI(bytes.slice(spki.start, spki.end));
 }
+
+/** a certificate sink (tls/options CertificateSink) that keeps the leaf only and takes its key, without verification */
+export function leafSink() {
+	let leaf, filled = 0, index = -1;
+	return {
+		begin(length) { if (++index === 0) leaf = new Uint8Array(length); },
+		update(bytes) { if (index === 0) { leaf.set(bytes, filled); filled += bytes.length; } },
+		end() {},
+		finish() { return leafKey(leaf); },
+		close() {},
+	};
+}
