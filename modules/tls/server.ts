@@ -31,7 +31,7 @@ import { prf12 } from "./prf";
 import {
 	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes,
 } from "./connection";
-import { TicketSealer, processTicketKey, type TicketState } from "./tickets";
+import { ticketSealer, processTicketKey, type TicketSealer, type TicketState } from "./tickets";
 import type { ServerOptions, ServerCredentials } from "./options";
 
 export type { ServerOptions, ServerCredentials } from "./options";
@@ -100,7 +100,7 @@ export class TLSServer extends TLSConnection {
 		this.options = options;
 		this.credentials = options.credentials;
 		if (options.tickets !== false)
-			this.sealer = new TicketSealer(options.ticketKey ?? processTicketKey());
+			this.sealer = ticketSealer(options.ticketKey ?? processTicketKey());
 	}
 
 	start(): void {

@@ -48,6 +48,18 @@ function string(bytes: Uint8Array): string | undefined {
 	return bytes.length ? String.fromCharCode(...bytes) : undefined;
 }
 
+const sealers = new WeakMap<ArrayBuffer, TicketSealer>();
+
+/** the sealer of a ticket key (made once per key buffer: its two HMACs are not redone per connection) */
+export function ticketSealer(ticketKey: ArrayBuffer): TicketSealer {
+	let sealer = sealers.get(ticketKey);
+	if (!sealer) {
+		sealer = new TicketSealer(ticketKey);
+		sealers.set(ticketKey, sealer);
+	}
+	return sealer;
+}
+
 export class TicketSealer {
 	private readonly name: Uint8Array;
 	private readonly key: ArrayBuffer;
