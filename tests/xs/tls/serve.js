@@ -110,7 +110,7 @@ listener.callback = function () {
 	}
 	const server = new TLSServer({
 		...options,
-		trace: o.trace ? (line) => out({ event: "trace", line, connection: index, ...(o.memory ? { chunks: get("chunks") - base.chunks, peakChunks: get("chunksPeak") - base.chunks } : {}) }) : undefined,
+		trace: o.trace ? (line) => out({ event: "trace", line, connection: index, ...(o.memory ? { chunks: get("chunks") - base.chunks, peakChunks: get("chunksPeak") - base.chunks, slots: get("slots") - base.slots, peakSlots: get("slotsPeak") - base.slots } : {}) }) : undefined,
 		keylog: o.keylog ? (line) => out({ event: "keylog", line, connection: index }) : undefined,
 	});
 	const socket = new Socket({ listener: this });
