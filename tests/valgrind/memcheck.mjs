@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { repo, xshPath } from "../lib/xsh.mjs";
-import { makeCertificates, startOpenSSL, startGnuTLS, projectManifest, tlsDir } from "../lib/tls-peers.mjs";
+import { makeCertificates, makeServerCertificates, startOpenSSL, startGnuTLS, runSClient, projectManifest, tlsDir } from "../lib/tls-peers.mjs";
 import { hostileServer, hostileDir, record, serverHello12, certificate12, serverKeyExchange12, serverHelloDone } from "../lib/hostile-peer.mjs";
 
 // not part of npm test (its file name keeps node --test tests/ from picking it up): npm run test:valgrind
@@ -26,15 +26,18 @@ before(() => {
 });
 after(() => certs?.remove());
 
-/** runs xsh under memcheck; resolves to {code, stdout, stderr, errors, definitelyLost} */
-function memcheck(args) {
-  return new Promise((res) => {
-    const child = spawn("valgrind", ["--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
-      `--suppressions=${join(hostileDir, "valgrind.supp")}`, xshPath, "--manifest", projectManifest, ...args], { cwd: repo });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (d) => { stdout += d; });
-    child.stderr.on("data", (d) => { stderr += d; });
-    const killer = setTimeout(() => child.kill("SIGKILL"), 280000);
+/**
+ * Starts xsh under memcheck: {child, stdout(), done}; done resolves to {code, stdout, stderr, errors,
+ * definitelyLost} when it exits.
+ */
+function memcheckStart(args) {
+  const child = spawn("valgrind", ["--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
+    `--suppressions=${join(hostileDir, "valgrind.supp")}`, xshPath, "--manifest", projectManifest, ...args], { cwd: repo });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => { stdout += d; });
+  child.stderr.on("data", (d) => { stderr += d; });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 280000);
+  const done = new Promise((res) => {
     child.on("close", (code) => {
       clearTimeout(killer);
       const errors = Number(/ERROR SUMMARY: (\d+) errors/.exec(stderr)?.[1]);
@@ -45,6 +48,12 @@ function memcheck(args) {
       res({ code, stdout, stderr, errors, definitelyLost });
     });
   });
+  return { child, stdout: () => stdout, done };
+}
+
+/** runs xsh under memcheck to its end */
+function memcheck(args) {
+  return memcheckStart(args).done;
 }
 
 function assertClean(r) {
@@ -95,4 +104,48 @@ test("memcheck: 100 iterations of the fuzzer (seed 3)", T, async () => {
   const r = await memcheck([join(hostileDir, "fuzz.js"), JSON.stringify({ mode: "fuzz", corpus, seed: 3, seconds: 250, iterations: 100 })]);
   assertClean(r);
   assert.match(r.stdout, /"done":true.*"findings":0/, r.stdout);
+});
+
+// ---- the server side ----
+
+test("memcheck: serve.js (TLSServer) against s_client: TLS 1.3 with a required client certificate, TLS 1.2, TLS 1.2 resumed; no errors, nothing definitely lost", T, async () => {
+  const sc = makeServerCertificates();
+  const session = join(sc.dir, "session.pem");
+  try {
+    const options = { certificates: [sc.path("server.der")], key: sc.path("server.key.der"), clientAuthentication: "require",
+      clientRoots: [sc.path("ca.der")], connections: 3 };
+    const run = memcheckStart([join(tlsDir, "serve.js"), JSON.stringify(options)]);
+    let port;
+    for (let i = 0; i < 600 && port === undefined; i++) {
+      port = /"event":"listening","port":(\d+)/.exec(run.stdout())?.[1];
+      if (port === undefined) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.ok(port, run.stdout());
+    const client = ["-servername", "localhost", "-cert", sc.path("client.crt"), "-key", sc.path("client.key")];
+    const outputs = [];
+    for (const args of [["-tls1_3"], ["-tls1_2", "-sess_out", session], ["-tls1_2", "-sess_in", session]])
+      outputs.push((await runSClient(Number(port), [...client, ...args], { input: "hello\n", until: /^hello$/m, timeout: 120000 })).output);
+    const r = await run.done;
+    assertClean(r);
+    const connected = r.stdout.split("\n").filter((l) => l.includes('"event":"connected"')).map((l) => JSON.parse(l));
+    assert.deepEqual(connected.map((c) => [c.version, c.resumed]), [["TLS 1.3", false], ["TLS 1.2", false], ["TLS 1.2", true]], `${r.stdout}\n${outputs.join("\n")}`);
+  }
+  finally {
+    sc.remove();
+  }
+});
+
+test("memcheck: 60 iterations of the server-side fuzzer (seed 3)", T, async () => {
+  const sc = makeServerCertificates();
+  try {
+    const files = { server: sc.path("server.der"), serverKey: sc.path("server.key.der"), rsa: sc.path("serverrsa.der"),
+      rsaKey: sc.path("serverrsa.key.der"), client: sc.path("client.der"), clientKey: sc.path("client.key.der") };
+    const hellos = JSON.parse(readFileSync(join(repo, "tests", "fixtures", "fuzz", "hellos.json"), "utf8"));
+    const r = await memcheck([join(hostileDir, "fuzz-server.js"), JSON.stringify({ mode: "fuzz", files, hellos, seed: 3, seconds: 250, iterations: 60 })]);
+    assertClean(r);
+    assert.match(r.stdout, /"done":true.*"findings":0/, r.stdout);
+  }
+  finally {
+    sc.remove();
+  }
 });
