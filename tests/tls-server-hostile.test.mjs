@@ -175,3 +175,13 @@ for (const version of ["TLS 1.3", "TLS 1.2"]) {
     assert.equal(r.first("error")?.alert, 51, explainRun(r));
   });
 }
+
+test("hostile: TLS 1.3, a ticket of ours with a bad PSK binder: decrypt_error (not a silent full handshake)", T, async () => {
+  const server = await startServer({ ...der, trace: true, connections: 2 });
+  const r = await runClient(server.port, { minVersion: "TLS 1.3", resume: true, badBinder: true, request: "hello", closeOn: "hello" });
+  const s = await server.done;
+  assert.equal(s.first("connected", 0)?.resumed, false, explainRun(s));
+  assert.equal(s.first("error", 1)?.alert, 51, explainRun(s));
+  assert.match(s.first("error", 1).message, /bad PSK binder/);
+  assert.equal(r.first("error", 1)?.alert, 51, explainRun(r));
+});

@@ -329,3 +329,14 @@ test("s_client 1.3: a long server_name makes a ticket over 255 bytes; it is sent
   assert.equal(s.first("connected", 1)?.resumed, true, explainRun(s, second.output));
   assert.match(second.output, /^Reused, TLSv1\.3/m);
 });
+
+for (const [version, flag] of [["1.3", "-tls1_3"], ["1.2", "-tls1_2"]]) {
+  test(`s_client ${version}: the server closes with close_notify`, T, async () => {
+    const server = await startServer({ ...der.p256, closeOn: "bye" });
+    const c = await runSClient(server.port, [flag, "-msg", "-servername", "localhost"], { input: "bye\n", until: /<<< TLS 1\.[23], Alert \[length 0002\], warning close_notify/ });
+    const s = await server.done;
+    assert.equal(s.first("error"), undefined, explainRun(s, c.output));
+    assert.equal(s.first("data")?.text, "bye\n");
+    assert.match(c.output, /<<< TLS 1\.[23], Alert \[length 0002\], warning close_notify/, explainRun(s, c.output));
+  });
+}

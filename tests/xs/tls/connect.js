@@ -17,6 +17,7 @@
 //     `text` (each pair fires once, in order).
 //   closeOn: once the plaintext received so far contains this text, sends close_notify and closes.
 //   badFinished: our Finished carries a wrong verify_data (its record is protected as usual).
+//   badBinder: with a session to resume (TLS 1.3), the last byte of the ClientHello (the PSK binder's) is flipped.
 //   records: frames the raw bytes from the server (independently of the engine) and prints, when
 //     the connection ends, {"event":"records", count, maxProtected, maxPlain, types}: the largest
 //     body of an application_data-typed record (all protected TLS 1.3 records, and TLS 1.2
@@ -124,6 +125,18 @@ function connect(index, session) {
 		const send = client.sendHandshake;
 		client.sendHandshake = function (type, body) {
 			return send.call(this, type, type === 20 ? body.map((b) => b ^ 1) : body);
+		};
+	}
+	if (o.badBinder && session) {
+		const sendRecord = client.sendRecord;
+		let first = true;
+		client.sendRecord = function (type, content) {
+			if (first && type === 22) {
+				first = false;
+				content = content.slice();
+				content[content.length - 1] ^= 1;
+			}
+			return sendRecord.call(this, type, content);
 		};
 	}
 	const counter = o.records ? new RecordCounter() : undefined;
