@@ -4,6 +4,9 @@
 // Shared by examples/https-server.js (XS host) and examples/moddable/https-server (a device).
 const REASONS = { 200: "OK", 400: "Bad Request", 404: "Not Found", 431: "Request Header Fields Too Large" };
 const MAX_HEAD = 4096;
+// what a browser should be told by an HTTPS-only device page (HSTS: RFC 6797)
+const SECURITY_HEADERS = "Strict-Transport-Security: max-age=31536000\r\nX-Content-Type-Options: nosniff\r\n" +
+	"X-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'self'\r\nReferrer-Policy: no-referrer\r\n";
 
 export default function respond(socket, handle, log = () => {}) {
 	let head = "", out, done = false;
@@ -61,7 +64,8 @@ export default function respond(socket, handle, log = () => {}) {
 
 function response(status, type, body) {
 	const bytes = new Uint8Array(ArrayBuffer.fromString(body));
-	const header = `HTTP/1.1 ${status} ${REASONS[status] ?? "OK"}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`;
+	const header = `HTTP/1.1 ${status} ${REASONS[status] ?? "OK"}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.length}\r\n` +
+		SECURITY_HEADERS + "Connection: close\r\n\r\n";
 	const all = new Uint8Array(header.length + bytes.length);
 	all.set(new Uint8Array(ArrayBuffer.fromString(header)));
 	all.set(bytes, header.length);

@@ -302,3 +302,19 @@ test("examples/https-server.js: curl gets the page (TLS 1.3 and 1.2) and a 404; 
     await server.stop();
   }
 });
+
+test("SNI: secure.serverName picks the P-384 identity for other.test, the default (P-256) for localhost and for no name", T, async () => {
+  const server = await startSecureServer("server", { sni: { "other.test": { certificate: certs.path("server384.der"), key: certs.path("server384.key.der") } } });
+  const keyBits = async (args) => {
+    const r = await command("openssl", ["s_client", "-connect", `127.0.0.1:${server.port}`, ...args], { input: "" });
+    return /Server public key is (\d+) bit/.exec(r.stdout)?.[1];
+  };
+  try {
+    assert.equal(await keyBits(["-servername", "other.test"]), "384");
+    assert.equal(await keyBits(["-servername", "localhost"]), "256");
+    assert.equal(await keyBits(["-noservername"]), "256");
+    assert.equal(await keyBits(["-servername", "other.test", "-tls1_2"]), "384");
+  } finally {
+    await server.stop();
+  }
+});

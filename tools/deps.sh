@@ -16,8 +16,9 @@ XSNAP_VERSION=0.15.0
 XSNAP_INTEGRITY='sha512-ZBm4DZxbtfacxMHVVdJjZi0Y8zOxN77vpu1WwI5RWfPkaRh0aHkz/dVdTGKXalDNzWfz183lljKxlxl3/h0n+A=='
 DEBS=(gcc make dpkg-dev libmbedtls-dev openssl gnutls-bin ca-certificates ${EXTRA_DEBS:-})
 # peers only the tests start (npm test passes --test): not installed for npm start or npm run build
-# (gcc-multilib: build/xsh32, the 32-bit host the tests also run)
-if [ "${1:-}" = "--test" ]; then DEBS+=(lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl gcc-multilib); fi
+# (gcc-multilib: build/xsh32, the 32-bit host the tests also run; curl and testssl.sh: clients of
+# our TLS server, and its scan, npm run scan)
+if [ "${1:-}" = "--test" ]; then DEBS+=(lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl gcc-multilib curl testssl.sh); fi
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 

@@ -87,22 +87,25 @@ function makeChain(dir, subj, pem) {
  * 127.0.0.1 from it, serverAuth: `server` (P-256), `server384` (P-384), `serverrsa` (RSA-2048);
  * `client` (P-256, clientAuth, CN=Test Client) from the CA; `clientrsa` (RSA-2048, clientAuth);
  * `serveronly` (clientAuth missing from its extKeyUsage); `stranger` (a client certificate from
- * another CA, `otherca`). Returns { dir, path(name), pem(name), der(name), remove() }.
+ * another CA, `otherca`). Certificates last `days` (2); with `revocation` the leaves name a CRL and
+ * an OCSP responder (on 127.0.0.1: nothing answers), as scanners expect of a real deployment.
+ * Returns { dir, path(name), pem(name), der(name), remove() }.
  */
-export function makeServerCertificates() {
+export function makeServerCertificates({ days = 2, revocation = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "tls-server-certs-"));
   const ec = (curve) => ["-newkey", "ec", "-pkeyopt", `ec_paramgen_curve:${curve}`];
   const rsa = ["-newkey", "rsa:2048"];
   const ca = (name, cn) => {
-    openssl(["req", "-x509", ...ec("P-256"), "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2",
+    openssl(["req", "-x509", ...ec("P-256"), "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", String(days),
       "-subj", `/CN=${cn}`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], dir);
   };
   const leaf = (name, keyArgs, cn, issuer, usage, san = "") => {
     writeFileSync(join(dir, `${name}.ext`), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n" +
-      `extendedKeyUsage=${usage}\n${san}`);
+      `extendedKeyUsage=${usage}\n${san}` +
+      (revocation ? "crlDistributionPoints=URI:http://127.0.0.1/ca.crl\nauthorityInfoAccess=OCSP;URI:http://127.0.0.1/ocsp\n" : ""));
     openssl(["req", "-new", ...keyArgs, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`], dir);
     openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", `${issuer}.crt`, "-CAkey", `${issuer}.key`, "-CAcreateserial",
-      "-out", `${name}.crt`, "-days", "2", "-sha256", "-extfile", `${name}.ext`], dir);
+      "-out", `${name}.crt`, "-days", String(days), "-sha256", "-extfile", `${name}.ext`], dir);
   };
   const hostNames = "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
   ca("ca", "SecureSocket Server Test CA");
