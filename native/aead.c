@@ -140,13 +140,81 @@ static uint8_t *aead_region(xsMachine *the, int i, xsIntegerValue offset, xsInte
 	return (uint8_t *)data + offset;
 }
 
+/*
+ * The operations on plain C arguments (the xs_ functions below check and convert their arguments,
+ * then call these; the libFuzzer harnesses in fuzz/ call them directly). Key, nonce and lengths
+ * are already checked. They return 0 or an mbedtls error.
+ */
+
+/* a context for kind with key, or NULL when an allocation fails */
+static aead_head *aead_new(int kind, const uint8_t *key, size_t keyLength)
+{
+	aead_head *head;
+	int ret;
+	if (kind == AEAD_AES_GCM) {
+		aead_gcm *state = mbedtls_calloc(1, sizeof(aead_gcm));
+		if (state == NULL)
+			return NULL;
+		state->h.kind = AEAD_AES_GCM;
+		mbedtls_gcm_init(&state->gcm);
+		ret = mbedtls_gcm_setkey(&state->gcm, MBEDTLS_CIPHER_ID_AES, key, (unsigned int)keyLength * 8);
+		head = &state->h;
+	}
+	else {
+		aead_chachapoly *state = mbedtls_calloc(1, sizeof(aead_chachapoly));
+		if (state == NULL)
+			return NULL;
+		state->h.kind = AEAD_CHACHA20_POLY1305;
+		mbedtls_chachapoly_init(&state->chachapoly);
+		ret = mbedtls_chachapoly_setkey(&state->chachapoly, key);
+		head = &state->h;
+	}
+	if (ret != 0) {
+		aead_free(head);
+		return NULL;
+	}
+	return head;
+}
+
+static void aead_abandon(aead_head *head)
+{
+	head->started = 0;
+	head->pending = 0;
+	securesocket_wipe(head->block, sizeof(head->block));
+	securesocket_wipe(head->stream, sizeof(head->stream));
+}
+
+/* encrypts data[0, length) in place, the tag at data + length */
+static int aead_seal_raw(aead_head *head, const uint8_t *nonce, size_t nonceLength, const uint8_t *aad,
+	size_t aadLength, uint8_t *data, size_t length)
+{
+	aead_abandon(head);
+	if (head->kind == AEAD_AES_GCM)
+		return mbedtls_gcm_crypt_and_tag(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_ENCRYPT, length,
+			nonce, nonceLength, aad, aadLength, data, data, AEAD_TAG_SIZE, data + length);
+	return mbedtls_chachapoly_encrypt_and_tag(&((aead_chachapoly *)head)->chachapoly, length,
+		nonce, aad, aadLength, data, data, data + length);
+}
+
+/* decrypts data[0, textLength) in place, the tag at data + textLength */
+static int aead_open_raw(aead_head *head, const uint8_t *nonce, size_t nonceLength, const uint8_t *aad,
+	size_t aadLength, uint8_t *data, size_t textLength)
+{
+	aead_abandon(head);
+	/* both check the tag in constant time and zero the output when it is wrong */
+	if (head->kind == AEAD_AES_GCM)
+		return mbedtls_gcm_auth_decrypt(&((aead_gcm *)head)->gcm, textLength, nonce, nonceLength,
+			aad, aadLength, data + textLength, AEAD_TAG_SIZE, data, data);
+	return mbedtls_chachapoly_auth_decrypt(&((aead_chachapoly *)head)->chachapoly, textLength,
+		nonce, aad, aadLength, data + textLength, data, data);
+}
+
 void xs_aead_init(xsMachine *the)
 {
 	xsIntegerValue kind = aead_integer(the, 0, "crypto: bad algorithm");
 	aead_head *head;
 	void *key;
 	xsUnsignedValue keyLength;
-	int ret;
 
 	if ((kind != AEAD_AES_GCM) && (kind != AEAD_CHACHA20_POLY1305))
 		crypto_range("unsupported algorithm");
@@ -166,37 +234,10 @@ void xs_aead_init(xsMachine *the)
 		aead_free(head);
 	}
 	/* nothing below calls XS until the host data is set: key stays put */
-	if (kind == AEAD_AES_GCM) {
-		aead_gcm *state = mbedtls_calloc(1, sizeof(aead_gcm));
-		if (state == NULL)
-			crypto_throw("out of memory");
-		state->h.kind = AEAD_AES_GCM;
-		mbedtls_gcm_init(&state->gcm);
-		ret = mbedtls_gcm_setkey(&state->gcm, MBEDTLS_CIPHER_ID_AES, (const uint8_t *)key, (unsigned int)keyLength * 8);
-		head = &state->h;
-	}
-	else {
-		aead_chachapoly *state = mbedtls_calloc(1, sizeof(aead_chachapoly));
-		if (state == NULL)
-			crypto_throw("out of memory");
-		state->h.kind = AEAD_CHACHA20_POLY1305;
-		mbedtls_chachapoly_init(&state->chachapoly);
-		ret = mbedtls_chachapoly_setkey(&state->chachapoly, (const uint8_t *)key);
-		head = &state->h;
-	}
-	if (ret != 0) {
-		aead_free(head);
+	head = aead_new((int)kind, (const uint8_t *)key, (size_t)keyLength);
+	if (head == NULL)
 		crypto_throw("out of memory");          /* setkey fails only when allocation does */
-	}
 	xsmcSetHostData(xsThis, head);
-}
-
-static void aead_abandon(aead_head *head)
-{
-	head->started = 0;
-	head->pending = 0;
-	securesocket_wipe(head->block, sizeof(head->block));
-	securesocket_wipe(head->stream, sizeof(head->stream));
 }
 
 void xs_aead_seal(xsMachine *the)
@@ -212,13 +253,7 @@ void xs_aead_seal(xsMachine *the)
 	nonce = aead_nonce(the, head, 0, &nonceLength);
 	aad = securesocket_optional(the, 1, &aadLength);
 	data = aead_region(the, 2, offset, length, AEAD_TAG_SIZE);
-	aead_abandon(head);
-	if (head->kind == AEAD_AES_GCM)
-		ret = mbedtls_gcm_crypt_and_tag(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_ENCRYPT, (size_t)length,
-			nonce, nonceLength, aad, aadLength, data, data, AEAD_TAG_SIZE, data + length);
-	else
-		ret = mbedtls_chachapoly_encrypt_and_tag(&((aead_chachapoly *)head)->chachapoly, (size_t)length,
-			nonce, aad, aadLength, data, data, data + length);
+	ret = aead_seal_raw(head, nonce, nonceLength, aad, aadLength, data, (size_t)length);
 	if (ret != 0)
 		aead_error(the, ret);
 	xsmcSetInteger(xsResult, length + AEAD_TAG_SIZE);
@@ -240,17 +275,29 @@ void xs_aead_open(xsMachine *the)
 	if (length < AEAD_TAG_SIZE)
 		crypto_range("ciphertext too short");
 	textLength = (size_t)length - AEAD_TAG_SIZE;
-	aead_abandon(head);
-	/* both check the tag in constant time and zero the output when it is wrong */
-	if (head->kind == AEAD_AES_GCM)
-		ret = mbedtls_gcm_auth_decrypt(&((aead_gcm *)head)->gcm, textLength, nonce, nonceLength,
-			aad, aadLength, data + textLength, AEAD_TAG_SIZE, data, data);
-	else
-		ret = mbedtls_chachapoly_auth_decrypt(&((aead_chachapoly *)head)->chachapoly, textLength,
-			nonce, aad, aadLength, data + textLength, data, data);
+	ret = aead_open_raw(head, nonce, nonceLength, aad, aadLength, data, textLength);
 	if (ret != 0)
 		aead_error(the, ret);
 	xsmcSetInteger(xsResult, (xsIntegerValue)textLength);
+}
+
+/* an incremental open */
+static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLength, const uint8_t *aad,
+	size_t aadLength)
+{
+	int ret;
+	aead_abandon(head);
+	if (head->kind == AEAD_AES_GCM)
+		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);
+	else {
+		mbedtls_chachapoly_context *context = &((aead_chachapoly *)head)->chachapoly;
+		ret = mbedtls_chachapoly_starts(context, nonce, MBEDTLS_CHACHAPOLY_DECRYPT);
+		if ((ret == 0) && (aadLength > 0))
+			ret = mbedtls_chachapoly_update_aad(context, aad, aadLength);
+	}
+	if (ret == 0)
+		head->started = 1;
+	return ret;
 }
 
 void xs_aead_start(xsMachine *the)
@@ -262,18 +309,9 @@ void xs_aead_start(xsMachine *the)
 
 	nonce = aead_nonce(the, head, 0, &nonceLength);
 	aad = securesocket_optional(the, 1, &aadLength);
-	aead_abandon(head);
-	if (head->kind == AEAD_AES_GCM)
-		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);
-	else {
-		mbedtls_chachapoly_context *context = &((aead_chachapoly *)head)->chachapoly;
-		ret = mbedtls_chachapoly_starts(context, nonce, MBEDTLS_CHACHAPOLY_DECRYPT);
-		if ((ret == 0) && (aadLength > 0))
-			ret = mbedtls_chachapoly_update_aad(context, aad, aadLength);
-	}
+	ret = aead_start_raw(head, nonce, nonceLength, aad, aadLength);
 	if (ret != 0)
 		aead_error(the, ret);
-	head->started = 1;
 }
 
 /*
@@ -337,6 +375,47 @@ static int aead_gcm_update(aead_gcm *state, uint8_t *data, size_t length)
 	return 0;
 }
 
+/* decrypts length (> 0) more bytes in place; an error abandons the open */
+static int aead_update_raw(aead_head *head, uint8_t *data, size_t length)
+{
+	int ret;
+	if (head->kind == AEAD_AES_GCM)
+		ret = aead_gcm_update((aead_gcm *)head, data, length);
+	else
+		ret = mbedtls_chachapoly_update(&((aead_chachapoly *)head)->chachapoly, length, data, data);
+	if (ret != 0)
+		aead_abandon(head);
+	return ret;
+}
+
+/* ends the incremental open: 0 when tag (16 bytes) is right, MBEDTLS_ERR_GCM_AUTH_FAILED when not */
+static int aead_finish_raw(aead_head *head, const uint8_t *tag)
+{
+	uint8_t computed[AEAD_TAG_SIZE];
+	int ret, equal;
+	if (head->kind == AEAD_AES_GCM) {
+		aead_gcm *state = (aead_gcm *)head;
+		ret = 0;
+		if (head->pending > 0) {
+			uint8_t scratch[16];
+			ret = mbedtls_gcm_update(&state->gcm, head->pending, head->block, scratch);
+			securesocket_wipe(scratch, sizeof(scratch));
+		}
+		if (ret == 0)
+			ret = mbedtls_gcm_finish(&state->gcm, computed, AEAD_TAG_SIZE);
+	}
+	else
+		ret = mbedtls_chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
+	aead_abandon(head);
+	if (ret != 0) {
+		securesocket_wipe(computed, sizeof(computed));
+		return ret;
+	}
+	equal = securesocket_equal(computed, tag, AEAD_TAG_SIZE);
+	securesocket_wipe(computed, sizeof(computed));
+	return equal ? 0 : MBEDTLS_ERR_GCM_AUTH_FAILED;
+}
+
 void xs_aead_update(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
@@ -364,14 +443,9 @@ void xs_aead_update(xsMachine *the)
 	data = (uint8_t *)buffer + offset;
 	if (length == 0)
 		return;
-	if (head->kind == AEAD_AES_GCM)
-		ret = aead_gcm_update((aead_gcm *)head, data, (size_t)length);
-	else
-		ret = mbedtls_chachapoly_update(&((aead_chachapoly *)head)->chachapoly, (size_t)length, data, data);
-	if (ret != 0) {
-		aead_abandon(head);
+	ret = aead_update_raw(head, data, (size_t)length);
+	if (ret != 0)
 		aead_error(the, ret);
-	}
 }
 
 void xs_aead_finish(xsMachine *the)
@@ -380,8 +454,7 @@ void xs_aead_finish(xsMachine *the)
 	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "crypto: bad offset") : 0;
 	void *buffer;
 	xsUnsignedValue count;
-	uint8_t computed[AEAD_TAG_SIZE];
-	int ret, equal;
+	int ret;
 
 	if (xsmcArgc < 1)
 		crypto_type("missing tag");
@@ -392,28 +465,9 @@ void xs_aead_finish(xsMachine *the)
 		crypto_range("bad offset");
 	if (count - (xsUnsignedValue)offset < AEAD_TAG_SIZE)
 		crypto_range("buffer too short");
-	if (head->kind == AEAD_AES_GCM) {
-		aead_gcm *state = (aead_gcm *)head;
-		ret = 0;
-		if (head->pending > 0) {
-			uint8_t scratch[16];
-			ret = mbedtls_gcm_update(&state->gcm, head->pending, head->block, scratch);
-			securesocket_wipe(scratch, sizeof(scratch));
-		}
-		if (ret == 0)
-			ret = mbedtls_gcm_finish(&state->gcm, computed, AEAD_TAG_SIZE);
-	}
-	else
-		ret = mbedtls_chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
-	aead_abandon(head);
-	if (ret != 0) {
-		securesocket_wipe(computed, sizeof(computed));
+	ret = aead_finish_raw(head, (const uint8_t *)buffer + offset);
+	if (ret != 0)
 		aead_error(the, ret);
-	}
-	equal = securesocket_equal(computed, (const uint8_t *)buffer + offset, AEAD_TAG_SIZE);
-	securesocket_wipe(computed, sizeof(computed));
-	if (!equal)
-		crypto_throw("bad tag");
 }
 
 void xs_aead_close(xsMachine *the)

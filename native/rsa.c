@@ -66,6 +66,29 @@ static mbedtls_rsa_context *rsa_key(xsMachine *the, int private)
 	return key->rsa;
 }
 
+/* The signature check on plain C arguments (rsa_verify converts its arguments, then calls this;
+   so does fuzz/fuzz_verify.c): 1 valid, 0 not, -1 out of memory. md: the message hash, also
+   MGF1's with pss; saltLength: bytes or MBEDTLS_RSA_SALT_LEN_ANY. */
+static int rsa_verify_digest(mbedtls_rsa_context *rsa, int pss, mbedtls_md_type_t md, int saltLength,
+	const unsigned char *digest, const unsigned char *sig, size_t size)
+{
+	int ret;
+	if (size != mbedtls_rsa_get_len(rsa))
+		return 0;
+	ret = rsa_prepare_rn(rsa);
+	if (ret != 0)
+		return securesocket_no_memory(ret) ? -1 : 0;
+	if (pss)
+		ret = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest,
+			md, saltLength, sig);
+	else
+		ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest,
+			sig);
+	if (securesocket_no_memory(ret))
+		return -1;
+	return ret == 0;
+}
+
 static void rsa_verify(xsMachine *the, int pss)
 {
 	mbedtls_rsa_context *rsa;
@@ -90,26 +113,10 @@ static void rsa_verify(xsMachine *the, int pss)
 	rsa = rsa_key(the, 0);  /* again: the conversions above could have run code that closed it */
 	xsmcGetBufferReadable(xsArg(4), &sig, &size);
 	/* no XS call from here: sig stays put */
-	if (size != mbedtls_rsa_get_len(rsa)) {
-		xsmcSetFalse(xsResult);
-		return;
-	}
-	ret = rsa_prepare_rn(rsa);
-	if (ret != 0) {
-		if (securesocket_no_memory(ret))
-			crypto_throw("out of memory");
-		xsmcSetFalse(xsResult);
-		return;
-	}
-	if (pss)
-		ret = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest,
-			mgf, saltLength, sig);
-	else
-		ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest,
-			sig);
-	if (securesocket_no_memory(ret))
+	ret = rsa_verify_digest(rsa, pss, md, saltLength, digest, sig, size);
+	if (ret < 0)
 		crypto_throw("out of memory");
-	xsmcSetBoolean(xsResult, ret == 0);
+	xsmcSetBoolean(xsResult, ret);
 }
 
 static void rsa_sign(xsMachine *the, int pss)
