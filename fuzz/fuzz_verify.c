@@ -1,0 +1,89 @@
+/*
+ * libFuzzer harness: signature verification (native/ecdsa.c, native/rsa.c) with hostile keys,
+ * signatures and hashes.
+ *
+ * Input: the fault header (fuzz.h); a selector byte: bits 0-1 the algorithm (0 ECDSA,
+ * 1 RSASSA-PKCS1-v1_5, 2 RSASSA-PSS, 3 ECDSA), bits 2-3 the hash (3 + n: SHA-224, SHA-256, SHA-384,
+ * SHA-512), bit 4 prehashed (the message is the digest), bit 5 PSS salt length "any"; a PSS salt
+ * length byte; a 16-bit length and the key (SubjectPublicKeyInfo, parsed by pk.c); a 16-bit length
+ * and the message; the rest is the signature. The key goes through pk_spki as in xs_pk_init, the
+ * digest as securesocket_pk_digest makes it, then the check xs_ecdsa_verify or rsa_verify runs.
+ * The verdict must be 0 or 1 (-1, out of memory, only under an allocation fault); a valid one
+ * must stay valid when the fault is gone (nothing is cached wrongly in the key).
+ */
+#include "fuzz.h"
+#include "../native/pk.c"
+#include "../native/ecdsa.c"
+#include "../native/rsa.c"
+
+static mbedtls_md_type_t verify_md(unsigned code)
+{
+	switch (code) {
+	case 3: return MBEDTLS_MD_SHA224;
+	case 4: return MBEDTLS_MD_SHA256;
+	case 5: return MBEDTLS_MD_SHA384;
+	default: return MBEDTLS_MD_SHA512;
+	}
+}
+
+static int verify_once(const securesocket_pk *key, int alg, mbedtls_md_type_t md, int salt,
+	const unsigned char *digest, size_t dlen, const uint8_t *sig, size_t sigLength)
+{
+	if (key->kind == SECURESOCKET_PK_EC)
+		return ((alg == 0) || (alg == 3)) ? ecdsa_verify(key, digest, dlen, sig, sigLength) : 0;
+	if (key->kind == SECURESOCKET_PK_RSA) {
+		if (alg == 1)
+			return rsa_verify_digest(key->rsa, 0, md, 0, digest, sig, sigLength);
+		if (alg == 2)
+			return rsa_verify_digest(key->rsa, 1, md, salt, digest, sig, sigLength);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_input in;
+	securesocket_pk *key = NULL;
+	unsigned char digest[MBEDTLS_MD_MAX_SIZE];
+	const mbedtls_md_info_t *info;
+	mbedtls_md_type_t md;
+	uint8_t *der, *message, *sig;
+	size_t derLength, messageLength, sigLength, dlen;
+	unsigned selector;
+	int alg, prehashed, salt, result;
+
+	fuzz_begin(&in, data, size);
+	selector = fuzz_byte(&in);
+	alg = (int)(selector & 3);
+	md = verify_md(3 + ((selector >> 2) & 3));
+	prehashed = (selector >> 4) & 1;
+	salt = (selector & 0x20) ? MBEDTLS_RSA_SALT_LEN_ANY : (int)fuzz_byte(&in);
+	der = fuzz_bytes(&in, fuzz_u16(&in), &derLength);
+	message = fuzz_bytes(&in, fuzz_u16(&in), &messageLength);
+	sig = fuzz_rest(&in, &sigLength);
+
+	info = mbedtls_md_info_from_type(md);
+	fuzz_check(info != NULL);
+	dlen = mbedtls_md_get_size(info);
+	if (derLength && (pk_spki(der, derLength, &key) == PK_OK) &&
+		(!prehashed || (messageLength == dlen))) {
+		int hashed = prehashed ? (memcpy(digest, message, dlen), 0) : mbedtls_md(info, message, messageLength, digest);
+		if (hashed == 0) {
+			result = verify_once(key, alg, md, salt, digest, dlen, sig, sigLength);
+			fuzz_check((result == 0) || (result == 1) || ((result == -1) && fuzz_failed));
+			if (fuzz_failed) {
+				/* the same check without the fault: a fault may only have turned a verdict into -1 */
+				int again;
+				fuzz_fail_at = 0;
+				again = verify_once(key, alg, md, salt, digest, dlen, sig, sigLength);
+				fuzz_check((again == 0) || (again == 1));
+				fuzz_check((result == -1) || (result == again));
+			}
+		}
+	}
+	pk_free(key);
+	free(sig);
+	free(message);
+	free(der);
+	return 0;
+}

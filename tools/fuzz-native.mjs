@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// libFuzzer harnesses for native/ (fuzz/*.c, docs/HOSTILE.md "libFuzzer"): builds them with clang,
+// AddressSanitizer and UBSan (fuzz/Makefile, into build/fuzz/), writes the seed corpora from the
+// Wycheproof vectors (tests/vectors/wycheproof) and keys made with node:crypto, runs each harness
+// for N seconds (one process, one core) and prints the iterations per harness.
+//
+//   npm run fuzz:native -- --seconds N [--only pk,verify] [--json]
+//
+// The corpus each run grows is build/fuzz/corpus/<name> (kept between runs); the seeds are
+// build/fuzz/seeds/<name>; a crash, a sanitizer report, a leak or a failed check is saved as
+// build/fuzz/findings/<name>-crash-<sha1> and replays with `build/fuzz/fuzz_<name> <that file>`.
+// Exit status: 0 when every harness ran and found nothing, 1 on a finding, 2 on bad usage.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(repo, "build", "fuzz");
+const wycheproof = join(repo, "tests", "vectors", "wycheproof");
+export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf"];
+
+const hex = (s) => Buffer.from(s ?? "", "hex");
+const u8 = (n) => Buffer.from([n & 0xff]);
+const u16 = (n) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+const NO_FAULT = u16(0);
+const load = (name) => JSON.parse(readFileSync(join(wycheproof, `${name}.json`), "utf8"));
+/** at most `n` tests of a group: the first valid ones and the first invalid ones */
+const some = (tests, n) => [...tests.filter((t) => t.result !== "invalid").slice(0, n / 2), ...tests.filter((t) => t.result === "invalid").slice(0, n / 2)];
+const HASH = { "SHA-224": 3, "SHA-256": 4, "SHA-384": 5, "SHA-512": 6 };
+
+function seeds() {
+  const s = Object.fromEntries(HARNESSES.map((h) => [h, []]));
+  // keys: Wycheproof's public keys, and private keys in every format pk.c reads
+  const keys = [];
+  for (const f of readdirSync(wycheproof).filter((f) => /^(ecdsa|rsa_signature|rsa_pss)_.*\.json$/.test(f))) {
+    for (const g of load(f.slice(0, -5)).testGroups) {
+      keys.push([0, hex(g.publicKeyDer)]);
+      if (g.publicKeyAsn) keys.push([1, hex(g.publicKeyAsn)]);
+    }
+  }
+  for (const [type, options] of [["rsa", { modulusLength: 2048 }], ["ec", { namedCurve: "P-256" }], ["ec", { namedCurve: "P-384" }], ["x25519", {}]]) {
+    const { publicKey, privateKey } = generateKeyPairSync(type, options);
+    keys.push([0, publicKey.export({ type: "spki", format: "der" })]);
+    if (type === "x25519") continue;
+    keys.push([2, privateKey.export({ type: "pkcs8", format: "der" })]);
+    keys.push([2, privateKey.export({ type: type === "rsa" ? "pkcs1" : "sec1", format: "der" })]);
+    if (type === "rsa") keys.push([1, publicKey.export({ type: "pkcs1", format: "der" })]);
+  }
+  for (const [format, der] of keys) s.pk.push(Buffer.concat([NO_FAULT, u8(format), der]));
+  // signatures: a few valid and invalid ones per key
+  for (const f of readdirSync(wycheproof).filter((f) => /^(ecdsa|rsa_signature|rsa_pss)_.*\.json$/.test(f))) {
+    for (const g of load(f.slice(0, -5)).testGroups) {
+      const pss = f.startsWith("rsa_pss");
+      if (pss && g.mgfSha !== g.sha) continue;
+      if (!(g.sha in HASH)) continue;
+      const alg = f.startsWith("ecdsa") ? 0 : pss ? 2 : 1;
+      const selector = alg | ((HASH[g.sha] - 3) << 2);
+      const key = hex(g.publicKeyDer);
+      for (const t of some(g.tests, 6)) {
+        const msg = hex(t.msg);
+        s.verify.push(Buffer.concat([NO_FAULT, u8(selector), u8(pss ? g.sLen : 0), u16(key.length), key, u16(msg.length), msg, hex(t.sig)]));
+      }
+    }
+  }
+  // ECDH: peer shares against fixed scalars; and pairs of scalars (mode 1)
+  for (const [name, group] of [["ecdh_secp256r1_ecpoint_test", 1], ["ecdh_secp384r1_ecpoint_test", 2], ["x25519_test", 0]]) {
+    for (const g of load(name).testGroups) {
+      const tests = some(g.tests, 40);
+      for (const t of tests) s.ecdh.push(Buffer.concat([NO_FAULT, u8(group), u8(hex(t.private).length), hex(t.private), hex(t.public)]));
+      for (let i = 0; i + 1 < tests.length && i < 6; i += 2) s.ecdh.push(Buffer.concat([NO_FAULT, u8(group | 4), u8(hex(tests[i].private).length), hex(tests[i].private), hex(tests[i + 1].private)]));
+    }
+  }
+  // AEAD: records (ciphertext || tag), right and wrong
+  const aead = (selector, key, iv, aad, ct, tag, gcm) =>
+    Buffer.concat([NO_FAULT, u8(selector), key, gcm ? u8(iv.length) : Buffer.alloc(0), iv, u8(aad.length), aad, u8(ct.length), ct, tag]);
+  for (const g of load("aes_gcm_test").testGroups) {
+    if (g.tagSize !== 128) continue;
+    for (const t of some(g.tests, 10)) {
+      const iv = hex(t.iv), aad = hex(t.aad);
+      if (iv.length < 1 || iv.length > 255 || aad.length >= 255) continue;
+      s.aead.push(aead({ 128: 0, 192: 2, 256: 4 }[g.keySize], hex(t.key), iv, aad, hex(t.ct), hex(t.tag), true));
+    }
+  }
+  for (const g of load("chacha20_poly1305_test").testGroups) {
+    for (const t of some(g.tests, 10)) {
+      const iv = hex(t.iv), aad = hex(t.aad);
+      if (iv.length !== 12 || aad.length >= 255) continue;
+      s.aead.push(aead(1, hex(t.key), iv, aad, hex(t.ct), hex(t.tag), false));
+    }
+  }
+  // HKDF and HMAC
+  for (const bits of [256, 384]) {
+    for (const g of load(`hkdf_sha${bits}_test`).testGroups) {
+      for (const t of some(g.tests, 20)) {
+        const salt = hex(t.salt), info = hex(t.info);
+        if (salt.length > 255 || info.length > 255) continue;
+        s.kdf.push(Buffer.concat([NO_FAULT, u8(bits === 384 ? 1 : 0), u8(salt.length), salt, u8(info.length), info, u16(t.size), u8(salt.length), hex(t.ikm)]));
+      }
+    }
+    for (const g of load(`hmac_sha${bits}_test`).testGroups) {
+      for (const t of some(g.tests, 6)) {
+        const key = hex(t.key);
+        if (key.length > 255) continue;
+        s.kdf.push(Buffer.concat([NO_FAULT, u8(bits === 384 ? 1 : 0), u8(key.length), key, u8(0), u16(32), u8(key.length), hex(t.msg)]));
+      }
+    }
+  }
+  return s;
+}
+
+/** writes build/fuzz/seeds/<name>/<sha1> for every seed; returns the counts */
+export function writeSeeds() {
+  const counts = {};
+  for (const [name, list] of Object.entries(seeds())) {
+    const dir = join(out, "seeds", name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const seed of list) writeFileSync(join(dir, createHash("sha1").update(seed).digest("hex")), seed);
+    counts[name] = list.length;
+  }
+  return counts;
+}
+
+/** builds build/fuzz/fuzz_<name> (make; quick when nothing changed); throws with make's output */
+export function build() {
+  const r = spawnSync("make", ["-C", join(repo, "fuzz"), "-j2", "-s"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`fuzz-native: build failed (clang and libclang-rt-14-dev installed? bash tools/deps.sh --fuzz)\n${r.stdout}${r.stderr}`);
+}
+
+/** runs one harness for `seconds` over the corpus directory it grows (by default the kept one);
+    resolves to { name, iterations, corpus, finding, output } */
+export function run(name, seconds, corpus = join(out, "corpus", name)) {
+  const findings = join(out, "findings");
+  mkdirSync(corpus, { recursive: true });
+  mkdirSync(findings, { recursive: true });
+  const args = [`-max_total_time=${seconds}`, "-print_final_stats=1", "-timeout=20", "-rss_limit_mb=1024", "-max_len=4096",
+    `-artifact_prefix=${findings}/${name}-`, corpus, join(out, "seeds", name)];
+  return new Promise((res) => {
+    const child = spawn(join(out, `fuzz_${name}`), args, { cwd: out, stdio: ["ignore", "ignore", "pipe"] });
+    let output = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d) => { output += d; if (output.length > 1e6) output = output.slice(-5e5); });
+    const killer = setTimeout(() => child.kill("SIGKILL"), (seconds + 120) * 1000);
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      const executed = /stat::number_of_executed_units:\s*(\d+)/.exec(output);
+      const units = /INITED.*corp: (\d+)\//.exec(output);
+      const artifact = /Test unit written to (\S+)/.exec(output);
+      const report = /(==\d+==ERROR: .*|SUMMARY: .*|fuzz: .*check failed.*|runtime error: .*)/.exec(output);
+      const finding = code !== 0 || signal || artifact || report
+        ? { code, signal, artifact: artifact?.[1], report: report?.[1] ?? (signal ? `killed by ${signal}` : `exit status ${code}`) }
+        : null;
+      const done = /Done (\d+) runs/.exec(output);
+      res({ name, iterations: executed ? Number(executed[1]) : done ? Number(done[1]) : 0, corpus: units ? Number(units[1]) : undefined, finding, output });
+    });
+  });
+}
+
+async function main(argv) {
+  const a = { seconds: 10, only: HARNESSES, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--seconds") a.seconds = Number(argv[++i]);
+    else if (argv[i] === "--only") a.only = String(argv[++i]).split(",");
+    else if (argv[i] === "--json") a.json = true;
+    else { console.error(`fuzz-native: unknown argument ${argv[i]}\nusage: npm run fuzz:native -- --seconds N [--only ${HARNESSES.join(",")}] [--json]`); process.exit(2); }
+  }
+  if (!(a.seconds > 0) || a.only.some((n) => !HARNESSES.includes(n))) { console.error("fuzz-native: --seconds must be > 0, --only names harnesses"); process.exit(2); }
+  build();
+  const counts = writeSeeds();
+  const results = [];
+  for (const name of a.only) {
+    const r = await run(name, a.seconds);
+    results.push(r);
+    const rate = Math.round(r.iterations / a.seconds);
+    if (!a.json) console.log(`fuzz_${name}: ${r.iterations} iterations in ${a.seconds} s (${rate}/s), ${counts[name]} seeds, ${r.finding ? `FINDING: ${r.finding.report}${r.finding.artifact ? ` (${r.finding.artifact})` : ""}` : "nothing found"}`);
+    if (r.finding && !a.json) console.log(r.output.split("\n").filter((l) => /ERROR|SUMMARY|#\d+ in |fuzz:|runtime error/.test(l)).slice(0, 40).join("\n"));
+  }
+  if (a.json) console.log(JSON.stringify(results.map(({ output, ...r }) => ({ ...r, seeds: counts[r.name] }))));
+  process.exit(results.some((r) => r.finding || r.iterations === 0) ? 1 : 0);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));
