@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Brings what the build needs, and only what is missing:
+# Brings what the build needs, and only what is missing (--test: also what npm test needs;
+# --fuzz: what npm run fuzz:native needs):
 #   1. Debian packages (compiler, make, openssl, gnutls-bin, libmbedtls-dev, and dpkg-dev for
 #      `apt-get source`), installed with apt-get when we run as root;
 #   2. npm packages (typescript, @moddable/typings) through `npm ci`;
@@ -19,6 +20,9 @@ DEBS=(gcc make dpkg-dev libmbedtls-dev openssl gnutls-bin ca-certificates ${EXTR
 # (gcc-multilib: build/xsh32, the 32-bit host the tests also run; curl and testssl.sh: clients of
 # our TLS server, and its scan, npm run scan)
 if [ "${1:-}" = "--test" ]; then DEBS+=(lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl gcc-multilib curl testssl.sh); fi
+# the libFuzzer harnesses (tests/fuzz-native.test.mjs, npm run fuzz:native): clang and its libFuzzer,
+# ASan and UBSan runtimes (libclang-rt-14-dev is only a Recommends of clang)
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--fuzz" ]; then DEBS+=(clang libclang-rt-14-dev); fi
 
 log() { printf 'deps: %s\n' "$*" >&2; }
 
