@@ -105,11 +105,13 @@ void xshReport(xsMachine *the, FILE *out)
 {
 	fprintf(out, "{\"xsh\":\"report\",\"chunksPeak\":%ld,\"chunksUsed\":%ld,\"chunksBaseline\":%ld,"
 		"\"slotsPeak\":%ld,\"slotsUsed\":%ld,\"slotsBaseline\":%ld,\"slotBytes\":%d,"
-		"\"nativePeak\":%ld,\"nativeUsed\":%ld,\"nativeAllocations\":%lu,\"stackPeak\":%ld,"
+		"\"nativePeak\":%ld,\"nativeUsed\":%ld,\"nativeAllocations\":%lu,\"chunkAllocations\":%lu,"
+		"\"slotAllocations\":%lu,\"stackPeak\":%ld,"
 		"\"gcCount\":%d,\"chunkCap\":%ld,\"slotCap\":%ld}\n",
 		(long)the->peakChunksSize, (long)the->currentChunksSize, (long)gxshChunkPeakBase,
 		(long)the->peakHeapCount, (long)the->currentHeapCount, (long)gxshSlotPeakBase, (int)sizeof(txSlot),
-		(long)gxshNativePeak, (long)gxshNativeCurrent, gxshNativeCount, (long)xshStackPeak(),
+		(long)gxshNativePeak, (long)gxshNativeCurrent, gxshNativeCount, gxshChunkCount, gxshSlotCount,
+		(long)xshStackPeak(),
 		(int)the->garbageCollectionCount, (long)gxshChunkCap, (long)gxshSlotCap);
 	fflush(out);
 }

@@ -8,6 +8,8 @@
  *     --slots COUNT     cap the XS slot heap at COUNT slots above the baseline
  *     --native BYTES    cap the native (mbedtls and natives) heap at BYTES
  *     --native-fail N   make the Nth native allocation fail (fault injection)
+ *     --chunk-fail N    make the Nth XS chunk allocation of the module fail (XS aborts: exit 3)
+ *     --slot-fail N     make the Nth XS slot allocation of the module fail (XS aborts: exit 3)
  *     --report          print the peaks as one JSON line on stderr at exit
  */
 #include "xsh.h"
@@ -23,7 +25,7 @@ static int gExiting = 0;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xsh [--manifest PATH] [--chunks BYTES] [--slots COUNT] [--native BYTES] [--native-fail N] [--report] <module.js> [args...]\n");
+	fprintf(stderr, "usage: xsh [--manifest PATH] [--chunks BYTES] [--slots COUNT] [--native BYTES] [--native-fail N] [--chunk-fail N] [--slot-fail N] [--report] <module.js> [args...]\n");
 	exit(2);
 }
 
@@ -122,6 +124,8 @@ int main(int argc, char *argv[])
 		else if (!strcmp(a, "--slots")) slotCap = parseSize(argv[++i]);
 		else if (!strcmp(a, "--native")) gxshNativeCap = parseSize(argv[++i]);
 		else if (!strcmp(a, "--native-fail")) gxshNativeFailAt = (long)parseSize(argv[++i]);
+		else if (!strcmp(a, "--chunk-fail")) gxshChunkFailAt = (unsigned long)parseSize(argv[++i]);
+		else if (!strcmp(a, "--slot-fail")) gxshSlotFailAt = (unsigned long)parseSize(argv[++i]);
 		else usage();
 	}
 	if (i >= argc) usage();

@@ -81,6 +81,56 @@ void xshMemoryStartCaps(txMachine *the)
 	gCapping = 1;
 }
 
+/* ---- XS chunk and slot allocations: counted, and the Nth one made to fail ----
+   The link wraps XS's allocators (host/Makefile: -Wl,--wrap): every call from another XS file, a
+   native or the host goes through here (calls inside xsMemory.c itself, e.g. fxRenewChunk moving a
+   chunk, do not). They count from the start of the module (xshMemoryStartCaps), not the host's
+   start-up. XS cannot recover from a chunk or slot it cannot get: it collects garbage, grows the
+   heap, and when that fails too calls fxAbort(XS_NOT_ENOUGH_MEMORY_EXIT) there and then. A failed
+   allocation here does the same at once, so the host's fxAbort ends the run: exit status 3 and
+   "xsh: out of memory: XS chunk allocation N (--chunk-fail)". */
+
+unsigned long gxshChunkCount = 0, gxshSlotCount = 0;
+unsigned long gxshChunkFailAt = 0, gxshSlotFailAt = 0;
+static char gFailMessage[64];
+
+void *__real_fxNewChunk(txMachine *the, txSize size);
+void *__real_fxNewGrowableChunk(txMachine *the, txSize size, txSize capacity);
+txSlot *__real_fxNewSlot(txMachine *the);
+void *__wrap_fxNewChunk(txMachine *the, txSize size);
+void *__wrap_fxNewGrowableChunk(txMachine *the, txSize size, txSize capacity);
+txSlot *__wrap_fxNewSlot(txMachine *the);
+
+static void countAllocation(txMachine *the, unsigned long *count, unsigned long failAt, const char *what)
+{
+	if (!gCapping)
+		return;
+	(*count)++;
+	if (failAt && (*count == failAt)) {
+		snprintf(gFailMessage, sizeof(gFailMessage), "XS %s allocation %lu (--%s-fail)", what, failAt, what);
+		gxshOutOfMemory = gFailMessage;
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
+	}
+}
+
+void *__wrap_fxNewChunk(txMachine *the, txSize size)
+{
+	countAllocation(the, &gxshChunkCount, gxshChunkFailAt, "chunk");
+	return __real_fxNewChunk(the, size);
+}
+
+void *__wrap_fxNewGrowableChunk(txMachine *the, txSize size, txSize capacity)
+{
+	countAllocation(the, &gxshChunkCount, gxshChunkFailAt, "chunk");
+	return __real_fxNewGrowableChunk(the, size, capacity);
+}
+
+txSlot *__wrap_fxNewSlot(txMachine *the)
+{
+	countAllocation(the, &gxshSlotCount, gxshSlotFailAt, "slot");
+	return __real_fxNewSlot(the);
+}
+
 /* ---- the counted native heap ---- */
 
 size_t gxshNativeCurrent = 0, gxshNativePeak = 0, gxshNativeCap = 0;

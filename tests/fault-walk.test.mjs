@@ -1,0 +1,64 @@
+// Allocation faults over one client handshake (tools/fault-walk.mjs, docs/HOSTILE.md): xsh counts
+// its native, XS chunk and XS slot allocations (--report), then the Nth one fails (--native-fail,
+// --chunk-fail, --slot-fail) at points spread over each count. Every run must end cleanly: a native
+// failure as -2 "out of memory" (exit 0, native heap back); an XS chunk or slot failure as XS's
+// out-of-memory abort (exit 3, "xsh: out of memory: XS chunk allocation N (--chunk-fail)"); never a
+// signal, a hang or an uncaught exception. The full walk over every N: npm run fault:walk -- --full.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SCENARIOS, KINDS, walk, classify, choosePoints } from "../tools/fault-walk.mjs";
+import { runXsh } from "./lib/xsh.mjs";
+
+function assertClean(result, points) {
+  for (const kind of KINDS) {
+    assert.ok(result.counts[kind] > 100, `${result.scenario}: ${result.counts[kind]} ${kind} allocations counted`);
+    const e = result.kinds[kind];
+    assert.ok(e.walked >= points, `${kind}: ${e.walked} points walked`);
+    assert.deepEqual(e.bad, [], `${kind}: ${e.bad.map((b) => `N = ${b.n}: ${b.outcome}\n${b.output}`).join("\n")}`);
+    const failures = Object.entries(e.outcomes).filter(([o]) => o.startsWith("out of memory")).reduce((n, [, ns]) => n + ns.length, 0);
+    assert.ok(failures >= points - 2, `${kind}: only ${failures} of ${e.walked} runs hit their fault: ${JSON.stringify(e.outcomes)}`);
+  }
+}
+
+test("fault walk, TLS 1.3 client handshake + GET with OpenSSL: 40 native, 40 chunk, 40 slot points, each a clean out-of-memory", { timeout: 180000 }, async () => {
+  assertClean(await walk({ scenario: SCENARIOS.client13, points: 40, jobs: 2 }), 40);
+});
+
+test("fault walk, TLS 1.2 client handshake + GET with OpenSSL: 15 points of each kind", { timeout: 120000 }, async () => {
+  assertClean(await walk({ scenario: SCENARIOS.client12, points: 15, jobs: 2 }), 15);
+});
+
+test("--chunk-fail / --slot-fail N: the Nth allocation of the module fails with XS's out-of-memory exit; --report counts them", async () => {
+  const plain = await runXsh("alloc.js", ["slots", "100"], { options: ["--report"] });
+  assert.equal(plain.code, 0, plain.stderr);
+  for (const kind of ["chunk", "slot"]) {
+    const total = plain.report[`${kind}Allocations`];
+    assert.ok(total > 10, `${total} ${kind} allocations`);
+    for (const n of [1, total >> 1]) {
+      const r = await runXsh("alloc.js", ["slots", "100"], { options: [`--${kind}-fail`, String(n), "--report"] });
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, new RegExp(`^xsh: out of memory: XS ${kind} allocation ${n} \\(--${kind}-fail\\)$`, "m"));
+      assert.equal(r.report[`${kind}Allocations`], n, r.stderr);
+    }
+    const past = await runXsh("alloc.js", ["slots", "100"], { options: [`--${kind}-fail`, String(total + 1000)] });
+    assert.equal(past.code, 0, past.stderr);
+  }
+});
+
+test("the walk's verdicts: a signal, a hang, an uncaught exception, a wrong message are findings", () => {
+  const base = { code: 0, signal: null, stderr: "", stdout: "", lines: [], ended: true, memory: { nativeBefore: 0, nativeAfter: 0 }, report: { nativeUsed: 0 }, connected: {}, closed: {} };
+  assert.equal(classify("native", 5, base), "completed");
+  assert.equal(classify("native", 5, { ...base, error: { reason: "internal_error", message: "tls: crypto: out of memory" } }), "out of memory (-2 internal_error)");
+  assert.equal(classify("chunk", 5, { ...base, code: 3, stderr: "xsh: out of memory: XS chunk allocation 5 (--chunk-fail)\n" }), "out of memory (exit 3)");
+  assert.match(classify("chunk", 5, { ...base, code: null, signal: "SIGSEGV" }), /^BAD: signal SIGSEGV/);
+  assert.match(classify("slot", 5, { ...base, code: null, signal: "SIGKILL", timedOut: true }), /a hang/);
+  assert.match(classify("slot", 5, { ...base, code: 1, stderr: "xsh: uncaught exception: Error\n" }), /^BAD: exit status 1/);
+  assert.match(classify("chunk", 5, { ...base, code: 3, stderr: "xsh: out of memory: XS chunk heap (--chunks)\n" }), /^BAD/);
+  assert.match(classify("native", 5, { ...base, error: { reason: "bad_certificate", message: "x509: badSignature" } }), /^BAD: -2/);
+  assert.match(classify("native", 5, { ...base, memory: { nativeBefore: 0, nativeAfter: 4096 }, report: { nativeUsed: 4096 } }), /^BAD: native heap/);
+  assert.match(classify("native", 5, { ...base, ended: false }), /^BAD/);
+  assert.deepEqual(choosePoints(5, { points: 40 }), [1, 2, 3, 4, 5]);
+  const ps = choosePoints(10000, { points: 40 });
+  assert.equal(ps.length, 40);
+  assert.ok(ps[0] === 1 && ps.at(-1) === 10000 && ps.every((p, i) => i === 0 || p > ps[i - 1]));
+});
