@@ -318,3 +318,48 @@ test("SNI: secure.serverName picks the P-384 identity for other.test, the defaul
     await server.stop();
   }
 });
+
+test("each suite and group through SecureSocket: openssl s_client (1.3: 3 suites, 3 groups; 1.2: ECDSA and RSA suites) and gnutls-cli (1.3, 1.2)", T, async () => {
+  const cases = [
+    ...["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"].map((suite) =>
+      ["server", ["-tls1_3", "-ciphersuites", suite], { version: "TLS 1.3", cipherSuite: suite }]),
+    ...[["X25519", "x25519"], ["P-256", "secp256r1"], ["P-384", "secp384r1"]].map(([group, name]) =>
+      ["server", ["-tls1_3", "-groups", group], { version: "TLS 1.3", group: name }]),
+    ...[["ECDHE-ECDSA-AES128-GCM-SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"], ["ECDHE-ECDSA-AES256-GCM-SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"],
+      ["ECDHE-ECDSA-CHACHA20-POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"]].map(([cipher, suite]) =>
+      ["server", ["-tls1_2", "-cipher", cipher], { version: "TLS 1.2", cipherSuite: suite }]),
+    ...[["ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], ["ECDHE-RSA-AES256-GCM-SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+      ["ECDHE-RSA-CHACHA20-POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"]].map(([cipher, suite]) =>
+      ["serverrsa", ["-tls1_2", "-cipher", cipher], { version: "TLS 1.2", cipherSuite: suite }]),
+  ];
+  for (const identity of ["server", "serverrsa"]) {
+    const server = await startSecureServer(identity);
+    let seen = 0;
+    const next = async () => {
+      const line = await server.waitFor((l) => (l.event === "connected" || l.event === "error") && l.id > seen);
+      seen = line.id;
+      return line;
+    };
+    try {
+      for (const [who, args, expected] of cases.filter((c) => c[0] === identity)) {
+        const r = await command("openssl", ["s_client", "-connect", `127.0.0.1:${server.port}`, "-servername", "localhost",
+          "-CAfile", certs.path("ca.crt"), "-verify_return_error", "-ign_eof", ...args], { input: "GET / HTTP/1.1\r\n\r\n" });
+        const line = await next();
+        assert.equal(line.event, "connected", `${who} ${args.join(" ")}: ${JSON.stringify(line)}\n${r.stdout}`);
+        for (const [k, v] of Object.entries(expected))
+          assert.equal(line.tls[k], v, `${args.join(" ")}: ${k}`);
+        assert.match(r.stdout, /HTTP\/1\.1 200 OK/, args.join(" "));
+      }
+      for (const [priority, version] of [["NORMAL:-VERS-ALL:+VERS-TLS1.3", "TLS 1.3"], ["NORMAL:-VERS-ALL:+VERS-TLS1.2", "TLS 1.2"]]) {
+        const r = await command("gnutls-cli", ["--x509cafile", certs.path("ca.crt"), "--priority", priority, "-p", String(server.port), "localhost"],
+          { input: "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n" });
+        const line = await next();
+        assert.equal(line.event, "connected", `gnutls-cli ${priority}: ${JSON.stringify(line)}\n${r.stdout}\n${r.stderr}`);
+        assert.equal(line.tls.version, version);
+        assert.match(r.stdout, /HTTP\/1\.1 200 OK/, `gnutls-cli ${priority}: ${r.stdout}\n${r.stderr}`);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+});
