@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import https from "node:https";
+import net from "node:net";
 import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -361,5 +362,44 @@ test("each suite and group through SecureSocket: openssl s_client (1.3: 3 suites
     } finally {
       await server.stop();
     }
+  }
+});
+
+test("clientCertificates \"request\": a client without a certificate is served (no peer certificate), one with a good certificate is identified, a bad one is refused", T, async () => {
+  const server = await startSecureServer("server", { secure: { clientCertificates: "request", ca: "ca" } });
+  const get = (args) => command("openssl", ["s_client", "-connect", `127.0.0.1:${server.port}`, "-servername", "localhost",
+    "-CAfile", certs.path("ca.crt"), "-verify_return_error", "-ign_eof", ...args], { input: "GET / HTTP/1.1\r\n\r\n" });
+  try {
+    let r = await get([]);
+    assert.match(r.stdout, /HTTP\/1\.1 200 OK/, r.stdout);
+    assert.equal(answer(r.stdout.slice(r.stdout.indexOf("HTTP/1.1 200"))).client, undefined);
+    r = await get(["-cert", certs.path("client.crt"), "-key", certs.path("client.key")]);
+    assert.equal(answer(r.stdout.slice(r.stdout.indexOf("HTTP/1.1 200"))).client, "Test Client");
+    r = await get(["-cert", certs.path("stranger.crt"), "-key", certs.path("stranger.key")]);
+    assert.doesNotMatch(r.stdout, /HTTP\/1\.1 200 OK/);
+    const error = await server.waitFor((l) => l.event === "error");
+    assert.equal(error.reason, "unknownIssuer", JSON.stringify(error));
+  } finally {
+    await server.stop();
+  }
+});
+
+test("handshakeTimeout: a client that connects and sends nothing gets closed, the app sees -2 \"timeout\"; a garbage client gets -2 at once", T, async () => {
+  const server = await startSecureServer("server", { secure: { handshakeTimeout: 300 } });
+  try {
+    const silent = net.connect(server.port, "127.0.0.1");
+    silent.on("error", () => {});
+    const closed = new Promise((res) => silent.on("close", res));
+    const error = await server.waitFor((l) => l.event === "error" && l.id === 1);
+    assert.equal(error.reason, "timeout", JSON.stringify(error));
+    assert.match(error.message, /handshake timed out after 300 ms/);
+    await closed;
+    const garbage = net.connect(server.port, "127.0.0.1", () => garbage.write("GET / HTTP/1.1\r\n\r\n"));
+    garbage.on("error", () => {});
+    const second = await server.waitFor((l) => l.event === "error" && l.id === 2);
+    assert.match(second.message, /^tls: /, JSON.stringify(second));
+    assert.notEqual(second.reason, "timeout");
+  } finally {
+    await server.stop();
   }
 });
