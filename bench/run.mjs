@@ -119,6 +119,9 @@ export async function connectionBudget(config, kind, cap, idle, startup, peak, p
   return { value: best, failedAt: worst, cap, runs, failureCodes: [...failures] };
 }
 
+/** the download's suites: [name in bench/aead_c.c's output, the server's cipher] */
+export const SUITES = [["AES-128-GCM", "TLS_AES_128_GCM_SHA256"], ["ChaCha20-Poly1305", "TLS_CHACHA20_POLY1305_SHA256"]];
+
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -233,7 +236,7 @@ function esp8266Text() {
   return m ? { text: Number(m[1]), data: Number(m[2]), bss: Number(m[3]) } : { error: (r.stderr || r.stdout || "").slice(-300) };
 }
 
-function buildAeadBaseline() {
+export function buildAeadBaseline() {
   const mbedtls = readdirSync(join(build, "deps")).find((d) => d.startsWith("mbedtls-2.28."));
   const objects = readdirSync(join(build, "obj", "mbedtls")).filter((f) => f.endsWith(".o")).map((f) => join(build, "obj", "mbedtls", f));
   const out = join(build, "bench-aead");
@@ -294,7 +297,7 @@ async function main() {
     // throughput: a 10 MB download in 16 KB records, TLS 1.3, against plain-C decryption
     const baselineBinary = buildAeadBaseline();
     results.throughput = [];
-    for (const [suite, cipher] of [["AES-128-GCM", "TLS_AES_128_GCM_SHA256"], ["ChaCha20-Poly1305", "TLS_CHACHA20_POLY1305_SHA256"]]) {
+    for (const [suite, cipher] of SUITES) {
       const server = await startServer({ key: certs.path("ecleaf.key"), cert: certs.path("ecleaf.crt"), minVersion: "TLSv1.3", ciphers: cipher, body: DOWNLOAD });
       try {
         const config = { port: server.port, certificate: certs.der("ecroot"), mode: "download" };

@@ -41,6 +41,7 @@ typedef struct {
 	int notifySent;            /* a write happened: report 3 when the output has drained */
 	unsigned char *input;
 	size_t inputOffset, inputLength, inputCapacity;
+	int inputFilled;           /* the last recv filled the room it had */
 	unsigned char output[kOutputSize];
 	size_t outputLength;
 } xshSocket;
@@ -147,7 +148,7 @@ static void updateEvents(xshSocket *s)
 	if (s->state == kConnecting) s->watch.events = POLLOUT;
 	else {
 		s->watch.events = 0;
-		if (!s->peerClosed && s->inputLength < kInputMax) s->watch.events |= POLLIN;
+		if (!s->peerClosed && s->inputLength - s->inputOffset < kInputMax) s->watch.events |= POLLIN;
 		if (s->outputLength) s->watch.events |= POLLOUT;
 	}
 }
@@ -201,7 +202,9 @@ static void readInput(xsMachine *the, xshSocket *s)
 		s->inputLength -= s->inputOffset;
 		s->inputOffset = 0;
 	}
-	if (s->inputCapacity - s->inputLength < 2048) {
+	/* grow when nearly full, or when the last recv filled all the room it had (more is coming:
+	   fewer, larger reads) */
+	if (s->inputCapacity - s->inputLength < 2048 || s->inputFilled) {
 		size_t capacity = s->inputCapacity ? s->inputCapacity * 2 : 4096;
 		unsigned char *input;
 		if (capacity > kInputMax + 4096) capacity = kInputMax + 4096;
@@ -215,6 +218,7 @@ static void readInput(xsMachine *the, xshSocket *s)
 	room = s->inputCapacity - s->inputLength;
 	if (!room) { updateEvents(s); return; }
 	n = recv(s->watch.fd, s->input + s->inputLength, room, 0);
+	s->inputFilled = n > 0 && (size_t)n == room;
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
 		fail(the, s, errno);
@@ -427,6 +431,31 @@ void xs_socket_readBytes(xsMachine *the)
 	memcpy(xsToArrayBuffer(xsResult), s->input + s->inputOffset, count);
 	s->inputOffset += count;
 	updateEvents(s);
+}
+
+/* readInto(view, offset, count): copies up to count available bytes into view[offset...] (a
+   Uint8Array; no allocation); returns how many (0 when none). Bytes stay readable after the peer
+   closed, until close(). */
+void xs_socket_readInto(xsMachine *the)
+{
+	xshSocket *s = getSocket(the);
+	size_t available = s->inputLength - s->inputOffset;
+	void *data;
+	xsUnsignedValue length;
+	double offset, count;
+	_xsmcGetBuffer(the, &xsArg(0), &data, &length, 1);
+	offset = xsToNumber(xsArg(1));
+	count = xsToNumber(xsArg(2));
+	if (!(offset >= 0) || !(count >= 0) || offset + count > (double)length)
+		xshThrow(the, "RangeError", "socket: readInto out of the buffer");
+	s = getSocket(the);
+	if ((double)available > count) available = (size_t)count;
+	if (available) {
+		memcpy((unsigned char *)data + (size_t)offset, s->input + s->inputOffset, available);
+		s->inputOffset += available;
+		updateEvents(s);
+	}
+	xsResult = xsInteger((int)available);
 }
 
 /* readByte(): the next byte as a number, or undefined */

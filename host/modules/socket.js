@@ -4,6 +4,7 @@ const available = native("xs_socket_available");
 const readBytes = native("xs_socket_readBytes");
 const readByte = native("xs_socket_readByte");
 const skip = native("xs_socket_skip");
+const readInto = native("xs_socket_readInto");
 const write = native("xs_socket_write");
 const close = native("xs_socket_close");
 
@@ -25,6 +26,10 @@ export class Socket extends Native("xs_socket_destructor") {
 		if (buffer === undefined)
 			return undefined;
 		return type === String ? String.fromArrayBuffer(buffer) : buffer;
+	}
+	// host extension: copies up to count available bytes into view[offset...]; returns how many
+	readInto(view, offset, count) {
+		return readInto.call(this, view, offset, count);
 	}
 	write(...items) {
 		return write.apply(this, items);

@@ -11,8 +11,11 @@
  * (serveroptions.ts, accept.ts); the same messages follow, 1 once the client's handshake is done.
  *
  * This file drives the sans-IO engine (modules/tls) with the host's TCP Socket: bytes from TCP
- * go to engine.receive(), records from the engine go to TCP. The engine holds at most one
- * record of plaintext; TCP bytes wait in `pending` until the app has read it.
+ * go to the engine, records from the engine go to TCP. The engine holds at most one record of
+ * plaintext; TCP bytes wait in the TCP socket until the app has read it. A socket with readInto()
+ * (the host's) reads straight into the engine's record buffer (engine.inbox), where the record is
+ * decrypted in place: no copy and no allocation per record. Otherwise (the SDK's Socket) bytes are
+ * read into an ArrayBuffer and wait in `pending`.
  */
 import { Socket } from "socket";
 import Timer from "timer";
@@ -73,7 +76,8 @@ export default class SecureSocket {
 	#options: Pick<CommonOptions, "trace" | "handshakeTimeout">;
 	#release: (() => void) | undefined;       // a server's keys
 	#state = State.connecting;
-	#pending: Uint8Array | undefined;         // TCP bytes the engine has not taken yet
+	#pending: Uint8Array | undefined;         // TCP bytes read, that the engine has not taken yet
+	#direct = false;                           // the socket reads into a given buffer (readInto)
 	#outgoing: Uint8Array | undefined;        // a record the TCP socket had no room for yet
 	#timer: Timer | undefined;
 	#pumpTimer: Timer | undefined;
@@ -134,6 +138,7 @@ export default class SecureSocket {
 	}
 
 	#begin(handshakeTimeout: number): void {
+		this.#direct = typeof (this.#socket as unknown as DirectSocket).readInto === "function";
 		this.#timer = Timer.set(() => this.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${handshakeTimeout} ms`, false, "timeout")), handshakeTimeout);
 		this.#socket.callback = (message: number, value?: number) => this.#onSocket(message, value);
 	}
@@ -181,12 +186,13 @@ export default class SecureSocket {
 					count = at + 1;
 			}
 			const view = engine.read(count)!;
-			const copy = view.slice().buffer as ArrayBuffer;
+			// ArrayBuffer's slice is one copy (TypedArray's copies byte by byte in XS)
+			const copy = (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.length);
 			result = type === String ? String.fromArrayBuffer(copy) : copy;
 		}
 		else
 			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number or null");
-		if (!engine.plaintextPending && (this.#pending || this.#tcpEnded))
+		if (!engine.plaintextPending && (this.#pending || this.#tcpEnded || (this.#direct && (this.#socket as unknown as DirectSocket).read() > 0)))
 			this.#schedulePump();
 		return result;
 	}
@@ -274,12 +280,11 @@ export default class SecureSocket {
 				}
 				this.#flush();
 				break;
-			case 2: {
-				const bytes = new Uint8Array(this.#socket.read(ArrayBuffer) as ArrayBuffer);
-				this.#pending = this.#pending ? concat([this.#pending, bytes], this.#pending.length + bytes.length) : bytes;
+			case 2:
+				if (!this.#direct)
+					this.#take();
 				this.#pump();
 				break;
-			}
 			case 3:
 				// like the TCP socket: 3 after the app's writes have drained (not after the
 				// engine's own records, such as the handshake's last flight)
@@ -292,6 +297,7 @@ export default class SecureSocket {
 			case -1:
 				// records may still wait behind plaintext the app has not read (a close_notify
 				// among them): decide once they have been processed
+				this.#take();
 				if (this.#pending || this.#engine.plaintextPending)
 					this.#tcpEnded = true;
 				else
@@ -302,6 +308,15 @@ export default class SecureSocket {
 				break;
 		}
 		void value;
+	}
+
+	/** moves what the TCP socket holds into `pending` */
+	#take(): void {
+		const data = this.#socket.read(ArrayBuffer) as ArrayBuffer | undefined;
+		if (!data || !data.byteLength)
+			return;
+		const bytes = new Uint8Array(data);
+		this.#pending = this.#pending ? concat([this.#pending, bytes], this.#pending.length + bytes.length) : bytes;
 	}
 
 	/** the TCP connection ended and every byte it brought has been processed */
@@ -336,20 +351,26 @@ export default class SecureSocket {
 				continue;
 			}
 			const pending = this.#pending;
-			if (!pending) {
-				if (this.#tcpEnded)
-					this.#ended();
-				break;
-			}
-			let used: number;
 			try {
-				used = engine.receive(pending);
+				if (pending) {
+					const used = engine.receive(pending);
+					this.#pending = used < pending.length ? pending.subarray(used) : undefined;
+				}
+				else {
+					// straight into the record buffer, up to the end of one record
+					const n = this.#direct && !this.#tcpEnded ? (this.#socket as unknown as DirectSocket).readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom) : 0;
+					if (!n) {
+						if (this.#tcpEnded)
+							this.#ended();
+						break;
+					}
+					engine.received(n);
+				}
 			}
 			catch (e) {
 				this.#fail(e);
 				return;
 			}
-			this.#pending = used < pending.length ? pending.subarray(used) : undefined;
 			this.#flush();
 			if (this.#state === State.handshake && engine.state === "connected") {
 				this.#state = State.connected;
@@ -443,6 +464,13 @@ export default class SecureSocket {
 		this.#engine.dispose();
 		this.#release?.();
 	}
+}
+
+/** the host's Socket (host/socket.c): reads into a given buffer */
+interface DirectSocket {
+	/** bytes available */
+	read(): number;
+	readInto(view: Uint8Array, offset: number, count: number): number;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

@@ -141,6 +141,7 @@ export abstract class TLSConnection implements TLSEngine {
 		this.hooks = hooks;
 		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
 		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
+		this.records.handler = (type, content) => this.onRecord(type, content);
 		this.records.streamer = {
 			streamable: (protectedRecord) => this.streamable(protectedRecord),
 			streamData: (content, provisional) => this.streamData(content, provisional),
@@ -166,12 +167,10 @@ export abstract class TLSConnection implements TLSEngine {
 		this.check();
 		let used = 0;
 		try {
-			// feed record by record, so that application data is handed out one record at a time
-			while (used < bytes.length && !this.plaintextPending && this.state !== "closed") {
-				const n = Math.min(bytes.length - used, this.bytesToNextRecordBoundary(bytes.subarray(used)));
-				this.records.receive(bytes.subarray(used, used + n), (type, content) => this.onRecord(type, content));
-				used += n;
-			}
+			// record by record (the record layer takes bytes up to the end of one record), so that
+			// application data is handed out one record at a time
+			while (used < bytes.length && !this.plaintextPending && this.state !== "closed")
+				used += this.records.receiveSome(bytes, used);
 		}
 		catch (e) {
 			this.fail(e);
@@ -179,37 +178,26 @@ export abstract class TLSConnection implements TLSEngine {
 		return used;
 	}
 
-	private recordNeed = 5;      // bytes until the next record boundary
-	private recordHeader = new Uint8Array(5);
-	private recordHeaderLength = 0;
-	/** how many of these bytes belong to the record being framed (so receive stops at its end) */
-	private bytesToNextRecordBoundary(bytes: Uint8Array): number {
-		// track the framing in parallel with the record layer (header, then body)
-		let n = 0;
-		while (n < bytes.length) {
-			if (this.recordHeaderLength < 5) {
-				const take = Math.min(5 - this.recordHeaderLength, bytes.length - n);
-				this.recordHeader.set(bytes.subarray(n, n + take), this.recordHeaderLength);
-				this.recordHeaderLength += take;
-				n += take;
-				if (this.recordHeaderLength === 5) {
-					this.recordNeed = (this.recordHeader[3] << 8) | this.recordHeader[4];
-					if (this.recordNeed === 0) {
-						this.recordHeaderLength = 0;
-						return n;
-					}
-				}
-				continue;
-			}
-			const take = Math.min(this.recordNeed, bytes.length - n);
-			this.recordNeed -= take;
-			n += take;
-			if (this.recordNeed === 0) {
-				this.recordHeaderLength = 0;
-				return n;
-			}
+	/** where the next bytes from the network go, without a copy: up to inboxRoom bytes at
+	    inbox[inboxOffset], then received(n) (the record layer's buffer; framing stops at each record's end) */
+	get inbox(): Uint8Array {
+		return this.records.inbox;
+	}
+	get inboxOffset(): number {
+		return this.records.inboxOffset;
+	}
+	get inboxRoom(): number {
+		return this.records.inboxRoom;
+	}
+	/** `n` bytes were put in the inbox */
+	received(n: number): void {
+		this.check();
+		try {
+			this.records.received(n);
 		}
-		return n;
+		catch (e) {
+			this.fail(e);
+		}
 	}
 
 	get plaintextPending(): boolean {

@@ -1,6 +1,7 @@
 /*
  * What SecureSocket, the Listener and the ECMA-419 adapter use of either side of the engine
- * (TLSClient in client.ts, TLSServer in server.ts). Sans-IO: bytes in with receive(), records
+ * (TLSClient in client.ts, TLSServer in server.ts). Sans-IO: bytes in with receive() (or put
+ * straight into the record buffer: inbox, received()), records
  * out with takeOutput(); the engine never touches a socket or a timer.
  */
 import type { TLSError } from "./alert";
@@ -32,6 +33,12 @@ export interface TLSEngine {
 	start(): void;
 	/** takes bytes from the network; returns how many it used (it stops while plaintext waits) */
 	receive(bytes: Uint8Array): number;
+	/** where the next bytes from the network go without a copy (the record buffer): up to
+	    inboxRoom bytes at inbox[inboxOffset], then received(n); never past the end of a record */
+	readonly inbox: Uint8Array;
+	readonly inboxOffset: number;
+	readonly inboxRoom: number;
+	received(n: number): void;
 	/** the next chunk of bytes to send, or undefined */
 	takeOutput(): Uint8Array | undefined;
 	readonly outputLength: number;

@@ -1,12 +1,15 @@
 /*
  * The record layer (RFC 8446 section 5, RFC 5246 section 6.2): framing, protection, limits.
  *
- * Bytes in: receive() frames records in one reusable buffer and hands each record's content to
- * the engine, decrypted and authenticated. Bytes out: seal() protects one record into a new
- * buffer the engine queues for the socket.
+ * Bytes in: the record layer says where the next network bytes go (`inbox`, from `inboxOffset`,
+ * at most `inboxRoom`: never past the end of the record being framed), the caller puts them there
+ * (the socket reads straight into it) and calls received(n); each record's content is handed to
+ * `handler`, decrypted and authenticated. receive(bytes) does the same from bytes at hand (a copy).
+ * Bytes out: seal() protects one record into a new buffer the engine queues for the socket.
  *
- * A record is decrypted where it lies, in place (crypto's AEAD.open); nothing of it is handed on
- * before its tag has been checked.
+ * A record is framed once, in one reusable buffer, and decrypted where it lies, in place
+ * (crypto's AEAD.open); nothing of it is handed on before its tag has been checked. In steady state
+ * nothing is allocated per record.
  */
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { Alert, fatal } from "./alert";
@@ -42,18 +45,21 @@ export class Protection {
 	nextNonce(explicitNonce?: Uint8Array): Uint8Array {
 		const n = this.nonce, iv = this.iv;
 		if (this.explicit) {
-			n.set(iv.subarray(0, 4), 0);
-			if (explicitNonce)
-				n.set(explicitNonce, 4);
+			for (let i = 0; i < 4; i++)
+				n[i] = iv[i];
+			if (explicitNonce) {
+				for (let i = 0; i < 8; i++)
+					n[4 + i] = explicitNonce[i];
+			}
 			else
 				this.writeSequence(n, 4);
 		}
 		else {
-			n.set(iv, 0);
-			const s = new Uint8Array(8);
-			this.writeSequence(s, 0);
-			for (let i = 0; i < 8; i++)
-				n[4 + i] ^= s[i];
+			for (let i = 0; i < 4; i++)
+				n[i] = iv[i];
+			const h = this.sequenceHigh, l = this.sequenceLow;
+			n[4] = iv[4] ^ (h >>> 24); n[5] = iv[5] ^ ((h >> 16) & 0xFF); n[6] = iv[6] ^ ((h >> 8) & 0xFF); n[7] = iv[7] ^ (h & 0xFF);
+			n[8] = iv[8] ^ (l >>> 24); n[9] = iv[9] ^ ((l >> 16) & 0xFF); n[10] = iv[10] ^ ((l >> 8) & 0xFF); n[11] = iv[11] ^ (l & 0xFF);
 		}
 		return n;
 	}
@@ -123,49 +129,101 @@ export class RecordLayer {
 
 	/** the engine, for streamed records (none: every record is buffered whole) */
 	streamer: RecordStreamer | undefined;
+	/** the engine, for each record received (set once) */
+	handler: RecordHandler | undefined;
 
 	private buffer: Uint8Array | undefined;
-	private length = 0;
+	private header: Uint8Array | undefined;   // buffer[0, HEADER): the additional data of TLS 1.3
+	private length = 0;                       // bytes of the record being framed in `buffer`
+	private need = HEADER;                    // its header, then header and body
 	private emptyRecords = 0;
 	private streaming: Streaming | undefined;
 	private scratch: Uint8Array | undefined;
+	private aad12: Uint8Array | undefined;
+	/** a record ended in the latest received() */
+	recordEnded = false;
 
 	/** bytes held by the record buffer (it grows to the largest record not streamed) */
 	get bufferSize(): number {
 		return this.buffer?.length ?? 0;
 	}
 
-	/** frames records from `bytes`; calls `handler` with each record's (decrypted) content */
-	receive(bytes: Uint8Array, handler: RecordHandler): void {
-		let offset = 0;
-		while (offset < bytes.length) {
-			if (this.streaming) {
-				const n = Math.min(this.streaming.left, bytes.length - offset);
-				this.streamBytes(bytes.subarray(offset, offset + n));
-				offset += n;
-				if (this.streaming.left === 0)
-					this.streamFinish();
-				continue;
-			}
-			// bring in the header, then the body, of one record
-			const buffered = this.length;
-			let need = HEADER;
-			if (buffered >= HEADER)
-				need = HEADER + this.bodyLength();
-			const take = Math.min(need - buffered, bytes.length - offset);
-			this.append(bytes.subarray(offset, offset + take), need);
-			offset += take;
-			if (this.length === HEADER && need === HEADER) {
-				this.checkHeader();
-				if (this.bodyLength() === 0)
-					this.process(handler);
-				else
-					this.streamStart();
-				continue;
-			}
-			if (this.length === need && need > HEADER)
-				this.process(handler);
+	/** where the next bytes from the network go: inbox[inboxOffset, inboxOffset + inboxRoom) */
+	get inbox(): Uint8Array {
+		const s = this.streaming;
+		if (s)
+			return s.protectedRecord && s.cipherLeft === 0 ? s.tag : this.scratch!;
+		return this.buffer ??= this.grow(512);
+	}
+	get inboxOffset(): number {
+		const s = this.streaming;
+		if (s)
+			return s.protectedRecord && s.cipherLeft === 0 ? s.tagFilled : 0;
+		return this.length;
+	}
+	/** how many bytes the inbox takes now: never past the end of the record being framed */
+	get inboxRoom(): number {
+		const s = this.streaming;
+		if (s)
+			return s.cipherLeft === 0 ? s.left : Math.min(SCRATCH, s.cipherLeft);
+		return this.need - this.length;
+	}
+
+	/**
+	 * `n` bytes (1 to inboxRoom) were put in the inbox: frames, and when a record is complete,
+	 * opens it and hands its content to `handler` (recordEnded tells)
+	 */
+	received(n: number): void {
+		this.recordEnded = false;
+		if (n <= 0 || n > this.inboxRoom)
+			throw new RangeError("tls: received() beyond the inbox");
+		if (this.streaming) {
+			this.streamBytes(n);
+			return;
 		}
+		this.length += n;
+		if (this.length < this.need)
+			return;
+		if (this.need === HEADER) {
+			this.checkHeader();
+			const length = this.bodyLength();
+			if (length === 0) {
+				this.process();
+				return;
+			}
+			this.need = HEADER + length;
+			this.streamStart();
+			if (!this.streaming && this.buffer!.length < this.need)
+				this.buffer = this.grow(this.need);
+			return;
+		}
+		this.process();
+	}
+
+	/** frames records from `bytes` (copied into the inbox); calls `handler` with each record's (decrypted) content */
+	receive(bytes: Uint8Array, handler?: RecordHandler): void {
+		if (handler)
+			this.handler = handler;
+		for (let offset = 0; offset < bytes.length;)
+			offset += this.receiveSome(bytes, offset);
+	}
+
+	/** copies bytes from `bytes[offset]` into the inbox, up to the end of the record being framed; returns how many */
+	receiveSome(bytes: Uint8Array, offset: number): number {
+		const n = Math.min(this.inboxRoom, bytes.length - offset);
+		this.inbox.set(bytes.subarray(offset, offset + n), this.inboxOffset);
+		this.received(n);
+		return n;
+	}
+
+	/** the record buffer, grown (to the largest record seen, then reused), its bytes kept */
+	private grow(need: number): Uint8Array {
+		const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
+		const buffer = new Uint8Array(Math.min(capacity, HEADER + MAX_CIPHERTEXT_12));
+		if (this.buffer && this.length)
+			buffer.set(this.buffer.subarray(0, this.length));
+		this.header = buffer.subarray(0, HEADER);
+		return buffer;
 	}
 
 	/** a large handshake record whose header just came: stream it if the engine takes it */
@@ -186,37 +244,36 @@ export class RecordLayer {
 		if (protectedRecord) {
 			if (length < TAG_SIZE + 1)
 				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
-			this.read!.aead.start(this.read!.nextNonce(), b.subarray(0, HEADER));
+			this.read!.aead.start(this.read!.nextNonce(), this.header!);
 		}
+		this.scratch ??= new Uint8Array(SCRATCH);
 		this.streaming = {
 			protectedRecord, left: length, cipherLeft: protectedRecord ? length - TAG_SIZE : length,
 			tag: new Uint8Array(protectedRecord ? TAG_SIZE : 0), tagFilled: 0, heldByte: -1, heldZeros: 0, plaintext: 0,
 		};
 		this.length = 0;
+		this.need = HEADER;
 	}
 
-	private streamBytes(bytes: Uint8Array): void {
+	/** `n` bytes of a streamed record came into the inbox (the scratch buffer, or the tag) */
+	private streamBytes(n: number): void {
 		const s = this.streaming!;
-		s.left -= bytes.length;
-		const cipher = Math.min(s.cipherLeft, bytes.length);
-		if (!s.protectedRecord) {
-			s.cipherLeft -= cipher;
-			this.streamer!.streamData(bytes, false);
-			return;
+		s.left -= n;
+		if (s.cipherLeft === 0)
+			s.tagFilled += n;
+		else {
+			s.cipherLeft -= n;
+			const scratch = this.scratch!.subarray(0, n);
+			if (s.protectedRecord) {
+				// decrypted in place in the scratch buffer
+				this.read!.aead.update(scratch, 0, n);
+				this.streamPlaintext(scratch);
+			}
+			else
+				this.streamer!.streamData(scratch, false);
 		}
-		// decrypt in a small scratch buffer (the caller's bytes stay as they are)
-		const scratch = this.scratch ??= new Uint8Array(SCRATCH);
-		for (let at = 0; at < cipher;) {
-			const n = Math.min(SCRATCH, cipher - at);
-			scratch.set(bytes.subarray(at, at + n));
-			this.read!.aead.update(scratch, 0, n);
-			this.streamPlaintext(scratch.subarray(0, n));
-			at += n;
-		}
-		s.cipherLeft -= cipher;
-		const tag = bytes.subarray(cipher);
-		s.tag.set(tag, s.tagFilled);
-		s.tagFilled += tag.length;
+		if (s.left === 0)
+			this.streamFinish();
 	}
 
 	/** hands on decrypted bytes, holding back a last nonzero byte and the zeros after it (they may be the content type and padding) */
@@ -259,25 +316,13 @@ export class RecordLayer {
 				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
 		}
 		this.emptyRecords = 0;
+		this.recordEnded = true;
 		this.streamer!.streamEnd();
 	}
 
 	private bodyLength(): number {
 		const b = this.buffer!;
 		return (b[3] << 8) | b[4];
-	}
-
-	private append(bytes: Uint8Array, need: number): void {
-		if (!this.buffer || this.buffer.length < need) {
-			// one buffer, grown to the largest record seen, then reused
-			const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
-			const buffer = new Uint8Array(Math.min(capacity, HEADER + MAX_CIPHERTEXT_12));
-			if (this.buffer)
-				buffer.set(this.buffer.subarray(0, this.length));
-			this.buffer = buffer;
-		}
-		this.buffer.set(bytes, this.length);
-		this.length += bytes.length;
 	}
 
 	private checkHeader(): void {
@@ -296,11 +341,13 @@ export class RecordLayer {
 			throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
 	}
 
-	private process(handler: RecordHandler): void {
+	private process(): void {
 		const b = this.buffer!;
 		const length = this.bodyLength();
 		let type = b[0] as ContentType;
 		this.length = 0;
+		this.need = HEADER;
+		this.recordEnded = true;
 		let content: Uint8Array;
 		if (!this.read || (type === ContentType.change_cipher_spec && this.version === TLS13)) {
 			if (this.read && !this.allowChangeCipherSpec)
@@ -315,7 +362,7 @@ export class RecordLayer {
 			const nonce = this.read.nextNonce();
 			let n: number;
 			try {
-				n = this.read.aead.open(nonce, b.subarray(0, HEADER), b, HEADER, length);
+				n = this.read.aead.open(nonce, this.header!, b, HEADER, length);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
@@ -339,7 +386,7 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
 			const nonce = this.read.nextNonce(explicit ? b.subarray(HEADER, HEADER + explicit) : undefined);
 			const plain = length - explicit - TAG_SIZE;
-			const aad = new Uint8Array(13);
+			const aad = this.aad12 ??= new Uint8Array(13);
 			this.read.writeSequence(aad, 0);
 			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = plain >> 8; aad[12] = plain;
 			try {
@@ -361,7 +408,7 @@ export class RecordLayer {
 			return;
 		}
 		this.emptyRecords = 0;
-		handler(type, content);
+		this.handler!(type, content);
 	}
 
 	/** protects `content` (at most sendLimit bytes) as one record of `type` */
@@ -414,6 +461,9 @@ export class RecordLayer {
 		this.setRead(undefined);
 		this.setWrite(undefined);
 		this.buffer = undefined;
+		this.header = undefined;
+		this.length = 0;
+		this.need = HEADER;
 		this.streaming = undefined;
 		this.scratch = undefined;
 	}
