@@ -283,7 +283,10 @@ export default class SecureSocket {
 			case 2:
 				if (!this.#direct)
 					this.#take();
-				this.#pump();
+				// plaintext the app was told of and has not read yet: it was told once; its read()
+				// brings the rest in
+				if (!this.#engine.plaintextPending)
+					this.#pump();
 				break;
 			case 3:
 				// like the TCP socket: 3 after the app's writes have drained (not after the
