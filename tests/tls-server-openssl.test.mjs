@@ -340,3 +340,25 @@ for (const [version, flag] of [["1.3", "-tls1_3"], ["1.2", "-tls1_2"]]) {
     assert.match(c.output, /<<< TLS 1\.[23], Alert \[length 0002\], warning close_notify/, explainRun(s, c.output));
   });
 }
+
+test("s_client 1.3: resumption across two server processes sharing a ticket key, the second with a HelloRetryRequest (binder over the HRR transcript)", T, async () => {
+  const ticketKey = "5a".repeat(32);
+  const file = join(tmp, "session-hrr");
+  const a = await serve({ ticketKey }, ["-tls1_3", "-sess_out", file]);
+  assertEcho(a);
+  const b = await serve({ ticketKey, groups: ["secp384r1"] }, ["-tls1_3", "-sess_in", file]);
+  const c = assertEcho(b);
+  assert.equal(c.resumed, true, b.why());
+  assert.equal(c.group, "secp384r1");
+  assert.ok(b.s.traces.some((t) => t.startsWith("sent HelloRetryRequest")), b.why());
+  assert.ok(b.s.traces.includes("accepted the session ticket (identity 0)"), b.why());
+  assert.match(b.c.output, /^Reused, TLSv1\.3/m, b.why());
+});
+
+test("s_client 1.2: resumption across two server processes sharing a ticket key", T, async () => {
+  const ticketKey = "a5".repeat(32);
+  const file = join(tmp, "session-shared12");
+  assertEcho(await serve({ ticketKey }, ["-tls1_2", "-sess_out", file]));
+  const b = await serve({ ticketKey }, ["-tls1_2", "-sess_in", file]);
+  assert.equal(assertEcho(b).resumed, true, b.why());
+});

@@ -126,10 +126,13 @@ export class TLSServer extends TLSConnection {
 		this.resetIgnored();
 		switch (expect) {
 			case "client_hello":
-			case "client_hello2":
 				if (type !== HandshakeType.client_hello)
 					break;
 				return this.clientHello(body, message);
+			case "client_hello2":
+				if (type !== HandshakeType.client_hello)
+					break;
+				return this.secondClientHello(body, message);
 			case "certificate_verify":
 				if (type !== HandshakeType.certificate_verify)
 					break;
@@ -227,25 +230,29 @@ export class TLSServer extends TLSConnection {
 
 	private clientHello(body: Uint8Array, message: Uint8Array): void {
 		const hello = parseClientHello(body);
-		const second = this.expect === "client_hello2";
 		const version = this.chooseVersion(hello);
-		if (second && version !== TLS13)
-			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
 		this.version = version;
 		this.records.version = version;
-		if (!second) {
-			this.clientRandom.set(hello.random);
-			this.sessionId = hello.sessionId.slice();
-			const sni = hello.extensions.get(ExtensionType.server_name);
-			this.serverName = sni ? parseServerName(sni) : undefined;
-			this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
-		}
-		else if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId, hello.sessionId))
-			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
-		this.trace(`received ClientHello${second ? " (after HelloRetryRequest)" : ""}: ${hello.suites.length} suites, ${hello.extensions.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
+		this.clientRandom.set(hello.random);
+		this.sessionId = hello.sessionId.slice();
+		const sni = hello.extensions.get(ExtensionType.server_name);
+		this.serverName = sni ? parseServerName(sni) : undefined;
+		this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
+		this.trace(`received ClientHello: ${hello.suites.length} suites, ${hello.extensions.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
 		if (version === TLS13)
-			return this.clientHello13(hello, message, second);
+			return this.clientHello13(hello, message, false);
 		return this.clientHello12(hello, message);
+	}
+
+	/** the ClientHello after our HelloRetryRequest (RFC 8446 4.1.2): the same, with the share we asked for */
+	private secondClientHello(body: Uint8Array, message: Uint8Array): void {
+		const hello = parseClientHello(body);
+		if (this.chooseVersion(hello) !== TLS13)
+			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
+		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId, hello.sessionId))
+			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
+		this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suites.length} suites, ${hello.extensions.size} extensions`);
+		return this.clientHello13(hello, message, true);
 	}
 
 	/** supported_versions (RFC 8446 4.2.1), else legacy_version (RFC 5246 E.1) */

@@ -11,7 +11,7 @@
 //   minVersion, maxVersion ("TLS 1.2"/"TLS 1.3"), suites (names), groups (names),
 //   signatureAlgorithms (codes), alpn, clientAuthentication ("none"/"request"/"require"),
 //   clientRoots: [DER files]: trust anchors for client certificates, tickets (default true),
-//   ticketLifetime, recordSizeLimit, trace, keylog,
+//   ticketLifetime, ticketKey (64 hex digits), recordSizeLimit, trace, keylog,
 //   connections: how many connections to serve before exiting (default 1),
 //   keyUpdate: after the first plaintext, send KeyUpdate (update_requested) before echoing,
 //   memory: prints the peaks of the handshake (and, with trace, the figures at each trace line),
@@ -82,6 +82,7 @@ const options = {
 	clientCertificates: clientSink,
 	tickets: o.tickets,
 	ticketLifetime: o.ticketLifetime,
+	ticketKey: o.ticketKey ? hexBytes(o.ticketKey) : undefined,
 	recordSizeLimit: o.recordSizeLimit,
 };
 
@@ -186,6 +187,13 @@ listener.callback = function () {
 		}
 	};
 };
+
+function hexBytes(text) {
+	const bytes = new Uint8Array(text.length / 2);
+	for (let i = 0; i < bytes.length; i++)
+		bytes[i] = parseInt(text.substr(2 * i, 2), 16);
+	return bytes.buffer;
+}
 
 function concat(a, b) {
 	const c = new Uint8Array(a.length + b.length);
