@@ -105,3 +105,24 @@ test("gnutls 1.3: KeyUpdate from the client (^rekey^), then data", T, async () =
   assert.ok(r.s.traces.includes("received KeyUpdate (update requested)"), r.why);
   assert.ok(r.s.traces.includes("sent KeyUpdate"), r.why);
 });
+
+for (const [group, name] of [["x25519", "X25519"], ["secp256r1", "SECP256R1"], ["secp384r1", "SECP384R1"]]) {
+  test(`gnutls 1.2: group ${group}`, T, async () => {
+    // the P-256 certificate's curve stays among the client's groups (RFC 8422 5.1)
+    const r = await serve({ groups: [group] }, `${V12}:-GROUP-ALL:+GROUP-${name}:+GROUP-SECP256R1`);
+    assert.equal(assertEcho(r).group, group);
+    assert.match(r.c.output, new RegExp(`\\(ECDHE-${name}\\)`), r.why);
+  });
+}
+
+test("gnutls 1.3: a client certificate from another CA is refused (unknown_ca)", T, async () => {
+  const r = await serve({ clientAuthentication: "require", clientRoots: der.p256.certificates }, V13,
+    { args: ["--x509certfile", certs.path("rsa.crt"), "--x509keyfile", certs.path("rsa.key")], until: undefined });
+  assert.equal(r.s.first("error")?.alert, 48, r.why);
+  assert.equal(r.s.first("connected"), undefined);
+});
+
+test("gnutls 1.3: ALPN, the server's preference", T, async () => {
+  const r = await serve({ alpn: ["h2", "http/1.1"] }, V13, { args: ["--alpn", "http/1.1", "--alpn", "h2"] });
+  assert.equal(assertEcho(r).alpn, "h2");
+});

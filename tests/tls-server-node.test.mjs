@@ -126,3 +126,17 @@ test("node: a client limited to TLS 1.2 while we support 1.3: Node checks the do
   assert.equal(seen[0].protocol, "TLSv1.2", explainRun(seen.server));
   assert.equal(seen[0].echoed, "hello\n");
 });
+
+test("node: ALPN without overlap: the client gets no_application_protocol", T, async () => {
+  const server = await startServer({ ...der.p256, alpn: ["h2"] });
+  const error = await nodeClient(server.port, { ALPNProtocols: ["spdy/1"] }).then(() => undefined, (e) => e);
+  const s = await server.done;
+  assert.equal(s.first("error")?.alert, 120, explainRun(s));
+  assert.match(String(error?.message), /no application protocol/i);
+});
+
+test("node: SNI picks the RSA certificate for its name; Node verifies it", T, async () => {
+  const seen = await serve({ sni: { "other.test": der.rsa } }, [{ servername: "other.test", ca: certs.pem("rsa.crt"), checkServerIdentity: () => undefined }]);
+  assert.equal(seen[0].authorized, true, `${seen[0].authorizationError}\n${explainRun(seen.server)}`);
+  assert.equal(seen.server.first("connected")?.serverName, "other.test");
+});
