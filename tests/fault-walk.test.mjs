@@ -1,12 +1,13 @@
-// Allocation faults over one client handshake (tools/fault-walk.mjs, docs/HOSTILE.md): xsh counts
+// Allocation faults over one client and one server handshake (tools/fault-walk.mjs, docs/HOSTILE.md): xsh counts
 // its native, XS chunk and XS slot allocations (--report), then the Nth one fails (--native-fail,
 // --chunk-fail, --slot-fail) at points spread over each count. Every run must end cleanly: a native
 // failure as -2 "out of memory" (exit 0, native heap back); an XS chunk or slot failure as XS's
 // out-of-memory abort (exit 3, "xsh: out of memory: XS chunk allocation N (--chunk-fail)"); never a
-// signal, a hang or an uncaught exception. The full walk over every N: npm run fault:walk -- --full.
+// signal, a hang or an uncaught exception. The client (TLS 1.3, 1.2) and the server (TLS 1.3) each
+// walk sampled points; the full walk over every N: npm run fault:walk -- --full [--scenario S].
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SCENARIOS, KINDS, walk, classify, choosePoints } from "../tools/fault-walk.mjs";
+import { SCENARIOS, KINDS, walk, classify as classifyRun, choosePoints } from "../tools/fault-walk.mjs";
 import { runXsh } from "./lib/xsh.mjs";
 
 function assertClean(result, points) {
@@ -20,12 +21,16 @@ function assertClean(result, points) {
   }
 }
 
-test("fault walk, TLS 1.3 client handshake + GET with OpenSSL: 40 native, 40 chunk, 40 slot points, each a clean out-of-memory", { timeout: 180000 }, async () => {
-  assertClean(await walk({ scenario: SCENARIOS.client13, points: 40, jobs: 2 }), 40);
+test("fault walk, TLS 1.3 client handshake + GET with OpenSSL: 30 native, 30 chunk, 30 slot points, each a clean out-of-memory", { timeout: 180000 }, async () => {
+  assertClean(await walk({ scenario: SCENARIOS.client13, points: 30, jobs: 2 }), 30);
 });
 
-test("fault walk, TLS 1.2 client handshake + GET with OpenSSL: 15 points of each kind", { timeout: 120000 }, async () => {
-  assertClean(await walk({ scenario: SCENARIOS.client12, points: 15, jobs: 2 }), 15);
+test("fault walk, TLS 1.2 client handshake + GET with OpenSSL: 10 points of each kind", { timeout: 120000 }, async () => {
+  assertClean(await walk({ scenario: SCENARIOS.client12, points: 10, jobs: 2 }), 10);
+});
+
+test("fault walk, TLS 1.3 server handshake (SecureSocket on a Listener, a node:tls client, one GET): 15 points of each kind", { timeout: 120000 }, async () => {
+  assertClean(await walk({ scenario: SCENARIOS.server13, points: 15, jobs: 2 }), 15);
 });
 
 test("--chunk-fail / --slot-fail N: the Nth allocation of the module fails with XS's out-of-memory exit; --report counts them", async () => {
@@ -46,17 +51,21 @@ test("--chunk-fail / --slot-fail N: the Nth allocation of the module fails with 
 });
 
 test("the walk's verdicts: a signal, a hang, an uncaught exception, a wrong message are findings", () => {
-  const base = { code: 0, signal: null, stderr: "", stdout: "", lines: [], ended: true, memory: { nativeBefore: 0, nativeAfter: 0 }, report: { nativeUsed: 0 }, connected: {}, closed: {} };
+  const classify = (kind, n, r) => classifyRun(SCENARIOS.client13, kind, n, r);
+  const lines = [{ message: 1 }, { message: -1 }, { nativeBefore: 0, nativeAfter: 0 }, { end: true }];
+  const base = { code: 0, lines, signal: null, stderr: "", stdout: "", report: { nativeUsed: 0 } };
   assert.equal(classify("native", 5, base), "completed");
-  assert.equal(classify("native", 5, { ...base, error: { reason: "internal_error", message: "tls: crypto: out of memory" } }), "out of memory (-2 internal_error)");
+  const failed = (reason, message) => ({ ...base, lines: [{ message: -2, error: { reason, message } }, ...lines.slice(2)] });
+  assert.equal(classify("native", 5, failed("internal_error", "tls: crypto: out of memory")), "out of memory (-2 internal_error)");
   assert.equal(classify("chunk", 5, { ...base, code: 3, stderr: "xsh: out of memory: XS chunk allocation 5 (--chunk-fail)\n" }), "out of memory (exit 3)");
   assert.match(classify("chunk", 5, { ...base, code: null, signal: "SIGSEGV" }), /^BAD: signal SIGSEGV/);
   assert.match(classify("slot", 5, { ...base, code: null, signal: "SIGKILL", timedOut: true }), /a hang/);
   assert.match(classify("slot", 5, { ...base, code: 1, stderr: "xsh: uncaught exception: Error\n" }), /^BAD: exit status 1/);
   assert.match(classify("chunk", 5, { ...base, code: 3, stderr: "xsh: out of memory: XS chunk heap (--chunks)\n" }), /^BAD/);
-  assert.match(classify("native", 5, { ...base, error: { reason: "bad_certificate", message: "x509: badSignature" } }), /^BAD: -2/);
-  assert.match(classify("native", 5, { ...base, memory: { nativeBefore: 0, nativeAfter: 4096 }, report: { nativeUsed: 4096 } }), /^BAD: native heap/);
-  assert.match(classify("native", 5, { ...base, ended: false }), /^BAD/);
+  assert.match(classify("native", 5, failed("bad_certificate", "x509: badSignature")), /^BAD: -2/);
+  assert.match(classify("chunk", 5, failed("internal_error", "tls: crypto: out of memory")), /^BAD: -2/);
+  assert.match(classify("native", 5, { ...base, lines: [...lines.slice(0, 2), { nativeBefore: 0, nativeAfter: 4096 }, { end: true }], report: { nativeUsed: 4096 } }), /^BAD: native heap/);
+  assert.match(classify("native", 5, { ...base, lines: lines.slice(0, 3) }), /^BAD/);
   assert.deepEqual(choosePoints(5, { points: 40 }), [1, 2, 3, 4, 5]);
   const ps = choosePoints(10000, { points: 40 });
   assert.equal(ps.length, 40);

@@ -12,15 +12,19 @@
 //           run's own count (the count moves a little from run to run with the TCP reads).
 //   never: a signal, the kill timer (a hang), an uncaught exception, another exit status.
 //
-//   npm run fault:walk -- [--scenario client13|client12] [--kind native,chunk,slot] [--full | --points K]
+//   npm run fault:walk -- [--scenario client13|client12|server13|server12] [--kind native,chunk,slot] [--full | --points K]
 //                         [--from N] [--to N] [--jobs J] [--valgrind] [--json]
 //
 // --full walks every N of each kind (tens of thousands of runs: hours); --points K (default 40) walks
-// K points spread evenly over the count, each moved by a random offset within its stretch. A
-// scenario is { name, driver, setup() -> { args, teardown() } }: the driver is an xsh module given
-// `args`; add the server's handshake as another scenario (SCENARIOS below).
+// K points spread evenly over the count, each moved by a random offset within its stretch.
+// A scenario (SCENARIOS below) is { name, driver, setup(), judge(r, base) }: setup() starts what the
+// runs share (a peer) and resolves to { args, during(handle)?, teardown() }; each run is
+// `xsh --report <fault option> driver ...args`, and during(handle) runs beside it (startXsh's
+// handle: waitFor(), done), e.g. to connect to a server driver; judge() tells how a run that
+// exited 0 ended (base: the run without a fault).
 // Exit status: 0 when every run ended cleanly, 1 otherwise, 2 on bad usage.
 import { execFileSync } from "node:child_process";
+import tls from "node:tls";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { repo, startXsh, xshPath } from "../tests/lib/xsh.mjs";
@@ -31,22 +35,97 @@ export const KINDS = ["native", "chunk", "slot"];
 const OPTION = { native: "--native-fail", chunk: "--chunk-fail", slot: "--slot-fail" };
 const COUNT = { native: "nativeAllocations", chunk: "chunkAllocations", slot: "slotAllocations" };
 
-/** one client handshake with OpenSSL s_server -www (P-256 certificate, verified), a GET, the close */
+/** native heap after the connection against before, within the one-time 128 bytes */
+function judgeMemory(before, after, used) {
+  if (after - before > 128) return `BAD: native heap ${after - before} bytes above the start after close`;
+  if (used !== undefined && used !== after) return `BAD: --report nativeUsed ${used} != ${after}`;
+  return null;
+}
+
+/** an error that must say "out of memory" under a native fault, and only then */
+function judgeError(kind, reason, message) {
+  if (kind === "native" && /out of memory/.test(message)) return `out of memory (-2 ${reason})`;
+  return `BAD: -2 ${reason}: ${message}`;
+}
+
+async function p256Certificates() {
+  const certs = makeCertificates();
+  for (const f of ["crt", "key"])
+    execFileSync("openssl", [f === "crt" ? "x509" : "pkcs8", ...(f === "key" ? ["-topk8", "-nocrypt"] : []), "-in", certs.path(`p256.${f}`), "-outform", "DER", "-out", certs.path(`p256.${f}.der`)]);
+  return certs;
+}
+
+/** the client: one handshake with OpenSSL s_server -www (P-256 certificate, verified), a GET, the close
+    (tests/xs/hostile/client.js) */
 function clientScenario(name, version) {
   return {
     name,
     driver: join(repo, "tests", "xs", "hostile", "client.js"),
     async setup() {
-      const certs = makeCertificates();
-      execFileSync("openssl", ["x509", "-in", certs.path("p256.crt"), "-outform", "DER", "-out", certs.path("p256.der")]);
+      const certs = await p256Certificates();
       const server = await startOpenSSL(["-cert", certs.path("p256.crt"), "-key", certs.path("p256.key"), "-www", version]);
       return {
-        args: [JSON.stringify({ port: server.port, secure: { certificate: certs.path("p256.der") }, connections: 1, request: "GET / HTTP/1.0\r\n\r\n" })],
+        args: [JSON.stringify({ port: server.port, secure: { certificate: certs.path("p256.crt.der") }, connections: 1, request: "GET / HTTP/1.0\r\n\r\n" })],
         async teardown() {
           await server.stop();
           certs.remove();
         },
       };
+    },
+    judge(kind, r) {
+      const memory = r.lines.find((l) => l.nativeBefore !== undefined);
+      if (!r.lines.some((l) => l.end === true) || !memory) return "BAD: exit 0 without the driver's end";
+      const bad = judgeMemory(memory.nativeBefore, memory.nativeAfter, r.report?.nativeUsed);
+      if (bad) return bad;
+      const error = r.lines.find((l) => l.message === -2)?.error;
+      if (error) return judgeError(kind, error.reason, error.message);
+      if (r.lines.some((l) => l.message === 1) && r.lines.some((l) => l.message === -1)) return "completed";
+      return "BAD: neither -2 nor a completed connection";
+    },
+  };
+}
+
+/** the server: SecureSocket on a Listener (tests/xs/server/serve.js, P-256 certificate) accepts one
+    connection from a node:tls client (TLS 1.3 or 1.2), answers its GET, and exits */
+function serverScenario(name, version) {
+  return {
+    name,
+    driver: join(repo, "tests", "xs", "server", "serve.js"),
+    async setup() {
+      const certs = await p256Certificates();
+      return {
+        args: [JSON.stringify({ certificate: certs.path("p256.crt.der"), key: certs.path("p256.key.der"), phases: [1] })],
+        async during(handle) {
+          let port;
+          try {
+            port = (await handle.waitFor((l) => l.event === "listening", 20000)).port;
+          }
+          catch {
+            return;          /* xsh ended before listening (a fault during start-up) */
+          }
+          await new Promise((res) => {
+            const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, minVersion: version, maxVersion: version }, () => socket.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            socket.on("data", () => {});
+            socket.on("error", res);
+            socket.on("close", res);
+            socket.setTimeout(20000, () => socket.destroy());
+          });
+        },
+        async teardown() {
+          certs.remove();
+        },
+      };
+    },
+    judge(kind, r) {
+      const before = r.lines.find((l) => l.event === "memory" && l.after === 0);
+      const after = r.lines.find((l) => l.event === "memory" && l.after === 1);
+      if (!before || !after) return "BAD: exit 0 without the driver's memory lines";
+      const bad = judgeMemory(before.native, after.native, r.report?.nativeUsed);
+      if (bad) return bad;
+      const error = r.lines.find((l) => l.event === "error");
+      if (error) return judgeError(kind, error.reason, error.message);
+      if (r.lines.some((l) => l.event === "request")) return "completed";
+      return "BAD: neither an error nor the request served";
     },
   };
 }
@@ -54,28 +133,24 @@ function clientScenario(name, version) {
 export const SCENARIOS = {
   client13: clientScenario("client13", "-tls1_3"),
   client12: clientScenario("client12", "-tls1_2"),
+  server13: serverScenario("server13", "TLSv1.3"),
+  server12: serverScenario("server12", "TLSv1.2"),
 };
 
-/** runs the driver once; resolves to startXsh's result plus the driver's events */
-function runOnce(scenario, args, options, { valgrind = false, timeout = 20000 } = {}) {
+/** runs the driver once (with the scenario's peer beside it); resolves to startXsh's result */
+async function runOnce(scenario, context, options, { valgrind = false, timeout = 20000 } = {}) {
   const opts = ["--report", ...options];
-  const run = valgrind
+  const handle = valgrind
     ? startXsh("/usr/bin/valgrind", ["--tool=memcheck", "--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite",
-      `--suppressions=${join(repo, "tests", "xs", "hostile", "valgrind.supp")}`, "-q", xshPath, "--manifest", projectManifest, ...opts, scenario.driver, ...args],
+      `--suppressions=${join(repo, "tests", "xs", "hostile", "valgrind.supp")}`, "-q", xshPath, "--manifest", projectManifest, ...opts, scenario.driver, ...context.args],
       { manifest: null, raw: true, timeout: timeout * 10 })
-    : startXsh(scenario.driver, args, { manifest: projectManifest, options: opts, timeout, raw: true });
-  return run.done.then((r) => {
-    r.error = r.lines.find((l) => l.message === -2)?.error;
-    r.closed = r.lines.find((l) => l.message === -1);
-    r.connected = r.lines.find((l) => l.message === 1);
-    r.memory = r.lines.find((l) => l.nativeBefore !== undefined);
-    r.ended = r.lines.some((l) => l.end === true);
-    return r;
-  });
+    : startXsh(scenario.driver, context.args, { manifest: projectManifest, options: opts, timeout, raw: true });
+  const [r] = await Promise.all([handle.done, context.during?.(handle)]);
+  return r;
 }
 
-/** "completed", "out of memory (-2 <reason>)", "out of memory (exit 3)", or a string starting with "BAD: " */
-export function classify(kind, n, r) {
+/** "completed", "out of memory (...)", or a string starting with "BAD: " */
+export function classify(scenario, kind, n, r) {
   if (r.signal) return `BAD: signal ${r.signal}${r.timedOut ? " (the kill timer: a hang)" : ""}`;
   if (r.code === 99) return "BAD: valgrind found errors";
   const stderr = r.stderr.split("\n").filter((l) => l && !l.startsWith('{"xsh":"report"'));
@@ -85,15 +160,7 @@ export function classify(kind, n, r) {
     return "out of memory (exit 3)";
   }
   if (r.code !== 0) return `BAD: exit status ${r.code}: ${stderr.slice(0, 3).join(" | ")}`;
-  if (!r.ended || !r.memory) return "BAD: exit 0 without the driver's end";
-  if (r.memory.nativeAfter - r.memory.nativeBefore > 128) return `BAD: native heap ${r.memory.nativeAfter - r.memory.nativeBefore} bytes above the start after close`;
-  if (r.report?.nativeUsed !== r.memory.nativeAfter) return `BAD: --report nativeUsed ${r.report?.nativeUsed} != ${r.memory.nativeAfter}`;
-  if (r.error) {
-    if (kind === "native" && /out of memory/.test(r.error.message)) return `out of memory (-2 ${r.error.reason})`;
-    return `BAD: -2 ${r.error.reason}: ${r.error.message}`;
-  }
-  if (r.connected && r.closed) return "completed";
-  return "BAD: neither -2 nor a completed connection";
+  return scenario.judge(kind, r);
 }
 
 /** the points to walk: every N in [from, to], or `points` of them spread evenly (random offsets) */
@@ -125,8 +192,8 @@ async function pool(items, jobs, fn) {
 export async function walk({ scenario = SCENARIOS.client13, kinds = KINDS, full = false, points = 40, from = 1, to = Infinity, jobs = 2, valgrind = false, onRun } = {}) {
   const context = await scenario.setup();
   try {
-    const base = await runOnce(scenario, context.args, [], { valgrind });
-    const baseOutcome = classify("native", 0, base);
+    const base = await runOnce(scenario, context, [], { valgrind });
+    const baseOutcome = classify(scenario, "native", 0, base);
     if (baseOutcome !== "completed") throw new Error(`fault-walk: the run without a fault did not complete (${baseOutcome})\n${base.stdout}\n${base.stderr}`);
     const counts = Object.fromEntries(KINDS.map((k) => [k, base.report[COUNT[k]]]));
     const result = { scenario: scenario.name, counts, kinds: {} };
@@ -135,8 +202,8 @@ export async function walk({ scenario = SCENARIOS.client13, kinds = KINDS, full 
       const entry = { walked: list.length, outcomes: {}, bad: [] };
       result.kinds[kind] = entry;
       await pool(list, jobs, async (n) => {
-        const r = await runOnce(scenario, context.args, [OPTION[kind], String(n)], { valgrind });
-        const outcome = classify(kind, n, r);
+        const r = await runOnce(scenario, context, [OPTION[kind], String(n)], { valgrind });
+        const outcome = classify(scenario, kind, n, r);
         (entry.outcomes[outcome] ??= []).push(n);
         if (outcome.startsWith("BAD")) entry.bad.push({ n, outcome, output: `exit ${r.code} ${r.signal ?? ""}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}` });
         onRun?.(kind, n, outcome);
