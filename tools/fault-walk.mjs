@@ -13,8 +13,9 @@
 //   never: a signal, the kill timer (a hang), an uncaught exception, another exit status.
 //
 //   npm run fault:walk -- [--scenario client13|client12|server13|server12] [--kind native,chunk,slot] [--full | --points K]
-//                         [--from N] [--to N] [--jobs J] [--valgrind] [--json]
+//                         [--from N] [--to N] [--jobs J] [--valgrind] [--json] [--log FILE]
 //
+// --log FILE appends one JSON line per run ({kind, n, outcome}), so a long walk's progress is kept.
 // --full walks every N of each kind (tens of thousands of runs: hours); --points K (default 40) walks
 // K points spread evenly over the count, each moved by a random offset within its stretch.
 // A scenario (SCENARIOS below) is { name, driver, setup(), judge(r, base) }: setup() starts what the
@@ -24,6 +25,7 @@
 // exited 0 ended (base: the run without a fault).
 // Exit status: 0 when every run ended cleanly, 1 otherwise, 2 on bad usage.
 import { execFileSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import tls from "node:tls";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -230,9 +232,9 @@ export function ranges(ns) {
 }
 
 async function main(argv) {
-  const a = { scenario: "client13", kinds: KINDS, full: false, points: 40, from: 1, to: Infinity, jobs: 2, valgrind: false, json: false };
+  const a = { scenario: "client13", kinds: KINDS, full: false, points: 40, from: 1, to: Infinity, jobs: 2, valgrind: false, json: false, log: null };
   const usage = (m) => {
-    console.error(`fault-walk: ${m}\nusage: npm run fault:walk -- [--scenario ${Object.keys(SCENARIOS).join("|")}] [--kind native,chunk,slot] [--full | --points K] [--from N] [--to N] [--jobs J] [--valgrind] [--json]`);
+    console.error(`fault-walk: ${m}\nusage: npm run fault:walk -- [--scenario ${Object.keys(SCENARIOS).join("|")}] [--kind native,chunk,slot] [--full | --points K] [--from N] [--to N] [--jobs J] [--valgrind] [--json] [--log FILE]`);
     process.exit(2);
   };
   for (let i = 0; i < argv.length; i++) {
@@ -246,6 +248,7 @@ async function main(argv) {
     else if (k === "--jobs") a.jobs = Number(v());
     else if (k === "--valgrind") a.valgrind = true;
     else if (k === "--json") a.json = true;
+    else if (k === "--log") a.log = v();
     else usage(`unknown argument ${k}`);
   }
   if (!SCENARIOS[a.scenario] || a.kinds.some((k) => !KINDS.includes(k)) || !(a.points > 0) || !(a.jobs > 0)) usage("bad arguments");
@@ -253,6 +256,7 @@ async function main(argv) {
   let done = 0;
   const result = await walk({ ...a, scenario: SCENARIOS[a.scenario], onRun: (kind, n, outcome) => {
     done++;
+    if (a.log) appendFileSync(a.log, JSON.stringify({ scenario: a.scenario, kind, n, outcome }) + "\n");
     if (!a.json && (outcome.startsWith("BAD") || done % 500 === 0)) console.error(`${kind} ${n}: ${outcome} (${done} runs, ${Math.round((Date.now() - started) / 1000)} s)`);
   } });
   if (a.json) console.log(JSON.stringify(result));
