@@ -97,6 +97,12 @@ async function smallest(config, kind, lo, peak, probes = 10) {
 export async function connectionBudget(config, kind, cap, idle, startup, peak, probes = 10) {
   let lo = 0, hi = Math.max(512, Math.ceil(peak * 1.25)), runs = 0, best, worst;
   const probe = async (room) => {
+    if (kind === "chunks") {
+      // a live-use cap from the connection's start (xsh chunkRoom()): exact, no ballast
+      const r = await runXsh({ ...config, room: { chunks: room } });
+      runs++;
+      return { ok: ok(r), actual: room, code: r.timedOut ? "timeout" : r.code };
+    }
     const amount = Math.max(0, cap - idle - room);
     const r = await runXsh({ ...config, ballast: kind === "chunks" ? { chunks: amount } : { objects: Math.floor(amount / 2) } },
       kind === "chunks" ? { chunks: cap } : { slots: cap });

@@ -2,6 +2,8 @@
  * Memory accounting for measurements and budgets:
  *   - XS chunk and slot heaps: reserved from the system through here; with --chunks/--slots the
  *     reservation stops at baseline + cap, so XS collects and then fails with "out of memory";
+ *     the chunks are one contiguous arena (one XS block, as a device's heap: free space in one
+ *     piece after a collection), which chunkRoom() can cap at any moment above the live set;
  *   - the native heap: every mbedtls allocation (mbedtls_calloc/free) and the natives' own, counted
  *     (current and peak), optionally capped, optionally failing the Nth allocation;
  *   - the C stack high-water mark: the stack below main() is painted, the deepest byte that
@@ -19,6 +21,12 @@ const char *gxshOutOfMemory = NULL;   /* which budget ran out, for the message *
 void fxCreateMachinePlatform(txMachine *the) { the->host = NULL; }
 void fxDeleteMachinePlatform(txMachine *the) { (void)the; }
 
+#include <sys/mman.h>
+#define ARENA ((size_t)256 << 20)
+static unsigned char *gArena = NULL;
+static size_t gArenaUsed = 0;
+static size_t gRoomEnd = 0;   /* chunkRoom(): the arena may not grow past this offset */
+
 void *fxAllocateChunks(txMachine *the, txSize size)
 {
 	void *p;
@@ -28,15 +36,52 @@ void *fxAllocateChunks(txMachine *the, txSize size)
 		gxshOutOfMemory = "XS chunk heap (--chunks)";
 		return NULL;
 	}
-	p = malloc((size_t)size);
-	if (p) gxshChunkReserved += (size_t)size;
+	/* one contiguous arena: XS merges each growth into its one block, so that after a collection
+	   all the free space is in one piece, as in a device's chunk heap */
+	if (!gArena) {
+		gArena = mmap(NULL, ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (gArena == MAP_FAILED) { gArena = NULL; return NULL; }
+	}
+	if ((size_t)size > ARENA - gArenaUsed) return NULL;
+	if (gRoomEnd && gArenaUsed + (size_t)size > gRoomEnd) {
+		gxshOutOfMemory = "XS chunk heap (chunkRoom)";
+		return NULL;
+	}
+	p = gArena + gArenaUsed;
+	gArenaUsed += (size_t)size;
+	gxshChunkReserved += (size_t)size;
 	return p;
 }
 
 void fxFreeChunks(txMachine *the, void *chunks)
 {
 	(void)the;
-	free(chunks);
+	(void)chunks;   /* the arena goes with the process */
+}
+
+/* xsh's chunkRoom(bytes): from now on XS may use at most `bytes` of chunks above what is live now,
+   at any moment (not only when it grows its heap): after a collection, the one block's end is
+   brought down to live + bytes (and growth stops there), so XS collects, then fails with "out of
+   memory", when live chunks and a new one exceed it. Returns the room given. */
+void xs_xsh_chunkRoom(xsMachine *the)
+{
+	txBlock *block;
+	txByte *end;
+	double room = xsToNumber(xsArg(0));
+	if (!(room >= 0)) xshThrow(the, "RangeError", "xsh: bad room");
+	fxCollect(the, XS_COMPACT_FLAG);
+	block = the->firstBlock;
+	if (!gArena || !block || block->nextBlock || (unsigned char *)block != gArena)
+		xshThrow(the, "Error", "xsh: the chunk heap is not one block");
+	end = block->current + (size_t)room;
+	if (end < block->limit) {
+		the->maximumChunksSize -= (txSize)(block->limit - end);
+		block->limit = end;
+		gArenaUsed = (size_t)((unsigned char *)end - gArena);
+	}
+	gRoomEnd = (size_t)((unsigned char *)end - gArena);
+	the->minimumChunksSize = 16;   /* grow by what is needed: the room is exact */
+	xsResult = xsNumber(room);
 }
 
 txSlot *fxAllocateSlots(txMachine *the, txSize count)

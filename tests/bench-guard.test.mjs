@@ -73,7 +73,9 @@ test("bench guard: each scenario completes within its measured budgets plus a ma
       assert.equal(idle.code, 0, why(idle));
       for (const kind of ["chunks", "slots"]) {
         const room = ROOM[scenario.id][kind] + MARGIN[kind];
-        const { r, actual } = await withRoom(config, kind, room, idle);
+        // chunks: a live-use cap from the connection's start (xsh chunkRoom()); slots: the ballast
+        const { r, actual } = kind === "chunks" ? { r: await runXsh({ ...config, room: { chunks: room } }), actual: room }
+          : await withRoom(config, kind, room, idle);
         assert.ok(actual >= room, `${scenario.id}, ${kind}: the ballast left ${actual}, not ${room}`);
         assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${actual} (measured minimum ${ROOM[scenario.id][kind]}): ${why(r)}`);
         assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
@@ -96,6 +98,10 @@ test("bench guard: a budget well below fails cleanly with exit 3", T, async () =
       assert.match(r.stderr, /xsh: out of memory: XS (chunk|slot) heap \(--(chunks|slots)\)/, why(r));
       assert.equal(r.timedOut, false);
     }
+    // the connection with 2 KB of chunks above its start, at any moment (chunkRoom)
+    const small = await runXsh({ ...config, room: { chunks: 2048 } });
+    assert.equal(small.code, 3, why(small));
+    assert.match(small.stderr, /xsh: out of memory: XS chunk heap \(chunkRoom\)/, why(small));
     // and the connection itself, with about 100 slots of room above the ballast (it needs about 480)
     const idle = await runXsh({ ...config, mode: "idle" }, { report: true });
     const { r, actual } = await withRoom(config, "slots", 100, idle);

@@ -13,13 +13,15 @@
 //   ballast: {chunks: bytes, objects: count}: held from before the measured connection to the end (an
 //     1 KB ArrayBuffers; a list of small objects, about 2 slots each), so that under --chunks/--slots caps
 //     only the room left above it is the connection's; logs {start: {chunks, slots}} (in use) first
+//   room: {chunks: bytes}: the connection may use at most this many bytes of XS chunks above what is
+//     live when it starts, at any moment (xsh's chunkRoom(): a live-use cap; failing exits 3)
 //   request: written at message 1 (default a GET of /)
 // Figures are above the idle baseline taken after Debug.gc() right before the measured connection.
 import SecureSocket from "securesocket";
 import Instrumentation from "instrumentation";
 import Debug from "debug";
 import Timer from "timer";
-import { argv, readFile, now, exit } from "xsh";
+import { argv, readFile, now, exit, chunkRoom } from "xsh";
 
 const config = JSON.parse(argv[1]);
 const mode = config.mode ?? "memory";
@@ -86,6 +88,8 @@ function memory(session, ballasted) {
 	const peaks = () => ({ chunks: get("chunksPeak") - base.chunks, slots: get("slotsPeak") - base.slots,
 		native: get("nativePeak") - base.native, stack: get("stackPeak") - base.stack });
 	const result = { ok: false, bytes: 0, records: 0, maxRecord: 0, idle: { chunks: base.chunks, slots: base.slots, native: base.native } };
+	if (config.room?.chunks !== undefined)
+		chunkRoom(config.room.chunks);
 	const socket = new SecureSocket(options);
 	if (config.sample)
 		samples.push(Object.assign({ t: 0, step: "constructed" }, figures()));

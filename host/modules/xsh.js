@@ -6,3 +6,5 @@ export const exists = native("xs_xsh_exists");
 export const getenv = native("xs_xsh_getenv");
 export const exit = native("xs_xsh_exit");
 export const now = native("xs_xsh_now");
+// chunkRoom(bytes): XS may use at most `bytes` of chunks above what is live now (after a collection)
+export const chunkRoom = native("xs_xsh_chunkRoom");
