@@ -133,10 +133,15 @@ export function writeReport(r, root) {
   p();
   p(`Target: ≥ ${t.throughputRatio}× plain-C mbedtls decryption.`);
   p();
-  p("| suite | negotiated | SecureSocket | plain-C mbedtls decrypt | ratio | target | Node's client, same server (the ceiling) |");
-  p("| --- | --- | --- | --- | --- | --- | --- |");
+  p("| suite | negotiated | SecureSocket | plain-C mbedtls decrypt | ratio | target | with 256 KB of heap room: SecureSocket, ratio | Node's client, same server (the ceiling) |");
+  p("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const x of r.throughput)
-    p(`| ${x.suite} | ${x.negotiated} | ${f1(x.xsMBps)} | ${f1(x.cMBps)} | ${f2(x.ratio)} | ${mark(x.ratio >= t.throughputRatio)} | ${x.nodeMBps ? f1(x.nodeMBps) : "n/a"} |`);
+    p(`| ${x.suite} | ${x.negotiated} | ${f1(x.xsMBps)} | ${f1(x.cMBps)} | ${f2(x.ratio)} | ${mark(x.ratio >= t.throughputRatio)} | ${x.xsRoomMBps ? `${f1(x.xsRoomMBps)}, ${f2(x.roomRatio)}` : "n/a"} | ${x.nodeMBps ? f1(x.nodeMBps) : "n/a"} |`);
+  p();
+  p("Each `read(ArrayBuffer)` returns a new 16 KB ArrayBuffer (the Socket contract); XS allocates chunks by bumping a");
+  p("pointer and reclaims them only by a collection, so the host's chunk heap (grown in 8 KB steps: about one record of");
+  p("room) collects at nearly every record. The second column grows the heap by 256 KB before the download (room for");
+  p("about 15 results between collections, as a device heap sized for 16 KB records); the target is judged on the first.");
   p();
   p("## Code size");
   p();

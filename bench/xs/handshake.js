@@ -6,7 +6,8 @@
 //   mode: "memory"   one measured connection: handshake peaks at message 1, retained memory after
 //                    the handshake, peaks while the response is received (default)
 //         "time"     count connections one after the other: time from the constructor to message 1
-//         "download" one connection, bytes/ms of the response (read into ArrayBuffers)
+//         "download" one connection, bytes/ms of the response (read into ArrayBuffers); heapRoom:
+//                    bytes the chunk heap is grown by first (room between collections)
 //   resume: an unmeasured first connection gives the session the measured ones offer
 //         "idle"     nothing: the figures in use, after Debug.gc(), when a connection would start
 //   sample: in "memory" mode, records the figures after each engine trace line and each callback
@@ -155,6 +156,13 @@ function time(session) {
 
 function download() {
 	let bytes = 0, started, first, cipherSuite;
+	if (config.heapRoom) {
+		// grow the chunk heap by heapRoom bytes now (XS keeps what it reserved): room for the
+		// app's 16 KB read(ArrayBuffer) results between collections, as a device heap sized for them
+		let room = new ArrayBuffer(config.heapRoom);
+		room = undefined;
+		Debug.gc();
+	}
 	const socket = new SecureSocket({ host: config.host ?? "localhost", port: config.port, secure: secure() });
 	socket.callback = function (message) {
 		if (message === 1) {
