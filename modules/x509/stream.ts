@@ -18,12 +18,14 @@
  * methods throw the same error again) and has freed what it held.
  */
 import { X509Error, malformed } from "./errors";
+import { equalBytes } from "./der";
 import { Scanner } from "./scanner";
 import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes } from "./certificate";
 import { TBSHasher } from "./tbshash";
 import { PathValidator, Usage } from "./path";
 import { TrustAnchor, anchorFromCertificate } from "./anchor";
 import { CAStore } from "./castore";
+import { digest } from "../crypto/hash";
 import { formatTime, yearOf } from "./time";
 
 /** A DER certificate. */
@@ -67,8 +69,31 @@ export function parseRoots(roots: readonly DER[] | undefined): TrustAnchor[] {
 	if (roots === undefined)
 		return anchors;
 	for (let i = 0; i < roots.length; i++)
-		anchors.push(anchorFromCertificate(parseCertificateBytes(certificateBytes(roots[i]), `root ${i}`)));
+		anchors.push(rootAnchor(certificateBytes(roots[i]), i));
 	return anchors;
+}
+
+/**
+ * A root given as a certificate is parsed once per buffer (each connection passes the same
+ * roots: parsing one costs about 6 KB of garbage and 900 slots): the anchor is kept beside its
+ * buffer, and used again while the same bytes (SHA-256) are at the same place in it.
+ */
+interface CachedRoot {
+	offset: number;
+	length: number;
+	hash: Uint8Array;
+	anchor: TrustAnchor;
+}
+const rootCache = new WeakMap<object, CachedRoot>();
+
+function rootAnchor(bytes: Uint8Array, i: number): TrustAnchor {
+	const hash = new Uint8Array(digest("SHA-256", bytes));
+	const cached = rootCache.get(bytes.buffer);
+	if (cached && cached.offset === bytes.byteOffset && cached.length === bytes.length && equalBytes(cached.hash, hash))
+		return cached.anchor;
+	const anchor = anchorFromCertificate(parseCertificateBytes(bytes, `root ${i}`));
+	rootCache.set(bytes.buffer, { offset: bytes.byteOffset, length: bytes.length, hash, anchor });
+	return anchor;
 }
 
 const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;

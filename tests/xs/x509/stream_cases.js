@@ -107,4 +107,29 @@ api("close() frees the leaf's key when abandoned", () => {
 }, (r) => r === "closed");
 api("maxDepth 0 is refused", () => new ChainVerifier({ ...base, maxDepth: 0 }), (r, e) => e instanceof RangeError);
 api("an unknown usage is refused", () => new ChainVerifier({ ...base, usage: "codeSigning" }), (r, e) => e instanceof RangeError);
+api("a root buffer changed in place is parsed again (roots are cached per buffer)", () => {
+	const root = new Uint8Array(readFile(first.roots[0]));
+	const options = { roots: [root.buffer], store: false, time: first.time, serverName: first.serverName };
+	const chain = first.certs.map((f) => readFile(f));
+	const run = () => {
+		const verifier = new ChainVerifier(options);
+		for (const der of chain)
+			streamed(verifier, der, 512);
+		return verifier.finish();
+	};
+	const before = [outcome(run).ok, outcome(run).ok];
+	// its subject's common name ("Stream Root") changed: the intermediate's issuer no longer matches
+	const name = [..."Stream Root"].map((c) => c.charCodeAt(0));
+	let changed = 0;
+	for (let at = 0; at < root.length; at++) {
+		if (name.every((c, i) => root[at + i] === c)) {
+			root[at] ^= 0x01;   // "Stream" to "Rtream" (names compare without case), issuer and subject
+			changed++;
+		}
+	}
+	if (changed !== 2)
+		throw new Error("the name is not there twice");
+	const after = outcome(run);
+	return { before, after: after.ok, code: after.code };
+}, (r) => r !== undefined && r.before[0] === true && r.before[1] === true && r.after === false && r.code === "unknownIssuer");
 log({ done: true });
