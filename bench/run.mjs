@@ -190,6 +190,8 @@ function buildBytecodeTool() {
     "-DmxInstrument=1", "-DmxNoConsole=1", "-DmxRegExpUnicodePropertyEscapes=1", "-DmxStringNormalize=1", "-DmxMinusZero=1",
     `-I${join(xs, "includes")}`, `-I${join(xs, "platforms")}`, `-I${join(xs, "sources")}`, `-I${join(root, "host")}`, `-I${join(root, "native")}`,
     `-I${join(build, "deps", mbedtls, "include")}`, '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"',
+    // the host's XS allocators are wrapped (host/Makefile XS_WRAP, host/memory.c)
+    "-Wl,--wrap=fxNewChunk,--wrap=fxNewGrowableChunk,--wrap=fxNewSlot",
     "-o", out, join(root, "bench", "bytecode_c.c"), ...objects, "-lm", "-ldl", "-lpthread"]);
   return out;
 }
