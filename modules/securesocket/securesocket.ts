@@ -360,14 +360,18 @@ export default class SecureSocket {
 					this.#pending = used < pending.length ? pending.subarray(used) : undefined;
 				}
 				else {
-					// straight into the record buffer, up to the end of one record
-					const n = this.#direct && !this.#tcpEnded ? (this.#socket as unknown as DirectSocket).readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom) : 0;
+					// straight into the record buffer, up to the end of one record at a time, until a
+					// record of plaintext is in or the socket has no more (a header and its body in one go)
+					const socket = this.#socket as unknown as DirectSocket;
+					let n = this.#direct && !this.#tcpEnded ? socket.readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom) : 0;
 					if (!n) {
 						if (this.#tcpEnded)
 							this.#ended();
 						break;
 					}
-					engine.received(n);
+					do
+						engine.received(n);
+					while (!engine.plaintextPending && engine.state === "connected" && (n = socket.readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom)) > 0);
 				}
 			}
 			catch (e) {
