@@ -17,7 +17,9 @@
  * throws when it does not fit in what onWritable announced. onError receives the reason as an
  * Error (`error.reason` a short code: "closed" when the peer closed with close_notify).
  */
-import SecureSocket, { type SecureOptions } from "./securesocket";
+// "securesocket", not "./securesocket": on a device a relative specifier resolves against this
+// module's own name (embedded:io/socket/tcp/...), so the bare, manifest-mapped name is the one that works
+import SecureSocket, { type SecureOptions } from "securesocket";
 
 export type Format = "buffer" | "number";
 type Buffer = ArrayBuffer | ArrayBufferView;
