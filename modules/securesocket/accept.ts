@@ -5,8 +5,8 @@
  */
 import { TLSServer } from "tls/server";
 import type { TLSEngine } from "tls/engine";
-import type { ResolvedServerOptions, Credentials } from "./serveroptions";
-import { clientCheck, type PeerCertificate } from "./verify";
+import type { ResolvedServerOptions, Credentials } from "securesocket/serveroptions";
+import { clientCheck, type PeerCertificate } from "securesocket/verify";
 
 export interface ServerEngine {
 	engine: TLSEngine;

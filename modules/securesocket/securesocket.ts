@@ -24,10 +24,10 @@ import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
 import type { TLSEngine } from "tls/engine";
-import { resolveOptions, type SecureOptions, type CommonOptions } from "./options";
-import { resolveServerOptions, type ServerSecureOptions } from "./serveroptions";
-import { serverEngine } from "./accept";
-import { certificateCheck, loadClientKey, type PeerCertificate } from "./verify";
+import { resolveOptions, type SecureOptions, type CommonOptions } from "securesocket/options";
+import { resolveServerOptions, type ServerSecureOptions } from "securesocket/serveroptions";
+import { serverEngine } from "securesocket/accept";
+import { certificateCheck, loadClientKey, type PeerCertificate } from "securesocket/verify";
 
 export type { SecureOptions, ServerSecureOptions };
 export type SecureSocketCallback = (this: SecureSocket, message: number, value?: number) => void;

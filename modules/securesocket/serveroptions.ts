@@ -17,7 +17,7 @@ import { publicKey } from "x509/signature";
 import {
 	COMMON_OPTIONS, CLIENT_OPTIONS, SERVER_OPTIONS, bad, bytes, list, secureDictionary, resolveCommon,
 	type Bytes, type CommonOptions, type SecureOptions,
-} from "./options";
+} from "securesocket/options";
 
 export type ClientCertificateMode = "none" | "request" | "require";
 

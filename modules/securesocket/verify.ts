@@ -11,7 +11,7 @@ import { ChainVerifier, X509Error, type CertificateSummary } from "x509";
 import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
-import type { ResolvedOptions } from "./options";
+import type { ResolvedOptions } from "securesocket/options";
 
 /** what a check needs: the client's resolved options, or those clientCheck() makes */
 export type CheckOptions = Pick<ResolvedOptions, "verify" | "roots" | "time" | "verifyName" | "trace"> & {
