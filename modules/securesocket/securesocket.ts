@@ -173,15 +173,13 @@ export default class SecureSocket {
 			result = view ? view[0] : undefined;
 		}
 		else if (type === String || type === ArrayBuffer) {
-			const waiting = engine.peek();
-			if (!waiting)
+			if (!engine.plaintextPending)
 				return undefined;
-			let count = waiting.length;
+			let count = engine.available;
 			if (typeof until === "number")
 				count = Math.min(count, Math.max(0, until));
 			else if (typeof until === "string" && until.length) {
-				const c = until.charCodeAt(0);
-				const at = waiting.indexOf(c);
+				const at = engine.peek()!.indexOf(until.charCodeAt(0));
 				if (at >= 0)
 					count = at + 1;
 			}
