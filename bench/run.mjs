@@ -129,6 +129,22 @@ export async function connectionBudget(config, kind, cap, idle, startup, peak, p
 /** the download's suites: [name in bench/aead_c.c's output, the server's cipher] */
 export const SUITES = [["AES-128-GCM", "TLS_AES_128_GCM_SHA256"], ["ChaCha20-Poly1305", "TLS_CHACHA20_POLY1305_SHA256"]];
 
+/**
+ * What receiving the response needs after the handshake: the smallest live-use chunk cap from
+ * message 1 on (xsh chunkRoom()), the app skipping the plaintext with read(null) (no copies of its
+ * own), by bisection (at most `probes` runs, to 64 bytes).
+ */
+async function transferBudget(config, peak, probes = 10) {
+  let lo = 0, hi = Math.max(1024, Math.ceil(peak * 1.25)), runs = 0;
+  const probe = async (room) => { runs++; return ok(await runXsh({ ...config, skipRead: true, transferRoom: room })); };
+  while (!(await probe(hi))) { lo = hi; hi *= 2; if (runs > 4) return { value: undefined, runs }; }
+  while (runs < probes && hi - lo > 64) {
+    const mid = Math.round((lo + hi) / 2 / 64) * 64;
+    if (await probe(mid)) hi = mid; else lo = mid;
+  }
+  return { value: hi, failedAt: lo || undefined, runs };
+}
+
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -285,6 +301,8 @@ async function main() {
         const chunkCap = entry.budget.chunks.value + 8192, slotCap = entry.budget.slots.value + 512;
         entry.budget.connectionChunks = await connectionBudget(config, "chunks", chunkCap, entry.idle.chunks, startup.chunks, peakChunks);
         entry.budget.connectionSlots = await connectionBudget(config, "slots", slotCap, entry.idle.slots, startup.slots, peakSlots);
+        if (m.result.maxRecord > 8192)
+          entry.budget.recordChunks = await transferBudget(config, m.result.transfer.chunks);
         log(scenario.id, "budget", JSON.stringify(entry.budget));
         const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000 });
         if (!ok(xs)) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);

@@ -16,6 +16,9 @@
 //     only the room left above it is the connection's; logs {start: {chunks, slots}} (in use) first
 //   room: {chunks: bytes}: the connection may use at most this many bytes of XS chunks above what is
 //     live when it starts, at any moment (xsh's chunkRoom(): a live-use cap; failing exits 3)
+//   transferRoom: bytes: the same live-use cap from message 1 on (after the GET is written), for what
+//     receiving the response needs; skipRead: the response is skipped with read(null), not read into
+//     ArrayBuffers (what the connection itself needs, without the app's copies)
 //   request: written at message 1 (default a GET of /)
 // Figures are above the idle baseline taken after Debug.gc() right before the measured connection.
 import SecureSocket from "securesocket";
@@ -106,10 +109,16 @@ function memory(session, ballasted) {
 			result.retained = figures();
 			Instrumentation.resetPeaks();
 			this.write(request);
+			if (config.transferRoom !== undefined)
+				chunkRoom(config.transferRoom);
 			break;
 		case 2: {
 			result.records++;
 			if (value > result.maxRecord) result.maxRecord = value;
+			if (config.skipRead) {
+				result.bytes += this.read(null);
+				break;
+			}
 			const data = this.read(ArrayBuffer);
 			if (data) result.bytes += data.byteLength;
 			break;
