@@ -14,9 +14,8 @@
  */
 import type { Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
-import { equal } from "crypto/random";
-import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
-import { digest, hashSize } from "crypto/hash";
+import { schemeInfo, signScheme } from "crypto/signature";
+import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
@@ -26,7 +25,7 @@ import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
 import { prf12 } from "./prf";
 import {
-	TLSConnection, groupName, hex, peerFailure, certificateVerifyContent, readSchemes, equalBytes,
+	TLSConnection, groupName, hex, peerFailure, certificateVerifyContent, readSchemes, equalBytes, checkPointFormats,
 } from "./connection";
 import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
@@ -350,17 +349,7 @@ export class TLSClient extends TLSConnection {
 			// binder = HMAC over the transcript up to and without the binders (RFC 8446 4.2.11.2)
 			const suite = suiteByCode(session!.suite)!;
 			const schedule = new KeySchedule(suite.hash, session!.secret);
-			const partial = message.subarray(0, 4 + binderAt);
-			let transcriptHash: ArrayBuffer;
-			if (this.helloRetried) {
-				const fork = this.transcript.fork();
-				fork.update(partial);
-				transcriptHash = fork.digest();
-				fork.close();
-			}
-			else
-				transcriptHash = digest(suite.hash, partial);
-			const binder = schedule.finished(schedule.binderKey(), transcriptHash);
+			const binder = this.pskBinder(schedule, message.subarray(0, 4 + binderAt), this.helloRetried);
 			message.set(new Uint8Array(binder), 4 + binderAt + 3);
 			this.schedule = schedule;
 		}
@@ -645,28 +634,7 @@ export class TLSClient extends TLSConnection {
 	// ---- CertificateVerify (RFC 8446 4.4.3) ----
 
 	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
-		const r = new Reader(body, "CertificateVerify");
-		const scheme = r.u16();
-		const signature = r.opaque(2, 1);
-		r.end();
-		const info = schemeInfo(scheme);
-		if (!this.options.signatureAlgorithms.includes(scheme) || !info || info.algorithm === "rsa-pkcs1")
-			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
-		const key = this.peerKey!;
-		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
-			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
-		const content = certificateVerifyContent(true, this.transcript.current());
-		let ok = false;
-		try {
-			ok = verifyScheme(scheme, key, content, signature);
-		}
-		catch (e) {
-			throw peerFailure(Alert.decrypt_error, "CertificateVerify", e);
-		}
-		if (!ok)
-			throw fatal(Alert.decrypt_error, "tls: bad CertificateVerify signature");
-		this.transcript.update(message);
-		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+		this.checkCertificateVerify13(body, message, this.options.signatureAlgorithms, true);
 		this.expect = "finished";
 	}
 
@@ -674,12 +642,7 @@ export class TLSClient extends TLSConnection {
 
 	private finished13(body: Uint8Array, message: Uint8Array): void {
 		const schedule = this.schedule!;
-		const expected = schedule.finished(this.readSecret!, this.transcript.current());
-		if (body.length !== expected.byteLength || !equal(body, expected))
-			throw fatal(Alert.decrypt_error, "tls: bad server Finished");
-		this.transcript.update(message);
-		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+		this.checkFinished(schedule.finished(this.readSecret!, this.transcript.current()), body, message, "server", true);
 		// application secrets from the transcript through the server Finished (RFC 8446 7.1)
 		schedule.master();
 		const transcriptHash = this.transcript.current();
@@ -780,14 +743,7 @@ export class TLSClient extends TLSConnection {
 			throw fatal(Alert.handshake_failure, "tls: the server does not support secure renegotiation (RFC 5746)");
 		if (!extensions.has(ExtensionType.extended_master_secret))
 			throw fatal(Alert.handshake_failure, "tls: the server does not support the extended master secret (RFC 7627)");
-		const formats = extensions.get(ExtensionType.ec_point_formats);
-		if (formats) {
-			const r = new Reader(formats, "ec_point_formats");
-			const list = r.opaque(1, 1);
-			r.end();
-			if (!list.includes(0))
-				throw fatal(Alert.illegal_parameter, "tls: the server does not accept uncompressed points");
-		}
+		checkPointFormats(extensions.get(ExtensionType.ec_point_formats), "server");
 		const ticket = extensions.get(ExtensionType.session_ticket);
 		if (ticket && ticket.length)
 			throw fatal(Alert.decode_error, "tls: session_ticket in ServerHello must be empty");
@@ -832,15 +788,7 @@ export class TLSClient extends TLSConnection {
 		signed.set(this.clientRandom, 0);
 		signed.set(this.serverRandom, 32);
 		signed.set(body.subarray(0, paramsLength), 64);
-		let ok = false;
-		try {
-			ok = verifyScheme(scheme, key, signed, signature);
-		}
-		catch (e) {
-			throw peerFailure(Alert.decrypt_error, "ServerKeyExchange", e);
-		}
-		if (!ok)
-			throw fatal(Alert.decrypt_error, "tls: bad ServerKeyExchange signature");
+		this.verifySignature("ServerKeyExchange", scheme, key, signed, signature);
 		this.serverECDHE = { group, point: point.slice() };
 		this.group = group;
 		this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
@@ -931,10 +879,7 @@ export class TLSClient extends TLSConnection {
 	private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
 
 	private finished12(body: Uint8Array, message: Uint8Array): void {
-		const expected = this.verifyData12("server finished");
-		if (body.length !== 12 || !equal(body, expected))
-			throw fatal(Alert.decrypt_error, "tls: bad server Finished");
-		this.transcript.update(message);
+		this.checkFinished(this.verifyData12("server finished"), body, message, "server", false);
 		if (this.resumed)
 			this.sendClientFinished12();
 		// resumed by ticket and no new one: the ticket just used stays good (RFC 5077 3.4)

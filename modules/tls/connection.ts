@@ -8,7 +8,8 @@
  */
 import type { Key } from "crypto/keys";
 import type { Group } from "crypto/ecdh";
-import { fillRandom } from "crypto/random";
+import { fillRandom, equal } from "crypto/random";
+import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
 import { Reader, ascii } from "./bytes";
 import {
@@ -18,7 +19,8 @@ import {
 import { RecordLayer, Protection, MAX_PLAINTEXT } from "./record";
 import { HandshakeReader, Transcript, type MessageStream } from "./handshake";
 import { CertificateStream } from "./certificates";
-import { trafficKeys, nextTrafficSecret } from "./keyschedule";
+import { trafficKeys, nextTrafficSecret, type KeySchedule } from "./keyschedule";
+import { digest } from "crypto/hash";
 import type { CipherSuite } from "./suites";
 import { prf12 } from "./prf";
 import type { CertificateSink } from "./options";
@@ -72,6 +74,17 @@ export function readSchemes(data: Uint8Array, bare = false): number[] {
 	if (!bare)
 		r.end();
 	return schemes;
+}
+
+/** ec_point_formats (RFC 8422 5.1.2), when sent, must list uncompressed (0) */
+export function checkPointFormats(data: Uint8Array | undefined, peer: "server" | "client"): void {
+	if (!data)
+		return;
+	const r = new Reader(data, "ec_point_formats");
+	const list = r.opaque(1, 1);
+	r.end();
+	if (!list.includes(0))
+		throw fatal(Alert.illegal_parameter, `tls: the ${peer} does not accept uncompressed points`);
 }
 
 /** comparison of public values (not secrets: use crypto/random equal() for those) */
@@ -526,6 +539,71 @@ export abstract class TLSConnection implements TLSEngine {
 	/** TLS 1.2 Finished verify_data (RFC 5246 7.4.9) */
 	protected verifyData12(label: "client finished" | "server finished"): ArrayBuffer {
 		return prf12(this.suite!.hash, this.masterSecret!, label, new Uint8Array(this.transcript.current()), 12);
+	}
+
+	// ---- signatures of the peer ----
+
+	/** checks a signature of the peer with its verified leaf key; a bad one is decrypt_error */
+	protected verifySignature(what: string, scheme: number, key: Key, data: Uint8Array | ArrayBuffer, signature: Uint8Array, prehashed = false): void {
+		let ok = false;
+		try {
+			ok = verifyScheme(scheme, key, data, signature, { prehashed });
+		}
+		catch (e) {
+			throw peerFailure(Alert.decrypt_error, what, e);
+		}
+		if (!ok)
+			throw fatal(Alert.decrypt_error, `tls: bad ${what} signature`);
+	}
+
+	/**
+	 * The peer's TLS 1.3 CertificateVerify (RFC 8446 4.4.3): a scheme we offered (never PKCS#1),
+	 * fitting the leaf key the certificate check returned, over the transcript so far.
+	 */
+	protected checkCertificateVerify13(body: Uint8Array, message: Uint8Array, offered: readonly number[], peerIsServer: boolean): void {
+		const r = new Reader(body, "CertificateVerify");
+		const scheme = r.u16();
+		const signature = r.opaque(2, 1);
+		r.end();
+		const info = schemeInfo(scheme);
+		if (!offered.includes(scheme) || !info || info.algorithm === "rsa-pkcs1")
+			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
+		const key = this.peerKey!;
+		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
+			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
+		this.verifySignature("CertificateVerify", scheme, key, certificateVerifyContent(peerIsServer, this.transcript.current()), signature);
+		this.transcript.update(message);
+		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+	}
+
+	/**
+	 * The peer's Finished (RFC 8446 4.4.4, RFC 5246 7.4.9): compared in constant time, then added to
+	 * the transcript; `atRecordEnd`: keys change next, so nothing may follow it in its record.
+	 */
+	protected checkFinished(expected: ArrayBuffer, body: Uint8Array, message: Uint8Array, peer: "server" | "client", atRecordEnd: boolean): void {
+		if (body.length !== expected.byteLength || !equal(body, expected))
+			throw fatal(Alert.decrypt_error, `tls: bad ${peer} Finished`);
+		this.transcript.update(message);
+		if (atRecordEnd && this.handshake.pending)
+			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+	}
+
+	/**
+	 * A PSK binder (RFC 8446 4.2.11.2): the Finished-style HMAC under the binder key over the
+	 * transcript through the ClientHello truncated before its binders (after a HelloRetryRequest,
+	 * the transcript so far comes first).
+	 */
+	protected pskBinder(schedule: KeySchedule, truncatedHello: Uint8Array, afterRetry: boolean): ArrayBuffer {
+		let transcriptHash: ArrayBuffer;
+		if (afterRetry) {
+			const fork = this.transcript.fork();
+			fork.update(truncatedHello);
+			transcriptHash = fork.digest();
+			fork.close();
+		}
+		else
+			transcriptHash = digest(schedule.hash, truncatedHello);
+		return schedule.finished(schedule.binderKey(), transcriptHash);
 	}
 
 	// ---- KeyUpdate (RFC 8446 4.6.3) ----

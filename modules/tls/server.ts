@@ -18,8 +18,8 @@
 import { groupOfCurve, type Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
 import { equal } from "crypto/random";
-import { verifyScheme, schemeInfo, signScheme } from "crypto/signature";
-import { digest, hashSize } from "crypto/hash";
+import { schemeInfo, signScheme } from "crypto/signature";
+import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
@@ -29,7 +29,7 @@ import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
 import { prf12 } from "./prf";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes,
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, checkPointFormats,
 } from "./connection";
 import { ticketSealer, processTicketKey, type TicketSealer, type TicketState } from "./tickets";
 import type { ServerOptions, ServerCredentials } from "./options";
@@ -117,6 +117,17 @@ export class TLSServer extends TLSConnection {
 
 	// ---- dispatch ----
 
+	/** the client message each state expects, and its method (the client's Certificate streams: streamFor) */
+	private static readonly steps: { readonly [e in Expect]?: readonly [HandshakeType, (s: TLSServer, body: Uint8Array, message: Uint8Array) => void] } = {
+		client_hello: [HandshakeType.client_hello, (s, body, message) => s.clientHello(body, message)],
+		client_hello2: [HandshakeType.client_hello, (s, body, message) => s.secondClientHello(body, message)],
+		certificate_verify: [HandshakeType.certificate_verify, (s, body, message) => s.certificateVerify13(body, message)],
+		finished: [HandshakeType.finished, (s, body, message) => s.finished13(body, message)],
+		client_key_exchange: [HandshakeType.client_key_exchange, (s, body, message) => s.clientKeyExchange12(body, message)],
+		certificate_verify12: [HandshakeType.certificate_verify, (s, body, message) => s.certificateVerify12(body, message)],
+		finished12: [HandshakeType.finished, (s, body, message) => s.finished12(body, message)],
+	};
+
 	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
 		if (this.state === "start")
 			throw fatal(Alert.unexpected_message, "tls: the server was not started");
@@ -124,36 +135,9 @@ export class TLSServer extends TLSConnection {
 		if (expect === "post_handshake")
 			return this.postHandshake(type, body);
 		this.resetIgnored();
-		switch (expect) {
-			case "client_hello":
-				if (type !== HandshakeType.client_hello)
-					break;
-				return this.clientHello(body, message);
-			case "client_hello2":
-				if (type !== HandshakeType.client_hello)
-					break;
-				return this.secondClientHello(body, message);
-			case "certificate_verify":
-				if (type !== HandshakeType.certificate_verify)
-					break;
-				return this.certificateVerify13(body, message);
-			case "finished":
-				if (type !== HandshakeType.finished)
-					break;
-				return this.finished13(body, message);
-			case "client_key_exchange":
-				if (type !== HandshakeType.client_key_exchange)
-					break;
-				return this.clientKeyExchange12(body, message);
-			case "certificate_verify12":
-				if (type !== HandshakeType.certificate_verify)
-					break;
-				return this.certificateVerify12(body, message);
-			case "finished12":
-				if (type !== HandshakeType.finished)
-					break;
-				return this.finished12(body, message);
-		}
+		const step = TLSServer.steps[expect];
+		if (step && step[0] === type)
+			return step[1](this, body, message);
 		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
 	}
 
@@ -455,17 +439,7 @@ export class TLSServer extends TLSConnection {
 				continue;
 			// the binder: HMAC over the transcript through the truncated ClientHello (RFC 8446 4.2.11.2)
 			const schedule = new KeySchedule(suite.hash, state.secret.slice().buffer as ArrayBuffer);
-			const partial = message.subarray(0, hello.bindersAt);
-			let transcriptHash: ArrayBuffer;
-			if (this.expect === "client_hello2") {
-				const fork = this.transcript.fork();
-				fork.update(partial);
-				transcriptHash = fork.digest();
-				fork.close();
-			}
-			else
-				transcriptHash = digest(suite.hash, partial);
-			const expected = schedule.finished(schedule.binderKey(), transcriptHash);
+			const expected = this.pskBinder(schedule, message.subarray(0, hello.bindersAt), this.expect === "client_hello2");
 			if (!equal(offer.binders[index], expected))
 				throw fatal(Alert.decrypt_error, "tls: bad PSK binder");
 			this.schedule = schedule;
@@ -628,44 +602,15 @@ export class TLSServer extends TLSConnection {
 
 	/** the client's CertificateVerify (RFC 8446 4.4.3): always checked against its verified leaf key */
 	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
-		const r = new Reader(body, "CertificateVerify");
-		const scheme = r.u16();
-		const signature = r.opaque(2, 1);
-		r.end();
-		const info = schemeInfo(scheme);
-		if (!this.options.signatureAlgorithms.includes(scheme) || !info || info.algorithm === "rsa-pkcs1")
-			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
-		const key = this.peerKey!;
-		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
-			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
-		this.checkSignature(scheme, key, certificateVerifyContent(false, this.transcript.current()), signature, false);
-		this.transcript.update(message);
+		this.checkCertificateVerify13(body, message, this.options.signatureAlgorithms, false);
 		this.clientAuthenticated = true;
-		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
 		this.expect = "finished";
-	}
-
-	private checkSignature(scheme: number, key: Key, data: Uint8Array | ArrayBuffer, signature: Uint8Array, prehashed: boolean): void {
-		let ok = false;
-		try {
-			ok = verifyScheme(scheme, key, data, signature, { prehashed });
-		}
-		catch (e) {
-			throw peerFailure(Alert.decrypt_error, "CertificateVerify", e);
-		}
-		if (!ok)
-			throw fatal(Alert.decrypt_error, "tls: bad CertificateVerify signature");
 	}
 
 	/** the client's Finished (RFC 8446 4.4.4) */
 	private finished13(body: Uint8Array, message: Uint8Array): void {
 		const schedule = this.schedule!;
-		const expected = schedule.finished(this.clientHandshakeSecret!, this.transcript.current());
-		if (body.length !== expected.byteLength || !equal(body, expected))
-			throw fatal(Alert.decrypt_error, "tls: bad client Finished");
-		this.transcript.update(message);
-		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+		this.checkFinished(schedule.finished(this.clientHandshakeSecret!, this.transcript.current()), body, message, "client", true);
 		this.records.setRead(this.protection13(this.clientApplicationSecret!));
 		this.readSecret = this.clientApplicationSecret;
 		this.records.allowChangeCipherSpec = false;
@@ -728,14 +673,7 @@ export class TLSServer extends TLSConnection {
 			throw fatal(Alert.handshake_failure, "tls: the client does not support the extended master secret (RFC 7627)");
 		if (ems.length)
 			throw fatal(Alert.decode_error, "tls: extended_master_secret is not empty");
-		const formats = ext.get(ExtensionType.ec_point_formats);
-		if (formats) {
-			const r = new Reader(formats, "ec_point_formats");
-			const list = r.opaque(1, 1);
-			r.end();
-			if (!list.includes(0))
-				throw fatal(Alert.illegal_parameter, "tls: the client does not accept uncompressed points");
-		}
+		checkPointFormats(ext.get(ExtensionType.ec_point_formats), "client");
 		this.chooseALPN(hello);
 		const reply = new Map<number, Uint8Array>();
 		reply.set(ExtensionType.renegotiation_info, new Uint8Array([0]));
@@ -911,7 +849,7 @@ export class TLSServer extends TLSConnection {
 			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
 		if ((info.algorithm === "ecdsa") !== (key.type === "ec"))
 			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
-		this.checkSignature(scheme, key, this.transcript.current(), signature, true);
+		this.verifySignature("CertificateVerify", scheme, key, this.transcript.current(), signature, true);
 		this.transcript.update(message);
 		this.clientAuthenticated = true;
 		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
@@ -920,12 +858,7 @@ export class TLSServer extends TLSConnection {
 
 	/** the client's Finished (RFC 5246 7.4.9) */
 	private finished12(body: Uint8Array, message: Uint8Array): void {
-		const expected = this.verifyData12("client finished");
-		if (body.length !== 12 || !equal(body, expected))
-			throw fatal(Alert.decrypt_error, "tls: bad client Finished");
-		this.transcript.update(message);
-		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+		this.checkFinished(this.verifyData12("client finished"), body, message, "client", true);
 		this.trace("received Finished: good");
 		if (!this.resumed)
 			this.sendFinished12();
