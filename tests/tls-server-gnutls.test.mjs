@@ -2,24 +2,18 @@
 // chosen with priority strings: suites, groups, certificates, HelloRetryRequest, resumption (-r),
 // KeyUpdate (inline ^rekey^), a client certificate. Each test asserts gnutls-cli's description of the
 // session and what the server negotiated.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeCertificates, startServer, runCommand, explainRun } from "./lib/tls-peers.mjs";
+import { serverCertificates, startServer, runCommand, explainRun } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
-let certs, der;
-
-before(() => {
-  certs = makeCertificates();
-  der = { p256: certs.der("p256"), p384: certs.der("p384"), rsa: certs.der("rsa") };
-});
-after(() => certs?.remove());
+const fixture = serverCertificates();
 
 const V13 = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
 const V12 = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
 
 async function serve(options, priority, { args = [], connections = 1, input = "hello\n", until = /^hello$/m } = {}) {
-  const server = await startServer({ ...der.p256, trace: true, connections, ...options });
+  const server = await startServer({ ...fixture.der.p256, trace: true, connections, ...options });
   const c = await runCommand("gnutls-cli", ["--insecure", "--sni-hostname", "localhost", "--priority", priority,
     "-p", String(server.port), ...args, "127.0.0.1"], { input, until });
   const s = await server.done;
@@ -60,7 +54,7 @@ test("gnutls 1.3: HelloRetryRequest for the one group we take", T, async () => {
 
 for (const [kind, sig] of [["p384", "ECDSA-SECP384R1-SHA384"], ["rsa", "RSA-PSS-RSAE-SHA256"]]) {
   test(`gnutls 1.3: ${kind} certificate (${sig})`, T, async () => {
-    const r = await serve({ ...der[kind] }, V13);
+    const r = await serve({ ...fixture.der[kind] }, V13);
     assertEcho(r);
     assert.match(r.c.output, new RegExp(`\\(${sig}\\)`), r.why);
   });
@@ -75,7 +69,7 @@ for (const [cipher, kind, suite] of [
   ["CHACHA20-POLY1305", "rsa", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"],
 ]) {
   test(`gnutls 1.2: ${suite}`, T, async () => {
-    const r = await serve({ ...der[kind] }, `${V12}:-CIPHER-ALL:+${cipher}`);
+    const r = await serve({ ...fixture.der[kind] }, `${V12}:-CIPHER-ALL:+${cipher}`);
     const c = assertEcho(r);
     assert.equal(c.version, "TLS 1.2");
     assert.equal(c.suite, suite);
@@ -93,8 +87,8 @@ for (const [version, priority] of [["1.3", V13], ["1.2", V12]]) {
   });
 
   test(`gnutls ${version}: a client certificate`, T, async () => {
-    const r = await serve({ clientAuthentication: "require", clientRoots: der.rsa.certificates }, priority,
-      { args: ["--x509certfile", certs.path("rsa.crt"), "--x509keyfile", certs.path("rsa.key")] });
+    const r = await serve({ clientAuthentication: "require", clientRoots: fixture.der.rsa.certificates }, priority,
+      { args: ["--x509certfile", fixture.certs.path("rsa.crt"), "--x509keyfile", fixture.certs.path("rsa.key")] });
     assert.equal(assertEcho(r).clientCertificates, 1);
   });
 }
@@ -116,8 +110,8 @@ for (const [group, name] of [["x25519", "X25519"], ["secp256r1", "SECP256R1"], [
 }
 
 test("gnutls 1.3: a client certificate from another CA is refused (unknown_ca)", T, async () => {
-  const r = await serve({ clientAuthentication: "require", clientRoots: der.p256.certificates }, V13,
-    { args: ["--x509certfile", certs.path("rsa.crt"), "--x509keyfile", certs.path("rsa.key")], until: undefined });
+  const r = await serve({ clientAuthentication: "require", clientRoots: fixture.der.p256.certificates }, V13,
+    { args: ["--x509certfile", fixture.certs.path("rsa.crt"), "--x509keyfile", fixture.certs.path("rsa.key")], until: undefined });
   assert.equal(r.s.first("error")?.alert, 48, r.why);
   assert.equal(r.s.first("connected"), undefined);
 });

@@ -2,24 +2,18 @@
 // the suites, ALPN, resumption, a client certificate, and the certificate check on Node's side
 // (the chain we send verifies against its CA). Checks getProtocol(), getCipher(), alpnProtocol,
 // isSessionReused() and what the server negotiated.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import tls from "node:tls";
-import { makeCertificates, startServer, explainRun } from "./lib/tls-peers.mjs";
+import { serverCertificates, startServer, explainRun } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
-let certs, der;
-
-before(() => {
-  certs = makeCertificates();
-  der = { p256: certs.der("p256"), p384: certs.der("p384"), rsa: certs.der("rsa") };
-});
-after(() => certs?.remove());
+const fixture = serverCertificates();
 
 /** one connection from Node: sends "hello\n", waits for the echo, ends; resolves to what Node saw */
 function nodeClient(port, options) {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: certs.pem("p256.crt"), ...options });
+    const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", ca: fixture.certs.pem("p256.crt"), ...options });
     let echoed = "";
     const seen = {};
     let session;
@@ -43,7 +37,7 @@ function nodeClient(port, options) {
 }
 
 async function serve(options, clients) {
-  const server = await startServer({ ...der.p256, trace: true, connections: clients.length, ...options });
+  const server = await startServer({ ...fixture.der.p256, trace: true, connections: clients.length, ...options });
   const seen = [];
   try {
     for (const c of clients)
@@ -79,7 +73,7 @@ for (const [version, suite, nodeName] of [
 
 for (const version of ["TLSv1.3", "TLSv1.2"]) {
   test(`node ${version}: RSA certificate, ECDHE_RSA or PSS`, T, async () => {
-    const seen = await serve({ ...der.rsa }, [{ minVersion: version, maxVersion: version, ca: certs.pem("rsa.crt") }]);
+    const seen = await serve({ ...fixture.der.rsa }, [{ minVersion: version, maxVersion: version, ca: fixture.certs.pem("rsa.crt") }]);
     assert.equal(seen[0].authorized, true, explainRun(seen.server));
     assert.equal(seen[0].protocol, version);
     if (version === "TLSv1.2") assert.match(seen[0].cipher.standardName, /^TLS_ECDHE_RSA_/);
@@ -104,8 +98,8 @@ for (const version of ["TLSv1.3", "TLSv1.2"]) {
   });
 
   test(`node ${version}: a client certificate, required and verified`, T, async () => {
-    const seen = await serve({ clientAuthentication: "require", clientRoots: der.p384.certificates },
-      [{ minVersion: version, maxVersion: version, cert: certs.pem("p384.crt"), key: certs.pem("p384.key") }]);
+    const seen = await serve({ clientAuthentication: "require", clientRoots: fixture.der.p384.certificates },
+      [{ minVersion: version, maxVersion: version, cert: fixture.certs.pem("p384.crt"), key: fixture.certs.pem("p384.key") }]);
     assert.equal(seen[0].echoed, "hello\n", explainRun(seen.server));
     assert.equal(seen.server.first("connected")?.clientCertificates, 1);
   });
@@ -128,7 +122,7 @@ test("node: a client limited to TLS 1.2 while we support 1.3: Node checks the do
 });
 
 test("node: ALPN without overlap: the client gets no_application_protocol", T, async () => {
-  const server = await startServer({ ...der.p256, alpn: ["h2"] });
+  const server = await startServer({ ...fixture.der.p256, alpn: ["h2"] });
   const error = await nodeClient(server.port, { ALPNProtocols: ["spdy/1"] }).then(() => undefined, (e) => e);
   const s = await server.done;
   assert.equal(s.first("error")?.alert, 120, explainRun(s));
@@ -136,7 +130,7 @@ test("node: ALPN without overlap: the client gets no_application_protocol", T, a
 });
 
 test("node: SNI picks the RSA certificate for its name; Node verifies it", T, async () => {
-  const seen = await serve({ sni: { "other.test": der.rsa } }, [{ servername: "other.test", ca: certs.pem("rsa.crt"), checkServerIdentity: () => undefined }]);
+  const seen = await serve({ sni: { "other.test": fixture.der.rsa } }, [{ servername: "other.test", ca: fixture.certs.pem("rsa.crt"), checkServerIdentity: () => undefined }]);
   assert.equal(seen[0].authorized, true, `${seen[0].authorizationError}\n${explainRun(seen.server)}`);
   assert.equal(seen.server.first("connected")?.serverName, "other.test");
 });

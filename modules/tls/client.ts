@@ -572,15 +572,8 @@ export class TLSClient extends TLSConnection {
 		}
 		const rsl = extensions.get(ExtensionType.record_size_limit);
 		if (rsl) {
-			const r = new Reader(rsl, "record_size_limit");
-			const limit = r.u16();
-			r.end();
-			if (limit < 64)
-				throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
 			// the server's limit bounds what we send (RFC 8449 4); ours bounds what it sends
-			const payload = limit - (this.version === TLS13 ? 1 : 0);
-			this.records.sendLimit = Math.min(this.records.sendLimit, payload);
-			this.recordLimit = Math.min(this.recordLimit, payload);
+			this.peerRecordSizeLimit(rsl);
 			if (this.options.recordSizeLimit)
 				this.records.receiveLimit = this.options.recordSizeLimit - (this.version === TLS13 ? 1 : 0);
 		}

@@ -606,6 +606,19 @@ export abstract class TLSConnection implements TLSEngine {
 		return schedule.finished(schedule.binderKey(), transcriptHash);
 	}
 
+	/** the peer's record_size_limit (RFC 8449 4) bounds what we send; returns it */
+	protected peerRecordSizeLimit(data: Uint8Array): number {
+		const r = new Reader(data, "record_size_limit");
+		const limit = r.u16();
+		r.end();
+		if (limit < 64)
+			throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
+		const payload = limit - (this.version === TLS13 ? 1 : 0);
+		this.records.sendLimit = Math.min(this.records.sendLimit, payload);
+		this.recordLimit = Math.min(this.recordLimit, payload);
+		return limit;
+	}
+
 	// ---- KeyUpdate (RFC 8446 4.6.3) ----
 
 	protected keyUpdate(body: Uint8Array): void {

@@ -341,14 +341,7 @@ export class TLSServer extends TLSConnection {
 		const rsl = hello.extensions.get(ExtensionType.record_size_limit);
 		const tls13 = this.version === TLS13;
 		if (rsl) {
-			const r = new Reader(rsl, "record_size_limit");
-			const limit = r.u16();
-			r.end();
-			if (limit < 64)
-				throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
-			const payload = Math.min(MAX_PLAINTEXT, limit - (tls13 ? 1 : 0));
-			this.records.sendLimit = payload;
-			this.recordLimit = payload;
+			const limit = this.peerRecordSizeLimit(rsl);
 			const ours = this.options.recordSizeLimit ?? MAX_PLAINTEXT + (tls13 ? 1 : 0);
 			this.records.receiveLimit = Math.min(MAX_PLAINTEXT, ours - (tls13 ? 1 : 0));
 			reply.set(ExtensionType.record_size_limit, new Writer(2).u16(Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))).view());

@@ -2,6 +2,7 @@
 // ports, TLS peers (OpenSSL s_server, GnuTLS gnutls-serv, Node's tls) started on 127.0.0.1 and
 // stopped after, and the XS driver tests/xs/tls/connect.js run in xsh.
 import assert from "node:assert/strict";
+import { before, after } from "node:test";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -128,6 +129,20 @@ export function makeServerCertificates({ days = 2, revocation = false } = {}) {
     der: (name) => readFileSync(join(dir, name)),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * For a test file of the server engine: certificates made before its tests (makeCertificates) and
+ * removed after; `kinds` in DER for serve.js. Returns { certs, der } filled in by before().
+ */
+export function serverCertificates(kinds = ["p256", "p384", "rsa"]) {
+  const fixture = { certs: undefined, der: {} };
+  before(() => {
+    fixture.certs = makeCertificates();
+    for (const kind of kinds) fixture.der[kind] = fixture.certs.der(kind);
+  });
+  after(() => fixture.certs?.remove());
+  return fixture;
 }
 
 // ---- ports ----

@@ -29,6 +29,7 @@ import { TLSClient } from "tls/client";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { leafKey, leafSink } from "./leafkey.js";
+import { appendRead, endIfClosed, writeAll, reportEnd } from "./drive.js";
 import { Key } from "crypto/keys";
 
 
@@ -151,16 +152,13 @@ function connect(index, session) {
 		}
 	}
 	function send(text) {
-		const bytes = new Uint8Array(ArrayBuffer.fromString(text));
-		for (let at = 0; at < bytes.length;)
-			at += client.write(bytes.subarray(at));
+		writeAll(client, new Uint8Array(ArrayBuffer.fromString(text)));
 	}
 	function finish(clean) {
 		if (finished)
 			return;
 		finished = true;
-		out({ event: "data", text: received, connection: index });
-		out({ event: "closed", clean, connection: index });
+		reportEnd(out, index, received, clean);
 		if (counter)
 			out(counter.report(index));
 		if (index + 1 < total)
@@ -206,15 +204,10 @@ function connect(index, session) {
 				flush();
 			}
 			else if (message === 2) {
-				const bytes = new Uint8Array(this.read(ArrayBuffer));
-				counter?.push(bytes);
-				pending = pending ? concat(pending, bytes) : bytes;
+				pending = appendRead(this, pending, (bytes) => counter?.push(bytes));
 				feed();
 				flush();
-				if (client.state === "closed") {
-					this.close();
-					finish(client.peerClosed);
-				}
+				endIfClosed(this, client, finish);
 			}
 			else if (message === -1)
 				finish(client.peerClosed);
@@ -232,12 +225,6 @@ function connect(index, session) {
 				out(counter.report(index));
 		}
 	};
-}
-
-function concat(a, b) {
-	const c = new Uint8Array(a.length + b.length);
-	c.set(a); c.set(b, a.length);
-	return c;
 }
 
 connect(0, undefined);

@@ -26,6 +26,7 @@ import { Key } from "crypto/keys";
 import { ChainVerifier, X509Error } from "x509";
 import Instrumentation from "instrumentation";
 import Debug from "debug";
+import { appendRead, endIfClosed, writeAll, reportEnd } from "./drive.js";
 
 const o = argv[1] ? JSON.parse(argv[1]) : {};
 const out = (object) => trace(JSON.stringify(object) + "\n");
@@ -121,16 +122,11 @@ listener.callback = function () {
 		for (let chunk = server.takeOutput(); chunk; chunk = server.takeOutput())
 			socket.write(chunk);
 	}
-	function send(bytes) {
-		for (let at = 0; at < bytes.length;)
-			at += server.write(bytes.subarray(at));
-	}
 	function finish(clean) {
 		if (finished)
 			return;
 		finished = true;
-		out({ event: "data", text: received, connection: index });
-		out({ event: "closed", clean, connection: index });
+		reportEnd(out, index, received, clean);
 		server.dispose();
 		connectionEnded();
 	}
@@ -154,7 +150,7 @@ listener.callback = function () {
 					updated = true;
 					server.updateKeys(true);
 				}
-				send(copy);
+				writeAll(server, copy);
 			}
 			if (o.closeOn && server.state === "connected" && received.includes(o.closeOn))
 				server.close();
@@ -165,14 +161,10 @@ listener.callback = function () {
 	socket.callback = function (message) {
 		try {
 			if (message === 2) {
-				const bytes = new Uint8Array(this.read(ArrayBuffer));
-				pending = pending ? concat(pending, bytes) : bytes;
+				pending = appendRead(this, pending);
 				feed();
 				flush();
-				if (server.state === "closed") {
-					this.close();
-					finish(server.peerClosed);
-				}
+				endIfClosed(this, server, finish);
 			}
 			else if (message === -1)
 				finish(server.peerClosed);
@@ -193,10 +185,4 @@ function hexBytes(text) {
 	for (let i = 0; i < bytes.length; i++)
 		bytes[i] = parseInt(text.substr(2 * i, 2), 16);
 	return bytes.buffer;
-}
-
-function concat(a, b) {
-	const c = new Uint8Array(a.length + b.length);
-	c.set(a); c.set(b, a.length);
-	return c;
 }
