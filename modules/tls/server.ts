@@ -117,17 +117,6 @@ export class TLSServer extends TLSConnection {
 
 	// ---- dispatch ----
 
-	/** the client message each state expects, and its method (the client's Certificate streams: streamFor) */
-	private static readonly steps: { readonly [e in Expect]?: readonly [HandshakeType, (s: TLSServer, body: Uint8Array, message: Uint8Array) => void] } = {
-		client_hello: [HandshakeType.client_hello, (s, body, message) => s.clientHello(body, message)],
-		client_hello2: [HandshakeType.client_hello, (s, body, message) => s.secondClientHello(body, message)],
-		certificate_verify: [HandshakeType.certificate_verify, (s, body, message) => s.certificateVerify13(body, message)],
-		finished: [HandshakeType.finished, (s, body, message) => s.finished13(body, message)],
-		client_key_exchange: [HandshakeType.client_key_exchange, (s, body, message) => s.clientKeyExchange12(body, message)],
-		certificate_verify12: [HandshakeType.certificate_verify, (s, body, message) => s.certificateVerify12(body, message)],
-		finished12: [HandshakeType.finished, (s, body, message) => s.finished12(body, message)],
-	};
-
 	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
 		if (this.state === "start")
 			throw fatal(Alert.unexpected_message, "tls: the server was not started");
@@ -135,9 +124,37 @@ export class TLSServer extends TLSConnection {
 		if (expect === "post_handshake")
 			return this.postHandshake(type, body);
 		this.resetIgnored();
-		const step = TLSServer.steps[expect];
-		if (step && step[0] === type)
-			return step[1](this, body, message);
+		// the client message each state expects (the client's Certificate streams: streamFor)
+		switch (expect) {
+			case "client_hello":
+				if (type === HandshakeType.client_hello)
+					return this.clientHello(body, message);
+				break;
+			case "client_hello2":
+				if (type === HandshakeType.client_hello)
+					return this.secondClientHello(body, message);
+				break;
+			case "certificate_verify":
+				if (type === HandshakeType.certificate_verify)
+					return this.certificateVerify13(body, message);
+				break;
+			case "finished":
+				if (type === HandshakeType.finished)
+					return this.finished13(body, message);
+				break;
+			case "client_key_exchange":
+				if (type === HandshakeType.client_key_exchange)
+					return this.clientKeyExchange12(body, message);
+				break;
+			case "certificate_verify12":
+				if (type === HandshakeType.certificate_verify)
+					return this.certificateVerify12(body, message);
+				break;
+			case "finished12":
+				if (type === HandshakeType.finished)
+					return this.finished12(body, message);
+				break;
+		}
 		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
 	}
 
