@@ -418,6 +418,7 @@ test("ca:select on a chain saved from a local server: no root of the built-in st
       modules: {
         "crypto/*": join(js, "crypto", "*"), "tls/*": join(js, "tls", "*"), "x509/*": join(js, "x509", "*"),
         "x509": join(js, "x509", "x509"), "securesocket": join(js, "securesocket", "securesocket"),
+        "securesocket/*": join(js, "securesocket", "*"),
       },
       resources: { "*": lines },
     }));
