@@ -81,6 +81,14 @@ test("bench guard: each scenario completes within its measured budgets plus a ma
         assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${actual} (measured minimum ${ROOM[scenario.id][kind]}): ${why(r)}`);
         assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
       }
+      // 16 KB records received within issue 7's 17.5 KB of live chunks after the handshake (the record
+      // buffer; measured 16.8 KB), the app skipping the plaintext (live-use cap from message 1)
+      if (scenario.id === "records-16k" || scenario.id === "chain-3k") {
+        const r = await runXsh({ ...config, skipRead: true, transferRoom: 17.5 * 1024 });
+        assert.equal(r.code, 0, `${scenario.id}, 16 KB records within 17.5 KB: ${why(r)}`);
+        assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
+        assert.equal(r.result.maxRecord, 16384, `${scenario.id}: the records were not 16 KB`);
+      }
     }
     finally {
       await server.stop();
