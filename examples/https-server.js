@@ -3,6 +3,7 @@
 //   build/xsh examples/https-server.js <port (0: any free one)> <certificate.der> <key.pk8.der> [ca.der: require client certificates from it]
 // Prints the URL; `curl --cacert ca.pem https://localhost:<port>/` fetches the page.
 import SecureSocket from "securesocket";
+import "securesocket/server";   // the server side (manifest_server.json)
 import { Listener } from "socket";
 import { argv, readFile } from "xsh";
 import respond from "./https-responder.js";

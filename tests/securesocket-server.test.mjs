@@ -11,7 +11,7 @@ import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repo, startXsh, explain, xshPath } from "./lib/xsh.mjs";
-import { makeServerCertificates, projectManifest } from "./lib/tls-peers.mjs";
+import { makeServerCertificates, serverManifest } from "./lib/tls-peers.mjs";
 
 const xsDir = join(repo, "tests", "xs", "server");
 const T = { timeout: 60000 };
@@ -28,7 +28,7 @@ test("options: missing certificate/key, wrong types, client options, a key that 
     copyFileSync(certs.path("server.key.der"), join(dir, "leaf.key.der"));
     copyFileSync(certs.path("client.key.der"), join(dir, "other.key.der"));
     copyFileSync(certs.path("ca.der"), join(dir, "ca.der"));
-    const r = await startXsh(join(xsDir, "options.js"), [dir], { manifest: projectManifest }).done;
+    const r = await startXsh(join(xsDir, "options.js"), [dir], { manifest: serverManifest }).done;
     assert.equal(r.code, 0, explain(r));
     const got = Object.fromEntries(r.lines.filter((l) => l.case).map((l) => [l.case, l]));
     const expect = (name, pattern, type = "TypeError") => {
@@ -85,7 +85,7 @@ async function startSecureServer(identity = "server", config = {}, { timeout = 1
   const secure = { ...(config.secure ?? {}), ...(ca ? { ca: certs.path(`${ca}.der`) } : {}) };
   const run = startXsh(join(xsDir, "serve.js"), [JSON.stringify({
     certificate: certs.path(`${identity}.der`), key: certs.path(`${identity}.key.der`), ...config, secure,
-  })], { manifest: projectManifest, timeout });
+  })], { manifest: serverManifest, timeout });
   const { port } = await run.waitFor((l) => l.event === "listening");
   const done = run.done.then((r) => {
     r.event = (name) => r.lines.filter((l) => l.event === name);
@@ -269,7 +269,7 @@ test("memory: 200 sequential then 8 concurrent HTTPS connections (Node https.get
 test("examples/https-server.js: curl gets the page (TLS 1.3 and 1.2) and a 404; with a client CA, curl needs --cert", T, async () => {
   /** starts the example; resolves to { port, stop() } once it printed its URL */
   const start = (extra = []) => new Promise((res, rej) => {
-    const child = spawn(xshPath, ["--manifest", projectManifest, join(repo, "examples", "https-server.js"), "0",
+    const child = spawn(xshPath, ["--manifest", serverManifest, join(repo, "examples", "https-server.js"), "0",
       certs.path("server.der"), certs.path("server.key.der"), ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d) => {

@@ -5,10 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runXsh, explain } from "./lib/xsh.mjs";
-import { projectManifest, tlsDir } from "./lib/tls-peers.mjs";
+import { serverManifest, tlsDir } from "./lib/tls-peers.mjs";
 
 test("tickets: sealed, opened, expired, tampered, other key", async () => {
-  const r = await runXsh(join(tlsDir, "tickets.js"), [], { manifest: projectManifest });
+  const r = await runXsh(join(tlsDir, "tickets.js"), [], { manifest: serverManifest });
   assert.equal(r.code, 0, explain(r));
   const cases = r.lines.filter((l) => l.case);
   assert.equal(cases.length, 14, explain(r));

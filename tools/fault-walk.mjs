@@ -32,7 +32,8 @@ import { fileURLToPath } from "node:url";
 import { repo, startXsh, xshPath } from "../tests/lib/xsh.mjs";
 import { makeCertificates, startOpenSSL } from "../tests/lib/tls-peers.mjs";
 
-const projectManifest = join(repo, "manifest.json");
+// the server side's manifest includes the client's: one for every scenario
+const projectManifest = join(repo, "manifest_server.json");
 export const KINDS = ["native", "chunk", "slot"];
 const OPTION = { native: "--native-fail", chunk: "--chunk-fail", slot: "--slot-fail" };
 const COUNT = { native: "nativeAllocations", chunk: "chunkAllocations", slot: "slotAllocations" };

@@ -26,6 +26,7 @@ const xsh = process.env.XSH ? resolve(process.env.XSH) : join(repo, "build", "xs
 const clientDriver = join(repo, "tests", "xs", "hostile", "fuzz.js");
 const serverDriver = join(repo, "tests", "xs", "hostile", "fuzz-server.js");
 const manifest = join(repo, "manifest.json");
+const serverManifest = join(repo, "manifest_server.json");
 const corpusDir = join(repo, "tests", "fixtures", "fuzz");
 const corpusFile = join(corpusDir, "corpus.json");
 const hellosFile = join(corpusDir, "hellos.json");
@@ -61,7 +62,7 @@ function usage(message) {
 /** runs the XS driver; resolves to {code, lines}; prints progress lines as they come */
 function runDriver(config, { onLine, timeout, driver = clientDriver } = {}) {
   return new Promise((res, rej) => {
-    const child = spawn(xsh, ["--manifest", manifest, driver, JSON.stringify(config)], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(xsh, ["--manifest", driver === serverDriver ? serverManifest : manifest, driver, JSON.stringify(config)], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "", pending = "";
     const lines = [];
     const killer = timeout ? setTimeout(() => child.kill("SIGKILL"), timeout) : undefined;

@@ -31,7 +31,7 @@ if (spawnSync("testssl", ["--version"], { stdio: "ignore" }).status !== 0) {
 function startServer(certs) {
   const extra = args.includes("--client-certificates") ? [certs.path("ca.der")] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, "build", "xsh"), ["--manifest", join(root, "manifest.json"), join(root, "examples", "https-server.js"), "0",
+    const child = spawn(join(root, "build", "xsh"), ["--manifest", join(root, "manifest_server.json"), join(root, "examples", "https-server.js"), "0",
       certs.path(`${identity}.der`), certs.path(`${identity}.key.der`), ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const onData = (d) => {

@@ -7,8 +7,10 @@
  *       // 2 plaintext received (value: bytes available), 3 plaintext can be written (value: how
  *       // much), -1 closed by the peer with close_notify, -2 error (socket.error says why)
  *
- * On a server, in a Listener's callback: new SecureSocket({listener, secure: {certificate, key, ...}})
- * (serveroptions.ts, accept.ts); the same messages follow, 1 once the client's handshake is done.
+ * On a server, in a Listener's callback: new SecureSocket({listener, secure: {certificate, key, ...}});
+ * the same messages follow, 1 once the client's handshake is done. The server side is a module of
+ * its own, "securesocket/server" (server.ts, with serveroptions.ts and accept.ts; manifest_server.json),
+ * which installs itself here when imported: a client-only app carries none of it.
  *
  * This file drives the sans-IO engine (modules/tls) with the host's TCP Socket: bytes from TCP
  * go to the engine, records from the engine go to TCP. The engine holds at most one record of
@@ -25,8 +27,7 @@ import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
 import type { TLSEngine } from "tls/engine";
 import { resolveOptions, type SecureOptions, type CommonOptions } from "securesocket/options";
-import { resolveServerOptions, type ServerSecureOptions } from "securesocket/serveroptions";
-import { serverEngine } from "securesocket/accept";
+import type { ServerSecureOptions } from "securesocket/serveroptions";
 import { certificateCheck, loadClientKey, type PeerCertificate } from "securesocket/verify";
 
 export type { SecureOptions, ServerSecureOptions };
@@ -42,6 +43,21 @@ export interface SecureSocketDictionary {
 	secure?: SecureOptions | ServerSecureOptions;
 	/** a Listener, in its callback: accept the connection as a TLS server */
 	listener?: unknown;
+}
+
+/** what "securesocket/server" installs: the server engine for a connection, from the app's `secure` */
+export interface ServerSide {
+	accept(secure: ServerSecureOptions | undefined, onPeer: (leaf: PeerCertificate) => void): {
+		options: Pick<CommonOptions, "trace" | "handshakeTimeout">;
+		engine: TLSEngine;
+		/** frees the private keys this connection loaded (when the connection ends) */
+		release(): void;
+	};
+}
+let serverSide: ServerSide | undefined;
+/** called by the "securesocket/server" module when it is imported */
+export function installServerSide(side: ServerSide): void {
+	serverSide = side;
 }
 
 export interface ConnectionInfo {
@@ -89,9 +105,11 @@ export default class SecureSocket {
 		if (!dictionary || typeof dictionary !== "object")
 			throw new TypeError("securesocket: dictionary required");
 		if (dictionary.listener !== undefined) {
-			const options = resolveServerOptions(dictionary.secure as ServerSecureOptions | undefined);
+			if (!serverSide)
+				throw new TypeError("securesocket: the server side is not loaded: import \"securesocket/server\" (manifest_server.json)");
+			const server = serverSide.accept(dictionary.secure as ServerSecureOptions | undefined, (leaf) => { this.#peerCertificate = leaf; });
+			const options = server.options;
 			this.#options = options;
-			const server = serverEngine(options, (leaf) => { this.#peerCertificate = leaf; });
 			this.#engine = server.engine;
 			this.#release = server.release;
 			try {

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { repo, startXsh, delay } from "./xsh.mjs";
 
 export const projectManifest = join(repo, "manifest.json");
+/** the client manifest plus the server side (tls/server, securesocket/server, ...) */
+export const serverManifest = join(repo, "manifest_server.json");
 export const tlsDir = join(repo, "tests", "xs", "tls");
 
 /** how long a peer may take to start listening */
@@ -347,7 +349,7 @@ export function explainRun(r, peer) {
  * { port, waitFor, done } where done resolves to xsh's result with first/all/traces helpers.
  */
 export async function startServer(options, { timeout = 20000 } = {}) {
-  const run = startXsh(join(tlsDir, "serve.js"), [JSON.stringify(options)], { manifest: projectManifest, timeout });
+  const run = startXsh(join(tlsDir, "serve.js"), [JSON.stringify(options)], { manifest: serverManifest, timeout });
   const { port } = await run.waitFor((l) => l.event === "listening");
   return { port, waitFor: run.waitFor, child: run.child, done: run.done.then(withHelpers) };
 }

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { repo, xshPath } from "../lib/xsh.mjs";
-import { makeCertificates, makeServerCertificates, startOpenSSL, startGnuTLS, runSClient, projectManifest, tlsDir } from "../lib/tls-peers.mjs";
+import { makeCertificates, makeServerCertificates, startOpenSSL, startGnuTLS, runSClient, projectManifest, serverManifest, tlsDir } from "../lib/tls-peers.mjs";
 import { hostileServer, hostileDir, record, serverHello12, certificate12, serverKeyExchange12, serverHelloDone } from "../lib/hostile-peer.mjs";
 
 // not part of npm test (its file name keeps node --test tests/ from picking it up): npm run test:valgrind
@@ -30,9 +30,9 @@ after(() => certs?.remove());
  * Starts xsh under memcheck: {child, stdout(), done}; done resolves to {code, stdout, stderr, errors,
  * definitelyLost} when it exits.
  */
-function memcheckStart(args) {
+function memcheckStart(args, manifest = projectManifest) {
   const child = spawn("valgrind", ["--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
-    `--suppressions=${join(hostileDir, "valgrind.supp")}`, xshPath, "--manifest", projectManifest, ...args], { cwd: repo });
+    `--suppressions=${join(hostileDir, "valgrind.supp")}`, xshPath, "--manifest", manifest, ...args], { cwd: repo });
   let stdout = "", stderr = "";
   child.stdout.on("data", (d) => { stdout += d; });
   child.stderr.on("data", (d) => { stderr += d; });
@@ -52,8 +52,8 @@ function memcheckStart(args) {
 }
 
 /** runs xsh under memcheck to its end */
-function memcheck(args) {
-  return memcheckStart(args).done;
+function memcheck(args, manifest) {
+  return memcheckStart(args, manifest).done;
 }
 
 function assertClean(r) {
@@ -114,7 +114,7 @@ test("memcheck: serve.js (TLSServer) against s_client: TLS 1.3 with a required c
   try {
     const options = { certificates: [sc.path("server.der")], key: sc.path("server.key.der"), clientAuthentication: "require",
       clientRoots: [sc.path("ca.der")], connections: 3 };
-    const run = memcheckStart([join(tlsDir, "serve.js"), JSON.stringify(options)]);
+    const run = memcheckStart([join(tlsDir, "serve.js"), JSON.stringify(options)], serverManifest);
     let port;
     for (let i = 0; i < 600 && port === undefined; i++) {
       port = /"event":"listening","port":(\d+)/.exec(run.stdout())?.[1];
@@ -141,7 +141,7 @@ test("memcheck: 60 iterations of the server-side fuzzer (seed 3)", T, async () =
     const files = { server: sc.path("server.der"), serverKey: sc.path("server.key.der"), rsa: sc.path("serverrsa.der"),
       rsaKey: sc.path("serverrsa.key.der"), client: sc.path("client.der"), clientKey: sc.path("client.key.der") };
     const hellos = JSON.parse(readFileSync(join(repo, "tests", "fixtures", "fuzz", "hellos.json"), "utf8"));
-    const r = await memcheck([join(hostileDir, "fuzz-server.js"), JSON.stringify({ mode: "fuzz", files, hellos, seed: 3, seconds: 250, iterations: 60 })]);
+    const r = await memcheck([join(hostileDir, "fuzz-server.js"), JSON.stringify({ mode: "fuzz", files, hellos, seed: 3, seconds: 250, iterations: 60 })], serverManifest);
     assertClean(r);
     assert.match(r.stdout, /"done":true.*"findings":0/, r.stdout);
   }

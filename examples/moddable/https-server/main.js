@@ -2,6 +2,7 @@
 // response per connection (../../https-responder.js, the same as examples/https-server.js in the
 // XS host). Put server.der (certificate, DER) and server.key.der (PKCS#8 DER key) in this folder.
 import SecureSocket from "securesocket";
+import "securesocket/server";   // the server side (manifest_server.json)
 import { Listener } from "socket";
 import Resource from "Resource";
 import respond from "https-responder";

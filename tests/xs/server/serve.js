@@ -14,6 +14,7 @@
 // the idle server before any connection); per connection id: {event: "connected", id, tls},
 // {event: "request", id, line}, {event: "closed", id, clean}, {event: "error", id, message, reason}.
 import SecureSocket from "securesocket";
+import "securesocket/server";   // the server side (manifest_server.json)
 import { Listener } from "socket";
 import Instrumentation from "instrumentation";
 import Timer from "timer";
