@@ -428,9 +428,9 @@ test("the client's end: close_notify gives the server -1, a TCP close without it
     assert.equal(refused.code, 60, refused.stderr);
     const alert = await server.waitFor((l) => l.event === "error" && l.id === 3);
     // curl (OpenSSL) sends its unknown_ca alert before its handshake keys, in a plaintext record: the
-    // engine reports that record ("unprotected record after the handshake keys"), not the alert
-    // (docs/TLS.md, known gaps); either way the connection fails, never served
-    assert.match(alert.message, /^tls: /, JSON.stringify(alert));
+    // server takes an unprotected alert until the client's first protected record (record.ts
+    // allowPlaintextAlert), so the app learns the client's reason
+    assert.equal(alert.message, "tls: the peer sent the alert unknown_ca", JSON.stringify(alert));
     assert.ok(!server.child.killed);
   } finally {
     await server.stop();

@@ -185,3 +185,38 @@ test("hostile: TLS 1.3, a ticket of ours with a bad PSK binder: decrypt_error (n
   assert.match(s.first("error", 1).message, /bad PSK binder/);
   assert.equal(r.first("error", 1)?.alert, 51, explainRun(r));
 });
+
+// ---- TLS 1.3: what the client may send in plaintext after our ServerHello ----
+
+/** a TLS 1.3 ClientHello, then, once the server's flight came, `answer` (plaintext records) */
+async function afterServerHello(answer) {
+  const server = await startServer({ ...der, trace: true });
+  let sent = false;
+  await rawClient(server.port, (received) => {
+    if (!received.length) return clientHello({ extensions: exts() });
+    if (sent || received.length < 5) return undefined;
+    sent = true;
+    return answer;
+  });
+  const s = await server.done;
+  return { s, error: s.first("error"), why: explainRun(s) };
+}
+
+test("hostile 1.3: a plaintext alert right after our ServerHello (as OpenSSL clients send when they refuse our certificate): the client's reason, remote", T, async () => {
+  const { s, error, why } = await afterServerHello(Buffer.from([21, 3, 3, 0, 2, 2, 48]));
+  assert.equal(s.code, 0, why);
+  assert.deepEqual({ alert: error?.alert, remote: error?.remote, message: error?.message },
+    { alert: 48, remote: true, message: "tls: the peer sent the alert unknown_ca" }, why);
+});
+
+test("hostile 1.3: any other plaintext record after our ServerHello (a handshake record): unexpected_message", T, async () => {
+  const { s, error, why } = await afterServerHello(Buffer.from([22, 3, 3, 0, 4, 20, 0, 0, 0]));
+  assert.equal(s.code, 0, why);
+  assert.deepEqual({ alert: error?.alert, remote: error?.remote }, { alert: 10, remote: false }, why);
+  assert.match(error.message, /unprotected record after the handshake keys/, why);
+});
+
+test("hostile 1.3: a plaintext alert of 3 bytes after our ServerHello: unexpected_message (only a well-formed two-byte alert is taken)", T, async () => {
+  const { error, why } = await afterServerHello(Buffer.from([21, 3, 3, 0, 3, 2, 48, 0]));
+  assert.deepEqual({ alert: error?.alert, remote: error?.remote }, { alert: 10, remote: false }, why);
+});

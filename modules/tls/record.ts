@@ -126,6 +126,12 @@ export class RecordLayer {
 	receiveLimit = MAX_PLAINTEXT;
 	/** set while TLS 1.3 allows an unprotected change_cipher_spec (compatibility mode) */
 	allowChangeCipherSpec = true;
+	/**
+	 * TLS 1.3 server: set while the client may still send an unprotected alert, from our ServerHello
+	 * until the client's first protected record (a client that refuses our certificate may not have
+	 * switched to its handshake keys yet: OpenSSL's s_client and curl send that alert in plaintext)
+	 */
+	allowPlaintextAlert = false;
 
 	/** the engine, for streamed records (none: every record is buffered whole) */
 	streamer: RecordStreamer | undefined;
@@ -308,6 +314,7 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
 			}
 			this.read!.advance();
+			this.allowPlaintextAlert = false;
 			if (s.heldByte < 0)
 				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
 			if (s.heldByte !== ContentType.handshake)
@@ -354,6 +361,8 @@ export class RecordLayer {
 				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
 			content = b.subarray(HEADER, HEADER + length);
 		}
+		else if (this.version === TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
+			content = b.subarray(HEADER, HEADER + length);     // see allowPlaintextAlert
 		else if (this.version === TLS13) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
@@ -368,6 +377,7 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
 			}
 			this.read.advance();
+			this.allowPlaintextAlert = false;
 			// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
 			let end = HEADER + n;
 			while (end > HEADER && b[end - 1] === 0)

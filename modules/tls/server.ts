@@ -522,6 +522,7 @@ export class TLSServer extends TLSConnection {
 		this.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", this.writeSecret);
 		this.records.setWrite(this.protection13(this.writeSecret));
 		this.records.setRead(this.protection13(this.clientHandshakeSecret));
+		this.records.allowPlaintextAlert = true;
 		this.readSecret = this.clientHandshakeSecret;
 		this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
 		this.sendEncryptedExtensions(hello);
