@@ -11,6 +11,7 @@
 //   resume: an unmeasured first connection gives the session the measured ones offer
 //         "idle"     nothing: the figures in use, after Debug.gc(), when a connection would start
 //   sample: in "memory" mode, records the figures after each engine trace line and each callback
+//   collect: false: no collection during the measured connection (with sample: what each step allocates)
 //   ballast: {chunks: bytes, objects: count}: held from before the measured connection to the end (an
 //     1 KB ArrayBuffers; a list of small objects, about 2 slots each), so that under --chunks/--slots caps
 //     only the room left above it is the connection's; logs {start: {chunks, slots}} (in use) first
@@ -89,6 +90,8 @@ function memory(session, ballasted) {
 	base = { chunks: get("chunks"), slots: get("slots"), native: get("native"), stack: get("stackPeak"), t: now() };
 	if (config.ballast)
 		log({ start: { chunks: base.chunks, slots: base.slots } });
+	if (config.collect === false)
+		Debug.gc(false);   // figures then add up what is allocated, garbage included
 	const peaks = () => ({ chunks: get("chunksPeak") - base.chunks, slots: get("slotsPeak") - base.slots,
 		native: get("nativePeak") - base.native, stack: get("stackPeak") - base.stack });
 	const result = { ok: false, bytes: 0, records: 0, maxRecord: 0, idle: { chunks: base.chunks, slots: base.slots, native: base.native } };
