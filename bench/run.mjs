@@ -3,6 +3,7 @@
 // (bench/server.mjs: Node tls in a child process) with certificates made by openssl now.
 // Writes bench/results.json, docs/BENCHMARKS.md and bench/handshake-memory.svg.
 //   node bench/run.mjs [--quick]      (--quick: 10 handshakes, 1 MB downloads; for trying it out)
+//   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync, readdirSync, statSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { SCENARIOS, makeCertificates, startServer, TARGETS } from "./scenarios.mjs";
+import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer, TARGETS } from "./scenarios.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const build = join(root, "build");
@@ -26,6 +27,9 @@ export function privateXsh() {
 }
 const manifest = join(root, "manifest.json");
 const module = join(root, "bench", "xs", "handshake.js");
+// the server-side scenarios (config.side === "server"): our server, Node's tls.connect as the client
+const serverManifest = join(root, "manifest_server.json");
+const serverModule = join(root, "bench", "xs", "server.js");
 const quick = process.argv.includes("--quick");
 const HANDSHAKES = quick ? 10 : 50;
 const DOWNLOAD = quick ? 1 << 20 : 10 << 20;
@@ -33,29 +37,42 @@ const HEAP_ROOM = 256 * 1024;
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...a);
 
-/** one xsh run of bench/xs/handshake.js; resolves to { code, result (its last JSON line), stderr } */
+/**
+ * one xsh run of bench/xs/handshake.js, or with config.side === "server" of bench/xs/server.js, whose
+ * clients are then Node's tls.connect (config.client: more of its options; config.ca: the PEM file
+ * of the root; one connection, or config.count in "time" mode, their times in clientTimes);
+ * resolves to { code, result (its last JSON line), stderr }
+ */
 export function runXsh(config, { chunks, slots, report = false, timeout = 30000 } = {}) {
-  const args = ["--manifest", manifest];
+  const server = config.side === "server";
+  const args = ["--manifest", server ? serverManifest : manifest];
   if (report) args.push("--report");
   if (chunks !== undefined) args.push("--chunks", String(chunks));
   if (slots !== undefined) args.push("--slots", String(slots));
-  args.push(module, JSON.stringify(config));
+  args.push(server ? serverModule : module, JSON.stringify(config));
   return new Promise((resolve) => {
     const child = spawn(xsh, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "", err = "", timedOut = false;
+    let out = "", err = "", timedOut = false, clients;
     child.on("error", (e) => { err += `spawn: ${e.message}\n`; });
-    child.stdout.on("data", (d) => out += d);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = server && !clients && /\{"listening":(\d+)\}/.exec(out);
+      if (m)   // the server may fail (out of memory): a client's error is the server's exit code's business
+        clients = nodeHandshakes(Number(m[1]), readFileSync(config.ca, "utf8"), config.mode === "time" ? config.count ?? 50 : 1, false, config.client)
+          .catch((e) => { err += `client: ${e.message}\n`; });
+    });
     child.stderr.on("data", (d) => err += d);
     const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeout);
-    child.on("close", (code) => {
+    child.on("close", async (code) => {
       clearTimeout(timer);
+      const clientTimes = await clients;
       const lines = [];
       for (const l of out.split("\n")) if (l.startsWith("{")) try { lines.push(JSON.parse(l)); } catch { /* not ours */ }
       const result = lines.filter((l) => "ok" in l).at(-1);
       const start = lines.find((l) => l.start)?.start;
       let xshReport;
       for (const l of err.split("\n")) if (l.includes('"xsh":"report"') || l.includes('"xsh": "report"')) try { xshReport = JSON.parse(l); } catch { /* not it */ }
-      resolve({ code, timedOut, result, start, stderr: err, stdout: out, report: xshReport });
+      resolve({ code, timedOut, result, start, stderr: err, stdout: out, report: xshReport, clientTimes });
     });
   });
 }
@@ -151,14 +168,14 @@ const median = (a) => {
 };
 
 /** Node's tls.connect against the same server: count handshakes, time to secureConnect */
-async function nodeHandshakes(port, ca, count, resume) {
+async function nodeHandshakes(port, ca, count, resume, options = {}) {
   const times = [];
   let session;
   for (let i = 0; i < count + (resume ? 1 : 0); i++) {
     const r = await new Promise((resolve, reject) => {
       const t0 = performance.now();
       let t, next, reused;
-      const s = tls.connect({ host: "127.0.0.1", port, ca, servername: "localhost", session: resume ? session : undefined });
+      const s = tls.connect({ host: "127.0.0.1", port, ca, servername: "localhost", session: resume ? session : undefined, ...options });
       s.on("secureConnect", () => {
         t = performance.now() - t0;
         reused = s.isSessionReused();
@@ -270,6 +287,59 @@ export function buildAeadBaseline() {
   return out;
 }
 
+/**
+ * entry.idle, .startup and .budget (program and connection budgets) from the measured run m and the
+ * idle run i (with --report) of config
+ */
+async function budgets(entry, config, m, i) {
+  const peakChunks = Math.max(m.result.handshake.chunks, m.result.transfer.chunks);
+  const peakSlots = Math.max(m.result.handshake.slots, m.result.transfer.slots);
+  // what the program holds when the connection starts, above the start-up baseline the caps count from
+  entry.idle = { chunks: i.result.idle.chunks - i.report.chunksBaseline, slots: i.result.idle.slots - i.report.slotsBaseline };
+  entry.budget = {
+    chunks: await smallest(config, "chunks", entry.idle.chunks, peakChunks),
+    slots: await smallest(config, "slots", entry.idle.slots, peakSlots),
+  };
+  // the program's budget is module loading's (its parser garbage): search the connection's own
+  // under a program cap with a margin, a ballast taking the rest
+  const startup = { chunks: i.report.chunksBaseline, slots: i.report.slotsBaseline };
+  entry.startup = startup;
+  const chunkCap = entry.budget.chunks.value + 8192, slotCap = entry.budget.slots.value + 512;
+  entry.budget.connectionChunks = await connectionBudget(config, "chunks", chunkCap, entry.idle.chunks, startup.chunks, peakChunks);
+  entry.budget.connectionSlots = await connectionBudget(config, "slots", slotCap, entry.idle.slots, startup.slots, peakSlots);
+}
+
+/**
+ * A server-side scenario: our server in xsh (bench/xs/server.js) with Node's tls.connect as the
+ * client, the same figures and budget searches as the client scenarios; the time is the client's
+ * (tls.connect → secureConnect), against the same client and certificate on Node's tls server.
+ */
+export async function measureServer(scenario, certs) {
+  const config = serverConfig(scenario, certs);
+  const entry = { id: scenario.id, title: scenario.title, side: "server", chainBytes: certs.chainBytes(certs.path(`${scenario.leaf}.crt`)) };
+  const m = await runXsh(config);
+  const i = await runXsh({ ...config, mode: "idle" }, { report: true });
+  if (!ok(m) || !ok(i)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}\n${i.stderr}`);
+  Object.assign(entry, { tls: { ...m.result.tls, certificates: 1 }, handshake: m.result.handshake, retained: m.result.retained,
+    transfer: m.result.transfer, response: { bytes: 5, records: 1, maxRecord: 0 } });
+  log(scenario.id, JSON.stringify(m.result.tls), "handshake", JSON.stringify(m.result.handshake), "transfer", JSON.stringify(m.result.transfer));
+  await budgets(entry, config, m, i);
+  log(scenario.id, "budget", JSON.stringify(entry.budget));
+  const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000 });
+  if (!ok(xs) || xs.clientTimes?.length !== HANDSHAKES) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
+  const server = await startServer({ key: certs.path(`${scenario.leaf}.key`), cert: certs.path(`${scenario.leaf}.crt`) });
+  try {
+    const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, false, scenario.client);
+    entry.time = { count: HANDSHAKES, xsMedianMs: median(xs.clientTimes), nodeMedianMs: median(node) };
+  }
+  finally {
+    await server.stop();
+  }
+  entry.time.ratio = entry.time.xsMedianMs / entry.time.nodeMedianMs;
+  log(scenario.id, "time", JSON.stringify(entry.time));
+  return entry;
+}
+
 async function main() {
   const removeXsh = privateXsh();
   const certs = makeCertificates();
@@ -286,21 +356,7 @@ async function main() {
         Object.assign(entry, { tls: m.result.tls, handshake: m.result.handshake, retained: m.result.retained, transfer: m.result.transfer,
           response: { bytes: m.result.bytes, records: m.result.records, maxRecord: m.result.maxRecord } });
         log(scenario.id, JSON.stringify(m.result.tls), "handshake", JSON.stringify(m.result.handshake), "transfer", JSON.stringify(m.result.transfer));
-        const peakChunks = Math.max(m.result.handshake.chunks, m.result.transfer.chunks);
-        const peakSlots = Math.max(m.result.handshake.slots, m.result.transfer.slots);
-        // what the program holds when the connection starts, above the start-up baseline the caps count from
-        entry.idle = { chunks: i.result.idle.chunks - i.report.chunksBaseline, slots: i.result.idle.slots - i.report.slotsBaseline };
-        entry.budget = {
-          chunks: await smallest(config, "chunks", entry.idle.chunks, peakChunks),
-          slots: await smallest(config, "slots", entry.idle.slots, peakSlots),
-        };
-        // the program's budget is module loading's (its parser garbage): search the connection's own
-        // under a program cap with a margin, a ballast taking the rest
-        const startup = { chunks: i.report.chunksBaseline, slots: i.report.slotsBaseline };
-        entry.startup = startup;
-        const chunkCap = entry.budget.chunks.value + 8192, slotCap = entry.budget.slots.value + 512;
-        entry.budget.connectionChunks = await connectionBudget(config, "chunks", chunkCap, entry.idle.chunks, startup.chunks, peakChunks);
-        entry.budget.connectionSlots = await connectionBudget(config, "slots", slotCap, entry.idle.slots, startup.slots, peakSlots);
+        await budgets(entry, config, m, i);
         if (m.result.maxRecord > 8192)
           entry.budget.recordChunks = await transferBudget(config, m.result.transfer.chunks);
         log(scenario.id, "budget", JSON.stringify(entry.budget));
@@ -320,6 +376,9 @@ async function main() {
         await server.stop();
       }
     }
+
+    for (const scenario of SERVER_SCENARIOS)
+      results.scenarios.push(await measureServer(scenario, certs));
 
     // throughput: a 10 MB download in 16 KB records, TLS 1.3, against plain-C decryption
     const baselineBinary = buildAeadBaseline();
@@ -368,8 +427,29 @@ async function main() {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s: bench/results.json, docs/BENCHMARKS.md`);
 }
 
+/** --server-only: measures the server-side scenarios again, replacing theirs in bench/results.json */
+async function serverOnly() {
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  const file = join(root, "bench", "results.json");
+  const results = JSON.parse(readFileSync(file, "utf8"));
+  try {
+    results.scenarios = results.scenarios.filter((s) => s.side !== "server");
+    for (const scenario of SERVER_SCENARIOS)
+      results.scenarios.push(await measureServer(scenario, certs));
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
+  results.serverDate = new Date().toISOString();
+  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  const { writeReport } = await import("./report.mjs");
+  writeReport(results, root);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url))
-  main().catch((e) => {
+  (process.argv.includes("--server-only") ? serverOnly() : main()).catch((e) => {
     console.error(e.stack ?? e);
     process.exit(1);
   });

@@ -59,6 +59,28 @@ export const SCENARIOS = [
   },
 ];
 
+/**
+ * The server side (issue 7): our SecureSocket server (bench/xs/server.js in xsh) with the ECDSA
+ * P-256 leaf, Node's tls.connect as the client; the time is compared with the same client against
+ * Node's own tls server (bench/server.mjs) with the same certificate. client: tls.connect options.
+ */
+export const SERVER_SCENARIOS = [
+  {
+    id: "server-tls13-ecdsa", title: "our server: TLS 1.3, X25519, ECDSA P-256 leaf; Node's tls.connect as the client", root: "ecroot", side: "server",
+    leaf: "ecleaf", client: { minVersion: "TLSv1.3", ecdhCurve: "X25519" },
+  },
+  {
+    id: "server-tls12-ecdsa", title: "our server: TLS 1.2, ECDHE-ECDSA-AES128-GCM-SHA256, X25519, P-256 leaf (the client lists P-256 too: RFC 8422 5.1); Node's tls.connect as the client", root: "ecroot", side: "server",
+    leaf: "ecleaf", client: { maxVersion: "TLSv1.2", ecdhCurve: "X25519:P-256", ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256" },
+  },
+];
+
+/** bench/xs/server.js's config for a server scenario (plus mode etc.) */
+export function serverConfig(scenario, certs) {
+  return { side: "server", certificate: certs.der(scenario.leaf), key: certs.path(`${scenario.leaf}.key.der`),
+    ca: certs.path(`${scenario.root}.crt`), client: scenario.client };
+}
+
 function openssl(args, cwd) {
   return execFileSync("openssl", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
@@ -89,8 +111,10 @@ export function makeCertificates() {
   issue("bigleaf", "localhost", "bigi2", "rsa", "leaf.ext");
   const pem = (name) => readFileSync(join(dir, `${name}.crt`), "utf8");
   writeFileSync(join(dir, "bigchain.pem"), pem("bigleaf") + pem("bigi2") + pem("bigi1") + pem("bigroot"));
-  for (const name of ["ecroot", "rsaroot", "bigroot"])
+  for (const name of ["ecroot", "rsaroot", "bigroot", "ecleaf"])
     openssl(["x509", "-in", `${name}.crt`, "-outform", "DER", "-out", `${name}.der`], dir);
+  // our server's key (bench/xs/server.js): PKCS#8 DER
+  openssl(["pkcs8", "-topk8", "-nocrypt", "-in", "ecleaf.key", "-outform", "DER", "-out", "ecleaf.key.der"], dir);
   return {
     dir,
     path: (name) => join(dir, name),

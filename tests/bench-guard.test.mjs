@@ -17,9 +17,11 @@
 //   held from before the connection that leaves only ROOM above what is in use (to 4 slots).
 //   Measured 2026-11-26 09:40 (npm run bench, docs/BENCHMARKS.md). The 16 KB-record scenarios need
 //   about 37 KB: the record buffer (16 KB) and the app's read(ArrayBuffer) result (16 KB).
+// The server side: our server (bench/xs/server.js) with Node's tls.connect as the client, the same two
+// kinds of cap (SERVER_PROGRAM, SERVER_ROOM below).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { SCENARIOS, makeCertificates, startServer } from "../bench/scenarios.mjs";
+import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer } from "../bench/scenarios.mjs";
 import { runXsh } from "../bench/run.mjs";
 
 // program caps (above the start-up baseline): the measured budget plus a margin
@@ -34,6 +36,13 @@ const ROOM = {
   "records-16k": { chunks: 37_312, slots: 511 },
 };
 const MARGIN = { chunks: 2_048, slots: 80 };
+// the server side (bench/xs/server.js, our server with Node's tls.connect as the client), measured
+// 2026-11-26 10:07 (npm run bench --server-only): the program loads the server side too
+const SERVER_PROGRAM = { chunks: 312_320 + 16_384, slots: 9_876 + 400 };
+const SERVER_ROOM = {
+  "server-tls13-ecdsa": { chunks: 5_952, slots: 828 },
+  "server-tls12-ecdsa": { chunks: 4_800, slots: 744 },
+};
 
 const T = { timeout: 60_000 };
 let certs;
@@ -45,13 +54,13 @@ after(() => certs?.remove());
  * much more) above what is in use when the connection starts; the ballast's own overhead is not
  * exact, so it is calibrated from the room each run reports (as bench/run.mjs does).
  */
-async function withRoom(config, kind, room, idle) {
+async function withRoom(config, kind, room, idle, program = PROGRAM) {
   const startup = idle.report[kind === "chunks" ? "chunksBaseline" : "slotsBaseline"];
-  let amount = Math.max(0, PROGRAM[kind] - (idle.result.idle[kind] - startup) - room), r, actual;
+  let amount = Math.max(0, program[kind] - (idle.result.idle[kind] - startup) - room), r, actual;
   for (let attempt = 0; attempt < 5; attempt++) {
     r = await runXsh({ ...config, ballast: kind === "chunks" ? { chunks: amount } : { objects: Math.floor(amount / 2) } },
-      { [kind]: PROGRAM[kind] });
-    actual = r.start ? PROGRAM[kind] - (r.start[kind] - startup) : undefined;
+      { [kind]: program[kind] });
+    actual = r.start ? program[kind] - (r.start[kind] - startup) : undefined;
     if (actual !== undefined && actual >= room) break;
     amount = Math.max(0, amount - (room - (actual ?? 0)) - (kind === "chunks" ? 256 : 8));
   }
@@ -94,6 +103,30 @@ test("bench guard: each scenario completes within its measured budgets plus a ma
       await server.stop();
     }
   }
+});
+
+test("bench guard: our server completes each server-side scenario within its measured budgets plus a margin", T, async () => {
+  for (const scenario of SERVER_SCENARIOS) {
+    const config = serverConfig(scenario, certs);
+    const whole = await runXsh(config, { chunks: SERVER_PROGRAM.chunks, slots: SERVER_PROGRAM.slots });
+    assert.equal(whole.code, 0, `${scenario.id} under the program caps: ${why(whole)}`);
+    assert.equal(whole.result?.ok, true, `${scenario.id}: ${why(whole)}`);
+    assert.equal(whole.result.tls.version, scenario.client.maxVersion === "TLSv1.2" ? "TLS 1.2" : "TLS 1.3", scenario.id);
+    const idle = await runXsh({ ...config, mode: "idle" }, { report: true });
+    assert.equal(idle.code, 0, why(idle));
+    for (const kind of ["chunks", "slots"]) {
+      const room = SERVER_ROOM[scenario.id][kind] + MARGIN[kind];
+      const { r, actual } = kind === "chunks" ? { r: await runXsh({ ...config, room: { chunks: room } }), actual: room }
+        : await withRoom(config, kind, room, idle, SERVER_PROGRAM);
+      assert.ok(actual >= room, `${scenario.id}, ${kind}: the ballast left ${actual}, not ${room}`);
+      assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${actual} (measured minimum ${SERVER_ROOM[scenario.id][kind]}): ${why(r)}`);
+      assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
+    }
+  }
+  // and a room well below fails cleanly
+  const small = await runXsh({ ...serverConfig(SERVER_SCENARIOS[0], certs), room: { chunks: 2048 } });
+  assert.equal(small.code, 3, why(small));
+  assert.match(small.stderr, /xsh: out of memory: XS chunk heap \(chunkRoom\)/, why(small));
 });
 
 test("bench guard: a budget well below fails cleanly with exit 3", T, async () => {
