@@ -131,7 +131,7 @@ export class TLSClient extends TLSConnection {
 		if (this.state !== "handshake" || this.expect === "server_hello" && !this.helloRetried || this.receivedCompatibilityCCS)
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 		this.receivedCompatibilityCCS = true;
-		this.trace("ignored change_cipher_spec (compatibility mode)");
+		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
 	protected override recordVersion(type: ContentType): number {
@@ -355,7 +355,7 @@ export class TLSClient extends TLSConnection {
 		}
 		this.transcript.update(message);
 		this.sendRecord(ContentType.handshake, message);
-		this.trace(`sent ClientHello: ${offer13 ? "TLS 1.3" : ""}${offer13 && offer12 ? " and " : ""}${offer12 ? "TLS 1.2" : ""}, ${suites.length} suites, key shares ${this.shares.map((s) => groupName(s.group)).join(", ") || "none"}${this.offeredPSK ? ", a session ticket" : ""}`);
+		if (this.tracing) this.trace(`sent ClientHello: ${offer13 ? "TLS 1.3" : ""}${offer13 && offer12 ? " and " : ""}${offer12 ? "TLS 1.2" : ""}, ${suites.length} suites, key shares ${this.shares.map((s) => groupName(s.group)).join(", ") || "none"}${this.offeredPSK ? ", a session ticket" : ""}`);
 	}
 
 	private addShare(group: number): void {
@@ -479,7 +479,7 @@ export class TLSClient extends TLSConnection {
 		}
 		this.transcript.replaceWithMessageHash();
 		this.transcript.update(message);
-		this.trace(`received HelloRetryRequest: ${this.suite!.name}${keyShare ? `, group ${groupName(this.shares[0].group)}` : ""}${cookie ? ", a cookie" : ""}`);
+		if (this.tracing) this.trace(`received HelloRetryRequest: ${this.suite!.name}${keyShare ? `, group ${groupName(this.shares[0].group)}` : ""}${cookie ? ", a cookie" : ""}`);
 		this.sendCompatibilityCCS();
 		this.sendClientHello();
 	}
@@ -530,7 +530,7 @@ export class TLSClient extends TLSConnection {
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: handshake data after ServerHello in the same record");
 		this.records.setRead(this.protection13(this.readSecret));
-		this.trace(`received ServerHello: TLS 1.3, ${suite.name}, ${groupName(group)}${this.resumed ? ", resuming" : ""}`);
+		if (this.tracing) this.trace(`received ServerHello: TLS 1.3, ${suite.name}, ${groupName(group)}${this.resumed ? ", resuming" : ""}`);
 		this.expect = "encrypted_extensions";
 	}
 
@@ -600,7 +600,7 @@ export class TLSClient extends TLSConnection {
 		if (!schemes)
 			throw fatal(Alert.missing_extension, "tls: CertificateRequest without signature_algorithms");
 		this.certificateRequest = { context, schemes };
-		this.trace("received CertificateRequest");
+		if (this.tracing) this.trace("received CertificateRequest");
 		this.expect = "certificate";
 	}
 
@@ -645,7 +645,7 @@ export class TLSClient extends TLSConnection {
 		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
 		this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
 		this.records.setRead(this.protection13(serverApp));
-		this.trace("received Finished: good");
+		if (this.tracing) this.trace("received Finished: good");
 		// our flight: [CCS], [Certificate, CertificateVerify], Finished
 		this.sendCompatibilityCCS();
 		this.records.setWrite(this.protection13(this.writeSecret!));
@@ -660,7 +660,7 @@ export class TLSClient extends TLSConnection {
 		this.records.allowChangeCipherSpec = false;
 		this.expect = "post_handshake";
 		this.state = "connected";
-		this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
 	private sendClientCertificate13(): void {
@@ -681,10 +681,10 @@ export class TLSClient extends TLSConnection {
 			const v = new Writer(signature.byteLength + 4);
 			v.u16(scheme).begin(2).bytes(signature).end();
 			this.sendHandshake(HandshakeType.certificate_verify, v.view());
-			this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
+			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
 		}
 		else
-			this.trace("sent an empty Certificate (no client certificate for this request)");
+			if (this.tracing) this.trace("sent an empty Certificate (no client certificate for this request)");
 	}
 
 	/**
@@ -724,7 +724,7 @@ export class TLSClient extends TLSConnection {
 			ticket: ticket.slice().buffer as ArrayBuffer, id: undefined, ticketAgeAdd: ageAdd, received: Date.now(),
 			lifetime, alpn: this.alpn, extendedMasterSecret: false,
 		};
-		this.trace(`received NewSessionTicket: lifetime ${lifetime} s`);
+		if (this.tracing) this.trace(`received NewSessionTicket: lifetime ${lifetime} s`);
 		this.options.onSession?.(session);
 	}
 
@@ -749,11 +749,11 @@ export class TLSClient extends TLSConnection {
 				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
 			this.resumed = true;
 			this.masterSecret = session.secret;
-			this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
+			if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
 			this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
 			return;
 		}
-		this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}`);
+		if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}`);
 		this.expect = "certificate12";
 	}
 
@@ -784,7 +784,7 @@ export class TLSClient extends TLSConnection {
 		this.verifySignature("ServerKeyExchange", scheme, key, signed, signature);
 		this.serverECDHE = { group, point: point.slice() };
 		this.group = group;
-		this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
+		if (this.tracing) this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
 		this.expect = "hello_done_or_request";
 	}
 
@@ -795,7 +795,7 @@ export class TLSClient extends TLSConnection {
 		r.opaque(2);      // certificate_authorities
 		r.end();
 		this.certificateRequest = { context: new Uint8Array(0), schemes };
-		this.trace("received CertificateRequest");
+		if (this.tracing) this.trace("received CertificateRequest");
 		this.expect = "hello_done";
 	}
 
@@ -818,7 +818,7 @@ export class TLSClient extends TLSConnection {
 			if (key && scheme !== undefined && o.clientCertificates?.length)
 				signWith = { key, scheme };
 			else
-				this.trace("sent an empty Certificate (no client certificate for this request)");
+				if (this.tracing) this.trace("sent an empty Certificate (no client certificate for this request)");
 		}
 		// ClientKeyExchange (RFC 8422 5.7)
 		const server = this.serverECDHE!;
@@ -847,7 +847,7 @@ export class TLSClient extends TLSConnection {
 			const v = new Writer(signature.byteLength + 4);
 			v.u16(signWith.scheme).begin(2).bytes(signature).end();
 			this.sendHandshake(HandshakeType.certificate_verify, v.view());
-			this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
+			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
 		}
 		this.sendClientFinished12();
 		this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
@@ -887,7 +887,7 @@ export class TLSClient extends TLSConnection {
 			this.options.onSession?.(session);
 		this.expect = "post_handshake";
 		this.state = "connected";
-		this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
 }

@@ -129,6 +129,8 @@ export abstract class TLSConnection implements TLSEngine {
 	peerClosed = false;
 
 	protected readonly hooks: ConnectionHooks;
+	/** whether a trace is set: trace lines are built only then (`if (this.tracing) this.trace(...)`) */
+	protected readonly tracing: boolean;
 	protected readonly records = new RecordLayer();
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
@@ -152,6 +154,7 @@ export abstract class TLSConnection implements TLSEngine {
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
 		this.hooks = hooks;
+		this.tracing = hooks.trace !== undefined;
 		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
 		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
 		this.records.handler = (type, content) => this.onRecord(type, content);
@@ -330,7 +333,7 @@ export abstract class TLSConnection implements TLSEngine {
 				catch {
 				}
 			}
-			this.trace(`error: ${error.message}${error.remote ? " (from the peer)" : ` (sent ${alertName(error.alert)})`}`);
+			if (this.tracing) this.trace(`error: ${error.message}${error.remote ? " (from the peer)" : ` (sent ${alertName(error.alert)})`}`);
 			this.state = "error";
 			this.dispose();
 		}
@@ -415,7 +418,7 @@ export abstract class TLSConnection implements TLSEngine {
 				this.certificates = undefined;
 				this.peerCertificateCount = stream.count;
 				this.peerCertificateBytes = stream.bytes;
-				this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
+				if (this.tracing) this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
 				done(stream);
 			},
 		};
@@ -459,7 +462,7 @@ export abstract class TLSConnection implements TLSEngine {
 			throw fatal(Alert.decode_error, "tls: bad alert");
 		const level = content[0], description = content[1];
 		if (description === Alert.close_notify) {
-			this.trace("received close_notify");
+			if (this.tracing) this.trace("received close_notify");
 			this.peerClosed = true;
 			if (this.state !== "closed")
 				this.close();
@@ -472,7 +475,7 @@ export abstract class TLSConnection implements TLSEngine {
 		}
 		if (level === 1 && this.version === TLS12 && description !== Alert.no_renegotiation) {
 			this.ignore("warning alerts");
-			this.trace(`ignored warning alert ${alertName(description)}`);
+			if (this.tracing) this.trace(`ignored warning alert ${alertName(description)}`);
 			return;
 		}
 		throw new TLSError(description, `tls: the peer sent the alert ${alertName(description)}`, true);
@@ -573,7 +576,7 @@ export abstract class TLSConnection implements TLSEngine {
 			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
 		this.verifySignature("CertificateVerify", scheme, key, certificateVerifyContent(peerIsServer, this.transcript.current()), signature);
 		this.transcript.update(message);
-		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+		if (this.tracing) this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
 	}
 
 	/**
@@ -632,7 +635,7 @@ export abstract class TLSConnection implements TLSEngine {
 		const hash = this.suite!.hash;
 		this.readSecret = nextTrafficSecret(hash, this.readSecret!);
 		this.records.setRead(this.protection13(this.readSecret));
-		this.trace(`received KeyUpdate${request ? " (update requested)" : ""}`);
+		if (this.tracing) this.trace(`received KeyUpdate${request ? " (update requested)" : ""}`);
 		// one update answers every request received before our next data (RFC 8446 4.6.3)
 		if (request && !this.keyUpdateAnswered) {
 			this.keyUpdateAnswered = true;
@@ -649,7 +652,7 @@ export abstract class TLSConnection implements TLSEngine {
 			this.sendHandshakeNoTranscript(HandshakeType.key_update, new Uint8Array([requestPeer ? 1 : 0]));
 			this.writeSecret = nextTrafficSecret(this.suite!.hash, this.writeSecret!);
 			this.records.setWrite(this.protection13(this.writeSecret));
-			this.trace(`sent KeyUpdate${requestPeer ? " (update requested)" : ""}`);
+			if (this.tracing) this.trace(`sent KeyUpdate${requestPeer ? " (update requested)" : ""}`);
 		});
 	}
 }

@@ -165,7 +165,7 @@ export class TLSServer extends TLSConnection {
 		if (this.version === TLS12 && type === HandshakeType.client_hello) {
 			this.ignore("renegotiation attempts");
 			this.sendAlert(Alert.no_renegotiation, 1);
-			this.trace("refused renegotiation (no_renegotiation warning)");
+			if (this.tracing) this.trace("refused renegotiation (no_renegotiation warning)");
 			return;
 		}
 		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
@@ -188,7 +188,7 @@ export class TLSServer extends TLSConnection {
 		if (this.version !== TLS13 || this.state !== "handshake" || this.expect === "client_hello" || this.receivedCompatibilityCCS)
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 		this.receivedCompatibilityCCS = true;
-		this.trace("ignored change_cipher_spec (compatibility mode)");
+		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
 	// ---- the client's Certificate, streamed into the verifier (connection.ts) ----
@@ -220,7 +220,7 @@ export class TLSServer extends TLSConnection {
 			if (this.options.clientAuthentication === "require")
 				throw tls13 ? fatal(Alert.certificate_required, "tls: the client sent no certificate")
 					: fatal(Alert.handshake_failure, "tls: the client sent no certificate");
-			this.trace("received an empty client Certificate");
+			if (this.tracing) this.trace("received an empty client Certificate");
 			this.expect = tls13 ? "finished" : "client_key_exchange";
 			return;
 		}
@@ -239,7 +239,7 @@ export class TLSServer extends TLSConnection {
 		const sni = hello.extensions.get(ExtensionType.server_name);
 		this.serverName = sni ? parseServerName(sni) : undefined;
 		this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
-		this.trace(`received ClientHello: ${hello.suites.length} suites, ${hello.extensions.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
+		if (this.tracing) this.trace(`received ClientHello: ${hello.suites.length} suites, ${hello.extensions.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
 		if (version === TLS13)
 			return this.clientHello13(hello, message, false);
 		return this.clientHello12(hello, message);
@@ -252,7 +252,7 @@ export class TLSServer extends TLSConnection {
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
 		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId, hello.sessionId))
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
-		this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suites.length} suites, ${hello.extensions.size} extensions`);
+		if (this.tracing) this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suites.length} suites, ${hello.extensions.size} extensions`);
 		return this.clientHello13(hello, message, true);
 	}
 
@@ -362,7 +362,7 @@ export class TLSServer extends TLSConnection {
 			const ours = this.options.recordSizeLimit ?? MAX_PLAINTEXT + (tls13 ? 1 : 0);
 			this.records.receiveLimit = Math.min(MAX_PLAINTEXT, ours - (tls13 ? 1 : 0));
 			reply.set(ExtensionType.record_size_limit, new Writer(2).u16(Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))).view());
-			this.trace(`record_size_limit: the client's ${limit}, ours ${Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))}`);
+			if (this.tracing) this.trace(`record_size_limit: the client's ${limit}, ours ${Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))}`);
 			return;
 		}
 		// max_fragment_length only when record_size_limit is absent (RFC 8449 5)
@@ -375,7 +375,7 @@ export class TLSServer extends TLSConnection {
 			this.records.receiveLimit = limit;
 			this.recordLimit = limit;
 			reply.set(ExtensionType.max_fragment_length, mfl.slice());
-			this.trace(`max_fragment_length ${limit}`);
+			if (this.tracing) this.trace(`max_fragment_length ${limit}`);
 		}
 	}
 
@@ -455,10 +455,10 @@ export class TLSServer extends TLSConnection {
 			this.schedule = schedule;
 			this.resumed = true;
 			this.clientAuthenticated = state.clientAuthenticated;
-			this.trace(`accepted the session ticket (identity ${index})`);
+			if (this.tracing) this.trace(`accepted the session ticket (identity ${index})`);
 			return { index, secret: state.secret };
 		}
-		this.trace("no usable session ticket: full handshake");
+		if (this.tracing) this.trace("no usable session ticket: full handshake");
 		return undefined;
 	}
 
@@ -478,7 +478,7 @@ export class TLSServer extends TLSConnection {
 			this.sendCompatibilityCCS();
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
-		this.trace(`sent HelloRetryRequest: ${suite.name}, group ${groupName(group)}`);
+		if (this.tracing) this.trace(`sent HelloRetryRequest: ${suite.name}, group ${groupName(group)}`);
 		this.expect = "client_hello2";
 	}
 
@@ -524,7 +524,7 @@ export class TLSServer extends TLSConnection {
 		this.records.setRead(this.protection13(this.clientHandshakeSecret));
 		this.records.allowPlaintextAlert = true;
 		this.readSecret = this.clientHandshakeSecret;
-		this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
+		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
 		this.sendEncryptedExtensions(hello);
 		if (!this.resumed) {
 			const auth = o.clientAuthentication ?? "none";
@@ -590,7 +590,7 @@ export class TLSServer extends TLSConnection {
 		const w = new Writer(signature.byteLength + 4);
 		w.u16(scheme).begin(2).bytes(signature).end();
 		this.sendHandshake(HandshakeType.certificate_verify, w.view());
-		this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
+		if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
 	}
 
 	/** our Finished (RFC 8446 4.4.4), then the application secrets (7.1) */
@@ -607,7 +607,7 @@ export class TLSServer extends TLSConnection {
 		this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
 		this.records.setWrite(this.protection13(serverApp));
 		this.writeSecret = serverApp;
-		this.trace("sent Finished");
+		if (this.tracing) this.trace("sent Finished");
 		this.expect = this.requestedCertificate ? "certificate" : "finished";
 	}
 
@@ -628,10 +628,10 @@ export class TLSServer extends TLSConnection {
 		const resumptionSecret = schedule.derive("res master", this.transcript.current());
 		this.expect = "post_handshake";
 		this.state = "connected";
-		this.trace("received Finished: good");
+		if (this.tracing) this.trace("received Finished: good");
 		if (this.sealer)
 			this.sendNewSessionTicket13(resumptionSecret);
-		this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
 	/** NewSessionTicket (RFC 8446 4.6.1): the PSK sealed in the ticket itself */
@@ -648,7 +648,7 @@ export class TLSServer extends TLSConnection {
 		const w = new Writer(ticket.byteLength + 32);
 		w.u32(lifetime).u32(ageAdd).begin(1).bytes(nonce).end().begin(2).bytes(ticket).end().u16(0);
 		this.sendHandshakeNoTranscript(HandshakeType.new_session_ticket, w.view());
-		this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
+		if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 	}
 
 	private ticketLifetime(): number {
@@ -729,7 +729,7 @@ export class TLSServer extends TLSConnection {
 		if ((this.options.clientAuthentication ?? "none") !== "none")
 			this.sendCertificateRequest12();
 		this.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
-		this.trace("sent Certificate, ServerKeyExchange, ServerHelloDone");
+		if (this.tracing) this.trace("sent Certificate, ServerKeyExchange, ServerHelloDone");
 		this.expect = this.requestedCertificate ? "certificate12" : "client_key_exchange";
 	}
 
@@ -752,7 +752,7 @@ export class TLSServer extends TLSConnection {
 		if (!state || state.version !== TLS12 || !hello.suites.includes(state.suite) || !this.options.suites.includes(state.suite)
 			|| state.serverName !== this.serverName || state.alpn !== this.alpn
 			|| this.options.clientAuthentication === "require" && !state.clientAuthenticated) {
-			this.trace("no usable session ticket: full handshake");
+			if (this.tracing) this.trace("no usable session ticket: full handshake");
 			return undefined;
 		}
 		return state;
@@ -768,7 +768,7 @@ export class TLSServer extends TLSConnection {
 		w.begin(1).bytes(sessionId).end().u16(this.suite!.code).u8(0);
 		writeExtensions(w, reply);
 		this.sendHandshake(HandshakeType.server_hello, w.view());
-		this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
+		if (this.tracing) this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
 	}
 
 	/** abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1): our CCS and Finished first */
@@ -777,7 +777,7 @@ export class TLSServer extends TLSConnection {
 		this.masterSecret = state.secret.slice().buffer as ArrayBuffer;
 		this.clientAuthenticated = state.clientAuthenticated;
 		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
-		this.trace("resuming with the session ticket");
+		if (this.tracing) this.trace("resuming with the session ticket");
 		this.sendFinished12();
 		this.expect = "change_cipher_spec12";
 	}
@@ -844,7 +844,7 @@ export class TLSServer extends TLSConnection {
 		const sessionHash = this.transcript.current();
 		this.masterSecret = prf12(this.suite!.hash, preMaster, "extended master secret", new Uint8Array(sessionHash), 48);
 		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
-		this.trace(`received ClientKeyExchange: ${groupName(this.group)}`);
+		if (this.tracing) this.trace(`received ClientKeyExchange: ${groupName(this.group)}`);
 		this.expect = this.peerKey ? "certificate_verify12" : "change_cipher_spec12";
 	}
 
@@ -863,20 +863,20 @@ export class TLSServer extends TLSConnection {
 		this.verifySignature("CertificateVerify", scheme, key, this.transcript.current(), signature, true);
 		this.transcript.update(message);
 		this.clientAuthenticated = true;
-		this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
+		if (this.tracing) this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
 		this.expect = "change_cipher_spec12";
 	}
 
 	/** the client's Finished (RFC 5246 7.4.9) */
 	private finished12(body: Uint8Array, message: Uint8Array): void {
 		this.checkFinished(this.verifyData12("client finished"), body, message, "client", true);
-		this.trace("received Finished: good");
+		if (this.tracing) this.trace("received Finished: good");
 		if (!this.resumed)
 			this.sendFinished12();
 		this.records.allowChangeCipherSpec = false;
 		this.expect = "post_handshake";
 		this.state = "connected";
-		this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
 	/** [NewSessionTicket (RFC 5077 3.3)], ChangeCipherSpec, Finished */
@@ -887,12 +887,12 @@ export class TLSServer extends TLSConnection {
 			const w = new Writer(ticket.byteLength + 8);
 			w.u32(lifetime).begin(2).bytes(ticket).end();
 			this.sendHandshake(HandshakeType.new_session_ticket, w.view());
-			this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
+			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 		}
 		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
 		this.records.setWrite(this.protection12(false));
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(this.verifyData12("server finished")));
-		this.trace("sent ChangeCipherSpec and Finished");
+		if (this.tracing) this.trace("sent ChangeCipherSpec and Finished");
 	}
 }
 
