@@ -643,7 +643,8 @@ export class TLSClient extends TLSConnection {
 		const serverApp = schedule.derive("s ap traffic", transcriptHash);
 		this.keylog("CLIENT_TRAFFIC_SECRET_0", clientApp);
 		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
-		this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
+		if (this.hooks.keylog)   // the exporter secret serves only the key log here
+			this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
 		this.records.setRead(this.protection13(serverApp));
 		if (this.tracing) this.trace("received Finished: good");
 		// our flight: [CCS], [Certificate, CertificateVerify], Finished

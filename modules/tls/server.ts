@@ -604,7 +604,8 @@ export class TLSServer extends TLSConnection {
 		const serverApp = schedule.derive("s ap traffic", transcriptHash);
 		this.keylog("CLIENT_TRAFFIC_SECRET_0", this.clientApplicationSecret);
 		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
-		this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
+		if (this.hooks.keylog)   // the exporter secret serves only the key log here
+			this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
 		this.records.setWrite(this.protection13(serverApp));
 		this.writeSecret = serverApp;
 		if (this.tracing) this.trace("sent Finished");
