@@ -4,6 +4,7 @@
 // Writes bench/results.json, docs/BENCHMARKS.md and bench/handshake-memory.svg.
 //   node bench/run.mjs [--quick]      (--quick: 10 handshakes, 1 MB downloads; for trying it out)
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
+//   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync, readdirSync, statSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
@@ -448,8 +449,36 @@ async function serverOnly() {
   writeReport(results, root);
 }
 
+/**
+ * --garbage: what one handshake allocates, collection off and no trace set (the handshake peak of a
+ * collect:false run: everything from the constructor, or the accept, to message 1)
+ */
+async function garbage() {
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  try {
+    const row = (id, r) => console.log(`${id}\t${r.result?.handshake.chunks ?? "failed"} B\t${r.result?.handshake.slots} slots`);
+    for (const scenario of SCENARIOS.filter((s) => s.id !== "records-16k")) {   // the same handshake as tls13-ecdsa
+      const server = await startServer(scenario.server(certs));
+      try {
+        row(scenario.id, await runXsh({ port: server.port, certificate: certs.der(scenario.root), ...scenario.client, collect: false }));
+      }
+      finally {
+        await server.stop();
+      }
+    }
+    for (const scenario of SERVER_SCENARIOS)
+      row(scenario.id, await runXsh({ ...serverConfig(scenario, certs), collect: false }));
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
+}
+
+const entry = process.argv.includes("--server-only") ? serverOnly : process.argv.includes("--garbage") ? garbage : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
-  (process.argv.includes("--server-only") ? serverOnly() : main()).catch((e) => {
+  entry().catch((e) => {
     console.error(e.stack ?? e);
     process.exit(1);
   });
