@@ -31,7 +31,11 @@ export const SUITES: readonly CipherSuite[] = [
 ];
 
 export function suiteByCode(code: number): CipherSuite | undefined {
-	return SUITES.find((s) => s.code === code);
+	// an index loop: no closure or iterator per call (it runs for each suite a hello lists)
+	for (let i = 0; i < SUITES.length; i++)
+		if (SUITES[i].code === code)
+			return SUITES[i];
+	return undefined;
 }
 
 export function suiteByName(name: string): CipherSuite | undefined {
