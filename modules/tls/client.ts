@@ -257,67 +257,57 @@ export class TLSClient extends TLSConnection {
 		w.end();
 		w.u8(1).u8(0);   // compression: null
 		w.begin(2);
+		// each extension: type, then its body in a block closed by the last end() (RFC 8446 4.2)
 		const sent = this.sentExtensions;
 		sent.clear();
-		const ext = (type: number, body: (w: Writer) => void) => {
+		const ext = (type: number): Writer => {
 			sent.add(type);
-			w.u16(type).begin(2);
-			body(w);
-			w.end();
+			return w.u16(type).begin(2);
 		};
 		const name = o.serverName;
 		if (name && !isIPLiteral(name))
-			ext(ExtensionType.server_name, (w) => w.begin(2).u8(0).begin(2).bytes(ascii(name)).end().end());
+			ext(ExtensionType.server_name).begin(2).u8(0).begin(2).bytes(ascii(name)).end().end().end();
 		if (offer12) {
-			ext(ExtensionType.ec_point_formats, (w) => w.u8(1).u8(0));
-			ext(ExtensionType.renegotiation_info, (w) => w.u8(0));
-			ext(ExtensionType.extended_master_secret, () => undefined);
-			ext(ExtensionType.session_ticket, (w) => {
-				if (o.session && o.session.version === TLS12 && o.session.ticket)
-					w.bytes(o.session.ticket);
-			});
+			ext(ExtensionType.ec_point_formats).u8(1).u8(0).end();
+			ext(ExtensionType.renegotiation_info).u8(0).end();
+			ext(ExtensionType.extended_master_secret).end();
+			ext(ExtensionType.session_ticket);
+			if (o.session && o.session.version === TLS12 && o.session.ticket)
+				w.bytes(o.session.ticket);
+			w.end();
 		}
-		ext(ExtensionType.supported_groups, (w) => {
-			w.begin(2);
-			for (const g of o.groups)
-				w.u16(g);
-			w.end();
-		});
-		ext(ExtensionType.signature_algorithms, (w) => {
-			w.begin(2);
-			for (const s of o.signatureAlgorithms)
-				w.u16(s);
-			w.end();
-		});
-		if (o.alpn && o.alpn.length)
-			ext(ExtensionType.application_layer_protocol_negotiation, (w) => {
-				w.begin(2);
-				for (const p of o.alpn!)
-					w.begin(1).bytes(ascii(p)).end();
-				w.end();
-			});
+		ext(ExtensionType.supported_groups).begin(2);
+		for (let i = 0; i < o.groups.length; i++)
+			w.u16(o.groups[i]);
+		w.end().end();
+		ext(ExtensionType.signature_algorithms).begin(2);
+		for (let i = 0; i < o.signatureAlgorithms.length; i++)
+			w.u16(o.signatureAlgorithms[i]);
+		w.end().end();
+		if (o.alpn && o.alpn.length) {
+			ext(ExtensionType.application_layer_protocol_negotiation).begin(2);
+			for (let i = 0; i < o.alpn.length; i++)
+				w.begin(1).bytes(ascii(o.alpn[i])).end();
+			w.end().end();
+		}
 		if (o.maxFragmentLength) {
 			const code = ({ 512: 1, 1024: 2, 2048: 3, 4096: 4 } as { [n: number]: number })[o.maxFragmentLength];
-			ext(ExtensionType.max_fragment_length, (w) => w.u8(code));
+			ext(ExtensionType.max_fragment_length).u8(code).end();
 		}
 		if (o.recordSizeLimit)
-			ext(ExtensionType.record_size_limit, (w) => w.u16(o.recordSizeLimit!));
+			ext(ExtensionType.record_size_limit).u16(o.recordSizeLimit).end();
 		if (offer13) {
-			ext(ExtensionType.supported_versions, (w) => {
-				w.begin(1).u16(TLS13);
-				if (offer12)
-					w.u16(TLS12);
-				w.end();
-			});
+			ext(ExtensionType.supported_versions).begin(1).u16(TLS13);
+			if (offer12)
+				w.u16(TLS12);
+			w.end().end();
 			if (this.cookie)
-				ext(ExtensionType.cookie, (w) => w.begin(2).bytes(this.cookie!).end());
-			ext(ExtensionType.key_share, (w) => {
-				w.begin(2);
-				for (const s of this.shares)
-					w.u16(s.group).begin(2).bytes(s.ecdh.publicKey).end();
-				w.end();
-			});
-			ext(ExtensionType.psk_key_exchange_modes, (w) => w.u8(1).u8(1));   // psk_dhe_ke
+				ext(ExtensionType.cookie).begin(2).bytes(this.cookie).end().end();
+			ext(ExtensionType.key_share).begin(2);
+			for (let i = 0; i < this.shares.length; i++)
+				w.u16(this.shares[i].group).begin(2).bytes(this.shares[i].ecdh.publicKey).end();
+			w.end().end();
+			ext(ExtensionType.psk_key_exchange_modes).u8(1).u8(1).end();   // psk_dhe_ke
 		}
 		// pre_shared_key must be last (RFC 8446 4.2.11)
 		const session = o.session;
@@ -331,11 +321,9 @@ export class TLSClient extends TLSConnection {
 			const fits = this.helloRetried ? this.suite!.hash === suite?.hash : suites.some((c) => suiteByCode(c)?.hash === suite?.hash);
 			if (suite && fits && ageMs < session.lifetime * 1000) {
 				binderLength = hashSize(suite.hash);
-				ext(ExtensionType.pre_shared_key, (w) => {
-					w.begin(2).begin(2).bytes(session.ticket!).end().u32((ageMs + session.ticketAgeAdd) >>> 0).end();
-					binderAt = w.length;
-					w.begin(2).begin(1).bytes(new Uint8Array(binderLength)).end().end();
-				});
+				ext(ExtensionType.pre_shared_key).begin(2).begin(2).bytes(session.ticket).end().u32((ageMs + session.ticketAgeAdd) >>> 0).end();
+				binderAt = w.length;
+				w.begin(2).begin(1).bytes(new Uint8Array(binderLength)).end().end().end();
 				this.offeredPSK = true;
 			}
 		}
