@@ -8,9 +8,19 @@ import { Alert, fatal } from "./alert";
 /** the bytes of an ASCII string (labels, names) */
 export function ascii(text: string): Uint8Array {
 	const bytes = new Uint8Array(text.length);
-	for (let i = 0; i < text.length; i++)
-		bytes[i] = text.charCodeAt(i) & 0xFF;
+	writeAscii(bytes, 0, text);
 	return bytes;
+}
+
+// called with call(): XS makes a String object for each property read on a primitive string
+// (text.length, text.charCodeAt: 2 slots each), so a loop of text.charCodeAt(i) costs 4 per character
+const charCodeAt = String.prototype.charCodeAt;
+
+/** writes the low bytes of text's characters into `into` at `at`; returns the position after them */
+export function writeAscii(into: Uint8Array, at: number, text: string): number {
+	for (let i = 0, n = text.length; i < n; i++)
+		into[at++] = charCodeAt.call(text, i) & 0xFF;
+	return at;
 }
 
 export class Reader {

@@ -7,6 +7,7 @@
  */
 import { hkdfExtract, hkdfExpand, hmac } from "crypto/mac";
 import { digest, type HashAlgorithm, hashSize } from "crypto/hash";
+import { writeAscii } from "./bytes";
 
 const LABEL_PREFIX = "tls13 ";
 
@@ -22,11 +23,7 @@ export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: str
 	info[0] = length >> 8;
 	info[1] = length;
 	info[2] = labelLength;
-	let at = 3;
-	for (let i = 0; i < LABEL_PREFIX.length; i++)
-		info[at++] = LABEL_PREFIX.charCodeAt(i);
-	for (let i = 0; i < label.length; i++)
-		info[at++] = label.charCodeAt(i);
+	let at = writeAscii(info, writeAscii(info, 3, LABEL_PREFIX), label);
 	info[at++] = contextLength;
 	if (contextLength)
 		info.set(context instanceof Uint8Array ? context : new Uint8Array(context), at);
