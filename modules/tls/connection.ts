@@ -285,6 +285,8 @@ export abstract class TLSConnection implements TLSEngine {
 	}
 	/** frees keys and buffers */
 	dispose(): void {
+		this.keyBlock12?.fill(0);
+		this.keyBlock12 = undefined;
 		this.certificates?.close();
 		this.certificates = undefined;
 		this.records.close();
@@ -525,17 +527,27 @@ export abstract class TLSConnection implements TLSEngine {
 		return new Protection(suite, TLS13, key, iv);
 	}
 
-	/** TLS 1.2 key block (RFC 5246 6.3): the client's or the server's write keys */
+	/** the TLS 1.2 key block, from the first direction's protection to the second's */
+	private keyBlock12: Uint8Array | undefined;
+
+	/**
+	 * TLS 1.2 key block (RFC 5246 6.3): the client's or the server's write keys. The block is computed
+	 * once for both directions: the first call keeps it, the second wipes it (and dispose() does)
+	 */
 	protected protection12(client: boolean): Protection {
 		const suite = this.suite!;
 		const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
-		const block = new Uint8Array(prf12(suite.hash, this.masterSecret!, "key expansion",
+		const kept = this.keyBlock12;
+		const block = kept ?? new Uint8Array(prf12(suite.hash, this.masterSecret!, "key expansion",
 			concat(this.serverRandom, this.clientRandom), 2 * suite.keyLength + 2 * ivLength));
+		this.keyBlock12 = kept ? undefined : block;
 		const k = suite.keyLength;
 		const key = client ? block.slice(0, k) : block.slice(k, 2 * k);
-		const iv = client ? block.slice(2 * k, 2 * k + ivLength) : block.slice(2 * k + ivLength, 2 * k + 2 * ivLength);
 		const fullIV = new Uint8Array(12);
-		fullIV.set(iv);
+		for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
+			fullIV[i] = block[at + i];
+		if (kept)
+			kept.fill(0);
 		return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
 	}
 
