@@ -154,6 +154,10 @@ export function ipToString(bytes: Uint8Array): string {
 }
 
 /** Lowercase of an ASCII text (dNSNames are IA5, checked when parsed; server names are checked first). */
+// called with call(): XS makes a String object for each property read on a primitive string
+// (name.length, name.charCodeAt: 2 slots each)
+const charCodeAt = String.prototype.charCodeAt;
+
 function lower(text: string): string {
 	return text.toLowerCase();
 }
@@ -170,14 +174,14 @@ export function parseServerName(serverName: string): ReferenceIdentity {
 	const address = parseIP(serverName);
 	if (address !== undefined)
 		return { kind: "ip", address };
-	for (let i = 0; i < serverName.length; i++)
-		if (serverName.charCodeAt(i) > 0x7f)
+	for (let i = 0, n = serverName.length; i < n; i++)
+		if (charCodeAt.call(serverName, i) > 0x7f)
 			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not ASCII: give IDNA names as A-labels ("xn--...")`);
 	let name = lower(serverName);
 	if (name.endsWith("."))
 		name = name.slice(0, -1);
-	for (let i = 0; i < name.length; i++) {
-		const c = name.charCodeAt(i);
+	for (let i = 0, n = name.length; i < n; i++) {
+		const c = charCodeAt.call(name, i);
 		if (c > 0x7f)
 			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not ASCII: give IDNA names as A-labels ("xn--...")`);
 		if (c !== 46 && !isHostCharacter(c))
