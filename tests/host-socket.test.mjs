@@ -1,5 +1,6 @@
 // xsh's Socket and Listener against Node TCP peers on 127.0.0.1: the SDK's callback contract,
 // every read and write form, the Listener, and the event loop ending with the last socket.
+import { READ_BLOCKS, READ_RESULTS } from "./lib/read-forms.mjs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -100,13 +101,7 @@ test("socket: read(String, \"\\n\") across packet boundaries (\"hel\", \"lo\\nwo
 });
 
 test("socket: read(), read(Number), read(String, n), read(null, n), read(ArrayBuffer, n | terminator), read(String|ArrayBuffer)", T, async () => {
-  const blocks = [
-    Buffer.concat([Buffer.from([200]), Buffer.from("abcXY"), Buffer.from([1, 2, 3, 4]), Buffer.from("line\nkey=val;0123456789zz")]),
-    Buffer.from("second block"),
-    Buffer.from("héllo"),
-    Buffer.from([0, 255, 128]),
-    Buffer.from("1234567"),
-  ];
+  const blocks = READ_BLOCKS;
   const peer = await tcpServer(async (c) => {
     for (const block of blocks) {
       c.write(block);
@@ -119,29 +114,7 @@ test("socket: read(), read(Number), read(String, n), read(null, n), read(ArrayBu
     assert.equal(r.code, 0, explain(r));
     const steps = r.lines.filter((l) => "step" in l);
     assert.equal(steps.length, 5, explain(r));
-    assert.deepEqual(steps[0], {
-      step: 0,
-      available: 35,
-      number: 200,
-      string3: "abc",
-      availableAfter: 31,
-      skipped: 2,
-      buffer4: [1, 2, 3, 4],
-      isArrayBuffer: true,
-      line: "line\n",
-      bufferUntil: [...Buffer.from("key=val;")],
-      string4: "0123",
-      rest: [...Buffer.from("456789zz")],
-      availableEnd: 0,
-      numberEmpty: true,
-      stringEmpty: true,
-      bufferEmpty: true,
-      skipEmpty: 0,
-    });
-    assert.deepEqual(steps[1], { step: 1, available: 12, skippedAll: 12, availableAfter: 0 });
-    assert.deepEqual(steps[2], { step: 2, utf8: "héllo", availableAfter: 0 });
-    assert.deepEqual(steps[3], { step: 3, numbers: [0, 255, 128], after: true });
-    assert.deepEqual(steps[4], { step: 4, skipMore: 7, availableAfter: 0 });
+    assert.deepEqual(steps, READ_RESULTS.map((expected, step) => ({ step, ...expected })));
     assert.equal(r.lines.at(-1).message, -1);
   } finally {
     await peer.close();

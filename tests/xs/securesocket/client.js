@@ -26,10 +26,10 @@
 import SecureSocket from "securesocket";
 import Timer from "timer";
 import { argv, readFile, now } from "xsh";
+import { steps } from "../lib/read-forms.js";
 
 const config = JSON.parse(argv[1]);
 const log = (o) => trace(JSON.stringify(o) + "\n");
-const bytes = (buffer) => Array.from(new Uint8Array(buffer));
 const connections = config.connections ?? 1;
 const started = now();
 
@@ -61,32 +61,6 @@ function secureOptions() {
 		secure.trace = (line) => log({ trace: line });
 	return secure;
 }
-
-// the "forms" steps: the size of the record the peer sends, and the reads made on it
-const steps = [
-	[35, (s) => ({
-		available: s.read(),
-		number: s.read(Number),
-		string3: s.read(String, 3),
-		availableAfter: s.read(),
-		skipped: s.read(null, 2),
-		buffer4: bytes(s.read(ArrayBuffer, 4)),
-		isArrayBuffer: s.read(ArrayBuffer, 0) instanceof ArrayBuffer,
-		line: s.read(String, "\n"),
-		bufferUntil: bytes(s.read(ArrayBuffer, ";")),
-		string4: s.read(String, 4),
-		rest: bytes(s.read(ArrayBuffer)),
-		availableEnd: s.read(),
-		numberEmpty: s.read(Number) === undefined,
-		stringEmpty: s.read(String) === undefined,
-		bufferEmpty: s.read(ArrayBuffer) === undefined,
-		skipEmpty: s.read(null),
-	})],
-	[12, (s) => ({ available: s.read(), skippedAll: s.read(null), availableAfter: s.read() })],
-	[6, (s) => ({ utf8: s.read(String, 100), availableAfter: s.read() })],
-	[3, (s) => ({ numbers: [s.read(Number), s.read(Number), s.read(Number)], after: s.read(Number) === undefined })],
-	[7, (s) => ({ skipMore: s.read(null, 100), availableAfter: s.read() })],
-];
 
 function connect(index, session) {
 	const secure = secureOptions();
