@@ -164,44 +164,30 @@ function curveOf(name) {
 	throw new Error("unexpected curve " + name);
 }
 
-function runX25519(dir, file, report) {
+/**
+ * ECDH vectors: the peer's public value as `peer(test)` gives it (raw bytes, or a Key it closes),
+ * judged by `decisions` (DECISIONS.x25519 or DECISIONS.ecdh)
+ */
+function runECDH(dir, file, report, decisions, peer) {
 	const data = load(dir, file);
 	for (const group of data.testGroups) {
 		const curve = curveOf(group.curve);
 		for (const test of group.tests) {
-			const outcome = attempt(() => ECDH.computeSecret(curve, hex(test.private), hex(test.public)));
-			judgeSecret(file, test, expectation(test, DECISIONS.x25519), outcome, report);
+			const outcome = attempt(() => peer(test, (value) => ECDH.computeSecret(curve, hex(test.private), value)));
+			judgeSecret(file, test, expectation(test, decisions), outcome, report);
 		}
 	}
 }
-
-function runECDHPoint(dir, file, report) {
-	const data = load(dir, file);
-	for (const group of data.testGroups) {
-		const curve = curveOf(group.curve);
-		for (const test of group.tests) {
-			const outcome = attempt(() => ECDH.computeSecret(curve, hex(test.private), hex(test.public)));
-			judgeSecret(file, test, expectation(test, DECISIONS.ecdh), outcome, report);
-		}
+/** the public value as raw bytes (X25519 u-coordinate, or an uncompressed/compressed point) */
+const rawPeer = (test, compute) => compute(hex(test.public));
+/** the public value as a SubjectPublicKeyInfo: "crypto: wrong curve" unless on the group's curve */
+function spkiPeer(test, compute) {
+	const key = Key.fromSPKI(hex(test.public));
+	try {
+		return compute(key);
 	}
-}
-
-function runECDHSPKI(dir, file, report) {
-	const data = load(dir, file);
-	for (const group of data.testGroups) {
-		const curve = curveOf(group.curve);
-		for (const test of group.tests) {
-			const outcome = attempt(() => {
-				const key = Key.fromSPKI(hex(test.public));
-				try {
-					return ECDH.computeSecret(curve, hex(test.private), key);   // "crypto: wrong curve" unless on `curve`
-				}
-				finally {
-					key.close();
-				}
-			});
-			judgeSecret(file, test, expectation(test, DECISIONS.ecdh), outcome, report);
-		}
+	finally {
+		key.close();
 	}
 }
 
@@ -295,9 +281,9 @@ function runPSS(dir, file, report) {
 }
 
 export default function run(dir, report) {
-	for (const file of X25519_FILES) runX25519(dir, file, report);
-	for (const file of ECDH_POINT_FILES) runECDHPoint(dir, file, report);
-	for (const file of ECDH_SPKI_FILES) runECDHSPKI(dir, file, report);
+	for (const file of X25519_FILES) runECDH(dir, file, report, DECISIONS.x25519, rawPeer);
+	for (const file of ECDH_POINT_FILES) runECDH(dir, file, report, DECISIONS.ecdh, rawPeer);
+	for (const file of ECDH_SPKI_FILES) runECDH(dir, file, report, DECISIONS.ecdh, spkiPeer);
 	for (const file of ECDSA_FILES) runECDSA(dir, file, report);
 	for (const file of PKCS1_FILES) runPKCS1(dir, file, report);
 	for (const file of PSS_FILES) runPSS(dir, file, report);
