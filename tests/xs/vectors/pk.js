@@ -12,7 +12,7 @@
  * than the message hash) are reported with ok = null (not applicable) when, and only when, they
  * fail with exactly the documented error; their detail starts with "n/a:".
  */
-import { readText } from "xsh";
+import { hex, toHex, load, attempt } from "./common.js";
 import { ECDH } from "crypto/ecdh";
 import { Key } from "crypto/keys";
 import { verifyECDSA, verifyPKCS1, verifyPSS } from "crypto/signature";
@@ -63,53 +63,11 @@ const DECISIONS = {
 	},
 };
 
-function nibble(c) {
-	if (c >= 48 && c <= 57) return c - 48;
-	if (c >= 97 && c <= 102) return c - 87;
-	if (c >= 65 && c <= 70) return c - 55;
-	throw new Error("bad hex digit");
-}
-
-function hex(text) {
-	const result = new Uint8Array(text.length >> 1);
-	for (let i = 0, j = 0; i < result.length; i++, j += 2)
-		result[i] = (nibble(text.charCodeAt(j)) << 4) | nibble(text.charCodeAt(j + 1));
-	return result;
-}
-
-function toHex(buffer) {
-	const bytes = new Uint8Array(buffer);
-	let s = "";
-	for (let i = 0; i < bytes.length; i++)
-		s += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-	return s;
-}
-
 /* a big-endian integer in hex as exactly `size` bytes */
 function fixed(text, size) {
 	text = text.toLowerCase().replace(/^(00)+/, "");
 	while (text.length < 2 * size) text = "0" + text;
 	return text;
-}
-
-function load(dir, file) {
-	return JSON.parse(readText(dir + "/" + file));
-}
-
-/* runs f; returns {value}, {error} when f throws one of our errors ("crypto: ..."), or {bug}.
-   XS debug builds (mxDebug) put the name of the throwing host function before the message of
-   errors thrown from C ("name: crypto: bad point"): that prefix is dropped here. */
-function attempt(f) {
-	try {
-		return { value: f() };
-	}
-	catch (e) {
-		const message = (e && e.message) || String(e);
-		const at = message.startsWith("crypto: ") ? 0 : message.indexOf(": crypto: ") + 2;
-		if (at >= 0 && message.startsWith("crypto: ", at))
-			return { error: message.slice(at) };
-		return { bug: message };
-	}
 }
 
 /* "accept", "reject", or an error text when no decision covers the case */

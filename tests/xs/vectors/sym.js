@@ -8,30 +8,17 @@
  * These files have no "acceptable" cases; ACCEPT below and docs/crypto-symmetric.md say how they
  * would be read.
  */
-import { readText } from "xsh";
+import { hex, toHex, load, attempt as attemptOrBug } from "./common.js";
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { cbcEncrypt, cbcDecrypt } from "crypto/cbc";
 import { hkdf, hkdfExtract, hkdfExpand, hmac, hmacVerify, HMAC } from "crypto/mac";
 
-function nibble(c) {
-	if (c >= 48 && c <= 57) return c - 48;
-	if (c >= 97 && c <= 102) return c - 87;
-	if (c >= 65 && c <= 70) return c - 55;
-	throw new Error("bad hex digit");
-}
-
-function hex(text) {
-	const result = new Uint8Array(text.length >> 1);
-	for (let i = 0, j = 0; i < result.length; i++, j += 2)
-		result[i] = (nibble(text.charCodeAt(j)) << 4) | nibble(text.charCodeAt(j + 1));
-	return result;
-}
-
-function toHex(bytes) {
-	let s = "";
-	for (let i = 0; i < bytes.length; i++)
-		s += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
-	return s;
+/** attempt(), rethrowing anything that is not one of our rejections */
+function attempt(f) {
+	const outcome = attemptOrBug(f);
+	if (outcome.bug !== undefined)
+		throw outcome.exception;
+	return outcome;
 }
 
 function view(buffer) {
@@ -45,28 +32,6 @@ function same(a, b, offset = 0, count = b.length) {
 	for (let i = 0; i < count; i++)
 		if (a[offset + i] !== b[i]) return false;
 	return true;
-}
-
-function load(dir, file) {
-	return JSON.parse(readText(dir + "/" + file));
-}
-
-/*
- * runs f; returns {value} or {error} where error is our own rejection ("crypto: ..."); rethrows
- * anything else. XS debug builds (mxDebug) put the name of the throwing host function before the
- * message of errors thrown from C ("name: crypto: bad tag"): that prefix is dropped here.
- */
-function attempt(f) {
-	try {
-		return { value: f() };
-	}
-	catch (e) {
-		const message = (e && e.message) || String(e);
-		const at = message.startsWith("crypto: ") ? 0 : message.indexOf(": crypto: ") + 2;
-		if (at >= 0 && message.startsWith("crypto: ", at))
-			return { error: message.slice(at) };
-		throw e;
-	}
 }
 
 /*
