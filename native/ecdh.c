@@ -254,41 +254,30 @@ void xs_ecdh_init(xsMachine *the)
 	xsmcSetArrayBuffer(xsResult, pub, (xsIntegerValue)publen);
 }
 
-void xs_ecdh_shared(xsMachine *the)
+/*
+ * xsResult = the shared secret of gid, our private scalar (key->d, or the buffer in xsArg(dArg)
+ * when key is NULL) and the peer's public value in xsArg(peerArg); throws on a bad value
+ */
+static void ecdh_answer(xsMachine *the, mbedtls_ecp_group_id gid, const ecdh_key *key, xsIntegerValue dArg,
+	xsIntegerValue peerArg)
 {
-	ecdh_key *key = ecdh_this(the);
-	unsigned char out[48];
-	size_t plen = ecdh_plen(key->gid);
-	void *peer, *result;
-	xsUnsignedValue peerLen, count;
-	int error;
-
-	xsmcSetArrayBuffer(xsResult, NULL, (xsIntegerValue)plen);
-	key = ecdh_this(the);
-	xsmcGetBufferReadable(xsArg(0), &peer, &peerLen);
-	/* no XS call from here until the copy: peer and result stay put */
-	error = ecdh_compute(key->gid, key->d, key->dlen, peer, peerLen, out);
-	if (error) {
-		xsmcSetUndefined(xsResult);
-		ecdh_throw(the, error);
-	}
-	xsmcGetBufferWritable(xsResult, &result, &count);
-	memcpy(result, out, plen);
-	securesocket_wipe(out, sizeof(out));
-}
-
-void xs_ecdh_compute(xsMachine *the)
-{
-	mbedtls_ecp_group_id gid = ecdh_group(the, xsmcToInteger(xsArg(0)));
 	unsigned char out[48];
 	size_t plen = ecdh_plen(gid);
-	void *d, *peer, *result;
+	const void *d;
+	void *buffer, *peer, *result;
 	xsUnsignedValue dlen, peerLen, count;
 	int error;
 
 	xsmcSetArrayBuffer(xsResult, NULL, (xsIntegerValue)plen);
-	xsmcGetBufferReadable(xsArg(1), &d, &dlen);
-	xsmcGetBufferReadable(xsArg(2), &peer, &peerLen);
+	if (key) {
+		d = key->d;
+		dlen = (xsUnsignedValue)key->dlen;
+	}
+	else {
+		xsmcGetBufferReadable(xsArg(dArg), &buffer, &dlen);
+		d = buffer;
+	}
+	xsmcGetBufferReadable(xsArg(peerArg), &peer, &peerLen);
 	/* no XS call from here until the copy: d, peer and result stay put */
 	error = ecdh_compute(gid, d, dlen, peer, peerLen, out);
 	if (error) {
@@ -298,6 +287,17 @@ void xs_ecdh_compute(xsMachine *the)
 	xsmcGetBufferWritable(xsResult, &result, &count);
 	memcpy(result, out, plen);
 	securesocket_wipe(out, sizeof(out));
+}
+
+void xs_ecdh_shared(xsMachine *the)
+{
+	ecdh_key *key = ecdh_this(the);
+	ecdh_answer(the, key->gid, key, 0, 0);
+}
+
+void xs_ecdh_compute(xsMachine *the)
+{
+	ecdh_answer(the, ecdh_group(the, xsmcToInteger(xsArg(0))), NULL, 1, 2);
 }
 
 void xs_ecdh_close(xsMachine *the)

@@ -192,6 +192,24 @@ static void pk_free(securesocket_pk *key)
 	mbedtls_free(key);
 }
 
+/* a new RSA key of `bits` with an initialized (empty) mbedtls context, or NULL */
+static securesocket_pk *pk_rsa_alloc(unsigned bits, int has_private)
+{
+	securesocket_pk *key = pk_alloc(0);
+	if (key == NULL)
+		return NULL;
+	key->kind = SECURESOCKET_PK_RSA;
+	key->has_private = (unsigned char)has_private;
+	key->bits = (unsigned short)bits;
+	key->rsa = mbedtls_calloc(1, sizeof(mbedtls_rsa_context));
+	if (key->rsa == NULL) {
+		pk_free(key);
+		return NULL;
+	}
+	mbedtls_rsa_init(key->rsa, MBEDTLS_RSA_PKCS_V15, 0);
+	return key;
+}
+
 static int rsa_bits_check(size_t bits)
 {
 	if (bits < SECURESOCKET_RSA_MIN_BITS)
@@ -235,17 +253,9 @@ static int pk_rsa_public(const unsigned char *der, size_t size, securesocket_pk 
 	if ((elen > 4) || !(e[elen - 1] & 1) || ((elen == 1) && (e[0] < 3)))
 		return PK_BAD_KEY;
 
-	key = pk_alloc(0);
+	key = pk_rsa_alloc(bits, 0);
 	if (key == NULL)
 		return PK_NO_MEMORY;
-	key->kind = SECURESOCKET_PK_RSA;
-	key->bits = (unsigned short)bits;
-	key->rsa = mbedtls_calloc(1, sizeof(mbedtls_rsa_context));
-	if (key->rsa == NULL) {
-		pk_free(key);
-		return PK_NO_MEMORY;
-	}
-	mbedtls_rsa_init(key->rsa, MBEDTLS_RSA_PKCS_V15, 0);
 	ret = mbedtls_rsa_import_raw(key->rsa, n, nlen, NULL, 0, NULL, 0, NULL, 0, e, elen);
 	if (ret == 0)
 		ret = mbedtls_rsa_complete(key->rsa);
@@ -422,18 +432,9 @@ static int pk_rsa_private(const unsigned char *der, size_t size, securesocket_pk
 	if ((vlen[2] > 4) || !(v[2][vlen[2] - 1] & 1) || ((vlen[2] == 1) && (v[2][0] < 3)))
 		return PK_BAD_KEY;
 
-	key = pk_alloc(0);
+	key = pk_rsa_alloc(bits, 1);
 	if (key == NULL)
 		return PK_NO_MEMORY;
-	key->kind = SECURESOCKET_PK_RSA;
-	key->has_private = 1;
-	key->bits = (unsigned short)bits;
-	key->rsa = mbedtls_calloc(1, sizeof(mbedtls_rsa_context));
-	if (key->rsa == NULL) {
-		pk_free(key);
-		return PK_NO_MEMORY;
-	}
-	mbedtls_rsa_init(key->rsa, MBEDTLS_RSA_PKCS_V15, 0);
 	/* N, P, Q, D, E */
 	ret = mbedtls_rsa_import_raw(key->rsa, v[1], vlen[1], v[4], vlen[4], v[5], vlen[5], v[3], vlen[3],
 		v[2], vlen[2]);
