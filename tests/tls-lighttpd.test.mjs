@@ -9,13 +9,13 @@
 // says so (a client that requires TLS 1.3 is refused with handshake_failure).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repo, startXsh, explain } from "./lib/xsh.mjs";
-import { freePort, waitForPort } from "./lib/tls-peers.mjs";
+import { freePort, waitForPort, testPKI } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
 const manifest = join(repo, "manifest.json");
@@ -29,21 +29,12 @@ const START_MS = 10000;
 let dir, file;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "tls-lighttpd-"));
-  const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  const ec = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+  const { openssl, ec, ca, issue } = testPKI(dir);
   writeFileSync(join(dir, "server.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n" +
     "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n");
   writeFileSync(join(dir, "client.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
   for (const [name, cn] of [["ca", "lighttpd Test CA"], ["clientca", "lighttpd Client CA"]])
-    openssl("req", "-x509", "-newkey", ...ec, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2",
-      "-subj", `/CN=${cn}`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-  const issue = (name, keyArgs, subject, ca, ext) => {
-    openssl("req", "-new", "-newkey", ...keyArgs, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
-    openssl("x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial",
-      "-out", `${name}.crt`, "-days", "2", "-sha256", "-extfile", ext);
-    openssl("x509", "-in", `${name}.crt`, "-outform", "DER", "-out", `${name}.der`);
-    openssl("pkey", "-in", `${name}.key`, "-outform", "DER", "-out", `${name}.p8.der`);
-  };
+    ca(name, cn);
   issue("server-p256", ec, "/CN=localhost", "ca", "server.ext");
   issue("server-rsa", ["rsa:2048"], "/CN=localhost", "ca", "server.ext");
   issue("client-p256", ec, "/CN=Client P-256/O=SecureSocket Tests", "clientca", "client.ext");

@@ -15,13 +15,12 @@
 // each is -2 with error.remote true and the server's alert.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repo, startXsh, explain } from "./lib/xsh.mjs";
-import { startOpenSSL, runClient as runEngine, explainRun } from "./lib/tls-peers.mjs";
+import { startOpenSSL, runClient as runEngine, explainRun, testPKI } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
 const manifest = join(repo, "manifest.json");
@@ -36,25 +35,15 @@ const GET = "GET / HTTP/1.0\r\n\r\n";
 let certs;
 before(() => {
   const dir = mkdtempSync(join(tmpdir(), "tls-mutual-"));
-  const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  const ec = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
-  const caExt = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
+  const { openssl, ec, ca, issue } = testPKI(dir);
   writeFileSync(join(dir, "server.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n" +
     "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n");
   writeFileSync(join(dir, "client.ext"), "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n" +
     "extendedKeyUsage=clientAuth\n");
   writeFileSync(join(dir, "ca.ext"), "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
   for (const [name, cn] of [["serverca", "Mutual Server CA"], ["clientca", "Mutual Client CA"], ["otherca", "Mutual Other CA"]])
-    openssl("req", "-x509", "-newkey", ...ec, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2",
-      "-subj", `/CN=${cn}`, ...caExt);
-  const issue = (name, keyArgs, subject, ca, ext) => {
-    openssl("req", "-new", "-newkey", ...keyArgs, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
-    openssl("x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial",
-      "-out", `${name}.crt`, "-days", "2", "-sha256", "-extfile", ext);
-    openssl("x509", "-in", `${name}.crt`, "-outform", "DER", "-out", `${name}.der`);
-    // `req -keyout` writes PKCS#8: its DER form is what secure.clientKey takes
-    openssl("pkey", "-in", `${name}.key`, "-outform", "DER", "-out", `${name}.p8.der`);
-  };
+    ca(name, cn);
+  // issue() also writes each key's PKCS#8 DER (name.p8.der), what secure.clientKey takes
   issue("server", ec, "/CN=localhost", "serverca", "server.ext");
   issue("client-p256", ec, "/CN=Client P-256/O=SecureSocket Tests", "clientca", "client.ext");
   issue("client-rsa", ["rsa:2048"], "/CN=Client RSA/O=SecureSocket Tests", "clientca", "client.ext");

@@ -18,6 +18,7 @@
  * One trailing dot of the reference name is ignored ("example.com." is "example.com").
  */
 import { X509Error } from "./errors";
+import { equalBytes } from "./der";
 import { GeneralNames } from "./extensions";
 
 /** Second-level labels that registries of country-code TLDs use as public suffixes. */
@@ -222,15 +223,6 @@ export function matchesDNSName(presented: string, reference: string): boolean {
 	return reference.slice(dot + 1) === pattern.slice(2);
 }
 
-function equalAddress(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length)
-		return false;
-	for (let i = 0; i < a.length; i++)
-		if (a[i] !== b[i])
-			return false;
-	return true;
-}
-
 function listNames(names: string[]): string {
 	const shown = names.slice(0, 6).join(", ");
 	return names.length > 6 ? `${shown} and ${names.length - 6} more` : shown;
@@ -242,7 +234,7 @@ export function checkServerIdentity(subjectAltName: GeneralNames | undefined, se
 		throw new X509Error("nameMismatch", `x509: the certificate has no subjectAltName, so it names no host; '${serverName}' does not match (the subject CN is not used: RFC 9525 6.3)`);
 	if (reference.kind === "ip") {
 		for (const address of subjectAltName.ip)
-			if (equalAddress(address, reference.address))
+			if (equalBytes(address, reference.address))
 				return;
 		const addresses = subjectAltName.ip.map(ipToString);
 		throw new X509Error("nameMismatch", `x509: the certificate is not valid for the IP address ${serverName}: ` +

@@ -147,6 +147,32 @@ export function serverCertificates(kinds = ["p256", "p384", "rsa"]) {
   return fixture;
 }
 
+/**
+ * A small PKI in `dir` made with openssl: ca(name, cn) a self-signed P-256 CA (name.key, name.crt);
+ * issue(name, keyArgs, subject, ca, extFile) a certificate signed by that CA with the extensions of
+ * dir/extFile, also as name.der, and its key as PKCS#8 DER (name.p8.der, what secure.key and
+ * secure.clientKey take). `ec` is the P-256 key argument list; openssl(...args) runs in dir.
+ */
+export function testPKI(dir) {
+  const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const ec = ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+  return {
+    openssl,
+    ec,
+    ca(name, cn) {
+      openssl("req", "-x509", "-newkey", ...ec, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2",
+        "-subj", `/CN=${cn}`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    },
+    issue(name, keyArgs, subject, ca, ext) {
+      openssl("req", "-new", "-newkey", ...keyArgs, "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
+      openssl("x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial",
+        "-out", `${name}.crt`, "-days", "2", "-sha256", "-extfile", ext);
+      openssl("x509", "-in", `${name}.crt`, "-outform", "DER", "-out", `${name}.der`);
+      openssl("pkey", "-in", `${name}.key`, "-outform", "DER", "-out", `${name}.p8.der`);
+    },
+  };
+}
+
 // ---- ports ----
 
 /** a port on 127.0.0.1 (or host, e.g. "::1") that was free a moment ago */
