@@ -173,6 +173,21 @@ export function testPKI(dir) {
   };
 }
 
+/**
+ * The engine driver's run (runClient) ended in an error before "connected": exit 0, the error's
+ * alert, which side sent it (remote) and, if given, its message. Returns the error.
+ */
+export function assertHandshakeError(r, why, { alert, remote, message }) {
+  assert.equal(r.code, 0, why);
+  assert.equal(r.first("connected"), undefined, why);
+  const e = r.first("error");
+  assert.ok(e, why);
+  assert.equal(e.alert, alert, why);
+  assert.equal(e.remote, remote, why);
+  if (message) assert.match(e.message, message, why);
+  return e;
+}
+
 // ---- ports ----
 
 /** a port on 127.0.0.1 (or host, e.g. "::1") that was free a moment ago */
