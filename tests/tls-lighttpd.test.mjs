@@ -14,12 +14,10 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, existsSync
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repo, startXsh, explain } from "./lib/xsh.mjs";
-import { freePort, waitForPort, testPKI } from "./lib/tls-peers.mjs";
+import { explain } from "./lib/xsh.mjs";
+import { freePort, waitForPort, testPKI, runSecureSocket } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
-const manifest = join(repo, "manifest.json");
-const clientModule = join(repo, "tests", "xs", "securesocket", "client.js");
 const START_MS = 10000;
 
 // ---- certificates, the document root ----
@@ -148,14 +146,7 @@ const REQUEST = "GET /data.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\
 /** SecureSocket to port with the test CA trusted, verification on; `secure` adds options */
 async function get(port, secure = {}, request = REQUEST) {
   const config = { port, request, secure: { certificate: path("ca.der"), trace: true, ...secure } };
-  const r = await startXsh(clientModule, [JSON.stringify(config)], { manifest, timeout: 15000 }).done;
-  r.events = r.lines.filter((l) => "message" in l);
-  r.messages = r.events.map((e) => e.message);
-  r.traces = r.lines.filter((l) => typeof l.trace === "string").map((l) => l.trace);
-  r.text = r.events.filter((e) => e.message === 2).map((e) => e.text).join("");
-  r.error = r.events.findLast((e) => e.message === -2)?.error;
-  r.tls = r.events.find((e) => e.message === 1)?.tls;
-  return r;
+  return runSecureSocket(config);
 }
 
 const why = (r, server, log) => `${explain(r)}\n--- lighttpd\n${server.output()}${log ? `\n--- access log\n${log.join("\n")}` : ""}`;

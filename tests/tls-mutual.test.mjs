@@ -19,12 +19,10 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repo, startXsh, explain } from "./lib/xsh.mjs";
-import { startOpenSSL, runClient as runEngine, explainRun, testPKI } from "./lib/tls-peers.mjs";
+import { explain } from "./lib/xsh.mjs";
+import { startOpenSSL, runClient as runEngine, explainRun, testPKI, runSecureSocket as runDriver } from "./lib/tls-peers.mjs";
 
 const T = { timeout: 30000 };
-const manifest = join(repo, "manifest.json");
-const clientModule = join(repo, "tests", "xs", "securesocket", "client.js");
 const GET = "GET / HTTP/1.0\r\n\r\n";
 
 // ---- certificates ----
@@ -100,14 +98,7 @@ async function runSecureSocket(port, { client, secure = {}, request = GET } = {}
       ...secure,
     },
   };
-  const r = await startXsh(clientModule, [JSON.stringify(config)], { manifest, timeout: 15000 }).done;
-  r.events = r.lines.filter((l) => "message" in l);
-  r.messages = r.events.map((e) => e.message);
-  r.traces = r.lines.filter((l) => typeof l.trace === "string").map((l) => l.trace);
-  r.text = r.events.filter((e) => e.message === 2).map((e) => e.text).join("");
-  r.error = r.events.findLast((e) => e.message === -2)?.error;
-  r.tls = r.events.find((e) => e.message === 1)?.tls;
-  return r;
+  return runDriver(config);
 }
 
 const why = (r, server) => `${explain(r)}${server ? `\n--- server output\n${server.output()}` : ""}`;

@@ -188,6 +188,23 @@ export function assertHandshakeError(r, why, { alert, remote, message }) {
   return e;
 }
 
+/**
+ * Runs the SecureSocket driver (tests/xs/securesocket/client.js) with config; resolves to its run with
+ * events (callback lines), messages, traces, text (plaintext received), error (of the last -2) and
+ * tls (socket.tls at message 1).
+ */
+export async function runSecureSocket(config, { timeout = 15000 } = {}) {
+  const r = await startXsh(join(repo, "tests", "xs", "securesocket", "client.js"), [JSON.stringify(config)],
+    { manifest: projectManifest, timeout }).done;
+  r.events = r.lines.filter((l) => "message" in l);
+  r.messages = r.events.map((e) => e.message);
+  r.traces = r.lines.filter((l) => typeof l.trace === "string").map((l) => l.trace);
+  r.text = r.events.filter((e) => e.message === 2).map((e) => e.text).join("");
+  r.error = r.events.findLast((e) => e.message === -2)?.error;
+  r.tls = r.events.find((e) => e.message === 1)?.tls;
+  return r;
+}
+
 // ---- ports ----
 
 /** a port on 127.0.0.1 (or host, e.g. "::1") that was free a moment ago */
