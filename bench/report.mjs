@@ -53,7 +53,9 @@ export function writeReport(r, root) {
   p("## How it is measured");
   p();
   p("- Servers: `bench/server.mjs`, Node's `tls` (OpenSSL 3) in a child process, with certificates made by openssl at");
-  p("  the start of the run. The client: `bench/xs/handshake.js` in `build/xsh`, through `SecureSocket`.");
+  p("  the start of the run; for chain-3k a scripted TLS 1.3 server that ignores the client's max_fragment_length");
+  p("  (`tests/lib/ignoring-server.mjs`: no local TLS library ignores it). The client: `bench/xs/handshake.js` in");
+  p("  `build/xsh`, through `SecureSocket`.");
   p("- Memory: `Debug.gc()` then `Instrumentation.resetPeaks()` right before `new SecureSocket(...)` (from a timer, so");
   p("  nothing of the module's own start-up is counted); *handshake* = peaks read at message 1 minus the values before;");
   p("  *retained* = in use at message 1 after `Debug.gc()`; *transfer* = peaks from message 1 (after that collection");

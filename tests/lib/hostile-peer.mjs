@@ -107,6 +107,38 @@ function hkdfExpandLabel(secret, label, context, length) {
   return out.subarray(0, length);
 }
 
+/** TLS_AES_128_GCM_SHA256 record protection under one traffic secret (RFC 8446 5.2, 5.3) */
+function protection13(secret) {
+  const key = hkdfExpandLabel(secret, "key", Buffer.alloc(0), 16), iv = hkdfExpandLabel(secret, "iv", Buffer.alloc(0), 12);
+  let sequence = 0n;
+  const nonce = () => {
+    const n = Buffer.from(iv), seq = Buffer.alloc(8);
+    seq.writeBigUInt64BE(sequence++);
+    for (let i = 0; i < 8; i++) n[4 + i] ^= seq[i];
+    return n;
+  };
+  return {
+    secret,
+    seal(content, type) {
+      const inner = Buffer.concat([content, u8(type)]);
+      const header = Buffer.concat([u8(CT.appdata), u16(0x0303), u16(inner.length + 16)]);
+      const cipher = createCipheriv("aes-128-gcm", key, nonce());
+      cipher.setAAD(header);
+      return Buffer.concat([header, cipher.update(inner), cipher.final(), cipher.getAuthTag()]);
+    },
+    open(header, body) {
+      const decipher = createDecipheriv("aes-128-gcm", key, nonce());
+      decipher.setAAD(header);
+      decipher.setAuthTag(body.subarray(body.length - 16));
+      const inner = Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]);
+      let end = inner.length;
+      while (end > 0 && inner[end - 1] === 0) end--;
+      if (end === 0) throw new Error("tls13Flight: a record without a content type");
+      return { type: inner[end - 1], content: inner.subarray(0, end - 1) };
+    },
+  };
+}
+
 /**
  * A scripted TLS 1.3 server past its ServerHello: derives the handshake keys from the client's
  * x25519 share, and protects the messages it is given. Build with tls13Flight(hello); then
@@ -126,41 +158,37 @@ export function tls13Flight(hello) {
   const derived = hkdfExpandLabel(early, "derived", sha256(), 32);
   const handshakeSecret = hkdfExtract(derived, shared);
   const serverSecret = hkdfExpandLabel(handshakeSecret, "s hs traffic", sha256(...transcript), 32);
-  let key, iv, sequence, trafficSecret;
-  const setKeys = (secret) => {
-    trafficSecret = secret;
-    key = hkdfExpandLabel(secret, "key", Buffer.alloc(0), 16);
-    iv = hkdfExpandLabel(secret, "iv", Buffer.alloc(0), 12);
-    sequence = 0n;
-  };
-  setKeys(serverSecret);
+  const clientSecret = hkdfExpandLabel(handshakeSecret, "c hs traffic", sha256(...transcript), 32);
+  let server = protection13(serverSecret), client = protection13(clientSecret), clientApplication;
   const flight = {
     /** after the server Finished is in the transcript: protect with the server application traffic keys */
     applicationKeys() {
       const master = hkdfExtract(hkdfExpandLabel(handshakeSecret, "derived", sha256(), 32), Buffer.alloc(32));
-      setKeys(hkdfExpandLabel(master, "s ap traffic", flight.hash(), 32));
+      server = protection13(hkdfExpandLabel(master, "s ap traffic", flight.hash(), 32));
+      clientApplication = hkdfExpandLabel(master, "c ap traffic", flight.hash(), 32);
     },
     /** a KeyUpdate record under the current keys, then the next keys (RFC 8446 7.2) */
     keyUpdate(requested = true) {
       const r = flight.protect(handshake(24, u8(requested ? 1 : 0)));
-      setKeys(hkdfExpandLabel(trafficSecret, "traffic upd", Buffer.alloc(0), 32));
+      server = protection13(hkdfExpandLabel(server.secret, "traffic upd", Buffer.alloc(0), 32));
       return r;
     },
     serverHello: record(CT.handshake, sh),
     add(...messages) { transcript.push(...messages); return Buffer.concat(messages); },
     hash: () => sha256(...transcript),
     /** one protected record of `type` (default handshake) */
-    protect(content, type = CT.handshake) {
-      const inner = Buffer.concat([content, u8(type)]);
-      const nonce = Buffer.from(iv);
-      const seq = Buffer.alloc(8);
-      seq.writeBigUInt64BE(sequence++);
-      for (let i = 0; i < 8; i++) nonce[4 + i] ^= seq[i];
-      const header = Buffer.concat([u8(CT.appdata), u16(0x0303), u16(inner.length + 16)]);
-      const cipher = createCipheriv("aes-128-gcm", key, nonce);
-      cipher.setAAD(header);
-      const body = Buffer.concat([cipher.update(inner), cipher.final(), cipher.getAuthTag()]);
-      return Buffer.concat([header, body]);
+    protect: (content, type = CT.handshake) => server.seal(content, type),
+    /**
+     * a protected record from the client ({type, body, raw} of parseRecords): {type, content},
+     * opened with the client handshake keys until clientFinished() accepted its Finished, then
+     * with its application keys; throws if it does not open
+     */
+    openClient: (r) => client.open(Buffer.concat([u8(r.type), u16(r.version), u16(r.length)]), r.body),
+    /** checks the client's Finished message (RFC 8446 4.4.4; after applicationKeys()), then opens with its application keys */
+    clientFinished(message) {
+      const verify = createHmac("sha256", hkdfExpandLabel(clientSecret, "finished", Buffer.alloc(0), 32)).update(flight.hash()).digest();
+      if (!message.equals(handshake(HS.finished, verify))) throw new Error("tls13Flight: the client's Finished is wrong");
+      client = protection13(clientApplication);
     },
     encryptedExtensions: (exts = []) => handshake(8, Buffer.concat([u16(Buffer.concat(exts).length), ...exts])),
     certificate: (ders) => {
