@@ -7,12 +7,13 @@
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { writeFileSync, readFileSync, readdirSync, statSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
+import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer, TARGETS } from "./scenarios.mjs";
+import { codeSize } from "./codesize.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const build = join(root, "build");
@@ -211,68 +212,6 @@ function nodeDownload(port, ca) {
   });
 }
 
-/** bench/bytecode_c.c against the host's objects (all but main.o), with the host's XS flags */
-function buildBytecodeTool() {
-  const mbedtls = readdirSync(join(build, "deps")).find((d) => d.startsWith("mbedtls-2.28."));
-  const xs = join(build, "deps", "xs");
-  const objects = [];
-  for (const dir of ["xs", "mbedtls", "native", "gen", "host"])
-    for (const f of readdirSync(join(build, "obj", dir)))
-      if (f.endsWith(".o") && !(dir === "host" && f === "main.o")) objects.push(join(build, "obj", dir, f));
-  const out = join(build, "bench-bytecode");
-  execFileSync("cc", ["-O2", "-w", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsh_platform.h"', "-DmxParse=1", "-DmxRun=1", "-DmxDebug=1",
-    "-DmxInstrument=1", "-DmxNoConsole=1", "-DmxRegExpUnicodePropertyEscapes=1", "-DmxStringNormalize=1", "-DmxMinusZero=1",
-    `-I${join(xs, "includes")}`, `-I${join(xs, "platforms")}`, `-I${join(xs, "sources")}`, `-I${join(root, "host")}`, `-I${join(root, "native")}`,
-    `-I${join(build, "deps", mbedtls, "include")}`, '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"',
-    // the host's XS allocators are wrapped (host/Makefile XS_WRAP, host/memory.c)
-    "-Wl,--wrap=fxNewChunk,--wrap=fxNewGrowableChunk,--wrap=fxNewSlot",
-    "-o", out, join(root, "bench", "bytecode_c.c"), ...objects, "-lm", "-ldl", "-lpthread"]);
-  return out;
-}
-
-export function jsBytes() {
-  // the compiled modules (tsc output in build/js/modules): their JS bytes, and the bytecode XS
-  // compiles from them (bench/bytecode_c.c: XS's parser and code generator, as the host loads them)
-  let bytecode = new Map();
-  try {
-    const tool = buildBytecodeTool();
-    const files = [];
-    const list = (d) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) list(p); else if (p.endsWith(".js")) files.push(p); } };
-    list(join(build, "js", "modules"));
-    for (const line of execFileSync(tool, files, { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n")) {
-      const o = JSON.parse(line);
-      bytecode.set(o.file, o);
-    }
-  }
-  catch (e) {
-    console.error(`bench: no bytecode figures: ${e.message}`);
-    bytecode = undefined;
-  }
-  const dirs = {};
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith(".js")) {
-        const rel = p.slice(join(build, "js", "modules").length + 1);
-        const top = rel.split("/")[0];
-        const text = readFileSync(p, "utf8");
-        // comments and indentation removed: closer to what the compiler keeps
-        const stripped = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "").replace(/^\s+/gm, "").replace(/\n+/g, "\n");
-        dirs[top] ??= { files: 0, bytes: 0, stripped: 0, bytecode: 0, symbols: 0, debugBytecode: 0 };
-        dirs[top].files++;
-        const b = bytecode?.get(p);
-        if (b) { dirs[top].bytecode += b.code; dirs[top].symbols += b.symbols; dirs[top].debugBytecode += b.debugCode; }
-        else dirs[top].bytecode = NaN;
-        dirs[top].bytes += Buffer.byteLength(text);
-        dirs[top].stripped += Buffer.byteLength(stripped);
-      }
-    }
-  };
-  walk(join(build, "js", "modules"));
-  return dirs;
-}
-
 function esp8266Text() {
   const r = spawnSync("bash", [join(root, "tools", "size-esp8266.sh")], { encoding: "utf8" });
   const m = /linked \(--gc-sections\)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(r.stdout ?? "");
@@ -420,7 +359,7 @@ async function main() {
     removeXsh();
   }
 
-  results.code = { js: jsBytes(), esp8266: esp8266Text() };
+  results.code = { ...codeSize(), esp8266: esp8266Text() };
   log("code", JSON.stringify(results.code));
   writeFileSync(join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
   const { writeReport } = await import("./report.mjs");
