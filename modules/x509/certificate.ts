@@ -266,8 +266,12 @@ export class CertificateParser implements ScanHandler {
 			this.extensionStep = 3;
 			const id = this.extensionId;
 			const limit = KNOWN_EXTENSIONS[id];
-			if (limit !== undefined)
-				return this.capture(C_EXTENSION_VALUE, length, limit, `extension ${id}`);
+			if (limit !== undefined) {
+				if (length > limit)
+					throw tooLarge(`${this.what} extension ${id}`, length, limit);
+				this.capturing = C_EXTENSION_VALUE;
+				return CAPTURE;
+			}
 			if (this.extensionCritical && !ACCEPTED_UNREAD[id] && this.cert.defect === undefined)
 				this.cert.defect = new X509Error("unsupportedCritical",
 					`x509: ${this.what} has a critical extension this verifier does not know (${id}) (RFC 5280 4.2)`);

@@ -99,24 +99,32 @@ function tagName(tag: number): string {
 	return "0x" + (tag < 16 ? "0" : "") + tag.toString(16);
 }
 
+/** decodeHeader's output for DERReader (one reader runs at a time: nothing reads it across calls) */
+const scratch: Header = { tag: 0, length: 0, headerLength: 0 };
+
+/**
+ * A cursor over DER bytes. enter() descends into a constructed element and returns the same reader,
+ * now limited to that content, and end() checks the content was used up and returns to the
+ * container: entering makes no new reader (XS: 8 slots each), only the container's limit is kept
+ * on a stack. Messages name `what` as given to the call, else the reader's. Readers returned by enter() are the same object, so they must be ended in
+ * the order entered (innermost first), as nested code does.
+ */
 export class DERReader {
 	private readonly bytes: Uint8Array;
 	private position: number;
-	private readonly limit: number;
-	private readonly depth: number;
+	private limit: number;
+	/** the containers' limits, outermost first */
+	private readonly stack: number[] = [];
 	/** the element read last: where it starts, where its content starts */
 	private elementStart = 0;
 	private contentStart = 0;
 	/** what is being read, for messages ("x509: <what>: ...") */
 	readonly what: string;
 
-	constructor(bytes: Uint8Array, what: string, start = 0, end = bytes.length, depth = 0) {
-		if (depth > MAX_NESTING)
-			throw malformed(`x509: ${what}: nested too deep`);
+	constructor(bytes: Uint8Array, what: string, start = 0, end = bytes.length) {
 		this.bytes = bytes;
 		this.position = start;
 		this.limit = end;
-		this.depth = depth;
 		this.what = what;
 	}
 
@@ -139,40 +147,17 @@ export class DERReader {
 	 * moves past it and returns its tag; elementStart and contentStart locate it. Makes no object.
 	 */
 	private advance(what: string): number {
-		const bytes = this.bytes;
 		const start = this.position;
-		const limit = this.limit;
-		if (start + 2 > limit)
-			throw malformed(`x509: ${what}: ${start >= limit ? "missing" : "truncated"}`);
-		const tag = bytes[start];
-		if ((tag & 0x1f) === 0x1f)
-			throw malformed(`x509: ${what}: high tag numbers are not used in X.509`);
-		let length = bytes[start + 1];
-		let contentStart = start + 2;
-		if (length >= 0x80) {
-			const count = length & 0x7f;
-			if (count === 0)
-				throw malformed(`x509: ${what}: indefinite length (BER, not DER)`);
-			if (count > 3)
-				throw malformed(`x509: ${what}: length too large`);
-			if (start + 2 + count > limit)
-				throw malformed(`x509: ${what}: truncated`);
-			if (bytes[start + 2] === 0)
-				throw malformed(`x509: ${what}: length not in its shortest form`);
-			length = 0;
-			for (let i = 0; i < count; i++)
-				length = (length << 8) | bytes[start + 2 + i];
-			if (length < 0x80)
-				throw malformed(`x509: ${what}: length not in its shortest form`);
-			contentStart += count;
-		}
-		const end = contentStart + length;
-		if (end > limit)
+		if (!decodeHeader(this.bytes, start, this.limit, what, scratch))
+			throw malformed(`x509: ${what}: ${start >= this.limit ? "missing" : "truncated"}`);
+		const contentStart = start + scratch.headerLength;
+		const end = contentStart + scratch.length;
+		if (end > this.limit)
 			throw malformed(`x509: ${what}: length exceeds its container`);
 		this.elementStart = start;
 		this.contentStart = contentStart;
 		this.position = end;
-		return tag;
+		return scratch.tag;
 	}
 
 	private checkTag(tag: number, what: string): void {
@@ -213,21 +198,28 @@ export class DERReader {
 	}
 
 	/**
-	 * A reader over the content of the next element (a constructed tag), one level deeper.
-	 * Call end() on it once its fields are read: its content must be used up exactly.
+	 * Descends into the next element (a constructed tag): this reader, limited to its content, until
+	 * end(), which requires the content used up exactly.
 	 */
 	enter(tag: number, what = this.what): DERReader {
 		if ((tag & 0x20) === 0)
 			throw malformed(`x509: ${what}: not a constructed tag`);
+		if (this.stack.length >= MAX_NESTING)
+			throw malformed(`x509: ${what}: nested too deep`);
 		this.checkTag(tag, what);
 		this.advance(what);
-		return new DERReader(this.bytes, what, this.contentStart, this.position, this.depth + 1);
+		this.stack.push(this.limit);
+		this.limit = this.position;
+		this.position = this.contentStart;
+		return this;
 	}
 
-	/** Throws unless every byte of this reader was used. */
+	/** Throws unless every byte of the element entered last (or of the whole reader) was used; leaves it. */
 	end(): void {
 		if (this.position !== this.limit)
 			throw malformed(`x509: ${this.what}: ${this.limit - this.position} unexpected bytes at the end`);
+		if (this.stack.length)
+			this.limit = this.stack.pop() as number;
 	}
 
 	// primitives
@@ -339,21 +331,28 @@ export function encodeOID(dotted: string): number[] {
 	return out;
 }
 
-function latin1(bytes: Uint8Array | number[]): string {
-	return String.fromCharCode.apply(null, bytes as unknown as number[]);
+/** a 32-bit FNV-1a hash of bytes (OID lookups: no string is made to find a known OID) */
+function hashBytes(bytes: Uint8Array): number {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < bytes.length; i++)
+		h = Math.imul(h ^ bytes[i], 0x01000193);
+	return h;
 }
 
-/** dotted forms of the OIDs that certificates commonly hold, by their content bytes (as a latin1 string) */
-const KNOWN_OIDS = new Map<string, string>();
+/** the OIDs that certificates commonly hold: content bytes and dotted form, by hash of the bytes */
+const KNOWN_OID_BYTES: Uint8Array[] = [];
+const KNOWN_OIDS = new Map<number, number>();
 
-for (const dotted of COMMON_OIDS)
-	KNOWN_OIDS.set(latin1(encodeOID(dotted)), dotted);
+for (let i = 0; i < COMMON_OIDS.length; i++) {
+	KNOWN_OID_BYTES.push(new Uint8Array(encodeOID(COMMON_OIDS[i])));
+	KNOWN_OIDS.set(hashBytes(KNOWN_OID_BYTES[i]), i);
+}
 
 /** An OBJECT IDENTIFIER content in dotted form; checks minimal subidentifiers (X.690 8.19). */
 export function oidToString(content: Uint8Array, what: string): string {
-	const known = KNOWN_OIDS.get(latin1(content));
-	if (known !== undefined)
-		return known;
+	const known = KNOWN_OIDS.get(hashBytes(content));
+	if (known !== undefined && equalBytes(KNOWN_OID_BYTES[known], content))
+		return COMMON_OIDS[known];
 	if (content.length === 0)
 		throw malformed(`x509: ${what}: empty OBJECT IDENTIFIER`);
 	if (content[content.length - 1] & 0x80)
