@@ -89,7 +89,7 @@ int xshFindResource(const char *name, char *path, size_t size)
 		const char *base = strrchr(gResources[i], '/');
 		base = base ? base + 1 : gResources[i];
 		if (!strcmp(base, name)) {
-			snprintf(path, size, "%s", gResources[i]);
+			if (path) snprintf(path, size, "%s", gResources[i]);
 			return 1;
 		}
 	}

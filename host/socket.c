@@ -332,6 +332,8 @@ void xs_socket_construct(xsMachine *the)
 	xshSocket *s;
 	char host[256], service[16];
 	struct addrinfo hints, *result = NULL;
+	const char *name;
+	size_t stack, length;
 	int status, port;
 	xsVars(2);
 	if (xsTypeOf(xsArg(0)) != xsReferenceType) xshThrow(the, "TypeError", "socket: dictionary required");
@@ -357,22 +359,28 @@ void xs_socket_construct(xsMachine *the)
 		xsVar(0) = xsGet(xsArg(0), xsID("address"));
 	else
 		xshThrow(the, "TypeError", "socket: host or address required");
-	snprintf(host, sizeof(host), "%s", xsToString(xsVar(0)));
+	name = xsToString(xsVar(0));
+	length = strlen(name);   /* not snprintf: its 1.5 KB of stack is glibc's, not a device's */
+	if (length >= sizeof(host)) length = sizeof(host) - 1;
+	memcpy(host, name, length);
+	host[length] = 0;
 	xsVar(1) = xsGet(xsArg(0), xsID("port"));
 	port = xsToInteger(xsVar(1));
 	if (port <= 0 || port > 65535) xshThrow(the, "RangeError", "socket: bad port");
-	snprintf(service, sizeof(service), "%d", port);
 	s = newSocket(the);
 	s->state = kConnecting;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG;
+	stack = xshStackExcludeBegin();   /* the resolver's stack is not the connection's (docs/HOST.md) */
+	snprintf(service, sizeof(service), "%d", port);
 	status = getaddrinfo(host, service, &hints, &result);
 	if (status == EAI_BADFLAGS || (status != 0 && status != EAI_NONAME)) {
 		hints.ai_flags = 0;
 		status = getaddrinfo(host, service, &hints, &result);
 	}
+	xshStackExcludeEnd(stack);
 	if (status != 0 || !result) {
 		s->error = EHOSTUNREACH;
 		xshDeferQueue(&s->defer);

@@ -110,6 +110,8 @@ void xshFree(void *p);
 void xshStackInit(void *base);
 void xshStackPaint(void);
 size_t xshStackPeak(void);
+size_t xshStackExcludeBegin(void);
+void xshStackExcludeEnd(size_t before);
 void xshResetPeaks(xsMachine *the);
 extern size_t gxshChunkPeakBase, gxshSlotPeakBase; /* values at the last reset */
 extern const char *gxshOutOfMemory;

@@ -77,6 +77,18 @@ test("Instrumentation.resetPeaks() brings the peaks back to what is in use", T, 
   assert.ok(Math.abs(chunksPeak - chunksUsed) <= 1024, `chunks peak ${chunksPeak}, used ${chunksUsed}`);
 });
 
+test("C Stack Peak: counts from the depth of resetPeaks(); a re-entry into XS counts; the resolver and resource file I/O do not (docs/HOST.md)", T, async () => {
+  const r = await ok("instrument.js", ["stack", 1, "blob.bin"], { manifest: modulesManifest });
+  const { reentered, sorted, named, resource, bytes } = r.lines[0];
+  assert.ok(bytes > 0);
+  // an interpreter frame (fxRunID) is about 0.45 KB in the 32-bit host, 1.7 KB in the 64-bit one
+  assert.ok(reentered >= 256, `a sort callback's re-entry: ${reentered} bytes`);
+  assert.ok(sorted >= reentered, `after the sort: ${sorted}, inside: ${reentered}`);
+  // glibc's getaddrinfo("localhost") takes about 7 KB on x86-64, the resource's stdio about 4 KB
+  assert.ok(named < 4096, `a Socket to "localhost": ${named} bytes`);
+  assert.ok(resource < 4096, `a Resource: ${resource} bytes`);
+});
+
 test("native(): binds a host function by name", T, async () => {
   const r = await ok("natives.js");
   const o = r.lines[0];

@@ -4,9 +4,13 @@
 //   chunks: chunk heap peak around a 100 KB ArrayBuffer
 //   slots:  slot peak around 10,000 objects
 //   reset:  resetPeaks() after the memory was released
+//   stack:  C Stack Peak above the reset: a re-entry into XS (a sort callback), a Socket constructed
+//           with a host name (the resolver is not counted), a Resource opened (its file I/O is not)
 import Instrumentation from "instrumentation";
 import Debug from "debug";
 import { argv } from "xsh";
+import { Socket } from "socket";
+import Resource from "Resource";
 
 const mode = argv[1];
 const log = (o) => trace(JSON.stringify(o) + "\n");
@@ -60,4 +64,21 @@ else if (mode === "reset") {
 	const slotsPeak = get("XS Slots Peak"), slotsUsed = get("XS Slots Used");
 	const chunksPeak = get("XS Chunk Heap Peak"), chunksUsed = get("XS Chunk Heap Used");
 	log({ slotsPeakBefore, slotsPeak, slotsUsed, chunksPeakBefore, chunksPeak, chunksUsed });
+}
+else if (mode === "stack") {
+	const peak = () => get("C Stack Peak");
+	Instrumentation.resetPeaks();
+	const base = peak();
+	let reentered;
+	[2, 1].sort((a, b) => { reentered ??= peak(); return a - b; });
+	const sorted = peak();
+	Instrumentation.resetPeaks();
+	const base2 = peak();
+	const socket = new Socket({ host: "localhost", port: Number(argv[2]) });
+	const named = peak();
+	socket.close();
+	Instrumentation.resetPeaks();
+	const base3 = peak();
+	const resource = new Resource(argv[3]);
+	log({ base, reentered: reentered - base, sorted: sorted - base, named: named - base2, resource: peak() - base3, bytes: new Uint8Array(resource).length });
 }
