@@ -297,15 +297,16 @@ export class CertificateParser implements ScanHandler {
 	}
 
 	private parseValue(tag: number, element: Uint8Array, headerLength: number, depth: number): void {
-		const content = element.subarray(headerLength);
 		const cert = this.cert;
 		const what = this.what;
 		const kind = this.capturing;
+		// a view of the content only for the fields read from it (a view costs 4 XS slots)
+		const content = kind === C_SERIAL || kind >= C_SIGNATURE ? element.subarray(headerLength) : element;
 		this.capturing = 0;
 		void depth;
 		switch (kind) {
 			case C_VERSION: {
-				const reader = new DERReader(content, "version");
+				const reader = new DERReader(element, "version", headerLength);
 				const version = reader.readSmallInteger();
 				reader.end();
 				if (version === 0)

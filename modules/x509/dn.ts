@@ -79,13 +79,16 @@ export function parseName(raw: Uint8Array, what: string): DistinguishedName {
 		while (!rdn.atEnd) {
 			const attribute = rdn.enter(SEQUENCE, what);
 			const type = attribute.readOID(what);
-			const value = attribute.readElement(what);
+			const tag = attribute.peekTag();
+			// only the first CN and O are decoded (an element read makes an object and a view)
+			if (type === COMMON_NAME && commonName === undefined && isDirectoryString(tag))
+				commonName = displayString(tag, attribute.readElement(what).content);
+			else if (type === ORGANIZATION && organization === undefined && isDirectoryString(tag))
+				organization = displayString(tag, attribute.readElement(what).content);
+			else
+				attribute.skip(what);
 			attribute.end();
 			count++;
-			if (type === COMMON_NAME && commonName === undefined && isDirectoryString(value.tag))
-				commonName = displayString(value.tag, value.content);
-			else if (type === ORGANIZATION && organization === undefined && isDirectoryString(value.tag))
-				organization = displayString(value.tag, value.content);
 		}
 		if (count === 0)
 			throw malformed(`x509: ${what}: empty RDN`);
