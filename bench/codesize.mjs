@@ -97,6 +97,30 @@ export function manifestModules(path, modules = new Map()) {
   return modules;
 }
 
+/** the specifiers of our modules that one compiled module imports (resolved against the set) */
+function importsOf(file, modules, files) {
+  const out = [];
+  const text = readFileSync(file, "utf8");
+  for (const [, spec] of text.matchAll(/(?:^|\s)(?:import|export)\s[^;]*?from\s*"([^"]+)"/gm)) {
+    const target = spec.startsWith(".") ? resolve(dirname(file), spec.endsWith(".js") ? spec : `${spec}.js`) : modules.get(spec);
+    if (target && files.has(target)) out.push(files.get(target));
+  }
+  return out;
+}
+
+/** the modules of a set that `entries` reach by their imports (what an app that imports only those runs) */
+export function reachable(modules, entries) {
+  const files = new Map([...modules].map(([name, file]) => [file, name]));
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name) || !modules.has(name)) return;
+    seen.add(name);
+    for (const next of importsOf(modules.get(name), modules, files)) visit(next);
+  };
+  for (const e of entries) visit(e);
+  return seen;
+}
+
 /**
  * The modules a set imports that it does not carry (specifiers of our own modules only: the SDK's,
  * such as "socket", "timer", "Resource", are not ours). An empty list means the manifest is whole.
@@ -119,13 +143,17 @@ export function missingImports(modules) {
 /** one manifest's bytecode: total and per module */
 export function manifestSize(path, bytecode) {
   const modules = manifestModules(resolve(root, path));
-  const set = { manifest: path, modules: {}, bytecode: 0, symbols: 0, debugBytecode: 0, missing: missingImports(modules) };
+  const set = { manifest: path, modules: {}, bytecode: 0, symbols: 0, debugBytecode: 0, missing: missingImports(modules), reached: {} };
   for (const [name, file] of [...modules].sort()) {
     const b = bytecode.get(file);
     if (!b) throw new Error(`codesize: ${path}: no bytecode for ${name} (${file}): build first`);
     set.modules[name] = b.code;
     set.bytecode += b.code; set.symbols += b.symbols; set.debugBytecode += b.debugCode;
   }
+  // what the app's entry points import, directly or not: the part of the set a handshake needs
+  const entries = ["securesocket", "securesocket/server"].filter((e) => modules.has(e));
+  if (entries.length)
+    set.reached[entries.join(", ")] = [...reachable(modules, entries)].reduce((a, m) => a + set.modules[m], 0);
   return set;
 }
 
@@ -151,6 +179,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [name, s] of Object.entries(sets ?? {})) {
     console.log(`\n${name} (${s.manifest}): ${s.bytecode} bytes of bytecode (${kb(s.bytecode)}), ${s.symbols} of symbols, ${Object.keys(s.modules).length} modules`);
     for (const [m, code] of Object.entries(s.modules).sort((a, b) => b[1] - a[1])) console.log(`  ${m.padEnd(34)} ${String(code).padStart(6)}`);
+    for (const [entry, bytes] of Object.entries(s.reached)) console.log(`  imported from ${entry}: ${bytes} bytes (${kb(bytes)})`);
     for (const miss of s.missing) console.log(`  MISSING: ${miss}`);
   }
 }

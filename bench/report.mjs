@@ -192,6 +192,10 @@ export function writeReport(r, root) {
     for (const m of names) p(`| \`${m}\` | ${size(m)} | ${Object.values(sets).map((v) => (m in v.modules ? "yes" : "")).join(" | ")} |`);
     p();
     for (const [k, v] of Object.entries(sets))
+      for (const [entry, bytes] of Object.entries(v.reached ?? {}))
+        p(`${k}: ${bytes} bytes of the ${v.bytecode} are modules that importing ${entry} reaches (the rest an app may import: the \`x509\` API, \`verifyChain\`, the ECMA-419 adapter, \`crypto/cbc\`).`);
+    p();
+    for (const [k, v] of Object.entries(sets))
       if (v.missing.length) p(`${k}: imports its manifest does not carry: ${v.missing.join("; ")}.`);
   }
   p(Number.isFinite(total.bytecode)

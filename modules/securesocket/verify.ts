@@ -7,7 +7,9 @@
  */
 import { Key } from "crypto/keys";
 import { TLSError, Alert } from "tls/alert";
-import { ChainVerifier, X509Error, type CertificateSummary } from "x509";
+import { X509Error } from "x509/errors";
+import { ChainVerifier } from "x509/stream";
+import type { CertificateSummary } from "x509/certificate";
 import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
