@@ -18,7 +18,7 @@ import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
 	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex,
 } from "./der";
-import { Action, DESCEND, CAPTURE, SKIP, ScanHandler, Scanner } from "./scanner";
+import { Action, DESCEND, CAPTURE, READ, SKIP, ScanHandler, Scanner } from "./scanner";
 import { DistinguishedName, parseName } from "./dn";
 import { parseTime } from "./time";
 import { SignatureAlgorithm, parseSignatureAlgorithm } from "./algorithms";
@@ -201,11 +201,12 @@ export class CertificateParser implements ScanHandler {
 		}
 	}
 
+	/** The fields the certificate keeps get a buffer of their own; the others are read from the scanner's scratch. */
 	private capture(kind: number, length: number, limit: number, what: string): Action {
 		if (length > limit)
 			throw tooLarge(`${this.what} ${what}`, length, limit);
 		this.capturing = kind;
-		return CAPTURE;
+		return kind === C_TBS_ALGORITHM || kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE ? CAPTURE : READ;
 	}
 
 	private tbsField(tag: number, length: number): Action {
@@ -270,7 +271,7 @@ export class CertificateParser implements ScanHandler {
 				if (length > limit)
 					throw tooLarge(`${this.what} extension ${id}`, length, limit);
 				this.capturing = C_EXTENSION_VALUE;
-				return CAPTURE;
+				return READ;
 			}
 			if (this.extensionCritical && !ACCEPTED_UNREAD[id] && this.cert.defect === undefined)
 				this.cert.defect = new X509Error("unsupportedCritical",
@@ -280,9 +281,9 @@ export class CertificateParser implements ScanHandler {
 		throw unexpected(this.what + " extension", tag);
 	}
 
-	value(tag: number, element: Uint8Array, headerLength: number, depth: number): void {
+	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number): void {
 		try {
-			this.parseValue(tag, element, headerLength, depth);
+			this.parseValue(tag, element, headerLength, end);
 		}
 		catch (e) {
 			throw this.named(e);
@@ -296,17 +297,15 @@ export class CertificateParser implements ScanHandler {
 		return e;
 	}
 
-	private parseValue(tag: number, element: Uint8Array, headerLength: number, depth: number): void {
+	/** A captured or read field: element[0 .. end), its content from headerLength (offsets, not views: a view costs 4 XS slots). */
+	private parseValue(tag: number, element: Uint8Array, headerLength: number, end: number): void {
 		const cert = this.cert;
 		const what = this.what;
 		const kind = this.capturing;
-		// a view of the content only for the fields read from it (a view costs 4 XS slots)
-		const content = kind === C_SERIAL || kind >= C_SIGNATURE ? element.subarray(headerLength) : element;
 		this.capturing = 0;
-		void depth;
 		switch (kind) {
 			case C_VERSION: {
-				const reader = new DERReader(element, "version", headerLength);
+				const reader = new DERReader(element, "version", headerLength, end);
 				const version = reader.readSmallInteger();
 				reader.end();
 				if (version === 0)
@@ -316,10 +315,12 @@ export class CertificateParser implements ScanHandler {
 				cert.version = version + 1;
 				break;
 			}
-			case C_SERIAL:
+			case C_SERIAL: {
+				const content = element.subarray(headerLength, end);
 				checkInteger(content, "serialNumber");
 				cert.serialNumber = toHex(content.length > 1 && content[0] === 0 ? content.subarray(1) : content);
 				break;
+			}
 			case C_TBS_ALGORITHM:
 				this.tbsAlgorithm = element;
 				this.algorithmKnown = true;
@@ -335,7 +336,7 @@ export class CertificateParser implements ScanHandler {
 				cert.issuer = parseName(element, "issuer");
 				break;
 			case C_VALIDITY: {
-				const reader = new DERReader(element, "validity").enter(SEQUENCE);
+				const reader = new DERReader(element, "validity", 0, end).enter(SEQUENCE);
 				const notBefore = reader.readElement("notBefore");
 				const notAfter = reader.readElement("notAfter");
 				reader.end();
@@ -353,19 +354,19 @@ export class CertificateParser implements ScanHandler {
 				break;
 			case C_OUTER_ALGORITHM:
 				// RFC 5280 4.1.1.2: MUST be the same as the signature field of the TBS
-				if (this.tbsAlgorithm === undefined || !equalBytes(element, this.tbsAlgorithm))
+				if (this.tbsAlgorithm === undefined || !equalBytes(this.tbsAlgorithm, element, 0, end))
 					throw malformed(`x509: ${what}: signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)`);
 				this.tbsAlgorithm = undefined;
 				break;
 			case C_SIGNATURE: {
-				const bits = bitString(content, "signature");
+				const bits = bitString(element.subarray(headerLength), "signature");
 				if (bits.unusedBits !== 0)
 					throw malformed(`x509: ${what}: signature not made of whole bytes`);
 				cert.signature = bits.bytes;
 				break;
 			}
 			case C_EXTENSION_ID: {
-				const id = oidToString(content, "extension id");
+				const id = oidToString(element, "extension id", headerLength, end);
 				if (this.seen.indexOf(id) >= 0)
 					throw malformed(`x509: ${what}: extension ${id} appears twice (RFC 5280 4.2)`);
 				if (this.seen.length >= LIMIT_EXTENSIONS)
@@ -375,33 +376,34 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_CRITICAL:
-				this.extensionCritical = booleanValue(content, "extension critical");
+				this.extensionCritical = booleanValue(element, "extension critical", headerLength, end);
 				if (!this.extensionCritical)
 					throw malformed(`x509: ${what}: critical FALSE encoded although it is the DEFAULT`);
 				break;
 			case C_EXTENSION_VALUE:
-				this.extension(this.extensionId, content);
+				this.extension(this.extensionId, element, headerLength, end);
 				break;
 			default:
 				throw unexpected(what, tag);
 		}
 	}
 
-	private extension(id: string, value: Uint8Array): void {
+	/** An extension's value: bytes[start .. end) (the parsers copy what they keep) */
+	private extension(id: string, bytes: Uint8Array, start: number, end: number): void {
 		const cert = this.cert;
 		switch (id) {
-			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(value); break;
-			case KEY_USAGE: cert.keyUsage = parseKeyUsage(value); break;
-			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(value); break;
-			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(value); break;
-			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(value); break;
+			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(bytes, start, end); break;
+			case KEY_USAGE: cert.keyUsage = parseKeyUsage(bytes, start, end); break;
+			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(bytes, start, end); break;
+			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(bytes, start, end); break;
+			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end); break;
 			case AUTHORITY_KEY_ID: {
-				const keyId = parseAuthorityKeyId(value);
+				const keyId = parseAuthorityKeyId(bytes, start, end);
 				if (keyId !== undefined)
 					cert.authorityKeyId = keyId;
 				break;
 			}
-			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(value); break;
+			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(bytes, start, end); break;
 		}
 	}
 

@@ -297,10 +297,10 @@ export function smallInteger(content: Uint8Array, what: string): number {
 }
 
 /** DER BOOLEAN content: one byte, 0x00 or 0xFF (X.690 11.1). */
-export function booleanValue(content: Uint8Array, what: string): boolean {
-	if (content.length !== 1 || (content[0] !== 0 && content[0] !== 0xff))
+export function booleanValue(bytes: Uint8Array, what: string, start = 0, end = bytes.length): boolean {
+	if (end - start !== 1 || (bytes[start] !== 0 && bytes[start] !== 0xff))
 		throw malformed(`x509: ${what}: BOOLEAN not 00 or FF`);
-	return content[0] === 0xff;
+	return bytes[start] === 0xff;
 }
 
 /** BIT STRING content: unused-bit count 0..7, zero when empty, unused bits zero (X.690 11.2). */
@@ -332,9 +332,9 @@ export function encodeOID(dotted: string): number[] {
 }
 
 /** a 32-bit FNV-1a hash of bytes (OID lookups: no string is made to find a known OID) */
-function hashBytes(bytes: Uint8Array): number {
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 	let h = 0x811c9dc5;
-	for (let i = 0; i < bytes.length; i++)
+	for (let i = start; i < end; i++)
 		h = Math.imul(h ^ bytes[i], 0x01000193);
 	return h;
 }
@@ -345,14 +345,18 @@ const KNOWN_OIDS = new Map<number, number>();
 
 for (let i = 0; i < COMMON_OIDS.length; i++) {
 	KNOWN_OID_BYTES.push(new Uint8Array(encodeOID(COMMON_OIDS[i])));
-	KNOWN_OIDS.set(hashBytes(KNOWN_OID_BYTES[i]), i);
+	KNOWN_OIDS.set(hashBytes(KNOWN_OID_BYTES[i], 0, KNOWN_OID_BYTES[i].length), i);
 }
 
-/** An OBJECT IDENTIFIER content in dotted form; checks minimal subidentifiers (X.690 8.19). */
-export function oidToString(content: Uint8Array, what: string): string {
-	const known = KNOWN_OIDS.get(hashBytes(content));
-	if (known !== undefined && equalBytes(KNOWN_OID_BYTES[known], content))
+/**
+ * An OBJECT IDENTIFIER content (bytes[start .. end)) in dotted form; checks minimal subidentifiers
+ * (X.690 8.19).
+ */
+export function oidToString(bytes: Uint8Array, what: string, start = 0, end = bytes.length): string {
+	const known = KNOWN_OIDS.get(hashBytes(bytes, start, end));
+	if (known !== undefined && equalBytes(KNOWN_OID_BYTES[known], bytes, start, end))
 		return COMMON_OIDS[known];
+	const content = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
 	if (content.length === 0)
 		throw malformed(`x509: ${what}: empty OBJECT IDENTIFIER`);
 	if (content[content.length - 1] & 0x80)
@@ -360,12 +364,12 @@ export function oidToString(content: Uint8Array, what: string): string {
 	const arcs: (number | bigint)[] = [];
 	let value = 0;
 	let big: bigint | undefined;
-	let start = true;
+	let first = true;
 	for (let i = 0; i < content.length; i++) {
 		const b = content[i];
-		if (start && b === 0x80)
+		if (first && b === 0x80)
 			throw malformed(`x509: ${what}: OBJECT IDENTIFIER not in its shortest form`);
-		start = false;
+		first = false;
 		if (big !== undefined)
 			big = (big << 7n) | BigInt(b & 0x7f);
 		else if (value >= 0x1000000000000)      // 2^48: go on with BigInt before losing precision
@@ -387,7 +391,7 @@ export function oidToString(content: Uint8Array, what: string): string {
 			arcs.push(big !== undefined ? big : value);
 		value = 0;
 		big = undefined;
-		start = true;
+		first = true;
 	}
 	return arcs.join(".");
 }
@@ -404,12 +408,12 @@ export function toHex(bytes: Uint8Array): string {
 	return String.fromCharCode.apply(null, codes as unknown as number[]);
 }
 
-/** true when a and b hold the same bytes */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length)
+/** true when a holds the same bytes as b[start .. end) (all of b by default) */
+export function equalBytes(a: Uint8Array, b: Uint8Array, start = 0, end = b.length): boolean {
+	if (a.length !== end - start)
 		return false;
 	for (let i = 0; i < a.length; i++)
-		if (a[i] !== b[i])
+		if (a[i] !== b[start + i])
 			return false;
 	return true;
 }

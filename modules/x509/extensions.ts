@@ -130,9 +130,9 @@ function emptyNames(): GeneralNames {
 	return { dns: [], ip: [], directory: [], otherForms: [] };
 }
 
-export function parseBasicConstraints(value: Uint8Array): BasicConstraints {
+export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.length): BasicConstraints {
 	const what = "basicConstraints";
-	const seq = new DERReader(value, what).enter(SEQUENCE, what);
+	const seq = new DERReader(value, what, start, end).enter(SEQUENCE, what);
 	let ca = false;
 	let pathLength: number | undefined;
 	if (seq.peekTag() === BOOLEAN) {
@@ -147,9 +147,9 @@ export function parseBasicConstraints(value: Uint8Array): BasicConstraints {
 }
 
 /** The keyUsage bits as a number (bit n is 1 << n). Unused bits must be zero (DER). */
-export function parseKeyUsage(value: Uint8Array): number {
+export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length): number {
 	const what = "keyUsage";
-	const reader = new DERReader(value, what);
+	const reader = new DERReader(value, what, start, end);
 	const element = reader.expect(0x03, what);
 	reader.end();
 	const bits = bitString(element.content, what);
@@ -165,9 +165,9 @@ export function parseKeyUsage(value: Uint8Array): number {
 }
 
 /** The key purposes, as dotted OIDs. */
-export function parseExtKeyUsage(value: Uint8Array): string[] {
+export function parseExtKeyUsage(value: Uint8Array, start = 0, end = value.length): string[] {
 	const what = "extKeyUsage";
-	const outer = new DERReader(value, what);
+	const outer = new DERReader(value, what, start, end);
 	const seq = outer.enter(SEQUENCE, what);
 	const purposes: string[] = [];
 	while (!seq.atEnd)
@@ -179,9 +179,9 @@ export function parseExtKeyUsage(value: Uint8Array): string[] {
 	return purposes;
 }
 
-export function parseSubjectAltName(value: Uint8Array): GeneralNames {
+export function parseSubjectAltName(value: Uint8Array, start = 0, end = value.length): GeneralNames {
 	const what = "subjectAltName";
-	const outer = new DERReader(value, what);
+	const outer = new DERReader(value, what, start, end);
 	const seq = outer.enter(SEQUENCE, what);
 	const names = emptyNames();
 	let count = 0;
@@ -214,9 +214,9 @@ function readSubtrees(reader: DERReader, what: string): GeneralNames {
 	return names;
 }
 
-export function parseNameConstraints(value: Uint8Array): NameConstraints {
+export function parseNameConstraints(value: Uint8Array, start = 0, end = value.length): NameConstraints {
 	const what = "nameConstraints";
-	const outer = new DERReader(value, what);
+	const outer = new DERReader(value, what, start, end);
 	const seq = outer.enter(SEQUENCE, what);
 	let permitted: GeneralNames | undefined;
 	let excluded: GeneralNames | undefined;
@@ -237,9 +237,9 @@ export function parseNameConstraints(value: Uint8Array): NameConstraints {
 }
 
 /** The keyIdentifier of an authorityKeyIdentifier, when present (the other fields are checked, not kept). */
-export function parseAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
+export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.length): Uint8Array | undefined {
 	const what = "authorityKeyIdentifier";
-	const outer = new DERReader(value, what);
+	const outer = new DERReader(value, what, start, end);
 	const seq = outer.enter(SEQUENCE, what);
 	let keyId: Uint8Array | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
@@ -258,9 +258,9 @@ export function parseAuthorityKeyId(value: Uint8Array): Uint8Array | undefined {
 	return keyId;
 }
 
-export function parseSubjectKeyId(value: Uint8Array): Uint8Array {
+export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length): Uint8Array {
 	const what = "subjectKeyIdentifier";
-	const reader = new DERReader(value, what);
+	const reader = new DERReader(value, what, start, end);
 	const id = reader.expect(OCTET_STRING, what).content.slice();
 	reader.end();
 	return id;

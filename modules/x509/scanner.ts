@@ -3,7 +3,8 @@
  * about each element's header and decides whether to descend into it (constructed elements),
  * capture its content (a buffer of exactly its length, handed over once complete) or skip it.
  * A captured element is handed over whole (header included), so that names, keys and algorithm
- * identifiers can be kept and compared as DER. Between chunks only the open containers' end
+ * identifiers can be kept and compared as DER. An element the handler only reads (READ) goes into
+ * the scanner's scratch buffer instead, valid during value() only: no buffer per element. Between chunks only the open containers' end
  * offsets and a 5-byte header buffer are kept, so
  * memory does not depend on the size of the whole element, only on what the handler captures.
  *
@@ -18,16 +19,22 @@ import { decodeHeader, Header, MAX_NESTING } from "./der";
 export const DESCEND = 0;
 export const CAPTURE = 1;
 export const SKIP = 2;
-export type Action = typeof DESCEND | typeof CAPTURE | typeof SKIP;
+export const READ = 3;
+export type Action = typeof DESCEND | typeof CAPTURE | typeof SKIP | typeof READ;
 
 export interface ScanHandler {
 	/**
-	 * An element's header was read: return DESCEND (constructed tags only), CAPTURE or SKIP.
+	 * An element's header was read: return DESCEND (constructed tags only), CAPTURE (a buffer of its
+	 * own, to keep), READ (the scratch buffer, to read in value() and drop) or SKIP.
 	 * `offset` is where the element starts in the stream, `depth` 0 for the outermost element.
 	 */
 	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action;
-	/** An element that header() captured: header and content; the content starts at headerLength. */
-	value(tag: number, element: Uint8Array, headerLength: number, depth: number): void;
+	/**
+	 * An element that header() captured or read: header and content are element[0 .. end), the
+	 * content starts at headerLength. A captured element is exactly that long; a read one is in the
+	 * scratch buffer, whose bytes after `end` are not the element's and which the next one reuses.
+	 */
+	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number): void;
 	/** The end of an element that header() descended into. */
 	end(tag: number, depth: number): void;
 }
@@ -48,6 +55,8 @@ export class Scanner {
 	private headerFill = 0;
 	private headerStart = 0;
 	private capture: Uint8Array | undefined = undefined;
+	/** READ elements, reused (grown to the largest one) */
+	private scratch: Uint8Array | undefined = undefined;
 	private captureTag = 0;
 	private captureHeader = 0;
 	private captureFill = 0;
@@ -150,8 +159,15 @@ export class Scanner {
 			this.tags.push(tag);
 			this.closeContainers();
 		}
-		else if (action === CAPTURE) {
-			const capture = new Uint8Array(headerLength + length);
+		else if (action === CAPTURE || action === READ) {
+			let capture: Uint8Array;
+			if (action === CAPTURE)
+				capture = new Uint8Array(headerLength + length);
+			else {
+				if (this.scratch === undefined || this.scratch.length < headerLength + length)
+					this.scratch = new Uint8Array(Math.max(headerLength + length, 64));
+				capture = this.scratch;
+			}
 			for (let i = 0; i < headerLength; i++)
 				capture[i] = this.headerBytes[i];
 			this.capture = capture;
@@ -177,7 +193,7 @@ export class Scanner {
 		const content = this.capture as Uint8Array;
 		this.capture = undefined;
 		this.state = HEADER;
-		this.handler.value(this.captureTag, content, this.captureHeader, this.ends.length);
+		this.handler.value(this.captureTag, content, this.captureHeader, this.ends.length, this.captureFill);
 		this.closeContainers();
 	}
 
