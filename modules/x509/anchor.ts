@@ -21,7 +21,7 @@
 import { malformed } from "./errors";
 import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex } from "./der";
 import { DistinguishedName, parseName } from "./dn";
-import { parseTime } from "./time";
+import { readTime } from "./time";
 import { ParsedCertificate, CertificateSummary } from "./certificate";
 import {
 	BasicConstraints, NameConstraints,
@@ -93,16 +93,16 @@ export function parseAnchorRecord(record: Uint8Array, id: string): TrustAnchor {
 	const serial = seq.readIntegerBytes(what);
 	const subject = parseName(seq.expectRaw(SEQUENCE, what), what);
 	const validity = seq.enter(SEQUENCE, what);
-	const notBefore = validity.readElement();
-	const notAfter = validity.readElement();
+	const notBefore = readTime(validity, what);
+	const notAfter = readTime(validity, what);
 	validity.end();
 	const spki = seq.expectRaw(SEQUENCE, what);
-	const keyIdBytes = seq.expect(OCTET_STRING, what).content;
+	const keyIdBytes = seq.expectContent(OCTET_STRING, what);
 	const keyId = keyIdBytes.length ? keyIdBytes : undefined;
 	const summary: { -readonly [K in keyof CertificateSummary]: CertificateSummary[K] } = {
 		version: 3, serialNumber: toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial), signatureAlgorithm: "",
-		issuer: subject, subject, notBefore: parseTime(notBefore.tag, notBefore.content, what),
-		notAfter: parseTime(notAfter.tag, notAfter.content, what), selfIssued: true,
+		issuer: subject, subject, notBefore,
+		notAfter, selfIssued: true,
 		publicKeyAlgorithm: "", trustAnchor: "store",
 	};
 	const anchor: { -readonly [K in keyof TrustAnchor]: TrustAnchor[K] } = { subject, spki, source: "store", id, summary };

@@ -20,7 +20,7 @@ import {
 } from "./der";
 import { Action, DESCEND, CAPTURE, READ, SKIP, ScanHandler, Scanner } from "./scanner";
 import { DistinguishedName, parseName } from "./dn";
-import { parseTime } from "./time";
+import { readTime } from "./time";
 import { SignatureAlgorithm, parseSignatureAlgorithm } from "./algorithms";
 import {
 	BasicConstraints, GeneralNames, NameConstraints, KNOWN_EXTENSIONS, ACCEPTED_UNREAD,
@@ -337,11 +337,9 @@ export class CertificateParser implements ScanHandler {
 				break;
 			case C_VALIDITY: {
 				const reader = new DERReader(element, "validity", 0, end).enter(SEQUENCE);
-				const notBefore = reader.readElement("notBefore");
-				const notAfter = reader.readElement("notAfter");
+				cert.notBefore = readTime(reader, "notBefore");
+				cert.notAfter = readTime(reader, "notAfter");
 				reader.end();
-				cert.notBefore = parseTime(notBefore.tag, notBefore.content, "notBefore");
-				cert.notAfter = parseTime(notAfter.tag, notAfter.content, "notAfter");
 				break;
 			}
 			case C_SUBJECT:
@@ -436,7 +434,7 @@ function spkiAlgorithm(element: Uint8Array, what: string): string {
 	const algorithm = spki.enter(SEQUENCE, what);
 	const oid = algorithm.readOID();
 	if (!algorithm.atEnd)
-		algorithm.readElement();
+		algorithm.skip();
 	algorithm.end();
 	spki.readBitString(what);
 	spki.end();

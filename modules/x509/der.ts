@@ -106,18 +106,20 @@ const scratch: Header = { tag: 0, length: 0, headerLength: 0 };
  * A cursor over DER bytes. enter() descends into a constructed element and returns the same reader,
  * now limited to that content, and end() checks the content was used up and returns to the
  * container: entering makes no new reader (XS: 8 slots each), only the container's limit is kept
- * on a stack. Messages name `what` as given to the call, else the reader's. Readers returned by enter() are the same object, so they must be ended in
- * the order entered (innermost first), as nested code does.
+ * on a stack. Messages name `what` as given to the call, else the reader's. Readers returned by
+ * enter() are the same object, so they must be ended in the order entered (innermost first), as
+ * nested code does. skip() moves past an element and says where its content is (contentStart,
+ * contentEnd in `bytes`), for reading it without a view (a view costs 4 XS slots).
  */
 export class DERReader {
-	private readonly bytes: Uint8Array;
+	readonly bytes: Uint8Array;
 	private position: number;
 	private limit: number;
 	/** the containers' limits, outermost first */
 	private readonly stack: number[] = [];
-	/** the element read last: where it starts, where its content starts */
+	/** the element read last: where it starts, where its content starts (and ends: contentEnd) */
 	private elementStart = 0;
-	private contentStart = 0;
+	contentStart = 0;
 	/** what is being read, for messages ("x509: <what>: ...") */
 	readonly what: string;
 
@@ -192,9 +194,14 @@ export class DERReader {
 		return this.bytes.subarray(this.elementStart, this.position);
 	}
 
-	/** Skips the next element, whatever it is (its header is checked). */
-	skip(what = this.what): void {
-		this.advance(what);
+	/** Moves past the next element, whatever it is (its header is checked), and returns its tag. */
+	skip(what = this.what): number {
+		return this.advance(what);
+	}
+
+	/** where the content of the element read last ends in `bytes` */
+	get contentEnd(): number {
+		return this.position;
 	}
 
 	/**
@@ -237,7 +244,9 @@ export class DERReader {
 	}
 
 	readBoolean(what = this.what): boolean {
-		return booleanValue(this.expectContent(BOOLEAN, what), what);
+		this.checkTag(BOOLEAN, what);
+		this.advance(what);
+		return booleanValue(this.bytes, what, this.contentStart, this.position);
 	}
 
 	readNull(what = this.what): void {
@@ -249,7 +258,9 @@ export class DERReader {
 
 	/** An OBJECT IDENTIFIER in dotted form ("2.5.29.19"). */
 	readOID(what = this.what): string {
-		return oidToString(this.expectContent(OID, what), what);
+		this.checkTag(OID, what);
+		this.advance(what);
+		return oidToString(this.bytes, what, this.contentStart, this.position);
 	}
 
 	/** A BIT STRING: its bytes after the unused-bits octet, and that count (unused bits checked zero). */

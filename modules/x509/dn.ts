@@ -82,9 +82,9 @@ export function parseName(raw: Uint8Array, what: string): DistinguishedName {
 			const tag = attribute.peekTag();
 			// only the first CN and O are decoded (an element read makes an object and a view)
 			if (type === COMMON_NAME && commonName === undefined && isDirectoryString(tag))
-				commonName = displayString(tag, attribute.readElement(what).content);
+				commonName = displayString(tag, attribute.expectContent(tag, what));
 			else if (type === ORGANIZATION && organization === undefined && isDirectoryString(tag))
-				organization = displayString(tag, attribute.readElement(what).content);
+				organization = displayString(tag, attribute.expectContent(tag, what));
 			else
 				attribute.skip(what);
 			attribute.end();

@@ -10,7 +10,7 @@
  * Any other critical extension makes the certificate "unsupportedCritical".
  */
 import { malformed } from "./errors";
-import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive, bitString } from "./der";
+import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive } from "./der";
 import { parseName } from "./dn";
 
 export const BASIC_CONSTRAINTS = "2.5.29.19";
@@ -95,11 +95,11 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 	if ((tag & 0xc0) !== 0x80 || number > 8)
 		throw malformed(`x509: ${what}: not a GeneralName`);
 	if (tag === contextPrimitive(2)) {
-		names.dns.push(ia5(reader.readElement(what).content, what));
+		names.dns.push(ia5(reader.expectContent(tag, what), what));
 		return;
 	}
 	if (tag === contextPrimitive(7)) {
-		const address = reader.readElement(what).content;
+		const address = reader.expectContent(tag, what);
 		const sizes = constraint ? [8, 32] : [4, 16];
 		if (address.length !== sizes[0] && address.length !== sizes[1])
 			throw malformed(`x509: ${what}: iPAddress of ${address.length} bytes`);
@@ -119,7 +119,7 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 	const expectedTag = primitive ? contextPrimitive(number) : contextConstructed(number);
 	if (tag !== expectedTag)
 		throw malformed(`x509: ${what}: ${FORM_NAMES[number]} with the wrong form`);
-	const content = reader.readElement(what).content;
+	const content = reader.expectContent(tag, what);
 	if (number === 1 || number === 6)
 		ia5(content, what);
 	if (names.otherForms.indexOf(FORM_NAMES[number]) < 0)
@@ -150,9 +150,8 @@ export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.
 export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length): number {
 	const what = "keyUsage";
 	const reader = new DERReader(value, what, start, end);
-	const element = reader.expect(0x03, what);
+	const bits = reader.readBitString(what);
 	reader.end();
-	const bits = bitString(element.content, what);
 	if (bits.bytes.length > 2)
 		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);
 	let result = 0;
@@ -243,7 +242,7 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 	const seq = outer.enter(SEQUENCE, what);
 	let keyId: Uint8Array | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
-		keyId = seq.readElement(what).content.slice();
+		keyId = seq.expectContent(contextPrimitive(0), what).slice();
 	if (seq.peekTag() === contextConstructed(1)) {
 		const issuer = seq.enter(contextConstructed(1), what);
 		const names = emptyNames();
@@ -261,7 +260,7 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length): Uint8Array {
 	const what = "subjectKeyIdentifier";
 	const reader = new DERReader(value, what, start, end);
-	const id = reader.expect(OCTET_STRING, what).content.slice();
+	const id = reader.expectContent(OCTET_STRING, what).slice();
 	reader.end();
 	return id;
 }

@@ -6,7 +6,7 @@
  * accept it earlier too). 99991231235959Z, "no well-defined expiration date", is a normal value.
  */
 import { malformed } from "./errors";
-import { UTC_TIME, GENERALIZED_TIME } from "./der";
+import { DERReader, UTC_TIME, GENERALIZED_TIME } from "./der";
 
 function digits(content: Uint8Array, start: number, count: number, what: string): number {
 	let value = 0;
@@ -36,25 +36,25 @@ function daysInMonth(year: number, month: number): number {
 	return (month === 4 || month === 6 || month === 9 || month === 11) ? 30 : 31;
 }
 
-/** Seconds since 1970 of a UTCTime or GeneralizedTime element's content. */
-export function parseTime(tag: number, content: Uint8Array, what: string): number {
+/** Seconds since 1970 of a UTCTime or GeneralizedTime element's content: content[start .. end). */
+export function parseTime(tag: number, content: Uint8Array, what: string, start = 0, end = content.length): number {
 	let year: number, at: number;
 	if (tag === UTC_TIME) {
-		if (content.length !== 13)
+		if (end - start !== 13)
 			throw malformed(`x509: ${what}: UTCTime not in the form YYMMDDHHMMSSZ`);
-		const yy = digits(content, 0, 2, what);
+		const yy = digits(content, start, 2, what);
 		year = yy >= 50 ? 1900 + yy : 2000 + yy;
-		at = 2;
+		at = start + 2;
 	}
 	else if (tag === GENERALIZED_TIME) {
-		if (content.length !== 15)
+		if (end - start !== 15)
 			throw malformed(`x509: ${what}: GeneralizedTime not in the form YYYYMMDDHHMMSSZ`);
-		year = digits(content, 0, 4, what);
-		at = 4;
+		year = digits(content, start, 4, what);
+		at = start + 4;
 	}
 	else
 		throw malformed(`x509: ${what}: not a UTCTime or GeneralizedTime`);
-	if (content[content.length - 1] !== 0x5a)      // "Z"
+	if (content[end - 1] !== 0x5a)      // "Z"
 		throw malformed(`x509: ${what}: time not in UTC (Z)`);
 	const month = digits(content, at, 2, what);
 	const day = digits(content, at + 2, 2, what);
@@ -64,6 +64,12 @@ export function parseTime(tag: number, content: Uint8Array, what: string): numbe
 	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
 		throw malformed(`x509: ${what}: time out of range`);
 	return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second;
+}
+
+/** The next element of a reader as a time (the Validity fields), read in place. */
+export function readTime(reader: DERReader, what: string): number {
+	const tag = reader.skip(what);
+	return parseTime(tag, reader.bytes, what, reader.contentStart, reader.contentEnd);
 }
 
 /** "2026-11-26T10:00:00Z" for messages. */
