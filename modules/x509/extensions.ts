@@ -100,8 +100,8 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 	}
 	if (tag === contextPrimitive(7)) {
 		const address = reader.expectContent(tag, what);
-		const sizes = constraint ? [8, 32] : [4, 16];
-		if (address.length !== sizes[0] && address.length !== sizes[1])
+		const v4 = constraint ? 8 : 4;      // IPv4 (4 bytes), IPv6 (16): twice that in constraints (a mask follows)
+		if (address.length !== v4 && address.length !== 4 * v4)
 			throw malformed(`x509: ${what}: iPAddress of ${address.length} bytes`);
 		names.ip.push(address.slice());
 		return;

@@ -100,7 +100,13 @@ export class Scanner {
 		while (at < stop) {
 			if (this.state === CAPTURE) {
 				const n = Math.min(this.left, stop - at);
-				(this.capture as Uint8Array).set(bytes.subarray(at, at + n), this.captureFill);
+				const capture = this.capture as Uint8Array;
+				// short runs byte by byte: a view for set() costs 4 XS slots
+				if (n > 64)
+					capture.set(bytes.subarray(at, at + n), this.captureFill);
+				else
+					for (let i = 0; i < n; i++)
+						capture[this.captureFill + i] = bytes[at + i];
 				this.captureFill += n;
 				this.left -= n;
 				this.position += n;
