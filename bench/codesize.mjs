@@ -17,6 +17,13 @@ const jsRoot = join(build, "js", "modules");
 /** the manifests an app picks, measured side by side (name: path from the repo root) */
 export const MANIFESTS = { client: "manifest.json", server: "manifest_server.json" };
 
+/** host/Makefile's XS_WRAP: the linker flags that wrap XS functions (host/memory.c defines the wrappers) */
+function xsWrap() {
+  const m = /^XS_WRAP\s*:?=\s*(\S+)\s*$/m.exec(readFileSync(join(root, "host", "Makefile"), "utf8"));
+  if (!m) throw new Error("codesize: no XS_WRAP in host/Makefile");
+  return m[1];
+}
+
 /** bench/bytecode_c.c against the host's objects (all but main.o), with the host's XS flags */
 function buildBytecodeTool() {
   const mbedtls = readdirSync(join(build, "deps")).find((d) => d.startsWith("mbedtls-2.28."));
@@ -30,8 +37,8 @@ function buildBytecodeTool() {
     "-DmxInstrument=1", "-DmxNoConsole=1", "-DmxRegExpUnicodePropertyEscapes=1", "-DmxStringNormalize=1", "-DmxMinusZero=1",
     `-I${join(xs, "includes")}`, `-I${join(xs, "platforms")}`, `-I${join(xs, "sources")}`, `-I${join(root, "host")}`, `-I${join(root, "native")}`,
     `-I${join(build, "deps", mbedtls, "include")}`, '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"',
-    // the host's XS allocators are wrapped (host/Makefile XS_WRAP, host/memory.c)
-    "-Wl,--wrap=fxNewChunk,--wrap=fxNewGrowableChunk,--wrap=fxNewSlot",
+    // some of XS's functions are wrapped by the host (host/memory.c): the same list as host/Makefile's XS_WRAP
+    xsWrap(),
     "-o", out, join(root, "bench", "bytecode_c.c"), ...objects, "-lm", "-ldl", "-lpthread"]);
   return out;
 }
