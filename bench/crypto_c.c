@@ -1,5 +1,5 @@
 /*
- * bench-crypto: the same mbedtls calls our natives make, from plain C, as the baseline for
+ * bench-crypto: the same mbedtls calls our natives make (and our own X25519, native/x25519.c), from plain C, as the baseline for
  * `npm run bench:crypto`. Reads "name hex" lines (prepared by bench/crypto.mjs) from a file and
  * prints one JSON object: AEAD throughput on 16 KB records, and for X25519, P-256 ECDHE,
  * ECDSA P-256 verify and RSA-2048 verify: time per operation, native heap peak, C stack peak.
@@ -17,6 +17,7 @@
 #include "mbedtls/ecdsa.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
+#include "x25519.h"
 
 static size_t heapCurrent, heapPeak;
 typedef union { size_t size; long double a; void *b; } header;
@@ -118,7 +119,15 @@ static int ecdhe(mbedtls_ecp_group_id id)
 	mbedtls_ecp_group_free(&grp);
 	return ret;
 }
-static int opX25519(void) { return ecdhe(MBEDTLS_ECP_DP_CURVE25519); }
+/* X25519: a key pair and a shared secret, as xs_ecdh_init and xs_ecdh_shared (native/x25519.c) */
+static int opX25519(void)
+{
+	static const unsigned char base[32] = { 9 };
+	unsigned char d[32], pub[32], z[32];
+	rng(NULL, d, sizeof(d));
+	securesocket_x25519(pub, d, base);
+	return securesocket_x25519(z, d, opA);
+}
 static int opP256(void) { return ecdhe(MBEDTLS_ECP_DP_SECP256R1); }
 
 static int opEcdsaVerify(void)

@@ -18,16 +18,17 @@
  *
  * The peer's value is checked before use: right length; NIST points uncompressed ("crypto:
  * unsupported point format" for compressed ones), coordinates below p, on the curve
- * ("crypto: bad point"). X25519 accepts every 32-byte value (RFC 7748 5: the top bit is masked,
- * non-canonical u are reduced) except those of small order, which mbedtls refuses before
- * multiplying because they make the all-zero shared secret; that result, however reached, throws
- * "crypto: zero shared secret" (RFC 8446 7.4.2, RFC 7748 6.1).
+ * ("crypto: bad point"). X25519 is our own code (native/x25519.c, constant time, no heap): it
+ * accepts every 32-byte value (RFC 7748 5: the top bit is masked, non-canonical u are reduced);
+ * the small-order ones make the all-zero shared secret, which throws "crypto: zero shared secret"
+ * (RFC 8446 7.4.2, RFC 7748 6.1).
  *
- * Memory: an ECDHKey holds 40 to 56 bytes of native heap; the curve is loaded (constants in flash)
- * for each operation and freed at once.
+ * Memory: an ECDHKey holds 40 to 56 bytes of native heap; for the NIST curves, the curve is loaded
+ * (constants in flash) for each operation and freed at once.
  */
 #include "crypto_common.h"
 #include "pk_key.h"
+#include "x25519.h"
 
 #include "mbedtls/ecdh.h"
 #include "mbedtls/ecp.h"
@@ -49,7 +50,7 @@ enum {
 typedef struct {
 	mbedtls_ecp_group_id gid;
 	unsigned char dlen;
-	unsigned char d[48];        /* X25519: little-endian, clamped; NIST: big-endian, dlen bytes */
+	unsigned char d[48];        /* X25519: as given (clamped on use); NIST: big-endian, dlen bytes */
 } ecdh_key;
 
 static void ecdh_throw(xsMachine *the, int error)
@@ -86,53 +87,71 @@ static size_t ecdh_public_len(mbedtls_ecp_group_id gid)
 	return (gid == MBEDTLS_ECP_DP_CURVE25519) ? 32 : 1 + 2 * ecdh_plen(gid);
 }
 
-/* loads the curve and the private scalar into kp */
+/* NIST curves: loads the curve and the private scalar into kp */
 static int ecdh_private(mbedtls_ecp_keypair *kp, mbedtls_ecp_group_id gid, const unsigned char *d,
 	size_t len)
 {
 	int ret;
-	if (gid == MBEDTLS_ECP_DP_CURVE25519) {
-		if (len != 32)
-			return ECDH_BAD_KEY;
+	while ((len > 0) && (*d == 0)) {
+		d++;
+		len--;
 	}
-	else {
-		while ((len > 0) && (*d == 0)) {
-			d++;
-			len--;
-		}
-		if (len > ecdh_plen(gid))
-			return ECDH_BAD_KEY;
-	}
-	ret = mbedtls_ecp_read_key(gid, kp, d, len);   /* X25519: clamps; NIST: checks 1 <= d < n */
+	if (len > ecdh_plen(gid))
+		return ECDH_BAD_KEY;
+	ret = mbedtls_ecp_read_key(gid, kp, d, len);   /* checks 1 <= d < n */
 	if (ret)
 		return securesocket_no_memory(ret) ? ECDH_NO_MEMORY : ECDH_BAD_KEY;
 	return ECDH_OK;
 }
 
+/* NIST curves: the peer's point, uncompressed, on the curve */
 static int ecdh_peer(const mbedtls_ecp_group *grp, mbedtls_ecp_point *Q, const unsigned char *q,
 	size_t len)
 {
+	size_t plen = ecdh_plen(grp->id);
 	int ret;
-	if (grp->id == MBEDTLS_ECP_DP_CURVE25519) {
-		if (len != 32)
-			return ECDH_BAD_POINT;
-	}
-	else {
-		size_t plen = ecdh_plen(grp->id);
-		if ((len == 1 + plen) && ((q[0] == 0x02) || (q[0] == 0x03)))
-			return ECDH_POINT_FORMAT;
-		if ((len != 1 + 2 * plen) || (q[0] != 0x04))
-			return ECDH_BAD_POINT;
-	}
+	if ((len == 1 + plen) && ((q[0] == 0x02) || (q[0] == 0x03)))
+		return ECDH_POINT_FORMAT;
+	if ((len != 1 + 2 * plen) || (q[0] != 0x04))
+		return ECDH_BAD_POINT;
 	ret = mbedtls_ecp_point_read_binary(grp, Q, q, len);
 	if (ret == 0)
 		ret = mbedtls_ecp_check_pubkey(grp, Q);
-	if (ret) {
-		if (securesocket_no_memory(ret))
-			return ECDH_NO_MEMORY;
-		/* X25519: mbedtls refuses only the small-order u, the ones that make a zero secret */
-		return (grp->id == MBEDTLS_ECP_DP_CURVE25519) ? ECDH_ZERO : ECDH_BAD_POINT;
+	if (ret)
+		return securesocket_no_memory(ret) ? ECDH_NO_MEMORY : ECDH_BAD_POINT;
+	return ECDH_OK;
+}
+
+/* X25519 (native/x25519.c): the shared secret of private d and the peer's u, into out (32 bytes) */
+static int ecdh_x25519(const unsigned char *d, size_t dlen, const unsigned char *peer, size_t peerLen,
+	unsigned char *out)
+{
+	if (dlen != 32)
+		return ECDH_BAD_KEY;
+	if (peerLen != 32)
+		return ECDH_BAD_POINT;
+	if (securesocket_x25519(out, d, peer) == 0)
+		return ECDH_OK;
+	securesocket_wipe(out, 32);
+	return ECDH_ZERO;   /* a small-order u: the all-zero secret (RFC 7748 6.1, RFC 8446 7.4.2) */
+}
+
+/* an X25519 key pair: key->d is d when given (32 bytes), else random (clamped on each use) */
+static int ecdh_x25519_keypair(const unsigned char *d, size_t dlen, ecdh_key *key, unsigned char *pub,
+	size_t *publen)
+{
+	static const unsigned char base[32] = { 9 };   /* u = 9, RFC 7748 4.1 */
+	key->gid = MBEDTLS_ECP_DP_CURVE25519;
+	key->dlen = 32;
+	if (d) {
+		if (dlen != 32)
+			return ECDH_BAD_KEY;
+		memcpy(key->d, d, 32);
 	}
+	else if (securesocket_random(NULL, key->d, 32))
+		return ECDH_FAILED;
+	securesocket_x25519(pub, key->d, base);   /* never zero: the base point has order 8 * prime */
+	*publen = 32;
 	return ECDH_OK;
 }
 
@@ -143,10 +162,11 @@ static int ecdh_compute(mbedtls_ecp_group_id gid, const unsigned char *d, size_t
 	mbedtls_ecp_keypair kp;
 	mbedtls_ecp_point Q;
 	mbedtls_mpi z;
-	size_t i, plen = ecdh_plen(gid);
-	unsigned char any = 0;
+	size_t plen = ecdh_plen(gid);
 	int error, ret;
 
+	if (gid == MBEDTLS_ECP_DP_CURVE25519)
+		return ecdh_x25519(d, dlen, peer, peerLen, out);
 	mbedtls_ecp_keypair_init(&kp);
 	mbedtls_ecp_point_init(&Q);
 	mbedtls_mpi_init(&z);
@@ -155,25 +175,15 @@ static int ecdh_compute(mbedtls_ecp_group_id gid, const unsigned char *d, size_t
 		error = ecdh_peer(&kp.grp, &Q, peer, peerLen);
 	if (error == ECDH_OK) {
 		ret = mbedtls_ecdh_compute_shared(&kp.grp, &z, &Q, &kp.d, securesocket_random, NULL);
-		if (ret == 0) {
-			if (gid == MBEDTLS_ECP_DP_CURVE25519)
-				ret = mbedtls_mpi_write_binary_le(&z, out, plen);
-			else
-				ret = mbedtls_mpi_write_binary(&z, out, plen);
-		}
+		if (ret == 0)
+			ret = mbedtls_mpi_write_binary(&z, out, plen);
 		if (ret)
 			error = securesocket_no_memory(ret) ? ECDH_NO_MEMORY : ECDH_FAILED;
 	}
 	mbedtls_mpi_free(&z);
 	mbedtls_ecp_point_free(&Q);
 	mbedtls_ecp_keypair_free(&kp);
-	if ((error == ECDH_OK) && (gid == MBEDTLS_ECP_DP_CURVE25519)) {
-		/* X25519 only: on the NIST curves x = 0 is an ordinary point (and a valid secret) */
-		for (i = 0; i < plen; i++)
-			any |= out[i];
-		if (any == 0)
-			error = ECDH_ZERO;
-	}
+	/* on the NIST curves x = 0 is an ordinary point (and a valid secret): no zero check here */
 	if (error)
 		securesocket_wipe(out, plen);
 	return error;
@@ -187,6 +197,8 @@ static int ecdh_keypair(mbedtls_ecp_group_id gid, const unsigned char *d, size_t
 	size_t plen = ecdh_plen(gid);
 	int error = ECDH_OK, ret;
 
+	if (gid == MBEDTLS_ECP_DP_CURVE25519)
+		return ecdh_x25519_keypair(d, dlen, key, pub, publen);
 	mbedtls_ecp_keypair_init(&kp);
 	if (d) {
 		error = ecdh_private(&kp, gid, d, dlen);
@@ -194,12 +206,8 @@ static int ecdh_keypair(mbedtls_ecp_group_id gid, const unsigned char *d, size_t
 	}
 	else
 		ret = mbedtls_ecp_gen_key(gid, &kp, securesocket_random, NULL);
-	if ((error == ECDH_OK) && (ret == 0)) {
-		if (gid == MBEDTLS_ECP_DP_CURVE25519)
-			ret = mbedtls_mpi_write_binary_le(&kp.d, key->d, plen);
-		else
-			ret = mbedtls_mpi_write_binary(&kp.d, key->d, plen);
-	}
+	if ((error == ECDH_OK) && (ret == 0))
+		ret = mbedtls_mpi_write_binary(&kp.d, key->d, plen);
 	if ((error == ECDH_OK) && (ret == 0))
 		ret = mbedtls_ecp_point_write_binary(&kp.grp, &kp.Q, MBEDTLS_ECP_PF_UNCOMPRESSED, publen, pub,
 			ecdh_public_len(gid));

@@ -59,7 +59,9 @@
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
-#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+#if defined(SECURESOCKET_FUZZ_X25519_REFERENCE)
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED  /* fuzz/fuzz_x25519.c only: mbedtls's X25519 as the reference for ours */
+#endif
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_MAX_BITS        384
 #define MBEDTLS_ECP_WINDOW_SIZE     2      /* 2 or 3 points of precomputation, not 32 */

@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(repo, "build", "fuzz");
 const wycheproof = join(repo, "tests", "vectors", "wycheproof");
-export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf"];
+export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519"];
 
 const hex = (s) => Buffer.from(s ?? "", "hex");
 const u8 = (n) => Buffer.from([n & 0xff]);
@@ -71,6 +71,13 @@ function seeds() {
       for (const t of tests) s.ecdh.push(Buffer.concat([NO_FAULT, u8(group), u8(hex(t.private).length), hex(t.private), hex(t.public)]));
       for (let i = 0; i + 1 < tests.length && i < 6; i += 2) s.ecdh.push(Buffer.concat([NO_FAULT, u8(group | 4), u8(hex(tests[i].private).length), hex(tests[i].private), hex(tests[i + 1].private)]));
     }
+  }
+  // X25519, ours against mbedtls's: scalar || u of Wycheproof cases, the low-order u and 40 others (mbedtls's
+  // X25519 under the sanitizers runs about 25 a second here: every case would take the short budget's time)
+  for (const g of load("x25519_test").testGroups) {
+    const lowOrder = g.tests.filter((t) => t.flags.includes("LowOrderPublic"));
+    for (const t of [...lowOrder, ...some(g.tests.filter((t) => !lowOrder.includes(t)), 40)])
+      s.x25519.push(Buffer.concat([NO_FAULT, hex(t.private), hex(t.public)]));
   }
   // AEAD: records (ciphertext || tag), right and wrong
   const aead = (selector, key, iv, aad, ct, tag, gcm) =>

@@ -170,6 +170,25 @@ sections({
 		return out;
 	},
 
+	rfc7748() {
+		// RFC 7748 5.2: the two single-multiplication vectors, then k = u = 9 iterated (k, u) <- (X25519(k, u), k)
+		const x = (k, u) => hex(ECDH.computeSecret("x25519", unhex(k), unhex(u)));
+		let k = unhex("09" + "00".repeat(31)), u = k;
+		const iterated = {};
+		for (let i = 1; i <= 1000; i++) {
+			const next = ECDH.computeSecret("x25519", k, u);
+			u = k;
+			k = new Uint8Array(next);
+			if (i === 1 || i === 1000)
+				iterated[i] = hex(k);
+		}
+		return {
+			vector1: x("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4", "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"),
+			vector2: x("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d", "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"),
+			iterated,
+		};
+	},
+
 	misuse() {
 		// the plan's keys by role: m.ec (P-256 public), m.ecPrivate, m.rsa (2048 public), m.rsaPrivate, m.x25519 (SPKI)
 		const m = {};

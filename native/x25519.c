@@ -1,0 +1,280 @@
+/*
+ * SecureSocket crypto core: X25519 (RFC 7748 5), written for this project from the RFC.
+ *
+ * Field: GF(p), p = 2^255 - 19. An element is 10 unsigned limbs of alternately 26 and 25 bits
+ * ("radix 2^25.5"): limb i weighs 2^ceil(25.5 i). Products are 32 x 32 -> 64 bits, which a 32-bit
+ * core without a 64-bit multiplier builds from its 32-bit one; no 128-bit type is needed.
+ * Every operation leaves its result "carried": even limbs < 2^26, odd limbs < 2^25 (limb 1 may
+ * exceed that by < 2^17 after the wrap-around), the value < 2^255 + 2^43, not necessarily < p.
+ * Only fe_bytes reduces fully.
+ *
+ * Bounds: fe_mul's inputs are carried, so f[i] (doubled for odd i) < 2^27 and 19 g[j] < 2^31; each
+ * of the 10 terms of an output limb is < 2 * 19 * 2^26 * 2^26.1 < 2^59, their sum < 2^63: no overflow
+ * of uint64_t. fe_add and fe_sub sums are < 2^28 before their carry.
+ *
+ * Constant time: no branch and no memory index depends on the scalar or on u. The ladder swaps
+ * with a mask (fe_cswap); the loops run a fixed number of times; the inversion is a fixed chain
+ * of squarings and multiplications (Fermat: z^(p-2)); branches in fe_mul and fe_carry depend on
+ * limb indices only. The zero-result check ORs all bytes before one comparison.
+ *
+ * Stack: about 600 bytes (14 field elements in the ladder, 80 bytes of products in fe_mul).
+ */
+#include "x25519.h"
+
+#include "mbedtls/platform_util.h"
+
+#include <string.h>
+
+typedef uint32_t fe[10];
+
+#define LIMB_BITS(i) (26 - ((i) & 1))
+#define LIMB_MASK(i) ((((uint32_t)1) << LIMB_BITS(i)) - 1)
+
+/* out = h with every limb carried into the next; limb 9's carry wraps around times 19 (2^255 = 19) */
+static void fe_carry(fe out, uint64_t h[10])
+{
+	uint64_t c;
+	int i;
+	for (i = 0; i < 10; i++) {
+		c = h[i] >> LIMB_BITS(i);
+		h[i] &= LIMB_MASK(i);
+		if (i < 9)
+			h[i + 1] += c;
+		else
+			h[0] += 19 * c;
+	}
+	c = h[0] >> 26;
+	h[0] &= LIMB_MASK(0);
+	h[1] += c;
+	for (i = 0; i < 10; i++)
+		out[i] = (uint32_t)h[i];
+}
+
+static void fe_add(fe out, const fe f, const fe g)
+{
+	uint64_t h[10];
+	int i;
+	for (i = 0; i < 10; i++)
+		h[i] = (uint64_t)f[i] + g[i];
+	fe_carry(out, h);
+}
+
+/* f - g + 2p, limb by limb: 2p's limbs (2^27 - 38, 2^26 - 2, 2^27 - 2, ...) exceed any carried g's */
+static void fe_sub(fe out, const fe f, const fe g)
+{
+	uint64_t h[10];
+	int i;
+	for (i = 0; i < 10; i++)
+		h[i] = (uint64_t)f[i] + 2 * (uint64_t)LIMB_MASK(i) - g[i];
+	h[0] -= 36;   /* 2 * (2^26 - 19) = 2 * (2^26 - 1) - 36 */
+	fe_carry(out, h);
+}
+
+/*
+ * out = f g. Limbs i and j weigh 2^(w(i) + w(j)), which is w(i + j) plus one when i and j are both
+ * odd (25.5 rounding): those terms count twice. Terms at i + j >= 10 weigh 2^255 more: times 19.
+ */
+static void fe_mul(fe out, const fe f, const fe g)
+{
+	uint64_t h[10] = { 0 };
+	uint32_t g19[10];
+	int i, j;
+	for (j = 0; j < 10; j++)
+		g19[j] = 19 * g[j];
+	for (i = 0; i < 10; i++) {
+		for (j = 0; j < 10; j++) {
+			uint64_t fi = (uint64_t)(f[i] << (i & j & 1));
+			if (i + j < 10)
+				h[i + j] += fi * g[j];
+			else
+				h[i + j - 10] += fi * g19[j];
+		}
+	}
+	fe_carry(out, h);
+}
+
+/* out = f^2: fe_mul's terms, each pair i < j once and doubled */
+static void fe_sq(fe out, const fe f)
+{
+	uint64_t h[10] = { 0 };
+	uint32_t f19[10];
+	int i, j;
+	for (j = 0; j < 10; j++)
+		f19[j] = 19 * f[j];
+	for (i = 0; i < 10; i++) {
+		for (j = i; j < 10; j++) {
+			int shift = (i != j) + (i & j & 1);
+			if (i + j < 10)
+				h[i + j] += ((uint64_t)f[i] * f[j]) << shift;
+			else
+				h[i + j - 10] += ((uint64_t)f[i] * f19[j]) << shift;
+		}
+	}
+	fe_carry(out, h);
+}
+
+/* out = f^(2^n) */
+static void fe_sq_n(fe out, const fe f, int n)
+{
+	fe_sq(out, f);
+	while (--n > 0)
+		fe_sq(out, out);
+}
+
+/* out = f 121665 (a24 = (486662 - 2) / 4, RFC 7748 5) */
+static void fe_mul_a24(fe out, const fe f)
+{
+	uint64_t h[10];
+	int i;
+	for (i = 0; i < 10; i++)
+		h[i] = (uint64_t)f[i] * 121665;
+	fe_carry(out, h);
+}
+
+/* swaps f and g when swap is 1, leaves them when 0, with the same operations either way */
+static void fe_cswap(fe f, fe g, uint32_t swap)
+{
+	uint32_t mask = 0 - swap, t;
+	int i;
+	for (i = 0; i < 10; i++) {
+		t = mask & (f[i] ^ g[i]);
+		f[i] ^= t;
+		g[i] ^= t;
+	}
+}
+
+/* out = z^(p - 2) = z^(2^255 - 21) = 1/z (0 for z = 0): 254 squarings, 11 multiplications */
+static void fe_invert(fe out, const fe z)
+{
+	fe z11, t5, t10, t50, t;
+	fe_sq(t, z);              /* z^2 */
+	fe_sq_n(t5, t, 2);        /* z^8 */
+	fe_mul(t5, t5, z);        /* z^9 */
+	fe_mul(z11, t, t5);       /* z^11 */
+	fe_sq(t, z11);            /* z^22 */
+	fe_mul(t5, t5, t);        /* z^31 = z^(2^5 - 1) */
+	fe_sq_n(t, t5, 5);
+	fe_mul(t10, t, t5);       /* z^(2^10 - 1) */
+	fe_sq_n(t, t10, 10);
+	fe_mul(t, t, t10);        /* z^(2^20 - 1) */
+	fe_sq_n(t50, t, 20);
+	fe_mul(t, t50, t);        /* z^(2^40 - 1) */
+	fe_sq_n(t, t, 10);
+	fe_mul(t50, t, t10);      /* z^(2^50 - 1) */
+	fe_sq_n(t, t50, 50);
+	fe_mul(t, t, t50);        /* z^(2^100 - 1) */
+	fe_sq_n(t10, t, 100);
+	fe_mul(t, t10, t);        /* z^(2^200 - 1) */
+	fe_sq_n(t, t, 50);
+	fe_mul(t, t, t50);        /* z^(2^250 - 1) */
+	fe_sq_n(t, t, 5);
+	fe_mul(out, t, z11);      /* z^(2^255 - 32 + 11) */
+}
+
+/* decodeUCoordinate (RFC 7748 5): 255 bits little-endian, the top bit of byte 31 ignored */
+static void fe_load(fe out, const uint8_t s[32])
+{
+	uint64_t acc = 0;
+	int i, bits = 0, n = 0;
+	for (i = 0; i < 10; i++) {
+		while (bits < LIMB_BITS(i)) {
+			acc |= (uint64_t)s[n++] << bits;
+			bits += 8;
+		}
+		out[i] = (uint32_t)acc & LIMB_MASK(i);
+		acc >>= LIMB_BITS(i);
+		bits -= LIMB_BITS(i);
+	}
+}
+
+/*
+ * encodeUCoordinate: f mod p, 32 bytes little-endian. q = floor((f + 19) / 2^255) is 1 exactly when
+ * f >= p (f < 2p when carried); f - q p = f + 19 q - q 2^255: add 19 q, carry, drop bit 255.
+ */
+static void fe_bytes(uint8_t s[32], const fe f)
+{
+	uint32_t h[10], q;
+	uint64_t acc = 0;
+	int i, bits = 0, n = 0;
+	memcpy(h, f, sizeof(h));
+	q = (h[0] + 19) >> 26;
+	for (i = 1; i < 10; i++)
+		q = (h[i] + q) >> LIMB_BITS(i);
+	h[0] += 19 * q;
+	for (i = 0; i < 9; i++) {
+		h[i + 1] += h[i] >> LIMB_BITS(i);
+		h[i] &= LIMB_MASK(i);
+	}
+	h[9] &= LIMB_MASK(9);
+	for (i = 0; i < 10; i++) {
+		acc |= (uint64_t)h[i] << bits;
+		bits += LIMB_BITS(i);
+		while (bits >= 8) {
+			s[n++] = (uint8_t)acc;
+			acc >>= 8;
+			bits -= 8;
+		}
+	}
+	s[n] = (uint8_t)acc;   /* the last 7 bits (255 = 31 * 8 + 7) */
+}
+
+int securesocket_x25519(uint8_t out[32], const uint8_t scalar[32], const uint8_t u[32])
+{
+	struct {
+		uint8_t k[32];
+		fe x1, x2, z2, x3, z3, a, aa, b, bb, e, c, d, da, cb;
+	} v;   /* everything that depends on the scalar, wiped at the end */
+	uint32_t swap = 0, bit;
+	uint8_t any = 0;
+	int t;
+
+	/* decodeScalar25519 */
+	memcpy(v.k, scalar, 32);
+	v.k[0] &= 248;
+	v.k[31] &= 127;
+	v.k[31] |= 64;
+
+	fe_load(v.x1, u);
+	memset(v.x2, 0, sizeof(fe));
+	v.x2[0] = 1;
+	memset(v.z2, 0, sizeof(fe));
+	memcpy(v.x3, v.x1, sizeof(fe));
+	memset(v.z3, 0, sizeof(fe));
+	v.z3[0] = 1;
+	/* RFC 7748 5, the ladder, bits 254 down to 0 */
+	for (t = 254; t >= 0; t--) {
+		bit = (v.k[t >> 3] >> (t & 7)) & 1;
+		swap ^= bit;
+		fe_cswap(v.x2, v.x3, swap);
+		fe_cswap(v.z2, v.z3, swap);
+		swap = bit;
+		fe_add(v.a, v.x2, v.z2);         /* A = x_2 + z_2 */
+		fe_sq(v.aa, v.a);                /* AA = A^2 */
+		fe_sub(v.b, v.x2, v.z2);         /* B = x_2 - z_2 */
+		fe_sq(v.bb, v.b);                /* BB = B^2 */
+		fe_sub(v.e, v.aa, v.bb);         /* E = AA - BB */
+		fe_add(v.c, v.x3, v.z3);         /* C = x_3 + z_3 */
+		fe_sub(v.d, v.x3, v.z3);         /* D = x_3 - z_3 */
+		fe_mul(v.da, v.d, v.a);          /* DA = D * A */
+		fe_mul(v.cb, v.c, v.b);          /* CB = C * B */
+		fe_add(v.x3, v.da, v.cb);
+		fe_sq(v.x3, v.x3);               /* x_3 = (DA + CB)^2 */
+		fe_sub(v.z3, v.da, v.cb);
+		fe_sq(v.z3, v.z3);
+		fe_mul(v.z3, v.z3, v.x1);        /* z_3 = x_1 * (DA - CB)^2 */
+		fe_mul(v.x2, v.aa, v.bb);        /* x_2 = AA * BB */
+		fe_mul_a24(v.z2, v.e);
+		fe_add(v.z2, v.z2, v.aa);
+		fe_mul(v.z2, v.z2, v.e);         /* z_2 = E * (AA + a24 * E) */
+	}
+	fe_cswap(v.x2, v.x3, swap);
+	fe_cswap(v.z2, v.z3, swap);
+	fe_invert(v.z2, v.z2);
+	fe_mul(v.x2, v.x2, v.z2);            /* x_2 * z_2^(p - 2) */
+	fe_bytes(out, v.x2);
+	mbedtls_platform_zeroize(&v, sizeof(v));
+
+	for (t = 0; t < 32; t++)
+		any |= out[t];
+	return (any == 0) ? -1 : 0;
+}
