@@ -313,14 +313,20 @@ test("write: strings (UTF-8), byte numbers, ArrayBuffer, Uint8Array, DataView, I
 
 // ---- large transfers ----
 
-test("bulk: 1 MB from the server in 16 KB records, read in the callbacks: each 2 is one record, count and hash match", T, async () => {
-  const size = 1024 * 1024;
+/** a peer that sends `size` bytes (data) in 16 KB records, then ends */
+async function bulkPeer(size) {
   const data = Buffer.alloc(size);
   for (let i = 0; i < size; i++) data[i] = (i * 131 + (i >> 9)) & 255;
   const peer = await tlsPeer({}, (s) => {
     for (let at = 0; at < size; at += 16384) s.write(data.subarray(at, at + 16384));
     endSoon(s);
   });
+  return { data, peer };
+}
+
+test("bulk: 1 MB from the server in 16 KB records, read in the callbacks: each 2 is one record, count and hash match", T, async () => {
+  const size = 1024 * 1024;
+  const { data, peer } = await bulkPeer(size);
   try {
     const r = await runClient(trusted(peer.port, { read: "bulk" }));
     assert.equal(r.code, 0, explain(r));
@@ -332,6 +338,47 @@ test("bulk: 1 MB from the server in 16 KB records, read in the callbacks: each 2
     assert.equal(bulk.messages, 64, "one message 2 per record");
     assert.ok(!r.lines.some((l) => l.mismatch), "each 2's value is what read() then returns");
     assert.deepEqual(r.messages(), [1, 3, -1], explain(r));
+  } finally {
+    await peer.close();
+  }
+});
+
+test("read(buffer): 256 KB in 16 KB records read into the app's one reused buffer (Uint8Array, ArrayBuffer, DataView, a window of a larger buffer; smaller and as large as a record): count and hash match, nothing written outside the view", T, async () => {
+  const size = 256 * 1024;
+  const { data, peer } = await bulkPeer(size);
+  try {
+    for (const into of [{ kind: "uint8", size: 16384 }, { kind: "arraybuffer", size: 1000 }, { kind: "dataview", size: 777 }, { kind: "window", size: 5000 }]) {
+      const r = await runClient(trusted(peer.port, { read: "into", into }));
+      assert.equal(r.code, 0, explain(r));
+      const bulk = r.lines.find((l) => "bulk" in l);
+      assert.ok(bulk, explain(r));
+      assert.equal(bulk.bulk, size, into.kind);
+      assert.equal(bulk.hash, hash(data), into.kind);
+      assert.equal(bulk.messages, 16, "one message 2 per record");
+      assert.equal(bulk.reads, 16 * Math.ceil(16384 / into.size), "each read fills the buffer or takes the rest of the record");
+      assert.ok(!r.lines.some((l) => l.mismatch || l.outside), explain(r));
+      assert.deepEqual(r.messages(), [1, 3, -1], explain(r));
+    }
+  } finally {
+    await peer.close();
+  }
+});
+
+test("read(buffer) forms: fills from the buffer's start, up to its byteLength, an until count or character; 0 for an empty buffer or nothing available; not a buffer: TypeError", T, async () => {
+  const peer = await tlsPeer({}, async (s) => {
+    await sendRecords(s, ["line one\nrest of it"]);
+    s.end();
+  });
+  try {
+    const r = await runClient(trusted(peer.port, { read: "intoForms", ack: "k" }));
+    assert.equal(r.code, 0, explain(r));
+    const reads = r.events.find((e) => e.message === 2)?.reads;
+    assert.deepEqual(reads, {
+      available: 19, empty: 0, four: [4, "line"], untilNewline: [5, " one\n"], dataViewCount: [3, "res"],
+      window: [7, "t of it", 0xEE, 0xEE], availableEnd: 0, nothing: 0,
+      notABuffer: { name: "TypeError", message: "securesocket: read type must be String, ArrayBuffer, Number, null or a buffer to fill" },
+      nanUntil: 0,
+    }, explain(r));
   } finally {
     await peer.close();
   }

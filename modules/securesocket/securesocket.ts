@@ -25,7 +25,7 @@ import { TLSClient } from "tls/client";
 import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
-import type { TLSEngine } from "tls/engine";
+import type { TLSEngine, EngineState } from "tls/engine";
 import { resolveOptions, type SecureOptions, type CommonOptions } from "securesocket/options";
 import type { ServerSecureOptions } from "securesocket/serveroptions";
 import { certificateCheck, loadClientKey, type PeerCertificate } from "securesocket/verify";
@@ -74,6 +74,10 @@ export interface ConnectionInfo {
 }
 
 const enum State { connecting, handshake, connected, closed }
+
+// the engine states the pump compares for each record: constants, not literals (XS copies a string
+// literal into a new chunk each time its code runs, unless the code is preloaded in flash)
+const CONNECTED: EngineState = "connected", CLOSED: EngineState = "closed";
 
 function utf8(text: string): Uint8Array {
 	return new Uint8Array(ArrayBuffer.fromString(text));
@@ -174,9 +178,21 @@ export default class SecureSocket {
 
 	// ---- the Socket API, counting plaintext ----
 
-	read(type?: ReadType, until?: number | string): string | ArrayBuffer | number | undefined {
+	/**
+	 * The SDK's forms: read() (or read(undefined)) the bytes available; read(String | ArrayBuffer [, until]) a new string
+	 * or ArrayBuffer (undefined when nothing is available); read(Number) one byte; read(null
+	 * [, count]) skips, returns how many. An extension: read(buffer [, until]), buffer an ArrayBuffer,
+	 * typed array or DataView instance, copies up to its byteLength bytes (and up to `until`, as
+	 * with ArrayBuffer) into it from its start and returns how many (0 when nothing is available):
+	 * nothing is allocated, the app's own buffer is reused from record to record.
+	 */
+	read(): number;
+	read(type: ReadType, until?: number | string): string | ArrayBuffer | number | undefined;
+	read(buffer: ArrayBuffer | ArrayBufferView, until?: number | string): number;
+	read(type?: ReadType | ArrayBuffer | ArrayBufferView, until?: number | string): string | ArrayBuffer | number | undefined {
 		const engine = this.#engine;
-		if (arguments.length === 0)
+		// not arguments.length: XS would make an arguments object at each call
+		if (type === undefined && until === undefined)
 			return engine.available;
 		let result: string | ArrayBuffer | number | undefined;
 		if (type === null) {
@@ -193,24 +209,36 @@ export default class SecureSocket {
 		else if (type === String || type === ArrayBuffer) {
 			if (!engine.plaintextPending)
 				return undefined;
-			let count = engine.available;
-			if (typeof until === "number")
-				count = Math.min(count, Math.max(0, until));
-			else if (typeof until === "string" && until.length) {
-				const at = engine.peek()!.indexOf(until.charCodeAt(0));
-				if (at >= 0)
-					count = at + 1;
-			}
-			const view = engine.read(count)!;
+			const view = engine.read(this.#count(until))!;
 			// ArrayBuffer's slice is one copy (TypedArray's copies byte by byte in XS)
 			const copy = (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.length);
 			result = type === String ? String.fromArrayBuffer(copy) : copy;
 		}
+		else if (type instanceof ArrayBuffer || ArrayBuffer.isView(type))
+			result = engine.readInto(type, Math.min(type.byteLength, this.#count(until)));
 		else
-			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number or null");
-		if (!engine.plaintextPending && (this.#pending || this.#tcpEnded || (this.#direct && (this.#socket as unknown as DirectSocket).read() > 0)))
+			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number, null or a buffer to fill");
+		// from the app's callback the pump goes on by itself when it returns
+		if (!this.#inCallback && !engine.plaintextPending && (this.#pending || this.#tcpEnded || (this.#direct && (this.#socket as unknown as DirectSocket).read() > 0)))
 			this.#schedulePump();
 		return result;
+	}
+
+	/** the bytes read(String | ArrayBuffer | buffer, until) takes: all available, at most `until`
+	    bytes, or up to and including the first `until` character */
+	#count(until: number | string | undefined): number {
+		const engine = this.#engine;
+		let count = engine.available;
+		if (until === undefined)   // before typeof: its string literal would be a new chunk per call in XS
+			return count;
+		if (typeof until === "number")
+			count = until > 0 ? Math.min(count, Math.floor(until)) : 0;   // NaN: 0
+		else if (typeof until === "string" && until.length && count) {
+			const at = engine.peek()!.indexOf(until.charCodeAt(0));
+			if (at >= 0)
+				count = at + 1;
+		}
+		return count;
 	}
 
 	write(...items: WriteItem[]): number | undefined {
@@ -387,7 +415,7 @@ export default class SecureSocket {
 					}
 					do
 						engine.received(n);
-					while (!engine.plaintextPending && engine.state === "connected" && (n = socket.readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom)) > 0);
+					while (!engine.plaintextPending && engine.state === CONNECTED && (n = socket.readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom)) > 0);
 				}
 			}
 			catch (e) {
@@ -395,7 +423,7 @@ export default class SecureSocket {
 				return;
 			}
 			this.#flush();
-			if (this.#state === State.handshake && engine.state === "connected") {
+			if (this.#state === State.handshake && engine.state === CONNECTED) {
 				this.#state = State.connected;
 				if (this.#timer) {
 					Timer.clear(this.#timer);
@@ -405,7 +433,7 @@ export default class SecureSocket {
 				if (this.#state === State.connected)
 					this.#notify(3, this.#writable());
 			}
-			if (engine.state === "closed" && !engine.plaintextPending) {
+			if (engine.state === CLOSED && !engine.plaintextPending) {
 				this.#closed();
 				return;
 			}

@@ -125,13 +125,13 @@ export default class TLSSocket {
 				throw new RangeError(`embedded:io/socket/tcp/tls: read(${what}): ${readable} bytes are readable`);
 			return socket.read(ArrayBuffer, what) as ArrayBuffer;
 		}
-		const target = what instanceof ArrayBuffer ? new Uint8Array(what)
-			: ArrayBuffer.isView(what) ? new Uint8Array(what.buffer, what.byteOffset, what.byteLength)
-			: bad("read() takes a byte count or a buffer (ArrayBuffer, typed array, DataView)");
-		if (!target.length || target.length > readable)
-			throw new RangeError(`embedded:io/socket/tcp/tls: read(buffer of ${target.length} bytes): ${readable} bytes are readable`);
-		target.set(new Uint8Array(socket.read(ArrayBuffer, target.length) as ArrayBuffer));
-		return target.length;
+		if (!(what instanceof ArrayBuffer || ArrayBuffer.isView(what)))
+			bad("read() takes a byte count or a buffer (ArrayBuffer, typed array, DataView)");
+		const length = what.byteLength;
+		if (!length || length > readable)
+			throw new RangeError(`embedded:io/socket/tcp/tls: read(buffer of ${length} bytes): ${readable} bytes are readable`);
+		// SecureSocket's read(buffer): one copy into it, nothing allocated
+		return socket.read(what, length);
 	}
 
 	write(data: Buffer | number): void {

@@ -12,6 +12,14 @@ export function ascii(text: string): Uint8Array {
 	return bytes;
 }
 
+type CopyNative = (target: ArrayBufferLike | ArrayBufferView, targetOffset: number, source: ArrayBufferLike | ArrayBufferView, sourceOffset: number, count: number) => void;
+/**
+ * copies `count` bytes from `source[sourceOffset]` to `target[targetOffset]` (ArrayBuffers, typed
+ * arrays or DataViews; offsets from each view's start) with memmove (native/copy.c): the host's XS
+ * copies TypedArray.prototype.set() byte by byte. RangeError "tls: copy beyond the buffer".
+ */
+export const copy = native<CopyNative>("xs_bytes_copy");
+
 // called with call(): XS makes a String object for each property read on a primitive string
 // (text.length, text.charCodeAt: 2 slots each), so a loop of text.charCodeAt(i) costs 4 per character
 const charCodeAt = String.prototype.charCodeAt;

@@ -11,7 +11,7 @@ import type { Group } from "crypto/ecdh";
 import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, ascii } from "./bytes";
+import { Reader, ascii, copy } from "./bytes";
 import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -25,6 +25,10 @@ import type { CipherSuite } from "./suites";
 import { prf12 } from "./prf";
 import type { CertificateSink } from "./options";
 import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
+
+// compared for each record: constants, not literals (XS copies a string literal into a new chunk
+// each time its code runs, unless the code is preloaded in flash)
+const CONNECTED: EngineState = "connected", HANDSHAKE: EngineState = "handshake";
 
 /** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
 const MAX_IGNORED = 5;
@@ -159,7 +163,8 @@ export abstract class TLSConnection implements TLSEngine {
 		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
 		this.records.handler = (type, content) => this.onRecord(type, content);
 		this.records.streamer = {
-			streamable: (protectedRecord) => this.streamable(protectedRecord),
+			// asked for each large record: only handshake records are streamed
+			streamable: (protectedRecord) => this.state === HANDSHAKE && this.streamable(protectedRecord),
 			streamData: (content, provisional) => this.streamData(content, provisional),
 			streamEnd: () => this.streamEnd(),
 		};
@@ -237,6 +242,18 @@ export abstract class TLSConnection implements TLSEngine {
 		if (this.plaintextOffset >= this.plaintext!.length)
 			this.plaintext = undefined;
 		return view;
+	}
+	/** copies up to `max` plaintext bytes into `target` from its start (one memmove); returns how many */
+	readInto(target: ArrayBuffer | ArrayBufferView, max: number): number {
+		const plaintext = this.plaintext;
+		if (!plaintext)
+			return 0;
+		const start = this.plaintextOffset, end = Math.min(plaintext.length, start + max);
+		copy(target, 0, plaintext, start, end - start);
+		this.plaintextOffset = end;
+		if (end >= plaintext.length)
+			this.plaintext = undefined;
+		return end - start;
 	}
 	/** bytes of the record buffer: up to 517 through the handshake (larger handshake records are
 	    streamed), then as large as the largest application data record */
@@ -451,7 +468,7 @@ export abstract class TLSConnection implements TLSEngine {
 			case ContentType.change_cipher_spec:
 				return this.onChangeCipherSpec(content);
 			case ContentType.application_data:
-				if (this.state !== "connected")
+				if (this.state !== CONNECTED)
 					throw fatal(Alert.unexpected_message, "tls: application data before the handshake finished");
 				this.plaintext = content;
 				this.plaintextOffset = 0;

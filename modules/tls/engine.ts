@@ -46,6 +46,8 @@ export interface TLSEngine {
 	readonly plaintextPending: boolean;
 	peek(): Uint8Array | undefined;
 	read(max?: number): Uint8Array | undefined;
+	/** copies up to `max` plaintext bytes into `target` from its start; returns how many */
+	readInto(target: ArrayBuffer | ArrayBufferView, max: number): number;
 	/** protects application data (at most one record's worth); returns the bytes taken */
 	write(data: Uint8Array): number;
 	readonly maxRecordPayload: number;

@@ -146,6 +146,7 @@ export class RecordLayer {
 	private streaming: Streaming | undefined;
 	private scratch: Uint8Array | undefined;
 	private aad12: Uint8Array | undefined;
+	private content: Uint8Array | undefined;   // the latest record's content (view())
 	/** a record ended in the latest received() */
 	recordEnded = false;
 
@@ -359,10 +360,10 @@ export class RecordLayer {
 		if (!this.read || (type === ContentType.change_cipher_spec && this.version === TLS13)) {
 			if (this.read && !this.allowChangeCipherSpec)
 				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
-			content = b.subarray(HEADER, HEADER + length);
+			content = this.view(HEADER, HEADER + length);
 		}
 		else if (this.version === TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
-			content = b.subarray(HEADER, HEADER + length);     // see allowPlaintextAlert
+			content = this.view(HEADER, HEADER + length);     // see allowPlaintextAlert
 		else if (this.version === TLS13) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
@@ -385,7 +386,7 @@ export class RecordLayer {
 			if (end === HEADER)
 				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
 			type = b[end - 1] as ContentType;
-			content = b.subarray(HEADER, end - 1);
+			content = this.view(HEADER, end - 1);
 			if (content.length > this.receiveLimit)
 				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
 		}
@@ -406,7 +407,7 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
 			}
 			this.read.advance();
-			content = b.subarray(HEADER + explicit, HEADER + explicit + plain);
+			content = this.view(HEADER + explicit, HEADER + explicit + plain);
 			if (content.length > this.receiveLimit)
 				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
 		}
@@ -419,6 +420,17 @@ export class RecordLayer {
 		}
 		this.emptyRecords = 0;
 		this.handler!(type, content);
+	}
+
+	/**
+	 * buffer[start, end) as a view: the view of the previous record when it covers the same bytes
+	 * (full-size records do), so that a download allocates nothing per record
+	 */
+	private view(start: number, end: number): Uint8Array {
+		const v = this.content, b = this.buffer!;
+		if (v && v.buffer === b.buffer && v.byteOffset === b.byteOffset + start && v.length === end - start)
+			return v;
+		return this.content = b.subarray(start, end);
 	}
 
 	/** protects `content` (at most sendLimit bytes) as one record of `type` */
@@ -472,6 +484,7 @@ export class RecordLayer {
 		this.setWrite(undefined);
 		this.buffer = undefined;
 		this.header = undefined;
+		this.content = undefined;
 		this.length = 0;
 		this.need = HEADER;
 		this.streaming = undefined;

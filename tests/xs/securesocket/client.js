@@ -13,6 +13,11 @@
 //     "lines"    read(String, "\n") until undefined; logs the parts; assembles whole lines
 //     "forms"    the read forms, one step per record (see steps below)
 //     "bulk"     read(ArrayBuffer), counts the bytes and hashes them; logs once at the end
+//     "into"     read(buffer) into one buffer reused for every read (into: {size, kind}, kind
+//                "uint8" (a Uint8Array), "arraybuffer", "dataview" (over bytes 3 to 3 + size of a
+//                larger ArrayBuffer) or "window" (a Uint8Array likewise); outside the window,
+//                sentinel bytes that must stay), until it returns 0; counts and hashes like "bulk"
+//     "intoForms" on the first message 2, the forms of read(buffer) (see intoForms below)
 //     "later"    reads nothing in the callback, reads everything from a timer 150 ms later
 //     "none"     reads nothing
 //   ack: text written after each message 2 (the peer sends its next record when it sees it)
@@ -37,6 +42,58 @@ function errorOf(e) {
 	if (!e)
 		return e;
 	return { name: e.name, message: e.message, reason: e.reason, remote: e.remote, alert: e.alert };
+}
+
+// read(buffer) forms, on a record of "line one\nrest of it" (19 bytes)
+function intoForms(s) {
+	const text = (buffer, n) => String.fromArrayBuffer(buffer instanceof ArrayBuffer ? buffer.slice(0, n)
+		: buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + n));
+	const r = { available: s.read() };
+	r.empty = s.read(new Uint8Array(0));
+	const four = new Uint8Array(4);
+	r.nanUntil = s.read(four, NaN);   // nothing taken: "line" is next
+	r.four = [s.read(four), text(four, 4)];
+	const untilBuffer = new ArrayBuffer(100);
+	const n = s.read(untilBuffer, "\n");
+	r.untilNewline = [n, text(untilBuffer, n)];
+	const dv = new DataView(new ArrayBuffer(10), 2, 6);
+	r.dataViewCount = [s.read(dv, 3), text(dv, 3)];
+	const big = new Uint8Array(20).fill(0xEE);
+	const window = big.subarray(5, 15);
+	const m = s.read(window, 100);
+	r.window = [m, text(window, m), big[4], big[5 + m]];
+	r.availableEnd = s.read();
+	r.nothing = s.read(four);
+	try {
+		s.read({ byteLength: 4 });
+	}
+	catch (error) {
+		r.notABuffer = errorOf(error);
+	}
+	return r;
+}
+
+function intoBuffer(into) {
+	const size = into?.size ?? 1000;
+	switch (into?.kind ?? "uint8") {
+		case "arraybuffer": {
+			const buffer = new ArrayBuffer(size);
+			return { target: buffer, bytes: new Uint8Array(buffer) };
+		}
+		case "dataview": {
+			const outer = new Uint8Array(size + 6).fill(0xEE);
+			return { target: new DataView(outer.buffer, 3, size), bytes: outer.subarray(3, 3 + size), outer };
+		}
+		case "window": {
+			const outer = new Uint8Array(size + 6).fill(0xEE);
+			const bytes = outer.subarray(3, 3 + size);
+			return { target: bytes, bytes, outer };
+		}
+		default: {
+			const bytes = new Uint8Array(size);
+			return { target: bytes, bytes };
+		}
+	}
 }
 
 function secureOptions() {
@@ -81,8 +138,8 @@ function connect(index, session) {
 		if (ended)
 			return;
 		ended = true;
-		if (config.read === "bulk")
-			log({ c: index, bulk: bulk.count, hash: bulk.hash >>> 0, messages: bulk.messages, maxValue: bulk.maxValue });
+		if (config.read === "bulk" || config.read === "into")
+			log({ c: index, bulk: bulk.count, hash: bulk.hash >>> 0, messages: bulk.messages, maxValue: bulk.maxValue, reads: bulk.reads });
 		if (config.read === "lines")
 			log({ c: index, lines });
 		// anything after -1 or -2 would be logged by the callback; let a little time pass
@@ -194,6 +251,30 @@ function connect(index, session) {
 					if (config.ack)
 						this.write(config.ack);
 					return;   // one line at the end, not one per record
+				}
+				else if (config.read === "into") {
+					const into = bulk.into ??= intoBuffer(config.into);
+					let got = 0;
+					for (let n; (n = this.read(into.target)) > 0;) {
+						let h = bulk.hash;
+						for (let i = 0; i < n; i++)
+							h = (Math.imul(h, 31) + into.bytes[i]) | 0;
+						bulk.hash = h;
+						got += n;
+						bulk.reads = (bulk.reads ?? 0) + 1;
+					}
+					bulk.count += got;
+					bulk.messages++;
+					bulk.maxValue = Math.max(bulk.maxValue, value);
+					if (into.outer && (into.outer[0] !== 0xEE || into.outer[2] !== 0xEE || into.outer[into.outer.length - 3] !== 0xEE || into.outer[into.outer.length - 1] !== 0xEE))
+						log({ c: index, outside: "read(buffer) wrote outside its view" });
+					if (value !== got)
+						log({ c: index, mismatch: { value, read: got } });
+					return;
+				}
+				else if (config.read === "intoForms") {
+					if (step++ === 0)
+						e.reads = intoForms(this);
 				}
 				else if (config.read === "later") {
 					Timer.set(() => {
