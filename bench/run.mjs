@@ -199,12 +199,12 @@ async function nodeHandshakes(port, ca, count, resume, options = {}) {
 }
 
 /** Node's client downloading the same response: the ceiling of the server and loopback */
-function nodeDownload(port, ca) {
+export function nodeDownload(port, ca, request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n") {
   return new Promise((resolve, reject) => {
     let bytes = 0, t0;
     const s = tls.connect({ host: "127.0.0.1", port, ca, servername: "localhost" }, () => {
       t0 = performance.now();
-      s.write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      s.write(request);
     });
     s.on("data", (d) => bytes += d.length);
     s.on("error", reject);

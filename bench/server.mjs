@@ -4,17 +4,19 @@
 // Node's tls (OpenSSL), or with ignoreMaxFragmentLength tests/lib/ignoring-server.mjs (scripted
 // TLS 1.3): a server that ignores the client's max_fragment_length and sends its chain in one record.
 // Prints {"port": N} once listening.
-//   node bench/server.mjs '<JSON: {key, cert (PEM chain files), minVersion, maxVersion, ciphers, ecdhCurve, body, ignoreMaxFragmentLength}>'
+// pattern: the body is bench/scenarios.mjs bodyByte()'s bytes (the download checks samples of them).
+//   node bench/server.mjs '<JSON: {key, cert (PEM chain files), minVersion, maxVersion, ciphers, ecdhCurve, body, pattern, ignoreMaxFragmentLength}>'
 import tls from "node:tls";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ignoringServer } from "../tests/lib/ignoring-server.mjs";
+import { patternBody } from "./scenarios.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const ready = (port) => console.log(JSON.stringify({ port }));
 
 function nodeServer() {
-  const body = Buffer.alloc(config.body ?? 5, 0x78);
+  const body = config.pattern ? patternBody(config.body) : Buffer.alloc(config.body ?? 5, 0x78);
   const server = tls.createServer({
     key: readFileSync(config.key),
     cert: readFileSync(config.cert),

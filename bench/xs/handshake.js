@@ -6,7 +6,9 @@
 //   mode: "memory"   one measured connection: handshake peaks at message 1, retained memory after
 //                    the handshake, peaks while the response is received (default)
 //         "time"     count connections one after the other: time from the constructor to message 1
-//         "download" one connection, bytes/ms of the response (read into ArrayBuffers); heapRoom:
+//         "download" one connection, bytes/ms of the response; read: "buffer" (read(buffer) into
+//                    one reused 16 KB Uint8Array, default), "arraybuffer" (read(ArrayBuffer)) or
+//                    "null" (skipped); body: the body's size, of pattern bytes: checked; heapRoom:
 //                    bytes the chunk heap is grown by first (room between collections)
 //   resume: an unmeasured first connection gives the session the measured ones offer
 //         "idle"     nothing: the figures in use, after Debug.gc(), when a connection would start
@@ -36,7 +38,7 @@ const root = config.certificate ? readFile(config.certificate) : undefined;
 
 const I = {};
 for (const [key, name] of [["chunks", "XS Chunk Heap Used"], ["chunksPeak", "XS Chunk Heap Peak"], ["slots", "XS Slots Used"],
-	["slotsPeak", "XS Slots Peak"], ["native", "Native Heap Used"], ["nativePeak", "Native Heap Peak"], ["stackPeak", "C Stack Peak"]])
+	["slotsPeak", "XS Slots Peak"], ["collections", "XS Garbage Collection Count"], ["turns", "Turns"], ["native", "Native Heap Used"], ["nativePeak", "Native Heap Peak"], ["stackPeak", "C Stack Peak"]])
 	I[key] = Instrumentation.map(name);
 const get = (key) => Instrumentation.get(I[key]);
 
@@ -166,8 +168,41 @@ function time(session) {
 	next(session);
 }
 
+// byte k of the body of a pattern download (bench/scenarios.mjs bodyByte)
+const bodyByte = (k) => (k + (k >>> 8) + (k >>> 16)) & 255;
+
 function download() {
-	let bytes = 0, started, first, cipherSuite;
+	let bytes = 0, started, first, cipherSuite, counts;
+	// config.read: "buffer" (default): read(buffer) into one Uint8Array of 16 KB, reused (nothing
+	// allocated per record); "arraybuffer": read(ArrayBuffer), a new ArrayBuffer per record (the
+	// SDK's form); "null": read(null), the bytes skipped. With config.body (the body's size, of
+	// pattern bytes) the bytes read are checked: the body found after the HTTP header, its first,
+	// middle and last byte of each read against bodyByte(), and its size at the end.
+	const form = config.read ?? "buffer";
+	// compared per record as booleans: XS copies a string literal into a new chunk each time it runs
+	const skip = form === "null", arrayBuffers = form === "arraybuffer";
+	const buffer = new Uint8Array(16384);
+	let body = -1, headerEnd = 0, samples = 0, bad;
+	function check(view, n) {
+		let i = 0;
+		for (; body < 0 && i < n; i++) {   // "\r\n\r\n"
+			const c = view[i];
+			headerEnd = c === ((headerEnd & 1) ? 10 : 13) ? headerEnd + 1 : c === 13 ? 1 : 0;
+			if (headerEnd === 4)
+				body = 0;
+		}
+		if (body < 0 || i === n)
+			return;
+		sample(view, i, i);   // no array of the three: nothing allocated per read
+		sample(view, i, (i + n) >> 1);
+		sample(view, i, n - 1);
+		body += n - i;
+	}
+	function sample(view, i, at) {
+		samples++;
+		if (view[at] !== bodyByte(body + at - i) && !bad)
+			bad = { at: body + at - i, got: view[at], expected: bodyByte(body + at - i) };
+	}
 	if (config.heapRoom) {
 		// grow the chunk heap by heapRoom bytes now (XS keeps what it reserved): room for the
 		// app's 16 KB read(ArrayBuffer) results between collections, as a device heap sized for them
@@ -179,18 +214,39 @@ function download() {
 	socket.callback = function (message) {
 		if (message === 1) {
 			started = now();
+			counts = { collections: get("collections"), turns: get("turns") };
 			cipherSuite = this.tls.cipherSuite;
 			this.write(request);
 		}
 		else if (message === 2) {
 			if (first === undefined) first = now();
-			const data = this.read(ArrayBuffer);
-			if (data) bytes += data.byteLength;
+			if (skip)
+				bytes += this.read(null);
+			else if (arrayBuffers) {
+				const data = this.read(ArrayBuffer);
+				if (data) {
+					bytes += data.byteLength;
+					if (config.body) check(new Uint8Array(data), data.byteLength);
+				}
+			}
+			else {
+				for (let n; (n = this.read(buffer)) > 0;) {
+					bytes += n;
+					if (config.body) check(buffer, n);
+				}
+			}
 		}
 		else if (message === -1) {
 			const ms = now() - started;
-			log({ ok: true, bytes, ms, firstByteMs: first - started, mbps: bytes / ms / 1000, cipherSuite });
-			exit(0);
+			const result = { ok: true, read: form, bytes, ms, firstByteMs: first - started, mbps: bytes / ms / 1000, cipherSuite,
+				collections: get("collections") - counts.collections, turns: get("turns") - counts.turns };
+			if (config.body && !skip) {
+				Object.assign(result, { body, samples });
+				if (bad || body !== config.body)
+					Object.assign(result, { ok: false, bad: bad ?? `body of ${body} bytes, not ${config.body}` });
+			}
+			log(result);
+			exit(result.ok ? 0 : 1);
 		}
 		else if (message < 0) fail(this, "download");
 	};
