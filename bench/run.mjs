@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer, TARGETS } from "./scenarios.mjs";
+import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer, startOpenSSLServer, TARGETS } from "./scenarios.mjs";
 import { codeSize } from "./codesize.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -35,7 +35,6 @@ const serverModule = join(root, "bench", "xs", "server.js");
 const quick = process.argv.includes("--quick");
 const HANDSHAKES = quick ? 10 : 50;
 const DOWNLOAD = quick ? 1 << 20 : 10 << 20;
-const HEAP_ROOM = 256 * 1024;
 const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s]`, ...a);
 
@@ -45,15 +44,16 @@ const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
  * of the root; one connection, or config.count in "time" mode, their times in clientTimes);
  * resolves to { code, result (its last JSON line), stderr }
  */
-export function runXsh(config, { chunks, slots, report = false, timeout = 30000 } = {}) {
+export function runXsh(config, { chunks, slots, report = false, timeout = 30000, binary } = {}) {
   const server = config.side === "server";
-  const args = ["--manifest", server ? serverManifest : manifest];
+  // binary: another build's xsh (its tree's manifest and modules), for before/after comparisons
+  const args = ["--manifest", binary ? join(dirname(binary), "..", "manifest.json") : server ? serverManifest : manifest];
   if (report) args.push("--report");
   if (chunks !== undefined) args.push("--chunks", String(chunks));
   if (slots !== undefined) args.push("--slots", String(slots));
   args.push(server ? serverModule : module, JSON.stringify(config));
   return new Promise((resolve) => {
-    const child = spawn(xsh, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary ?? xsh, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "", err = "", timedOut = false, clients;
     child.on("error", (e) => { err += `spawn: ${e.message}\n`; });
     child.stdout.on("data", (d) => {
@@ -143,6 +143,50 @@ export async function connectionBudget(config, kind, cap, idle, startup, peak, p
     else { lo = mid; worst = r.actual; failures.add(r.code); }
   }
   return { value: best, failedAt: worst, cap, runs, failureCodes: [...failures] };
+}
+
+/**
+ * The download's servers: "node" (bench/server.mjs: Node's tls, JS per 16 KB write) and "openssl"
+ * (openssl s_server -WWW: no JS per record, so not the ceiling of the client).
+ */
+export const DOWNLOAD_SERVERS = ["node", "openssl"];
+/** the download's read forms (bench/xs/handshake.js): the app's one buffer, a new ArrayBuffer per read */
+export const DOWNLOAD_FORMS = ["buffer", "arraybuffer"];
+
+/**
+ * One suite against one server: `runs` downloads of `bytes` pattern bytes through SecureSocket in
+ * xsh per read form, in turn (best of each kept; the bytes checked), plain-C decryption of as many
+ * bytes (bench/aead_c.c, best of 3) and Node's client against the same server (its ceiling, best
+ * of 2), all in the same minute. Figures in MB/s; ratios to plain C.
+ */
+export async function measureDownload({ suite, cipher, server: kind, certs, baseline, bytes, runs, forms = DOWNLOAD_FORMS, before }) {
+  const key = certs.path("ecleaf.key"), cert = certs.path("ecleaf.crt");
+  const server = kind === "node"
+    ? await startServer({ key, cert, minVersion: "TLSv1.3", ciphers: cipher, body: bytes, pattern: true })
+    : await startOpenSSLServer({ key, cert, ciphersuites: cipher, body: bytes });
+  const request = kind === "node" ? undefined : `GET ${server.path} HTTP/1.0\r\n\r\n`;
+  try {
+    const best = {};
+    // before: another build's xsh (bench/throughput.mjs --before), read(ArrayBuffer), as "before"
+    const runs1 = before ? [...forms, "before"] : forms;
+    for (let i = 0; i < runs; i++)
+      for (const read of runs1) {
+        const config = { port: server.port, certificate: certs.der("ecroot"), mode: "download", read: read === "before" ? "arraybuffer" : read, body: bytes, request };
+        const r = await runXsh(config, { timeout: 120000, binary: read === "before" ? before : undefined });
+        if (!ok(r)) throw new Error(`bench: download (${kind}, ${read}) failed\n${r.stdout}\n${r.stderr}`);
+        if (!best[read] || r.result.mbps > best[read].mbps) best[read] = r.result;
+      }
+    const cMBps = JSON.parse(execFileSync(baseline, [String(bytes)], { encoding: "utf8" }).trim())[suite];
+    let nodeMBps = 0;
+    for (let i = 0; i < 2; i++) nodeMBps = Math.max(nodeMBps, await nodeDownload(server.port, certs.pem("ecroot"), request));
+    const m = { server: kind, negotiated: best[forms[0]].cipherSuite, bytes: best[forms[0]].body, cMBps, nodeMBps, nodeRatio: nodeMBps / cMBps };
+    for (const read of runs1)
+      m[read] = { mbps: best[read].mbps, ratio: best[read].mbps / cMBps, collections: best[read].collections };
+    return m;
+  }
+  finally {
+    await server.stop();
+  }
 }
 
 /** the download's suites: [name in bench/aead_c.c's output, the server's cipher] */
@@ -324,34 +368,19 @@ async function main() {
     const baselineBinary = buildAeadBaseline();
     results.throughput = [];
     for (const [suite, cipher] of SUITES) {
-      const server = await startServer({ key: certs.path("ecleaf.key"), cert: certs.path("ecleaf.crt"), minVersion: "TLSv1.3", ciphers: cipher, body: DOWNLOAD });
-      try {
-        const config = { port: server.port, certificate: certs.der("ecroot"), mode: "download" };
-        let best;
-        for (let i = 0; i < 2; i++) {
-          const r = await runXsh(config, { timeout: 120000 });
-          if (!ok(r)) throw new Error(`bench: download failed\n${r.stdout}\n${r.stderr}`);
-          if (r.result.bytes < DOWNLOAD) throw new Error(`bench: download short: ${r.result.bytes}`);
-          if (!best || r.result.mbps > best.mbps) best = r.result;
-        }
-        // the same with the chunk heap grown by 256 KB first: room for the app's 16 KB results between collections
-        let room;
-        for (let i = 0; i < 2; i++) {
-          const r = await runXsh({ ...config, heapRoom: HEAP_ROOM }, { timeout: 120000 });
-          if (!ok(r) || r.result.bytes < DOWNLOAD) throw new Error(`bench: download failed\n${r.stdout}\n${r.stderr}`);
-          if (!room || r.result.mbps > room.mbps) room = r.result;
-        }
-        const c = JSON.parse(execFileSync(baselineBinary, [String(DOWNLOAD)], { encoding: "utf8" }).trim());
-        const row = { suite, negotiated: best.cipherSuite, bytes: best.bytes, xsMBps: best.mbps, cMBps: c[suite],
-          heapRoom: HEAP_ROOM, xsRoomMBps: room.mbps, roomRatio: room.mbps / c[suite],
-          nodeMBps: Math.max(await nodeDownload(server.port, certs.pem("ecroot")), await nodeDownload(server.port, certs.pem("ecroot"))) };
-        row.ratio = row.xsMBps / row.cMBps;
-        results.throughput.push(row);
-        log("download", JSON.stringify(row));
+      const row = { suite };
+      for (const server of DOWNLOAD_SERVERS) {
+        const m = await measureDownload({ suite, cipher, server, certs, baseline: baselineBinary, bytes: DOWNLOAD, runs: 2 });
+        row.negotiated ??= m.negotiated;
+        row.bytes ??= m.bytes;
+        row[server] = m;
+        log("download", suite, server, JSON.stringify(m));
       }
-      finally {
-        await server.stop();
-      }
+      // judged on the app's own buffer against the server that is not the ceiling
+      row.cMBps = row.openssl.cMBps;
+      row.xsMBps = row.openssl.buffer.mbps;
+      row.ratio = row.xsMBps / row.cMBps;
+      results.throughput.push(row);
     }
   }
   finally {
