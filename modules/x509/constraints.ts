@@ -82,6 +82,41 @@ function isEmptyName(der: Uint8Array): boolean {
 }
 
 /**
+ * One form's names against the permitted and excluded subtrees of that form: `within` for permitted
+ * ones, `meets` for excluded ones; `shown(name)` describes a name in the message ("the DNS name 'x'").
+ */
+function checkForm<N, B>(names: readonly N[], permitted: readonly B[] | undefined, excluded: readonly B[] | undefined,
+	within: (name: N, base: B) => boolean, meets: (name: N, base: B) => boolean, shown: (name: N) => string,
+	kind: string, what: string, by: string): void {
+	for (const name of names) {
+		if (permitted && permitted.length && !permitted.some((base) => within(name, base)))
+			throw refuse(`${what}: ${shown(name)} is outside the ${kind} permitted by ${by}`);
+		if (excluded && excluded.some((base) => meets(name, base)))
+			throw refuse(`${what}: ${shown(name)} is excluded by ${by}`);
+	}
+}
+
+function dnsBaseWithin(name: string, base: string): boolean {
+	return dnsWithin(name, lower(base));
+}
+
+function wildcardBaseMeets(name: string, base: string): boolean {
+	return wildcardMeets(name, lower(base));
+}
+
+function dnsShown(name: string): string {
+	return `the DNS name '${name}'`;
+}
+
+function ipShown(address: Uint8Array): string {
+	return `the IP address ${ipToString(address)}`;
+}
+
+function directoryShown(): string {
+	return "its directory name";
+}
+
+/**
  * Throws "nameConstraints" when `names` (of the certificate whose subject is `subject`) break the
  * constraints of the CA described by `by`.
  */
@@ -90,30 +125,12 @@ export function checkNameConstraints(constraints: NameConstraints, names: Constr
 	const permitted = constraints.permitted;
 	const excluded = constraints.excluded;
 	const san = names.subjectAltName;
-	const dns = san ? san.dns.map(lower) : [];
-	const ip = san ? san.ip : [];
 	const directory: Uint8Array[] = san ? san.directory.slice() : [];
 	if (!isEmptyName(names.subject))
 		directory.push(names.subject);
-
-	for (const name of dns) {
-		if (permitted && permitted.dns.length && !permitted.dns.some((base) => dnsWithin(name, lower(base))))
-			throw refuse(`${what}: the DNS name '${name}' is outside the names permitted by ${by}`);
-		if (excluded && excluded.dns.some((base) => wildcardMeets(name, lower(base))))
-			throw refuse(`${what}: the DNS name '${name}' is excluded by ${by}`);
-	}
-	for (const address of ip) {
-		if (permitted && permitted.ip.length && !permitted.ip.some((subtree) => ipWithin(address, subtree)))
-			throw refuse(`${what}: the IP address ${ipToString(address)} is outside the addresses permitted by ${by}`);
-		if (excluded && excluded.ip.some((subtree) => ipWithin(address, subtree)))
-			throw refuse(`${what}: the IP address ${ipToString(address)} is excluded by ${by}`);
-	}
-	for (const name of directory) {
-		if (permitted && permitted.directory.length && !permitted.directory.some((base) => directoryWithin(name, base)))
-			throw refuse(`${what}: its directory name is outside the names permitted by ${by}`);
-		if (excluded && excluded.directory.some((base) => directoryWithin(name, base)))
-			throw refuse(`${what}: its directory name is excluded by ${by}`);
-	}
+	checkForm(san ? san.dns.map(lower) : [], permitted?.dns, excluded?.dns, dnsBaseWithin, wildcardBaseMeets, dnsShown, "names", what, by);
+	checkForm(san ? san.ip : [], permitted?.ip, excluded?.ip, ipWithin, ipWithin, ipShown, "addresses", what, by);
+	checkForm(directory, permitted?.directory, excluded?.directory, directoryWithin, directoryWithin, directoryShown, "names", what, by);
 	if (san) {
 		for (const form of san.otherForms) {
 			if ((permitted && permitted.otherForms.indexOf(form) >= 0) || (excluded && excluded.otherForms.indexOf(form) >= 0))
