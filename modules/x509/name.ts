@@ -181,17 +181,19 @@ export function parseServerName(serverName: string): ReferenceIdentity {
 	let name = lower(serverName);
 	if (name.endsWith("."))
 		name = name.slice(0, -1);
-	for (let i = 0, n = name.length; i < n; i++) {
-		const c = charCodeAt.call(name, i);
-		if (c > 0x7f)
-			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not ASCII: give IDNA names as A-labels ("xn--...")`);
-		if (c !== 46 && !isHostCharacter(c))
-			throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not a host name or IP address`);
+	// host characters, labels of 1 to 63 characters, 253 in all (no split: each label would be a string)
+	const n = name.length;
+	let label = 0;
+	for (let i = 0; i <= n && n <= 253; i++) {
+		const c = i < n ? charCodeAt.call(name, i) : 46;
+		if (c !== 46 ? !isHostCharacter(c) || ++label > 63 : label === 0)
+			break;
+		if (c === 46)
+			label = 0;
+		if (i === n)
+			return { kind: "dns", name };
 	}
-	const labels = name.split(".");
-	if (name.length === 0 || name.length > 253 || labels.some((label) => label.length === 0 || label.length > 63))
-		throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not a host name or IP address`);
-	return { kind: "dns", name };
+	throw new X509Error("nameMismatch", `x509: the server name '${serverName}' is not a host name or IP address`);
 }
 
 /** true when a wildcard may stand before these labels (the rule in the header). */
