@@ -8,7 +8,7 @@
  * unknown OIDs) is "unsupportedAlgorithm".
  */
 import { X509Error, malformed } from "./errors";
-import { DERReader, SEQUENCE, contextConstructed } from "./der";
+import { DERReader, readerOver, SEQUENCE, contextConstructed } from "./der";
 
 export type SignatureHash = "SHA-256" | "SHA-384" | "SHA-512";
 export type SignatureKind = "ecdsa" | "rsa-pkcs1" | "rsa-pss";
@@ -142,8 +142,8 @@ function parsePSSParameters(reader: DERReader, what: string): SignatureAlgorithm
  * The signature algorithm of an AlgorithmIdentifier (the whole element). Throws "malformed",
  * "weakAlgorithm" or "unsupportedAlgorithm".
  */
-export function parseSignatureAlgorithm(element: Uint8Array, what: string): SignatureAlgorithm {
-	const outer = new DERReader(element, what);
+export function parseSignatureAlgorithm(element: Uint8Array, what: string, shared?: DERReader): SignatureAlgorithm {
+	const outer = readerOver(element, what, 0, element.length, shared);
 	const algorithm = outer.enter(SEQUENCE, what);
 	const oid = algorithm.readOID(what);
 	let result: SignatureAlgorithm;

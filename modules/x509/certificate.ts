@@ -155,6 +155,8 @@ export class CertificateParser implements ScanHandler {
 	private extensionCritical = false;
 	private extensionStep = 0;
 	private readonly seen: string[] = [];
+	/** reads every field (reset for each): one reader per certificate */
+	private readonly reader = new DERReader(EMPTY_NAME.der, "");
 
 	/** `what` names the certificate in messages ("certificate 2") */
 	constructor(what: string) {
@@ -305,7 +307,7 @@ export class CertificateParser implements ScanHandler {
 		this.capturing = 0;
 		switch (kind) {
 			case C_VERSION: {
-				const reader = new DERReader(element, "version", headerLength, end);
+				const reader = this.reader.reset(element, "version", headerLength, end);
 				const version = reader.readSmallInteger();
 				reader.end();
 				if (version === 0)
@@ -325,7 +327,7 @@ export class CertificateParser implements ScanHandler {
 				this.tbsAlgorithm = element;
 				this.algorithmKnown = true;
 				try {
-					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm");
+					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", this.reader);
 					cert.signatureAlgorithm = cert.algorithm.name;
 				}
 				catch (e) {
@@ -333,21 +335,21 @@ export class CertificateParser implements ScanHandler {
 				}
 				break;
 			case C_ISSUER:
-				cert.issuer = parseName(element, "issuer");
+				cert.issuer = parseName(element, "issuer", this.reader);
 				break;
 			case C_VALIDITY: {
-				const reader = new DERReader(element, "validity", 0, end).enter(SEQUENCE);
+				const reader = this.reader.reset(element, "validity", 0, end).enter(SEQUENCE);
 				cert.notBefore = readTime(reader, "notBefore");
 				cert.notAfter = readTime(reader, "notAfter");
 				reader.end();
 				break;
 			}
 			case C_SUBJECT:
-				cert.subject = parseName(element, "subject");
+				cert.subject = parseName(element, "subject", this.reader);
 				cert.selfIssued = equalBytes(cert.subject.der, cert.issuer.der);
 				break;
 			case C_SPKI:
-				cert.publicKeyAlgorithm = spkiAlgorithm(element, "subjectPublicKeyInfo");
+				cert.publicKeyAlgorithm = spkiAlgorithm(this.reader.reset(element, "subjectPublicKeyInfo"));
 				cert.spki = element;
 				break;
 			case C_OUTER_ALGORITHM:
@@ -390,18 +392,18 @@ export class CertificateParser implements ScanHandler {
 	private extension(id: string, bytes: Uint8Array, start: number, end: number): void {
 		const cert = this.cert;
 		switch (id) {
-			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(bytes, start, end); break;
-			case KEY_USAGE: cert.keyUsage = parseKeyUsage(bytes, start, end); break;
-			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(bytes, start, end); break;
-			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(bytes, start, end); break;
-			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end); break;
+			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(bytes, start, end, this.reader); break;
+			case KEY_USAGE: cert.keyUsage = parseKeyUsage(bytes, start, end, this.reader); break;
+			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(bytes, start, end, this.reader); break;
+			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(bytes, start, end, this.reader); break;
+			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end, this.reader); break;
 			case AUTHORITY_KEY_ID: {
-				const keyId = parseAuthorityKeyId(bytes, start, end);
+				const keyId = parseAuthorityKeyId(bytes, start, end, this.reader);
 				if (keyId !== undefined)
 					cert.authorityKeyId = keyId;
 				break;
 			}
-			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(bytes, start, end); break;
+			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(bytes, start, end, this.reader); break;
 		}
 	}
 
@@ -428,8 +430,8 @@ export class CertificateParser implements ScanHandler {
 }
 
 /** Checks the SubjectPublicKeyInfo's outline (the crypto core checks the key) and names its algorithm. */
-function spkiAlgorithm(element: Uint8Array, what: string): string {
-	const outer = new DERReader(element, what);
+function spkiAlgorithm(outer: DERReader): string {
+	const what = outer.what;
 	const spki = outer.enter(SEQUENCE);
 	const algorithm = spki.enter(SEQUENCE, what);
 	const oid = algorithm.readOID();

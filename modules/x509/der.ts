@@ -112,7 +112,7 @@ const scratch: Header = { tag: 0, length: 0, headerLength: 0 };
  * contentEnd in `bytes`), for reading it without a view (a view costs 4 XS slots).
  */
 export class DERReader {
-	readonly bytes: Uint8Array;
+	bytes: Uint8Array;
 	private position: number;
 	private limit: number;
 	/** the containers' limits, outermost first */
@@ -121,13 +121,26 @@ export class DERReader {
 	private elementStart = 0;
 	contentStart = 0;
 	/** what is being read, for messages ("x509: <what>: ...") */
-	readonly what: string;
+	what: string;
 
 	constructor(bytes: Uint8Array, what: string, start = 0, end = bytes.length) {
 		this.bytes = bytes;
 		this.position = start;
 		this.limit = end;
 		this.what = what;
+	}
+
+	/**
+	 * The same reader over other bytes, as if new (a reader is 8 XS slots: a certificate's parser
+	 * reads all its fields with one). Returns the reader.
+	 */
+	reset(bytes: Uint8Array, what: string, start = 0, end = bytes.length): DERReader {
+		this.bytes = bytes;
+		this.position = start;
+		this.limit = end;
+		this.what = what;
+		this.stack.length = 0;
+		return this;
 	}
 
 	/** true when every byte has been read */
@@ -279,6 +292,11 @@ export class DERReader {
 	readOctetString(what = this.what): Uint8Array {
 		return this.expectContent(OCTET_STRING, what);
 	}
+}
+
+/** `shared` (a parser's reader, reused) over bytes[start .. end), or a new reader when there is none */
+export function readerOver(bytes: Uint8Array, what: string, start: number, end: number, shared: DERReader | undefined): DERReader {
+	return shared !== undefined ? shared.reset(bytes, what, start, end) : new DERReader(bytes, what, start, end);
 }
 
 /** Checks that an INTEGER content is not empty and in its shortest form (X.690 8.3.2). */

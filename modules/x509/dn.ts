@@ -5,7 +5,7 @@
  * for messages only.
  */
 import { malformed } from "./errors";
-import { DERReader, SEQUENCE, SET, UTF8_STRING, PRINTABLE_STRING, TELETEX_STRING, IA5_STRING, BMP_STRING, UNIVERSAL_STRING } from "./der";
+import { DERReader, readerOver, SEQUENCE, SET, UTF8_STRING, PRINTABLE_STRING, TELETEX_STRING, IA5_STRING, BMP_STRING, UNIVERSAL_STRING } from "./der";
 
 const VISIBLE_STRING = 0x1a;
 const COMMON_NAME = "2.5.4.3";
@@ -68,8 +68,8 @@ function isDirectoryString(tag: number): boolean {
  * Checks a Name's structure and decodes its CN and O. `raw` is the whole Name element; it is kept
  * as given (pass a copy when it must outlive a larger buffer).
  */
-export function parseName(raw: Uint8Array, what: string): DistinguishedName {
-	const outer = new DERReader(raw, what);
+export function parseName(raw: Uint8Array, what: string, shared?: DERReader): DistinguishedName {
+	const outer = readerOver(raw, what, 0, raw.length, shared);
 	const rdns = outer.enter(SEQUENCE, what);
 	let commonName: string | undefined;
 	let organization: string | undefined;

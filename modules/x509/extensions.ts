@@ -10,7 +10,7 @@
  * Any other critical extension makes the certificate "unsupportedCritical".
  */
 import { malformed } from "./errors";
-import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive } from "./der";
+import { DERReader, readerOver, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive } from "./der";
 import { parseName } from "./dn";
 
 export const BASIC_CONSTRAINTS = "2.5.29.19";
@@ -130,9 +130,9 @@ function emptyNames(): GeneralNames {
 	return { dns: [], ip: [], directory: [], otherForms: [] };
 }
 
-export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.length): BasicConstraints {
+export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): BasicConstraints {
 	const what = "basicConstraints";
-	const seq = new DERReader(value, what, start, end).enter(SEQUENCE, what);
+	const seq = readerOver(value, what, start, end, shared).enter(SEQUENCE, what);
 	let ca = false;
 	let pathLength: number | undefined;
 	if (seq.peekTag() === BOOLEAN) {
@@ -147,9 +147,9 @@ export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.
 }
 
 /** The keyUsage bits as a number (bit n is 1 << n). Unused bits must be zero (DER). */
-export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length): number {
+export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): number {
 	const what = "keyUsage";
-	const reader = new DERReader(value, what, start, end);
+	const reader = readerOver(value, what, start, end, shared);
 	const bits = reader.readBitString(what);
 	reader.end();
 	if (bits.bytes.length > 2)
@@ -164,9 +164,9 @@ export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length):
 }
 
 /** The key purposes, as dotted OIDs. */
-export function parseExtKeyUsage(value: Uint8Array, start = 0, end = value.length): string[] {
+export function parseExtKeyUsage(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): string[] {
 	const what = "extKeyUsage";
-	const outer = new DERReader(value, what, start, end);
+	const outer = readerOver(value, what, start, end, shared);
 	const seq = outer.enter(SEQUENCE, what);
 	const purposes: string[] = [];
 	while (!seq.atEnd)
@@ -178,9 +178,9 @@ export function parseExtKeyUsage(value: Uint8Array, start = 0, end = value.lengt
 	return purposes;
 }
 
-export function parseSubjectAltName(value: Uint8Array, start = 0, end = value.length): GeneralNames {
+export function parseSubjectAltName(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): GeneralNames {
 	const what = "subjectAltName";
-	const outer = new DERReader(value, what, start, end);
+	const outer = readerOver(value, what, start, end, shared);
 	const seq = outer.enter(SEQUENCE, what);
 	const names = emptyNames();
 	let count = 0;
@@ -213,9 +213,9 @@ function readSubtrees(reader: DERReader, what: string): GeneralNames {
 	return names;
 }
 
-export function parseNameConstraints(value: Uint8Array, start = 0, end = value.length): NameConstraints {
+export function parseNameConstraints(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): NameConstraints {
 	const what = "nameConstraints";
-	const outer = new DERReader(value, what, start, end);
+	const outer = readerOver(value, what, start, end, shared);
 	const seq = outer.enter(SEQUENCE, what);
 	let permitted: GeneralNames | undefined;
 	let excluded: GeneralNames | undefined;
@@ -236,9 +236,9 @@ export function parseNameConstraints(value: Uint8Array, start = 0, end = value.l
 }
 
 /** The keyIdentifier of an authorityKeyIdentifier, when present (the other fields are checked, not kept). */
-export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.length): Uint8Array | undefined {
+export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array | undefined {
 	const what = "authorityKeyIdentifier";
-	const outer = new DERReader(value, what, start, end);
+	const outer = readerOver(value, what, start, end, shared);
 	const seq = outer.enter(SEQUENCE, what);
 	let keyId: Uint8Array | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
@@ -257,9 +257,9 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 	return keyId;
 }
 
-export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length): Uint8Array {
+export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array {
 	const what = "subjectKeyIdentifier";
-	const reader = new DERReader(value, what, start, end);
+	const reader = readerOver(value, what, start, end, shared);
 	const id = reader.expectContent(OCTET_STRING, what).slice();
 	reader.end();
 	return id;
