@@ -5,6 +5,7 @@
 //   node bench/run.mjs [--quick]      (--quick: 10 handshakes, 1 MB downloads; for trying it out)
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
+//   node bench/run.mjs --budget [--only id,id]  (the connection chunk and slot budgets only)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
@@ -444,7 +445,36 @@ async function garbage() {
   }
 }
 
-const entry = process.argv.includes("--server-only") ? serverOnly : process.argv.includes("--garbage") ? garbage : main;
+/** --budget [--only id,...]: the connection chunk and slot budgets of each scenario, nothing else */
+async function budgetOnly() {
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1].split(",") : undefined;
+  const pick = (s) => !only || only.includes(s.id);
+  const measure = async (id, config) => {
+    const m = await runXsh(config), i = await runXsh({ ...config, mode: "idle" }, { report: true });
+    if (!ok(m) || !ok(i)) throw new Error(`bench: ${id} failed\n${m.stdout}\n${m.stderr}`);
+    const idle = i.result.idle.slots - i.report.slotsBaseline, cap = idle + 1500;   // above module loading's peak
+    const c = await connectionBudget(config, "chunks", 0, 0, 0, m.result.handshake.chunks);
+    const s = await connectionBudget(config, "slots", cap, idle, i.report.slotsBaseline, m.result.handshake.slots);
+    console.log(`${id}\tchunks ${c.value} (fails at ${c.failedAt})\tslots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots`);
+  };
+  try {
+    for (const scenario of SCENARIOS.filter(pick)) {
+      const server = await startServer(scenario.server(certs));
+      try { await measure(scenario.id, { port: server.port, certificate: certs.der(scenario.root), ...scenario.client }); }
+      finally { await server.stop(); }
+    }
+    for (const scenario of SERVER_SCENARIOS.filter(pick))
+      await measure(scenario.id, serverConfig(scenario, certs));
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
+}
+
+const entry = process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly : process.argv.includes("--garbage") ? garbage : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
   entry().catch((e) => {
     console.error(e.stack ?? e);

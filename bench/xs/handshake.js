@@ -12,7 +12,8 @@
 //                    bytes the chunk heap is grown by first (room between collections)
 //   resume: an unmeasured first connection gives the session the measured ones offer
 //         "idle"     nothing: the figures in use, after Debug.gc(), when a connection would start
-//   sample: in "memory" mode, records the figures after each engine trace line and each callback
+//   sample: in "memory" mode, records the figures after each engine trace line and each callback;
+//     "live": what is live (collected first) after each engine trace line
 //   collect: false: no collection during the measured connection (with sample: what each step allocates)
 //   ballast: {chunks: bytes, objects: count}: held from before the measured connection to the end (an
 //     1 KB ArrayBuffers; a list of small objects, about 2 slots each), so that under --chunks/--slots caps
@@ -29,6 +30,7 @@ import Instrumentation from "instrumentation";
 import Debug from "debug";
 import Timer from "timer";
 import { argv, readFile, now, exit, chunkRoom } from "xsh";
+import { liveSampler } from "./live.js";
 
 const config = JSON.parse(argv[1]);
 const mode = config.mode ?? "memory";
@@ -84,7 +86,10 @@ function memory(session, ballasted) {
 	let base;
 	const figures = () => ({ chunks: get("chunks") - base.chunks, slots: get("slots") - base.slots, native: get("native") - base.native });
 	const extra = session ? { session } : {};
-	if (config.sample)
+	const live = config.sample === "live" ? liveSampler(get, () => base) : undefined;
+	if (live)
+		extra.trace = live.trace;
+	else if (config.sample)
 		extra.trace = (line) => samples.push(Object.assign({ t: now() - base.t, step: line.slice(0, 60) }, figures()));
 	const options = { host: config.host ?? "localhost", port: config.port, secure: secure(extra) };
 	Debug.gc();
@@ -131,7 +136,9 @@ function memory(session, ballasted) {
 		case -1:
 			result.transfer = peaks();
 			result.ok = true;
-			if (config.sample)
+			if (live)
+				result.samples = live.samples();
+			else if (config.sample)
 				result.samples = samples;
 			log(result);
 			exit(0);

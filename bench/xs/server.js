@@ -9,7 +9,7 @@
 //                   handshake, peaks while the request is read and answered (default)
 //         "time"    serves count connections one after the other (the clients time them), then exits
 //         "idle"    nothing: the figures in use, after Debug.gc(), when a connection would be accepted
-//   sample, collect, ballast, room: as bench/xs/handshake.js (the room's live-use cap is set with the
+//   sample (true, or "live"), collect, ballast, room: as bench/xs/handshake.js (the room's live-use cap is set with the
 //     baseline, before the connection is accepted)
 // The connection answers one HTTP request (anything ending in an empty line) with 5 bytes, then
 // closes (close_notify). Figures are above the idle baseline taken after Debug.gc(), listening.
@@ -20,6 +20,7 @@ import Instrumentation from "instrumentation";
 import Debug from "debug";
 import Timer from "timer";
 import { argv, readFile, now, exit, chunkRoom } from "xsh";
+import { liveSampler } from "./live.js";
 
 const config = JSON.parse(argv[1]);
 const mode = config.mode ?? "memory";
@@ -85,7 +86,10 @@ function memory() {
 	const figures = () => ({ chunks: get("chunks") - base.chunks, slots: get("slots") - base.slots, native: get("native") - base.native });
 	const peaks = () => ({ chunks: get("chunksPeak") - base.chunks, slots: get("slotsPeak") - base.slots,
 		native: get("nativePeak") - base.native, stack: get("stackPeak") - base.stack });
-	if (config.sample)
+	const live = config.sample === "live" ? liveSampler(get, () => base) : undefined;
+	if (live)
+		secure.trace = live.trace;
+	else if (config.sample)
 		secure.trace = (line) => samples.push(Object.assign({ t: now() - base.t, step: line.slice(0, 60) }, figures()));
 	const result = { ok: false };
 	listener.callback = function () {
@@ -106,7 +110,9 @@ function memory() {
 				Instrumentation.resetPeaks();
 			},
 			ended() {
-				log(Object.assign(result, { ok: true, transfer: peaks() }, config.sample ? { samples } : {}));
+				if (live)
+					result.samples = live.samples();
+				log(Object.assign(result, { ok: true, transfer: peaks() }, config.sample && !live ? { samples } : {}));
 				exit(0);
 			},
 		});
