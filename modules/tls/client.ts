@@ -45,6 +45,11 @@ type Expect =
 	| "new_session_ticket12" | "change_cipher_spec12" | "finished12"
 	| "post_handshake";
 
+/** an extension type's bit in TLSClient.sentExtensions (the types we send are below 52, and renegotiation_info) */
+function extensionBit(type: number): number {
+	return type === ExtensionType.renegotiation_info ? 2 ** 52 : type < 52 ? 2 ** type : 0;
+}
+
 function isIPLiteral(name: string): boolean {
 	return /^[0-9.]+$/.test(name) || name.includes(":");
 }
@@ -61,7 +66,7 @@ export class TLSClient extends TLSConnection {
 	private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
 	private receivedCompatibilityCCS = false;
 	private offeredPSK = false;
-	private sentExtensions = new Set<number>();
+	private sentExtensions = 0;   // the sum of the extensionBit()s of our latest ClientHello's extensions
 	// TLS 1.2
 	private expectTicket = false;
 	private serverECDHE: { group: number, point: Uint8Array } | undefined;
@@ -102,9 +107,7 @@ export class TLSClient extends TLSConnection {
 	// CertificateRequest and the Certificate message (which streams into the X.509 verifier):
 	// they change nothing outside the engine. CertificateVerify, Finished and anything else wait for the tag.
 
-	protected streamable(protectedRecord: boolean): boolean {
-		if (this.state !== "handshake")
-			return false;
+	protected streamsNow(protectedRecord: boolean): boolean {
 		const e = this.expect;
 		if (protectedRecord)
 			return this.version === TLS13 && (e === "encrypted_extensions" || e === "certificate_or_request" || e === "certificate" || e === "certificate_verify" || e === "finished");
@@ -258,10 +261,9 @@ export class TLSClient extends TLSConnection {
 		w.u8(1).u8(0);   // compression: null
 		w.begin(2);
 		// each extension: type, then its body in a block closed by the last end() (RFC 8446 4.2)
-		const sent = this.sentExtensions;
-		sent.clear();
+		this.sentExtensions = 0;
 		const ext = (type: number): Writer => {
-			sent.add(type);
+			this.sentExtensions += extensionBit(type);
 			return w.u16(type).begin(2);
 		};
 		const name = o.serverName;
@@ -431,7 +433,8 @@ export class TLSClient extends TLSConnection {
 			const data = block.opaque(2);
 			if (map.has(type))
 				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ${where}`);
-			if (!this.sentExtensions.has(type) && !(type === ExtensionType.cookie && where === "ServerHello"))
+			const bit = extensionBit(type);
+			if (!(bit && Math.floor(this.sentExtensions / bit) % 2) && !(type === ExtensionType.cookie && where === "ServerHello"))
 				throw fatal(Alert.unsupported_extension, `tls: ${where} has extension ${type}, which we did not offer`);
 			map.set(type, data);
 		}
@@ -595,21 +598,22 @@ export class TLSClient extends TLSConnection {
 	// ---- Certificate (RFC 8446 4.4.2, RFC 5246 7.4.2), streamed ----
 
 	/** the handshake reader asks with each message header: the Certificate message is streamed */
-	protected streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
+	streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
 		const expect = this.expect;
 		if (type !== HandshakeType.certificate || !(expect === "certificate_or_request" || expect === "certificate" || expect === "certificate12"))
 			return undefined;
-		const tls13 = expect !== "certificate12";
-		return this.streamCertificate(this.options.certificates(), tls13, length, header, false, () => {
-			if (tls13) {
-				this.expect = "certificate_verify";
-				return;
-			}
-			const auth = this.suite!.auth, key = this.peerKey!;
-			if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
-				throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
-			this.expect = "server_key_exchange";
-		});
+		return this.streamCertificate(this.options.certificates(), expect !== "certificate12", length, header, false);
+	}
+
+	protected certificateReceived(): void {
+		if (this.expect !== "certificate12") {
+			this.expect = "certificate_verify";
+			return;
+		}
+		const auth = this.suite!.auth, key = this.peerKey!;
+		if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
+			throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
+		this.expect = "server_key_exchange";
 	}
 
 	// ---- CertificateVerify (RFC 8446 4.4.3) ----

@@ -16,8 +16,8 @@ import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
 } from "./constants";
-import { RecordLayer, Protection, MAX_PLAINTEXT } from "./record";
-import { HandshakeReader, Transcript, type MessageStream } from "./handshake";
+import { RecordLayer, Protection, MAX_PLAINTEXT, type RecordStreamer } from "./record";
+import { HandshakeReader, Transcript, type MessageStream, type StreamChooser } from "./handshake";
 import { CertificateStream } from "./certificates";
 import { trafficKeys, nextTrafficSecret, type KeySchedule } from "./keyschedule";
 import { digest } from "crypto/hash";
@@ -116,7 +116,11 @@ export interface ConnectionHooks {
 	random?: (bytes: Uint8Array) => void;
 }
 
-export abstract class TLSConnection implements TLSEngine {
+/**
+ * The engine is itself the record layer's streamer and record handler, the handshake reader's
+ * stream chooser and the stream of the peer's Certificate message: no closures per connection.
+ */
+export abstract class TLSConnection implements TLSEngine, RecordStreamer, StreamChooser, MessageStream {
 	state: EngineState = "start";
 	/** negotiated values, once known */
 	version = 0;
@@ -160,26 +164,27 @@ export abstract class TLSConnection implements TLSEngine {
 		this.hooks = hooks;
 		this.tracing = hooks.trace !== undefined;
 		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
-		this.handshake.streamFor = (type, length, header) => this.streamFor(type, length, header);
-		this.records.handler = (type, content) => this.onRecord(type, content);
-		this.records.streamer = {
-			// asked for each large record: only handshake records are streamed
-			streamable: (protectedRecord) => this.state === HANDSHAKE && this.streamable(protectedRecord),
-			streamData: (content, provisional) => this.streamData(content, provisional),
-			streamEnd: () => this.streamEnd(),
-		};
+		this.handshake.owner = this;
+		this.records.streamer = this;
 	}
 
 	/** the side's handshake */
 	abstract start(): void;
 	protected abstract onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void;
 	protected abstract onChangeCipherSpec(content: Uint8Array): void;
-	/** may a large handshake record be streamed now (record.ts RecordStreamer)? */
-	protected abstract streamable(protectedRecord: boolean): boolean;
+	/** may a large record be streamed now (record.ts RecordStreamer)? asked for each large record: only
+	    handshake records, as the side says */
+	streamable(protectedRecord: boolean): boolean {
+		return this.state === HANDSHAKE && this.streamsNow(protectedRecord);
+	}
+	/** may a large handshake record be streamed at this point of the handshake? */
+	protected abstract streamsNow(protectedRecord: boolean): boolean;
 	/** may a message of this type be acted on before its record's tag is checked? */
 	protected abstract provisional(type: number | undefined): boolean;
-	/** a stream for a handshake message taken as it arrives (the Certificate message), or undefined */
-	protected abstract streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined;
+	/** a stream for a handshake message taken as it arrives (the Certificate message: streamCertificate()), or undefined */
+	abstract streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined;
+	/** the peer's Certificate message was taken and checked (peerKey: its leaf's key) */
+	protected abstract certificateReceived(): void;
 
 	// ---- the application's side ----
 
@@ -381,7 +386,7 @@ export abstract class TLSConnection implements TLSEngine {
 
 	private provisionalError: unknown;
 
-	private streamData(content: Uint8Array, provisional: boolean): void {
+	streamData(content: Uint8Array, provisional: boolean): void {
 		if (!provisional) {
 			this.onRecord(ContentType.handshake, content);
 			return;
@@ -408,7 +413,7 @@ export abstract class TLSConnection implements TLSEngine {
 		}
 	}
 
-	private streamEnd(): void {
+	streamEnd(): void {
 		// the record is authenticated (or was plaintext): what was held may act now
 		const error = this.provisionalError;
 		this.provisionalError = undefined;
@@ -419,28 +424,30 @@ export abstract class TLSConnection implements TLSEngine {
 	}
 
 	/**
-	 * The peer's Certificate message as a stream into a new CertificateSink (RFC 8446 4.4.2,
-	 * RFC 5246 7.4.2): the transcript sees its bytes as they come; `done` gets the stream once
-	 * the leaf's key is known (peerKey; undefined for an empty client Certificate).
+	 * The peer's Certificate message as a stream (this engine's data() and end()) into a new
+	 * CertificateSink (RFC 8446 4.4.2, RFC 5246 7.4.2): the transcript sees its bytes as they come;
+	 * certificateReceived() follows once the leaf's key is known (peerKey; undefined for an empty
+	 * client Certificate).
 	 */
-	protected streamCertificate(sink: CertificateSink, tls13: boolean, length: number, header: Uint8Array, fromClient: boolean, done: (stream: CertificateStream) => void): MessageStream {
+	protected streamCertificate(sink: CertificateSink, tls13: boolean, length: number, header: Uint8Array, fromClient: boolean): MessageStream {
 		this.transcript.update(header);
-		const stream = new CertificateStream(sink, tls13, length, fromClient);
-		this.certificates = stream;
-		return {
-			data: (bytes) => {
-				this.transcript.update(bytes);
-				stream.data(bytes);
-			},
-			end: () => {
-				this.peerKey = stream.finish();
-				this.certificates = undefined;
-				this.peerCertificateCount = stream.count;
-				this.peerCertificateBytes = stream.bytes;
-				if (this.tracing) this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
-				done(stream);
-			},
-		};
+		this.certificates = new CertificateStream(sink, tls13, length, fromClient);
+		return this;
+	}
+	/** the Certificate message's next bytes (MessageStream) */
+	data(bytes: Uint8Array): void {
+		this.transcript.update(bytes);
+		this.certificates!.data(bytes);
+	}
+	/** the Certificate message's last byte came (MessageStream) */
+	end(): void {
+		const stream = this.certificates!;
+		this.peerKey = stream.finish();
+		this.certificates = undefined;
+		this.peerCertificateCount = stream.count;
+		this.peerCertificateBytes = stream.bytes;
+		if (this.tracing) this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
+		this.certificateReceived();
 	}
 
 	// ---- records ----
@@ -454,7 +461,7 @@ export abstract class TLSConnection implements TLSEngine {
 		this.ignored = 0;
 	}
 
-	protected onRecord(type: ContentType, content: Uint8Array): void {
+	onRecord(type: ContentType, content: Uint8Array): void {
 		if (type !== ContentType.alert)
 			this.ignored = type === ContentType.handshake ? this.ignored : 0;
 		switch (type) {

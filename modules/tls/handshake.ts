@@ -15,11 +15,16 @@ export interface MessageStream {
 	end(): void;
 }
 
+/** the engine: asked with each message's header for a stream to take it as it arrives, or undefined to buffer it */
+export interface StreamChooser {
+	streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined;
+}
+
 export class HandshakeReader {
+	/** the bytes of an incomplete message (or of several), dropped once they are all taken */
 	private buffer: Uint8Array | undefined;
 	private length = 0;
-	/** asked with each message's header: a stream to take it as it arrives, or undefined to buffer it */
-	streamFor: ((type: number, length: number, header: Uint8Array) => MessageStream | undefined) | undefined;
+	owner: StreamChooser | undefined;
 	private stream: MessageStream | undefined;
 	private streamLeft = 0;
 
@@ -36,7 +41,7 @@ export class HandshakeReader {
 		if (need > MAX_MESSAGE + 16384)
 			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
 		if (!this.buffer || this.buffer.length < need) {
-			const buffer = new Uint8Array(Math.max(need, 1024));
+			const buffer = new Uint8Array(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, MAX_MESSAGE + 16384)) : need);
 			if (this.buffer)
 				buffer.set(this.buffer.subarray(0, this.length));
 			this.buffer = buffer;
@@ -66,7 +71,7 @@ export class HandshakeReader {
 			return undefined;
 		const b = this.buffer!;
 		const n = (b[1] << 16) | (b[2] << 8) | b[3];
-		const stream = this.streamFor?.(b[0], n, b.subarray(0, 4));
+		const stream = this.owner?.streamFor(b[0], n, b.subarray(0, 4));
 		if (stream) {
 			// from here the message's bytes go to the stream as they come, the rest is buffered as usual
 			this.stream = stream;
@@ -77,6 +82,8 @@ export class HandshakeReader {
 			this.feed(b.subarray(4, 4 + available));
 			if (rest)
 				b.copyWithin(0, 4 + available, 4 + available + rest);
+			else
+				this.buffer = undefined;
 			this.length = rest;
 			return this.next();
 		}
@@ -84,9 +91,17 @@ export class HandshakeReader {
 			throw fatal(Alert.decode_error, `tls: handshake message of ${n} bytes is over our limit`);
 		if (this.length < 4 + n)
 			return undefined;
-		const message = b.slice(0, 4 + n);
-		b.copyWithin(0, 4 + n, this.length);
-		this.length -= 4 + n;
+		let message: Uint8Array;
+		if (this.length === 4 + n) {   // the last message buffered: handed out, the buffer dropped
+			message = b.length === 4 + n ? b : b.subarray(0, 4 + n);
+			this.buffer = undefined;
+			this.length = 0;
+		}
+		else {
+			message = b.slice(0, 4 + n);
+			b.copyWithin(0, 4 + n, this.length);
+			this.length -= 4 + n;
+		}
 		return { type: message[0], body: message.subarray(4), message };
 	}
 	/** bytes of an unfinished message are waiting (a key change must not split a message) */
@@ -100,7 +115,8 @@ export class HandshakeReader {
 	}
 }
 
-/** the running transcript hash; before the hash is known, messages are kept to be hashed later */
+/** the running transcript hash; before the hash is known, messages are kept to be hashed later
+    (not copied: a message given to update() is never changed afterwards) */
 export class Transcript {
 	private hash: Hash | undefined;
 	private held: Uint8Array[] = [];
@@ -109,7 +125,7 @@ export class Transcript {
 		if (this.hash)
 			this.hash.update(message);
 		else
-			this.held.push(message.slice());
+			this.held.push(message);
 	}
 	/** fixes the hash algorithm (once the cipher suite is known) and hashes what was held */
 	start(algorithm: HashAlgorithm): void {

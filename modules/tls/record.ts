@@ -91,6 +91,8 @@ export type RecordHandler = (type: ContentType, content: Uint8Array) => void;
  * is checked only at its end, and until streamEnd() nothing of it may be acted on.
  */
 export interface RecordStreamer {
+	/** each record's (decrypted) content, when no `handler` is set */
+	onRecord(type: ContentType, content: Uint8Array): void;
 	/** may a record of `length` bytes be streamed (protected: under TLS 1.3 handshake keys)? */
 	streamable(protectedRecord: boolean, length: number): boolean;
 	/** handshake content of the streamed record */
@@ -133,9 +135,9 @@ export class RecordLayer {
 	 */
 	allowPlaintextAlert = false;
 
-	/** the engine, for streamed records (none: every record is buffered whole) */
+	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
 	streamer: RecordStreamer | undefined;
-	/** the engine, for each record received (set once) */
+	/** instead of streamer.onRecord, for each record received (receive()'s) */
 	handler: RecordHandler | undefined;
 
 	private buffer: Uint8Array | undefined;
@@ -419,7 +421,10 @@ export class RecordLayer {
 			return;
 		}
 		this.emptyRecords = 0;
-		this.handler!(type, content);
+		if (this.handler)
+			this.handler(type, content);
+		else
+			this.streamer!.onRecord(type, content);
 	}
 
 	/**

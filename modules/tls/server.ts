@@ -193,9 +193,7 @@ export class TLSServer extends TLSConnection {
 
 	// ---- the client's Certificate, streamed into the verifier (connection.ts) ----
 
-	protected streamable(protectedRecord: boolean): boolean {
-		if (this.state !== "handshake")
-			return false;
+	protected streamsNow(protectedRecord: boolean): boolean {
 		return protectedRecord ? this.version === TLS13 && this.expect === "certificate" : this.expect === "certificate12";
 	}
 
@@ -203,18 +201,18 @@ export class TLSServer extends TLSConnection {
 		return type === HandshakeType.certificate;
 	}
 
-	protected streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
+	streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
 		const expect = this.expect;
 		if (expect !== "certificate" && expect !== "certificate12")
 			return undefined;
 		if (type !== HandshakeType.certificate)
 			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected the client's Certificate)`);
 		const tls13 = expect === "certificate";
-		return this.streamCertificate(this.options.clientCertificates!(), tls13, length, header, true, () => this.clientCertificate());
+		return this.streamCertificate(this.options.clientCertificates!(), tls13, length, header, true);
 	}
 
 	/** the client's Certificate came (RFC 8446 4.4.2.4, RFC 5246 7.4.6) */
-	private clientCertificate(): void {
+	protected certificateReceived(): void {
 		const tls13 = this.version === TLS13;
 		if (!this.peerKey) {
 			if (this.options.clientAuthentication === "require")
