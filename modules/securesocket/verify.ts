@@ -52,6 +52,75 @@ function toTLSError(e: unknown): unknown {
 	return e;
 }
 
+/** without verification: only the leaf is kept, to take its key */
+class LeafSink implements CertificateSink {
+	private leaf: Uint8Array | undefined;
+	private filled = 0;
+	private index = -1;
+	constructor(private readonly done: (leaf: PeerCertificate) => void) {}
+	begin(length: number): void {
+		if (++this.index === 0)
+			this.leaf = new Uint8Array(length);
+	}
+	update(bytes: Uint8Array): void {
+		if (this.index === 0) {
+			this.leaf!.set(bytes, this.filled);
+			this.filled += bytes.length;
+		}
+	}
+	end(): void {}
+	finish(): Key {
+		try {
+			const parsed = parseCertificateBytes(this.leaf!, "the server's certificate");
+			this.leaf = undefined;
+			if (!parsed.spki)
+				throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
+			const key = publicKey(parsed.spki, "the server's certificate");
+			this.done(parsed);
+			return key;
+		}
+		catch (e) {
+			throw toTLSError(e);
+		}
+	}
+	close(): void {
+		this.leaf = undefined;
+	}
+}
+
+/** with verification: the chain streams through the X.509 verifier (never held whole) */
+class ChainSink implements CertificateSink {
+	constructor(private readonly verifier: ChainVerifier, private readonly options: CheckOptions, private readonly done: (leaf: PeerCertificate) => void) {}
+	begin(length: number): void {
+		try { this.verifier.beginCertificate(length); } catch (e) { throw toTLSError(e); }
+	}
+	update(bytes: Uint8Array): void {
+		try { this.verifier.update(bytes, 0, bytes.length); } catch (e) { throw toTLSError(e); }
+	}
+	end(): void {
+		try { this.verifier.endCertificate(); } catch (e) { throw toTLSError(e); }
+	}
+	finish(): Key {
+		const options = this.options;
+		let path: CertificateSummary[];
+		try {
+			path = this.verifier.finish();
+		}
+		catch (e) {
+			throw toTLSError(e);
+		}
+		const key = path[0].publicKey;
+		if (!key)
+			throw new TLSError(Alert.unsupported_certificate, `tls: the ${options.usage === "clientAuth" ? "client" : "server"}'s certificate has a key we cannot use`);
+		options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
+		this.done(path[0]);
+		return key;
+	}
+	close(): void {
+		this.verifier.close();
+	}
+}
+
 /**
  * A CertificateSink for each Certificate message: with verification, the chain streams through
  * the X.509 verifier (never held whole); without, only the leaf is kept, to take its key.
@@ -59,77 +128,14 @@ function toTLSError(e: unknown): unknown {
  */
 export function certificateCheck(options: CheckOptions, done: (leaf: PeerCertificate) => void): () => CertificateSink {
 	return () => {
-		if (!options.verify) {
-			let leaf: Uint8Array | undefined, filled = 0, index = -1;
-			return {
-				begin(length) {
-					index++;
-					if (index === 0)
-						leaf = new Uint8Array(length);
-				},
-				update(bytes) {
-					if (index === 0) {
-						leaf!.set(bytes, filled);
-						filled += bytes.length;
-					}
-				},
-				end() {},
-				finish() {
-					try {
-						// parsing does not make the key (path validation does): take it from the SPKI
-						const parsed = parseCertificateBytes(leaf!, "the server's certificate");
-						leaf = undefined;
-						if (!parsed.spki)
-							throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
-						const key = publicKey(parsed.spki, "the server's certificate");
-						done(parsed);
-						return key;
-					}
-					catch (e) {
-						throw toTLSError(e);
-					}
-				},
-				close() {
-					leaf = undefined;
-				},
-			};
-		}
-		let verifier: ChainVerifier;
+		if (!options.verify)
+			return new LeafSink(done);
 		try {
-			verifier = new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store });
+			return new ChainSink(new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store }), options, done);
 		}
 		catch (e) {
 			throw toTLSError(e);
 		}
-		return {
-			begin(length) {
-				try { verifier.beginCertificate(length); } catch (e) { throw toTLSError(e); }
-			},
-			update(bytes) {
-				try { verifier.update(bytes, 0, bytes.length); } catch (e) { throw toTLSError(e); }
-			},
-			end() {
-				try { verifier.endCertificate(); } catch (e) { throw toTLSError(e); }
-			},
-			finish() {
-				let path: CertificateSummary[];
-				try {
-					path = verifier.finish();
-				}
-				catch (e) {
-					throw toTLSError(e);
-				}
-				const key = path[0].publicKey;
-				if (!key)
-					throw new TLSError(Alert.unsupported_certificate, `tls: the ${options.usage === "clientAuth" ? "client" : "server"}'s certificate has a key we cannot use`);
-				options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
-				done(path[0]);
-				return key;
-			},
-			close() {
-				verifier.close();
-			},
-		};
 	};
 }
 
