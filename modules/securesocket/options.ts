@@ -66,6 +66,9 @@ export const CLIENT_OPTIONS = ["verify", "tls_max_fragment_length", "tls_server_
 	"keyShares", "session"];
 /** the server's own (serveroptions.ts); `certificate` means the server's chain there */
 export const SERVER_OPTIONS = ["key", "clientCertificates", "ca", "serverName", "tickets", "ticketKey", "ticketLifetime"];
+// the defaults, shared by every connection (never changed)
+const DEFAULT_SUITES = SUITES.map((x) => x.code);
+const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
 const KNOWN = new Set([...COMMON_OPTIONS, ...CLIENT_OPTIONS]);
 
 export function bad(message: string): never {
@@ -156,7 +159,7 @@ export function resolveCommon(s: { [key: string]: unknown }): CommonOptions {
 		});
 	const alpnValue = s.tls_application_layer_protocol_negotiation ?? s.applicationLayerProtocolNegotiation;
 	const alpn = alpnValue === undefined ? undefined : alpnList(alpnValue, "applicationLayerProtocolNegotiation");
-	let suites = SUITES.map((x) => x.code);
+	let suites = DEFAULT_SUITES;
 	if (s.cipherSuites !== undefined)
 		suites = list(s.cipherSuites, "cipherSuites", (v, n) => {
 			const suite = typeof v === "string" ? suiteByName(v) : undefined;
@@ -164,7 +167,7 @@ export function resolveCommon(s: { [key: string]: unknown }): CommonOptions {
 				bad(`${n}: unknown cipher suite ${String(v)} (known: ${SUITES.map((x) => x.name).join(", ")})`);
 			return suite.code;
 		});
-	let groups = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
+	let groups = DEFAULT_GROUPS;
 	if (s.groups !== undefined)
 		groups = list(s.groups, "groups", (v, n) => {
 			const g = typeof v === "string" ? GROUPS[v] : undefined;

@@ -93,7 +93,7 @@ export default class SecureSocket {
 	#socket: Socket;
 	#engine: TLSEngine;
 	#peerCertificate: PeerCertificate | undefined;
-	#options: Pick<CommonOptions, "trace" | "handshakeTimeout">;
+	#trace: ((line: string) => void) | undefined;
 	#release: (() => void) | undefined;       // a server's keys
 	#state = State.connecting;
 	#pending: Uint8Array | undefined;         // TCP bytes read, that the engine has not taken yet
@@ -113,7 +113,7 @@ export default class SecureSocket {
 				throw new TypeError("securesocket: the server side is not loaded: import \"securesocket/server\" (manifest_server.json)");
 			const server = serverSide.accept(dictionary.secure as ServerSecureOptions | undefined, (leaf) => { this.#peerCertificate = leaf; });
 			const options = server.options;
-			this.#options = options;
+			this.#trace = options.trace;
 			this.#engine = server.engine;
 			this.#release = server.release;
 			try {
@@ -134,7 +134,7 @@ export default class SecureSocket {
 			throw new TypeError("securesocket: host or address required");
 		// the certificate is checked against the host name, or the IP address given as `address`
 		const options = resolveOptions(dictionary.secure as SecureOptions | undefined, host);
-		this.#options = options;
+		this.#trace = options.trace;
 		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
 		this.#engine = new TLSClient({
 			serverName: options.serverName,
@@ -148,7 +148,9 @@ export default class SecureSocket {
 			maxFragmentLength: options.maxFragmentLength,
 			recordSizeLimit: options.recordSizeLimit,
 			session: options.session,
-			certificates: certificateCheck(options, (leaf) => { this.#peerCertificate = leaf; }),
+			// what the check needs, not the whole of the options (kept through the connection)
+			certificates: certificateCheck({ verify: options.verify, roots: options.roots, time: options.time, verifyName: options.verifyName, trace: options.trace },
+				(leaf) => { this.#peerCertificate = leaf; }),
 			clientCertificates: options.clientCertificates?.map((c) => c.slice().buffer as ArrayBuffer),
 			clientKey,
 			keylog: options.keylog,
@@ -495,7 +497,7 @@ export default class SecureSocket {
 		this.error = error;
 		this.#flush();   // the alert the engine queued, if any
 		this.#shutdown();
-		this.#options.trace?.(`connection failed: ${error.message}`);
+		this.#trace?.(`connection failed: ${error.message}`);
 		this.#notify(-2);
 	}
 

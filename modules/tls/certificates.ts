@@ -15,16 +15,16 @@ import type { CertificateSink } from "./options";
 const enum Step { contextLength, context, listLength, entryLength, entry, extensionsLength, extensions, done }
 
 export class CertificateStream {
-	private readonly sink: CertificateSink;
-	private readonly tls13: boolean;
+	declare private readonly sink: CertificateSink;
+	declare private readonly tls13: boolean;
 	/** the client's Certificate (client authentication): it may be empty */
-	private readonly fromClient: boolean;
-	private step: Step;
+	declare private readonly fromClient: boolean;
+	declare private step: Step;
 	private field = 0;           // the length field being read
 	private fieldBytes = 0;      // how many of its bytes came
 	private left = 0;            // bytes left in the current variable part
 	private listLeft = 0;        // bytes left in certificate_list
-	private readonly bodyLength: number;
+	declare private readonly bodyLength: number;
 	private consumed = 0;        // body bytes taken so far
 	/** how many certificates, and their bytes */
 	count = 0;

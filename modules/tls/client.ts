@@ -55,21 +55,21 @@ function isIPLiteral(name: string): boolean {
 }
 
 export class TLSClient extends TLSConnection {
-	readonly options: ClientOptions;
+	declare readonly options: ClientOptions;
 	private expect: Expect = "server_hello";
 	private sessionId = new Uint8Array(0);
 	private shares: { group: number, ecdh: ECDH }[] = [];
-	private helloRetried = false;
-	private cookie: Uint8Array | undefined;
-	private schedule: KeySchedule | undefined;
-	private resumptionSecret: ArrayBuffer | undefined;
-	private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
-	private receivedCompatibilityCCS = false;
-	private offeredPSK = false;
+	declare private helloRetried?: boolean;
+	declare private cookie: Uint8Array | undefined;
+	declare private schedule: KeySchedule | undefined;
+	declare private resumptionSecret: ArrayBuffer | undefined;
+	declare private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
+	declare private receivedCompatibilityCCS?: boolean;
+	declare private offeredPSK?: boolean;
 	private sentExtensions = 0;   // the sum of the extensionBit()s of our latest ClientHello's extensions
 	// TLS 1.2
-	private expectTicket = false;
-	private serverECDHE: { group: number, point: Uint8Array } | undefined;
+	declare private expectTicket?: boolean;
+	declare private serverECDHE: { group: number, point: Uint8Array } | undefined;
 
 	constructor(options: ClientOptions) {
 		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
@@ -339,7 +339,7 @@ export class TLSClient extends TLSConnection {
 			// binder = HMAC over the transcript up to and without the binders (RFC 8446 4.2.11.2)
 			const suite = suiteByCode(session!.suite)!;
 			const schedule = new KeySchedule(suite.hash, session!.secret);
-			const binder = this.pskBinder(schedule, message.subarray(0, 4 + binderAt), this.helloRetried);
+			const binder = this.pskBinder(schedule, message.subarray(0, 4 + binderAt), !!this.helloRetried);
 			message.set(new Uint8Array(binder), 4 + binderAt + 3);
 			this.schedule = schedule;
 		}
@@ -423,7 +423,7 @@ export class TLSClient extends TLSConnection {
 		this.sessionIdEcho = sessionId.slice();
 		return this.serverHello12(extensions);
 	}
-	private sessionIdEcho: Uint8Array | undefined;
+	declare private sessionIdEcho: Uint8Array | undefined;
 
 	/** extensions of a server message: no duplicates, none we did not offer */
 	private readExtensions(block: Reader | undefined, where: string): Map<number, Uint8Array> {
@@ -862,7 +862,7 @@ export class TLSClient extends TLSConnection {
 		this.pendingTicket12 = ticket.length ? { ticket: ticket.slice().buffer as ArrayBuffer, lifetime } : undefined;
 		this.expect = "change_cipher_spec12";
 	}
-	private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
+	declare private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
 
 	private finished12(body: Uint8Array, message: Uint8Array): void {
 		this.checkFinished(this.verifyData12("server finished"), body, message, "server", false);

@@ -124,21 +124,21 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	state: EngineState = "start";
 	/** negotiated values, once known */
 	version = 0;
-	suite: CipherSuite | undefined;
+	declare suite: CipherSuite | undefined;
 	group = 0;
-	alpn: string | undefined;
+	declare alpn: string | undefined;
 	resumed = false;
 	/** how many certificates the peer sent, and their bytes (the chain itself is not kept) */
 	peerCertificateCount = 0;
 	peerCertificateBytes = 0;
 	/** the sticky error */
-	error: TLSError | undefined;
+	declare error: TLSError | undefined;
 	/** the peer sent close_notify */
 	peerClosed = false;
 
-	protected readonly hooks: ConnectionHooks;
+	declare protected readonly hooks: ConnectionHooks;
 	/** whether a trace is set: trace lines are built only then (`if (this.tracing) this.trace(...)`) */
-	protected readonly tracing: boolean;
+	declare protected readonly tracing: boolean;
 	protected readonly records = new RecordLayer();
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
@@ -146,18 +146,18 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected clientRandom = new Uint8Array(32);
 	protected serverRandom = new Uint8Array(32);
 	/** TLS 1.3: the current traffic secrets of each direction */
-	protected writeSecret: ArrayBuffer | undefined;
-	protected readSecret: ArrayBuffer | undefined;
+	declare protected writeSecret: ArrayBuffer | undefined;
+	declare protected readSecret: ArrayBuffer | undefined;
 	/** TLS 1.2 */
-	protected masterSecret: ArrayBuffer | undefined;
+	declare protected masterSecret: ArrayBuffer | undefined;
 	/** the peer's leaf key, once its Certificate message was checked */
-	protected peerKey: Key | undefined;
-	protected certificates: CertificateStream | undefined;
-	protected sentCompatibilityCCS = false;
-	protected recordLimit: number;
-	private keyUpdateAnswered = false;     // we updated our keys for the peer's request: once until we send data
+	declare protected peerKey: Key | undefined;
+	declare protected certificates: CertificateStream | undefined;
+	declare protected sentCompatibilityCCS?: boolean;
+	declare protected recordLimit: number;
+	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
 	// application data: the current record's plaintext, a view into the record buffer
-	private plaintext: Uint8Array | undefined;
+	declare private plaintext: Uint8Array | undefined;
 	private plaintextOffset = 0;
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
@@ -384,7 +384,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	// says which: provisional()); anything else waits for the tag. An error found in provisional
 	// bytes is held until the tag is known: a bad tag is bad_record_mac.
 
-	private provisionalError: unknown;
+	declare private provisionalError: unknown;
 
 	streamData(content: Uint8Array, provisional: boolean): void {
 		if (!provisional) {
@@ -552,7 +552,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	}
 
 	/** the TLS 1.2 key block, from the first direction's protection to the second's */
-	private keyBlock12: Uint8Array | undefined;
+	declare private keyBlock12: Uint8Array | undefined;
 
 	/**
 	 * TLS 1.2 key block (RFC 5246 6.3): the client's or the server's write keys. The block is computed

@@ -22,10 +22,10 @@ export interface StreamChooser {
 
 export class HandshakeReader {
 	/** the bytes of an incomplete message (or of several), dropped once they are all taken */
-	private buffer: Uint8Array | undefined;
+	declare private buffer: Uint8Array | undefined;
 	private length = 0;
-	owner: StreamChooser | undefined;
-	private stream: MessageStream | undefined;
+	declare owner: StreamChooser | undefined;
+	declare private stream: MessageStream | undefined;
 	private streamLeft = 0;
 
 	/** appends a handshake record's content */
@@ -118,7 +118,7 @@ export class HandshakeReader {
 /** the running transcript hash; before the hash is known, messages are kept to be hashed later
     (not copied: a message given to update() is never changed afterwards) */
 export class Transcript {
-	private hash: Hash | undefined;
+	declare private hash: Hash | undefined;
 	private held: Uint8Array[] = [];
 
 	update(message: Uint8Array): void {

@@ -36,9 +36,9 @@ export function deriveSecret(hash: HashAlgorithm, secret: ArrayBuffer, label: st
 }
 
 export class KeySchedule {
-	readonly hash: HashAlgorithm;
-	private readonly size: number;
-	private secret: ArrayBuffer;
+	declare readonly hash: HashAlgorithm;
+	declare private readonly size: number;
+	declare private secret: ArrayBuffer;
 
 	/** starts with the early secret, from a PSK (resumption) or none */
 	constructor(hash: HashAlgorithm, psk?: ArrayBuffer) {

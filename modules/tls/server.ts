@@ -21,7 +21,7 @@ import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii } from "./bytes";
+import { Reader, Writer, Extensions, ascii } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
@@ -57,7 +57,7 @@ interface ClientHello {
 	sessionId: Uint8Array;
 	suites: number[];
 	compression: Uint8Array;
-	extensions: Map<number, Uint8Array>;
+	extensions: Extensions;
 	/** offset of the binders in the message (pre_shared_key), for the binder's transcript */
 	bindersAt: number;
 }
@@ -69,25 +69,25 @@ interface PSKOffer {
 }
 
 export class TLSServer extends TLSConnection {
-	readonly options: ServerOptions;
+	declare readonly options: ServerOptions;
 	/** the server_name the client sent (RFC 6066 3) */
-	serverName: string | undefined;
+	declare serverName: string | undefined;
 
 	private expect: Expect = "client_hello";
-	private credentials: ServerCredentials;
+	declare private credentials: ServerCredentials;
 	private sessionId = new Uint8Array(0);
-	private schedule: KeySchedule | undefined;
-	private clientHandshakeSecret: ArrayBuffer | undefined;
-	private clientApplicationSecret: ArrayBuffer | undefined;
-	private ecdh: ECDH | undefined;
-	private requestedCertificate = false;
+	declare private schedule: KeySchedule | undefined;
+	declare private clientHandshakeSecret: ArrayBuffer | undefined;
+	declare private clientApplicationSecret: ArrayBuffer | undefined;
+	declare private ecdh: ECDH | undefined;
+	declare private requestedCertificate?: boolean;
 	private clientAuthenticated = false;
-	private receivedCompatibilityCCS = false;
-	private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
-	private readonly sealer: TicketSealer | undefined;
+	declare private receivedCompatibilityCCS?: boolean;
+	declare private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
+	declare private readonly sealer: TicketSealer | undefined;
 	// TLS 1.2
 	private signatureScheme = 0;
-	private sendTicket12 = false;
+	declare private sendTicket12?: boolean;
 
 	constructor(options: ServerOptions) {
 		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
@@ -910,7 +910,7 @@ function parseClientHello(body: Uint8Array): ClientHello {
 	for (let i = 0; i < suiteBytes.length; i += 2)
 		suites.push((suiteBytes[i] << 8) | suiteBytes[i + 1]);
 	const compression = r.opaque(1, 1);
-	const extensions = new Map<number, Uint8Array>();
+	const extensions = new Extensions(body);
 	let bindersAt = 0;
 	if (r.remaining) {
 		const list = r.block(2, "ClientHello extensions");
@@ -921,7 +921,7 @@ function parseClientHello(body: Uint8Array): ClientHello {
 			const data = list.opaque(2);
 			if (extensions.has(type))
 				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ClientHello`);
-			extensions.set(type, data);
+			extensions.add(type, data);
 			if (type === ExtensionType.pre_shared_key) {
 				// the binders are the end of the message: <identities><binders>
 				const p = new Reader(data, "pre_shared_key");
