@@ -68,13 +68,15 @@ function plain(session, then) {
 	};
 }
 
-let ballast;
 function memory(session, ballasted) {
 	if (config.ballast && !ballasted) {
 		// in 1 KB pieces: they fill the free space of every chunk block, not only one large enough;
 		// then the connection starts from the next turn, so that the collection before the baseline
 		// finds none of this turn's temporaries
-		ballast = { buffers: [], list: null };
+		// held by the global object: XS closures capture only the variables they use, and once memory()
+		// has returned nothing alive uses a module variable (it was collected during the connection, so
+		// that the slot budget measured only the constructor)
+		const ballast = globalThis.ballast = { buffers: [], list: null };
 		for (let n = config.ballast.chunks ?? 0; n >= 1024; n -= 1024 + 16)
 			ballast.buffers.push(new ArrayBuffer(1024));
 		for (let i = config.ballast.objects ?? 0; i > 0; i--)
