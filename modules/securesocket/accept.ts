@@ -3,21 +3,28 @@
  * resolved server options (serveroptions.ts), with the client-certificate check of verify.ts.
  * SecureSocket drives it exactly like the client engine.
  */
-import { TLSServer } from "tls/server";
+import { TLSServer, type ServerOptions } from "tls/server";
+import type { Key } from "crypto/keys";
 import type { TLSEngine } from "tls/engine";
 import type { ResolvedServerOptions, Credentials } from "securesocket/serveroptions";
-import { clientCheck, type PeerCertificate } from "securesocket/verify";
+import { clientCheck } from "securesocket/verify";
 
-export interface ServerEngine {
-	engine: TLSEngine;
-	/** frees the private keys this connection loaded (when the connection ends) */
-	release(): void;
+/** the server engine of one connection: dispose() also frees the private keys it loaded */
+class ServerConnection extends TLSServer {
+	constructor(private readonly keys: Key[], options: ServerOptions) {
+		super(options);
+	}
+	override dispose(): void {
+		super.dispose();
+		for (const key of this.keys.splice(0))
+			key.close();
+	}
 }
 
-export function serverEngine(options: ResolvedServerOptions, onPeer: (leaf: PeerCertificate) => void): ServerEngine {
+export function serverEngine(options: ResolvedServerOptions): TLSEngine {
 	const keys = [options.credentials.key];
 	const select = options.selectCredentials;
-	const engine = new TLSServer({
+	const engine = new ServerConnection(keys, {
 		minVersion: options.minVersion,
 		maxVersion: options.maxVersion,
 		suites: options.suites,
@@ -32,7 +39,7 @@ export function serverEngine(options: ResolvedServerOptions, onPeer: (leaf: Peer
 		}),
 		alpn: options.alpn,
 		clientAuthentication: options.clientAuthentication,
-		clientCertificates: options.clientAuthentication === "none" ? undefined : clientCheck(options.ca, options.time, options.trace, onPeer),
+		clientCertificates: options.clientAuthentication === "none" ? undefined : clientCheck(options.ca, options.time, options.trace),
 		tickets: options.tickets,
 		ticketKey: options.ticketKey,
 		ticketLifetime: options.ticketLifetime,
@@ -40,11 +47,5 @@ export function serverEngine(options: ResolvedServerOptions, onPeer: (leaf: Peer
 		keylog: options.keylog,
 		trace: options.trace,
 	});
-	return {
-		engine,
-		release() {
-			for (const key of keys.splice(0))
-				key.close();
-		},
-	};
+	return engine;
 }

@@ -47,11 +47,10 @@ export interface SecureSocketDictionary {
 
 /** what "securesocket/server" installs: the server engine for a connection, from the app's `secure` */
 export interface ServerSide {
-	accept(secure: ServerSecureOptions | undefined, onPeer: (leaf: PeerCertificate) => void): {
+	accept(secure: ServerSecureOptions | undefined): {
 		options: Pick<CommonOptions, "trace" | "handshakeTimeout">;
+		/** its dispose() also frees the private keys this connection loaded */
 		engine: TLSEngine;
-		/** frees the private keys this connection loaded (when the connection ends) */
-		release(): void;
 	};
 }
 let serverSide: ServerSide | undefined;
@@ -87,14 +86,10 @@ export default class SecureSocket {
 	callback: SecureSocketCallback | undefined;
 	/** why the connection failed (message 2 is -2): an Error whose `reason` is a short code */
 	error: TLSError | Error | undefined;
-	/** the latest resumable session the server gave; pass it as secure.session to resume */
-	session: Session | undefined;
 
 	#socket: Socket;
 	#engine: TLSEngine;
-	#peerCertificate: PeerCertificate | undefined;
 	#trace: ((line: string) => void) | undefined;
-	#release: (() => void) | undefined;       // a server's keys
 	#state = State.connecting;
 	#pending: Uint8Array | undefined;         // TCP bytes read, that the engine has not taken yet
 	#direct = false;                           // the socket reads into a given buffer (readInto)
@@ -111,17 +106,15 @@ export default class SecureSocket {
 		if (dictionary.listener !== undefined) {
 			if (!serverSide)
 				throw new TypeError("securesocket: the server side is not loaded: import \"securesocket/server\" (manifest_server.json)");
-			const server = serverSide.accept(dictionary.secure as ServerSecureOptions | undefined, (leaf) => { this.#peerCertificate = leaf; });
+			const server = serverSide.accept(dictionary.secure as ServerSecureOptions | undefined);
 			const options = server.options;
 			this.#trace = options.trace;
 			this.#engine = server.engine;
-			this.#release = server.release;
 			try {
 				this.#socket = new Socket({ listener: dictionary.listener } as unknown as { host: string, port: number });
 			}
 			catch (e) {
 				server.engine.dispose();
-				server.release();
 				throw e;
 			}
 			this.#state = State.handshake;
@@ -149,13 +142,11 @@ export default class SecureSocket {
 			recordSizeLimit: options.recordSizeLimit,
 			session: options.session,
 			// what the check needs, not the whole of the options (kept through the connection)
-			certificates: certificateCheck({ verify: options.verify, roots: options.roots, time: options.time, verifyName: options.verifyName, trace: options.trace },
-				(leaf) => { this.#peerCertificate = leaf; }),
+			certificates: certificateCheck({ verify: options.verify, roots: options.roots, time: options.time, verifyName: options.verifyName, trace: options.trace }),
 			clientCertificates: options.clientCertificates?.map((c) => c.slice().buffer as ArrayBuffer),
 			clientKey,
 			keylog: options.keylog,
 			trace: options.trace,
-			onSession: (session) => { this.session = session; },
 		});
 		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
 		this.#begin(options.handshakeTimeout);
@@ -167,12 +158,17 @@ export default class SecureSocket {
 		this.#socket.callback = (message: number, value?: number) => this.#onSocket(message, value);
 	}
 
+	/** the latest resumable session the server gave; pass it as secure.session to resume */
+	get session(): Session | undefined {
+		return (this.#engine as TLSClient).session;
+	}
+
 	/** what was negotiated */
 	get tls(): ConnectionInfo {
 		const d = this.#engine.describe();
 		return {
 			version: d.version, cipherSuite: d.suite, group: d.group, alpn: d.alpn, resumed: d.resumed,
-			peerCertificate: this.#peerCertificate,
+			peerCertificate: this.#engine.peerCertificate as PeerCertificate | undefined,
 			peerCertificateCount: this.#engine.peerCertificateCount,
 			peerCertificateBytes: this.#engine.peerCertificateBytes,
 		};
@@ -377,7 +373,7 @@ export default class SecureSocket {
 		else if (this.#state === State.connected)
 			this.#fail(new TLSError(Alert.close_notify, "tls: the connection was closed without close_notify (truncated)", true, "truncated"));
 		else
-			this.#fail(new TLSError(Alert.handshake_failure, `tls: the ${this.#release ? "client" : "server"} closed the connection during the handshake`, true, "closed"));
+			this.#fail(new TLSError(Alert.handshake_failure, `tls: the ${this.#engine instanceof TLSClient ? "server" : "client"} closed the connection during the handshake`, true, "closed"));
 	}
 
 	#schedulePump(): void {
@@ -515,7 +511,6 @@ export default class SecureSocket {
 		this.#outgoing = undefined;
 		this.#socket.close();
 		this.#engine.dispose();
-		this.#release?.();
 	}
 }
 

@@ -13,8 +13,8 @@ import { resolveServerOptions } from "securesocket/serveroptions";
 import { serverEngine } from "securesocket/accept";
 
 installServerSide({
-	accept(secure, onPeer) {
+	accept(secure) {
 		const options = resolveServerOptions(secure);
-		return { options, ...serverEngine(options, onPeer) };
+		return { options, engine: serverEngine(options) };
 	},
 });

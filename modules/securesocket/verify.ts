@@ -54,29 +54,29 @@ function toTLSError(e: unknown): unknown {
 
 /** without verification: only the leaf is kept, to take its key */
 class LeafSink implements CertificateSink {
-	private leaf: Uint8Array | undefined;
+	private bytes: Uint8Array | undefined;
 	private filled = 0;
 	private index = -1;
-	constructor(private readonly done: (leaf: PeerCertificate) => void) {}
+	declare leaf: PeerCertificate | undefined;
 	begin(length: number): void {
 		if (++this.index === 0)
-			this.leaf = new Uint8Array(length);
+			this.bytes = new Uint8Array(length);
 	}
 	update(bytes: Uint8Array): void {
 		if (this.index === 0) {
-			this.leaf!.set(bytes, this.filled);
+			this.bytes!.set(bytes, this.filled);
 			this.filled += bytes.length;
 		}
 	}
 	end(): void {}
 	finish(): Key {
 		try {
-			const parsed = parseCertificateBytes(this.leaf!, "the server's certificate");
-			this.leaf = undefined;
+			const parsed = parseCertificateBytes(this.bytes!, "the server's certificate");
+			this.bytes = undefined;
 			if (!parsed.spki)
 				throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
 			const key = publicKey(parsed.spki, "the server's certificate");
-			this.done(parsed);
+			this.leaf = parsed;
 			return key;
 		}
 		catch (e) {
@@ -84,13 +84,14 @@ class LeafSink implements CertificateSink {
 		}
 	}
 	close(): void {
-		this.leaf = undefined;
+		this.bytes = undefined;
 	}
 }
 
 /** with verification: the chain streams through the X.509 verifier (never held whole) */
 class ChainSink implements CertificateSink {
-	constructor(private readonly verifier: ChainVerifier, private readonly options: CheckOptions, private readonly done: (leaf: PeerCertificate) => void) {}
+	declare leaf: PeerCertificate | undefined;
+	constructor(private readonly verifier: ChainVerifier, private readonly options: CheckOptions) {}
 	begin(length: number): void {
 		try { this.verifier.beginCertificate(length); } catch (e) { throw toTLSError(e); }
 	}
@@ -113,7 +114,7 @@ class ChainSink implements CertificateSink {
 		if (!key)
 			throw new TLSError(Alert.unsupported_certificate, `tls: the ${options.usage === "clientAuth" ? "client" : "server"}'s certificate has a key we cannot use`);
 		options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
-		this.done(path[0]);
+		this.leaf = path[0];
 		return key;
 	}
 	close(): void {
@@ -124,14 +125,14 @@ class ChainSink implements CertificateSink {
 /**
  * A CertificateSink for each Certificate message: with verification, the chain streams through
  * the X.509 verifier (never held whole); without, only the leaf is kept, to take its key.
- * `done` receives the leaf's summary.
+ * The sink's `leaf` is then the leaf's summary (the engine's peerCertificate).
  */
-export function certificateCheck(options: CheckOptions, done: (leaf: PeerCertificate) => void): () => CertificateSink {
+export function certificateCheck(options: CheckOptions): () => CertificateSink {
 	return () => {
 		if (!options.verify)
-			return new LeafSink(done);
+			return new LeafSink();
 		try {
-			return new ChainSink(new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store }), options, done);
+			return new ChainSink(new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store }), options);
 		}
 		catch (e) {
 			throw toTLSError(e);
@@ -144,7 +145,6 @@ export function loadClientKey(der: Uint8Array): Key {
 }
 
 /** the check of a client's chain on a server: against `ca` only (never the CA store), for clientAuth, no name */
-export function clientCheck(ca: Uint8Array[], time: number | undefined, trace: ((line: string) => void) | undefined,
-	done: (leaf: PeerCertificate) => void): () => CertificateSink {
-	return certificateCheck({ verify: true, roots: ca, time, verifyName: undefined, trace, usage: "clientAuth", store: false }, done);
+export function clientCheck(ca: Uint8Array[], time: number | undefined, trace: ((line: string) => void) | undefined): () => CertificateSink {
+	return certificateCheck({ verify: true, roots: ca, time, verifyName: undefined, trace, usage: "clientAuth", store: false });
 }

@@ -130,6 +130,11 @@ export class CertificateStream {
 	}
 
 	/** the message's last byte came: the leaf's key (undefined: a client sent no certificate) */
+	/** what the sink kept of the leaf, once finished */
+	get leaf(): unknown {
+		return this.sink.leaf;
+	}
+
 	finish(): Key | undefined {
 		if (this.step !== Step.done || this.consumed !== this.bodyLength)
 			throw fatal(Alert.decode_error, "tls: the Certificate message is truncated");

@@ -56,6 +56,8 @@ function isIPLiteral(name: string): boolean {
 
 export class TLSClient extends TLSConnection {
 	declare readonly options: ClientOptions;
+	/** the latest session the server gave (onSession is called with each) */
+	declare session: Session | undefined;
 	private expect: Expect = "server_hello";
 	private sessionId = new Uint8Array(0);
 	private shares: { group: number, ecdh: ECDH }[] = [];
@@ -718,6 +720,7 @@ export class TLSClient extends TLSConnection {
 			lifetime, alpn: this.alpn, extendedMasterSecret: false,
 		};
 		if (this.tracing) this.trace(`received NewSessionTicket: lifetime ${lifetime} s`);
+		this.session = session;
 		this.options.onSession?.(session);
 	}
 
@@ -876,8 +879,10 @@ export class TLSClient extends TLSConnection {
 			ticketAgeAdd: 0, received: kept ? kept.received : Date.now(), lifetime: this.pendingTicket12?.lifetime || kept?.lifetime || 7200, alpn: this.alpn,
 			extendedMasterSecret: true,
 		};
-		if (session.ticket || session.id)
+		if (session.ticket || session.id) {
+			this.session = session;
 			this.options.onSession?.(session);
+		}
 		this.expect = "post_handshake";
 		this.state = "connected";
 		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);

@@ -131,6 +131,8 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	/** how many certificates the peer sent, and their bytes (the chain itself is not kept) */
 	peerCertificateCount = 0;
 	peerCertificateBytes = 0;
+	/** what the certificate check kept of the peer's leaf, once checked */
+	declare peerCertificate: unknown;
 	/** the sticky error */
 	declare error: TLSError | undefined;
 	/** the peer sent close_notify */
@@ -446,6 +448,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.certificates = undefined;
 		this.peerCertificateCount = stream.count;
 		this.peerCertificateBytes = stream.bytes;
+		this.peerCertificate = stream.leaf;
 		if (this.tracing) this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
 		this.certificateReceived();
 	}

@@ -29,6 +29,8 @@ export interface TLSEngine {
 	/** how many certificates the peer sent, and their bytes (the chain itself is not kept) */
 	readonly peerCertificateCount: number;
 	readonly peerCertificateBytes: number;
+	/** what the certificate check kept of the peer's leaf (CertificateSink.leaf), once checked */
+	readonly peerCertificate: unknown;
 	/** client: queues the ClientHello; server: arms it for the ClientHello (no output) */
 	start(): void;
 	/** takes bytes from the network; returns how many it used (it stops while plaintext waits) */

@@ -77,6 +77,8 @@ export interface CertificateSink {
 	end(): void;
 	/** the chain is complete: the leaf's public key, or throw */
 	finish(): Key;
+	/** once finished, what the check keeps of the leaf for the app (the engine's peerCertificate) */
+	readonly leaf?: unknown;
 	/** the handshake was abandoned */
 	close(): void;
 }
