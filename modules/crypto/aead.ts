@@ -13,6 +13,7 @@
  * Errors: RangeError "crypto: bad key size", "crypto: bad nonce size", "crypto: buffer too short",
  * "crypto: ciphertext too short"; Error "crypto: bad tag", "crypto: closed", "crypto: not started".
  */
+import { hostMethods } from "./methods";
 
 /** "AES-GCM" takes 16-, 24- or 32-byte keys; the others fix the key size. */
 export type AEADAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "AES-GCM" | "CHACHA20-POLY1305";
@@ -32,6 +33,7 @@ const start = native<StartNative>("xs_aead_start");
 const update = native<UpdateNative>("xs_aead_update");
 const finish = native<FinishNative>("xs_aead_finish");
 const close = native<CloseNative>("xs_aead_close");
+const INIT = Symbol("init"), SEAL = Symbol("seal"), OPEN = Symbol("open"), START = Symbol("start"), UPDATE = Symbol("update"), FINISH = Symbol("finish"), CLOSE = Symbol("close");
 
 const KIND_AES_GCM = 1;
 const KIND_CHACHA20_POLY1305 = 2;
@@ -56,6 +58,13 @@ function bytes(buffer: BufferLike): Uint8Array {
 }
 
 export class AEAD extends Native("xs_aead_destructor") {
+	declare private readonly [INIT]: InitNative;
+	declare private readonly [SEAL]: CryptNative;
+	declare private readonly [OPEN]: CryptNative;
+	declare private readonly [START]: StartNative;
+	declare private readonly [UPDATE]: UpdateNative;
+	declare private readonly [FINISH]: FinishNative;
+	declare private readonly [CLOSE]: CloseNative;
 	static readonly TAG_SIZE = TAG_SIZE;
 	readonly algorithm: AEADAlgorithm;
 	/** key size in bytes */
@@ -68,7 +77,7 @@ export class AEAD extends Native("xs_aead_destructor") {
 		const sizes = keySizes(algorithm);
 		if (!sizes.includes(key.byteLength))
 			throw new RangeError("crypto: bad key size");
-		init.call(this, algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key);
+		this[INIT](algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key);
 		this.algorithm = algorithm;
 		this.keySize = key.byteLength;
 	}
@@ -79,7 +88,7 @@ export class AEAD extends Native("xs_aead_destructor") {
 	 * `length` defaults to what leaves exactly 16 bytes at the end of the buffer.
 	 */
 	seal(nonce: BufferLike, aad: Aad, buffer: BufferLike, offset = 0, length?: number): number {
-		return seal.call(this, nonce, aad, buffer, offset, length ?? buffer.byteLength - offset - TAG_SIZE);
+		return this[SEAL](nonce, aad, buffer, offset, length ?? buffer.byteLength - offset - TAG_SIZE);
 	}
 
 	/**
@@ -88,14 +97,14 @@ export class AEAD extends Native("xs_aead_destructor") {
 	 * leaves zeros where the plaintext would be. `length` defaults to the rest of the buffer.
 	 */
 	open(nonce: BufferLike, aad: Aad, buffer: BufferLike, offset = 0, length?: number): number {
-		return open.call(this, nonce, aad, buffer, offset, length ?? buffer.byteLength - offset);
+		return this[OPEN](nonce, aad, buffer, offset, length ?? buffer.byteLength - offset);
 	}
 
 	/** Copying form of seal(): a new ArrayBuffer holding ciphertext then tag. */
 	encrypt(nonce: BufferLike, aad: Aad, plaintext: BufferLike): ArrayBuffer {
 		const result = new ArrayBuffer(plaintext.byteLength + TAG_SIZE);
 		new Uint8Array(result).set(bytes(plaintext));
-		seal.call(this, nonce, aad, result, 0, plaintext.byteLength);
+		this[SEAL](nonce, aad, result, 0, plaintext.byteLength);
 		return result;
 	}
 
@@ -103,27 +112,28 @@ export class AEAD extends Native("xs_aead_destructor") {
 	decrypt(nonce: BufferLike, aad: Aad, ciphertext: BufferLike): ArrayBuffer {
 		const result = new ArrayBuffer(ciphertext.byteLength);
 		new Uint8Array(result).set(bytes(ciphertext));
-		const length = open.call(this, nonce, aad, result, 0, ciphertext.byteLength);
+		const length = this[OPEN](nonce, aad, result, 0, ciphertext.byteLength);
 		return result.slice(0, length);
 	}
 
 	/** Starts an incremental open (and abandons one in progress). */
 	start(nonce: BufferLike, aad: Aad): void {
-		start.call(this, nonce, aad);
+		this[START](nonce, aad);
 	}
 
 	/** Decrypts the next piece of ciphertext in place: all of `buffer`, or its `length` bytes from `offset`. */
 	update(buffer: BufferLike, offset?: number, length?: number): void {
-		update.call(this, buffer, offset, length);
+		this[UPDATE](buffer, offset, length);
 	}
 
 	/** Ends an incremental open: checks the 16-byte tag at `tag[offset]`; throws "crypto: bad tag". */
 	finish(tag: BufferLike, offset?: number): void {
-		finish.call(this, tag, offset);
+		this[FINISH](tag, offset);
 	}
 
 	/** Frees the key schedule now; later calls throw "crypto: closed". */
 	close(): void {
-		close.call(this);
+		this[CLOSE]();
 	}
 }
+hostMethods(AEAD, [[INIT, init], [SEAL, seal], [OPEN, open], [START, start], [UPDATE, update], [FINISH, finish], [CLOSE, close]]);

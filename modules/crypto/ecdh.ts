@@ -13,6 +13,7 @@
  * "crypto: unsupported curve", "crypto: wrong curve", "crypto: closed", "crypto: out of memory".
  */
 import { Key, Curve, groupOfCurve } from "./keys";
+import { hostMethods } from "./methods";
 
 export type Group = Curve;
 
@@ -25,6 +26,7 @@ const init = native<InitNative>("xs_ecdh_init");
 const shared = native<SharedNative>("xs_ecdh_shared");
 const compute = native<ComputeNative>("xs_ecdh_compute");
 const close = native<VoidNative>("xs_ecdh_close");
+const INIT = Symbol("init"), SHARED = Symbol("shared"), CLOSE = Symbol("close");
 
 /** The size in bytes of a public value of `group` (the key_share key_exchange length). */
 export function publicKeySize(group: Group): number {
@@ -49,6 +51,9 @@ export class ECDH extends Native("xs_ecdh_destructor") {
 	readonly group: Group;
 	/** our public value, to send to the peer */
 	readonly publicKey: ArrayBuffer;
+	declare private readonly [INIT]: InitNative;
+	declare private readonly [SHARED]: SharedNative;
+	declare private readonly [CLOSE]: VoidNative;
 
 	/**
 	 * A key pair on `group`: new and random, or from a given private key (X25519: 32 bytes as in
@@ -57,17 +62,17 @@ export class ECDH extends Native("xs_ecdh_destructor") {
 	constructor(group: Group, privateKey?: BufferLike) {
 		super();
 		this.group = group;
-		this.publicKey = init.call(this, groupOfCurve(group), privateKey);
+		this.publicKey = this[INIT](groupOfCurve(group), privateKey);
 	}
 
 	/** The shared secret with the peer's public value (raw bytes, or an EC/X25519 Key on the same curve). */
 	computeSecret(peer: BufferLike | Key): ArrayBuffer {
-		return shared.call(this, peerValue(this.group, peer));
+		return this[SHARED](peerValue(this.group, peer));
 	}
 
 	/** Frees and wipes the private key now; later calls throw "crypto: closed". */
 	close(): void {
-		close.call(this);
+		this[CLOSE]();
 	}
 
 	/** One shared secret from a given private key and the peer's public value, without an object (test vectors). */
@@ -75,3 +80,4 @@ export class ECDH extends Native("xs_ecdh_destructor") {
 		return compute(groupOfCurve(group), privateKey, peerValue(group, peer));
 	}
 }
+hostMethods(ECDH, [[INIT, init], [SHARED, shared], [CLOSE, close]]);

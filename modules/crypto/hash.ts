@@ -8,6 +8,7 @@
  *   const fork = transcript.clone();       // independent copy of the state
  *   const final = transcript.digest();     // and starts over
  */
+import { hostMethods } from "./methods";
 
 export type HashAlgorithm = "SHA-256" | "SHA-384";
 
@@ -29,6 +30,7 @@ const reset = native<VoidNative>("xs_sha_reset");
 const copy = native<CopyNative>("xs_sha_copy");
 const close = native<VoidNative>("xs_sha_close");
 const oneShot = native<DigestNative>("xs_sha_digest");
+const INIT = Symbol("init"), UPDATE = Symbol("update"), FINISH = Symbol("finish"), PEEK = Symbol("peek"), RESET = Symbol("reset"), COPY = Symbol("copy"), CLOSE = Symbol("close");
 
 /** The digest size in bytes: 32 for SHA-256, 48 for SHA-384. */
 export function hashSize(algorithm: HashAlgorithm): number {
@@ -55,42 +57,49 @@ export function digest(algorithm: HashAlgorithm, data: HashInput, offset?: numbe
 }
 
 export class Hash extends Native("xs_sha_destructor") {
+	declare private readonly [INIT]: InitNative;
+	declare private readonly [UPDATE]: UpdateNative;
+	declare private readonly [FINISH]: ResultNative;
+	declare private readonly [PEEK]: ResultNative;
+	declare private readonly [RESET]: VoidNative;
+	declare private readonly [COPY]: CopyNative;
+	declare private readonly [CLOSE]: VoidNative;
 	readonly algorithm: HashAlgorithm;
 	/** digest size in bytes */
 	readonly size: number;
 
 	constructor(algorithm: HashAlgorithm) {
 		super();
-		init.call(this, hashBits(algorithm));
+		this[INIT](hashBits(algorithm));
 		this.algorithm = algorithm;
 		this.size = hashBits(algorithm) >> 3;
 	}
 
 	/** Hashes `data`, or its `length` bytes from `offset`. */
 	update(data: HashInput, offset?: number, length?: number): this {
-		update.call(this, data, offset, length);
+		this[UPDATE](data, offset, length);
 		return this;
 	}
 
 	/** The digest of everything hashed since the start (or the last digest/reset); then starts over. */
 	digest(): ArrayBuffer {
-		return finish.call(this);
+		return this[FINISH]();
 	}
 
 	/** The digest of everything hashed so far, leaving the state as it is. */
 	peek(): ArrayBuffer {
-		return peek.call(this);
+		return this[PEEK]();
 	}
 
 	/** Starts over. */
 	reset(): this {
-		reset.call(this);
+		this[RESET]();
 		return this;
 	}
 
 	/** Takes the state of `source` (same algorithm, else TypeError "crypto: hash algorithm mismatch"). */
 	copyFrom(source: Hash): this {
-		copy.call(this, source);
+		this[COPY](source);
 		return this;
 	}
 
@@ -101,6 +110,7 @@ export class Hash extends Native("xs_sha_destructor") {
 
 	/** Frees the state now (it is freed by the garbage collector otherwise); later calls throw "crypto: closed". */
 	close(): void {
-		close.call(this);
+		this[CLOSE]();
 	}
 }
+hostMethods(Hash, [[INIT, init], [UPDATE, update], [FINISH, finish], [PEEK, peek], [RESET, reset], [COPY, copy], [CLOSE, close]]);

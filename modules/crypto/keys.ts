@@ -12,6 +12,7 @@
  * "crypto: key too small" (RSA under 2048 bits), "crypto: key too large" (over 4096 bits),
  * "crypto: out of memory". See docs/crypto-publickey.md.
  */
+import { hostMethods } from "./methods";
 
 export type KeyType = "rsa" | "ec" | "x25519";
 export type Curve = "secp256r1" | "secp384r1" | "x25519";
@@ -31,6 +32,7 @@ const isPrivate = native<BooleanNative>("xs_pk_private");
 const publicValue = native<BufferNative>("xs_pk_public");
 const matches = native<MatchesNative>("xs_pk_matches");
 const close = native<VoidNative>("xs_pk_close");
+const INIT = Symbol("init"), KIND = Symbol("kind"), BITS = Symbol("bits"), GROUP = Symbol("group"), IS_PRIVATE = Symbol("isPrivate"), PUBLIC_VALUE = Symbol("publicValue"), MATCHES = Symbol("matches"), CLOSE = Symbol("close");
 
 const FORMAT_SPKI = 0;
 const FORMAT_RSA_PUBLIC_KEY = 1;
@@ -59,6 +61,14 @@ export function groupOfCurve(curve: Curve): number {
 }
 
 export class Key extends Native("xs_pk_destructor") {
+	declare private readonly [INIT]: InitNative;
+	declare private readonly [KIND]: NumberNative;
+	declare private readonly [BITS]: NumberNative;
+	declare private readonly [GROUP]: NumberNative;
+	declare private readonly [IS_PRIVATE]: BooleanNative;
+	declare private readonly [PUBLIC_VALUE]: BufferNative;
+	declare private readonly [MATCHES]: MatchesNative;
+	declare private readonly [CLOSE]: VoidNative;
 	/** "rsa", "ec" (ECDSA and ECDH on secp256r1/secp384r1), "x25519" (ECDH only) */
 	readonly type: KeyType;
 	/** RSA: modulus bits; EC: field bits (256, 384); X25519: 255 */
@@ -70,11 +80,11 @@ export class Key extends Native("xs_pk_destructor") {
 
 	private constructor(format: number, der: BufferLike) {
 		super();
-		init.call(this, format, der);
-		this.type = TYPES[kind.call(this) - 1];
-		this.bits = bits.call(this);
-		this.curve = curveOfGroup(group.call(this));
-		this.isPrivate = isPrivate.call(this);
+		this[INIT](format, der);
+		this.type = TYPES[this[KIND]() - 1];
+		this.bits = this[BITS]();
+		this.curve = curveOfGroup(this[GROUP]());
+		this.isPrivate = this[IS_PRIVATE]();
 	}
 
 	/** A public key from a DER SubjectPublicKeyInfo (RFC 5280; RFC 5480 for EC, RFC 8410 for X25519). */
@@ -94,16 +104,17 @@ export class Key extends Native("xs_pk_destructor") {
 
 	/** EC: the public point, uncompressed (04 || X || Y); X25519: the 32-byte u. Throws for RSA. */
 	publicPoint(): ArrayBuffer {
-		return publicValue.call(this);
+		return this[PUBLIC_VALUE]();
 	}
 
 	/** true when `other` has the same public key (e.g. a certificate's key and a private key) */
 	matches(other: Key): boolean {
-		return matches.call(this, other);
+		return this[MATCHES](other);
 	}
 
 	/** Frees the native key now; later operations with it throw "crypto: closed". */
 	close(): void {
-		close.call(this);
+		this[CLOSE]();
 	}
 }
+hostMethods(Key, [[INIT, init], [KIND, kind], [BITS, bits], [GROUP, group], [IS_PRIVATE, isPrivate], [PUBLIC_VALUE, publicValue], [MATCHES, matches], [CLOSE, close]]);

@@ -3,6 +3,7 @@
  */
 import { hashBits, type HashAlgorithm, type HashInput } from "./hash";
 import { equal } from "./random";
+import { hostMethods } from "./methods";
 
 type HmacNative = (this: unknown, bits: number, key: BufferLike, data: HashInput, offset?: number, length?: number) => ArrayBuffer;
 type InitNative = (this: unknown, bits: number, key: BufferLike) => void;
@@ -21,6 +22,7 @@ const close = native<CloseNative>("xs_hmac_close");
 const extract = native<ExtractNative>("xs_hkdf_extract");
 const expand = native<ExpandNative>("xs_hkdf_expand");
 const extractExpand = native<HkdfNative>("xs_hkdf");
+const INIT = Symbol("init"), UPDATE = Symbol("update"), FINISH = Symbol("finish"), CLOSE = Symbol("close");
 
 /** HMAC of `data` (or of its `length` bytes from `offset`) under `key`: 32 or 48 bytes. */
 export function hmac(algorithm: HashAlgorithm, key: BufferLike, data: HashInput, offset?: number, length?: number): ArrayBuffer {
@@ -42,30 +44,34 @@ export function hmacVerify(algorithm: HashAlgorithm, key: BufferLike, data: Hash
 
 /** Incremental HMAC, keyed once: update()*, digest(), and again for the next message. */
 export class HMAC extends Native("xs_hmac_destructor") {
+	declare private readonly [INIT]: InitNative;
+	declare private readonly [UPDATE]: UpdateNative;
+	declare private readonly [FINISH]: FinishNative;
+	declare private readonly [CLOSE]: CloseNative;
 	readonly algorithm: HashAlgorithm;
 	/** MAC size in bytes */
 	readonly size: number;
 
 	constructor(algorithm: HashAlgorithm, key: BufferLike) {
 		super();
-		init.call(this, hashBits(algorithm), key);
+		this[INIT](hashBits(algorithm), key);
 		this.algorithm = algorithm;
 		this.size = hashBits(algorithm) >> 3;
 	}
 
 	update(data: HashInput, offset?: number, length?: number): this {
-		update.call(this, data, offset, length);
+		this[UPDATE](data, offset, length);
 		return this;
 	}
 
 	/** The MAC of everything since the start or the last digest(); then ready for a new message, same key. */
 	digest(): ArrayBuffer {
-		return finish.call(this);
+		return this[FINISH]();
 	}
 
 	/** Frees the keyed state now; later calls throw "crypto: closed". */
 	close(): void {
-		close.call(this);
+		this[CLOSE]();
 	}
 }
 
@@ -86,3 +92,4 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: BufferLike, info: Buff
 export function hkdf(algorithm: HashAlgorithm, ikm: BufferLike, salt: BufferLike | undefined, info: BufferLike | undefined, length: number): ArrayBuffer {
 	return extractExpand(hashBits(algorithm), ikm, salt, info, length);
 }
+hostMethods(HMAC, [[INIT, init], [UPDATE, update], [FINISH, finish], [CLOSE, close]]);
