@@ -10,6 +10,7 @@
  *     --native-fail N   make the Nth native allocation fail (fault injection)
  *     --chunk-fail N    make the Nth XS chunk allocation of the module fail (XS aborts: exit 3)
  *     --slot-fail N     make the Nth XS slot allocation of the module fail (XS aborts: exit 3)
+ *     --gc-stress N     collect garbage before every Nth XS allocation of the module (stack worst case)
  *     --report          print the peaks as one JSON line on stderr at exit
  */
 #include "xsh.h"
@@ -25,7 +26,7 @@ static int gExiting = 0;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xsh [--manifest PATH] [--chunks BYTES] [--slots COUNT] [--native BYTES] [--native-fail N] [--chunk-fail N] [--slot-fail N] [--report] <module.js> [args...]\n");
+	fprintf(stderr, "usage: xsh [--manifest PATH] [--chunks BYTES] [--slots COUNT] [--native BYTES] [--native-fail N] [--chunk-fail N] [--slot-fail N] [--gc-stress N] [--report] <module.js> [args...]\n");
 	exit(2);
 }
 
@@ -126,6 +127,7 @@ int main(int argc, char *argv[])
 		else if (!strcmp(a, "--native-fail")) gxshNativeFailAt = (long)parseSize(argv[++i]);
 		else if (!strcmp(a, "--chunk-fail")) gxshChunkFailAt = (unsigned long)parseSize(argv[++i]);
 		else if (!strcmp(a, "--slot-fail")) gxshSlotFailAt = (unsigned long)parseSize(argv[++i]);
+		else if (!strcmp(a, "--gc-stress")) gxshGcStress = (unsigned long)parseSize(argv[++i]);
 		else usage();
 	}
 	if (i >= argc) usage();

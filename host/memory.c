@@ -146,10 +146,20 @@ void *__wrap_fxNewChunk(txMachine *the, txSize size);
 void *__wrap_fxNewGrowableChunk(txMachine *the, txSize size, txSize capacity);
 txSlot *__wrap_fxNewSlot(txMachine *the);
 
+/* --gc-stress N: a collection before every Nth XS allocation of the module (slots and chunks
+   counted together), where XS itself would collect when a heap is full: the C stack figure then
+   includes the collector's marking beneath the deepest allocation, wherever collections fall */
+unsigned long gxshGcStress = 0;
+static unsigned long gStressCount = 0;
+
 static void countAllocation(txMachine *the, unsigned long *count, unsigned long failAt, const char *what)
 {
 	if (!gCapping)
 		return;
+	if (gxshGcStress && ++gStressCount % gxshGcStress == 0)
+		/* as XS collects when a heap is full: slots without compaction (whose marking recurses
+		   deeper), chunks with it */
+		fxCollect(the, count == &gxshSlotCount ? XS_ORGANIC_FLAG : XS_COMPACT_FLAG | XS_ORGANIC_FLAG);
 	(*count)++;
 	if (failAt && (*count == failAt)) {
 		snprintf(gFailMessage, sizeof(gFailMessage), "XS %s allocation %lu (--%s-fail)", what, failAt, what);

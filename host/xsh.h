@@ -101,7 +101,7 @@ extern size_t gxshNativeCurrent, gxshNativePeak, gxshNativeCap;
 extern long gxshNativeFailAt;                         /* fail the Nth native allocation (1-based), 0: never */
 extern unsigned long gxshNativeCount;
 /* XS chunk and slot allocations since the module started; fail the Nth (1-based), 0: never */
-extern unsigned long gxshChunkCount, gxshSlotCount, gxshChunkFailAt, gxshSlotFailAt;
+extern unsigned long gxshChunkCount, gxshSlotCount, gxshChunkFailAt, gxshSlotFailAt, gxshGcStress;
 void xshMemoryStartCaps(xsMachine *the);
 void *xshMalloc(size_t size);
 void *xshCalloc(size_t count, size_t size);
