@@ -96,7 +96,8 @@ function memory(session, ballasted) {
 	const options = { host: config.host ?? "localhost", port: config.port, secure: secure(extra) };
 	Debug.gc();
 	Instrumentation.resetPeaks();
-	base = { chunks: get("chunks"), slots: get("slots"), native: get("native"), stack: get("stackPeak"), t: now() };
+	const stack = Instrumentation.get(I.stackPeak);   // the stack's zero, before anything allocates (a collection there would deepen it; a string literal allocates in this host)
+	base = { chunks: get("chunks"), slots: get("slots"), native: get("native"), stack, t: now() };
 	if (config.ballast)
 		log({ start: { chunks: base.chunks, slots: base.slots } });
 	if (config.collect === false)

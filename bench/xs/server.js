@@ -120,7 +120,8 @@ function memory() {
 	log({ listening: listener.port });
 	Debug.gc();
 	Instrumentation.resetPeaks();
-	base = { chunks: get("chunks"), slots: get("slots"), native: get("native"), stack: get("stackPeak"), t: now() };
+	const stack = Instrumentation.get(I.stackPeak);   // the stack's zero, before anything allocates (a collection there would deepen it; a string literal allocates in this host)
+	base = { chunks: get("chunks"), slots: get("slots"), native: get("native"), stack, t: now() };
 	result.idle = { chunks: base.chunks, slots: base.slots, native: base.native };
 	if (config.ballast)
 		log({ start: { chunks: base.chunks, slots: base.slots } });
