@@ -246,7 +246,8 @@ export default class SecureSocket {
 			throw new Error(this.#state === State.closed ? "securesocket: closed" : "securesocket: not connected");
 		const parts: Uint8Array[] = [];
 		let total = 0;
-		for (const item of items) {
+		for (let i = 0; i < items.length; i++) {   // not for-of: XS makes the array iterator through a re-entry
+			const item = items[i];
 			let part: Uint8Array;
 			if (typeof item === "string")
 				part = utf8(item);
@@ -464,15 +465,16 @@ export default class SecureSocket {
 	}
 
 	#notify(message: number, value?: number): void {
-		const callback = this.callback;
-		if (!callback)
+		if (!this.callback)
 			return;
 		this.#inCallback = true;
 		try {
+			// called as a method: callback.call(this, ...) would enter the interpreter again, one more
+			// interpreter frame on the C stack beneath the app's callback (docs/HOST.md)
 			if (value === undefined)
-				callback.call(this, message);
+				this.callback(message);
 			else
-				callback.call(this, message, value);
+				this.callback(message, value);
 		}
 		finally {
 			this.#inCallback = false;

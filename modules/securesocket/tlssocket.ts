@@ -165,16 +165,16 @@ export default class TLSSocket {
 			return;
 		switch (message) {
 			case 2:
-				this.#onReadable?.call(this, value as number);
+				this.#onReadable?.(value as number);   // as methods: f.call() would re-enter the interpreter
 				break;
 			case 3:
-				this.#onWritable?.call(this, value as number);
+				this.#onWritable?.(value as number);
 				break;
 			case -1:
-				this.#onError?.call(this, reasonError("embedded:io/socket/tcp/tls: the peer closed the connection (close_notify)", "closed"));
+				this.#onError?.(reasonError("embedded:io/socket/tcp/tls: the peer closed the connection (close_notify)", "closed"));
 				break;
 			case -2:
-				this.#onError?.call(this, socket.error ?? reasonError("embedded:io/socket/tcp/tls: the connection failed", "unknown"));
+				this.#onError?.(socket.error ?? reasonError("embedded:io/socket/tcp/tls: the connection failed", "unknown"));
 				break;
 		}
 	}

@@ -31,6 +31,18 @@ export function writeAscii(into: Uint8Array, at: number, text: string): number {
 	return at;
 }
 
+/**
+ * A copy of view[start, end) in a buffer of its own. Not view.slice(): XS makes a typed array's
+ * slice through its species constructor, which makes the buffer through the ArrayBuffer
+ * constructor: two entries of C into the interpreter (two fxRunID frames on the C stack, beneath
+ * which the allocation may collect garbage; docs/HOST.md).
+ */
+export function copyOf(view: Uint8Array, start = 0, end = view.length): Uint8Array {
+	const out = new Uint8Array(new ArrayBuffer(end - start));
+	copy(out, 0, view, start, end - start);
+	return out;
+}
+
 export class Reader {
 	private readonly data: Uint8Array;
 	private position: number;

@@ -17,7 +17,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii } from "./bytes";
+import { Reader, Writer, ascii, copyOf } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { type MessageStream } from "./handshake";
 import { MAX_PLAINTEXT } from "./record";
@@ -50,8 +50,19 @@ function extensionBit(type: number): number {
 	return type === ExtensionType.renegotiation_info ? 2 ** 52 : type < 52 ? 2 ** type : 0;
 }
 
+const charCodeAt = String.prototype.charCodeAt;
+
+/** digits and dots, or a colon: not a regular expression, which XS compiles each time through a re-entry */
 function isIPLiteral(name: string): boolean {
-	return /^[0-9.]+$/.test(name) || name.includes(":");
+	const n = name.length;
+	if (name.includes(":"))
+		return true;
+	for (let i = 0; i < n; i++) {
+		const c = charCodeAt.call(name, i);
+		if (c !== 0x2E && (c < 0x30 || c > 0x39))
+			return false;
+	}
+	return n > 0;
 }
 
 export class TLSClient extends TLSConnection {
@@ -422,7 +433,7 @@ export class TLSClient extends TLSConnection {
 		this.serverRandom.set(random);
 		if (version === TLS13)
 			return this.serverHello13(extensions);
-		this.sessionIdEcho = sessionId.slice();
+		this.sessionIdEcho = copyOf(sessionId);
 		return this.serverHello12(extensions);
 	}
 	declare private sessionIdEcho: Uint8Array | undefined;
@@ -467,7 +478,7 @@ export class TLSClient extends TLSConnection {
 		}
 		if (cookie) {
 			const r = new Reader(cookie, "cookie");
-			this.cookie = r.opaque(2, 1).slice();
+			this.cookie = copyOf(r.opaque(2, 1));
 			r.end();
 		}
 		this.transcript.replaceWithMessageHash();
@@ -549,7 +560,7 @@ export class TLSClient extends TLSConnection {
 		if (alpn) {
 			const r = new Reader(alpn, "ALPN");
 			const list = r.block(2, "ALPN");
-			const name = String.fromArrayBuffer(list.opaque(1, 1).slice().buffer as ArrayBuffer);
+			const name = String.fromArrayBuffer(copyOf(list.opaque(1, 1)).buffer as ArrayBuffer);
 			list.end();
 			r.end();
 			if (!this.options.alpn?.includes(name))
@@ -576,7 +587,7 @@ export class TLSClient extends TLSConnection {
 
 	private certificateRequest13(body: Uint8Array): void {
 		const r = new Reader(body, "CertificateRequest");
-		const context = r.opaque(1).slice();
+		const context = copyOf(r.opaque(1));
 		const exts = r.block(2, "CertificateRequest extensions");
 		r.end();
 		let schemes: number[] | undefined;
@@ -716,7 +727,7 @@ export class TLSClient extends TLSConnection {
 		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce, hashSize(suite.hash));
 		const session: Session = {
 			version: TLS13, suite: suite.code, serverName: this.options.serverName, secret,
-			ticket: ticket.slice().buffer as ArrayBuffer, id: undefined, ticketAgeAdd: ageAdd, received: Date.now(),
+			ticket: copyOf(ticket).buffer as ArrayBuffer, id: undefined, ticketAgeAdd: ageAdd, received: Date.now(),
 			lifetime, alpn: this.alpn, extendedMasterSecret: false,
 		};
 		if (this.tracing) this.trace(`received NewSessionTicket: lifetime ${lifetime} s`);
@@ -778,7 +789,7 @@ export class TLSClient extends TLSConnection {
 		signed.set(this.serverRandom, 32);
 		signed.set(body.subarray(0, paramsLength), 64);
 		this.verifySignature("ServerKeyExchange", scheme, key, signed, signature);
-		this.serverECDHE = { group, point: point.slice() };
+		this.serverECDHE = { group, point: copyOf(point) };
 		this.group = group;
 		if (this.tracing) this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
 		this.expect = "hello_done_or_request";
@@ -862,7 +873,7 @@ export class TLSClient extends TLSConnection {
 		const lifetime = r.u32();
 		const ticket = r.opaque(2);
 		r.end();
-		this.pendingTicket12 = ticket.length ? { ticket: ticket.slice().buffer as ArrayBuffer, lifetime } : undefined;
+		this.pendingTicket12 = ticket.length ? { ticket: copyOf(ticket).buffer as ArrayBuffer, lifetime } : undefined;
 		this.expect = "change_cipher_spec12";
 	}
 	declare private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
@@ -875,7 +886,7 @@ export class TLSClient extends TLSConnection {
 		const kept = this.resumed && !this.pendingTicket12 && this.options.session?.ticket ? this.options.session : undefined;
 		const session: Session = {
 			version: TLS12, suite: this.suite!.code, serverName: this.options.serverName, secret: this.masterSecret!,
-			ticket: this.pendingTicket12?.ticket ?? kept?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? this.sessionIdEcho.slice().buffer as ArrayBuffer : undefined,
+			ticket: this.pendingTicket12?.ticket ?? kept?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? copyOf(this.sessionIdEcho).buffer as ArrayBuffer : undefined,
 			ticketAgeAdd: 0, received: kept ? kept.received : Date.now(), lifetime: this.pendingTicket12?.lifetime || kept?.lifetime || 7200, alpn: this.alpn,
 			extendedMasterSecret: true,
 		};

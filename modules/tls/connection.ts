@@ -11,7 +11,7 @@ import type { Group } from "crypto/ecdh";
 import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, ascii, copy } from "./bytes";
+import { Reader, ascii, copy, copyOf } from "./bytes";
 import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -569,7 +569,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 			concat(this.serverRandom, this.clientRandom), 2 * suite.keyLength + 2 * ivLength));
 		this.keyBlock12 = kept ? undefined : block;
 		const k = suite.keyLength;
-		const key = client ? block.slice(0, k) : block.slice(k, 2 * k);
+		const key = client ? copyOf(block, 0, k) : copyOf(block, k, 2 * k);
 		const fullIV = new Uint8Array(12);
 		for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
 			fullIV[i] = block[at + i];

@@ -4,6 +4,7 @@
  */
 import { Hash, type HashAlgorithm } from "crypto/hash";
 import { Alert, fatal } from "./alert";
+import { copyOf } from "./bytes";
 
 const MAX_MESSAGE = 16384 + 4;   // our limit on one buffered handshake message (the Certificate message streams)
 
@@ -93,12 +94,12 @@ export class HandshakeReader {
 			return undefined;
 		let message: Uint8Array;
 		if (this.length === 4 + n) {   // the last message buffered: handed out, the buffer dropped
-			message = b.length === 4 + n ? b : b.subarray(0, 4 + n);
+			message = b.length === 4 + n ? b : new Uint8Array(b.buffer, b.byteOffset, 4 + n);   // not subarray(): a re-entry (bytes.ts copyOf)
 			this.buffer = undefined;
 			this.length = 0;
 		}
 		else {
-			message = b.slice(0, 4 + n);
+			message = copyOf(b, 0, 4 + n);
 			b.copyWithin(0, 4 + n, this.length);
 			this.length -= 4 + n;
 		}

@@ -21,7 +21,7 @@ import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, Extensions, ascii } from "./bytes";
+import { Reader, Writer, Extensions, ascii, copyOf } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
@@ -233,7 +233,7 @@ export class TLSServer extends TLSConnection {
 		this.version = version;
 		this.records.version = version;
 		this.clientRandom.set(hello.random);
-		this.sessionId = hello.sessionId.slice();
+		this.sessionId = copyOf(hello.sessionId);
 		const sni = hello.extensions.get(ExtensionType.server_name);
 		this.serverName = sni ? parseServerName(sni) : undefined;
 		this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
@@ -372,7 +372,7 @@ export class TLSServer extends TLSConnection {
 			this.records.sendLimit = limit;
 			this.records.receiveLimit = limit;
 			this.recordLimit = limit;
-			reply.set(ExtensionType.max_fragment_length, mfl.slice());
+			reply.set(ExtensionType.max_fragment_length, copyOf(mfl));
 			if (this.tracing) this.trace(`max_fragment_length ${limit}`);
 		}
 	}
@@ -446,7 +446,7 @@ export class TLSServer extends TLSConnection {
 			if (this.options.clientAuthentication === "require" && !state.clientAuthenticated)
 				continue;
 			// the binder: HMAC over the transcript through the truncated ClientHello (RFC 8446 4.2.11.2)
-			const schedule = new KeySchedule(suite.hash, state.secret.slice().buffer as ArrayBuffer);
+			const schedule = new KeySchedule(suite.hash, copyOf(state.secret).buffer as ArrayBuffer);
 			const expected = this.pskBinder(schedule, message.subarray(0, hello.bindersAt), this.expect === "client_hello2");
 			if (!equal(offer.binders[index], expected))
 				throw fatal(Alert.decrypt_error, "tls: bad PSK binder");
@@ -773,7 +773,7 @@ export class TLSServer extends TLSConnection {
 	/** abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1): our CCS and Finished first */
 	private resume12(state: TicketState): void {
 		this.resumed = true;
-		this.masterSecret = state.secret.slice().buffer as ArrayBuffer;
+		this.masterSecret = copyOf(state.secret).buffer as ArrayBuffer;
 		this.clientAuthenticated = state.clientAuthenticated;
 		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
 		if (this.tracing) this.trace("resuming with the session ticket");

@@ -11,7 +11,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { hmac } from "crypto/mac";
 import { randomBytes } from "crypto/random";
-import { Reader, Writer, ascii } from "./bytes";
+import { Reader, Writer, ascii, copyOf } from "./bytes";
 
 const FORMAT = 1;
 const HEADER = 4 + 1 + 12;
@@ -67,7 +67,7 @@ export class TicketSealer {
 	constructor(ticketKey: ArrayBuffer) {
 		if (ticketKey.byteLength !== 32)
 			throw new RangeError("tls: the ticket key must be 32 bytes");
-		this.name = new Uint8Array(hmac("SHA-256", ticketKey, ascii("ticket key name"))).slice(0, 4);
+		this.name = copyOf(new Uint8Array(hmac("SHA-256", ticketKey, ascii("ticket key name"))), 0, 4);
 		this.key = hmac("SHA-256", ticketKey, ascii("ticket aead key"));
 	}
 
@@ -101,7 +101,7 @@ export class TicketSealer {
 		for (let i = 0; i < 4; i++)
 			if (ticket[i] !== this.name[i])
 				return undefined;
-		const copy = ticket.slice();
+		const copy = copyOf(ticket);
 		const aead = new AEAD("AES-256-GCM", this.key);
 		let n: number;
 		try {
@@ -118,7 +118,7 @@ export class TicketSealer {
 			const state: TicketState = {
 				version: r.u16(), suite: r.u16(), issued: r.u32(), lifetime: r.u32(), ageAdd: r.u32(),
 				clientAuthenticated: r.u8() === 1,
-				secret: r.opaque(1, 1).slice(), alpn: string(r.opaque(1)), serverName: string(r.opaque(1)),
+				secret: copyOf(r.opaque(1, 1)), alpn: string(r.opaque(1)), serverName: string(r.opaque(1)),
 			};
 			r.end();
 			if (now < state.issued || now - state.issued > state.lifetime)

@@ -447,7 +447,14 @@ export function equalBytes(a: Uint8Array, b: Uint8Array, start = 0, end = b.leng
 	return true;
 }
 
-/** A copy of a view, so that it does not keep a larger buffer alive. */
+/**
+ * A copy of a view, so that it does not keep a larger buffer alive. Not view.slice(): XS makes a
+ * typed array's slice through its species constructor, which makes its buffer through the
+ * ArrayBuffer constructor, two entries of C into the interpreter (two fxRunID frames on the C
+ * stack, with any garbage collection the allocation starts beneath them; docs/HOST.md).
+ */
 export function copyBytes(view: Uint8Array): Uint8Array {
-	return view.slice();
+	const copy = new Uint8Array(new ArrayBuffer(view.length));
+	copy.set(view);
+	return copy;
 }

@@ -5,7 +5,7 @@
  * for messages only.
  */
 import { malformed } from "./errors";
-import { DERReader, readerOver, SEQUENCE, SET, UTF8_STRING, PRINTABLE_STRING, TELETEX_STRING, IA5_STRING, BMP_STRING, UNIVERSAL_STRING } from "./der";
+import { DERReader, readerOver, SEQUENCE, SET, UTF8_STRING, PRINTABLE_STRING, TELETEX_STRING, IA5_STRING, BMP_STRING, UNIVERSAL_STRING, copyBytes } from "./der";
 
 const VISIBLE_STRING = 0x1a;
 const COMMON_NAME = "2.5.4.3";
@@ -30,10 +30,10 @@ function isPrintableASCII(content: Uint8Array): boolean {
 /** Text of a directory string, for display (never compared). */
 export function displayString(tag: number, content: Uint8Array): string {
 	if (tag !== BMP_STRING && tag !== UNIVERSAL_STRING && isPrintableASCII(content))
-		return String.fromCharCode.apply(null, content as unknown as number[]);
+		return String.fromArrayBuffer(copyBytes(content).buffer as ArrayBuffer);   // ASCII is UTF-8; no apply(): a re-entry (der.ts copyBytes)
 	if (tag === UTF8_STRING) {
 		try {
-			return String.fromArrayBuffer(content.slice().buffer);
+			return String.fromArrayBuffer(copyBytes(content).buffer as ArrayBuffer);
 		}
 		catch {
 			// not UTF-8: shown byte by byte below

@@ -10,7 +10,7 @@
  * Any other critical extension makes the certificate "unsupportedCritical".
  */
 import { malformed } from "./errors";
-import { DERReader, readerOver, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive } from "./der";
+import { DERReader, readerOver, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive, copyBytes } from "./der";
 import { parseName } from "./dn";
 
 export const BASIC_CONSTRAINTS = "2.5.29.19";
@@ -103,7 +103,7 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 		const v4 = constraint ? 8 : 4;      // IPv4 (4 bytes), IPv6 (16): twice that in constraints (a mask follows)
 		if (address.length !== v4 && address.length !== 4 * v4)
 			throw malformed(`x509: ${what}: iPAddress of ${address.length} bytes`);
-		names.ip.push(address.slice());
+		names.ip.push(copyBytes(address));
 		return;
 	}
 	if (tag === contextConstructed(4)) {
@@ -111,7 +111,7 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 		const name = explicit.expectRaw(SEQUENCE, what);
 		explicit.end();
 		parseName(name, what);
-		names.directory.push(name.slice());
+		names.directory.push(copyBytes(name));
 		return;
 	}
 	// the other forms: their structure is not examined beyond the tag's form
@@ -242,7 +242,7 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 	const seq = outer.enter(SEQUENCE, what);
 	let keyId: Uint8Array | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
-		keyId = seq.expectContent(contextPrimitive(0), what).slice();
+		keyId = copyBytes(seq.expectContent(contextPrimitive(0), what));
 	if (seq.peekTag() === contextConstructed(1)) {
 		const issuer = seq.enter(contextConstructed(1), what);
 		const names = emptyNames();
@@ -260,7 +260,7 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array {
 	const what = "subjectKeyIdentifier";
 	const reader = readerOver(value, what, start, end, shared);
-	const id = reader.expectContent(OCTET_STRING, what).slice();
+	const id = copyBytes(reader.expectContent(OCTET_STRING, what));
 	reader.end();
 	return id;
 }
