@@ -27,10 +27,6 @@ export class Socket extends Native("xs_socket_destructor") {
 			return undefined;
 		return type === String ? String.fromArrayBuffer(buffer) : buffer;
 	}
-	// host extension: copies up to count available bytes into view[offset...]; returns how many
-	readInto(view, offset, count) {
-		return readInto.call(this, view, offset, count);
-	}
 	write(...items) {
 		return write.apply(this, items);
 	}
@@ -38,6 +34,11 @@ export class Socket extends Native("xs_socket_destructor") {
 		close.call(this);
 	}
 }
+
+// host extension: readInto(view, offset, count) copies up to count available bytes into
+// view[offset...] and returns how many; the host function itself is the method (no JS frame
+// around it: SecureSocket calls it for each record's header and body)
+Object.defineProperty(Socket.prototype, "readInto", { value: readInto, writable: true, configurable: true });
 
 const listen = native("xs_listener_construct");
 const closeListener = native("xs_listener_close");

@@ -213,7 +213,7 @@ export default class SecureSocket {
 			result = type === String ? String.fromArrayBuffer(copy) : copy;
 		}
 		else if (type instanceof ArrayBuffer || ArrayBuffer.isView(type))
-			result = engine.readInto(type, Math.min(type.byteLength, this.#count(until)));
+			result = engine.readInto(type, until === undefined ? type.byteLength : Math.min(type.byteLength, this.#count(until)));
 		else
 			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number, null or a buffer to fill");
 		// from the app's callback the pump goes on by itself when it returns
@@ -402,19 +402,12 @@ export default class SecureSocket {
 					const used = engine.receive(pending);
 					this.#pending = used < pending.length ? pending.subarray(used) : undefined;
 				}
-				else {
-					// straight into the record buffer, up to the end of one record at a time, until a
-					// record of plaintext is in or the socket has no more (a header and its body in one go)
-					const socket = this.#socket as unknown as DirectSocket;
-					let n = this.#direct && !this.#tcpEnded ? socket.readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom) : 0;
-					if (!n) {
-						if (this.#tcpEnded)
-							this.#ended();
-						break;
-					}
-					do
-						engine.received(n);
-					while (!engine.plaintextPending && engine.state === CONNECTED && (n = socket.readInto(engine.inbox, engine.inboxOffset, engine.inboxRoom)) > 0);
+				// straight into the record buffer, record after record, until a record of plaintext
+				// is in, the handshake wants acting on, or the socket has no more (one call per record)
+				else if (!this.#direct || this.#tcpEnded || !engine.pull(this.#socket as unknown as DirectSocket)) {
+					if (this.#tcpEnded)
+						this.#ended();
+					break;
 				}
 			}
 			catch (e) {

@@ -16,7 +16,7 @@ import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
 } from "./constants";
-import { RecordLayer, Protection, MAX_PLAINTEXT, type RecordStreamer } from "./record";
+import { RecordLayer, Protection, MAX_PLAINTEXT, type RecordStreamer, type ByteSource } from "./record";
 import { HandshakeReader, Transcript, type MessageStream, type StreamChooser } from "./handshake";
 import { CertificateStream } from "./certificates";
 import { trafficKeys, nextTrafficSecret, type KeySchedule } from "./keyschedule";
@@ -222,6 +222,28 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.check();
 		try {
 			this.records.received(n);
+		}
+		catch (e) {
+			this.fail(e);
+		}
+	}
+
+	/**
+	 * Reads from `source` (the socket: readInto(view, offset, count)) straight into the record
+	 * buffer, record after record, until a record of application data is in, the handshake is not
+	 * done (the caller acts on each of its records), or the source has no more; returns the bytes read
+	 */
+	pull(source: ByteSource): number {
+		this.check();
+		const records = this.records;
+		let total = 0;
+		try {
+			for (;;) {
+				const n = records.pull(source);
+				total += n;
+				if (!records.recordEnded || this.plaintext !== undefined || this.state !== CONNECTED)
+					return total;
+			}
 		}
 		catch (e) {
 			this.fail(e);

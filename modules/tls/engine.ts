@@ -5,6 +5,7 @@
  * out with takeOutput(); the engine never touches a socket or a timer.
  */
 import type { TLSError } from "./alert";
+import type { ByteSource } from "./record";
 
 export type EngineState = "start" | "handshake" | "connected" | "closed" | "error";
 
@@ -41,6 +42,9 @@ export interface TLSEngine {
 	readonly inboxOffset: number;
 	readonly inboxRoom: number;
 	received(n: number): void;
+	/** reads from `source` straight into the record buffer until a record of application data is
+	    in, the handshake is not done, or the source has no more; returns the bytes read */
+	pull(source: ByteSource): number;
 	/** the next chunk of bytes to send, or undefined */
 	takeOutput(): Uint8Array | undefined;
 	readonly outputLength: number;

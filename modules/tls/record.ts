@@ -37,16 +37,17 @@ export class Protection {
 		this.version = version;
 		this.iv = new Uint8Array(iv);
 		this.explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
+		// the nonce's first 4 bytes never change: the IV's (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2)
+		for (let i = 0; i < 4; i++)
+			this.nonce[i] = this.iv[i];
 	}
 	get explicitNonceLength(): number {
 		return this.explicit ? 8 : 0;
 	}
-	/** the per-record nonce: IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2) */
+	/** the per-record nonce: IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2); the salt and the IV's first 4 bytes are in place from the constructor */
 	nextNonce(explicitNonce?: Uint8Array): Uint8Array {
 		const n = this.nonce, iv = this.iv;
 		if (this.explicit) {
-			for (let i = 0; i < 4; i++)
-				n[i] = iv[i];
 			if (explicitNonce) {
 				for (let i = 0; i < 8; i++)
 					n[4 + i] = explicitNonce[i];
@@ -55,8 +56,6 @@ export class Protection {
 				this.writeSequence(n, 4);
 		}
 		else {
-			for (let i = 0; i < 4; i++)
-				n[i] = iv[i];
 			const h = this.sequenceHigh, l = this.sequenceLow;
 			n[4] = iv[4] ^ (h >>> 24); n[5] = iv[5] ^ ((h >> 16) & 0xFF); n[6] = iv[6] ^ ((h >> 8) & 0xFF); n[7] = iv[7] ^ (h & 0xFF);
 			n[8] = iv[8] ^ (l >>> 24); n[9] = iv[9] ^ ((l >> 16) & 0xFF); n[10] = iv[10] ^ ((l >> 8) & 0xFF); n[11] = iv[11] ^ (l & 0xFF);
@@ -84,6 +83,11 @@ export class Protection {
 }
 
 export type RecordHandler = (type: ContentType, content: Uint8Array) => void;
+
+/** where pull() reads from (the host's Socket): copies up to count bytes into view[offset...], returns how many */
+export interface ByteSource {
+	readInto(view: Uint8Array, offset: number, count: number): number;
+}
 
 /**
  * Large handshake records are streamed instead of buffered whole: the engine says which, then
@@ -186,6 +190,37 @@ export class RecordLayer {
 		this.recordEnded = false;
 		if (n <= 0 || n > this.inboxRoom)
 			throw new RangeError("tls: received() beyond the inbox");
+		this.framed(n);
+	}
+
+	/**
+	 * Reads from `source` straight into the inbox, up to the end of the record being framed (its
+	 * header, then its body), processing what comes as received() does; returns the bytes read.
+	 * recordEnded tells whether the record ended; otherwise the source had no more. The download's
+	 * path: one call per record, no getters.
+	 */
+	pull(source: ByteSource): number {
+		this.recordEnded = false;
+		let total = 0;
+		for (;;) {
+			let n: number, room: number;
+			if (this.streaming)
+				n = source.readInto(this.inbox, this.inboxOffset, room = this.inboxRoom);
+			else
+				n = source.readInto(this.buffer ??= this.grow(512), this.length, room = this.need - this.length);
+			if (n <= 0)
+				return total;
+			if (n > room)
+				throw new RangeError("tls: the source read beyond the inbox");
+			total += n;
+			this.framed(n);
+			if (this.recordEnded)
+				return total;
+		}
+	}
+
+	/** `n` bytes came into the inbox */
+	private framed(n: number): void {
 		if (this.streaming) {
 			this.streamBytes(n);
 			return;

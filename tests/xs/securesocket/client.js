@@ -27,7 +27,7 @@
 //   closeOn: closes the socket once the text received contains this
 // Lines: {constructed, writeBefore, writableBefore}; {c, message, value, available, ...} per
 // callback (c: connection index); {c, bulk, hash, messages, maxValue} (read "bulk");
-// {c, uploaded, pieces, maxPiece}; {keylog}; {trace}; {end: true} when the last connection ended.
+// {c, uploaded, pieces, maxPiece, firstValue}; {keylog}; {trace}; {end: true} when the last connection ended.
 import SecureSocket from "securesocket";
 import Timer from "timer";
 import { argv, readFile, now } from "xsh";
@@ -311,6 +311,7 @@ function connect(index, session) {
 			case 3:
 				e.writable = this.write();
 				if (config.upload && !upload.done) {
+					upload.firstValue ??= value;
 					const n = Math.min(value, config.upload - upload.sent);
 					const piece = new Uint8Array(n);
 					for (let i = 0; i < n; i++)
@@ -321,7 +322,7 @@ function connect(index, session) {
 					upload.maxPiece = Math.max(upload.maxPiece, n);
 					if (upload.sent >= config.upload) {
 						upload.done = true;
-						log({ c: index, uploaded: upload.sent, pieces: upload.pieces, maxPiece: upload.maxPiece });
+						log({ c: index, uploaded: upload.sent, pieces: upload.pieces, maxPiece: upload.maxPiece, firstValue: upload.firstValue });
 					}
 					return;
 				}
