@@ -11,9 +11,12 @@
  * Verification reads the signature as strict DER and returns false for anything else: BER
  * lengths, long-form lengths (r and s of our curves always fit the short form), negative or
  * non-minimal INTEGERs, other types, missing or trailing bytes, r or s out of [1, n-1].
+ * P-256 signatures are checked by our own code (native/ec_verify.c: public inputs, variable time,
+ * no heap), P-384 ones by mbedtls; signing is mbedtls's (constant time).
  */
 #include "crypto_common.h"
 #include "pk_key.h"
+#include "ec_verify.h"
 
 #include "mbedtls/ecdsa.h"
 
@@ -55,21 +58,14 @@ static int sig_parse(const unsigned char *sig, size_t size, const unsigned char 
 	return 0;
 }
 
-/* 1 valid, 0 not, -1 out of memory */
-static int ecdsa_verify(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
-	const unsigned char *sig, size_t size)
+/* mbedtls's verification (P-384): 1 valid, 0 not, -1 out of memory */
+static int ecdsa_verify_mbedtls(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
+	const unsigned char *rb, size_t rlen, const unsigned char *sb, size_t slen)
 {
-	const unsigned char *rb, *sb;
-	size_t rlen, slen, plen = key->dlen ? key->dlen : (size_t)(key->qlen - 1) / 2;
 	mbedtls_ecp_group grp;
 	mbedtls_ecp_point Q;
 	mbedtls_mpi r, s;
 	int ret;
-
-	if (sig_parse(sig, size, &rb, &rlen, &sb, &slen))
-		return 0;
-	if ((rlen > plen + 1) || (slen > plen + 1))
-		return 0;            /* cannot be below the group order */
 
 	mbedtls_ecp_group_init(&grp);
 	mbedtls_ecp_point_init(&Q);
@@ -91,6 +87,22 @@ static int ecdsa_verify(const securesocket_pk *key, const unsigned char *digest,
 	if (ret == 0)
 		return 1;
 	return securesocket_no_memory(ret) ? -1 : 0;
+}
+
+/* 1 valid, 0 not, -1 out of memory */
+static int ecdsa_verify(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
+	const unsigned char *sig, size_t size)
+{
+	const unsigned char *rb, *sb;
+	size_t rlen, slen, plen = key->dlen ? key->dlen : (size_t)(key->qlen - 1) / 2;
+
+	if (sig_parse(sig, size, &rb, &rlen, &sb, &slen))
+		return 0;
+	if ((rlen > plen + 1) || (slen > plen + 1))
+		return 0;            /* cannot be below the group order */
+	if (key->gid == MBEDTLS_ECP_DP_SECP256R1)   /* ours: native/ec_verify.c, no heap */
+		return securesocket_p256_verify(key->data, digest, dlen, rb, rlen, sb, slen);
+	return ecdsa_verify_mbedtls(key, digest, dlen, rb, rlen, sb, slen);
 }
 
 static size_t der_integer(unsigned char *p, const mbedtls_mpi *x)

@@ -1,16 +1,18 @@
-// Fault injection (see fault.js): one ECDSA P-256 SHA-256 verification of a signature made by Node
-// (argv[2] "forged": of a signature with s changed, which must never verify).
+// Fault injection (see fault.js): one ECDSA verification of a signature made by Node, argv[3] "p256"
+// (SHA-256, our native/ec_verify.c) or "p384" (SHA-384, mbedtls); argv[2] "forged": of a signature
+// with s changed, which must never verify, else "valid".
 import { readFile, argv } from "xsh";
 import { Key } from "crypto/keys";
 import { verifyECDSA } from "crypto/signature";
 import fault from "./fault.js";
 
 fault(() => {
-	const key = Key.fromSPKI(readFile(argv[1] + "/p256.spki.der"));
+	const curve = argv[3], hash = curve === "p384" ? "sha384" : "sha256";
+	const key = Key.fromSPKI(readFile(`${argv[1]}/${curve}.spki.der`));
 	const message = readFile(argv[1] + "/msg.bin");
-	const signature = readFile(argv[1] + (argv[2] === "forged" ? "/ecdsa-p256-sha256.forged" : "/ecdsa-p256-sha256.sig"));
+	const signature = readFile(`${argv[1]}/ecdsa-${curve}-${hash}.${argv[2] === "forged" ? "forged" : "sig"}`);
 	return {
-		run: () => verifyECDSA(key, "SHA-256", message, signature),
+		run: () => verifyECDSA(key, hash === "sha384" ? "SHA-384" : "SHA-256", message, signature),
 		teardown: () => key.close(),
 	};
 });
