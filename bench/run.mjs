@@ -6,6 +6,7 @@
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 //   node bench/run.mjs --budget [--only id,id]  (the connection chunk and slot budgets only)
+//   node bench/run.mjs --time [--only id,id] [--rounds N] [--quick]  (handshake time only, ours and Node's side by side)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
@@ -313,19 +314,69 @@ export async function measureServer(scenario, certs) {
   log(scenario.id, JSON.stringify(m.result.tls), "handshake", JSON.stringify(m.result.handshake), "transfer", JSON.stringify(m.result.transfer));
   await budgets(entry, config, m, i);
   log(scenario.id, "budget", JSON.stringify(entry.budget));
+  entry.time = await serverTime(scenario, certs, config);
+  log(scenario.id, "time", JSON.stringify(entry.time));
+  return entry;
+}
+
+/** a client scenario's handshake time: ours (xsh, "time" mode) then Node's, against the same server */
+async function clientTime(scenario, certs, server, config) {
+  const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000 });
+  if (!ok(xs)) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
+  const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, !!scenario.client.resume);
+  const time = { count: HANDSHAKES, xsMedianMs: median(xs.result.times), nodeMedianMs: median(node) };
+  time.ratio = time.xsMedianMs / time.nodeMedianMs;
+  return time;
+}
+
+/** a server scenario's handshake time: Node's client against our server, then against Node's server */
+async function serverTime(scenario, certs, config) {
   const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000 });
   if (!ok(xs) || xs.clientTimes?.length !== HANDSHAKES) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
   const server = await startServer({ key: certs.path(`${scenario.leaf}.key`), cert: certs.path(`${scenario.leaf}.crt`) });
   try {
     const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, false, scenario.client);
-    entry.time = { count: HANDSHAKES, xsMedianMs: median(xs.clientTimes), nodeMedianMs: median(node) };
+    const time = { count: HANDSHAKES, xsMedianMs: median(xs.clientTimes), nodeMedianMs: median(node) };
+    time.ratio = time.xsMedianMs / time.nodeMedianMs;
+    return time;
   }
   finally {
     await server.stop();
   }
-  entry.time.ratio = entry.time.xsMedianMs / entry.time.nodeMedianMs;
-  log(scenario.id, "time", JSON.stringify(entry.time));
-  return entry;
+}
+
+/**
+ * --time [--only id,...] [--rounds N]: handshake time only, ours against Node's side by side, for the
+ * client and server scenarios (all, or the named ones), N rounds (default 3); prints, writes nothing
+ */
+async function timeOnly() {
+  const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const ids = arg("--only")?.split(","), rounds = Number(arg("--rounds") ?? "3");
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const scenario of [...SCENARIOS, ...SERVER_SCENARIOS].filter((s) => !ids || ids.includes(s.id))) {
+        let time;
+        if (scenario.side === "server")
+          time = await serverTime(scenario, certs, serverConfig(scenario, certs));
+        else {
+          const server = await startServer(scenario.server(certs));
+          try {
+            time = await clientTime(scenario, certs, server, { port: server.port, certificate: certs.der(scenario.root), ...scenario.client });
+          }
+          finally {
+            await server.stop();
+          }
+        }
+        log(`round ${round}`, scenario.id.padEnd(20), `ours ${time.xsMedianMs.toFixed(2)} ms, Node ${time.nodeMedianMs.toFixed(2)} ms, ratio ${time.ratio.toFixed(2)}`);
+      }
+    }
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
 }
 
 async function main() {
@@ -348,11 +399,7 @@ async function main() {
         if (m.result.maxRecord > 8192)
           entry.budget.recordChunks = await transferBudget(config, m.result.transfer.chunks);
         log(scenario.id, "budget", JSON.stringify(entry.budget));
-        const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000 });
-        if (!ok(xs)) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
-        const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, !!scenario.client.resume);
-        entry.time = { count: HANDSHAKES, xsMedianMs: median(xs.result.times), nodeMedianMs: median(node) };
-        entry.time.ratio = entry.time.xsMedianMs / entry.time.nodeMedianMs;
+        entry.time = await clientTime(scenario, certs, server, config);
         log(scenario.id, "time", JSON.stringify(entry.time));
         if (scenario.plot) {
           const s = await runXsh({ ...config, sample: true });
@@ -477,7 +524,8 @@ async function budgetOnly() {
   }
 }
 
-const entry = process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly : process.argv.includes("--garbage") ? garbage : main;
+const entry = process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
+  : process.argv.includes("--garbage") ? garbage : process.argv.includes("--time") ? timeOnly : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
   entry().catch((e) => {
     console.error(e.stack ?? e);
