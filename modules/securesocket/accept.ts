@@ -8,6 +8,7 @@ import type { Key } from "crypto/keys";
 import type { TLSEngine } from "tls/engine";
 import type { ResolvedServerOptions, Credentials } from "securesocket/serveroptions";
 import { clientCheck } from "securesocket/verify";
+import { compact } from "securesocket/options";
 
 /** the server engine of one connection: dispose() also frees the private keys it loaded */
 class ServerConnection extends TLSServer {
@@ -24,7 +25,7 @@ class ServerConnection extends TLSServer {
 export function serverEngine(options: ResolvedServerOptions): TLSEngine {
 	const keys = [options.credentials.key];
 	const select = options.selectCredentials;
-	const engine = new ServerConnection(keys, {
+	const engine = new ServerConnection(keys, compact({
 		minVersion: options.minVersion,
 		maxVersion: options.maxVersion,
 		suites: options.suites,
@@ -46,6 +47,6 @@ export function serverEngine(options: ResolvedServerOptions): TLSEngine {
 		recordSizeLimit: options.recordSizeLimit,
 		keylog: options.keylog,
 		trace: options.trace,
-	});
+	}));
 	return engine;
 }

@@ -71,6 +71,14 @@ const DEFAULT_SUITES = SUITES.map((x) => x.code);
 const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
 const KNOWN = new Set([...COMMON_OPTIONS, ...CLIENT_OPTIONS]);
 
+/** drops the properties whose value is undefined (each one a slot for as long as the object lives); returns `o` */
+export function compact<T extends object>(o: T): T {
+	for (const key in o)
+		if (o[key] === undefined)
+			delete o[key];
+	return o;
+}
+
 export function bad(message: string): never {
 	throw new TypeError(`securesocket: ${message}`);
 }

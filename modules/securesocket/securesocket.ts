@@ -26,7 +26,7 @@ import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
 import type { TLSEngine, EngineState } from "tls/engine";
-import { resolveOptions, type SecureOptions, type CommonOptions } from "securesocket/options";
+import { resolveOptions, compact, type SecureOptions, type CommonOptions } from "securesocket/options";
 import type { ServerSecureOptions } from "securesocket/serveroptions";
 import { certificateCheck, loadClientKey, type PeerCertificate } from "securesocket/verify";
 
@@ -129,7 +129,7 @@ export default class SecureSocket {
 		const options = resolveOptions(dictionary.secure as SecureOptions | undefined, host);
 		this.#trace = options.trace;
 		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
-		this.#engine = new TLSClient({
+		this.#engine = new TLSClient(compact({
 			serverName: options.serverName,
 			minVersion: options.minVersion,
 			maxVersion: options.maxVersion,
@@ -147,7 +147,7 @@ export default class SecureSocket {
 			clientKey,
 			keylog: options.keylog,
 			trace: options.trace,
-		});
+		}));
 		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
 		this.#begin(options.handshakeTimeout);
 	}

@@ -40,7 +40,8 @@ export interface ServerSecureOptions extends Omit<SecureOptions, "certificate" |
 
 /** a chain and its loaded key: what the engine signs with */
 export interface Credentials {
-	certificates: ArrayBuffer[];
+	/** the app's bytes, not copies (the chain of every connection: a Resource in flash stays there) */
+	certificates: Uint8Array[];
 	key: Key;
 }
 
@@ -93,7 +94,7 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 		loaded.close();
 		bad(`${where}key does not match the public key of ${where}certificate[0] (the leaf)`);
 	}
-	return { certificates: chain.map((c) => c.slice().buffer as ArrayBuffer), key: loaded };
+	return { certificates: chain, key: loaded };
 }
 
 export function resolveServerOptions(secure: ServerSecureOptions | undefined): ResolvedServerOptions {

@@ -120,22 +120,23 @@ export class HandshakeReader {
     (not copied: a message given to update() is never changed afterwards) */
 export class Transcript {
 	declare private hash: Hash | undefined;
-	private held: Uint8Array[] = [];
+	declare private held: Uint8Array[] | undefined;
 
 	update(message: Uint8Array): void {
 		if (this.hash)
 			this.hash.update(message);
 		else
-			this.held.push(message);
+			(this.held ??= []).push(message);
 	}
 	/** fixes the hash algorithm (once the cipher suite is known) and hashes what was held */
 	start(algorithm: HashAlgorithm): void {
 		if (this.hash)
 			return;
 		this.hash = new Hash(algorithm);
-		for (const m of this.held)
-			this.hash.update(m);
-		this.held = [];
+		if (this.held)
+			for (const m of this.held)
+				this.hash.update(m);
+		this.held = undefined;
 	}
 	/** Hash(messages so far) */
 	current(): ArrayBuffer {
@@ -164,6 +165,6 @@ export class Transcript {
 	close(): void {
 		this.hash?.close();
 		this.hash = undefined;
-		this.held = [];
+		this.held = undefined;
 	}
 }

@@ -85,8 +85,8 @@ export interface CertificateSink {
 
 /** A certificate chain and its private key, for a server (or a client authenticating). */
 export interface ServerCredentials {
-	/** DER chain, leaf first */
-	certificates: readonly ArrayBuffer[];
+	/** DER chain, leaf first (SecureSocket passes the app's bytes, not copies: a Resource in flash stays there) */
+	certificates: readonly (ArrayBuffer | Uint8Array)[];
 	/** the leaf's private key (crypto/keys Key.fromPrivateKey of PKCS#8 DER) */
 	key: Key;
 }

@@ -122,8 +122,8 @@ interface Streaming {
 }
 
 export class RecordLayer {
-	read: Protection | undefined;
-	write: Protection | undefined;
+	declare read: Protection | undefined;
+	declare write: Protection | undefined;
 	/** TLS 1.3 record protection (inner content type) once the version is known */
 	version = 0;
 	/** largest plaintext we put in one record (max_fragment_length / record_size_limit) */
@@ -140,19 +140,19 @@ export class RecordLayer {
 	allowPlaintextAlert = false;
 
 	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
-	streamer: RecordStreamer | undefined;
+	declare streamer: RecordStreamer | undefined;
 	/** instead of streamer.onRecord, for each record received (receive()'s) */
-	handler: RecordHandler | undefined;
+	declare handler: RecordHandler | undefined;
 
-	private buffer: Uint8Array | undefined;
-	private header: Uint8Array | undefined;   // buffer[0, HEADER): the additional data of TLS 1.3
+	declare private buffer: Uint8Array | undefined;
+	declare private header: Uint8Array | undefined;   // buffer[0, HEADER): the additional data of TLS 1.3
 	private length = 0;                       // bytes of the record being framed in `buffer`
 	private need = HEADER;                    // its header, then header and body
 	private emptyRecords = 0;
-	private streaming: Streaming | undefined;
-	private scratch: Uint8Array | undefined;
-	private aad12: Uint8Array | undefined;
-	private content: Uint8Array | undefined;   // the latest record's content (view())
+	declare private streaming: Streaming | undefined;
+	declare private scratch: Uint8Array | undefined;
+	declare private aad12: Uint8Array | undefined;
+	declare private content: Uint8Array | undefined;   // the latest record's content (view())
 	/** a record ended in the latest received() */
 	recordEnded = false;
 
