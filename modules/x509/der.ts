@@ -112,22 +112,19 @@ const scratch: Header = { tag: 0, length: 0, headerLength: 0 };
  * contentEnd in `bytes`), for reading it without a view (a view costs 4 XS slots).
  */
 export class DERReader {
-	bytes: Uint8Array;
-	private position: number;
-	private limit: number;
+	bytes!: Uint8Array;
+	private position!: number;
+	private limit!: number;
 	/** the containers' limits, outermost first */
 	private readonly stack: number[] = [];
 	/** the element read last: where it starts, where its content starts (and ends: contentEnd) */
 	private elementStart = 0;
 	contentStart = 0;
 	/** what is being read, for messages ("x509: <what>: ...") */
-	what: string;
+	what!: string;
 
 	constructor(bytes: Uint8Array, what: string, start = 0, end = bytes.length) {
-		this.bytes = bytes;
-		this.position = start;
-		this.limit = end;
-		this.what = what;
+		this.reset(bytes, what, start, end);
 	}
 
 	/**
@@ -146,10 +143,6 @@ export class DERReader {
 	/** true when every byte has been read */
 	get atEnd(): boolean {
 		return this.position >= this.limit;
-	}
-
-	get remaining(): number {
-		return this.limit - this.position;
 	}
 
 	/** the tag of the next element, or -1 at the end */
@@ -279,14 +272,6 @@ export class DERReader {
 	/** A BIT STRING: its bytes after the unused-bits octet, and that count (unused bits checked zero). */
 	readBitString(what = this.what, tag = BIT_STRING): { bytes: Uint8Array; unusedBits: number } {
 		return bitString(this.expectContent(tag, what), what);
-	}
-
-	/** A BIT STRING that holds whole bytes (keys, signatures). */
-	readOctetAlignedBitString(what = this.what): Uint8Array {
-		const bits = this.readBitString(what);
-		if (bits.unusedBits !== 0)
-			throw malformed(`x509: ${what}: BIT STRING not made of whole bytes`);
-		return bits.bytes;
 	}
 
 	readOctetString(what = this.what): Uint8Array {
