@@ -75,7 +75,7 @@ export function parseRoots(roots: readonly DER[] | undefined): TrustAnchor[] {
 
 /**
  * A root given as a certificate is parsed once per buffer (each connection passes the same
- * roots: parsing one costs about 6 KB of garbage and 900 slots): the anchor is kept beside its
+ * roots: parsing one costs about 4.4 KB of garbage and 260 slots): the anchor is kept beside its
  * buffer, and used again while the same bytes (SHA-256) are at the same place in it.
  */
 interface CachedRoot {
