@@ -101,6 +101,13 @@ export class ParsedCertificate implements CertificateSummary {
 
 const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };
 
+/**
+ * The reader of every certificate field (reset for each): one for all parsers, as a field is read
+ * at once inside value() (a reader is 8 XS slots: none is made per field, and none is held by a
+ * connection between its records). Released after each field, so that it holds no buffer.
+ */
+const FIELDS = new DERReader(EMPTY_NAME.der, "");
+
 const KEY_ALGORITHMS: { [oid: string]: string } = {
 	"1.2.840.113549.1.1.1": "rsa",
 	"1.2.840.10045.2.1": "ec",
@@ -155,8 +162,6 @@ export class CertificateParser implements ScanHandler {
 	private extensionCritical = false;
 	private extensionStep = 0;
 	private readonly seen: string[] = [];
-	/** reads every field (reset for each): one reader per certificate */
-	private readonly reader = new DERReader(EMPTY_NAME.der, "");
 
 	/** `what` names the certificate in messages ("certificate 2") */
 	constructor(what: string) {
@@ -290,6 +295,9 @@ export class CertificateParser implements ScanHandler {
 		catch (e) {
 			throw this.named(e);
 		}
+		finally {
+			FIELDS.reset(EMPTY_NAME.der, "");
+		}
 	}
 
 	/** Puts the certificate's name in the message of an error about one of its fields. */
@@ -307,7 +315,7 @@ export class CertificateParser implements ScanHandler {
 		this.capturing = 0;
 		switch (kind) {
 			case C_VERSION: {
-				const reader = this.reader.reset(element, "version", headerLength, end);
+				const reader = FIELDS.reset(element, "version", headerLength, end);
 				const version = reader.readSmallInteger();
 				reader.end();
 				if (version === 0)
@@ -327,7 +335,7 @@ export class CertificateParser implements ScanHandler {
 				this.tbsAlgorithm = element;
 				this.algorithmKnown = true;
 				try {
-					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", this.reader);
+					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", FIELDS);
 					cert.signatureAlgorithm = cert.algorithm.name;
 				}
 				catch (e) {
@@ -335,21 +343,21 @@ export class CertificateParser implements ScanHandler {
 				}
 				break;
 			case C_ISSUER:
-				cert.issuer = parseName(element, "issuer", this.reader);
+				cert.issuer = parseName(element, "issuer", FIELDS);
 				break;
 			case C_VALIDITY: {
-				const reader = this.reader.reset(element, "validity", 0, end).enter(SEQUENCE);
+				const reader = FIELDS.reset(element, "validity", 0, end).enter(SEQUENCE);
 				cert.notBefore = readTime(reader, "notBefore");
 				cert.notAfter = readTime(reader, "notAfter");
 				reader.end();
 				break;
 			}
 			case C_SUBJECT:
-				cert.subject = parseName(element, "subject", this.reader);
+				cert.subject = parseName(element, "subject", FIELDS);
 				cert.selfIssued = equalBytes(cert.subject.der, cert.issuer.der);
 				break;
 			case C_SPKI:
-				cert.publicKeyAlgorithm = spkiAlgorithm(this.reader.reset(element, "subjectPublicKeyInfo"));
+				cert.publicKeyAlgorithm = spkiAlgorithm(FIELDS.reset(element, "subjectPublicKeyInfo"));
 				cert.spki = element;
 				break;
 			case C_OUTER_ALGORITHM:
@@ -392,18 +400,18 @@ export class CertificateParser implements ScanHandler {
 	private extension(id: string, bytes: Uint8Array, start: number, end: number): void {
 		const cert = this.cert;
 		switch (id) {
-			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(bytes, start, end, this.reader); break;
-			case KEY_USAGE: cert.keyUsage = parseKeyUsage(bytes, start, end, this.reader); break;
-			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(bytes, start, end, this.reader); break;
-			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(bytes, start, end, this.reader); break;
-			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end, this.reader); break;
+			case BASIC_CONSTRAINTS: cert.basicConstraints = parseBasicConstraints(bytes, start, end, FIELDS); break;
+			case KEY_USAGE: cert.keyUsage = parseKeyUsage(bytes, start, end, FIELDS); break;
+			case EXT_KEY_USAGE: cert.extKeyUsage = parseExtKeyUsage(bytes, start, end, FIELDS); break;
+			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(bytes, start, end, FIELDS); break;
+			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end, FIELDS); break;
 			case AUTHORITY_KEY_ID: {
-				const keyId = parseAuthorityKeyId(bytes, start, end, this.reader);
+				const keyId = parseAuthorityKeyId(bytes, start, end, FIELDS);
 				if (keyId !== undefined)
 					cert.authorityKeyId = keyId;
 				break;
 			}
-			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(bytes, start, end, this.reader); break;
+			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(bytes, start, end, FIELDS); break;
 		}
 	}
 
