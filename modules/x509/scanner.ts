@@ -55,7 +55,7 @@ export class Scanner {
 	private headerFill = 0;
 	private headerStart = 0;
 	private capture: Uint8Array | undefined = undefined;
-	/** READ elements, reused (grown to the largest one) */
+	/** READ elements, reused within a write() (grown to the largest one), kept after it only while one is incomplete */
 	private scratch: Uint8Array | undefined = undefined;
 	private captureTag = 0;
 	private captureHeader = 0;
@@ -139,6 +139,9 @@ export class Scanner {
 					this.started(header.tag, header.length, header.headerLength, limit);
 			}
 		}
+		// between writes (records) the scratch buffer is held only by a field still arriving
+		if (this.capture !== this.scratch)
+			this.scratch = undefined;
 	}
 
 	/** Throws unless the whole element was seen. */
