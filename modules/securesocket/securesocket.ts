@@ -22,6 +22,7 @@
 import { Socket } from "socket";
 import Timer from "timer";
 import { TLSClient } from "tls/client";
+import { buffersOf, byteArray } from "tls/bytes";
 import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
@@ -143,7 +144,7 @@ export default class SecureSocket {
 			session: options.session,
 			// what the check needs, not the whole of the options (kept through the connection)
 			certificates: certificateCheck({ verify: options.verify, roots: options.roots, time: options.time, verifyName: options.verifyName, trace: options.trace }),
-			clientCertificates: options.clientCertificates?.map((c) => c.slice().buffer as ArrayBuffer),
+			clientCertificates: options.clientCertificates && buffersOf(options.clientCertificates),
 			clientKey,
 			keylog: options.keylog,
 			trace: options.trace,
@@ -254,7 +255,7 @@ export default class SecureSocket {
 			else if (typeof item === "number") {
 				if (item < 0 || item > 255 || (item | 0) !== item)
 					throw new RangeError("securesocket: byte out of range");
-				part = new Uint8Array([item]);
+				part = byteArray(item);
 			}
 			else if (item instanceof Uint8Array)
 				part = item;

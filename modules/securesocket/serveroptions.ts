@@ -12,6 +12,7 @@
  * handshakeTimeout, time). Unknown options, client-only options and wrong types are errors.
  */
 import { Key } from "crypto/keys";
+import { copyOf } from "tls/bytes";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import {
@@ -136,7 +137,7 @@ export function resolveServerOptions(secure: ServerSecureOptions | undefined): R
 		const key = bytes(s.ticketKey, "ticketKey");
 		if (key.length !== 32)
 			bad("ticketKey must be 32 bytes");
-		ticketKey = key.slice().buffer as ArrayBuffer;
+		ticketKey = copyOf(key).buffer as ArrayBuffer;
 	}
 	const lifetime = s.ticketLifetime;
 	if (lifetime !== undefined && (typeof lifetime !== "number" || lifetime < 1 || lifetime > 604800 || (lifetime | 0) !== lifetime))

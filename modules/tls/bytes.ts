@@ -43,6 +43,22 @@ export function copyOf(view: Uint8Array, start = 0, end = view.length): Uint8Arr
 	return out;
 }
 
+/** new bytes holding these values: not new Uint8Array([...]), which XS fills through the array's iterator (a re-entry) */
+export function byteArray(...values: number[]): Uint8Array {
+	const out = new Uint8Array(new ArrayBuffer(values.length));
+	for (let i = 0; i < values.length; i++)
+		out[i] = values[i];
+	return out;
+}
+
+/** copies of views in buffers of their own (a loop: Array.prototype.map's callback is a re-entry too) */
+export function buffersOf(views: readonly Uint8Array[]): ArrayBuffer[] {
+	const buffers: ArrayBuffer[] = [];
+	for (let i = 0; i < views.length; i++)
+		buffers.push(copyOf(views[i]).buffer as ArrayBuffer);
+	return buffers;
+}
+
 export class Reader {
 	private readonly data: Uint8Array;
 	private position: number;

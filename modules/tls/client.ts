@@ -17,7 +17,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii, copyOf } from "./bytes";
+import { Reader, Writer, ascii, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { type MessageStream } from "./handshake";
 import { MAX_PLAINTEXT } from "./record";
@@ -861,7 +861,7 @@ export class TLSClient extends TLSConnection {
 	}
 
 	private sendClientFinished12(): void {
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, byteArray(1)));
 		this.records.setWrite(this.protection12(true));
 		const verify = this.verifyData12("client finished");
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));

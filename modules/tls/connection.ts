@@ -11,7 +11,7 @@ import type { Group } from "crypto/ecdh";
 import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, ascii, copy, copyOf } from "./bytes";
+import { Reader, ascii, copy, copyOf, byteArray } from "./bytes";
 import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -545,7 +545,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		}
 	}
 	protected sendAlert(alert: number, level: number): void {
-		this.output.push(this.records.seal(ContentType.alert, new Uint8Array([level, alert])));
+		this.output.push(this.records.seal(ContentType.alert, byteArray(level, alert)));
 	}
 	protected sendHandshake(type: HandshakeType, body: Uint8Array): void {
 		const message = handshakeMessage(type, body);
@@ -564,7 +564,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.sentCompatibilityCCS = true;
 		const write = this.records.write;
 		this.records.write = undefined;
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, byteArray(1)));
 		this.records.write = write;
 	}
 
@@ -710,7 +710,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		if (this.state !== "connected" || this.version !== TLS13)
 			throw new Error("tls: KeyUpdate needs a TLS 1.3 connection");
 		this.guard(() => {
-			this.sendHandshakeNoTranscript(HandshakeType.key_update, new Uint8Array([requestPeer ? 1 : 0]));
+			this.sendHandshakeNoTranscript(HandshakeType.key_update, byteArray(requestPeer ? 1 : 0));
 			this.writeSecret = nextTrafficSecret(this.suite!.hash, this.writeSecret!);
 			this.records.setWrite(this.protection13(this.writeSecret));
 			if (this.tracing) this.trace(`sent KeyUpdate${requestPeer ? " (update requested)" : ""}`);

@@ -14,6 +14,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { Alert, fatal } from "./alert";
 import { ContentType, TLS12, TLS13 } from "./constants";
+import { byteArray } from "./bytes";
 import type { CipherSuite } from "./suites";
 
 const HEADER = 5;
@@ -332,7 +333,7 @@ export class RecordLayer {
 			return;
 		}
 		if (s.heldByte >= 0)
-			this.streamer!.streamData(new Uint8Array([s.heldByte]), true);
+			this.streamer!.streamData(byteArray(s.heldByte), true);
 		for (let n = s.heldZeros; n > 0; n -= ZEROS.length)
 			this.streamer!.streamData(ZEROS.subarray(0, Math.min(n, ZEROS.length)), true);
 		if (z > 0)

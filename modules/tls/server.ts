@@ -21,7 +21,7 @@ import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, Extensions, ascii, copyOf } from "./bytes";
+import { Reader, Writer, Extensions, ascii, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
@@ -686,7 +686,7 @@ export class TLSServer extends TLSConnection {
 		checkPointFormats(ext.get(ExtensionType.ec_point_formats), "client");
 		this.chooseALPN(hello);
 		const reply = new Map<number, Uint8Array>();
-		reply.set(ExtensionType.renegotiation_info, new Uint8Array([0]));
+		reply.set(ExtensionType.renegotiation_info, byteArray(0));
 		reply.set(ExtensionType.extended_master_secret, new Uint8Array(0));
 		// resumption by ticket (RFC 5077 3.1)
 		const ticket = ext.get(ExtensionType.session_ticket);
@@ -718,7 +718,7 @@ export class TLSServer extends TLSConnection {
 			reply.set(ExtensionType.application_layer_protocol_negotiation, a.view());
 		}
 		if (!state)
-			reply.set(ExtensionType.ec_point_formats, new Uint8Array([1, 0]));
+			reply.set(ExtensionType.ec_point_formats, byteArray(1, 0));
 		this.recordLimits(hello, reply);
 		this.sendServerHello12(reply, state ? hello.sessionId : new Uint8Array(0));
 		if (state)
@@ -888,7 +888,7 @@ export class TLSServer extends TLSConnection {
 			this.sendHandshake(HandshakeType.new_session_ticket, w.view());
 			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 		}
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+		this.output.push(this.records.seal(ContentType.change_cipher_spec, byteArray(1)));
 		this.records.setWrite(this.protection12(false));
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(this.verifyData12("server finished")));
 		if (this.tracing) this.trace("sent ChangeCipherSpec and Finished");
