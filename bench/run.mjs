@@ -4,12 +4,13 @@
 // Writes bench/results.json, docs/BENCHMARKS.md and bench/handshake-memory.svg.
 //   node bench/run.mjs [--quick]      (--quick: 10 handshakes, 1 MB downloads; for trying it out)
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
+//   node bench/run.mjs --stack        (the handshake's C stack per scenario: build/xsh and build/xsh32, with and without --gc-stress 1)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 //   node bench/run.mjs --budget [--only id,id]  (the connection chunk and slot budgets only)
 //   node bench/run.mjs --time [--only id,id] [--rounds N] [--quick]  (handshake time only, ours and Node's side by side)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
-import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync, copyFileSync, chmodSync } from "node:fs";
+import { writeFileSync, readFileSync, readdirSync, mkdtempSync, rmSync, copyFileSync, chmodSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,17 +23,22 @@ const build = join(root, "build");
 // a private copy of the binary: other work in this tree may relink build/xsh while the bench runs
 // (beside it: xsh finds build/js from its own location)
 let xsh = join(build, "xsh");
+// and of build/xsh32 when it was built (node tools/build.mjs --xsh32): the C stack figures beside
+let xsh32 = existsSync(join(build, "xsh32")) ? join(build, "xsh32") : undefined;
 export function privateXsh() {
-  const copy = join(build, `.bench-xsh-${process.pid}`);
+  const copy = join(build, `.bench-xsh-${process.pid}`), copy32 = join(build, `.bench-xsh32-${process.pid}`);
   copyFileSync(xsh, copy);
   chmodSync(copy, 0o755);
   xsh = copy;
-  return () => rmSync(copy, { force: true });
+  if (xsh32) {
+    copyFileSync(xsh32, copy32);
+    chmodSync(copy32, 0o755);
+    xsh32 = copy32;
+  }
+  return () => { rmSync(copy, { force: true }); rmSync(copy32, { force: true }); };
 }
-const manifest = join(root, "manifest.json");
 const module = join(root, "bench", "xs", "handshake.js");
 // the server-side scenarios (config.side === "server"): our server, Node's tls.connect as the client
-const serverManifest = join(root, "manifest_server.json");
 const serverModule = join(root, "bench", "xs", "server.js");
 const quick = process.argv.includes("--quick");
 const HANDSHAKES = quick ? 10 : 50;
@@ -46,10 +52,11 @@ const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
  * of the root; one connection, or config.count in "time" mode, their times in clientTimes);
  * resolves to { code, result (its last JSON line), stderr }
  */
-export function runXsh(config, { chunks, slots, report = false, timeout = 30000, binary } = {}) {
+export function runXsh(config, { chunks, slots, report = false, timeout = 30000, binary, options = [] } = {}) {
   const server = config.side === "server";
   // binary: another build's xsh (its tree's manifest and modules), for before/after comparisons
-  const args = ["--manifest", binary ? join(dirname(binary), "..", "manifest.json") : server ? serverManifest : manifest];
+  const tree = binary ? join(dirname(binary), "..") : root;
+  const args = ["--manifest", join(tree, server ? "manifest_server.json" : "manifest.json"), ...options];
   if (report) args.push("--report");
   if (chunks !== undefined) args.push("--chunks", String(chunks));
   if (slots !== undefined) args.push("--slots", String(slots));
@@ -82,6 +89,23 @@ export function runXsh(config, { chunks, slots, report = false, timeout = 30000,
 }
 
 const ok = (r) => r.code === 0 && r.result?.ok === true;
+
+/**
+ * The handshake's C stack beside build/xsh's (docs/HOST.md): stress, the same with a collection
+ * before every XS allocation (--gc-stress 1: the worst case wherever collections fall); stack32 and
+ * stress32, the same in build/xsh32 (32-bit pointers and 16-byte slots as on a device; when built).
+ */
+async function stackFigures(config) {
+  const figures = {};
+  for (const [key, binary, options] of [["stress", undefined, ["--gc-stress", "1"]], ["stack32", xsh32, []], ["stress32", xsh32, ["--gc-stress", "1"]]]) {
+    if (key.endsWith("32") && !xsh32)
+      continue;
+    const r = await runXsh(config, { binary, options, timeout: 120000 });
+    if (!ok(r)) throw new Error(`bench: ${key} run failed\n${r.stdout}\n${r.stderr}`);
+    figures[key] = r.result.handshake.stack;
+  }
+  return figures;
+}
 
 /**
  * The smallest cap (bytes or slots) in which the run succeeds: bisection between `lo` (the program's
@@ -312,6 +336,8 @@ export async function measureServer(scenario, certs) {
   Object.assign(entry, { tls: { ...m.result.tls, certificates: 1 }, handshake: m.result.handshake, retained: m.result.retained,
     transfer: m.result.transfer, response: { bytes: 5, records: 1, maxRecord: 0 } });
   log(scenario.id, JSON.stringify(m.result.tls), "handshake", JSON.stringify(m.result.handshake), "transfer", JSON.stringify(m.result.transfer));
+  entry.stack = await stackFigures(config);
+  log(scenario.id, "C stack", JSON.stringify(entry.stack));
   await budgets(entry, config, m, i);
   log(scenario.id, "budget", JSON.stringify(entry.budget));
   entry.time = await serverTime(scenario, certs, config);
@@ -395,6 +421,8 @@ async function main() {
         Object.assign(entry, { tls: m.result.tls, handshake: m.result.handshake, retained: m.result.retained, transfer: m.result.transfer,
           response: { bytes: m.result.bytes, records: m.result.records, maxRecord: m.result.maxRecord } });
         log(scenario.id, JSON.stringify(m.result.tls), "handshake", JSON.stringify(m.result.handshake), "transfer", JSON.stringify(m.result.transfer));
+        entry.stack = await stackFigures(config);
+        log(scenario.id, "C stack", JSON.stringify(entry.stack));
         await budgets(entry, config, m, i);
         if (m.result.maxRecord > 8192)
           entry.budget.recordChunks = await transferBudget(config, m.result.transfer.chunks);
@@ -524,7 +552,33 @@ async function budgetOnly() {
   }
 }
 
-const entry = process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
+/** --stack: the handshake's C stack only, per scenario (client and server), in build/xsh and build/xsh32, without and with --gc-stress 1 */
+async function stackOnly() {
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  try {
+    console.log("scenario: handshake C stack above the callback's depth, bytes (x86-64 build/xsh | with --gc-stress 1 | build/xsh32 | with --gc-stress 1)");
+    for (const scenario of [...SCENARIOS, ...SERVER_SCENARIOS]) {
+      const server = scenario.side === "server" ? undefined : await startServer(scenario.server(certs));
+      try {
+        const config = server ? { port: server.port, certificate: certs.der(scenario.root), ...scenario.client } : serverConfig(scenario, certs);
+        const m = await runXsh(config);
+        if (!ok(m)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}`);
+        const s = await stackFigures(config);
+        console.log(`${scenario.id}: ${m.result.handshake.stack} | ${s.stress} | ${s.stack32 ?? "-"} | ${s.stress32 ?? "-"}`);
+      }
+      finally {
+        await server?.stop();
+      }
+    }
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
+}
+
+const entry = process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
   : process.argv.includes("--garbage") ? garbage : process.argv.includes("--time") ? timeOnly : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
   entry().catch((e) => {
