@@ -60,7 +60,9 @@ export function writeReport(r, root) {
   p("  nothing of the module's own start-up is counted); *handshake* = peaks read at message 1 minus the values before;");
   p("  *retained* = in use at message 1 after `Debug.gc()`; *transfer* = peaks from message 1 (after that collection");
   p("  and a new `resetPeaks()`) until the server closed, above the same idle baseline: the GET and its response.");
-  p("  C stack is the painted high-water mark below the depth of the callback that reset it.");
+  p("  C stack is the painted high-water mark below the depth of the callback that reset it (docs/HOST.md), in `build/xsh`;");
+  p("  beside it, when measured: with a collection before every XS allocation (`--gc-stress 1`: the worst case wherever");
+  p("  collections fall), and the same two in `build/xsh32` (32-bit pointers, 16-byte slots: closer to a device's frames).");
   p("- Budget: the smallest `--chunks` / `--slots` cap (each searched with the other uncapped) in which the same");
   p("  connection (handshake, GET, response, close) still succeeds, by bisection, one xsh process per probe with a kill");
   p("  timer, at most 10 probes, to 64 bytes / 4 slots. Under a cap XS collects garbage instead of growing, so the budget");
@@ -95,7 +97,7 @@ export function writeReport(r, root) {
     const met = { chunks: h.chunks <= t.handshakeChunks, slots: h.slots <= t.handshakeSlots, native: h.native <= t.handshakeNative, stack: h.stack <= t.handshakeStack };
     const all = Object.values(met).every(Boolean);
     const missed = Object.entries(met).filter(([, v]) => !v).map(([k]) => k).join(", ");
-    p(`| ${s.id}: ${s.title} | ${s.tls.certificates} cert${s.tls.certificates === 1 ? "" : "s"}, ${s.chainBytes} B | ${h.chunks} | ${h.slots} | ${h.native} | ${h.stack} | ${ret.chunks} / ${ret.slots} / ${ret.native} | ${tr.chunks} / ${tr.slots} | ${s.side === "server" ? "n/a (server)" : s.response.maxRecord} | ${all ? "met" : `**NOT met** (${missed})`} |`);
+    p(`| ${s.id}: ${s.title} | ${s.tls.certificates} cert${s.tls.certificates === 1 ? "" : "s"}, ${s.chainBytes} B | ${h.chunks} | ${h.slots} | ${h.native} | ${h.stack}${s.stack ? ` (stressed ${s.stack.stress}; 32-bit ${s.stack.stack32 ?? "-"} / ${s.stack.stress32 ?? "-"})` : ""} | ${ret.chunks} / ${ret.slots} / ${ret.native} | ${tr.chunks} / ${tr.slots} | ${s.side === "server" ? "n/a (server)" : s.response.maxRecord} | ${all ? "met" : `**NOT met** (${missed})`} |`);
   }
   p();
   p("The last column is exact: the smallest live-use chunk cap (xsh `chunkRoom()`) set at message 1 under which the");
