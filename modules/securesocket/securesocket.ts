@@ -391,9 +391,10 @@ export default class SecureSocket {
 	#pump(): void {
 		const engine = this.#engine;
 		while (this.#state !== State.closed) {
-			if (engine.plaintextPending) {
-				this.#notify(2, engine.available);
-				if (engine.plaintextPending)
+			const available = engine.available;   // plaintext pending (one getter per record, not three)
+			if (available) {
+				this.#notify(2, available);
+				if (engine.available)
 					return;    // the app reads later: read() schedules the next pump
 				continue;
 			}

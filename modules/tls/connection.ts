@@ -234,7 +234,8 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	 * done (the caller acts on each of its records), or the source has no more; returns the bytes read
 	 */
 	pull(source: ByteSource): number {
-		this.check();
+		if (this.error)   // check() in line: one lookup fewer through the engine's prototypes per record
+			throw this.error;
 		const records = this.records;
 		let total = 0;
 		try {
