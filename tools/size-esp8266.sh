@@ -47,5 +47,16 @@ read -r text data bss <<<"$(xtensa-lx106-elf-size "$OUT/core.elf" | awk 'NR==2 {
 printf '%-28s %8d %8d %8d\n' "linked (--gc-sections)" "$text" "$data" "$bss"
 printf 'host functions: %d\n' "$(echo "$roots" | wc -w)"
 node "$ROOT/tools/stack-esp8266.mjs" "$OUT/obj" "$OUT/stack.json"
+# the interpreter's own frames on the lx106 (XS from the xsnap tarball, -Os, mxDebug off): what each
+# entry of C into XS (fxRunID), and each level of the collector's marking, costs there (docs/HOST.md)
+XS="$ROOT/build/deps/xs"
+mkdir -p "$OUT/xs"
+for f in xsRun xsMemory xsDataView xsFunction; do
+  $CC -Os -mlongcalls -mtext-section-literals -fstack-usage "--specs=$SPECS" -w -DINCLUDE_XSPLATFORM \
+    -DXSPLATFORM='"esp8266-xs-platform.h"' -DmxRun=1 -DmxNoConsole=1 -I"$ROOT/tools" -I"$XS/includes" \
+    -I"$XS/platforms" -I"$XS/sources" -c "$XS/sources/$f.c" -o "$OUT/xs/$f.o"
+done
+echo "XS frames on the lx106 (bytes):" \
+  "$(awk -F'\t' '{ split($1, a, ":"); print a[4] "=" $2 }' "$OUT"/xs/*.su | grep -E '^(fxRunID|fx_Function_prototype_call|fx_TypedArray|fx_ArrayBuffer|fxCollect|fxMark|fxMarkInstance|fxMarkReference|fxNewSlot)=' | sort | tr '\n' ' ')"
 limit=$((64 * 1024))
 if [ "$text" -le "$limit" ]; then echo "esp8266 .text: $text bytes <= $limit: target met"; else echo "esp8266 .text: $text bytes > $limit: target NOT met"; exit 1; fi
