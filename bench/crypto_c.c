@@ -1,5 +1,5 @@
 /*
- * bench-crypto: the same mbedtls calls our natives make (and our own X25519, native/x25519.c), from plain C, as the baseline for
+ * bench-crypto: the calls our natives make (mbedtls's, and our own X25519 and P-256 verify), from plain C, as the baseline for
  * `npm run bench:crypto`. Reads "name hex" lines (prepared by bench/crypto.mjs) from a file and
  * prints one JSON object: AEAD throughput on 16 KB records, and for X25519, P-256 ECDHE,
  * ECDSA P-256 verify and RSA-2048 verify: time per operation, native heap peak, C stack peak.
@@ -18,6 +18,8 @@
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha256.h"
 #include "x25519.h"
+#include "ec_verify.h"
+#include "mbedtls/asn1.h"
 
 static size_t heapCurrent, heapPeak;
 typedef union { size_t size; long double a; void *b; } header;
@@ -130,18 +132,20 @@ static int opX25519(void)
 }
 static int opP256(void) { return ecdhe(MBEDTLS_ECP_DP_SECP256R1); }
 
+/* ECDSA P-256 verify, as xs_ecdsa_verify: SHA-256, the DER signature's r and s, our native/ec_verify.c */
 static int opEcdsaVerify(void)
 {
-	mbedtls_ecdsa_context ctx;
-	unsigned char hash[32];
-	int ret;
+	unsigned char hash[32], *p = (unsigned char *)opB, *end = p + opBLength, *r;
+	size_t len, rlen;
 	mbedtls_sha256_ret(opC, opCLength, hash, 0);
-	mbedtls_ecdsa_init(&ctx);
-	ret = mbedtls_ecp_group_load(&ctx.grp, MBEDTLS_ECP_DP_SECP256R1);
-	if (!ret) ret = mbedtls_ecp_point_read_binary(&ctx.grp, &ctx.Q, opA, opALength);
-	if (!ret) ret = mbedtls_ecdsa_read_signature(&ctx, hash, sizeof(hash), opB, opBLength);
-	mbedtls_ecdsa_free(&ctx);
-	return ret;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE) ||
+		mbedtls_asn1_get_tag(&p, end, &rlen, MBEDTLS_ASN1_INTEGER))
+		return -1;
+	r = p;
+	p += rlen;
+	if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_INTEGER))
+		return -1;
+	return securesocket_p256_verify(opA, hash, sizeof(hash), r, rlen, p, len) ? 0 : -1;
 }
 
 static const unsigned char *rsaE;
