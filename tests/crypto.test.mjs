@@ -1096,9 +1096,15 @@ test("faults: X25519 key agreement (key pair from a private key, shared secret, 
   assert.equal(w.allocations, 1, `${w.allocations} allocations`);
 });
 
-test("faults: ECDSA P-384 verify (mbedtls) under allocation failures; an altered signature is never accepted", TF, async (t) => {
+// P-384 runs take about twice P-256's (mbedtls), hence the longer timeout of these two walks
+const TF384 = { timeout: Math.max(TF.timeout, 180000) };
+
+test("faults: ECDSA P-384 verify (mbedtls) under allocation failures", TF384, async (t) => {
   const w = await faultWalk(t, "fault_ecdsa.js", ["valid", "p384"], true);
   assert.ok(w.allocations >= 100, `${w.allocations} allocations`);
+});
+
+test("faults: ECDSA P-384 verify (mbedtls) of an altered signature never gives true under allocation failures", TF384, async (t) => {
   await faultWalk(t, "fault_ecdsa.js", ["forged", "p384"], false);
 });
 
