@@ -10,9 +10,13 @@ import assert from "node:assert/strict";
 import { SCENARIOS, KINDS, walk, classify as classifyRun, choosePoints } from "../tools/fault-walk.mjs";
 import { runXsh } from "./lib/xsh.mjs";
 
+// a handshake makes at least this many allocations of each kind (the native count is small: X25519 and
+// P-256 verification are our own code and allocate nothing; mbedtls allocates for AEAD, hashes, RSA, P-384)
+const LEAST = { native: 10, chunk: 100, slot: 100 };
+
 function assertClean(result, points) {
   for (const kind of KINDS) {
-    assert.ok(result.counts[kind] > 100, `${result.scenario}: ${result.counts[kind]} ${kind} allocations counted`);
+    assert.ok(result.counts[kind] > LEAST[kind], `${result.scenario}: ${result.counts[kind]} ${kind} allocations counted`);
     const e = result.kinds[kind];
     assert.ok(e.walked >= points, `${kind}: ${e.walked} points walked`);
     assert.deepEqual(e.bad, [], `${kind}: ${e.bad.map((b) => `N = ${b.n}: ${b.outcome}\n${b.output}`).join("\n")}`);
