@@ -6,6 +6,8 @@
  * (the socket reads straight into it) and calls received(n); each record's content is handed to
  * `handler`, decrypted and authenticated. receive(bytes) does the same from bytes at hand (a copy).
  * Bytes out: seal() protects one record into a new buffer the engine queues for the socket.
+ * Bytes are moved with copy() of ./bytes (one memmove; TypedArray.prototype.set copies byte by
+ * byte in the host's XS).
  *
  * A record is framed once, in one reusable buffer, and decrypted where it lies, in place
  * (crypto's AEAD.open); nothing of it is handed on before its tag has been checked. In steady state
@@ -14,7 +16,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { Alert, fatal } from "./alert";
 import { ContentType, TLS12, TLS13 } from "./constants";
-import { byteArray } from "./bytes";
+import { byteArray, copy } from "./bytes";
 import type { CipherSuite } from "./suites";
 
 const HEADER = 5;
@@ -256,7 +258,7 @@ export class RecordLayer {
 	/** copies bytes from `bytes[offset]` into the inbox, up to the end of the record being framed; returns how many */
 	receiveSome(bytes: Uint8Array, offset: number): number {
 		const n = Math.min(this.inboxRoom, bytes.length - offset);
-		this.inbox.set(bytes.subarray(offset, offset + n), this.inboxOffset);
+		copy(this.inbox, this.inboxOffset, bytes, offset, n);
 		this.received(n);
 		return n;
 	}
@@ -266,7 +268,7 @@ export class RecordLayer {
 		const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
 		const buffer = new Uint8Array(Math.min(capacity, HEADER + MAX_CIPHERTEXT_12));
 		if (this.buffer && this.length)
-			buffer.set(this.buffer.subarray(0, this.length));
+			copy(buffer, 0, this.buffer, 0, this.length);
 		this.header = buffer.subarray(0, HEADER);
 		return buffer;
 	}
@@ -481,7 +483,7 @@ export class RecordLayer {
 			const record = new Uint8Array(HEADER + content.length);
 			record[0] = type; record[1] = legacyVersion >> 8; record[2] = legacyVersion;
 			record[3] = content.length >> 8; record[4] = content.length;
-			record.set(content, HEADER);
+			copy(record, HEADER, content, 0, content.length);
 			return record;
 		}
 		if (this.version === TLS13) {
@@ -490,7 +492,7 @@ export class RecordLayer {
 			const record = new Uint8Array(HEADER + total);
 			record[0] = ContentType.application_data; record[1] = 3; record[2] = 3;
 			record[3] = total >> 8; record[4] = total;
-			record.set(content, HEADER);
+			copy(record, HEADER, content, 0, content.length);
 			record[HEADER + content.length] = type;
 			w.aead.seal(w.nextNonce(), record.subarray(0, HEADER), record, HEADER, inner);
 			w.advance();
@@ -503,7 +505,7 @@ export class RecordLayer {
 		record[3] = total >> 8; record[4] = total;
 		if (explicit)
 			w.writeSequence(record, HEADER);
-		record.set(content, HEADER + explicit);
+		copy(record, HEADER + explicit, content, 0, content.length);
 		const aad = new Uint8Array(13);
 		w.writeSequence(aad, 0);
 		aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
