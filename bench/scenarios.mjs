@@ -171,7 +171,11 @@ export function startOpenSSLServer({ key, cert, ciphersuites, body }) {
     let out = "", err = "";
     const closed = new Promise((r) => child.on("close", r));
     const stop = () => { child.kill("SIGTERM"); return closed.then(() => rmSync(dir, { recursive: true, force: true })); };
-    const timer = setTimeout(() => { stop(); reject(new Error(`openssl s_server did not start\n${err}`)); }, 10000);
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });   // now: the caller may exit on the rejection
+      reject(new Error(`openssl s_server did not start\n${err}`));
+    }, 10000);
     child.stderr.on("data", (d) => err += d);
     child.stdout.on("data", (d) => {
       out += d;
