@@ -22,10 +22,14 @@ export interface SignatureAlgorithm {
 	readonly saltLength?: number;
 }
 
-const RSA_PKCS1: { [oid: string]: SignatureHash | "weak" | "unsupported" } = {
-	"1.2.840.113549.1.1.11": "SHA-256",
-	"1.2.840.113549.1.1.12": "SHA-384",
-	"1.2.840.113549.1.1.13": "SHA-512",
+/** The supported algorithms without parameters to read: one shared, frozen result each (no object per certificate). */
+function algorithm(name: string, kind: SignatureKind, hash: SignatureHash): SignatureAlgorithm {
+	return Object.freeze({ name, kind, hash });
+}
+const RSA_PKCS1: { [oid: string]: SignatureAlgorithm | "weak" | "unsupported" } = {
+	"1.2.840.113549.1.1.11": algorithm("sha256WithRSAEncryption", "rsa-pkcs1", "SHA-256"),
+	"1.2.840.113549.1.1.12": algorithm("sha384WithRSAEncryption", "rsa-pkcs1", "SHA-384"),
+	"1.2.840.113549.1.1.13": algorithm("sha512WithRSAEncryption", "rsa-pkcs1", "SHA-512"),
 	"1.2.840.113549.1.1.14": "unsupported",   // sha224WithRSAEncryption
 	"1.2.840.113549.1.1.2": "weak",           // md2WithRSAEncryption
 	"1.2.840.113549.1.1.3": "weak",           // md4WithRSAEncryption
@@ -34,10 +38,10 @@ const RSA_PKCS1: { [oid: string]: SignatureHash | "weak" | "unsupported" } = {
 	"1.3.14.3.2.29": "weak",                  // sha1WithRSAEncryption (OIW)
 };
 
-const ECDSA: { [oid: string]: SignatureHash | "weak" | "unsupported" } = {
-	"1.2.840.10045.4.3.2": "SHA-256",
-	"1.2.840.10045.4.3.3": "SHA-384",
-	"1.2.840.10045.4.3.4": "SHA-512",
+const ECDSA: { [oid: string]: SignatureAlgorithm | "weak" | "unsupported" } = {
+	"1.2.840.10045.4.3.2": algorithm("ecdsa-with-SHA256", "ecdsa", "SHA-256"),
+	"1.2.840.10045.4.3.3": algorithm("ecdsa-with-SHA384", "ecdsa", "SHA-384"),
+	"1.2.840.10045.4.3.4": algorithm("ecdsa-with-SHA512", "ecdsa", "SHA-512"),
 	"1.2.840.10045.4.3.1": "unsupported",     // ecdsa-with-SHA224
 	"1.2.840.10045.4.1": "weak",              // ecdsa-with-SHA1
 };
@@ -156,7 +160,7 @@ export function parseSignatureAlgorithm(element: Uint8Array, what: string, share
 			throw weak(what, `RSA with ${oid === "1.2.840.113549.1.1.4" ? "MD5" : oid === "1.2.840.113549.1.1.2" ? "MD2" : oid === "1.2.840.113549.1.1.3" ? "MD4" : "SHA-1"}`);
 		if (rsa === "unsupported")
 			throw unsupported(what, "RSA with SHA-224");
-		result = { name: `${shortHash(rsa).toLowerCase()}WithRSAEncryption`, kind: "rsa-pkcs1", hash: rsa };
+		result = rsa;
 	}
 	else if (ecdsa !== undefined) {
 		if (!algorithm.atEnd)
@@ -165,7 +169,7 @@ export function parseSignatureAlgorithm(element: Uint8Array, what: string, share
 			throw weak(what, "ECDSA with SHA-1");
 		if (ecdsa === "unsupported")
 			throw unsupported(what, "ECDSA with SHA-224");
-		result = { name: `ecdsa-with-${shortHash(ecdsa)}`, kind: "ecdsa", hash: ecdsa };
+		result = ecdsa;
 	}
 	else if (oid === RSASSA_PSS)
 		result = parsePSSParameters(algorithm, what);
