@@ -41,17 +41,18 @@ export interface ScanHandler {
 
 const HEADER = 0;
 
+/** decodeHeader's output, read at once after each call: one for all scanners */
+const header: Header = { tag: 0, length: 0, headerLength: 0 };
+
 export class Scanner {
 	private readonly handler: ScanHandler;
 	private readonly what: string;
-	/** end offsets and tags of the open constructed elements, outermost first */
-	private readonly ends: number[] = [];
-	private readonly tags: number[] = [];
+	/** the open constructed elements, outermost first: end offset and tag of each, in pairs */
+	private readonly open: number[] = [];
 	private total = 0;
 	private position = 0;
 	private state: number = HEADER;
 	private readonly headerBytes = new Uint8Array(5);
-	private readonly header: Header = { tag: 0, length: 0, headerLength: 0 };
 	private headerFill = 0;
 	private headerStart = 0;
 	private capture: Uint8Array | undefined = undefined;
@@ -70,8 +71,7 @@ export class Scanner {
 
 	/** Starts a new element of `total` bytes (header included). */
 	begin(total: number): void {
-		this.ends.length = 0;
-		this.tags.length = 0;
+		this.open.length = 0;
 		this.total = total;
 		this.position = 0;
 		this.state = HEADER;
@@ -129,12 +129,12 @@ export class Scanner {
 					throw malformed(`x509: ${this.what}: bytes after the end`);
 				if (this.headerFill === 0)
 					this.headerStart = this.position;
-				const limit = this.ends.length ? this.ends[this.ends.length - 1] : this.total;
+				const open = this.open;
+				const limit = open.length ? open[open.length - 2] : this.total;
 				if (this.position >= limit)
 					throw malformed(`x509: ${this.what}: element runs past the end of its container`);
 				this.headerBytes[this.headerFill++] = bytes[at++];
 				this.position++;
-				const header = this.header;
 				if (decodeHeader(this.headerBytes, 0, this.headerFill, this.what, header))
 					this.started(header.tag, header.length, header.headerLength, limit);
 			}
@@ -152,7 +152,7 @@ export class Scanner {
 
 	private started(tag: number, length: number, headerLength: number, limit: number): void {
 		this.headerFill = 0;
-		const depth = this.ends.length;
+		const depth = this.open.length >> 1;
 		const end = this.headerStart + headerLength + length;
 		if (end > limit)
 			throw malformed(`x509: ${this.what}: element runs past the end of its container`);
@@ -164,8 +164,7 @@ export class Scanner {
 				throw malformed(`x509: ${this.what}: primitive element where a constructed one was expected`);
 			if (depth >= MAX_NESTING)
 				throw malformed(`x509: ${this.what}: nested too deep`);
-			this.ends.push(end);
-			this.tags.push(tag);
+			this.open.push(end, tag);
 			this.closeContainers();
 		}
 		else if (action === CAPTURE || action === READ) {
@@ -202,18 +201,19 @@ export class Scanner {
 		const content = this.capture as Uint8Array;
 		this.capture = undefined;
 		this.state = HEADER;
-		this.handler.value(this.captureTag, content, this.captureHeader, this.ends.length, this.captureFill);
+		this.handler.value(this.captureTag, content, this.captureHeader, this.open.length >> 1, this.captureFill);
 		this.closeContainers();
 	}
 
 	/** Ends the containers whose last byte was just consumed (innermost first). */
 	private closeContainers(): void {
-		while (this.ends.length && this.ends[this.ends.length - 1] === this.position) {
-			this.ends.pop();
-			const tag = this.tags.pop() as number;
-			this.handler.end(tag, this.ends.length);
+		const open = this.open;
+		while (open.length && open[open.length - 2] === this.position) {
+			const tag = open.pop() as number;
+			open.pop();
+			this.handler.end(tag, open.length >> 1);
 		}
-		if (this.ends.length === 0 && this.position === this.total)
+		if (open.length === 0 && this.position === this.total)
 			this.done = true;
 	}
 }
