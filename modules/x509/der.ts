@@ -350,16 +350,48 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 	let h = 0x811c9dc5;
 	for (let i = start; i < end; i++)
 		h = Math.imul(h ^ bytes[i], 0x01000193);
-	return h;
+	return h >>> 0;
 }
 
-/** the OIDs that certificates commonly hold: content bytes and dotted form, by hash of the bytes */
-const KNOWN_OID_BYTES: Uint8Array[] = [];
-const KNOWN_OIDS = new Map<number, number>();
+/*
+ * The OIDs that certificates commonly hold (oids.ts), found by a hash of their content bytes: the
+ * encodings end to end in one byte array (OID i is KNOWN_BYTES[KNOWN_STARTS[i] .. KNOWN_STARTS[i + 1]))
+ * and their hashes in one Uint32Array. Typed arrays, not a Map and an array of arrays: they cost the
+ * program no slots (a Map entry or a Uint8Array costs several; about 800 in all before).
+ */
+const KNOWN_STARTS = new Uint16Array(COMMON_OIDS.length + 1);
+const KNOWN_HASHES = new Uint32Array(COMMON_OIDS.length);
+const KNOWN_BYTES = knownOIDs();
 
-for (let i = 0; i < COMMON_OIDS.length; i++) {
-	KNOWN_OID_BYTES.push(new Uint8Array(encodeOID(COMMON_OIDS[i])));
-	KNOWN_OIDS.set(hashBytes(KNOWN_OID_BYTES[i], 0, KNOWN_OID_BYTES[i].length), i);
+function knownOIDs(): Uint8Array {
+	let total = 0;
+	for (let i = 0; i < COMMON_OIDS.length; i++)
+		total += encodeOID(COMMON_OIDS[i]).length;
+	const all = new Uint8Array(total);
+	for (let i = 0, at = 0; i < COMMON_OIDS.length; i++) {
+		const encoded = encodeOID(COMMON_OIDS[i]);
+		KNOWN_STARTS[i] = at;
+		for (let k = 0; k < encoded.length; k++)
+			all[at++] = encoded[k];
+		KNOWN_STARTS[i + 1] = at;
+		KNOWN_HASHES[i] = hashBytes(all, KNOWN_STARTS[i], at);
+	}
+	return all;
+}
+
+/** The dotted form of a known OID whose content is bytes[start .. end), or undefined. */
+function knownOID(bytes: Uint8Array, start: number, end: number): string | undefined {
+	const hash = hashBytes(bytes, start, end);
+	next: for (let i = 0; i < KNOWN_HASHES.length; i++) {
+		const from = KNOWN_STARTS[i];
+		if (KNOWN_HASHES[i] !== hash || KNOWN_STARTS[i + 1] - from !== end - start)
+			continue;
+		for (let k = 0; k < end - start; k++)
+			if (KNOWN_BYTES[from + k] !== bytes[start + k])
+				continue next;
+		return COMMON_OIDS[i];
+	}
+	return undefined;
 }
 
 /**
@@ -367,9 +399,9 @@ for (let i = 0; i < COMMON_OIDS.length; i++) {
  * (X.690 8.19).
  */
 export function oidToString(bytes: Uint8Array, what: string, start = 0, end = bytes.length): string {
-	const known = KNOWN_OIDS.get(hashBytes(bytes, start, end));
-	if (known !== undefined && equalBytes(KNOWN_OID_BYTES[known], bytes, start, end))
-		return COMMON_OIDS[known];
+	const known = knownOID(bytes, start, end);
+	if (known !== undefined)
+		return known;
 	const content = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
 	if (content.length === 0)
 		throw malformed(`x509: ${what}: empty OBJECT IDENTIFIER`);
