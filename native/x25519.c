@@ -15,7 +15,9 @@
  * Constant time: no branch and no memory index depends on the scalar or on u. The ladder swaps
  * with a mask (fe_cswap); the loops run a fixed number of times; the inversion is a fixed chain
  * of squarings and multiplications (Fermat: z^(p-2)); branches in fe_mul and fe_carry depend on
- * limb indices only. The zero-result check ORs all bytes before one comparison.
+ * limb indices only. The zero-result check ORs all bytes before one comparison. That holds for the
+ * C and for the x86 builds' machine code; on the ESP8266 gcc turns 64-bit carries into short
+ * branches (docs/CRYPTO.md, "What the compilers make of it").
  *
  * Stack: about 600 bytes (14 field elements in the ladder, 80 bytes of products in fe_mul).
  */
