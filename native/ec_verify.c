@@ -13,7 +13,9 @@
  * CIOS Montgomery multiplication: one routine for both moduli. Additions and subtractions reduce by one conditional subtraction or addition, computed
  * with masks (results are always fully reduced, below m). Inverses by Fermat (a^(m - 2)).
  * Points: Jacobian coordinates (X / Z^2, Y / Z^3), Z = 0 for the point at infinity; doubling with
- * a = -3; u1 G + u2 Q by Shamir's trick (one doubling per bit, an addition of G, Q or G + Q).
+ * a = -3; u1 G + u2 Q by Shamir's trick (one doubling per bit, an addition of G, Q or G + Q; G and Q
+ * have Z = 1, which saves five multiplications of the addition); the result's x is compared with
+ * r as X = r Z^2, without inverting Z.
  * No heap; about 1 KB of stack.
  */
 #include "ec_verify.h"
@@ -61,6 +63,7 @@ static const uint8_t p256_g[64] = {
 };
 static const limb p256_rrp[L] = { W(0x00000000, 0x00000003), W(0xfffffffb, 0xffffffff), W(0xffffffff, 0xfffffffe), W(0x00000004, 0xfffffffd) };
 static const limb p256_rrn[L] = { W(0x83244c95, 0xbe79eea2), W(0x4699799c, 0x49bd6fa6), W(0x2845b239, 0x2b6bec59), W(0x66e12d94, 0xf3d95620) };
+static const limb p256_one[L] = { W(0x00000000, 0x00000001), W(0xffffffff, 0x00000000), W(0xffffffff, 0xffffffff), W(0x00000000, 0xfffffffe) };   /* R mod p: 1 in Montgomery form */
 static const ec_mod mod_p = { p256_p, p256_rrp, MINV(1, 1) };
 static const ec_mod mod_n = { p256_n, p256_rrn, MINV(0xccd1c8aaee00bc4f, 0xee00bc4f) };
 
@@ -223,6 +226,7 @@ static void ec_double(ec_point *r, const ec_point *p)
 static void ec_add(ec_point *r, const ec_point *a, const ec_point *b)
 {
 	fe z1z1, z2z2, u1, u2, s1, s2, h, rr;
+	int affine;
 	if (fe_is_zero(a->z)) {
 		*r = *b;
 		return;
@@ -231,12 +235,19 @@ static void ec_add(ec_point *r, const ec_point *a, const ec_point *b)
 		*r = *a;
 		return;
 	}
+	affine = memcmp(b->z, p256_one, sizeof(fe)) == 0;   /* G and Q: Z2 = 1 */
 	mod_mul(z1z1, a->z, a->z, &mod_p);
-	mod_mul(z2z2, b->z, b->z, &mod_p);
-	mod_mul(u1, a->x, z2z2, &mod_p);
+	if (affine) {
+		memcpy(u1, a->x, sizeof(fe));
+		memcpy(s1, a->y, sizeof(fe));
+	}
+	else {
+		mod_mul(z2z2, b->z, b->z, &mod_p);
+		mod_mul(u1, a->x, z2z2, &mod_p);
+		mod_mul(s1, a->y, b->z, &mod_p);
+		mod_mul(s1, s1, z2z2, &mod_p);
+	}
 	mod_mul(u2, b->x, z1z1, &mod_p);
-	mod_mul(s1, a->y, b->z, &mod_p);
-	mod_mul(s1, s1, z2z2, &mod_p);
 	mod_mul(s2, b->y, a->z, &mod_p);
 	mod_mul(s2, s2, z1z1, &mod_p);
 	mod_sub(h, u2, u1, &mod_p);
@@ -248,8 +259,12 @@ static void ec_add(ec_point *r, const ec_point *a, const ec_point *b)
 			memset(r, 0, sizeof(*r));            /* A = -B: infinity */
 		return;
 	}
-	mod_mul(z1z1, a->z, b->z, &mod_p);
-	mod_mul(r->z, z1z1, h, &mod_p);              /* Z3 = Z1 Z2 H */
+	if (affine)
+		mod_mul(r->z, a->z, h, &mod_p);          /* Z3 = Z1 Z2 H */
+	else {
+		mod_mul(z1z1, a->z, b->z, &mod_p);
+		mod_mul(r->z, z1z1, h, &mod_p);
+	}
 	mod_mul(z1z1, h, h, &mod_p);                 /* H^2 */
 	mod_mul(z2z2, z1z1, h, &mod_p);              /* H^3 */
 	mod_mul(u1, u1, z1z1, &mod_p);               /* U1 H^2 */
@@ -336,13 +351,22 @@ int securesocket_p256_verify(const uint8_t q[65], const uint8_t *digest, size_t 
 	if (fe_is_zero(acc.z))
 		return 0;                                /* step 5: the point at infinity */
 
-	/* x = X / Z^2, out of Montgomery form, mod n; valid when it equals r */
-	mod_inv(w, acc.z, &mod_p);
-	mod_mul(w, w, w, &mod_p);
-	mod_mul(w, acc.x, w, &mod_p);
-	memset(e, 0, sizeof(fe));
-	e[0] = 1;
-	mod_mul(w, w, e, &mod_p);
-	mod_reduce_once(w, w, 0, p256_n);
-	return memcmp(w, r, sizeof(fe)) == 0;
+	/* valid when X / Z^2 mod n = r, i.e. X = r' Z^2 (mod p) for r' = r or, when below p, r + n
+	   (x < p < 2n): no inversion of Z */
+	mod_mul(w, acc.z, acc.z, &mod_p);
+	for (index = 0; index < 2; index++) {
+		dlimb c = 0;
+		mod_mul(e, r, mod_p.rr, &mod_p);
+		mod_mul(e, e, w, &mod_p);
+		if (memcmp(e, acc.x, sizeof(fe)) == 0)
+			return 1;
+		for (i = 0; i < L; i++) {                /* r += n */
+			c += (dlimb)r[i] + p256_n[i];
+			r[i] = (limb)c;
+			c >>= LIMB_BITS;
+		}
+		if (c || !fe_less(r, p256_p))
+			return 0;
+	}
+	return 0;
 }
