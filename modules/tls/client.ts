@@ -5,7 +5,7 @@
  *   client.start();                       // queues the ClientHello
  *   socketBytes -> client.receive(bytes)  // returns how many bytes it took (it stops while
  *                                         // application data waits to be read)
- *   client.takeOutput()                   // records to send, until undefined
+ *   client.takeOutput()                   // records to send (in one buffer), until undefined
  *   client.read(n) / client.write(bytes) / client.close()
  *
  * Errors are TLSError: thrown by receive()/write(), with the fatal alert already queued in the
@@ -861,7 +861,7 @@ export class TLSClient extends TLSConnection {
 	}
 
 	private sendClientFinished12(): void {
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, byteArray(1)));
+		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
 		this.records.setWrite(this.protection12(true));
 		const verify = this.verifyData12("client finished");
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));

@@ -144,7 +144,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected readonly records = new RecordLayer();
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
-	protected readonly output: Uint8Array[] = [];
 	protected clientRandom = new Uint8Array(32);
 	protected serverRandom = new Uint8Array(32);
 	/** TLS 1.3: the current traffic secrets of each direction */
@@ -302,22 +301,19 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const n = Math.min(data.length, this.recordLimit);
 		this.keyUpdateAnswered = false;
 		try {
-			this.output.push(this.records.seal(ContentType.application_data, data.subarray(0, n)));
+			this.records.seal(ContentType.application_data, data.subarray(0, n));
 		}
 		catch (e) {
 			this.fail(e);
 		}
 		return n;
 	}
-	/** the next chunk of bytes to send, or undefined */
+	/** the next chunk of bytes to send (every record sealed since the last call), or undefined */
 	takeOutput(): Uint8Array | undefined {
-		return this.output.shift();
+		return this.records.takeOutput();
 	}
 	get outputLength(): number {
-		let n = 0;
-		for (const o of this.output)
-			n += o.length;
-		return n;
+		return this.records.outputLength;
 	}
 	/** sends close_notify (RFC 8446 6.1) */
 	close(): void {
@@ -540,13 +536,13 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected sendRecord(type: ContentType, content: Uint8Array): void {
 		for (let offset = 0; offset < content.length || offset === 0; offset += this.recordLimit) {
 			const chunk = content.subarray(offset, Math.min(content.length, offset + this.recordLimit));
-			this.output.push(this.records.seal(type, chunk, this.recordVersion(type)));
+			this.records.seal(type, chunk, this.recordVersion(type));
 			if (content.length === 0)
 				break;
 		}
 	}
 	protected sendAlert(alert: number, level: number): void {
-		this.output.push(this.records.seal(ContentType.alert, byteArray(level, alert)));
+		this.records.seal(ContentType.alert, byteArray(level, alert));
 	}
 	protected sendHandshake(type: HandshakeType, body: Uint8Array): void {
 		const message = handshakeMessage(type, body);
@@ -565,7 +561,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.sentCompatibilityCCS = true;
 		const write = this.records.write;
 		this.records.write = undefined;
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, byteArray(1)));
+		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
 		this.records.write = write;
 	}
 

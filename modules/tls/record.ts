@@ -5,7 +5,8 @@
  * at most `inboxRoom`: never past the end of the record being framed), the caller puts them there
  * (the socket reads straight into it) and calls received(n); each record's content is handed to
  * `handler`, decrypted and authenticated. receive(bytes) does the same from bytes at hand (a copy).
- * Bytes out: seal() protects one record into a new buffer the engine queues for the socket.
+ * Bytes out: seal() protects one record at the end of one output buffer (grown as needed), which
+ * takeOutput() hands to the socket: a flight is one buffer, not one per record.
  * Bytes are moved with copy() of ./bytes (one memmove; TypedArray.prototype.set copies byte by
  * byte in the host's XS).
  *
@@ -156,6 +157,9 @@ export class RecordLayer {
 	declare private scratch: Uint8Array | undefined;
 	declare private aad12: Uint8Array | undefined;
 	declare private content: Uint8Array | undefined;   // the latest record's content (view())
+	// sealed records not taken yet: out[0, outLength) (kept by close(): a last alert goes out after it)
+	declare private out: Uint8Array | undefined;
+	private outLength = 0;
 	/** a record ended in the latest received() */
 	recordEnded = false;
 
@@ -476,42 +480,56 @@ export class RecordLayer {
 		return this.content = b.subarray(start, end);
 	}
 
-	/** protects `content` (at most sendLimit bytes) as one record of `type` */
-	seal(type: ContentType, content: Uint8Array, legacyVersion = TLS12): Uint8Array {
-		const w = this.write;
-		if (!w) {
-			const record = new Uint8Array(HEADER + content.length);
-			record[0] = type; record[1] = legacyVersion >> 8; record[2] = legacyVersion;
-			record[3] = content.length >> 8; record[4] = content.length;
-			copy(record, HEADER, content, 0, content.length);
-			return record;
+	/** protects `content` (at most sendLimit bytes) as one record of `type`, at the end of the output */
+	seal(type: ContentType, content: Uint8Array, legacyVersion = TLS12): void {
+		const w = this.write, tls13 = w && this.version === TLS13;
+		const explicit = w && !tls13 ? w.explicitNonceLength : 0;
+		const inner = content.length + (tls13 ? 1 : 0);
+		const total = w ? explicit + inner + TAG_SIZE : inner;
+		const at = this.reserve(HEADER + total), record = this.out!, body = at + HEADER + explicit;
+		record[at] = tls13 ? ContentType.application_data : type;
+		record[at + 1] = w ? 3 : legacyVersion >> 8; record[at + 2] = w ? 3 : legacyVersion;
+		record[at + 3] = total >> 8; record[at + 4] = total;
+		copy(record, body, content, 0, content.length);
+		if (!w)
+			return;
+		if (tls13) {
+			record[body + content.length] = type;
+			w.aead.seal(w.nextNonce(), record.subarray(at, at + HEADER), record, body, inner);
 		}
-		if (this.version === TLS13) {
-			const inner = content.length + 1;
-			const total = inner + TAG_SIZE;
-			const record = new Uint8Array(HEADER + total);
-			record[0] = ContentType.application_data; record[1] = 3; record[2] = 3;
-			record[3] = total >> 8; record[4] = total;
-			copy(record, HEADER, content, 0, content.length);
-			record[HEADER + content.length] = type;
-			w.aead.seal(w.nextNonce(), record.subarray(0, HEADER), record, HEADER, inner);
-			w.advance();
-			return record;
+		else {
+			// TLS 1.2 AEAD (RFC 5246 6.2.3.3): the explicit nonce is the sequence number
+			if (explicit)
+				w.writeSequence(record, at + HEADER);
+			const aad = new Uint8Array(13);
+			w.writeSequence(aad, 0);
+			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
+			w.aead.seal(w.nextNonce(explicit ? record.subarray(at + HEADER, body) : undefined), aad, record, body, content.length);
 		}
-		const explicit = w.explicitNonceLength;
-		const total = explicit + content.length + TAG_SIZE;
-		const record = new Uint8Array(HEADER + total);
-		record[0] = type; record[1] = 3; record[2] = 3;
-		record[3] = total >> 8; record[4] = total;
-		if (explicit)
-			w.writeSequence(record, HEADER);
-		copy(record, HEADER + explicit, content, 0, content.length);
-		const aad = new Uint8Array(13);
-		w.writeSequence(aad, 0);
-		aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
-		w.aead.seal(w.nextNonce(explicit ? record.subarray(HEADER, HEADER + explicit) : undefined), aad, record, HEADER + explicit, content.length);
 		w.advance();
-		return record;
+	}
+
+	/** room for `n` more bytes at the end of the output (grown to fit, its bytes kept: a flight is a few records): where they go */
+	private reserve(n: number): number {
+		const at = this.outLength, out = this.out;
+		if (!out || out.length < at + n) {
+			this.out = new Uint8Array(at + n);
+			if (out)
+				copy(this.out, 0, out, 0, at);
+		}
+		this.outLength = at + n;
+		return at;
+	}
+	/** the records sealed since the last call, in one buffer (the caller's now), or undefined */
+	takeOutput(): Uint8Array | undefined {
+		const out = this.out;
+		this.out = undefined;
+		this.outLength = 0;
+		return out;
+	}
+	/** bytes sealed and not taken yet */
+	get outputLength(): number {
+		return this.outLength;
 	}
 
 	setRead(protection: Protection | undefined): void {

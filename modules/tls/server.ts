@@ -4,7 +4,7 @@
  *   const server = new TLSServer(options);
  *   server.start();                        // arms it for the ClientHello (no output)
  *   socketBytes -> server.receive(bytes)   // returns how many bytes it took
- *   server.takeOutput()                    // records to send, until undefined
+ *   server.takeOutput()                    // records to send (in one buffer), until undefined
  *   server.read(n) / server.write(bytes) / server.close()
  *
  * Errors are TLSError: thrown by receive()/write(), with the fatal alert already queued in the
@@ -45,7 +45,7 @@ const PSK_DHE_KE = 1;                                                      // RF
 const MAX_TICKET_LIFETIME = 604800;                                        // 7 days (RFC 8446 4.6.1)
 
 type Expect =
-	| "client_hello" | "client_hello2"
+	| "client_hello" | "client_hello2" | "flight13"
 	| "certificate" | "certificate_verify" | "finished"
 	| "certificate12" | "client_key_exchange" | "certificate_verify12" | "change_cipher_spec12" | "finished12"
 	| "post_handshake";
@@ -85,8 +85,10 @@ export class TLSServer extends TLSConnection {
 	declare private receivedCompatibilityCCS?: boolean;
 	declare private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
 	declare private readonly sealer: TicketSealer | undefined;
-	// TLS 1.2
+	/** the scheme we sign with (TLS 1.3: from the ClientHello to our CertificateVerify) */
 	private signatureScheme = 0;
+	declare private extensions13: Uint8Array | undefined;   // our EncryptedExtensions, from the ClientHello to the flight
+	// TLS 1.2
 	declare private sendTicket12?: boolean;
 
 	constructor(options: ServerOptions) {
@@ -127,12 +129,16 @@ export class TLSServer extends TLSConnection {
 		// the client message each state expects (the client's Certificate streams: streamFor)
 		switch (expect) {
 			case "client_hello":
-				if (type === HandshakeType.client_hello)
-					return this.clientHello(body, message);
+				if (type === HandshakeType.client_hello) {
+					this.clientHello(body, message);
+					return this.sendAuthentication13();
+				}
 				break;
 			case "client_hello2":
-				if (type === HandshakeType.client_hello)
-					return this.secondClientHello(body, message);
+				if (type === HandshakeType.client_hello) {
+					this.secondClientHello(body, message);
+					return this.sendAuthentication13();
+				}
 				break;
 			case "certificate_verify":
 				if (type === HandshakeType.certificate_verify)
@@ -510,9 +516,22 @@ export class TLSServer extends TLSConnection {
 		// middlebox compatibility (RFC 8446 D.4): a client that sent a session ID gets one CCS
 		if (this.sessionId.length)
 			this.sendCompatibilityCCS();
+		(this.schedule ??= new KeySchedule(suite.hash)).handshake(shared);
+		this.extensions13 = this.encryptedExtensions(hello);
+		this.signatureScheme = scheme;
+		this.expect = "flight13";
+		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
+	}
+
+	/**
+	 * The rest of our first flight (RFC 8446 4.3.1-4.4.4), once the ClientHello's parse and our
+	 * ServerHello's locals are gone: what is live at the flight's end is the connection's only
+	 */
+	private sendAuthentication13(): void {
+		if (this.expect !== "flight13")
+			return;
 		// handshake secrets (RFC 8446 7.1)
-		const schedule = this.schedule ??= new KeySchedule(suite.hash);
-		schedule.handshake(shared);
+		const schedule = this.schedule!;
 		const helloHash = this.transcript.current();
 		this.clientHandshakeSecret = schedule.derive("c hs traffic", helloHash);
 		this.writeSecret = schedule.derive("s hs traffic", helloHash);
@@ -522,20 +541,19 @@ export class TLSServer extends TLSConnection {
 		this.records.setRead(this.protection13(this.clientHandshakeSecret));
 		this.records.allowPlaintextAlert = true;
 		this.readSecret = this.clientHandshakeSecret;
-		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
-		this.sendEncryptedExtensions(hello);
+		this.sendHandshake(HandshakeType.encrypted_extensions, this.extensions13!);
+		this.extensions13 = undefined;
 		if (!this.resumed) {
-			const auth = o.clientAuthentication ?? "none";
-			if (auth !== "none")
+			if ((this.options.clientAuthentication ?? "none") !== "none")
 				this.sendCertificateRequest13();
 			this.sendCertificate13();
-			this.sendCertificateVerify13(scheme);
+			this.sendCertificateVerify13(this.signatureScheme);
 		}
 		this.sendFinished13();
 	}
 
-	/** EncryptedExtensions (RFC 8446 4.3.1) */
-	private sendEncryptedExtensions(hello: ClientHello): void {
+	/** the body of our EncryptedExtensions (RFC 8446 4.3.1) */
+	private encryptedExtensions(hello: ClientHello): Uint8Array {
 		const reply = new Map<number, Uint8Array>();
 		if (this.serverName !== undefined && !this.resumed)
 			reply.set(ExtensionType.server_name, new Uint8Array(0));    // RFC 6066 3: the name was used
@@ -547,7 +565,7 @@ export class TLSServer extends TLSConnection {
 		this.recordLimits(hello, reply);
 		const w = new Writer(64);
 		writeExtensions(w, reply);
-		this.sendHandshake(HandshakeType.encrypted_extensions, w.view());
+		return w.view();
 	}
 
 	/** CertificateRequest (RFC 8446 4.3.2): an empty context, our signature schemes */
@@ -888,7 +906,7 @@ export class TLSServer extends TLSConnection {
 			this.sendHandshake(HandshakeType.new_session_ticket, w.view());
 			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 		}
-		this.output.push(this.records.seal(ContentType.change_cipher_spec, byteArray(1)));
+		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
 		this.records.setWrite(this.protection12(false));
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(this.verifyData12("server finished")));
 		if (this.tracing) this.trace("sent ChangeCipherSpec and Finished");

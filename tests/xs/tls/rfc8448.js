@@ -313,7 +313,7 @@ const clientFinished = concat(new Uint8Array([20, 0, 0, 32]), clientVerify);
 const writer = new RecordLayer();
 writer.version = TLS13;
 writer.setWrite(protection(clientHS));
-check("client Finished record (encrypted)", writer.seal(22, clientFinished), V.clientFinishedRecord);
+check("client Finished record (encrypted)", (writer.seal(22, clientFinished), writer.takeOutput()), V.clientFinishedRecord);
 
 // ---- resumption ----
 const hashThroughClientFinished = digest(SHA256, concat(clientHello, serverHello, flight, clientFinished));
@@ -347,8 +347,8 @@ for (let i = 0; i < 50; i++)
 	check("server close_notify record decrypts", alert.length === 1 && alert[0][0] === 21 ? alert[0][1] : JSON.stringify(alert), "0100");
 }
 writer.setWrite(protection(clientApp));
-check("client application data record (encrypted, sequence 0)", writer.seal(23, appData), V.clientAppRecord);
-check("client close_notify record (encrypted, sequence 1)", writer.seal(21, new Uint8Array([1, 0])), V.clientAlertRecord);
+check("client application data record (encrypted, sequence 0)", (writer.seal(23, appData), writer.takeOutput()), V.clientAppRecord);
+check("client close_notify record (encrypted, sequence 1)", (writer.seal(21, new Uint8Array([1, 0])), writer.takeOutput()), V.clientAlertRecord);
 reader2.close();
 writer.close();
 
