@@ -83,6 +83,9 @@ function utf8(text: string): Uint8Array {
 	return new Uint8Array(ArrayBuffer.fromString(text));
 }
 
+/** the TCP socket, holding its SecureSocket for the shared callback */
+type OwnedSocket = Socket & { secure: SecureSocket };
+
 export default class SecureSocket {
 	callback: SecureSocketCallback | undefined;
 	/** why the connection failed (message 2 is -2): an Error whose `reason` is a short code */
@@ -156,7 +159,14 @@ export default class SecureSocket {
 	#begin(handshakeTimeout: number): void {
 		this.#direct = typeof (this.#socket as unknown as DirectSocket).readInto === "function";
 		this.#timer = Timer.set(() => this.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${handshakeTimeout} ms`, false, "timeout")), handshakeTimeout);
-		this.#socket.callback = (message: number, value?: number) => this.#onSocket(message, value);
+		// one function for every connection (a closure each would cost slots and chunks): the socket
+		// calls it as its method, and holds its SecureSocket
+		(this.#socket as OwnedSocket).secure = this;
+		this.#socket.callback = SecureSocket.#socketCallback;
+	}
+
+	static #socketCallback(this: OwnedSocket, message: number, value?: number): void {
+		this.secure.#onSocket(message, value);
 	}
 
 	/** the latest resumable session the server gave; pass it as secure.session to resume */

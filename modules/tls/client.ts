@@ -724,6 +724,7 @@ export class TLSClient extends TLSConnection {
 		if (lifetime > 604800)
 			throw fatal(Alert.illegal_parameter, "tls: ticket lifetime over 7 days");
 		const suite = this.suite!;
+		this.session = undefined;     // the one before is replaced: never two live at once
 		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce, hashSize(suite.hash));
 		const session: Session = {
 			version: TLS13, suite: suite.code, serverName: this.options.serverName, secret,

@@ -29,28 +29,29 @@ const MAX_EMPTY_RECORDS = 32;
 /** The keys of one direction: an AEAD, its IV (or TLS 1.2 salt) and the sequence number. */
 export class Protection {
 	readonly aead: AEAD;
-	readonly version: number;
-	private readonly iv: Uint8Array;
+	// the nonce's first 4 bytes never change: the IV's (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2);
+	// the IV's last 8 are kept as two numbers (no array of their own)
 	private readonly nonce = new Uint8Array(12);
+	private readonly ivHigh: number;
+	private readonly ivLow: number;
 	private readonly explicit: boolean;    // TLS 1.2 AES-GCM: 8-byte explicit nonce in each record
 	private sequenceHigh = 0;
 	private sequenceLow = 0;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
 		this.aead = new AEAD(suite.aead, key);
-		this.version = version;
-		this.iv = new Uint8Array(iv);
+		const n = this.nonce;
+		n.set(new Uint8Array(iv));
+		this.ivHigh = (n[4] << 24) | (n[5] << 16) | (n[6] << 8) | n[7];
+		this.ivLow = (n[8] << 24) | (n[9] << 16) | (n[10] << 8) | n[11];
 		this.explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
-		// the nonce's first 4 bytes never change: the IV's (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2)
-		for (let i = 0; i < 4; i++)
-			this.nonce[i] = this.iv[i];
 	}
 	get explicitNonceLength(): number {
 		return this.explicit ? 8 : 0;
 	}
 	/** the per-record nonce: IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2); the salt and the IV's first 4 bytes are in place from the constructor */
 	nextNonce(explicitNonce?: Uint8Array): Uint8Array {
-		const n = this.nonce, iv = this.iv;
+		const n = this.nonce;
 		if (this.explicit) {
 			if (explicitNonce) {
 				for (let i = 0; i < 8; i++)
@@ -60,9 +61,9 @@ export class Protection {
 				this.writeSequence(n, 4);
 		}
 		else {
-			const h = this.sequenceHigh, l = this.sequenceLow;
-			n[4] = iv[4] ^ (h >>> 24); n[5] = iv[5] ^ ((h >> 16) & 0xFF); n[6] = iv[6] ^ ((h >> 8) & 0xFF); n[7] = iv[7] ^ (h & 0xFF);
-			n[8] = iv[8] ^ (l >>> 24); n[9] = iv[9] ^ ((l >> 16) & 0xFF); n[10] = iv[10] ^ ((l >> 8) & 0xFF); n[11] = iv[11] ^ (l & 0xFF);
+			const h = this.sequenceHigh ^ this.ivHigh, l = this.sequenceLow ^ this.ivLow;
+			n[4] = h >> 24; n[5] = h >> 16; n[6] = h >> 8; n[7] = h;
+			n[8] = l >> 24; n[9] = l >> 16; n[10] = l >> 8; n[11] = l;
 		}
 		return n;
 	}
