@@ -45,7 +45,7 @@ const PSK_DHE_KE = 1;                                                      // RF
 const MAX_TICKET_LIFETIME = 604800;                                        // 7 days (RFC 8446 4.6.1)
 
 type Expect =
-	| "client_hello" | "client_hello2" | "flight13"
+	| "client_hello" | "client_hello2" | "flight13" | "flight12"
 	| "certificate" | "certificate_verify" | "finished"
 	| "certificate12" | "client_key_exchange" | "certificate_verify12" | "change_cipher_spec12" | "finished12"
 	| "post_handshake";
@@ -131,13 +131,13 @@ export class TLSServer extends TLSConnection {
 			case "client_hello":
 				if (type === HandshakeType.client_hello) {
 					this.clientHello(body, message);
-					return this.sendAuthentication13();
+					return this.sendFlight();
 				}
 				break;
 			case "client_hello2":
 				if (type === HandshakeType.client_hello) {
 					this.secondClientHello(body, message);
-					return this.sendAuthentication13();
+					return this.sendFlight();
 				}
 				break;
 			case "certificate_verify":
@@ -523,13 +523,19 @@ export class TLSServer extends TLSConnection {
 		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
 	}
 
+	/** the rest of our first flight, if the ClientHello asked for one, once its frames are gone */
+	private sendFlight(): void {
+		if (this.expect === "flight13")
+			this.sendAuthentication13();
+		else if (this.expect === "flight12")
+			this.sendAuthentication12();
+	}
+
 	/**
 	 * The rest of our first flight (RFC 8446 4.3.1-4.4.4), once the ClientHello's parse and our
 	 * ServerHello's locals are gone: what is live at the flight's end is the connection's only
 	 */
 	private sendAuthentication13(): void {
-		if (this.expect !== "flight13")
-			return;
 		// handshake secrets (RFC 8446 7.1)
 		const schedule = this.schedule!;
 		const helloHash = this.transcript.current();
@@ -741,6 +747,11 @@ export class TLSServer extends TLSConnection {
 		this.sendServerHello12(reply, state ? hello.sessionId : new Uint8Array(0));
 		if (state)
 			return this.resume12(state);
+		this.expect = "flight12";
+	}
+
+	/** the rest of our first full TLS 1.2 flight (RFC 5246 7.3), once the ClientHello's frames are gone */
+	private sendAuthentication12(): void {
 		this.sendCertificate12();
 		this.sendServerKeyExchange12();
 		if ((this.options.clientAuthentication ?? "none") !== "none")
