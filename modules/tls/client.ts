@@ -665,7 +665,8 @@ export class TLSClient extends TLSConnection {
 		this.readSecret = serverApp;
 		this.records.allowChangeCipherSpec = false;
 		this.expect = "post_handshake";
-		this.state = "connected";
+		this.schedule = undefined;
+		this.handshakeDone();
 		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 

@@ -337,6 +337,13 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.handshake.clear();
 	}
 
+	/** the TLS 1.3 handshake is done: the transcript and the peer's key are no longer needed */
+	protected handshakeDone(): void {
+		this.transcript.close();
+		this.peerKey = undefined;
+		this.state = CONNECTED;
+	}
+
 	/** a description of the connection for apps and traces */
 	describe(): ConnectionDescription {
 		return {

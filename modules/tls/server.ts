@@ -650,7 +650,8 @@ export class TLSServer extends TLSConnection {
 		this.records.allowChangeCipherSpec = false;
 		const resumptionSecret = schedule.derive("res master", this.transcript.current());
 		this.expect = "post_handshake";
-		this.state = "connected";
+		this.schedule = this.clientHandshakeSecret = this.clientApplicationSecret = undefined;
+		this.handshakeDone();
 		if (this.tracing) this.trace("received Finished: good");
 		if (this.sealer)
 			this.sendNewSessionTicket13(resumptionSecret);
