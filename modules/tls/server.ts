@@ -87,7 +87,8 @@ export class TLSServer extends TLSConnection {
 	declare private readonly sealer: TicketSealer | undefined;
 	/** the scheme we sign with (TLS 1.3: from the ClientHello to our CertificateVerify) */
 	private signatureScheme = 0;
-	declare private extensions13: Uint8Array | undefined;   // our EncryptedExtensions, from the ClientHello to the flight
+	/** the body of our flight's first message made from the ClientHello (1.3: EncryptedExtensions, 1.2: ServerHello) */
+	declare private helloReply: Uint8Array | undefined;
 	// TLS 1.2
 	declare private sendTicket12?: boolean;
 
@@ -517,7 +518,7 @@ export class TLSServer extends TLSConnection {
 		if (this.sessionId.length)
 			this.sendCompatibilityCCS();
 		(this.schedule ??= new KeySchedule(suite.hash)).handshake(shared);
-		this.extensions13 = this.encryptedExtensions(hello);
+		this.helloReply = this.encryptedExtensions(hello);
 		this.signatureScheme = scheme;
 		this.expect = "flight13";
 		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
@@ -547,8 +548,8 @@ export class TLSServer extends TLSConnection {
 		this.records.setRead(this.protection13(this.clientHandshakeSecret));
 		this.records.allowPlaintextAlert = true;
 		this.readSecret = this.clientHandshakeSecret;
-		this.sendHandshake(HandshakeType.encrypted_extensions, this.extensions13!);
-		this.extensions13 = undefined;
+		this.sendHandshake(HandshakeType.encrypted_extensions, this.helloReply!);
+		this.helloReply = undefined;
 		if (!this.resumed) {
 			if ((this.options.clientAuthentication ?? "none") !== "none")
 				this.sendCertificateRequest13();
@@ -745,14 +746,17 @@ export class TLSServer extends TLSConnection {
 		if (!state)
 			reply.set(ExtensionType.ec_point_formats, byteArray(1, 0));
 		this.recordLimits(hello, reply);
-		this.sendServerHello12(reply, state ? hello.sessionId : new Uint8Array(0));
-		if (state)
+		this.helloReply = this.serverHello12(reply, state ? hello.sessionId : new Uint8Array(0));
+		if (state) {
+			this.sendServerHello12();
 			return this.resume12(state);
+		}
 		this.expect = "flight12";
 	}
 
 	/** the rest of our first full TLS 1.2 flight (RFC 5246 7.3), once the ClientHello's frames are gone */
 	private sendAuthentication12(): void {
+		this.sendServerHello12();
 		this.sendCertificate12();
 		this.sendServerKeyExchange12();
 		if ((this.options.clientAuthentication ?? "none") !== "none")
@@ -787,8 +791,8 @@ export class TLSServer extends TLSConnection {
 		return state;
 	}
 
-	/** ServerHello (RFC 5246 7.4.1.3): the downgrade sentinel when we could have done TLS 1.3 (RFC 8446 4.1.3) */
-	private sendServerHello12(reply: Map<number, Uint8Array>, sessionId: Uint8Array): void {
+	/** ServerHello's body (RFC 5246 7.4.1.3): the downgrade sentinel when we could have done TLS 1.3 (RFC 8446 4.1.3) */
+	private serverHello12(reply: Map<number, Uint8Array>, sessionId: Uint8Array): Uint8Array {
 		this.random(this.serverRandom);
 		if (this.options.maxVersion >= TLS13)
 			this.serverRandom.set(DOWNGRADE_12, 24);
@@ -796,7 +800,11 @@ export class TLSServer extends TLSConnection {
 		w.u16(TLS12).bytes(this.serverRandom);
 		w.begin(1).bytes(sessionId).end().u16(this.suite!.code).u8(0);
 		writeExtensions(w, reply);
-		this.sendHandshake(HandshakeType.server_hello, w.view());
+		return w.view();
+	}
+	private sendServerHello12(): void {
+		this.sendHandshake(HandshakeType.server_hello, this.helloReply!);
+		this.helloReply = undefined;
 		if (this.tracing) this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
 	}
 
