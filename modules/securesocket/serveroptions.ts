@@ -13,7 +13,7 @@
  */
 import { Key } from "crypto/keys";
 import { copyOf } from "tls/bytes";
-import { parseCertificateBytes } from "x509/certificate";
+import { publicKeyInfo } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import {
 	COMMON_OPTIONS, CLIENT_OPTIONS, SERVER_OPTIONS, bad, bytes, list, secureDictionary, resolveCommon,
@@ -82,8 +82,8 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 	// the leaf must be a certificate for this key: a mistake here would only show as clients' failed handshakes
 	let leafKey: Key | undefined;
 	try {
-		const leaf = parseCertificateBytes(chain[0], "the server's certificate");
-		leafKey = leaf.spki ? publicKey(leaf.spki, "the server's certificate") : undefined;
+		// its key only: the outline up to subjectPublicKeyInfo (clients parse and verify the whole chain)
+		leafKey = publicKey(publicKeyInfo(chain[0], "the server's certificate"), "the server's certificate");
 	}
 	catch (e) {
 		loaded.close();
