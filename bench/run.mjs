@@ -185,7 +185,7 @@ export const DOWNLOAD_FORMS = ["buffer", "arraybuffer"];
  * form (the bytes checked), best of each kept; then Node's client against the same server (its
  * ceiling, best of 2), all in the same minute. Figures in MB/s; ratios to plain C.
  */
-export async function measureDownload({ suite, cipher, server: kind, certs, baseline, bytes, runs, forms = DOWNLOAD_FORMS, before }) {
+export async function measureDownload({ suite, cipher, server: kind, certs, baseline, bytes, runs, forms = DOWNLOAD_FORMS, before, beforeRead = "arraybuffer" }) {
   const key = certs.path("ecleaf.key"), cert = certs.path("ecleaf.crt");
   const server = kind === "node"
     ? await startServer({ key, cert, minVersion: "TLSv1.3", ciphers: cipher, body: bytes, pattern: true })
@@ -193,14 +193,14 @@ export async function measureDownload({ suite, cipher, server: kind, certs, base
   const request = kind === "node" ? undefined : `GET ${server.path} HTTP/1.0\r\n\r\n`;
   try {
     const best = {};
-    // before: another build's xsh (bench/throughput.mjs --before), read(ArrayBuffer), as "before"
+    // before: another build's xsh (bench/throughput.mjs --before), read(ArrayBuffer) or beforeRead, as "before"
     const runs1 = before ? [...forms, "before"] : forms;
     // plain C in each round too, best kept: both sides get the machine's quiet moments alike
     let cMBps = 0;
     for (let i = 0; i < runs; i++) {
       cMBps = Math.max(cMBps, JSON.parse(execFileSync(baseline, [String(bytes)], { encoding: "utf8" }).trim())[suite]);
       for (const read of runs1) {
-        const config = { port: server.port, certificate: certs.der("ecroot"), mode: "download", read: read === "before" ? "arraybuffer" : read, body: bytes, request };
+        const config = { port: server.port, certificate: certs.der("ecroot"), mode: "download", read: read === "before" ? beforeRead : read, body: bytes, request };
         const r = await runXsh(config, { timeout: 120000, binary: read === "before" ? before : undefined });
         if (!ok(r)) throw new Error(`bench: download (${kind}, ${read}) failed\n${r.stdout}\n${r.stderr}`);
         if (!best[read] || r.result.mbps > best[read].mbps) best[read] = r.result;

@@ -9,6 +9,7 @@
 // ceiling (server and loopback).
 //   node bench/throughput.mjs [MB (10)] [runs (3)] [--server node|openssl|both (both)] [--read buffer,arraybuffer,null]
 //       [--before <another tree's build/xsh>]   (before/after: that build's read(ArrayBuffer) in turn with ours)
+//       [--before-read buffer|arraybuffer|null]   (the read form of --before, default arraybuffer)
 import { makeCertificates } from "./scenarios.mjs";
 import { privateXsh, buildAeadBaseline, measureDownload, SUITES, DOWNLOAD_SERVERS, DOWNLOAD_FORMS } from "./run.mjs";
 
@@ -18,6 +19,7 @@ const servers = serverOption === "both" ? DOWNLOAD_SERVERS : [serverOption];
 const forms = option("--read", DOWNLOAD_FORMS.join(",")).split(",");
 // --before PATH: also another build's xsh (e.g. of an earlier commit) with read(ArrayBuffer), in turn with ours
 const before = option("--before", undefined);
+const beforeRead = option("--before-read", "arraybuffer");
 const bytes = Number(process.argv[2] ?? 10) * (1 << 20);
 const runs = Number(process.argv[3] ?? 3);
 const removeXsh = privateXsh();
@@ -27,7 +29,7 @@ try {
   const baseline = buildAeadBaseline();
   for (const [suite, cipher] of SUITES)
     for (const server of servers) {
-      const m = await measureDownload({ suite, cipher, server, certs, baseline, bytes, runs, forms, before });
+      const m = await measureDownload({ suite, cipher, server, certs, baseline, bytes, runs, forms, before, beforeRead });
       const figures = (before ? [...forms, "before"] : forms).map((f) => `${f} ${fixed(m[f].mbps)} (${m[f].ratio.toFixed(2)}, ${m[f].collections} gc)`).join("  ");
       console.log(`${suite.padEnd(18)} ${server.padEnd(7)} plain-C ${fixed(m.cMBps)}  Node client ${fixed(m.nodeMBps)} (${m.nodeRatio.toFixed(2)})  SecureSocket MB/s (ratio to C): ${figures}`);
     }
