@@ -404,9 +404,9 @@ export default class SecureSocket {
 			const available = engine.available;   // plaintext pending (one getter per record, not three)
 			if (available) {
 				this.#notify(2, available);
-				if (engine.available)
+				if ((this.#state as State) === State.closed || engine.available)   // the app may have closed it
 					return;    // the app reads later: read() schedules the next pump
-				continue;
+				// all read: on to the next record (no second look at available at the loop's top)
 			}
 			const pending = this.#pending;
 			try {
@@ -426,7 +426,8 @@ export default class SecureSocket {
 				this.#fail(e);
 				return;
 			}
-			this.#flush();
+			if (this.#outgoing || engine.outputLength)   // not per record of a download: nothing to send
+				this.#flush();
 			if (this.#state === State.handshake && engine.state === CONNECTED) {
 				this.#state = State.connected;
 				if (this.#timer) {

@@ -146,15 +146,16 @@ export class RecordLayer {
 
 	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
 	declare streamer: RecordStreamer | undefined;
-	/** instead of streamer.onRecord, for each record received (receive()'s) */
-	declare handler: RecordHandler | undefined;
+	/** instead of streamer.onRecord, for each record received (receive()'s); an own property from the
+	    start, as `streaming`: XS looks a missing one up through the prototypes, on every record */
+	handler: RecordHandler | undefined = undefined;
 
 	declare private buffer: Uint8Array | undefined;
 	declare private header: Uint8Array | undefined;   // buffer[0, HEADER): the additional data of TLS 1.3
 	private length = 0;                       // bytes of the record being framed in `buffer`
 	private need = HEADER;                    // its header, then header and body
 	private emptyRecords = 0;
-	declare private streaming: Streaming | undefined;
+	private streaming: Streaming | undefined = undefined;
 	declare private scratch: Uint8Array | undefined;
 	declare private aad12: Uint8Array | undefined;
 	declare private content: Uint8Array | undefined;   // the latest record's content (view())
@@ -237,19 +238,24 @@ export class RecordLayer {
 		if (this.length < this.need)
 			return;
 		if (this.need === HEADER) {
-			this.checkHeader();
-			const length = this.bodyLength();
+			// the body's length read once here, handed on (fewer calls per record on the download's path)
+			const b = this.buffer!, length = (b[3] << 8) | b[4];
+			this.checkHeader(length);
 			if (length === 0) {
-				this.process();
+				this.process(0);
 				return;
 			}
 			this.need = HEADER + length;
-			this.streamStart();
-			if (!this.streaming && this.buffer!.length < this.need)
+			if (length > STREAM_THRESHOLD && this.streamer) {
+				this.streamStart(length);
+				if (this.streaming)
+					return;
+			}
+			if (b.length < this.need)
 				this.buffer = this.grow(this.need);
 			return;
 		}
-		this.process();
+		this.process(this.need - HEADER);
 	}
 
 	/** frames records from `bytes` (copied into the inbox); calls `handler` with each record's (decrypted) content */
@@ -279,11 +285,9 @@ export class RecordLayer {
 	}
 
 	/** a large handshake record whose header just came: stream it if the engine takes it */
-	private streamStart(): void {
-		const b = this.buffer!, length = this.bodyLength(), type = b[0];
-		const streamer = this.streamer;
-		if (!streamer || length <= STREAM_THRESHOLD)
-			return;
+	private streamStart(length: number): void {
+		const b = this.buffer!, type = b[0];
+		const streamer = this.streamer!;
 		let protectedRecord: boolean;
 		if (this.read && this.version === TLS13 && type === ContentType.application_data)
 			protectedRecord = true;
@@ -373,19 +377,13 @@ export class RecordLayer {
 		this.streamer!.streamEnd();
 	}
 
-	private bodyLength(): number {
-		const b = this.buffer!;
-		return (b[3] << 8) | b[4];
-	}
-
-	private checkHeader(): void {
+	private checkHeader(length: number): void {
 		const b = this.buffer!;
 		const type = b[0];
 		if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
 			throw fatal(Alert.unexpected_message, `tls: unknown record type ${type}`);
 		if (b[1] !== 3)
 			throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
-		const length = this.bodyLength();
 		// protected records may carry the expansion of their protection on top of the plaintext limit
 		let max = this.receiveLimit;
 		if (this.read && !(b[0] === ContentType.change_cipher_spec && this.version === TLS13))
@@ -394,9 +392,9 @@ export class RecordLayer {
 			throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
 	}
 
-	private process(): void {
+	/** the record of `length` bytes of body in the buffer is complete: opens it, hands its content on */
+	private process(length: number): void {
 		const b = this.buffer!;
-		const length = this.bodyLength();
 		let type = b[0] as ContentType;
 		this.length = 0;
 		this.need = HEADER;
