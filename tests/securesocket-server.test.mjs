@@ -44,6 +44,10 @@ test("options: missing certificate/key, wrong types, client options, a key that 
     expect("badKey", /^securesocket: key is not a private key we can use .*crypto: /);
     expect("keyMismatch", /^securesocket: key does not match the public key of certificate\[0\]/);
     expect("notACertificate", /^securesocket: certificate\[0\] is not a certificate we can use: x509: /);
+    // parsed whole the first time a buffer is seen (later connections take only its key's outline): a bad
+    // time is refused, and again for the same buffer (a certificate that failed is not remembered)
+    expect("badTime", /^securesocket: certificate\[0\] is not a certificate we can use: x509: .*time/i);
+    expect("badTimeAgain", /^securesocket: certificate\[0\] is not a certificate we can use: x509: .*time/i);
     expect("unknown", /^securesocket: unknown option "bogus" in secure$/);
     expect("clientOption", /^securesocket: unknown option "verify" in secure \(a client option\)/);
     expect("clientSession", /^securesocket: unknown option "session" in secure \(a client option\)/);

@@ -13,7 +13,7 @@
  */
 import { Key } from "crypto/keys";
 import { copyOf } from "tls/bytes";
-import { publicKeyInfo } from "x509/certificate";
+import { parseCertificateBytes, publicKeyInfo } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import {
 	COMMON_OPTIONS, CLIENT_OPTIONS, SERVER_OPTIONS, bad, bytes, list, secureDictionary, resolveCommon,
@@ -59,6 +59,8 @@ export interface ResolvedServerOptions extends CommonOptions {
 }
 
 const KNOWN = new Set([...COMMON_OPTIONS, ...SERVER_OPTIONS]);
+/** leaf certificates already parsed whole, by buffer: their offsets in it (a listener resolves its options per connection) */
+const PARSED = new WeakMap<object, number[]>();
 const CLIENT_ONLY = CLIENT_OPTIONS.filter((name) => !SERVER_OPTIONS.includes(name));
 
 /** a DER chain (leaf first) and its key, loaded; `where` names the option in errors */
@@ -82,8 +84,18 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 	// the leaf must be a certificate for this key: a mistake here would only show as clients' failed handshakes
 	let leafKey: Key | undefined;
 	try {
-		// its key only: the outline up to subjectPublicKeyInfo (clients parse and verify the whole chain)
-		leafKey = publicKey(publicKeyInfo(chain[0], "the server's certificate"), "the server's certificate");
+		// the whole certificate the first time its buffer is seen (a broken name, date or extension is the
+		// app's error, said here); then its key only, by the outline up to subjectPublicKeyInfo
+		const leaf = chain[0];
+		const seen = PARSED.get(leaf.buffer);
+		if (!seen?.includes(leaf.byteOffset)) {
+			parseCertificateBytes(leaf, "the server's certificate");
+			if (seen)
+				seen.push(leaf.byteOffset);
+			else
+				PARSED.set(leaf.buffer, [leaf.byteOffset]);
+		}
+		leafKey = publicKey(publicKeyInfo(leaf, "the server's certificate"), "the server's certificate");
 	}
 	catch (e) {
 		loaded.close();

@@ -10,6 +10,13 @@ const log = (o) => trace(JSON.stringify(o) + "\n");
 const leaf = readFile(`${dir}/leaf.der`), key = readFile(`${dir}/leaf.key.der`);
 const otherKey = readFile(`${dir}/other.key.der`), ca = readFile(`${dir}/ca.der`);
 const base = { certificate: leaf, key };
+// the leaf with a letter in its notBefore (UTCTime, tag 23, 13 bytes): its outline is intact, its time is not
+const badTime = new Uint8Array(leaf.slice(0));
+for (let i = 0; i + 15 <= badTime.length; i++)
+	if (badTime[i] === 23 && badTime[i + 1] === 13) {
+		badTime[i + 4] = 0x58;
+		break;
+	}
 
 const cases = {
 	none: undefined,
@@ -20,6 +27,8 @@ const cases = {
 	badKey: { certificate: leaf, key: new Uint8Array([48, 3, 2, 1, 0]) },
 	keyMismatch: { certificate: leaf, key: otherKey },
 	notACertificate: { certificate: key, key },
+	badTime: { certificate: badTime.buffer, key },
+	badTimeAgain: { certificate: badTime.buffer, key },
 	unknown: { ...base, bogus: 1 },
 	clientOption: { ...base, verify: false },
 	clientSession: { ...base, session: {} },
