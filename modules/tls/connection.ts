@@ -122,6 +122,13 @@ export interface ConnectionHooks {
  */
 export abstract class TLSConnection implements TLSEngine, RecordStreamer, StreamChooser, MessageStream {
 	state: EngineState = "start";
+	// application data: the current record's plaintext, a view into the record buffer. Own properties
+	// from the start and first, with the sticky error: XS finds a property by walking the instance's
+	// list (and a missing one through the prototypes too), and these are looked at on every record
+	private plaintext: Uint8Array | undefined = undefined;
+	private plaintextOffset = 0;
+	/** the sticky error */
+	error: TLSError | undefined = undefined;
 	/** negotiated values, once known */
 	version = 0;
 	declare suite: CipherSuite | undefined;
@@ -133,8 +140,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	peerCertificateBytes = 0;
 	/** what the certificate check kept of the peer's leaf, once checked */
 	declare peerCertificate: unknown;
-	/** the sticky error */
-	declare error: TLSError | undefined;
 	/** the peer sent close_notify */
 	peerClosed = false;
 
@@ -157,9 +162,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare protected sentCompatibilityCCS?: boolean;
 	declare protected recordLimit: number;
 	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
-	// application data: the current record's plaintext, a view into the record buffer
-	declare private plaintext: Uint8Array | undefined;
-	private plaintextOffset = 0;
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
 		this.hooks = hooks;
