@@ -109,8 +109,8 @@ async function stackFigures(config) {
 
 /**
  * The smallest cap (bytes or slots) in which the run succeeds: bisection between `lo` (the program's
- * idle figure above the start-up baseline: it cannot run below it) and `lo + peak * 1.25`, at most
- * `probes` runs.
+ * idle figure above the start-up baseline: it cannot run below it) and `lo + peak * 1.25` (widened
+ * while that fails), at most `probes` runs.
  */
 async function smallest(config, kind, lo, peak, probes = 10) {
   let hi = lo + Math.max(256, Math.ceil(peak * 1.25)), runs = 0;
@@ -120,9 +120,10 @@ async function smallest(config, kind, lo, peak, probes = 10) {
     runs++;
     if (ok(r)) break;
     failures.add(r.timedOut ? "timeout" : r.code);
-    lo = hi;
-    hi += peak;
-    if (runs > 4) return { value: undefined, runs, failureCodes: [...failures] };
+    // not enough yet: double the distance from the idle figure (a program's loading may need far more
+    // than a small connection's peak: the resumed connection's budget went undefined with steps of its peak)
+    [lo, hi] = [hi, hi + 2 * (hi - lo)];
+    if (runs > 5) return { value: undefined, runs, failureCodes: [...failures] };
   }
   const step = kind === "chunks" ? 64 : 4;
   while (runs < probes && hi - lo > step) {
