@@ -198,6 +198,8 @@ export function choosePoints(total, { full = false, points = 40, from = 1, to = 
   const stretch = (to - from + 1) / points;
   const out = new Set([from, to]);
   for (let i = 0; out.size < points && i < points; i++) out.add(from + Math.floor(i * stretch + Math.random() * stretch));
+  // a random pick may repeat an end or a neighbour's pick: fill up with the first points not taken
+  for (let n = from; out.size < points && n <= to; n++) out.add(n);
   return [...out].sort((a, b) => a - b);
 }
 
