@@ -37,6 +37,40 @@ export function privateXsh() {
   }
   return () => { rmSync(copy, { force: true }); rmSync(copy32, { force: true }); };
 }
+/** runs fn(certs) with a private xsh and a fresh set of certificates, both removed after */
+async function withBench(fn) {
+  const removeXsh = privateXsh();
+  const certs = makeCertificates();
+  try {
+    return await fn(certs);
+  }
+  finally {
+    certs.remove();
+    removeXsh();
+  }
+}
+
+/**
+ * runs fn(config, server) for one scenario: a client scenario's server is started (and stopped after)
+ * and config is handshake.js's for it; a server scenario's config is bench/xs/server.js's (no server)
+ */
+async function withScenario(scenario, certs, fn) {
+  if (scenario.side === "server")
+    return fn(serverConfig(scenario, certs), undefined);
+  const server = await startServer(scenario.server(certs));
+  try {
+    return await fn({ port: server.port, certificate: certs.der(scenario.root), ...scenario.client }, server);
+  }
+  finally {
+    await server.stop();
+  }
+}
+
+/** the value after a command-line flag (--only a,b / --rounds N), or undefined */
+const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+/** the scenarios --only names (all without it) */
+const picked = (scenarios) => { const ids = flag("--only")?.split(","); return scenarios.filter((s) => !ids || ids.includes(s.id)); };
+
 const module = join(root, "bench", "xs", "handshake.js");
 // the server-side scenarios (config.side === "server"): our server, Node's tls.connect as the client
 const serverModule = join(root, "bench", "xs", "server.js");
@@ -377,44 +411,23 @@ async function serverTime(scenario, certs, config) {
  * client and server scenarios (all, or the named ones), N rounds (default 3); prints, writes nothing
  */
 async function timeOnly() {
-  const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-  const ids = arg("--only")?.split(","), rounds = Number(arg("--rounds") ?? "3");
-  const removeXsh = privateXsh();
-  const certs = makeCertificates();
-  try {
+  const rounds = Number(flag("--rounds") ?? "3");
+  await withBench(async (certs) => {
     for (let round = 1; round <= rounds; round++) {
-      for (const scenario of [...SCENARIOS, ...SERVER_SCENARIOS].filter((s) => !ids || ids.includes(s.id))) {
-        let time;
-        if (scenario.side === "server")
-          time = await serverTime(scenario, certs, serverConfig(scenario, certs));
-        else {
-          const server = await startServer(scenario.server(certs));
-          try {
-            time = await clientTime(scenario, certs, server, { port: server.port, certificate: certs.der(scenario.root), ...scenario.client });
-          }
-          finally {
-            await server.stop();
-          }
-        }
+      for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS])) {
+        const time = await withScenario(scenario, certs, (config, server) =>
+          server ? clientTime(scenario, certs, server, config) : serverTime(scenario, certs, config));
         log(`round ${round}`, scenario.id.padEnd(20), `ours ${time.xsMedianMs.toFixed(2)} ms, Node ${time.nodeMedianMs.toFixed(2)} ms, ratio ${time.ratio.toFixed(2)}`);
       }
     }
-  }
-  finally {
-    certs.remove();
-    removeXsh();
-  }
+  });
 }
 
 async function main() {
-  const removeXsh = privateXsh();
-  const certs = makeCertificates();
   const results = { date: new Date().toISOString(), quick, handshakes: HANDSHAKES, downloadBytes: DOWNLOAD, targets: TARGETS, scenarios: [] };
-  try {
+  await withBench(async (certs) => {
     for (const scenario of SCENARIOS) {
-      const server = await startServer(scenario.server(certs));
-      try {
-        const config = { port: server.port, certificate: certs.der(scenario.root), ...scenario.client };
+      await withScenario(scenario, certs, async (config, server) => {
         const entry = { id: scenario.id, title: scenario.title, chainBytes: certs.chainBytes(scenario.server(certs).cert) };
         const m = await runXsh(config);
         const i = await runXsh({ ...config, mode: "idle" }, { report: true });
@@ -435,10 +448,7 @@ async function main() {
           if (ok(s)) entry.samples = s.result.samples;
         }
         results.scenarios.push(entry);
-      }
-      finally {
-        await server.stop();
-      }
+      });
     }
 
     for (const scenario of SERVER_SCENARIOS)
@@ -462,11 +472,7 @@ async function main() {
       row.ratio = row.xsMBps / row.cMBps;
       results.throughput.push(row);
     }
-  }
-  finally {
-    certs.remove();
-    removeXsh();
-  }
+  });
 
   results.code = { ...codeSize(), esp8266: esp8266Text() };
   log("code", JSON.stringify(results.code));
@@ -478,19 +484,13 @@ async function main() {
 
 /** --server-only: measures the server-side scenarios again, replacing theirs in bench/results.json */
 async function serverOnly() {
-  const removeXsh = privateXsh();
-  const certs = makeCertificates();
   const file = join(root, "bench", "results.json");
   const results = JSON.parse(readFileSync(file, "utf8"));
-  try {
+  await withBench(async (certs) => {
     results.scenarios = results.scenarios.filter((s) => s.side !== "server");
     for (const scenario of SERVER_SCENARIOS)
       results.scenarios.push(await measureServer(scenario, certs));
-  }
-  finally {
-    certs.remove();
-    removeXsh();
-  }
+  });
   results.serverDate = new Date().toISOString();
   writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
   const { writeReport } = await import("./report.mjs");
@@ -502,34 +502,16 @@ async function serverOnly() {
  * collect:false run: everything from the constructor, or the accept, to message 1)
  */
 async function garbage() {
-  const removeXsh = privateXsh();
-  const certs = makeCertificates();
-  try {
-    const row = (id, r) => console.log(`${id}\t${r.result?.handshake.chunks ?? "failed"} B\t${r.result?.handshake.slots} slots`);
-    for (const scenario of SCENARIOS.filter((s) => s.id !== "records-16k")) {   // the same handshake as tls13-ecdsa
-      const server = await startServer(scenario.server(certs));
-      try {
-        row(scenario.id, await runXsh({ port: server.port, certificate: certs.der(scenario.root), ...scenario.client, collect: false }));
-      }
-      finally {
-        await server.stop();
-      }
-    }
-    for (const scenario of SERVER_SCENARIOS)
-      row(scenario.id, await runXsh({ ...serverConfig(scenario, certs), collect: false }));
-  }
-  finally {
-    certs.remove();
-    removeXsh();
-  }
+  const row = (id, r) => console.log(`${id}\t${r.result?.handshake.chunks ?? "failed"} B\t${r.result?.handshake.slots} slots`);
+  await withBench(async (certs) => {
+    // records-16k: the same handshake as tls13-ecdsa
+    for (const scenario of [...SCENARIOS, ...SERVER_SCENARIOS].filter((s) => s.id !== "records-16k"))
+      row(scenario.id, await withScenario(scenario, certs, (config) => runXsh({ ...config, collect: false })));
+  });
 }
 
 /** --budget [--only id,...]: the connection chunk and slot budgets of each scenario, nothing else */
 async function budgetOnly() {
-  const removeXsh = privateXsh();
-  const certs = makeCertificates();
-  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1].split(",") : undefined;
-  const pick = (s) => !only || only.includes(s.id);
   const measure = async (id, config) => {
     const m = await runXsh(config), i = await runXsh({ ...config, mode: "idle" }, { report: true });
     if (!ok(m) || !ok(i)) throw new Error(`bench: ${id} failed\n${m.stdout}\n${m.stderr}`);
@@ -538,45 +520,25 @@ async function budgetOnly() {
     const s = await connectionBudget(config, "slots", cap, idle, i.report.slotsBaseline, m.result.handshake.slots);
     console.log(`${id}\tchunks ${c.value} (fails at ${c.failedAt})\tslots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots`);
   };
-  try {
-    for (const scenario of SCENARIOS.filter(pick)) {
-      const server = await startServer(scenario.server(certs));
-      try { await measure(scenario.id, { port: server.port, certificate: certs.der(scenario.root), ...scenario.client }); }
-      finally { await server.stop(); }
-    }
-    for (const scenario of SERVER_SCENARIOS.filter(pick))
-      await measure(scenario.id, serverConfig(scenario, certs));
-  }
-  finally {
-    certs.remove();
-    removeXsh();
-  }
+  await withBench(async (certs) => {
+    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+      await withScenario(scenario, certs, (config) => measure(scenario.id, config));
+  });
 }
 
 /** --stack: the handshake's C stack only, per scenario (client and server), in build/xsh and build/xsh32, without and with --gc-stress 1 */
 async function stackOnly() {
-  const removeXsh = privateXsh();
-  const certs = makeCertificates();
-  try {
+  await withBench(async (certs) => {
     console.log("scenario: handshake C stack above the callback's depth, bytes (x86-64 build/xsh | with --gc-stress 1 | build/xsh32 | with --gc-stress 1)");
     for (const scenario of [...SCENARIOS, ...SERVER_SCENARIOS]) {
-      const server = scenario.side === "server" ? undefined : await startServer(scenario.server(certs));
-      try {
-        const config = server ? { port: server.port, certificate: certs.der(scenario.root), ...scenario.client } : serverConfig(scenario, certs);
+      await withScenario(scenario, certs, async (config) => {
         const m = await runXsh(config);
         if (!ok(m)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}`);
         const s = await stackFigures(config);
         console.log(`${scenario.id}: ${m.result.handshake.stack} | ${s.stress} | ${s.stack32 ?? "-"} | ${s.stress32 ?? "-"}`);
-      }
-      finally {
-        await server?.stop();
-      }
+      });
     }
-  }
-  finally {
-    certs.remove();
-    removeXsh();
-  }
+  });
 }
 
 const entry = process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
