@@ -484,8 +484,10 @@ export function publicKeyInfo(bytes: Uint8Array, what: string): Uint8Array {
 		if (tbs.peekTag() === contextConstructed(0))
 			tbs.skip();
 		tbs.expectRaw(INTEGER, `${what} serialNumber`);
-		for (const field of ["signature", "issuer", "validity", "subject"])
-			tbs.expectRaw(SEQUENCE, `${what} ${field}`);
+		tbs.expectRaw(SEQUENCE, `${what} signature`);
+		tbs.expectRaw(SEQUENCE, `${what} issuer`);
+		tbs.expectRaw(SEQUENCE, `${what} validity`);
+		tbs.expectRaw(SEQUENCE, `${what} subject`);
 		return tbs.expectRaw(SEQUENCE, `${what} subjectPublicKeyInfo`);
 	}
 	finally {
