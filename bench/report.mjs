@@ -125,9 +125,10 @@ export function writeReport(r, root) {
   p("chunk heap's one block is brought down to what is live plus the room, so at no moment may the connection's live");
   p("chunks (and a new one) exceed the room; XS collects first, then fails (exit 3). Exact, by bisection on the room");
   p("(10 probes, to 64 bytes). It includes what the app of the bench holds: the GET, and each 16 KB `read(ArrayBuffer)`");
-  p("result beside the 16 KB record buffer in the 16 KB-record scenarios. Slots: under the program cap plus a margin,");
-  p("a ballast of small objects allocated before the connection leaves only a given room above what is in use;");
-  p("bisection on the room (to 4 slots).");
+  p("result beside the 16 KB record buffer in the 16 KB-record scenarios. Slots: the same for the handshake (xsh");
+  p("`slotRoom()`, from the constructor to message 1): at every slot allocation, once what is in use reaches what was");
+  p("live plus the room, XS collects, then fails (exit 3) if it is still full, as a device's fixed slot heap would.");
+  p("Exact, by bisection on the room (12 probes, to 1 slot). It includes what the bench's callback holds then.");
   p();
   p("| scenario | idle chunks / slots | program --chunks | program --slots | connection chunks (fails at) | vs 6 KB | connection slots (fails at) | vs 300 |");
   p("| --- | --- | --- | --- | --- | --- | --- | --- |");

@@ -6,7 +6,8 @@
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
 //   node bench/run.mjs --stack        (the handshake's C stack per scenario: build/xsh and build/xsh32, with and without --gc-stress 1)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
-//   node bench/run.mjs --budget [--only id,id]  (the connection chunk and slot budgets only)
+//   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only)
+//   node bench/run.mjs --live [--only id,id]  (what is live, slots and chunks, after each engine trace line)
 //   node bench/run.mjs --time [--only id,id] [--rounds N] [--quick]  (handshake time only, ours and Node's side by side)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
@@ -171,39 +172,30 @@ async function smallest(config, kind, lo, peak, probes = 10) {
 }
 
 /**
- * The connection's own budget: under a fixed program cap, a ballast allocated before the connection
- * leaves `room` above what is in use; bisection on the room (at most `probes` runs). The room of a
- * run is computed from what the module logged at the start: cap - (in use - start-up baseline).
+ * The connection's own budget: bisection (at most `probes` runs) on a live-use cap from the
+ * connection's start (xsh chunkRoom() for chunks over the whole connection, slotRoom() for slots over
+ * the handshake): at no moment may what is live exceed what was live at the start plus the room. Exact.
  */
-export async function connectionBudget(config, kind, cap, idle, startup, peak, probes = 10) {
+export async function connectionBudget(config, kind, peak, probes = kind === "chunks" ? 10 : 12) {
   let lo = 0, hi = Math.max(512, Math.ceil(peak * 1.25)), runs = 0, best, worst;
   const probe = async (room) => {
-    if (kind === "chunks") {
-      // a live-use cap from the connection's start (xsh chunkRoom()): exact, no ballast
-      const r = await runXsh({ ...config, room: { chunks: room } });
-      runs++;
-      return { ok: ok(r), actual: room, code: r.timedOut ? "timeout" : r.code };
-    }
-    const amount = Math.max(0, cap - idle - room);
-    const r = await runXsh({ ...config, ballast: kind === "chunks" ? { chunks: amount } : { objects: Math.floor(amount / 2) } },
-      kind === "chunks" ? { chunks: cap } : { slots: cap });
+    const r = await runXsh({ ...config, room: { [kind]: room } });
     runs++;
-    const actual = r.start ? cap - (r.start[kind] - startup) : undefined;
-    return { ok: ok(r), actual, code: r.timedOut ? "timeout" : r.code };
+    return { ok: ok(r), actual: room, code: r.timedOut ? "timeout" : r.code };
   };
   const failures = new Set();
   let first = await probe(hi);
   while (!first.ok && runs < 4) { failures.add(first.code); lo = hi; hi *= 2; first = await probe(hi); }
   if (!first.ok) return { value: undefined, runs, failureCodes: [...failures] };
   best = first.actual;
-  const step = kind === "chunks" ? 64 : 4;
+  const step = kind === "chunks" ? 64 : 1;
   while (runs < probes && hi - lo > step) {
     const mid = Math.round((lo + hi) / 2 / step) * step;
     const r = await probe(mid);
     if (r.ok) { hi = mid; best = r.actual; }
     else { lo = mid; worst = r.actual; failures.add(r.code); }
   }
-  return { value: best, failedAt: worst, cap, runs, failureCodes: [...failures] };
+  return { value: best, failedAt: worst, runs, failureCodes: [...failures] };
 }
 
 /**
@@ -348,13 +340,11 @@ async function budgets(entry, config, m, i) {
     chunks: await smallest(config, "chunks", entry.idle.chunks, peakChunks),
     slots: await smallest(config, "slots", entry.idle.slots, peakSlots),
   };
-  // the program's budget is module loading's (its parser garbage): search the connection's own
-  // under a program cap with a margin, a ballast taking the rest
-  const startup = { chunks: i.report.chunksBaseline, slots: i.report.slotsBaseline };
-  entry.startup = startup;
-  const chunkCap = entry.budget.chunks.value + 8192, slotCap = entry.budget.slots.value + 512;
-  entry.budget.connectionChunks = await connectionBudget(config, "chunks", chunkCap, entry.idle.chunks, startup.chunks, peakChunks);
-  entry.budget.connectionSlots = await connectionBudget(config, "slots", slotCap, entry.idle.slots, startup.slots, peakSlots);
+  // the program's budget is module loading's (its parser garbage): the connection's own is searched
+  // with live-use caps from its start
+  entry.startup = { chunks: i.report.chunksBaseline, slots: i.report.slotsBaseline };
+  entry.budget.connectionChunks = await connectionBudget(config, "chunks", peakChunks);
+  entry.budget.connectionSlots = await connectionBudget(config, "slots", m.result.handshake.slots);
 }
 
 /**
@@ -513,16 +503,28 @@ async function garbage() {
 /** --budget [--only id,...]: the connection chunk and slot budgets of each scenario, nothing else */
 async function budgetOnly() {
   const measure = async (id, config) => {
-    const m = await runXsh(config), i = await runXsh({ ...config, mode: "idle" }, { report: true });
-    if (!ok(m) || !ok(i)) throw new Error(`bench: ${id} failed\n${m.stdout}\n${m.stderr}`);
-    const idle = i.result.idle.slots - i.report.slotsBaseline, cap = idle + 1500;   // above module loading's peak
-    const c = await connectionBudget(config, "chunks", 0, 0, 0, m.result.handshake.chunks);
-    const s = await connectionBudget(config, "slots", cap, idle, i.report.slotsBaseline, m.result.handshake.slots);
-    console.log(`${id}\tchunks ${c.value} (fails at ${c.failedAt})\tslots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots`);
+    const m = await runXsh(config);
+    if (!ok(m)) throw new Error(`bench: ${id} failed\n${m.stdout}\n${m.stderr}`);
+    const c = process.argv.includes("--slots-only") ? {} : await connectionBudget(config, "chunks", m.result.handshake.chunks);
+    const s = await connectionBudget(config, "slots", m.result.handshake.slots);
+    console.log(`${id}\t${c.runs ? `chunks ${c.value} (fails at ${c.failedAt})\t` : ""}slots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots`);
   };
   await withBench(async (certs) => {
     for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
       await withScenario(scenario, certs, (config) => measure(scenario.id, config));
+  });
+}
+
+/** --live [--only id,...]: what is live (collected first) after each engine trace line of each scenario */
+async function liveOnly() {
+  await withBench(async (certs) => {
+    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+      await withScenario(scenario, certs, async (config) => {
+        const r = await runXsh({ ...config, sample: "live" });
+        if (!ok(r)) throw new Error(`bench: ${scenario.id} failed\n${r.stdout}\n${r.stderr}`);
+        console.log(`${scenario.id}: slots / chunks live after each step`);
+        for (const { step, slots, chunks } of r.result.samples) console.log(`  ${String(slots).padStart(5)} ${String(chunks).padStart(6)}  ${step}`);
+      });
   });
 }
 
@@ -541,7 +543,7 @@ async function stackOnly() {
   });
 }
 
-const entry = process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
+const entry = process.argv.includes("--live") ? liveOnly : process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
   : process.argv.includes("--garbage") ? garbage : process.argv.includes("--time") ? timeOnly : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
   entry().catch((e) => {

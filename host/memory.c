@@ -4,6 +4,7 @@
  *     reservation stops at baseline + cap, so XS collects and then fails with "out of memory";
  *     the chunks are one contiguous arena (one XS block, as a device's heap: free space in one
  *     piece after a collection), which chunkRoom() can cap at any moment above the live set;
+ *     slotRoom() caps the slots in use the same way (checked at every slot allocation);
  *   - the native heap: every mbedtls allocation (mbedtls_calloc/free) and the natives' own, counted
  *     (current and peak), optionally capped, optionally failing the Nth allocation;
  *   - the C stack high-water mark: the stack below main() is painted, the deepest byte that
@@ -82,6 +83,39 @@ void xs_xsh_chunkRoom(xsMachine *the)
 	gRoomEnd = (size_t)((unsigned char *)end - gArena);
 	the->minimumChunksSize = 16;   /* grow by what is needed: the room is exact */
 	xsResult = xsNumber(room);
+}
+
+/* xsh's slotRoom(count): from now on at most `count` slots above what is live now may be in use
+   at any moment, as in a device's fixed slot heap of live + count: at the allocation that would
+   pass it XS collects, then exits 3 ("XS slot heap (slotRoom)") if it is still full. Checked in
+   the fxNewSlot wrapper below (fxDuplicateSlot's allocation inside xsMemory.c is seen at the next
+   one). slotRoom(Infinity) lifts the cap. Returns the live count it counted from. */
+static txSize gSlotRoomLimit = 0;   /* 0: no slotRoom() */
+
+void xs_xsh_slotRoom(xsMachine *the)
+{
+	double room = xsToNumber(xsArg(0));
+	if (!(room >= 0)) xshThrow(the, "RangeError", "xsh: bad room");
+	gSlotRoomLimit = 0;
+	if (room > 0x3fffffff) {   /* Infinity: no cap from now on */
+		xsResult = xsNumber(the->currentHeapCount);
+		return;
+	}
+	fxCollect(the, XS_ORGANIC_FLAG);
+	xsResult = xsNumber(the->currentHeapCount);
+	/* the result's slot is on the stack, not in the heap: the live count stands */
+	gSlotRoomLimit = the->currentHeapCount + (txSize)room;
+}
+
+static void checkSlotRoom(txMachine *the)
+{
+	if (!gSlotRoomLimit || the->currentHeapCount < gSlotRoomLimit)
+		return;
+	fxCollect(the, XS_ORGANIC_FLAG);
+	if (the->currentHeapCount >= gSlotRoomLimit) {
+		gxshOutOfMemory = "XS slot heap (slotRoom)";
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
+	}
 }
 
 txSlot *fxAllocateSlots(txMachine *the, txSize count)
@@ -183,6 +217,7 @@ void *__wrap_fxNewGrowableChunk(txMachine *the, txSize size, txSize capacity)
 txSlot *__wrap_fxNewSlot(txMachine *the)
 {
 	countAllocation(the, &gxshSlotCount, gxshSlotFailAt, "slot");
+	checkSlotRoom(the);
 	return __real_fxNewSlot(the);
 }
 

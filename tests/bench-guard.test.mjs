@@ -12,11 +12,10 @@
 //   SecureSocket's server side (issue 6), importing "securesocket" also parses tls/server.ts and
 //   its helpers (+45 KB, +900 slots of module loading in the host; on a device preloaded modules
 //   live in flash and cost no RAM).
-// - connection: chunks, a live-use cap from the connection's start (xsh chunkRoom(): at no moment may
-//   live chunks exceed what was live plus ROOM; exact); slots, the same program cap with a ballast
-//   held from before the connection that leaves only ROOM above what is in use (to 4 slots).
-//   Measured 2026-11-26 09:40 (npm run bench, docs/BENCHMARKS.md). The 16 KB-record scenarios need
-//   about 37 KB: the record buffer (16 KB) and the app's read(ArrayBuffer) result (16 KB).
+// - connection: live-use caps from the connection's start: chunks over the whole connection (xsh
+//   chunkRoom(): at no moment may live chunks exceed what was live plus ROOM), slots over the
+//   handshake (xsh slotRoom(), the same for slots, lifted at message 1). Both exact. The 16 KB-record
+//   scenarios need about 37 KB: the record buffer (16 KB) and the app's read(ArrayBuffer) result (16 KB).
 // The server side: our server (bench/xs/server.js) with Node's tls.connect as the client, the same two
 // kinds of cap (SERVER_PROGRAM, SERVER_ROOM below).
 import { test, before, after } from "node:test";
@@ -26,51 +25,31 @@ import { runXsh } from "../bench/run.mjs";
 
 // program caps (above the start-up baseline): the measured budget plus a margin
 const PROGRAM = { chunks: 318_080 + 16_384, slots: 10_104 + 400 };
-// the connection's room: measured minimum per scenario, and the margin added here
-// (measured 2026-11-26 12:50, node bench/run.mjs --budget; the client's slots with its ballast held
-// to the end: before, it was collected once the connection was constructed, see bench/notes.md;
-// tls13-resume's slots move between about 210 and 270 from run to run: the highest seen is kept)
+// the connection's room: measured minimum per scenario, and the margin added here (chunks measured
+// 2026-11-26 12:50, slots 14:35 with slotRoom(); node bench/run.mjs --budget)
 const ROOM = {
-  "tls13-ecdsa": { chunks: 2_176, slots: 737 },
-  "tls13-rsa": { chunks: 2_880, slots: 765 },
-  "tls12-ecdsa": { chunks: 2_112, slots: 717 },
-  "tls13-resume": { chunks: 64, slots: 269 },
-  "chain-3k": { chunks: 33_344, slots: 917 },
-  "records-16k": { chunks: 32_960, slots: 737 },
+  "tls13-ecdsa": { chunks: 2_176, slots: 499 },
+  "tls13-rsa": { chunks: 2_880, slots: 528 },
+  "tls12-ecdsa": { chunks: 2_112, slots: 480 },
+  "tls13-resume": { chunks: 64, slots: 15 },
+  "chain-3k": { chunks: 33_344, slots: 679 },
+  "records-16k": { chunks: 32_960, slots: 499 },
 };
-const MARGIN = { chunks: 2_048, slots: 80 };
+const MARGIN = { chunks: 2_048, slots: 32 };
 // the server side (bench/xs/server.js, our server with Node's tls.connect as the client), measured
 // 2026-11-26 10:07 (npm run bench --server-only): the program loads the server side too; its slots
 // measured again 11:50 (10,620: the x509 modules listed one by one, the engine's classes at load)
 const SERVER_PROGRAM = { chunks: 312_320 + 16_384, slots: 10_620 + 400 };
-// (the connection's room measured again 2026-11-26 12:52, node bench/run.mjs --budget)
+// (the connection's room measured again 2026-11-26 12:52, slots 14:35; node bench/run.mjs --budget)
 const SERVER_ROOM = {
-  "server-tls13-ecdsa": { chunks: 2_368, slots: 604 },
-  "server-tls12-ecdsa": { chunks: 2_048, slots: 599 },
+  "server-tls13-ecdsa": { chunks: 2_368, slots: 373 },
+  "server-tls12-ecdsa": { chunks: 2_048, slots: 367 },
 };
 
 const T = { timeout: 60_000 };
 let certs;
 before(() => { certs = makeCertificates(); });
 after(() => certs?.remove());
-
-/**
- * Runs the scenario under the program cap of `kind` with a ballast leaving at least `room` (not
- * much more) above what is in use when the connection starts; the ballast's own overhead is not
- * exact, so it is calibrated from the room each run reports (as bench/run.mjs does).
- */
-async function withRoom(config, kind, room, idle, program = PROGRAM) {
-  const startup = idle.report[kind === "chunks" ? "chunksBaseline" : "slotsBaseline"];
-  let amount = Math.max(0, program[kind] - (idle.result.idle[kind] - startup) - room), r, actual;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    r = await runXsh({ ...config, ballast: kind === "chunks" ? { chunks: amount } : { objects: Math.floor(amount / 2) } },
-      { [kind]: program[kind] });
-    actual = r.start ? program[kind] - (r.start[kind] - startup) : undefined;
-    if (actual !== undefined && actual >= room) break;
-    amount = Math.max(0, amount - (room - (actual ?? 0)) - (kind === "chunks" ? 256 : 8));
-  }
-  return { r, actual };
-}
 
 const why = (r) => `exit ${r.code}${r.timedOut ? " (killed)" : ""}\n${r.stdout}\n${r.stderr}`;
 
@@ -83,16 +62,11 @@ test("bench guard: each scenario completes within its measured budgets plus a ma
       const whole = await runXsh(config, { chunks: PROGRAM.chunks, slots: PROGRAM.slots });
       assert.equal(whole.code, 0, `${scenario.id} under the program caps: ${why(whole)}`);
       assert.equal(whole.result?.ok, true, `${scenario.id}: ${why(whole)}`);
-      // the connection's own room: what the program holds idle, then a ballast leaving ROOM + MARGIN
-      const idle = await runXsh({ ...config, mode: "idle" }, { report: true });
-      assert.equal(idle.code, 0, why(idle));
+      // the connection's own room: live-use caps from its start (chunkRoom(), slotRoom())
       for (const kind of ["chunks", "slots"]) {
         const room = ROOM[scenario.id][kind] + MARGIN[kind];
-        // chunks: a live-use cap from the connection's start (xsh chunkRoom()); slots: the ballast
-        const { r, actual } = kind === "chunks" ? { r: await runXsh({ ...config, room: { chunks: room } }), actual: room }
-          : await withRoom(config, kind, room, idle);
-        assert.ok(actual >= room, `${scenario.id}, ${kind}: the ballast left ${actual}, not ${room}`);
-        assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${actual} (measured minimum ${ROOM[scenario.id][kind]}): ${why(r)}`);
+        const r = await runXsh({ ...config, room: { [kind]: room } });
+        assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${room} (measured minimum ${ROOM[scenario.id][kind]}): ${why(r)}`);
         assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
       }
       // 16 KB records received within issue 7's 17.5 KB of live chunks after the handshake (the record
@@ -117,14 +91,10 @@ test("bench guard: our server completes each server-side scenario within its mea
     assert.equal(whole.code, 0, `${scenario.id} under the program caps: ${why(whole)}`);
     assert.equal(whole.result?.ok, true, `${scenario.id}: ${why(whole)}`);
     assert.equal(whole.result.tls.version, scenario.client.maxVersion === "TLSv1.2" ? "TLS 1.2" : "TLS 1.3", scenario.id);
-    const idle = await runXsh({ ...config, mode: "idle" }, { report: true });
-    assert.equal(idle.code, 0, why(idle));
     for (const kind of ["chunks", "slots"]) {
       const room = SERVER_ROOM[scenario.id][kind] + MARGIN[kind];
-      const { r, actual } = kind === "chunks" ? { r: await runXsh({ ...config, room: { chunks: room } }), actual: room }
-        : await withRoom(config, kind, room, idle, SERVER_PROGRAM);
-      assert.ok(actual >= room, `${scenario.id}, ${kind}: the ballast left ${actual}, not ${room}`);
-      assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${actual} (measured minimum ${SERVER_ROOM[scenario.id][kind]}): ${why(r)}`);
+      const r = await runXsh({ ...config, room: { [kind]: room } });
+      assert.equal(r.code, 0, `${scenario.id}, ${kind} room ${room} (measured minimum ${SERVER_ROOM[scenario.id][kind]}): ${why(r)}`);
       assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
     }
   }
@@ -132,6 +102,9 @@ test("bench guard: our server completes each server-side scenario within its mea
   const small = await runXsh({ ...serverConfig(SERVER_SCENARIOS[0], certs), room: { chunks: 1024 } });
   assert.equal(small.code, 3, why(small));
   assert.match(small.stderr, /xsh: out of memory: XS chunk heap \(chunkRoom\)/, why(small));
+  const few = await runXsh({ ...serverConfig(SERVER_SCENARIOS[0], certs), room: { slots: 100 } });
+  assert.equal(few.code, 3, why(few));
+  assert.match(few.stderr, /xsh: out of memory: XS slot heap \(slotRoom\)/, why(few));
 });
 
 test("bench guard: a budget well below fails cleanly with exit 3", T, async () => {
@@ -149,13 +122,10 @@ test("bench guard: a budget well below fails cleanly with exit 3", T, async () =
     const small = await runXsh({ ...config, room: { chunks: 1024 } });
     assert.equal(small.code, 3, why(small));
     assert.match(small.stderr, /xsh: out of memory: XS chunk heap \(chunkRoom\)/, why(small));
-    // and the connection itself, with about 100 slots of room above the ballast (it needs about 800)
-    const idle = await runXsh({ ...config, mode: "idle" }, { report: true });
-    const { r, actual } = await withRoom(config, "slots", 100, idle);
-    assert.ok(actual >= 100 && actual < 300, `room ${actual}`);
-    assert.equal(r.code, 3, why(r));
-    assert.ok(r.start, `the ballast was in place before the connection failed: ${why(r)}`);
-    assert.match(r.stderr, /xsh: out of memory: XS slot heap \(--slots\)/, why(r));
+    // and the handshake with 100 slots above its start, at any moment (slotRoom; it needs about 500)
+    const few = await runXsh({ ...config, room: { slots: 100 } });
+    assert.equal(few.code, 3, why(few));
+    assert.match(few.stderr, /xsh: out of memory: XS slot heap \(slotRoom\)/, why(few));
   }
   finally {
     await server.stop();

@@ -188,6 +188,35 @@ test("small allocations under the same caps succeed (16 KB under --chunks 65536,
   assert.equal(slots.report.slotCap, 2000);
 });
 
+test("slotRoom(300): 150 two-slot objects fit exactly; 149 with 30,000 garbage ones made meanwhile (XS collects)", T, async () => {
+  const exact = await ok("slot_room.js", [300, 150, 0]);
+  assert.deepEqual(exact.lines[0], { live: true, kept: 150, made: 0 });
+  // 298 slots kept and one garbage object of 2 at a time: the room is full at each one
+  const r = await ok("slot_room.js", [300, 149, 29800]);
+  assert.deepEqual(r.lines[0], { live: true, kept: 149, made: 29800 });
+});
+
+test("slotRoom(300): 151 two-slot objects (302 slots) exit 3 with \"xsh: out of memory: XS slot heap (slotRoom)\"", T, async () => {
+  const r = await runXsh("slot_room.js", [300, 151, 1000]);
+  assert.equal(r.code, 3, explain(r));
+  assert.match(r.stderr, /xsh: out of memory: XS slot heap \(slotRoom\)/);
+  assert.equal(r.lines.length, 0);
+});
+
+test("slotRoom(n): n - 20 slots succeed, n + 20 fail, for n = 100 and 1000", T, async () => {
+  for (const n of [100, 1000]) {
+    await ok("slot_room.js", [n, (n - 20) / 2, 2000]);
+    const r = await runXsh("slot_room.js", [n, (n + 20) / 2, 2000]);
+    assert.equal(r.code, 3, `${n}: ${explain(r)}`);
+    assert.match(r.stderr, /XS slot heap \(slotRoom\)/);
+  }
+});
+
+test("slotRoom(-1) throws a RangeError", T, async () => {
+  const r = await ok("slot_room.js", ["bad"]);
+  assert.deepEqual(r.lines[0], { caught: "RangeError: xsh: bad room" });
+});
+
 test("--chunks 65536: a 60 KB buffer fits (the cap counts above the baseline)",
   T,
   async () => {

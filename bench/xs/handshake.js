@@ -18,8 +18,9 @@
 //   ballast: {chunks: bytes, objects: count}: held from before the measured connection to the end (an
 //     1 KB ArrayBuffers; a list of small objects, about 2 slots each), so that under --chunks/--slots caps
 //     only the room left above it is the connection's; logs {start: {chunks, slots}} (in use) first
-//   room: {chunks: bytes}: the connection may use at most this many bytes of XS chunks above what is
-//     live when it starts, at any moment (xsh's chunkRoom(): a live-use cap; failing exits 3)
+//   room: {chunks: bytes, slots: count}: the connection may use at most this many bytes of XS chunks
+//     above what is live when it starts, at any moment (xsh's chunkRoom(): a live-use cap; failing exits
+//     3); the handshake (constructor to message 1) at most this many XS slots (xsh's slotRoom(), the same)
 //   transferRoom: bytes: the same live-use cap from message 1 on (after the GET is written), for what
 //     receiving the response needs; skipRead: the response is skipped with read(null), not read into
 //     ArrayBuffers (what the connection itself needs, without the app's copies)
@@ -29,7 +30,7 @@ import SecureSocket from "securesocket";
 import Instrumentation from "instrumentation";
 import Debug from "debug";
 import Timer from "timer";
-import { argv, readFile, now, exit, chunkRoom } from "xsh";
+import { argv, readFile, now, exit, chunkRoom, slotRoom } from "xsh";
 import { liveSampler } from "./live.js";
 
 const config = JSON.parse(argv[1]);
@@ -107,6 +108,8 @@ function memory(session, ballasted) {
 	const result = { ok: false, bytes: 0, records: 0, maxRecord: 0, idle: { chunks: base.chunks, slots: base.slots, native: base.native } };
 	if (config.room?.chunks !== undefined)
 		chunkRoom(config.room.chunks);
+	if (config.room?.slots !== undefined)
+		slotRoom(config.room.slots);
 	const socket = new SecureSocket(options);
 	if (config.sample)
 		samples.push(Object.assign({ t: 0, step: "constructed" }, figures()));
@@ -115,6 +118,8 @@ function memory(session, ballasted) {
 			samples.push(Object.assign({ t: now() - base.t, step: `message ${message}` }, figures()));
 		switch (message) {
 		case 1:
+			if (config.room?.slots !== undefined)
+				slotRoom(Infinity);   // the slot room is the handshake's
 			result.handshakeMs = now() - base.t;
 			result.handshake = peaks();
 			result.tls = { version: this.tls.version, cipherSuite: this.tls.cipherSuite, group: this.tls.group, resumed: this.tls.resumed, certificates: this.tls.peerCertificateCount };

@@ -9,8 +9,8 @@
 //                   handshake, peaks while the request is read and answered (default)
 //         "time"    serves count connections one after the other (the clients time them), then exits
 //         "idle"    nothing: the figures in use, after Debug.gc(), when a connection would be accepted
-//   sample (true, or "live"), collect, ballast, room: as bench/xs/handshake.js (the room's live-use cap is set with the
-//     baseline, before the connection is accepted)
+//   sample (true, or "live"), collect, ballast, room: as bench/xs/handshake.js (the room's live-use caps are set with the
+//     baseline, before the connection is accepted; the slot room is lifted at message 1)
 // The connection answers one HTTP request (anything ending in an empty line) with 5 bytes, then
 // closes (close_notify). Figures are above the idle baseline taken after Debug.gc(), listening.
 import SecureSocket from "securesocket";
@@ -19,7 +19,7 @@ import { Listener } from "socket";
 import Instrumentation from "instrumentation";
 import Debug from "debug";
 import Timer from "timer";
-import { argv, readFile, now, exit, chunkRoom } from "xsh";
+import { argv, readFile, now, exit, chunkRoom, slotRoom } from "xsh";
 import { liveSampler } from "./live.js";
 
 const config = JSON.parse(argv[1]);
@@ -102,6 +102,8 @@ function memory() {
 					samples.push(Object.assign({ t: now() - base.t, step: `message ${message}` }, figures()));
 				if (message !== 1)
 					return;
+				if (config.room?.slots !== undefined)
+					slotRoom(Infinity);   // the slot room is the handshake's
 				result.handshakeMs = now() - base.t;
 				result.handshake = peaks();
 				result.tls = { version: s.tls.version, cipherSuite: s.tls.cipherSuite, group: s.tls.group, resumed: s.tls.resumed };
@@ -129,6 +131,8 @@ function memory() {
 		Debug.gc(false);
 	if (config.room?.chunks !== undefined)
 		chunkRoom(config.room.chunks);
+	if (config.room?.slots !== undefined)
+		slotRoom(config.room.slots);
 }
 
 function time() {
