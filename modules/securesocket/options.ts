@@ -9,6 +9,7 @@
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { SUITES, suiteByName } from "tls/suites";
 import type { Session } from "tls/options";
+import { TLS12_BUILT } from "tls/client12";
 
 export type Bytes = ArrayBuffer | Uint8Array | HostBuffer;
 export type VersionOption = number | "TLS 1.2" | "TLS 1.3" | "tls1.2" | "tls1.3";
@@ -211,6 +212,12 @@ export function resolveCommon(s: { [key: string]: unknown }): CommonOptions {
 export function resolveOptions(secure: SecureOptions | undefined, host: string | undefined): ResolvedOptions {
 	const s = secureDictionary(secure, KNOWN, SERVER_OPTIONS, "server");
 	const common = resolveCommon(s);
+	if (common.minVersion === TLS12 && !TLS12_BUILT) {
+		// a build without TLS 1.2 (tls/client12 mapped to tls/no-client12): TLS 1.3 unless 1.2 is asked for
+		if (s.protocolVersion !== undefined || common.maxVersion === TLS12)
+			throw new RangeError("securesocket: TLS 1.2 is not in this build");
+		common.minVersion = TLS13;
+	}
 	if (s.verify !== undefined && typeof s.verify !== "boolean")
 		bad("verify must be a boolean");
 	let maxFragmentLength: number | undefined;

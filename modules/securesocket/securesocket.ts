@@ -22,6 +22,7 @@
 import { Socket } from "socket";
 import Timer from "timer";
 import { TLSClient } from "tls/client";
+import { newClient } from "tls/client12";
 import { buffersOf, byteArray } from "tls/bytes";
 import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
@@ -133,7 +134,7 @@ export default class SecureSocket {
 		const options = resolveOptions(dictionary.secure as SecureOptions | undefined, host);
 		this.#trace = options.trace;
 		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
-		this.#engine = new TLSClient(compact({
+		this.#engine = newClient(compact({
 			serverName: options.serverName,
 			minVersion: options.minVersion,
 			maxVersion: options.maxVersion,

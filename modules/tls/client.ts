@@ -1,7 +1,8 @@
 /*
- * The client side of the engine: TLS 1.3 (RFC 8446) and TLS 1.2 (RFC 5246), sans I/O.
+ * The client side of the engine: TLS 1.3 (RFC 8446), sans I/O; TLSClient12 (client12.ts) adds TLS 1.2
+ * (RFC 5246) for the builds that include it.
  *
- *   const client = new TLSClient(options);
+ *   const client = newClient(options);     // client12.ts: TLSClient12 when TLS 1.2 is allowed
  *   client.start();                       // queues the ClientHello
  *   socketBytes -> client.receive(bytes)  // returns how many bytes it took (it stops while
  *                                         // application data waits to be read)
@@ -17,15 +18,14 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii, copyOf, byteArray } from "./bytes";
+import { Reader, Writer, ascii, copyOf } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { type MessageStream } from "./handshake";
 import { MAX_PLAINTEXT } from "./record";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
-import { prf12 } from "./prf";
 import {
-	TLSConnection, groupName, hex, peerFailure, certificateVerifyContent, readSchemes, equalBytes, checkPointFormats,
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes,
 } from "./connection";
 import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
@@ -69,24 +69,23 @@ export class TLSClient extends TLSConnection {
 	declare readonly options: ClientOptions;
 	/** the latest session the server gave (onSession is called with each) */
 	declare session: Session | undefined;
-	private expect: Expect = "server_hello";
-	private sessionId = new Uint8Array(0);
+	protected expect: Expect = "server_hello";
+	protected sessionId = new Uint8Array(0);
 	private shares: { group: number, ecdh: ECDH }[] = [];
 	declare private helloRetried?: boolean;
 	declare private cookie: Uint8Array | undefined;
 	declare private schedule: KeySchedule | undefined;
 	declare private resumptionSecret: ArrayBuffer | undefined;
-	declare private certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
+	declare protected certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
 	declare private receivedCompatibilityCCS?: boolean;
 	declare private offeredPSK?: boolean;
 	private sentExtensions = 0;   // the sum of the extensionBit()s of our latest ClientHello's extensions
-	// TLS 1.2
-	declare private expectTicket?: boolean;
-	declare private serverECDHE: { group: number, point: Uint8Array } | undefined;
 
 	constructor(options: ClientOptions) {
 		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
 			throw new RangeError("tls: bad version range");
+		if (options.minVersion === TLS12 && new.target === TLSClient)
+			throw new RangeError("tls: TLS 1.2 is TLSClient12's (tls/client12), not TLSClient's");
 		let limit = MAX_PLAINTEXT;
 		if (options.maxFragmentLength)
 			limit = Math.min(limit, options.maxFragmentLength);
@@ -134,15 +133,8 @@ export class TLSClient extends TLSConnection {
 	protected onChangeCipherSpec(content: Uint8Array): void {
 		if (content.length !== 1 || content[0] !== 1)
 			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
-		if (this.version === TLS12) {
-			if (this.expect !== "change_cipher_spec12" && !(this.expect === "new_session_ticket12"))
-				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
-			if (this.handshake.pending)
-				throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
-			this.expect = "finished12";
-			this.records.setRead(this.protection12(false));
-			return;
-		}
+		if (this.version === TLS12)
+			return this.changeCipherSpec12();
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
 		if (this.state !== "handshake" || this.expect === "server_hello" && !this.helloRetried || this.receivedCompatibilityCCS)
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
@@ -167,17 +159,7 @@ export class TLSClient extends TLSConnection {
 				if (type === HandshakeType.certificate_request)
 					throw fatal(Alert.unexpected_message, "tls: post-handshake authentication was not offered");
 			}
-			else if (type === HandshakeType.hello_request) {
-				// renegotiation is refused (RFC 5746 is sent, but we never renegotiate)
-				this.ignore("HelloRequests");
-				this.sendAlert(Alert.no_renegotiation, 1);
-				return;
-			}
 			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
-		}
-		if (type === HandshakeType.hello_request && this.version !== TLS13) {
-			this.ignore("HelloRequests");
-			return;    // a HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1)
 		}
 		this.resetIgnored();
 		const transcribe = () => this.transcript.update(message);
@@ -204,30 +186,6 @@ export class TLSClient extends TLSConnection {
 				if (type !== HandshakeType.finished)
 					break;
 				return this.finished13(body, message);
-			case "server_key_exchange":
-				if (type !== HandshakeType.server_key_exchange)
-					break;
-				transcribe();
-				return this.serverKeyExchange12(body);
-			case "hello_done_or_request":
-			case "hello_done":
-				if (type === HandshakeType.certificate_request && expect === "hello_done_or_request") {
-					transcribe();
-					return this.certificateRequest12(body);
-				}
-				if (type !== HandshakeType.server_hello_done)
-					break;
-				transcribe();
-				return this.serverHelloDone12(body);
-			case "new_session_ticket12":
-				if (type !== HandshakeType.new_session_ticket)
-					break;
-				transcribe();
-				return this.newSessionTicket12(body);
-			case "finished12":
-				if (type !== HandshakeType.finished)
-					break;
-				return this.finished12(body, message);
 		}
 		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
 	}
@@ -433,10 +391,8 @@ export class TLSClient extends TLSConnection {
 		this.serverRandom.set(random);
 		if (version === TLS13)
 			return this.serverHello13(extensions);
-		this.sessionIdEcho = copyOf(sessionId);
-		return this.serverHello12(extensions);
+		return this.serverHello12(extensions, sessionId);
 	}
-	declare private sessionIdEcho: Uint8Array | undefined;
 
 	/** extensions of a server message: no duplicates, none we did not offer */
 	private readExtensions(block: Reader | undefined, where: string): Map<number, Uint8Array> {
@@ -552,7 +508,7 @@ export class TLSClient extends TLSConnection {
 	}
 
 	/** server_name, ALPN, max_fragment_length, record_size_limit: the same in 1.2 ServerHello and 1.3 EncryptedExtensions */
-	private commonServerExtensions(extensions: Map<number, Uint8Array>): void {
+	protected commonServerExtensions(extensions: Map<number, Uint8Array>): void {
 		const sni = extensions.get(ExtensionType.server_name);
 		if (sni && sni.length)
 			throw fatal(Alert.decode_error, "tls: server_name acknowledgement must be empty");
@@ -619,14 +575,7 @@ export class TLSClient extends TLSConnection {
 	}
 
 	protected certificateReceived(): void {
-		if (this.expect !== "certificate12") {
-			this.expect = "certificate_verify";
-			return;
-		}
-		const auth = this.suite!.auth, key = this.peerKey!;
-		if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
-			throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
-		this.expect = "server_key_exchange";
+		this.expect = "certificate_verify";
 	}
 
 	// ---- CertificateVerify (RFC 8446 4.4.3) ----
@@ -699,7 +648,7 @@ export class TLSClient extends TLSConnection {
 	 * TLS 1.2 signs Hash(handshake messages) with the scheme's hash, and we keep only the transcript
 	 * hash (the suite's PRF hash), not the messages: only schemes with that hash can be used.
 	 */
-	private chooseScheme(key: Key, offered: readonly number[], tls13: boolean): number | undefined {
+	protected chooseScheme(key: Key, offered: readonly number[], tls13: boolean): number | undefined {
 		for (const scheme of this.options.signatureAlgorithms) {
 			if (!offered.includes(scheme))
 				continue;
@@ -737,169 +686,15 @@ export class TLSClient extends TLSConnection {
 		this.options.onSession?.(session);
 	}
 
-	// ---- TLS 1.2 (RFC 5246, RFC 7627, RFC 5746, RFC 5077, RFC 8422) ----
+	// ---- TLS 1.2: TLSClient12 (client12.ts) ----
 
-	private serverHello12(extensions: Map<number, Uint8Array>): void {
-		const reneg = extensions.get(ExtensionType.renegotiation_info);
-		if (!reneg || reneg.length !== 1 || reneg[0] !== 0)
-			throw fatal(Alert.handshake_failure, "tls: the server does not support secure renegotiation (RFC 5746)");
-		if (!extensions.has(ExtensionType.extended_master_secret))
-			throw fatal(Alert.handshake_failure, "tls: the server does not support the extended master secret (RFC 7627)");
-		checkPointFormats(extensions.get(ExtensionType.ec_point_formats), "server");
-		const ticket = extensions.get(ExtensionType.session_ticket);
-		if (ticket && ticket.length)
-			throw fatal(Alert.decode_error, "tls: session_ticket in ServerHello must be empty");
-		this.expectTicket = ticket !== undefined;
-		this.commonServerExtensions(extensions);
-		const session = this.options.session;
-		// resumption: the server echoes the session ID we sent (with a ticket: any ID we sent)
-		if (session && session.version === TLS12 && this.sessionIdEcho!.length && equalBytes(this.sessionIdEcho!, this.sessionId)) {
-			if (session.suite !== this.suite!.code || !session.extendedMasterSecret)
-				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
-			this.resumed = true;
-			this.masterSecret = session.secret;
-			if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
-			this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
-			return;
-		}
-		if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}`);
-		this.expect = "certificate12";
+	/** the server selected TLS 1.2 (which serverHello() allows only when minVersion does) */
+	protected serverHello12(_extensions: Map<number, Uint8Array>, _sessionId: Uint8Array): void {
+		throw fatal(Alert.protocol_version, "tls: TLS 1.2 is not in this build");
 	}
 
-	private serverKeyExchange12(body: Uint8Array): void {
-		// ServerECDHParams and its signature (RFC 8422 5.4)
-		const r = new Reader(body, "ServerKeyExchange");
-		const curveType = r.u8();
-		if (curveType !== 3)
-			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange is not named_curve");
-		const group = r.u16();
-		const point = r.opaque(1, 1);
-		const paramsLength = 4 + point.length;
-		const scheme = r.u16();
-		const signature = r.opaque(2, 1);
-		r.end();
-		if (!this.options.groups.includes(group))
-			throw fatal(Alert.illegal_parameter, `tls: ServerKeyExchange with group 0x${group.toString(16)}, which we did not offer`);
-		if (!this.options.signatureAlgorithms.includes(scheme))
-			throw fatal(Alert.illegal_parameter, `tls: ServerKeyExchange signed with 0x${scheme.toString(16)}, which we did not offer`);
-		const info = schemeInfo(scheme);
-		const key = this.peerKey!;
-		if (!info || (info.algorithm === "ecdsa") !== (key.type === "ec"))
-			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange scheme does not fit the certificate's key");
-		const signed = new Uint8Array(64 + paramsLength);
-		signed.set(this.clientRandom, 0);
-		signed.set(this.serverRandom, 32);
-		signed.set(body.subarray(0, paramsLength), 64);
-		this.verifySignature("ServerKeyExchange", scheme, key, signed, signature);
-		this.serverECDHE = { group, point: copyOf(point) };
-		this.group = group;
-		if (this.tracing) this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
-		this.expect = "hello_done_or_request";
+	/** a ChangeCipherSpec under TLS 1.2 */
+	protected changeCipherSpec12(): void {
+		throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 	}
-
-	private certificateRequest12(body: Uint8Array): void {
-		const r = new Reader(body, "CertificateRequest");
-		r.opaque(1, 1);   // certificate types
-		const schemes = readSchemes(r.opaque(2, 2), true);
-		r.opaque(2);      // certificate_authorities
-		r.end();
-		this.certificateRequest = { context: new Uint8Array(0), schemes };
-		if (this.tracing) this.trace("received CertificateRequest");
-		this.expect = "hello_done";
-	}
-
-	private serverHelloDone12(body: Uint8Array): void {
-		if (body.length)
-			throw fatal(Alert.decode_error, "tls: ServerHelloDone is not empty");
-		const o = this.options;
-		// client Certificate (RFC 5246 7.4.6)
-		let signWith: { key: Key, scheme: number } | undefined;
-		if (this.certificateRequest) {
-			const key = o.clientKey;
-			const scheme = key ? this.chooseScheme(key, this.certificateRequest.schemes, false) : undefined;
-			const w = new Writer(1024);
-			w.begin(3);
-			if (key && scheme !== undefined && o.clientCertificates)
-				for (const c of o.clientCertificates)
-					w.begin(3).bytes(c).end();
-			w.end();
-			this.sendHandshake(HandshakeType.certificate, w.view());
-			if (key && scheme !== undefined && o.clientCertificates?.length)
-				signWith = { key, scheme };
-			else
-				if (this.tracing) this.trace("sent an empty Certificate (no client certificate for this request)");
-		}
-		// ClientKeyExchange (RFC 8422 5.7)
-		const server = this.serverECDHE!;
-		const ecdh = new ECDH(groupName(server.group), o.privateKeys?.[server.group]);
-		let preMaster: ArrayBuffer;
-		try {
-			preMaster = ecdh.computeSecret(server.point);
-		}
-		catch (e) {
-			ecdh.close();
-			throw peerFailure(Alert.illegal_parameter, "bad ECDHE share from the server", e);
-		}
-		const w = new Writer(100);
-		w.begin(1).bytes(ecdh.publicKey).end();
-		ecdh.close();
-		this.sendHandshake(HandshakeType.client_key_exchange, w.view());
-		// extended master secret (RFC 7627 4)
-		const sessionHash = this.transcript.current();
-		this.masterSecret = prf12(this.suite!.hash, preMaster, "extended master secret", new Uint8Array(sessionHash), 48);
-		this.options.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
-		if (signWith) {
-			// CertificateVerify (RFC 5246 7.4.8): signs the handshake messages so far
-			const messagesHash = this.transcript.current();
-			// (chooseScheme took a scheme whose hash is the transcript's: this is that digest)
-			const signature = signScheme(signWith.scheme, signWith.key, messagesHash, { prehashed: true });
-			const v = new Writer(signature.byteLength + 4);
-			v.u16(signWith.scheme).begin(2).bytes(signature).end();
-			this.sendHandshake(HandshakeType.certificate_verify, v.view());
-			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
-		}
-		this.sendClientFinished12();
-		this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
-	}
-
-	private sendClientFinished12(): void {
-		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
-		this.records.setWrite(this.protection12(true));
-		const verify = this.verifyData12("client finished");
-		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
-	}
-
-	private newSessionTicket12(body: Uint8Array): void {
-		// RFC 5077 3.3
-		const r = new Reader(body, "NewSessionTicket");
-		const lifetime = r.u32();
-		const ticket = r.opaque(2);
-		r.end();
-		this.pendingTicket12 = ticket.length ? { ticket: copyOf(ticket).buffer as ArrayBuffer, lifetime } : undefined;
-		this.expect = "change_cipher_spec12";
-	}
-	declare private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
-
-	private finished12(body: Uint8Array, message: Uint8Array): void {
-		this.checkFinished(this.verifyData12("server finished"), body, message, "server", false);
-		if (this.resumed)
-			this.sendClientFinished12();
-		// resumed by ticket and no new one: the ticket just used stays good (RFC 5077 3.4)
-		const kept = this.resumed && !this.pendingTicket12 && this.options.session?.ticket ? this.options.session : undefined;
-		const session: Session = {
-			version: TLS12, suite: this.suite!.code, serverName: this.options.serverName, secret: this.masterSecret!,
-			ticket: this.pendingTicket12?.ticket ?? kept?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? copyOf(this.sessionIdEcho).buffer as ArrayBuffer : undefined,
-			ticketAgeAdd: 0, received: kept ? kept.received : Date.now(), lifetime: this.pendingTicket12?.lifetime || kept?.lifetime || 7200, alpn: this.alpn,
-			extendedMasterSecret: true,
-		};
-		if (session.ticket || session.id) {
-			this.session = session;
-			this.options.onSession?.(session);
-		}
-		this.expect = "post_handshake";
-		this.state = "connected";
-		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
-	}
-
 }
-

@@ -13,6 +13,8 @@ import { repo, startXsh, delay } from "./xsh.mjs";
 export const projectManifest = join(repo, "manifest.json");
 /** the client manifest plus the server side (tls/server, securesocket/server, ...) */
 export const serverManifest = join(repo, "manifest_server.json");
+/** the small client profile: TLS 1.3 only (tls/client12 is tls/no-client12) */
+export const tls13Manifest = join(repo, "manifest_tls13.json");
 export const tlsDir = join(repo, "tests", "xs", "tls");
 
 /** how long a peer may take to start listening */
@@ -193,9 +195,9 @@ export function assertHandshakeError(r, why, { alert, remote, message }) {
  * events (callback lines), messages, traces, text (plaintext received), error (of the last -2) and
  * tls (socket.tls at message 1).
  */
-export async function runSecureSocket(config, { timeout = 15000 } = {}) {
+export async function runSecureSocket(config, { timeout = 15000, manifest = projectManifest } = {}) {
   const r = await startXsh(join(repo, "tests", "xs", "securesocket", "client.js"), [JSON.stringify(config)],
-    { manifest: projectManifest, timeout }).done;
+    { manifest, timeout }).done;
   r.events = r.lines.filter((l) => "message" in l);
   r.messages = r.events.map((e) => e.message);
   r.traces = r.lines.filter((l) => typeof l.trace === "string").map((l) => l.trace);
@@ -373,9 +375,9 @@ export function assertWwwPage(r, server, connection = 0) {
  * Runs tests/xs/tls/connect.js against 127.0.0.1:port with the given options. Resolves to xsh's
  * result with helpers: first(event), all(event), traces (text lines).
  */
-export async function runClient(port, options = {}, { timeout = 20000 } = {}) {
+export async function runClient(port, options = {}, { timeout = 20000, manifest = projectManifest } = {}) {
   const run = startXsh(join(tlsDir, "connect.js"), ["127.0.0.1", port, JSON.stringify(options)],
-    { manifest: projectManifest, timeout });
+    { manifest, timeout });
   const r = await run.done;
   return withHelpers(r);
 }

@@ -18,7 +18,7 @@
 //     negotiation); past it, the server's ECDSA/PSS signature differs from run to run, so the
 //     client's Finished of the original run no longer matches (decrypt_error).
 import { argv, readFile } from "xsh";
-import { TLSClient } from "tls/client";
+import { newClient } from "tls/client12";
 import { TLSServer } from "tls/server";
 import { TLSError } from "tls/alert";
 import { SUITES } from "tls/suites";
@@ -75,7 +75,7 @@ function makeServer(scenario) {
 	});
 }
 function makeClient(scenario) {
-	return new TLSClient({
+	return newClient({
 		serverName: "localhost", minVersion: TLS12, maxVersion: TLS13, suites: ALL_SUITES, groups: ALL_GROUPS,
 		signatureAlgorithms: SCHEMES, certificates: () => leafSink(), random: fixedRandom(0x5EED), privateKeys: CLIENT_KEYS,
 		session: scenario.resume ? sessions[scenario.name] : undefined,

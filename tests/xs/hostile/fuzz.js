@@ -14,7 +14,7 @@
 import { Socket } from "socket";
 import Timer from "timer";
 import { argv, readFile } from "xsh";
-import { TLSClient } from "tls/client";
+import { newClient } from "tls/client12";
 import { TLSError } from "tls/alert";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
@@ -32,7 +32,7 @@ const PRIVATE_KEYS = { [GROUP_X25519]: fill(32, 0x11), [GROUP_SECP256R1]: fill(3
 /** the engine as the corpus was captured: fixed random, fixed keys, a sink that takes the leaf's key */
 function makeClient(entry) {
 	const random = rng(0x5EED);
-	return new TLSClient({
+	return newClient({
 		serverName: "localhost",
 		minVersion: entry.minVersion === "TLS 1.3" ? TLS13 : TLS12,
 		maxVersion: entry.maxVersion === "TLS 1.2" ? TLS12 : TLS13,

@@ -25,7 +25,7 @@
 //     serverRandom: the random of the first ServerHello (hex), to see a downgrade sentinel.
 import { Socket } from "socket";
 import { argv, readFile } from "xsh";
-import { TLSClient } from "tls/client";
+import { newClient } from "tls/client12";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { leafKey, leafSink } from "./leafkey.js";
@@ -98,7 +98,7 @@ class RecordCounter {
 
 function connect(index, session) {
 	const sessions = [];
-	const client = new TLSClient({
+	const client = newClient({
 		serverName: o.serverName ?? "localhost",
 		minVersion: o.minVersion === "TLS 1.3" ? TLS13 : TLS12,
 		maxVersion: o.maxVersion === "TLS 1.2" ? TLS12 : TLS13,

@@ -2,7 +2,7 @@
 // the selected suite's (RFC 8446 4.1.4: the binder then hashes the transcript with the HRR).
 //   build/xsh --manifest manifest.json tests/xs/tls/hrr_psk.js <session suite> <HRR suite>   (hex codes)
 // Prints {"suiteAfterHRR", "firstOffersPSK", "secondOffersPSK", "secondShares"}.
-import { TLSClient } from "tls/client";
+import { newClient } from "tls/client12";
 import { SUITES } from "tls/suites";
 import { TLS12, TLS13 } from "tls/constants";
 import { argv } from "xsh";
@@ -15,7 +15,7 @@ const session = {
 	ticket: new ArrayBuffer(16), id: undefined, ticketAgeAdd: 0, received: Date.now(), lifetime: 3600, alpn: undefined,
 	extendedMasterSecret: false,
 };
-const client = new TLSClient({
+const client = newClient({
 	serverName: "localhost", minVersion: TLS12, maxVersion: TLS13, suites: SUITES.map((s) => s.code),
 	groups: [0x001D, 0x0017], signatureAlgorithms: [0x0403], session, certificates() { throw new Error("not reached"); },
 });

@@ -16,7 +16,7 @@ import { TLS13 } from "tls/constants";
 import { ECDH } from "crypto/ecdh";
 import { digest } from "crypto/hash";
 import { leafKey } from "./leafkey.js";
-import { TLSClient } from "tls/client";
+import { newClient } from "tls/client12";
 
 // ---- RFC 8448 section 3 ----
 const V = {
@@ -393,7 +393,7 @@ function u16List(bodyHex) {
 {
 	const rfcRandom = bytes(V.clientHello).subarray(6, 38);
 	let firstRandom = true;
-	const engine = new TLSClient({
+	const engine = newClient({
 		serverName: "server", minVersion: TLS13, maxVersion: TLS13,
 		suites: [0x1301, 0x1303, 0x1302], groups: [0x001D, 0x0017, 0x0018], shares: 1,
 		// our default schemes (modules/securesocket/options.ts DEFAULT_SCHEMES)
