@@ -1,7 +1,7 @@
 // Code size of our JS modules: the bytecode XS compiles from each module (bench/bytecode_c.c: XS's own
 // parser and code generator over tsc's output in build/js/modules, as the host's loader does), summed
-// per folder and per manifest: what an app that includes manifest.json (client) or manifest_server.json
-// (client and server) carries, module by module. Used by bench/run.mjs for the code size row; run alone
+// per folder and per manifest: what an app that includes manifest.json (client), manifest_tls13.json (the
+// client without TLS 1.2) or manifest_server.json (client and server) carries, module by module. Used by bench/run.mjs for the code size row; run alone
 // to print the tables:
 //   node bench/codesize.mjs                       (client and server manifests, per module)
 //   node bench/codesize.mjs manifests/foo.json    (any manifest, e.g. a profile)
@@ -15,7 +15,7 @@ const build = join(root, "build");
 const jsRoot = join(build, "js", "modules");
 
 /** the manifests an app picks, measured side by side (name: path from the repo root) */
-export const MANIFESTS = { client: "manifest.json", server: "manifest_server.json" };
+export const MANIFESTS = { client: "manifest.json", "client-tls13": "manifest_tls13.json", server: "manifest_server.json" };
 
 /** host/Makefile's XS_WRAP: the linker flags that wrap XS functions (host/memory.c defines the wrappers) */
 function xsWrap() {
