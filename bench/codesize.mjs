@@ -25,7 +25,7 @@ function xsWrap() {
 }
 
 /** bench/bytecode_c.c against the host's objects (all but main.o), with the host's XS flags */
-function buildBytecodeTool() {
+export function buildBytecodeTool() {
   const mbedtls = readdirSync(join(build, "deps")).find((d) => d.startsWith("mbedtls-2.28."));
   const xs = join(build, "deps", "xs");
   const objects = [];

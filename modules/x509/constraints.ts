@@ -88,7 +88,8 @@ function isEmptyName(der: Uint8Array): boolean {
 function checkForm<N, B>(names: readonly N[], permitted: readonly B[] | undefined, excluded: readonly B[] | undefined,
 	within: (name: N, base: B) => boolean, meets: (name: N, base: B) => boolean, shown: (name: N) => string,
 	kind: string, what: string, by: string): void {
-	for (const name of names) {
+	for (let i = 0; i < names.length; i++) {
+		const name = names[i];
 		if (permitted && permitted.length && !permitted.some((base) => within(name, base)))
 			throw refuse(`${what}: ${shown(name)} is outside the ${kind} permitted by ${by}`);
 		if (excluded && excluded.some((base) => meets(name, base)))
@@ -132,7 +133,8 @@ export function checkNameConstraints(constraints: NameConstraints, names: Constr
 	checkForm(san ? san.ip : [], permitted?.ip, excluded?.ip, ipWithin, ipWithin, ipShown, "addresses", what, by);
 	checkForm(directory, permitted?.directory, excluded?.directory, directoryWithin, directoryWithin, directoryShown, "names", what, by);
 	if (san) {
-		for (const form of san.otherForms) {
+		for (let i = 0; i < san.otherForms.length; i++) {
+			const form = san.otherForms[i];
 			if ((permitted && permitted.otherForms.indexOf(form) >= 0) || (excluded && excluded.otherForms.indexOf(form) >= 0))
 				throw refuse(`${what}: it has a ${form} name, and ${by} constrains ${form} names, which this verifier does not process`);
 		}

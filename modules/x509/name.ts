@@ -58,7 +58,9 @@ export function parseIPv4(text: string): Uint8Array | undefined {
 function parseGroups(text: string, groups: number[]): boolean {
 	if (text === "")
 		return true;
-	for (const part of text.split(":")) {
+	const parts = text.split(":");
+	for (let i = 0; i < parts.length; i++) {
+		const part = parts[i];
 		if (part.length < 1 || part.length > 4)
 			return false;
 		let value = 0;
@@ -235,16 +237,14 @@ export function checkServerIdentity(subjectAltName: GeneralNames | undefined, se
 	if (subjectAltName === undefined)
 		throw new X509Error("nameMismatch", `x509: the certificate has no subjectAltName, so it names no host; '${serverName}' does not match (the subject CN is not used: RFC 9525 6.3)`);
 	if (reference.kind === "ip") {
-		for (const address of subjectAltName.ip)
-			if (equalBytes(address, reference.address))
-				return;
+		if (subjectAltName.ip.some((address) => equalBytes(address, reference.address)))
+			return;
 		const addresses = subjectAltName.ip.map(ipToString);
 		throw new X509Error("nameMismatch", `x509: the certificate is not valid for the IP address ${serverName}: ` +
 			(addresses.length ? `its IP addresses are ${listNames(addresses)}` : "it has no iPAddress names") + " (DNS names never match an IP)");
 	}
-	for (const presented of subjectAltName.dns)
-		if (matchesDNSName(presented, reference.name))
-			return;
+	if (subjectAltName.dns.some((presented) => matchesDNSName(presented, reference.name)))
+		return;
 	throw new X509Error("nameMismatch", `x509: the certificate is not valid for '${serverName}': ` +
 		(subjectAltName.dns.length ? `its names are ${listNames(subjectAltName.dns)}` : "it has no DNS names"));
 }

@@ -20,8 +20,7 @@ const GROUPS =
 	"2.23.140.1.:2.1 2.2 2.3 1;1.3.6.1.5.5.7.:2.1 2.2 48.1 48.2";
 
 export const COMMON_OIDS: readonly string[] = [];
-for (const group of GROUPS.split(";")) {
-	const [prefix, tails] = group.split(":");
-	for (const tail of tails.split(" "))
-		(COMMON_OIDS as string[]).push(prefix + tail);
-}
+GROUPS.split(";").forEach((group) => {
+	const at = group.indexOf(":"), prefix = group.slice(0, at);
+	group.slice(at + 1).split(" ").forEach((tail) => (COMMON_OIDS as string[]).push(prefix + tail));
+});

@@ -27,8 +27,8 @@ export function verifyChain(options: VerifyChainOptions): CertificateSummary[] {
 	const certificates: DER[] = [options.peer];
 	if (options.intermediates !== undefined)
 		certificates.push(...options.intermediates);
-	for (const der of certificates) {
-		const bytes = certificateBytes(der);
+	for (let i = 0; i < certificates.length; i++) {
+		const bytes = certificateBytes(certificates[i]);
 		verifier.beginCertificate(bytes.length);
 		verifier.update(bytes, 0, bytes.length);
 		verifier.endCertificate();
