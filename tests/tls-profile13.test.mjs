@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import {
   makeCertificates, runClient, runSecureSocket, withOpenSSL, assertWwwPage, assertHandshakeError, explainRun, tls13Manifest,
 } from "./lib/tls-peers.mjs";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repo } from "./lib/xsh.mjs";
+import { repo, startXsh } from "./lib/xsh.mjs";
 import { manifestModules, reachable, missingImports } from "../bench/codesize.mjs";
 
 const T = { timeout: 30000 };
@@ -82,10 +82,11 @@ test("profile 1.3: the manifest is whole and carries no TLS 1.2 client (tls/clie
   assert.ok(used.has("tls/client12") && used.has("tls/client"));
 });
 
-test("profile 1.3: manifest_tls13.json is manifest.json but for tls/client12 and crypto/cbc (kept in step)", () => {
+test("profile 1.3: manifest_tls13.json is manifest.json but for tls/client12, crypto/cbc and the ECMA-419 socket (kept in step)", () => {
   const full = manifestModules(join(repo, "manifest.json"));
   const small = manifestModules(manifest);
   full.delete("crypto/cbc");
+  full.delete("embedded:io/socket/tcp/tls");   // manifest_ecma419.json, which manifest.json includes
   full.set("tls/client12", small.get("tls/client12"));
   assert.deepEqual([...small].sort(), [...full].sort());
   const read = (name) => JSON.parse(readFileSync(join(repo, name), "utf8"));
@@ -96,4 +97,24 @@ test("profile 1.3: manifest_tls13.json is manifest.json but for tls/client12 and
   assert.deepEqual(a.build, b.build);
   assert.deepEqual(a.resources, b.resources);
   assert.deepEqual(a.platforms, b.platforms);
+});
+
+test("profile 1.3: with manifest_ecma419.json included beside it, the ECMA-419 TLS socket is there and connects over TLS 1.3", T, async () => {
+  // at the repo's root, as an app's manifest beside ours would be: xsh finds tsc's output for the
+  // modules under the first manifest's directory (host/modules.c)
+  const both = join(repo, `.manifest-profile13-${process.pid}.json`);
+  try {
+    writeFileSync(both, JSON.stringify({ include: ["./manifest_tls13.json", "./manifest_ecma419.json"] }));
+    const modules = manifestModules(both);
+    assert.deepEqual(missingImports(modules), []);
+    assert.ok(modules.has("embedded:io/socket/tcp/tls") && !manifestModules(manifest).has("embedded:io/socket/tcp/tls"));
+    await withOpenSSL(serverArgs("-tls1_3"), async (server) => {
+      const r = await startXsh(join(repo, "tests", "xs", "securesocket", "tlssocket.js"),
+        [JSON.stringify({ port: server.port, secure: { verify: false } })], { manifest: both }).done;
+      assert.equal(r.code, 0, explainRun(r, server));
+      assert.match(r.stdout, /HTTP\/1\.0 200 ok/, explainRun(r, server));
+    });
+  } finally {
+    rmSync(both, { force: true });
+  }
 });
