@@ -11,6 +11,7 @@
 import type { Key } from "crypto/keys";
 import { Alert, TLSError, fatal } from "./alert";
 import type { CertificateSink } from "./options";
+import type { Writer } from "./bytes";
 
 const enum Step { contextLength, context, listLength, entryLength, entry, extensionsLength, extensions, done }
 
@@ -156,4 +157,18 @@ export class CertificateStream {
 	close(): void {
 		this.sink.close();
 	}
+}
+
+/**
+ * The certificate_list of a Certificate message we send (RFC 8446 4.4.2, RFC 5246 7.4.2): each DER
+ * certificate in a 3-byte block, followed under TLS 1.3 by its (empty) extensions
+ */
+export function writeCertificateList(w: Writer, certificates: readonly (ArrayBuffer | Uint8Array)[] | undefined, tls13: boolean): void {
+	w.begin(3);
+	for (let i = 0; certificates && i < certificates.length; i++) {
+		w.begin(3).bytes(certificates[i]).end();
+		if (tls13)
+			w.u16(0);
+	}
+	w.end();
 }

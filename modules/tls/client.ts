@@ -21,6 +21,7 @@ import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii, copyOf } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { type MessageStream } from "./handshake";
+import { writeCertificateList } from "./certificates";
 import { MAX_PLAINTEXT } from "./record";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
@@ -34,6 +35,11 @@ const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 
 	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C];
 const DOWNGRADE_12 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01];   // "DOWNGRD" 01 (RFC 8446 4.1.3)
 const DOWNGRADE_11 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x00];
+
+/** what a server must not send in EncryptedExtensions (RFC 8446 4.2) */
+const NOT_IN_ENCRYPTED_EXTENSIONS = [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key,
+	ExtensionType.psk_key_exchange_modes, ExtensionType.cookie, ExtensionType.signature_algorithms, ExtensionType.ec_point_formats,
+	ExtensionType.extended_master_secret, ExtensionType.renegotiation_info, ExtensionType.session_ticket];
 
 /** the client engine's states (the same for both sides) */
 export type ClientState = EngineState;
@@ -107,9 +113,7 @@ export class TLSClient extends TLSConnection {
 	/** frees keys and buffers */
 	override dispose(): void {
 		super.dispose();
-		for (const s of this.shares)
-			s.ecdh.close();
-		this.shares = [];
+		this.closeShares();
 	}
 
 	// ---- records ----
@@ -226,8 +230,8 @@ export class TLSClient extends TLSConnection {
 		w.u16(TLS12).bytes(this.clientRandom);
 		w.begin(1).bytes(this.sessionId).end();
 		w.begin(2);
-		for (const s of suites)
-			w.u16(s);
+		for (let i = 0; i < suites.length; i++)
+			w.u16(suites[i]);
 		w.end();
 		w.u8(1).u8(0);   // compression: null
 		w.begin(2);
@@ -317,6 +321,13 @@ export class TLSClient extends TLSConnection {
 		this.transcript.update(message);
 		this.sendRecord(ContentType.handshake, message);
 		if (this.tracing) this.trace(`sent ClientHello: ${offer13 ? "TLS 1.3" : ""}${offer13 && offer12 ? " and " : ""}${offer12 ? "TLS 1.2" : ""}, ${suites.length} suites, key shares ${this.shares.map((s) => groupName(s.group)).join(", ") || "none"}${this.offeredPSK ? ", a session ticket" : ""}`);
+	}
+
+	private closeShares(): void {
+		const shares = this.shares;
+		for (let i = 0; i < shares.length; i++)
+			shares[i].ecdh.close();
+		this.shares = [];
 	}
 
 	private addShare(group: number): void {
@@ -427,9 +438,7 @@ export class TLSClient extends TLSConnection {
 				throw fatal(Alert.illegal_parameter, `tls: HelloRetryRequest for group 0x${group.toString(16)}, which we did not offer`);
 			if (this.shares.some((s) => s.group === group))
 				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for a group we already sent a share for");
-			for (const s of this.shares)
-				s.ecdh.close();
-			this.shares = [];
+			this.closeShares();
 			this.addShare(group);
 		}
 		if (cookie) {
@@ -465,9 +474,7 @@ export class TLSClient extends TLSConnection {
 			throw peerFailure(Alert.illegal_parameter, "bad key share from the server", e);
 		}
 		this.group = group;
-		for (const s of this.shares)
-			s.ecdh.close();
-		this.shares = [];
+		this.closeShares();
 		if (psk) {
 			const p = new Reader(psk, "pre_shared_key");
 			const selected = p.u16();
@@ -500,9 +507,9 @@ export class TLSClient extends TLSConnection {
 		const r = new Reader(body, "EncryptedExtensions");
 		const extensions = this.readExtensions(r.block(2, "EncryptedExtensions"), "EncryptedExtensions");
 		r.end();
-		for (const type of [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key, ExtensionType.psk_key_exchange_modes, ExtensionType.cookie, ExtensionType.signature_algorithms, ExtensionType.ec_point_formats, ExtensionType.extended_master_secret, ExtensionType.renegotiation_info, ExtensionType.session_ticket])
-			if (extensions.has(type))
-				throw fatal(Alert.illegal_parameter, `tls: extension ${type} is not allowed in EncryptedExtensions`);
+		const type = NOT_IN_ENCRYPTED_EXTENSIONS.find((t) => extensions.has(t));
+		if (type !== undefined)
+			throw fatal(Alert.illegal_parameter, `tls: extension ${type} is not allowed in EncryptedExtensions`);
 		this.commonServerExtensions(extensions);
 		this.expect = this.resumed ? "finished" : "certificate_or_request";
 	}
@@ -623,13 +630,10 @@ export class TLSClient extends TLSConnection {
 		const request = this.certificateRequest!;
 		const o = this.options;
 		const w = new Writer(1024);
-		w.begin(1).bytes(request.context).end().begin(3);
+		w.begin(1).bytes(request.context).end();
 		const key = o.clientKey;
 		const scheme = key ? this.chooseScheme(key, request.schemes, true) : undefined;
-		if (key && scheme !== undefined && o.clientCertificates)
-			for (const c of o.clientCertificates)
-				w.begin(3).bytes(c).end().u16(0);
-		w.end();
+		writeCertificateList(w, key && scheme !== undefined ? o.clientCertificates : undefined, true);
 		this.sendHandshake(HandshakeType.certificate, w.view());
 		if (key && scheme !== undefined && o.clientCertificates?.length) {
 			const content = certificateVerifyContent(false, this.transcript.current());
@@ -649,7 +653,9 @@ export class TLSClient extends TLSConnection {
 	 * hash (the suite's PRF hash), not the messages: only schemes with that hash can be used.
 	 */
 	protected chooseScheme(key: Key, offered: readonly number[], tls13: boolean): number | undefined {
-		for (const scheme of this.options.signatureAlgorithms) {
+		const ours = this.options.signatureAlgorithms;
+		for (let i = 0; i < ours.length; i++) {
+			const scheme = ours[i];
 			if (!offered.includes(scheme))
 				continue;
 			const info = schemeInfo(scheme);

@@ -15,6 +15,7 @@ import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./const
 import { prf12 } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, checkPointFormats } from "./connection";
 import { TLSClient } from "./client";
+import { writeCertificateList } from "./certificates";
 import type { ClientOptions, Session } from "./options";
 
 /** TLS 1.2 is in this build (no-client12 says false) */
@@ -171,11 +172,7 @@ export class TLSClient12 extends TLSClient {
 			const key = o.clientKey;
 			const scheme = key ? this.chooseScheme(key, this.certificateRequest.schemes, false) : undefined;
 			const w = new Writer(1024);
-			w.begin(3);
-			if (key && scheme !== undefined && o.clientCertificates)
-				for (const c of o.clientCertificates)
-					w.begin(3).bytes(c).end();
-			w.end();
+			writeCertificateList(w, key && scheme !== undefined ? o.clientCertificates : undefined, false);
 			this.sendHandshake(HandshakeType.certificate, w.view());
 			if (key && scheme !== undefined && o.clientCertificates?.length)
 				signWith = { key, scheme };

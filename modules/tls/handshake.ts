@@ -133,9 +133,10 @@ export class Transcript {
 		if (this.hash)
 			return;
 		this.hash = new Hash(algorithm);
-		if (this.held)
-			for (const m of this.held)
-				this.hash.update(m);
+		const held = this.held;
+		if (held)
+			for (let i = 0; i < held.length; i++)
+				this.hash.update(held[i]);
 		this.held = undefined;
 	}
 	/** Hash(messages so far) */

@@ -25,6 +25,7 @@ import { Reader, Writer, Extensions, ascii, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
+import { writeCertificateList } from "./certificates";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
 import { prf12 } from "./prf";
@@ -273,8 +274,9 @@ export class TLSServer extends TLSConnection {
 			const offered: number[] = [];
 			while (versions.remaining)
 				offered.push(versions.u16());
-			for (const v of [TLS13, TLS12])
-				if (!version && v >= o.minVersion && v <= o.maxVersion && offered.includes(v))
+			// the highest version both sides have
+			for (let v = TLS13; !version && v >= TLS12; v--)
+				if (v >= o.minVersion && v <= o.maxVersion && offered.includes(v))
 					version = v;
 		}
 		else if (hello.legacyVersion >= TLS12 && o.minVersion <= TLS12)
@@ -293,7 +295,9 @@ export class TLSServer extends TLSConnection {
 		// TLS 1.2: an ECDSA certificate's curve must be one the client supports (RFC 8422 5.1)
 		const groups = this.clientGroups(hello);
 		const ecdsaOK = keyType === "ec" && (!groups.length || groups.includes(groupOfCurve(key.curve!)));
-		for (const code of this.options.suites) {
+		const suites = this.options.suites;
+		for (let i = 0; i < suites.length; i++) {
+			const code = suites[i];
 			const suite = suiteByCode(code);
 			if (!suite || suite.version !== version || !hello.suites.includes(code))
 				continue;
@@ -308,8 +312,18 @@ export class TLSServer extends TLSConnection {
 	 * The scheme we sign with: ours first, among those the client offered, that our key can make
 	 * (TLS 1.3: ECDSA on the scheme's curve, RSA with PSS only; RFC 8446 4.2.3, RFC 5246 7.4.1.4.1)
 	 */
-	private chooseScheme(offered: readonly number[], key: Key, tls13: boolean): number {
-		for (const scheme of this.options.signatureAlgorithms) {
+	/** our signature schemes that `keep` keeps, as a signature_algorithms list (RFC 8446 4.2.3) */
+	private writeSchemes(w: Writer, keep: (info: ReturnType<typeof schemeInfo>) => boolean): void {
+		const ours = this.options.signatureAlgorithms;
+		for (let i = 0; i < ours.length; i++)
+			if (keep(schemeInfo(ours[i])))
+				w.u16(ours[i]);
+	}
+
+		private chooseScheme(offered: readonly number[], key: Key, tls13: boolean): number {
+		const ours = this.options.signatureAlgorithms;
+		for (let i = 0; i < ours.length; i++) {
+			const scheme = ours[i];
 			const info = schemeInfo(scheme);
 			if (!info || !offered.includes(scheme))
 				continue;
@@ -407,9 +421,8 @@ export class TLSServer extends TLSConnection {
 		// else a HelloRetryRequest for our preferred group among those it supports
 		const groups = this.clientGroups(hello);
 		const shares = parseKeyShares(ext.get(ExtensionType.key_share)!);
-		for (const s of shares)
-			if (!groups.includes(s.group))
-				throw fatal(Alert.illegal_parameter, "tls: key share for a group not in supported_groups");
+		if (shares.some((s) => !groups.includes(s.group)))
+			throw fatal(Alert.illegal_parameter, "tls: key share for a group not in supported_groups");
 		const acceptable = this.options.groups.filter((g) => groups.includes(g));
 		if (!acceptable.length)
 			throw fatal(Alert.handshake_failure, "tls: no group in common with the client");
@@ -580,9 +593,7 @@ export class TLSServer extends TLSConnection {
 		const w = new Writer(64);
 		w.u8(0).begin(2);
 		w.u16(ExtensionType.signature_algorithms).begin(2).begin(2);
-		for (const s of this.options.signatureAlgorithms)
-			if (schemeInfo(s)?.algorithm !== "rsa-pkcs1")
-				w.u16(s);
+		this.writeSchemes(w, (info) => info?.algorithm !== "rsa-pkcs1");
 		w.end().end().end();
 		this.sendHandshake(HandshakeType.certificate_request, w.view());
 		this.requestedCertificate = true;
@@ -591,18 +602,17 @@ export class TLSServer extends TLSConnection {
 	/** Certificate (RFC 8446 4.4.2): our chain, no per-certificate extensions */
 	private sendCertificate13(): void {
 		const w = new Writer(this.chainBytes(5) + 4);
-		w.u8(0).begin(3);
-		for (const c of this.credentials.certificates)
-			w.begin(3).bytes(c).end().u16(0);
-		w.end();
+		w.u8(0);
+		writeCertificateList(w, this.credentials.certificates, true);
 		this.sendHandshake(HandshakeType.certificate, w.view());
 	}
 
 	/** the bytes of our chain in a Certificate message, with `perEntry` bytes of framing each */
 	private chainBytes(perEntry: number): number {
+		const certificates = this.credentials.certificates;
 		let n = 0;
-		for (const c of this.credentials.certificates)
-			n += c.byteLength + perEntry;
+		for (let i = 0; i < certificates.length; i++)
+			n += certificates[i].byteLength + perEntry;
 		return n;
 	}
 
@@ -821,10 +831,7 @@ export class TLSServer extends TLSConnection {
 
 	private sendCertificate12(): void {
 		const w = new Writer(this.chainBytes(3) + 3);
-		w.begin(3);
-		for (const c of this.credentials.certificates)
-			w.begin(3).bytes(c).end();
-		w.end();
+		writeCertificateList(w, this.credentials.certificates, false);
 		this.sendHandshake(HandshakeType.certificate, w.view());
 	}
 
@@ -854,9 +861,7 @@ export class TLSServer extends TLSConnection {
 		const w = new Writer(64);
 		w.begin(1).u8(64).u8(1).end();     // ecdsa_sign, rsa_sign
 		w.begin(2);
-		for (const s of this.options.signatureAlgorithms)
-			if (schemeInfo(s)?.hash === this.suite!.hash)
-				w.u16(s);
+		this.writeSchemes(w, (info) => info?.hash === this.suite!.hash);
 		w.end();
 		w.u16(0);                           // certificate_authorities: any
 		this.sendHandshake(HandshakeType.certificate_request, w.view());
@@ -987,9 +992,11 @@ function parseServerName(data: Uint8Array): string | undefined {
 			throw fatal(Alert.illegal_parameter, "tls: two host names in server_name");
 		if (value.length > 253)
 			throw fatal(Alert.illegal_parameter, "tls: server_name too long");
-		for (const c of value)
+		for (let i = 0; i < value.length; i++) {
+			const c = value[i];
 			if (!(c >= 0x30 && c <= 0x39 || c >= 0x41 && c <= 0x5A || c >= 0x61 && c <= 0x7A || c === 0x2D || c === 0x2E || c === 0x5F))
 				throw fatal(Alert.illegal_parameter, "tls: bad character in server_name");
+		}
 		name = String.fromCharCode(...value).toLowerCase();
 	}
 	return name;
@@ -1030,7 +1037,6 @@ function parsePSK(data: Uint8Array): PSKOffer {
 
 function writeExtensions(w: Writer, extensions: Map<number, Uint8Array>): void {
 	w.begin(2);
-	for (const [type, data] of extensions)
-		w.u16(type).begin(2).bytes(data).end();
+	extensions.forEach((data, type) => w.u16(type).begin(2).bytes(data).end());
 	w.end();
 }
