@@ -19,7 +19,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii, copyOf } from "./bytes";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
 import { MAX_PLAINTEXT } from "./record";
@@ -31,10 +31,6 @@ import {
 import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
 
-const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C];
-const DOWNGRADE_12 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01];   // "DOWNGRD" 01 (RFC 8446 4.1.3)
-const DOWNGRADE_11 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x00];
 
 /** what a server must not send in EncryptedExtensions (RFC 8446 4.2) */
 const NOT_IN_ENCRYPTED_EXTENSIONS = [ExtensionType.key_share, ExtensionType.supported_versions, ExtensionType.pre_shared_key,
@@ -346,9 +342,7 @@ export class TLSClient extends TLSConnection {
 		const compression = r.u8();
 		const extensions = this.readExtensions(r.remaining ? r.block(2, "ServerHello extensions") : undefined, "ServerHello");
 		r.end();
-		let isHRR = true;
-		for (let i = 0; i < 32; i++)
-			if (random[i] !== HRR_RANDOM[i]) isHRR = false;
+		const isHRR = equalBytes(HRR_RANDOM, random);
 
 		const supportedVersions = extensions.get(ExtensionType.supported_versions);
 		let version: number;
@@ -366,15 +360,8 @@ export class TLSClient extends TLSConnection {
 			if (this.helloRetried)
 				throw fatal(Alert.illegal_parameter, "tls: TLS 1.2 after a HelloRetryRequest");
 			// downgrade protection (RFC 8446 4.1.3)
-			if (this.options.maxVersion >= TLS13) {
-				let d12 = true, d11 = true;
-				for (let i = 0; i < 8; i++) {
-					if (random[24 + i] !== DOWNGRADE_12[i]) d12 = false;
-					if (random[24 + i] !== DOWNGRADE_11[i]) d11 = false;
-				}
-				if (d12 || d11)
-					throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
-			}
+			if (this.options.maxVersion >= TLS13 && (equalBytes(DOWNGRADE_12, random, 24) || equalBytes(DOWNGRADE_11, random, 24)))
+				throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
 		}
 		if (legacyVersion !== TLS12)
 			throw fatal(Alert.illegal_parameter, "tls: bad legacy_version in ServerHello");

@@ -72,3 +72,18 @@ export const SIG_ECDSA_SECP384R1_SHA384 = 0x0503;
 export const SIG_RSA_PSS_RSAE_SHA256 = 0x0804;
 export const SIG_RSA_PSS_RSAE_SHA384 = 0x0805;
 export const SIG_RSA_PSS_RSAE_SHA512 = 0x0806;
+
+/** bytes from hex digits (the constants below: smaller as code than array literals) */
+function fromHex(digits: string): Uint8Array {
+	const b = new Uint8Array(digits.length / 2);
+	for (let i = 0; i < b.length; i++)
+		b[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+	return b;
+}
+
+/** a HelloRetryRequest's ServerHello.random: SHA-256 of "HelloRetryRequest" (RFC 8446 4.1.3) */
+export const HRR_RANDOM = fromHex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
+/** the last 8 bytes of a TLS 1.3 server's random when it selects TLS 1.2: "DOWNGRD" 01 (RFC 8446 4.1.3) */
+export const DOWNGRADE_12 = fromHex("444f574e47524401");
+/** ... when it selects TLS 1.1 or below: "DOWNGRD" 00 */
+export const DOWNGRADE_11 = fromHex("444f574e47524400");

@@ -22,7 +22,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, Extensions, ascii, copyOf, byteArray } from "./bytes";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
@@ -37,9 +37,6 @@ import type { ServerOptions, ServerCredentials } from "./options";
 
 export type { ServerOptions, ServerCredentials } from "./options";
 
-const HRR_RANDOM = [0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C];
-const DOWNGRADE_12 = [0x44, 0x4F, 0x57, 0x4E, 0x47, 0x52, 0x44, 0x01];   // "DOWNGRD" 01 (RFC 8446 4.1.3)
 const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00FF;                         // RFC 5746 3.3
 const TLS_FALLBACK_SCSV = 0x5600;                                         // RFC 7507
 const PSK_DHE_KE = 1;                                                      // RFC 8446 4.2.9
@@ -485,7 +482,7 @@ export class TLSServer extends TLSConnection {
 		this.firstHello = { suite: suite.code, group };
 		this.transcript.replaceWithMessageHash();
 		const w = new Writer(128);
-		w.u16(TLS12).bytes(new Uint8Array(HRR_RANDOM));
+		w.u16(TLS12).bytes(HRR_RANDOM);
 		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
