@@ -191,7 +191,7 @@ export function writeReport(r, root) {
     p("What an app carries is its manifest's module set (`bench/codesize.mjs`; `node bench/codesize.mjs [manifest]` prints");
     p("it alone): every module the manifest lists is compiled and preloaded, whether the app imports it or not.");
     p("`client-tls13` is `manifest_tls13.json`, the client profile for small devices: `manifest.json` without TLS 1.2");
-    p("(`tls/client12` mapped to `tls/no-client12`, no `crypto/cbc`; asking it for TLS 1.2 is an error, README).");
+    p("(`tls/client12` mapped to `tls/no-client12`, no `tls/prf`, `crypto/cbc` or ECMA-419 socket; asking it for TLS 1.2 is an error, README).");
     p();
     p("| manifest | modules | bytecode | symbols | bytecode with debug | target ≤ 64 KB |");
     p("| --- | --- | --- | --- | --- | --- |");

@@ -12,7 +12,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
-import { prf12 } from "./prf";
+import { prf12, protection12, verifyData12 } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, checkPointFormats } from "./connection";
 import { TLSClient } from "./client";
 import { writeCertificateList } from "./certificates";
@@ -38,7 +38,7 @@ export class TLSClient12 extends TLSClient {
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
 		this.expect = "finished12";
-		this.records.setRead(this.protection12(false));
+		this.records.setRead(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, false));
 	}
 
 	protected override onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
@@ -214,8 +214,8 @@ export class TLSClient12 extends TLSClient {
 
 	private sendClientFinished12(): void {
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
-		this.records.setWrite(this.protection12(true));
-		const verify = this.verifyData12("client finished");
+		this.records.setWrite(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, true));
+		const verify = verifyData12(this.suite!, this.masterSecret!, "client finished", this.transcript.current());
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
 	}
 
@@ -229,7 +229,7 @@ export class TLSClient12 extends TLSClient {
 		this.expect = "change_cipher_spec12";
 	}
 	private finished12(body: Uint8Array, message: Uint8Array): void {
-		this.checkFinished(this.verifyData12("server finished"), body, message, "server", false);
+		this.checkFinished(verifyData12(this.suite!, this.masterSecret!, "server finished", this.transcript.current()), body, message, "server", false);
 		if (this.resumed)
 			this.sendClientFinished12();
 		// resumed by ticket and no new one: the ticket just used stays good (RFC 5077 3.4)

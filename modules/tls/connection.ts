@@ -11,7 +11,7 @@ import type { Group } from "crypto/ecdh";
 import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, ascii, copy, copyOf, byteArray } from "./bytes";
+import { Reader, ascii, copy, byteArray } from "./bytes";
 import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -22,7 +22,6 @@ import { CertificateStream } from "./certificates";
 import { trafficKeys, nextTrafficSecret, type KeySchedule } from "./keyschedule";
 import { digest } from "crypto/hash";
 import type { CipherSuite } from "./suites";
-import { prf12 } from "./prf";
 import type { CertificateSink } from "./options";
 import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
 
@@ -93,13 +92,6 @@ export function checkPointFormats(data: Uint8Array | undefined, peer: "server" |
 
 /** comparison of public values (not secrets: use crypto/random equal() for those) */
 export { equalBytes } from "x509/der";
-
-export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-	const c = new Uint8Array(a.length + b.length);
-	c.set(a);
-	c.set(b, a.length);
-	return c;
-}
 
 /** a handshake message: type, 24-bit length, body (RFC 8446 4) */
 function handshakeMessage(type: HandshakeType, body: Uint8Array): Uint8Array {
@@ -330,8 +322,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	}
 	/** frees keys and buffers */
 	dispose(): void {
-		this.keyBlock12?.fill(0);
-		this.keyBlock12 = undefined;
 		this.certificates?.close();
 		this.certificates = undefined;
 		this.records.close();
@@ -580,35 +570,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const suite = this.suite!;
 		const { key, iv } = trafficKeys(suite.hash, secret, suite.keyLength);
 		return new Protection(suite, TLS13, key, iv);
-	}
-
-	/** the TLS 1.2 key block, from the first direction's protection to the second's */
-	declare private keyBlock12: Uint8Array | undefined;
-
-	/**
-	 * TLS 1.2 key block (RFC 5246 6.3): the client's or the server's write keys. The block is computed
-	 * once for both directions: the first call keeps it, the second wipes it (and dispose() does)
-	 */
-	protected protection12(client: boolean): Protection {
-		const suite = this.suite!;
-		const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
-		const kept = this.keyBlock12;
-		const block = kept ?? new Uint8Array(prf12(suite.hash, this.masterSecret!, "key expansion",
-			concat(this.serverRandom, this.clientRandom), 2 * suite.keyLength + 2 * ivLength));
-		this.keyBlock12 = kept ? undefined : block;
-		const k = suite.keyLength;
-		const key = client ? copyOf(block, 0, k) : copyOf(block, k, 2 * k);
-		const fullIV = new Uint8Array(12);
-		for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
-			fullIV[i] = block[at + i];
-		if (kept)
-			kept.fill(0);
-		return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
-	}
-
-	/** TLS 1.2 Finished verify_data (RFC 5246 7.4.9) */
-	protected verifyData12(label: "client finished" | "server finished"): ArrayBuffer {
-		return prf12(this.suite!.hash, this.masterSecret!, label, new Uint8Array(this.transcript.current()), 12);
 	}
 
 	// ---- signatures of the peer ----

@@ -1,7 +1,14 @@
-/* The TLS 1.2 PRF (RFC 5246 section 5): P_hash over HMAC with the suite's hash. */
+/*
+ * TLS 1.2's keys (RFC 5246): the PRF (section 5, P_hash over HMAC with the suite's hash), each
+ * direction's record protection from the key block, the Finished verify_data. Only the TLS 1.2
+ * sides import this module (client12.ts, server.ts).
+ */
 import { HMAC } from "crypto/mac";
 import type { HashAlgorithm } from "crypto/hash";
-import { writeAscii } from "./bytes";
+import { writeAscii, copyOf } from "./bytes";
+import { TLS12 } from "./constants";
+import { Protection } from "./record";
+import type { CipherSuite } from "./suites";
 
 
 /** PRF(secret, label, seed) truncated to `length` bytes */
@@ -20,4 +27,29 @@ export function prf12(hash: HashAlgorithm, secret: ArrayBuffer, label: string, s
 	}
 	mac.close();
 	return out.buffer as ArrayBuffer;
+}
+
+/**
+ * One direction's record protection (RFC 5246 6.3): the client's or the server's write key and IV
+ * from the key block. Each direction computes the block anew (a few HMACs) and wipes it: nothing of
+ * it is kept between the two moments they are needed.
+ */
+export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, clientRandom: Uint8Array, serverRandom: Uint8Array, client: boolean): Protection {
+	const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
+	const k = suite.keyLength;
+	const seed = new Uint8Array(64);
+	seed.set(serverRandom);
+	seed.set(clientRandom, 32);
+	const block = new Uint8Array(prf12(suite.hash, masterSecret, "key expansion", seed, 2 * k + 2 * ivLength));
+	const key = client ? copyOf(block, 0, k) : copyOf(block, k, 2 * k);
+	const fullIV = new Uint8Array(12);
+	for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
+		fullIV[i] = block[at + i];
+	block.fill(0);
+	return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
+}
+
+/** Finished verify_data (RFC 5246 7.4.9) over the transcript hash */
+export function verifyData12(suite: CipherSuite, masterSecret: ArrayBuffer, label: "client finished" | "server finished", transcriptHash: ArrayBuffer): ArrayBuffer {
+	return prf12(suite.hash, masterSecret, label, new Uint8Array(transcriptHash), 12);
 }

@@ -28,7 +28,7 @@ import type { MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
-import { prf12 } from "./prf";
+import { prf12, protection12, verifyData12 } from "./prf";
 import {
 	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, checkPointFormats,
 } from "./connection";
@@ -185,7 +185,7 @@ export class TLSServer extends TLSConnection {
 				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 			if (this.handshake.pending)
 				throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
-			this.records.setRead(this.protection12(true));
+			this.records.setRead(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, true));
 			this.expect = "finished12";
 			return;
 		}
@@ -908,7 +908,7 @@ export class TLSServer extends TLSConnection {
 
 	/** the client's Finished (RFC 5246 7.4.9) */
 	private finished12(body: Uint8Array, message: Uint8Array): void {
-		this.checkFinished(this.verifyData12("client finished"), body, message, "client", true);
+		this.checkFinished(verifyData12(this.suite!, this.masterSecret!, "client finished", this.transcript.current()), body, message, "client", true);
 		if (this.tracing) this.trace("received Finished: good");
 		if (!this.resumed)
 			this.sendFinished12();
@@ -929,8 +929,8 @@ export class TLSServer extends TLSConnection {
 			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 		}
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
-		this.records.setWrite(this.protection12(false));
-		this.sendHandshake(HandshakeType.finished, new Uint8Array(this.verifyData12("server finished")));
+		this.records.setWrite(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, false));
+		this.sendHandshake(HandshakeType.finished, new Uint8Array(verifyData12(this.suite!, this.masterSecret!, "server finished", this.transcript.current())));
 		if (this.tracing) this.trace("sent ChangeCipherSpec and Finished");
 	}
 }
