@@ -1,20 +1,14 @@
 /*
  * SecureSocket crypto core: X25519 (RFC 7748 5), written for this project from the RFC.
  *
- * Field: GF(p), p = 2^255 - 19. An element is 10 unsigned limbs of alternately 26 and 25 bits
- * ("radix 2^25.5"): limb i weighs 2^ceil(25.5 i). Products are 32 x 32 -> 64 bits, which a 32-bit
- * core without a 64-bit multiplier builds from its 32-bit one; no 128-bit type is needed.
- * Every operation leaves its result "carried": even limbs < 2^26, odd limbs < 2^25 (limb 1 may
- * exceed that by < 2^17 after the wrap-around), the value < 2^255 + 2^43, not necessarily < p.
- * Only fe_bytes reduces fully.
- *
- * Bounds: fe_mul's inputs are carried, so f[i] (doubled for odd i) < 2^27 and 19 g[j] < 2^31; each
- * of the 10 terms of an output limb is < 2 * 19 * 2^26 * 2^26.1 < 2^59, their sum < 2^63: no overflow
- * of uint64_t. fe_add and fe_sub sums are < 2^28 before their carry.
+ * Field: GF(p), p = 2^255 - 19, in one of two headers picked at compile time: x25519_fe51.h (5 limbs
+ * of 51 bits, 128-bit products: where the compiler has unsigned __int128) or x25519_fe26.h (10 limbs
+ * of 26/25 bits, 64-bit products: the ESP8266, 32-bit hosts). Each provides fe, fe_add, fe_sub,
+ * fe_mul, fe_sq, fe_mul_a24, fe_cswap, fe_load and fe_bytes, and gives its limbs' bounds.
  *
  * Constant time: no branch and no memory index depends on the scalar or on u. The ladder swaps
  * with a mask (fe_cswap); the loops run a fixed number of times; the inversion is a fixed chain
- * of squarings and multiplications (Fermat: z^(p-2)); branches in fe_mul and fe_carry depend on
+ * of squarings and multiplications (Fermat: z^(p-2)); branches in the field code depend on
  * limb indices only. The zero-result check ORs all bytes before one comparison. That holds for the
  * C and for the x86 builds' machine code; on the ESP8266 gcc turns 64-bit carries into short
  * branches (docs/CRYPTO.md, "What the compilers make of it").

@@ -1,8 +1,18 @@
 /*
  * SecureSocket crypto core: GF(2^255 - 19) for native/x25519.c on cores without a 128-bit product
- * (the ESP8266, 32-bit hosts): 10 unsigned limbs of alternately 26 and 25 bits ("radix 2^25.5"),
- * limb i weighs 2^ceil(25.5 i); products 32 x 32 -> 64 bits. Bounds and constant-time notes: the
- * header of native/x25519.c. Included by x25519.c only (static functions).
+ * (the ESP8266, 32-bit hosts). Constant-time notes: the header of native/x25519.c. Included by
+ * x25519.c only (static functions).
+ *
+ * An element is 10 unsigned limbs of alternately 26 and 25 bits
+ * ("radix 2^25.5"): limb i weighs 2^ceil(25.5 i). Products are 32 x 32 -> 64 bits, which a 32-bit
+ * core without a 64-bit multiplier builds from its 32-bit one; no 128-bit type is needed.
+ * Every operation leaves its result "carried": even limbs < 2^26, odd limbs < 2^25 (limb 1 may
+ * exceed that by < 2^17 after the wrap-around), the value < 2^255 + 2^43, not necessarily < p.
+ * Only fe_bytes reduces fully.
+ *
+ * Bounds: fe_mul's inputs are carried, so f[i] (doubled for odd i) < 2^27 and 19 g[j] < 2^31; each
+ * of the 10 terms of an output limb is < 2 * 19 * 2^26 * 2^26.1 < 2^59, their sum < 2^63: no overflow
+ * of uint64_t. fe_add and fe_sub sums are < 2^28 before their carry.
  */
 #ifndef SECURESOCKET_X25519_FE26_H
 #define SECURESOCKET_X25519_FE26_H
