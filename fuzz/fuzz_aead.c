@@ -13,10 +13,16 @@
  *      both refuse.
  *   2. Seal the record's bytes as a plaintext (xs_aead_seal), then open that incrementally in
  *      other chunks: accepted, the plaintext back; one flipped bit in it is refused.
+ *   3. ChaCha20-Poly1305 (ours, native/chachapoly.c) against mbedtls's, a differential test (the
+ *      fuzz build alone compiles mbedtls's: SECURESOCKET_MBEDTLS_CHACHAPOLY): the record's open
+ *      accepts or refuses as mbedtls's does, with the same plaintext, and the seal in 2 is the
+ *      same ciphertext and tag.
  * Out of memory (setkey) only under an allocation fault.
  */
 #include "fuzz.h"
 #include "../native/aead.c"
+
+#include "mbedtls/chachapoly.h"
 
 static uint32_t chunk_state;
 
@@ -26,8 +32,25 @@ static size_t chunk_next(size_t left)
 	chunk_state ^= chunk_state << 13;
 	chunk_state ^= chunk_state >> 17;
 	chunk_state ^= chunk_state << 5;
-	n = 1 + chunk_state % 64;
+	n = 1 + chunk_state % 150;          /* partial blocks, and runs of whole 64-byte ones */
 	return (n < left) ? n : left;
+}
+
+/* mbedtls's ChaCha20-Poly1305 on data[0, length), the tag after it: seal (encrypt) or open, in place */
+static int reference(const uint8_t *key, const uint8_t *nonce, const uint8_t *aad, size_t aadLength,
+	uint8_t *data, size_t length, int encrypt)
+{
+	mbedtls_chachapoly_context context;
+	int ret;
+	mbedtls_chachapoly_init(&context);
+	ret = mbedtls_chachapoly_setkey(&context, key);
+	fuzz_check(ret == 0);
+	if (encrypt)
+		ret = mbedtls_chachapoly_encrypt_and_tag(&context, length, nonce, aad, aadLength, data, data, data + length);
+	else
+		ret = mbedtls_chachapoly_auth_decrypt(&context, length, nonce, aad, aadLength, data + length, data, data);
+	mbedtls_chachapoly_free(&context);
+	return ret;
 }
 
 /* the incremental open of data[0, length) with its tag at data + length, in place */
@@ -93,12 +116,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret2 = open_in_chunks(head, nonce, nonceLength, aad, aadLength, b, textLength);
 		fuzz_check((ret1 == 0) == (ret2 == 0));
 		fuzz_check((ret1 != 0) || (memcmp(a, b, textLength) == 0));
+		if (kind == AEAD_CHACHA20_POLY1305) {
+			memcpy(b, record, length);
+			ret2 = reference(key, nonce, aad, aadLength, b, textLength, 0);
+			fuzz_check((ret1 == 0) == (ret2 == 0));
+			fuzz_check((ret1 != 0) || (memcmp(a, b, textLength) == 0));
+		}
 	}
 
 	/* 2. the bytes sealed, then opened */
 	memcpy(a, record, length);
 	ret1 = aead_seal_raw(head, nonce, nonceLength, aad, aadLength, a, length);
 	fuzz_check(ret1 == 0);
+	if (kind == AEAD_CHACHA20_POLY1305) {
+		memcpy(b, record, length);
+		fuzz_check(reference(key, nonce, aad, aadLength, b, length, 1) == 0);
+		fuzz_check(memcmp(a, b, length + AEAD_TAG_SIZE) == 0);
+	}
 	memcpy(b, a, length + AEAD_TAG_SIZE);
 	ret2 = open_in_chunks(head, nonce, nonceLength, aad, aadLength, b, length);
 	fuzz_check(ret2 == 0);

@@ -2,7 +2,7 @@
  * SecureSocket crypto core: AEAD ciphers, in place on the caller's buffers.
  *
  *   kind 1: AES-GCM (16-, 24- or 32-byte key; any nonce of 1 byte or more, 12 in TLS)
- *   kind 2: ChaCha20-Poly1305 (RFC 8439: 32-byte key, 12-byte nonce)
+ *   kind 2: ChaCha20-Poly1305 (RFC 8439: 32-byte key, 12-byte nonce), ours: native/chachapoly.c
  *   Tags are 16 bytes.
  *
  *   this.init(kind, key)
@@ -25,7 +25,8 @@
 
 #include "mbedtls/version.h"
 #include "mbedtls/gcm.h"
-#include "mbedtls/chachapoly.h"
+
+#include "chachapoly.h"
 
 #define AEAD_AES_GCM 1
 #define AEAD_CHACHA20_POLY1305 2
@@ -52,7 +53,7 @@ typedef struct {
 
 typedef struct {
 	aead_head h;
-	mbedtls_chachapoly_context chachapoly;
+	chachapoly_context chachapoly;
 } aead_chachapoly;
 
 static void aead_free(aead_head *head)
@@ -63,10 +64,8 @@ static void aead_free(aead_head *head)
 		mbedtls_gcm_free(&((aead_gcm *)head)->gcm);           /* zeroizes, frees the AES context */
 		securesocket_wipe(head, sizeof(aead_gcm));
 	}
-	else {
-		mbedtls_chachapoly_free(&((aead_chachapoly *)head)->chachapoly);
+	else
 		securesocket_wipe(head, sizeof(aead_chachapoly));
-	}
 	mbedtls_free(head);
 }
 
@@ -85,7 +84,7 @@ static aead_head *aead_get(xsMachine *the)
 
 static void aead_error(xsMachine *the, int ret)
 {
-	if ((ret == MBEDTLS_ERR_GCM_AUTH_FAILED) || (ret == MBEDTLS_ERR_CHACHAPOLY_AUTH_FAILED))
+	if ((ret == MBEDTLS_ERR_GCM_AUTH_FAILED) || (ret == CHACHAPOLY_BAD_TAG))
 		crypto_throw("bad tag");
 	if (ret == MBEDTLS_ERR_GCM_BAD_INPUT)
 		crypto_range("bad input");
@@ -165,8 +164,8 @@ static aead_head *aead_new(int kind, const uint8_t *key, size_t keyLength)
 		if (state == NULL)
 			return NULL;
 		state->h.kind = AEAD_CHACHA20_POLY1305;
-		mbedtls_chachapoly_init(&state->chachapoly);
-		ret = mbedtls_chachapoly_setkey(&state->chachapoly, key);
+		chachapoly_setkey(&state->chachapoly, key);
+		ret = 0;
 		head = &state->h;
 	}
 	if (ret != 0) {
@@ -192,8 +191,8 @@ static int aead_seal_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 	if (head->kind == AEAD_AES_GCM)
 		return mbedtls_gcm_crypt_and_tag(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_ENCRYPT, length,
 			nonce, nonceLength, aad, aadLength, data, data, AEAD_TAG_SIZE, data + length);
-	return mbedtls_chachapoly_encrypt_and_tag(&((aead_chachapoly *)head)->chachapoly, length,
-		nonce, aad, aadLength, data, data, data + length);
+	chachapoly_seal(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength, data, length, data + length);
+	return 0;
 }
 
 /* decrypts data[0, textLength) in place, the tag at data + textLength */
@@ -205,8 +204,8 @@ static int aead_open_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 	if (head->kind == AEAD_AES_GCM)
 		return mbedtls_gcm_auth_decrypt(&((aead_gcm *)head)->gcm, textLength, nonce, nonceLength,
 			aad, aadLength, data + textLength, AEAD_TAG_SIZE, data, data);
-	return mbedtls_chachapoly_auth_decrypt(&((aead_chachapoly *)head)->chachapoly, textLength,
-		nonce, aad, aadLength, data + textLength, data, data);
+	return chachapoly_open(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength, data, textLength,
+		data + textLength);
 }
 
 void xs_aead_init(xsMachine *the)
@@ -290,10 +289,8 @@ static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLen
 	if (head->kind == AEAD_AES_GCM)
 		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);
 	else {
-		mbedtls_chachapoly_context *context = &((aead_chachapoly *)head)->chachapoly;
-		ret = mbedtls_chachapoly_starts(context, nonce, MBEDTLS_CHACHAPOLY_DECRYPT);
-		if ((ret == 0) && (aadLength > 0))
-			ret = mbedtls_chachapoly_update_aad(context, aad, aadLength);
+		chachapoly_start(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength);
+		ret = 0;
 	}
 	if (ret == 0)
 		head->started = 1;
@@ -381,8 +378,10 @@ static int aead_update_raw(aead_head *head, uint8_t *data, size_t length)
 	int ret;
 	if (head->kind == AEAD_AES_GCM)
 		ret = aead_gcm_update((aead_gcm *)head, data, length);
-	else
-		ret = mbedtls_chachapoly_update(&((aead_chachapoly *)head)->chachapoly, length, data, data);
+	else {
+		chachapoly_update(&((aead_chachapoly *)head)->chachapoly, data, length, 0);
+		ret = 0;
+	}
 	if (ret != 0)
 		aead_abandon(head);
 	return ret;
@@ -404,8 +403,10 @@ static int aead_finish_raw(aead_head *head, const uint8_t *tag)
 		if (ret == 0)
 			ret = mbedtls_gcm_finish(&state->gcm, computed, AEAD_TAG_SIZE);
 	}
-	else
-		ret = mbedtls_chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
+	else {
+		chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
+		ret = 0;
+	}
 	aead_abandon(head);
 	if (ret != 0) {
 		securesocket_wipe(computed, sizeof(computed));

@@ -27,9 +27,13 @@
 #define MBEDTLS_AES_ROM_TABLES             /* tables in flash, not built in RAM */
 #define MBEDTLS_AES_FEWER_TABLES           /* 2 KB of tables instead of 8 KB */
 #define MBEDTLS_GCM_C
+#if defined(SECURESOCKET_MBEDTLS_CHACHAPOLY)
+/* ChaCha20-Poly1305 is ours (native/chachapoly.c); mbedtls's only for the plain-C baselines of the
+   benchmarks (bench/aead_c.c, bench/crypto_c.c) and as fuzz/fuzz_aead.c's reference */
 #define MBEDTLS_CHACHA20_C
 #define MBEDTLS_POLY1305_C
 #define MBEDTLS_CHACHAPOLY_C
+#endif
 #define MBEDTLS_CIPHER_C                   /* the GCM module is built on the cipher layer */
 #if defined(SECURESOCKET_NO_AES_DECRYPT)
 /* device builds: TLS uses AES only in GCM, which only encrypts blocks; the decryption half of AES
