@@ -19,7 +19,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii, copyOf } from "./bytes";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
 import { MAX_PLAINTEXT } from "./record";
@@ -74,7 +74,7 @@ export class TLSClient extends TLSConnection {
 	protected expect: Expect = "server_hello";
 	protected sessionId = new Uint8Array(0);
 	private shares: { group: number, ecdh: ECDH }[] = [];
-	declare private helloRetried?: boolean;
+	declare protected helloRetried?: boolean;
 	declare private cookie: Uint8Array | undefined;
 	declare private schedule: KeySchedule | undefined;
 	declare private resumptionSecret: ArrayBuffer | undefined;
@@ -201,15 +201,8 @@ export class TLSClient extends TLSConnection {
 				this.sessionId = new Uint8Array(32);    // middlebox compatibility mode (RFC 8446 D.4)
 				this.random(this.sessionId);
 			}
-			if (offer12 && o.session && o.session.version === TLS12) {
-				if (o.session.id && !o.session.ticket)
-					this.sessionId = new Uint8Array(o.session.id);
-				else if (!this.sessionId.length) {
-					// with a ticket, a new random ID: its echo tells that the server resumed (RFC 5077 3.4)
-					this.sessionId = new Uint8Array(32);
-					this.random(this.sessionId);
-				}
-			}
+			if (offer12)
+				this.helloSession12?.();
 			if (offer13) {
 				const count = Math.max(1, Math.min(o.shares ?? 1, o.groups.length));
 				for (let i = 0; i < count; i++)
@@ -240,15 +233,8 @@ export class TLSClient extends TLSConnection {
 		const name = o.serverName;
 		if (name && !isIPLiteral(name))
 			ext(ExtensionType.server_name).begin(2).u8(0).begin(2).bytes(ascii(name)).end().end().end();
-		if (offer12) {
-			ext(ExtensionType.ec_point_formats).u8(1).u8(0).end();
-			ext(ExtensionType.renegotiation_info).u8(0).end();
-			ext(ExtensionType.extended_master_secret).end();
-			ext(ExtensionType.session_ticket);
-			if (o.session && o.session.version === TLS12 && o.session.ticket)
-				w.bytes(o.session.ticket);
-			w.end();
-		}
+		if (offer12)
+			this.helloExtensions12?.(w, ext);
 		ext(ExtensionType.supported_groups).begin(2);
 		for (let i = 0; i < o.groups.length; i++)
 			w.u16(o.groups[i]);
@@ -355,13 +341,7 @@ export class TLSClient extends TLSConnection {
 		}
 		else {
 			version = legacyVersion;
-			if (version !== TLS12 || this.options.minVersion > TLS12)
-				throw fatal(Alert.protocol_version, `tls: the server wants ${version === TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
-			if (this.helloRetried)
-				throw fatal(Alert.illegal_parameter, "tls: TLS 1.2 after a HelloRetryRequest");
-			// downgrade protection (RFC 8446 4.1.3)
-			if (this.options.maxVersion >= TLS13 && (equalBytes(DOWNGRADE_12, random, 24) || equalBytes(DOWNGRADE_11, random, 24)))
-				throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
+			this.selected12(version, random);
 		}
 		if (legacyVersion !== TLS12)
 			throw fatal(Alert.illegal_parameter, "tls: bad legacy_version in ServerHello");
@@ -680,6 +660,17 @@ export class TLSClient extends TLSConnection {
 	}
 
 	// ---- TLS 1.2: TLSClient12 (client12.ts) ----
+
+	/** TLS 1.2's ClientHello: the session ID to resume with (TLSClient12) */
+	protected helloSession12?(): void;
+
+	/** TLS 1.2's ClientHello extensions, each begun by ext() (TLSClient12) */
+	protected helloExtensions12?(w: Writer, ext: (type: number) => Writer): void;
+
+	/** a ServerHello without supported_versions: the server selects `version`, TLS 1.2 or lower (RFC 8446 4.1.3) */
+	protected selected12(version: number, _random: Uint8Array): void {
+		throw fatal(Alert.protocol_version, `tls: the server wants ${version === TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
+	}
 
 	/** the server selected TLS 1.2 (which serverHello() allows only when minVersion does) */
 	protected serverHello12(_extensions: Map<number, Uint8Array>, _sessionId: Uint8Array): void {

@@ -11,7 +11,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, copyOf, byteArray } from "./bytes";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12 } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, checkPointFormats } from "./connection";
 import { TLSClient } from "./client";
@@ -31,6 +31,42 @@ export class TLSClient12 extends TLSClient {
 	declare private serverECDHE: { group: number, point: Uint8Array } | undefined;
 	declare private sessionIdEcho: Uint8Array | undefined;
 	declare private pendingTicket12: { ticket: ArrayBuffer, lifetime: number } | undefined;
+
+	// ---- ClientHello (RFC 5246 7.4.1.2, RFC 5077 3.4, RFC 7627, RFC 5746, RFC 8422 5.1) ----
+
+	protected override helloSession12(): void {
+		const session = this.options.session;
+		if (!session || session.version !== TLS12)
+			return;
+		if (session.id && !session.ticket)
+			this.sessionId = new Uint8Array(session.id);
+		else if (!this.sessionId.length) {
+			// with a ticket, a new random ID: its echo tells that the server resumed (RFC 5077 3.4)
+			this.sessionId = new Uint8Array(32);
+			this.random(this.sessionId);
+		}
+	}
+
+	protected override helloExtensions12(w: Writer, ext: (type: number) => Writer): void {
+		const session = this.options.session;
+		ext(ExtensionType.ec_point_formats).u8(1).u8(0).end();
+		ext(ExtensionType.renegotiation_info).u8(0).end();
+		ext(ExtensionType.extended_master_secret).end();
+		ext(ExtensionType.session_ticket);
+		if (session && session.version === TLS12 && session.ticket)
+			w.bytes(session.ticket);
+		w.end();
+	}
+
+	protected override selected12(version: number, random: Uint8Array): void {
+		if (version !== TLS12 || this.options.minVersion > TLS12)
+			return super.selected12(version, random);
+		if (this.helloRetried)
+			throw fatal(Alert.illegal_parameter, "tls: TLS 1.2 after a HelloRetryRequest");
+		// downgrade protection (RFC 8446 4.1.3)
+		if (this.options.maxVersion >= TLS13 && (equalBytes(DOWNGRADE_12, random, 24) || equalBytes(DOWNGRADE_11, random, 24)))
+			throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
+	}
 
 	protected override changeCipherSpec12(): void {
 		if (this.expect !== "change_cipher_spec12" && !(this.expect === "new_session_ticket12"))
