@@ -17,6 +17,6 @@
 
 /** Defines each [key, host function] on `target.prototype` (not enumerable, not writable). */
 export function hostMethods(target: { prototype: object }, methods: ReadonlyArray<readonly [symbol, (this: never, ...args: never[]) => unknown]>): void {
-	for (const [key, method] of methods)
-		Object.defineProperty(target.prototype, key, { value: method });
+	for (let i = 0; i < methods.length; i++)
+		Object.defineProperty(target.prototype, methods[i][0], { value: methods[i][1] });
 }

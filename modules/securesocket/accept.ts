@@ -17,8 +17,9 @@ class ServerConnection extends TLSServer {
 	}
 	override dispose(): void {
 		super.dispose();
-		for (const key of this.keys.splice(0))
-			key.close();
+		const keys = this.keys.splice(0);
+		for (let i = 0; i < keys.length; i++)
+			keys[i].close();
 	}
 }
 

@@ -140,9 +140,10 @@ export function secureDictionary(secure: unknown, known: ReadonlySet<string>, ot
 	const s = (secure ?? {}) as { [key: string]: unknown };
 	if (typeof s !== "object")
 		bad("secure must be an object");
-	for (const key of Object.keys(s))
-		if (!known.has(key))
-			bad(`unknown option "${key}" in secure` + (other.includes(key) ? ` (a ${side} option)` : ""));
+	const keys = Object.keys(s);
+	for (let i = 0; i < keys.length; i++)
+		if (!known.has(keys[i]))
+			bad(`unknown option "${keys[i]}" in secure` + (other.includes(keys[i]) ? ` (a ${side} option)` : ""));
 	return s;
 }
 

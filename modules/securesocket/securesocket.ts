@@ -533,9 +533,9 @@ interface DirectSocket {
 function concat(parts: Uint8Array[], total: number): Uint8Array {
 	const out = new Uint8Array(total);
 	let offset = 0;
-	for (const p of parts) {
-		out.set(p, offset);
-		offset += p.length;
+	for (let i = 0; i < parts.length; i++) {
+		out.set(parts[i], offset);
+		offset += parts[i].length;
 	}
 	return out;
 }

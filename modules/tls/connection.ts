@@ -568,8 +568,8 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	protected protection13(secret: ArrayBuffer): Protection {
 		const suite = this.suite!;
-		const { key, iv } = trafficKeys(suite.hash, secret, suite.keyLength);
-		return new Protection(suite, TLS13, key, iv);
+		const keys = trafficKeys(suite.hash, secret, suite.keyLength);
+		return new Protection(suite, TLS13, keys.key, keys.iv);
 	}
 
 	// ---- signatures of the peer ----
