@@ -8,6 +8,8 @@
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 //   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only)
 //   node bench/run.mjs --live [--only id,id]  (what is live, slots and chunks, after each engine trace line)
+//   node bench/run.mjs --where N [--only id,id]  (where a slot room of N runs out: the JS stack, and what is
+//     live then that was not at the connection's start, by kind or class: xsh's XSH_ROOM_STACK/XSH_ROOM_CENSUS)
 //   node bench/run.mjs --time [--only id,id] [--rounds N] [--quick]  (handshake time only, ours and Node's side by side)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
@@ -87,7 +89,7 @@ const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
  * of the root; one connection, or config.count in "time" mode, their times in clientTimes);
  * resolves to { code, result (its last JSON line), stderr }
  */
-export function runXsh(config, { chunks, slots, report = false, timeout = 30000, binary, options = [] } = {}) {
+export function runXsh(config, { chunks, slots, report = false, timeout = 30000, binary, options = [], env } = {}) {
   const server = config.side === "server";
   // binary: another build's xsh (its tree's manifest and modules), for before/after comparisons
   const tree = binary ? join(dirname(binary), "..") : root;
@@ -97,7 +99,7 @@ export function runXsh(config, { chunks, slots, report = false, timeout = 30000,
   if (slots !== undefined) args.push("--slots", String(slots));
   args.push(server ? serverModule : module, JSON.stringify(config));
   return new Promise((resolve) => {
-    const child = spawn(binary ?? xsh, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary ?? xsh, args, { stdio: ["ignore", "pipe", "pipe"], env: env && { ...process.env, ...env } });
     let out = "", err = "", timedOut = false, clients;
     child.on("error", (e) => { err += `spawn: ${e.message}\n`; });
     child.stdout.on("data", (d) => {
@@ -534,6 +536,19 @@ async function liveOnly() {
   });
 }
 
+/** --where N [--only id,...]: where the handshake's slot room of N runs out, and what is live then */
+async function whereOnly() {
+  const room = Number(flag("--where"));
+  await withBench(async (certs) => {
+    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+      await withScenario(scenario, certs, async (config) => {
+        const r = await runXsh({ ...config, room: { slots: room } }, { env: { XSH_ROOM_STACK: "1", XSH_ROOM_CENSUS: "1" } });
+        console.log(`${scenario.id}, slot room ${room}: ${ok(r) ? "enough" : `exit ${r.code}`}`);
+        console.log(r.stderr.replaceAll(`${root}/build/js/modules/`, "").trimEnd());
+      });
+  });
+}
+
 /** --stack: the handshake's C stack only, per scenario (client and server), in build/xsh and build/xsh32, without and with --gc-stress 1 */
 async function stackOnly() {
   await withBench(async (certs) => {
@@ -549,7 +564,7 @@ async function stackOnly() {
   });
 }
 
-const entry = process.argv.includes("--live") ? liveOnly : process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
+const entry = process.argv.includes("--where") ? whereOnly : process.argv.includes("--live") ? liveOnly : process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
   : process.argv.includes("--garbage") ? garbage : process.argv.includes("--time") ? timeOnly : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
   entry().catch((e) => {

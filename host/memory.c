@@ -85,6 +85,99 @@ void xs_xsh_chunkRoom(xsMachine *the)
 	xsResult = xsNumber(room);
 }
 
+/* XSH_ROOM_CENSUS (a diagnostic): the live instances by kind or constructor name, with their own slots
+   (the instance and its properties), counted when slotRoom() starts and where the room ran out; the
+   difference is printed (slots not in an instance's list, e.g. closures' variables, as "(other)") */
+#define CENSUS 1024
+typedef struct { char name[64]; long count[2], slots[2]; } txCensusRow;
+static txCensusRow *gCensus = NULL;
+static int gCensusRows = 0;
+
+static const char *censusName(txMachine *the, txSlot *instance, char *buffer, size_t size)
+{
+	txSlot *first = instance->next, *proto, *p;
+	if (first && (first->flag & XS_INTERNAL_FLAG)) {
+		switch (first->kind) {
+		case XS_CODE_KIND: case XS_CODE_X_KIND: case XS_CALLBACK_KIND: case XS_CALLBACK_X_KIND:
+			return "function";
+		case XS_ARRAY_BUFFER_KIND: return "ArrayBuffer";
+		case XS_TYPED_ARRAY_KIND:
+			if (first->next && first->next->kind == XS_DATA_VIEW_KIND && first->next->next && first->next->next->kind == XS_REFERENCE_KIND) {
+				txSlot *buffer2 = first->next->next->value.reference->next;
+				snprintf(buffer, size, "TypedArray %d of %d", (int)first->next->value.dataView.size,
+					buffer2 && buffer2->kind == XS_ARRAY_BUFFER_KIND ? (int)(buffer2->next ? buffer2->next->value.bufferInfo.length : -1) : -1);
+				return buffer;
+			}
+			return "TypedArray";
+		case XS_ARRAY_KIND: return "Array";
+		case XS_HOST_KIND: break;
+		default: break;
+		}
+	}
+	proto = instance->value.instance.prototype;
+	if (proto) {
+		/* a class instance: named by its prototype's first two property keys (constructor, a method) */
+		const char *a = NULL, *b = NULL;
+		for (p = proto->next; p && !b; p = p->next)
+			if (p->ID != XS_NO_ID && !(p->flag & XS_INTERNAL_FLAG)) {
+				const char *k = fxGetKeyName(the, p->ID);
+				if (!k) continue;
+				if (!a) a = k; else b = k;
+			}
+		snprintf(buffer, size, "{%s %s}", a ? a : "", b ? b : "");
+		return buffer;
+	}
+	return "(no prototype)";
+}
+
+static int censusAdd(const char *name, int which, long slots)
+{
+	int i;
+	for (i = 0; i < gCensusRows && strncmp(gCensus[i].name, name, sizeof(gCensus[i].name) - 1); i++) ;
+	if (i == gCensusRows) {
+		if (gCensusRows == CENSUS) i = CENSUS - 1;
+		else { gCensusRows++; memset(&gCensus[i], 0, sizeof(gCensus[i])); snprintf(gCensus[i].name, sizeof(gCensus[i].name), "%s", name); }
+	}
+	gCensus[i].count[which]++;
+	gCensus[i].slots[which] += slots;
+	return i;
+}
+
+static void census(txMachine *the, int which)
+{
+	txSlot *block, *slot, *limit, *p;
+	long total = 0;
+	char buffer[96];
+	if (!gCensus) gCensus = calloc(CENSUS, sizeof(txCensusRow));
+	if (!gCensus) return;
+	for (block = the->firstHeap; block; block = block->next)
+		for (slot = block + 1, limit = block->value.reference; slot < limit; slot++) {
+			long n = 1;
+			if (slot->kind != XS_INSTANCE_KIND) continue;
+			for (p = slot->next; p; p = p->next) n++;
+			censusAdd(censusName(the, slot, buffer, sizeof(buffer)), which, n);
+			total += n;
+		}
+	gCensus[censusAdd("(other)", which, (long)the->currentHeapCount - total)].count[which]--;
+}
+
+static int censusOrder(const void *a, const void *b)
+{
+	const txCensusRow *x = a, *y = b;
+	long dx = x->slots[1] - x->slots[0], dy = y->slots[1] - y->slots[0];
+	return dx < dy ? 1 : dx > dy ? -1 : 0;
+}
+
+static void censusPrint(void)
+{
+	int i;
+	qsort(gCensus, (size_t)gCensusRows, sizeof(txCensusRow), censusOrder);
+	fprintf(stderr, "census: slots / instances more than at slotRoom()\n");
+	for (i = 0; i < gCensusRows; i++)
+		if (gCensus[i].slots[1] != gCensus[i].slots[0])
+			fprintf(stderr, "  %5ld %5ld  %s\n", gCensus[i].slots[1] - gCensus[i].slots[0], gCensus[i].count[1] - gCensus[i].count[0], gCensus[i].name);
+}
+
 /* xsh's slotRoom(count): from now on at most `count` slots above what is live now may be in use
    at any moment, as in a device's fixed slot heap of live + count: at the allocation that would
    pass it XS collects, then exits 3 ("XS slot heap (slotRoom)") if it is still full. Checked in
@@ -103,6 +196,7 @@ void xs_xsh_slotRoom(xsMachine *the)
 	}
 	fxCollect(the, XS_ORGANIC_FLAG);
 	xsResult = xsNumber(the->currentHeapCount);
+	if (getenv("XSH_ROOM_CENSUS")) census(the, 0);
 	/* the result's slot is on the stack, not in the heap: the live count stands */
 	gSlotRoomLimit = the->currentHeapCount + (txSize)room;
 }
@@ -113,6 +207,21 @@ static void checkSlotRoom(txMachine *the)
 		return;
 	fxCollect(the, XS_ORGANIC_FLAG);
 	if (the->currentHeapCount >= gSlotRoomLimit) {
+		if (getenv("XSH_ROOM_STACK")) {   /* where the room ran out: the JS frames, innermost first */
+			txSlot *frame;
+			char name[128];
+			for (frame = the->frame; frame; frame = frame->next) {
+				txSlot *environment = mxFrameToEnvironment(frame);
+				name[0] = 0;
+				fxBufferFrameName(the, name, sizeof(name), frame, "");
+				fprintf(stderr, "  at %s (%s:%d)\n", name, environment->ID != XS_NO_ID ? fxGetKeyName(the, environment->ID) : "?",
+					(int)environment->value.environment.line);
+			}
+		}
+		if (getenv("XSH_ROOM_CENSUS")) {
+			census(the, 1);
+			censusPrint();
+		}
 		gxshOutOfMemory = "XS slot heap (slotRoom)";
 		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
 	}
