@@ -43,7 +43,8 @@ export interface PathOptions {
 	readonly usage: Usage;
 	readonly maxDepth: number;
 	readonly roots: readonly TrustAnchor[];
-	readonly store?: CAStore;
+	/** look roots up in the CA store too (opened at the first lookup: nothing held before) */
+	readonly store: boolean;
 }
 
 /** What an issuer (a CA certificate or a trust anchor) brings to the checks. */
@@ -84,12 +85,14 @@ export class PathValidator {
 	private readonly reference: ReferenceIdentity | undefined;
 	private readonly path: ParsedCertificate[] = [];
 	private readonly parked: ParsedCertificate[] = [];
-	private anchor: TrustAnchor | undefined = undefined;
-	private anchored = false;
+	declare private anchor: TrustAnchor | undefined;
+	declare private anchored: boolean | undefined;
 	/** why the top of the path could not be linked so far */
-	private pending: X509Error | undefined = undefined;
+	declare private pending: X509Error | undefined;
 	/** CA store ids of roots named like the top's issuer that this build lacks */
-	private missing: string[] = [];
+	declare private missing: string[] | undefined;
+	/** the CA store, once a lookup opened it (null: none in this build) */
+	declare private store: CAStore | null | undefined;
 
 	constructor(options: PathOptions) {
 		this.options = options;
@@ -242,7 +245,7 @@ export class PathValidator {
 		this.path.push(issuer);
 		release(top);
 		this.pending = undefined;
-		this.missing = [];
+		this.missing = undefined;
 	}
 
 	/** The checks on an issuer (a CA certificate, or a trust anchor when `anchor`) against the path below it. */
@@ -319,8 +322,9 @@ export class PathValidator {
 		for (let i = 0; i < roots.length; i++)
 			if (equalBytes(roots[i].subject.der, name))
 				found.push(roots[i]);
-		if (this.options.store !== undefined) {
-			const lookup = this.options.store.find(name, keyId);
+		const store = this.options.store ? (this.store ??= CAStore.open() ?? null) : null;
+		if (store !== null) {
+			const lookup = store.find(name, keyId);
 			found = found.concat(lookup.anchors);
 			if (noteMissing)
 				this.missing = lookup.missing;
@@ -338,7 +342,7 @@ export class PathValidator {
 		else
 			message = `x509: unknown issuer: no trusted root or certificate named '${issuer}'${keyId ? ` (key id ${keyId})` : ""} issued ${describe(top)}` +
 				(this.path.length === 1 && !top.selfIssued ? " (if that is an intermediate CA, the peer did not send it)" : "");
-		if (this.missing.length)
+		if (this.missing?.length)
 			message += `; the CA store knows this root but this build does not include it: add "${recordResourceName(this.missing[0]).replace(/\.bin$/, "")}" (from build/ca/roots, npm run ca:build) to the manifest's resources, or include ca-roots`;
 		else
 			message += "; to trust it, pass its certificate (DER) in secure.certificate (or the roots option), or add it to the CA store resources (npm run ca:select -- <chain.pem or host:port> prints the manifest lines)";
@@ -351,7 +355,7 @@ export class PathValidator {
 			description.organization = top.issuer.organization;
 		if (keyId !== undefined)
 			description.keyId = keyId;
-		if (this.missing.length)
+		if (this.missing?.length)
 			description.storeId = this.missing[0];
 		error.issuer = description;
 		return error;

@@ -24,7 +24,6 @@ import { CertificateParser, CertificateSummary, certificateBytes, parseCertifica
 import { TBSHasher } from "./tbshash";
 import { PathValidator, Usage } from "./path";
 import { TrustAnchor, anchorFromCertificate } from "./anchor";
-import { CAStore } from "./castore";
 import { digest } from "../crypto/hash";
 import { formatTime, yearOf } from "./time";
 
@@ -111,14 +110,13 @@ export class ChainVerifier {
 		const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
 		if (!(maxDepth >= 1))
 			throw new RangeError("x509: maxDepth must be at least 1");
-		const store = options.store === false ? undefined : CAStore.open();
 		const pathOptions = {
 			time: verificationTime(options.time),
 			usage: options.usage ?? "serverAuth",
 			maxDepth,
 			roots: parseRoots(options.roots),
 			serverName: options.serverName,
-			store,
+			store: options.store !== false,
 		};
 		if (pathOptions.usage !== "serverAuth" && pathOptions.usage !== "clientAuth")
 			throw new RangeError("x509: usage must be \"serverAuth\" or \"clientAuth\"");
