@@ -26,7 +26,7 @@ import { MAX_PLAINTEXT } from "./record";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes,
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes, NO_SESSION_ID,
 } from "./connection";
 import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
@@ -72,7 +72,7 @@ export class TLSClient extends TLSConnection {
 	/** the latest session the server gave (onSession is called with each) */
 	declare session: Session | undefined;
 	protected expect: Expect = "server_hello";
-	protected sessionId = new Uint8Array(0);
+	protected sessionId = NO_SESSION_ID;
 	private shares: { group: number, ecdh: ECDH }[] = [];
 	declare protected helloRetried?: boolean;
 	declare private cookie: Uint8Array | undefined;
@@ -367,8 +367,10 @@ export class TLSClient extends TLSConnection {
 		}
 		this.transcript.update(message);
 		this.serverRandom.set(random);
-		if (version === TLS13)
+		if (version === TLS13) {
+			this.sessionId = NO_SESSION_ID;   // echoed: not needed again
 			return this.serverHello13(extensions);
+		}
 		return this.serverHello12(extensions, sessionId);
 	}
 

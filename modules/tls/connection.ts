@@ -93,6 +93,9 @@ export function checkPointFormats(data: Uint8Array | undefined, peer: "server" |
 /** comparison of public values (not secrets: use crypto/random equal() for those) */
 export { equalBytes } from "x509/der";
 
+/** an empty session ID, shared (nothing to hold until there is one) */
+export const NO_SESSION_ID = new Uint8Array(0);
+
 /** a handshake message: type, 24-bit length, body (RFC 8446 4) */
 function handshakeMessage(type: HandshakeType, body: Uint8Array): Uint8Array {
 	const message = new Uint8Array(4 + body.length);
@@ -141,8 +144,14 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected readonly records = new RecordLayer();
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
-	protected clientRandom = new Uint8Array(32);
-	protected serverRandom = new Uint8Array(32);
+	/** the client's random, then the server's (RFC 8446 4.1.2, 4.1.3): one buffer, views when asked */
+	private readonly randoms = new Uint8Array(64);
+	protected get clientRandom(): Uint8Array {
+		return this.randoms.subarray(0, 32);
+	}
+	protected get serverRandom(): Uint8Array {
+		return this.randoms.subarray(32);
+	}
 	/** TLS 1.3: the current traffic secrets of each direction */
 	declare protected writeSecret: ArrayBuffer | undefined;
 	declare protected readSecret: ArrayBuffer | undefined;

@@ -30,7 +30,7 @@ import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
 import { prf12, protection12, verifyData12 } from "./prf";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, checkPointFormats,
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, checkPointFormats, NO_SESSION_ID,
 } from "./connection";
 import { ticketSealer, processTicketKey, type TicketSealer, type TicketState } from "./tickets";
 import type { ServerOptions, ServerCredentials } from "./options";
@@ -73,7 +73,7 @@ export class TLSServer extends TLSConnection {
 
 	private expect: Expect = "client_hello";
 	declare private credentials: ServerCredentials;
-	private sessionId = new Uint8Array(0);
+	private sessionId = NO_SESSION_ID;
 	declare private schedule: KeySchedule | undefined;
 	declare private clientHandshakeSecret: ArrayBuffer | undefined;
 	declare private clientApplicationSecret: ArrayBuffer | undefined;
