@@ -86,6 +86,8 @@ function utf8(text: string): Uint8Array {
 
 /** the TCP socket, holding its SecureSocket for the shared callback */
 type OwnedSocket = Socket & { secure: SecureSocket };
+/** the handshake timer, holding its SecureSocket and its time for the callback */
+type OwnedTimer = Timer & { secure: SecureSocket, ms: number };
 
 export default class SecureSocket {
 	callback: SecureSocketCallback | undefined;
@@ -159,11 +161,19 @@ export default class SecureSocket {
 
 	#begin(handshakeTimeout: number): void {
 		this.#direct = typeof (this.#socket as unknown as DirectSocket).readInto === "function";
-		this.#timer = Timer.set(() => this.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${handshakeTimeout} ms`, false, "timeout")), handshakeTimeout);
-		// one function for every connection (a closure each would cost slots and chunks): the socket
-		// calls it as its method, and holds its SecureSocket
+		// one function for every connection (a closure each would cost slots and chunks): the timer
+		// holds its SecureSocket and is passed to it; the socket calls its callback as its method
+		const timer = Timer.set(SecureSocket.#handshakeTimedOut, handshakeTimeout) as OwnedTimer;
+		timer.secure = this;
+		timer.ms = handshakeTimeout;
+		this.#timer = timer;
 		(this.#socket as OwnedSocket).secure = this;
 		this.#socket.callback = SecureSocket.#socketCallback;
+	}
+
+	static #handshakeTimedOut(timer: Timer): void {
+		const t = timer as OwnedTimer;
+		t.secure.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${t.ms} ms`, false, "timeout"));
 	}
 
 	static #socketCallback(this: OwnedSocket, message: number, value?: number): void {
