@@ -9,7 +9,8 @@
 //   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only)
 //   node bench/run.mjs --live [--only id,id]  (what is live, slots and chunks, after each engine trace line)
 //   node bench/run.mjs --where N [--only id,id]  (where a slot room of N runs out: the JS stack, and what is
-//     live then that was not at the connection's start, by kind or class: xsh's XSH_ROOM_STACK/XSH_ROOM_CENSUS)
+//     live then that was not at the connection's start, by kind or class: xsh's XSH_ROOM_STACK/XSH_ROOM_CENSUS;
+//     --keys "{constructor start}": the property keys of that class's instances, XSH_ROOM_KEYS)
 //   node bench/run.mjs --time [--only id,id] [--rounds N] [--quick]  (handshake time only, ours and Node's side by side)
 import tls from "node:tls";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
@@ -542,7 +543,7 @@ async function whereOnly() {
   await withBench(async (certs) => {
     for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
       await withScenario(scenario, certs, async (config) => {
-        const r = await runXsh({ ...config, room: { slots: room } }, { env: { XSH_ROOM_STACK: "1", XSH_ROOM_CENSUS: "1" } });
+        const r = await runXsh({ ...config, room: { slots: room } }, { env: { XSH_ROOM_STACK: "1", XSH_ROOM_CENSUS: "1", XSH_ROOM_KEYS: flag("--keys") ?? "" } });
         console.log(`${scenario.id}, slot room ${room}: ${ok(r) ? "enough" : `exit ${r.code}`}`);
         console.log(r.stderr.replaceAll(`${root}/build/js/modules/`, "").trimEnd());
       });

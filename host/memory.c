@@ -161,6 +161,23 @@ static void census(txMachine *the, int which)
 	gCensus[censusAdd("(other)", which, (long)the->currentHeapCount - total)].count[which]--;
 }
 
+/* XSH_ROOM_KEYS=<class>: the property keys of each live instance of that class ("{constructor start}") */
+static void censusKeys(txMachine *the, const char *which)
+{
+	txSlot *block, *slot, *limit, *p;
+	char buffer[96];
+	for (block = the->firstHeap; block; block = block->next)
+		for (slot = block + 1, limit = block->value.reference; slot < limit; slot++) {
+			if (slot->kind != XS_INSTANCE_KIND || strcmp(censusName(the, slot, buffer, sizeof(buffer)), which)) continue;
+			fprintf(stderr, "%s:", which);
+			for (p = slot->next; p; p = p->next) {
+				const char *k = p->ID != XS_NO_ID ? fxGetKeyName(the, p->ID) : NULL;
+				fprintf(stderr, " %s", k ? k : p->kind == XS_PRIVATE_KIND ? "(private)" : "?");
+			}
+			fprintf(stderr, "\n");
+		}
+}
+
 static int censusOrder(const void *a, const void *b)
 {
 	const txCensusRow *x = a, *y = b;
@@ -222,6 +239,8 @@ static void checkSlotRoom(txMachine *the)
 			census(the, 1);
 			censusPrint();
 		}
+		if (getenv("XSH_ROOM_KEYS"))
+			censusKeys(the, getenv("XSH_ROOM_KEYS"));
 		gxshOutOfMemory = "XS slot heap (slotRoom)";
 		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
 	}
