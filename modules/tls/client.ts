@@ -94,7 +94,6 @@ export class TLSClient extends TLSConnection {
 		if (options.recordSizeLimit)
 			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
 		super(options, limit);
-		this.options = options;
 	}
 
 	// ---- the application's side ----
@@ -271,7 +270,8 @@ export class TLSClient extends TLSConnection {
 		// pre_shared_key must be last (RFC 8446 4.2.11)
 		const session = o.session;
 		let binderAt = -1, binderLength = 0;
-		this.offeredPSK = false;
+		if (this.offeredPSK)
+			this.offeredPSK = false;   // a second ClientHello (after HelloRetryRequest) offers again or not
 		if (offer13 && session && session.version === TLS13 && session.ticket && (!session.serverName || session.serverName === o.serverName)) {
 			const suite = suiteByCode(session.suite);
 			const ageMs = Date.now() - session.received;
@@ -573,7 +573,7 @@ export class TLSClient extends TLSConnection {
 		const serverApp = schedule.derive("s ap traffic", transcriptHash);
 		this.keylog("CLIENT_TRAFFIC_SECRET_0", clientApp);
 		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
-		if (this.hooks.keylog)   // the exporter secret serves only the key log here
+		if (this.options.keylog)   // the exporter secret serves only the key log here
 			this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
 		this.records.setRead(this.protection13(serverApp));
 		if (this.tracing) this.trace("received Finished: good");

@@ -29,6 +29,9 @@ import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
 // each time its code runs, unless the code is preloaded in flash)
 const CONNECTED: EngineState = "connected", HANDSHAKE: EngineState = "handshake";
 
+// TLSConnection.flags
+const RESUMED = 1, PEER_CLOSED = 2;
+
 /** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
 const MAX_IGNORED = 5;
 
@@ -129,16 +132,34 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare suite: CipherSuite | undefined;
 	group = 0;
 	declare alpn: string | undefined;
-	resumed = false;
-	/** how many certificates the peer sent, and their bytes (the chain itself is not kept) */
-	peerCertificateCount = 0;
-	peerCertificateBytes = 0;
+	/** RESUMED, PEER_CLOSED: bits of one number (a property each would cost a slot each) */
+	private flags = 0;
+	get resumed(): boolean {
+		return (this.flags & RESUMED) !== 0;
+	}
+	set resumed(value: boolean) {
+		this.flags = value ? this.flags | RESUMED : this.flags & ~RESUMED;
+	}
+	/** the peer sent close_notify */
+	get peerClosed(): boolean {
+		return (this.flags & PEER_CLOSED) !== 0;
+	}
+	set peerClosed(value: boolean) {
+		this.flags = value ? this.flags | PEER_CLOSED : this.flags & ~PEER_CLOSED;
+	}
+	/** how many certificates the peer sent, and their bytes (the chain itself is not kept): count * 2^24 + bytes, once there were some */
+	declare private certificateTally: number | undefined;
+	get peerCertificateCount(): number {
+		return Math.floor((this.certificateTally ?? 0) / 0x1000000);
+	}
+	get peerCertificateBytes(): number {
+		return (this.certificateTally ?? 0) % 0x1000000;
+	}
 	/** what the certificate check kept of the peer's leaf, once checked */
 	declare peerCertificate: unknown;
-	/** the peer sent close_notify */
-	peerClosed = false;
 
-	declare protected readonly hooks: ConnectionHooks;
+	/** the side's options (their hooks: trace, key log, random); each side declares its own type */
+	declare readonly options: ConnectionHooks;
 	/** whether a trace is set: trace lines are built only then (`if (this.tracing) this.trace(...)`) */
 	declare protected readonly tracing: boolean;
 	protected readonly records = new RecordLayer();
@@ -165,7 +186,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
-		this.hooks = hooks;
+		this.options = hooks;
 		this.tracing = hooks.trace !== undefined;
 		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
 		this.handshake.owner = this;
@@ -393,14 +414,14 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		throw this.error;
 	}
 	protected trace(line: string): void {
-		this.hooks.trace?.(line);
+		this.options.trace?.(line);
 	}
 	protected keylog(label: string, secret: ArrayBuffer): void {
-		this.hooks.keylog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
+		this.options.keylog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
 	}
 	protected random(bytes: Uint8Array): void {
-		if (this.hooks.random)
-			this.hooks.random(bytes);
+		if (this.options.random)
+			this.options.random(bytes);
 		else
 			fillRandom(bytes);
 	}
@@ -473,8 +494,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const stream = this.certificates!;
 		this.peerKey = stream.finish();
 		this.certificates = undefined;
-		this.peerCertificateCount = stream.count;
-		this.peerCertificateBytes = stream.bytes;
+		this.certificateTally = stream.count * 0x1000000 + stream.bytes;   // the message is shorter than 2^24 bytes
 		this.peerCertificate = stream.leaf;
 		if (this.tracing) this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
 		this.certificateReceived();
@@ -482,18 +502,19 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	// ---- records ----
 
-	private ignored = 0;          // ignorable messages in a row (warning alerts, HelloRequests)
+	declare private ignored: number | undefined;   // ignorable messages in a row (warning alerts, HelloRequests), once there was one
 	protected ignore(what: string): void {
-		if (++this.ignored > MAX_IGNORED)
+		if ((this.ignored = (this.ignored ?? 0) + 1) > MAX_IGNORED)
 			throw fatal(Alert.unexpected_message, `tls: too many ${what} in a row`);
 	}
 	protected resetIgnored(): void {
-		this.ignored = 0;
+		if (this.ignored)
+			this.ignored = 0;
 	}
 
 	onRecord(type: ContentType, content: Uint8Array): void {
-		if (type !== ContentType.alert)
-			this.ignored = type === ContentType.handshake ? this.ignored : 0;
+		if (this.ignored && type !== ContentType.alert && type !== ContentType.handshake)
+			this.ignored = 0;
 		switch (type) {
 			case ContentType.handshake:
 				this.handshake.push(content);

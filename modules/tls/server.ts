@@ -98,7 +98,6 @@ export class TLSServer extends TLSConnection {
 		if (options.recordSizeLimit !== undefined && (options.recordSizeLimit < 64 || options.recordSizeLimit > MAX_PLAINTEXT + 1))
 			throw new RangeError("tls: recordSizeLimit must be 64 to 16385");
 		super(options, MAX_PLAINTEXT);
-		this.options = options;
 		this.credentials = options.credentials;
 		if (options.tickets !== false)
 			this.sealer = ticketSealer(options.ticketKey ?? processTicketKey());
@@ -634,7 +633,7 @@ export class TLSServer extends TLSConnection {
 		const serverApp = schedule.derive("s ap traffic", transcriptHash);
 		this.keylog("CLIENT_TRAFFIC_SECRET_0", this.clientApplicationSecret);
 		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
-		if (this.hooks.keylog)   // the exporter secret serves only the key log here
+		if (this.options.keylog)   // the exporter secret serves only the key log here
 			this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
 		this.records.setWrite(this.protection13(serverApp));
 		this.writeSecret = serverApp;
@@ -820,7 +819,7 @@ export class TLSServer extends TLSConnection {
 		this.resumed = true;
 		this.masterSecret = copyOf(state.secret).buffer as ArrayBuffer;
 		this.clientAuthenticated = state.clientAuthenticated;
-		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
+		this.options.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
 		if (this.tracing) this.trace("resuming with the session ticket");
 		this.sendFinished12();
 		this.expect = "change_cipher_spec12";
@@ -882,7 +881,7 @@ export class TLSServer extends TLSConnection {
 		this.transcript.update(message);
 		const sessionHash = this.transcript.current();
 		this.masterSecret = prf12(this.suite!.hash, preMaster, "extended master secret", new Uint8Array(sessionHash), 48);
-		this.hooks.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
+		this.options.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
 		if (this.tracing) this.trace(`received ClientKeyExchange: ${groupName(this.group)}`);
 		this.expect = this.peerKey ? "certificate_verify12" : "change_cipher_spec12";
 	}
