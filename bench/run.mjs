@@ -516,7 +516,7 @@ async function budgetOnly() {
     if (!ok(m)) throw new Error(`bench: ${id} failed\n${m.stdout}\n${m.stderr}`);
     const c = process.argv.includes("--slots-only") ? {} : await connectionBudget(config, "chunks", m.result.handshake.chunks);
     const s = await connectionBudget(config, "slots", m.result.handshake.slots);
-    console.log(`${id}\t${c.runs ? `chunks ${c.value} (fails at ${c.failedAt})\t` : ""}slots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots`);
+    console.log(`${id}\t${c.runs ? `chunks ${c.value} (fails at ${c.failedAt})\t` : ""}slots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots\tnative heap peak ${m.result.handshake.native} B`);
   };
   await withBench(async (certs) => {
     for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))

@@ -35,8 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (key->kind) {
 		case SECURESOCKET_PK_RSA:
 			fuzz_check((key->bits >= SECURESOCKET_RSA_MIN_BITS) && (key->bits <= SECURESOCKET_RSA_MAX_BITS));
-			fuzz_check(mbedtls_rsa_get_len(key->rsa) == (size_t)(key->bits + 7) / 8);
+			/* the modulus kept: bits long, odd; e odd and >= 3; an mbedtls context for private keys only */
+			fuzz_check((key->data[0] >> ((key->bits - 1) % 8)) == 1);
+			fuzz_check(key->data[securesocket_pk_nlen(key) - 1] & 1);
+			fuzz_check((key->e & 1) && (key->e >= 3));
 			fuzz_check(key->has_private == (format == 2));
+			fuzz_check((key->rsa != NULL) == key->has_private);
+			if (key->has_private)
+				fuzz_check(mbedtls_rsa_get_len(key->rsa) == securesocket_pk_nlen(key));
 			break;
 		case SECURESOCKET_PK_EC:
 			fuzz_check((key->bits == 256) || (key->bits == 384));

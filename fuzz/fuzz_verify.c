@@ -5,14 +5,17 @@
  * Input: the fault header (fuzz.h); a selector byte: bits 0-1 the algorithm (0 ECDSA,
  * 1 RSASSA-PKCS1-v1_5, 2 RSASSA-PSS, 3 ECDSA), bits 2-3 the hash (3 + n: SHA-224, SHA-256, SHA-384,
  * SHA-512), bit 4 prehashed (the message is the digest), bit 5 PSS salt length "any", bit 6 compare
- * with mbedtls (P-256 ECDSA: slow under the sanitizers, so not on every input); a PSS salt
+ * with mbedtls (P-256 ECDSA and RSA: slow under the sanitizers, so not on every input); a PSS salt
  * length byte; a 16-bit length and the key (SubjectPublicKeyInfo, parsed by pk.c); a 16-bit length
  * and the message; the rest is the signature. The key goes through pk_spki as in xs_pk_init, the
  * digest as securesocket_pk_digest makes it, then the check xs_ecdsa_verify or rsa_verify runs.
  * The verdict must be 0 or 1 (-1, out of memory, only under an allocation fault); a valid one
- * must stay valid when the fault is gone (nothing is cached wrongly in the key). P-256 ECDSA is
- * our own code (native/ec_verify.c): with bit 6, its verdict must equal mbedtls's on the same
- * signature.
+ * must stay valid when the fault is gone (nothing is cached wrongly in the key). P-256 ECDSA and
+ * RSA verification are our own code (native/ec_verify.c; native/rsa_public.c and rsa.c's encoding
+ * checks): with bit 6, the verdict must equal mbedtls's on the same signature (RSA: mbedtls_rsa's
+ * PKCS#1 v1.5 and PSS verification, with a context made from the key's n and e here). RSA's
+ * workspace is a heap block of exactly SECURESOCKET_RSA_PUBLIC_WORDS words, so AddressSanitizer
+ * sees any access past it.
  */
 #include "fuzz.h"
 #include "../native/pk.c"
@@ -34,13 +37,45 @@ static int verify_once(const securesocket_pk *key, int alg, mbedtls_md_type_t md
 {
 	if (key->kind == SECURESOCKET_PK_EC)
 		return ((alg == 0) || (alg == 3)) ? ecdsa_verify(key, digest, dlen, sig, sigLength) : 0;
-	if (key->kind == SECURESOCKET_PK_RSA) {
-		if (alg == 1)
-			return rsa_verify_digest(key->rsa, 0, md, 0, digest, sig, sigLength);
-		if (alg == 2)
-			return rsa_verify_digest(key->rsa, 1, md, salt, digest, sig, sigLength);
+	if ((key->kind == SECURESOCKET_PK_RSA) && ((alg == 1) || (alg == 2))) {
+		size_t words = SECURESOCKET_RSA_PUBLIC_WORDS(securesocket_pk_nlen(key));
+		uint32_t *work = malloc(words * sizeof(uint32_t));
+		int result;
+		if (work == NULL)
+			abort();
+		result = rsa_verify_digest(key, alg == 2, md, salt, digest, sig, sigLength, work, words);
+		free(work);
+		return result;
 	}
 	return 0;
+}
+
+/* RSA: mbedtls's verdict on the same signature (1 valid, 0 not, -1 out of memory) */
+static int rsa_verify_mbedtls(const securesocket_pk *key, int pss, mbedtls_md_type_t md, int salt,
+	const unsigned char *digest, const uint8_t *sig, size_t sigLength)
+{
+	mbedtls_rsa_context rsa;
+	unsigned char e[4];
+	int ret;
+	e[0] = (unsigned char)(key->e >> 24);
+	e[1] = (unsigned char)(key->e >> 16);
+	e[2] = (unsigned char)(key->e >> 8);
+	e[3] = (unsigned char)key->e;
+	mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V15, 0);
+	ret = mbedtls_rsa_import_raw(&rsa, key->data, securesocket_pk_nlen(key), NULL, 0, NULL, 0, NULL, 0, e, 4);
+	if (ret == 0)
+		ret = mbedtls_rsa_complete(&rsa);
+	if ((ret == 0) && (sigLength != mbedtls_rsa_get_len(&rsa)))
+		ret = MBEDTLS_ERR_RSA_VERIFY_FAILED;
+	else if ((ret == 0) && pss)
+		ret = mbedtls_rsa_rsassa_pss_verify_ext(&rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest, md,
+			(salt < 0) ? MBEDTLS_RSA_SALT_LEN_ANY : salt, sig);
+	else if (ret == 0)
+		ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(&rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest, sig);
+	mbedtls_rsa_free(&rsa);
+	if (securesocket_no_memory(ret))
+		return -1;
+	return ret == 0;
 }
 
 /* P-256: our verification (native/ec_verify.c, which ecdsa_verify used) against mbedtls's on the
@@ -92,6 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if ((selector & 0x40) && (key->kind == SECURESOCKET_PK_EC) && (key->gid == MBEDTLS_ECP_DP_SECP256R1) &&
 				((alg == 0) || (alg == 3)))
 				verify_differential(key, digest, dlen, sig, sigLength, result);
+			if ((selector & 0x40) && (key->kind == SECURESOCKET_PK_RSA) && ((alg == 1) || (alg == 2)) && !fuzz_failed) {
+				fuzz_fail_at = 0;
+				fuzz_check(rsa_verify_mbedtls(key, alg == 2, md, salt, digest, sig, sigLength) == result);
+			}
 			if (fuzz_failed) {
 				/* the same check without the fault: a fault may only have turned a verdict into -1 */
 				int again;

@@ -188,25 +188,34 @@ static void pk_free(securesocket_pk *key)
 		mbedtls_rsa_free(key->rsa);
 		mbedtls_free(key->rsa);
 	}
-	securesocket_wipe(key, sizeof(securesocket_pk) + key->qlen + key->dlen);
+	securesocket_wipe(key, sizeof(securesocket_pk) + key->qlen + key->dlen +
+		((key->kind == SECURESOCKET_PK_RSA) ? securesocket_pk_nlen(key) : 0));
 	mbedtls_free(key);
 }
 
-/* a new RSA key of `bits` with an initialized (empty) mbedtls context, or NULL */
-static securesocket_pk *pk_rsa_alloc(unsigned bits, int has_private)
+/* a new RSA key: n (nlen bytes, the first not zero) and e (elen <= 4 bytes) copied into it; with
+   has_private, an initialized (empty) mbedtls context too. NULL when out of memory. */
+static securesocket_pk *pk_rsa_alloc(unsigned bits, const unsigned char *n, size_t nlen,
+	const unsigned char *e, size_t elen, int has_private)
 {
-	securesocket_pk *key = pk_alloc(0);
+	securesocket_pk *key = pk_alloc(nlen);
+	size_t i;
 	if (key == NULL)
 		return NULL;
 	key->kind = SECURESOCKET_PK_RSA;
 	key->has_private = (unsigned char)has_private;
 	key->bits = (unsigned short)bits;
-	key->rsa = mbedtls_calloc(1, sizeof(mbedtls_rsa_context));
-	if (key->rsa == NULL) {
-		pk_free(key);
-		return NULL;
+	memcpy(key->data, n, nlen);
+	for (i = 0; i < elen; i++)
+		key->e = (key->e << 8) | e[i];
+	if (has_private) {
+		key->rsa = mbedtls_calloc(1, sizeof(mbedtls_rsa_context));
+		if (key->rsa == NULL) {
+			pk_free(key);
+			return NULL;
+		}
+		mbedtls_rsa_init(key->rsa, MBEDTLS_RSA_PKCS_V15, 0);
 	}
-	mbedtls_rsa_init(key->rsa, MBEDTLS_RSA_PKCS_V15, 0);
 	return key;
 }
 
@@ -224,7 +233,7 @@ static int pk_rsa_public(const unsigned char *der, size_t size, securesocket_pk 
 {
 	const unsigned char *p, *end, *n, *e;
 	size_t len, nlen, elen, bits;
-	int tag, ret, error;
+	int tag, error;
 	securesocket_pk *key;
 
 	if (der_single(der, size, &tag, &p, &len) || (tag != 0x30))
@@ -249,22 +258,14 @@ static int pk_rsa_public(const unsigned char *der, size_t size, securesocket_pk 
 	error = rsa_bits_check(bits);
 	if (error)
 		return error;
-	/* e: odd, at least 3, at most 32 bits (larger exponents only slow verification down) */
-	if ((elen > 4) || !(e[elen - 1] & 1) || ((elen == 1) && (e[0] < 3)))
+	/* e: odd, at least 3, at most 32 bits (larger exponents only slow verification down);
+	   n: odd (with e < n, mbedtls_rsa_check_pubkey's rules) */
+	if ((elen > 4) || !(e[elen - 1] & 1) || ((elen == 1) && (e[0] < 3)) || !(n[nlen - 1] & 1))
 		return PK_BAD_KEY;
 
-	key = pk_rsa_alloc(bits, 0);
+	key = pk_rsa_alloc(bits, n, nlen, e, elen, 0);
 	if (key == NULL)
 		return PK_NO_MEMORY;
-	ret = mbedtls_rsa_import_raw(key->rsa, n, nlen, NULL, 0, NULL, 0, NULL, 0, e, elen);
-	if (ret == 0)
-		ret = mbedtls_rsa_complete(key->rsa);
-	if (ret == 0)
-		ret = mbedtls_rsa_check_pubkey(key->rsa);
-	if (ret) {
-		pk_free(key);
-		return securesocket_no_memory(ret) ? PK_NO_MEMORY : PK_BAD_KEY;
-	}
 	*out = key;
 	return PK_OK;
 }
@@ -432,7 +433,7 @@ static int pk_rsa_private(const unsigned char *der, size_t size, securesocket_pk
 	if ((vlen[2] > 4) || !(v[2][vlen[2] - 1] & 1) || ((vlen[2] == 1) && (v[2][0] < 3)))
 		return PK_BAD_KEY;
 
-	key = pk_rsa_alloc(bits, 1);
+	key = pk_rsa_alloc(bits, v[1], vlen[1], v[2], vlen[2], 1);
 	if (key == NULL)
 		return PK_NO_MEMORY;
 	/* N, P, Q, D, E */
@@ -738,8 +739,8 @@ void xs_pk_matches(xsMachine *the)
 	int same = 0;
 	if (a->kind == b->kind) {
 		if (a->kind == SECURESOCKET_PK_RSA)
-			same = (mbedtls_mpi_cmp_mpi(&a->rsa->N, &b->rsa->N) == 0) &&
-				(mbedtls_mpi_cmp_mpi(&a->rsa->E, &b->rsa->E) == 0);
+			same = (a->bits == b->bits) && (a->e == b->e) &&
+				(memcmp(a->data, b->data, securesocket_pk_nlen(a)) == 0);
 		else
 			same = (a->gid == b->gid) && (a->qlen == b->qlen) && (memcmp(a->data, b->data, a->qlen) == 0);
 	}

@@ -24,11 +24,19 @@ typedef struct {
 	unsigned char has_private;
 	unsigned short bits;        /* RSA: modulus bits; EC: field bits (256, 384); X25519: 255 */
 	mbedtls_ecp_group_id gid;   /* EC, X25519 */
-	mbedtls_rsa_context *rsa;   /* RSA: public (N, E) and, when has_private, the private part */
+	mbedtls_rsa_context *rsa;   /* RSA private keys: the mbedtls context (signing); else NULL */
 	unsigned char qlen;         /* EC: 1 + 2 * plen (uncompressed point); X25519: 32 */
 	unsigned char dlen;         /* EC private: plen (big-endian scalar); else 0 */
-	unsigned char data[];       /* EC, X25519: the public point (qlen) then the scalar (dlen) */
+	uint32_t e;                 /* RSA: the public exponent (odd, 3 to 2^32 - 1) */
+	unsigned char data[];       /* EC, X25519: the public point (qlen) then the scalar (dlen);
+	                               RSA: the modulus, big-endian, securesocket_pk_nlen bytes */
 } securesocket_pk;
+
+/* RSA: the modulus's length in bytes (its first byte is not zero) */
+static inline size_t securesocket_pk_nlen(const securesocket_pk *key)
+{
+	return ((size_t)key->bits + 7) / 8;
+}
 
 /* The key in `slot`, an instance of Key (XS throws when it is not one): throws "crypto: closed"
    after close(). */

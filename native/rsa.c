@@ -10,93 +10,170 @@
  * 6 SHA-512, 3 SHA-224; 2 SHA-1 only in builds with MBEDTLS_SHA1_C). data: the message, hashed
  * here, or with prehashed the digest. saltLength: bytes, or -1 for any when verifying.
  *
- * PKCS#1 v1.5 verification compares the whole encoded message with the one it expects (mbedtls
- * builds it, DigestInfo with the NULL parameters), so no BER, missing-NULL or padding variant
- * passes. A signature whose length is not the modulus length is false.
+ * Verification is ours and uses no native heap: the public operation (native/rsa_public.c) works
+ * in an ArrayBuffer made here for the call (XS chunk heap, SECURESOCKET_RSA_PUBLIC_WORDS(nlen)
+ * words: 1 KB for RSA-2048, 2 KB for RSA-4096, garbage once the call returns), and the
+ * encodings are checked on its output (RFC 8017 9.1.2 EMSA-PSS-VERIFY, 9.2 EMSA-PKCS1-v1_5). A
+ * signature whose length is not the modulus length, or whose value is not below the modulus, is
+ * false.
  *
- * PSS: MGF1 must use the message hash. mbedtls 2.28's verify_ext takes a separate MGF1 hash but
- * also computes H = Hash(M') with it, which is wrong when the two differ; rather than return wrong
- * answers, a different mgfHash throws "crypto: unsupported MGF1 hash". TLS never mixes them.
+ * PKCS#1 v1.5 compares the whole encoded message with the one it expects, DigestInfo with the
+ * NULL parameters (RFC 8017 9.2 note 1), in constant-time style, so no BER, missing-NULL or
+ * padding variant passes.
+ *
+ * PSS: MGF1 must use the message hash ("crypto: unsupported MGF1 hash" otherwise; TLS never mixes
+ * them). With saltLength -1 the salt is whatever follows the 0x01 separator.
+ *
+ * Signing is mbedtls's (the private key's context, blinded, with mbedtls's CRT).
  */
 #include "crypto_common.h"
 #include "pk_key.h"
 
+#include "rsa_public.h"
 #include "mbedtls/rsa.h"
-#include "mbedtls/bignum.h"
 
-/*
- * R^2 mod N, the Montgomery constant mbedtls_rsa_public caches in ctx->RN, computed by doubling
- * and subtracting instead of mbedtls's long division: the division's temporaries cost about 2.5 KB
- * of heap on a 2048-bit key, this costs one number of N's size. N is public: no secret-dependent
- * timing.
- */
-static int rsa_prepare_rn(mbedtls_rsa_context *rsa)
+#include <string.h>
+
+/* DigestInfo up to the digest (RFC 8017 9.2 note 1): SEQUENCE { SEQUENCE { hash OID, NULL },
+   OCTET STRING { digest } }. NULL for a hash without one here. */
+static const unsigned char *rsa_digest_info(mbedtls_md_type_t md, size_t *length)
 {
-	mbedtls_mpi rr;
-	size_t bits, i, target;
-	int ret;
-	if (rsa->RN.p != NULL)
-		return 0;
-	bits = mbedtls_mpi_bitlen(&rsa->N);
-	if (bits < 2)
-		return MBEDTLS_ERR_RSA_BAD_INPUT_DATA;
-	target = 2 * rsa->N.n * sizeof(mbedtls_mpi_uint) * 8;     /* R = 2^(limbs * bits per limb) */
-	mbedtls_mpi_init(&rr);
-	MBEDTLS_MPI_CHK(mbedtls_mpi_grow(&rr, rsa->N.n + 1));
-	MBEDTLS_MPI_CHK(mbedtls_mpi_set_bit(&rr, bits - 1, 1));  /* 2^(bits-1) < N */
-	for (i = bits - 1; i < target; i++) {
-		MBEDTLS_MPI_CHK(mbedtls_mpi_shift_l(&rr, 1));
-		if (mbedtls_mpi_cmp_mpi(&rr, &rsa->N) >= 0)
-			MBEDTLS_MPI_CHK(mbedtls_mpi_sub_abs(&rr, &rr, &rsa->N));
+#if defined(MBEDTLS_SHA1_C)
+	static const unsigned char sha1[] = { 0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2B, 0x0E, 0x03, 0x02,
+		0x1A, 0x05, 0x00, 0x04, 0x14 };
+#endif
+	static const unsigned char sha224[] = { 0x30, 0x2D, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+		0x65, 0x03, 0x04, 0x02, 0x04, 0x05, 0x00, 0x04, 0x1C };
+	static const unsigned char sha256[] = { 0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+		0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+	static const unsigned char sha384[] = { 0x30, 0x41, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+		0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30 };
+	static const unsigned char sha512[] = { 0x30, 0x51, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+		0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40 };
+	const unsigned char *info = NULL;
+	switch (md) {
+#if defined(MBEDTLS_SHA1_C)
+	case MBEDTLS_MD_SHA1: info = sha1; break;
+#endif
+	case MBEDTLS_MD_SHA224: info = sha224; break;
+	case MBEDTLS_MD_SHA256: info = sha256; break;
+	case MBEDTLS_MD_SHA384: info = sha384; break;
+	case MBEDTLS_MD_SHA512: info = sha512; break;
+	default: break;
 	}
-	rsa->RN = rr;
-	return 0;
-cleanup:
-	mbedtls_mpi_free(&rr);
-	return ret;
+	*length = info ? ((size_t)info[3] + 4 + 2) : 0;   /* the AlgorithmIdentifier, then 04 len */
+	return info;
 }
 
-static mbedtls_rsa_context *rsa_key(xsMachine *the, int private)
+/* RFC 8017 9.2 EMSA-PKCS1-v1_5, compared: em (k bytes) is 00 01 FF..FF 00 DigestInfo digest,
+   with at least 8 FF; every byte is looked at whatever the first difference */
+static int rsa_pkcs1_check(const unsigned char *em, size_t k, mbedtls_md_type_t md,
+	const unsigned char *digest, size_t hlen)
+{
+	size_t plen, ps, i;
+	const unsigned char *prefix = rsa_digest_info(md, &plen);
+	unsigned diff;
+	if ((prefix == NULL) || (k < plen + hlen + 11))
+		return 0;
+	ps = k - plen - hlen - 3;
+	diff = em[0] | (em[1] ^ 0x01) | em[2 + ps];
+	for (i = 0; i < ps; i++)
+		diff |= em[2 + i] ^ 0xFF;
+	for (i = 0; i < plen; i++)
+		diff |= em[3 + ps + i] ^ prefix[i];
+	for (i = 0; i < hlen; i++)
+		diff |= em[3 + ps + plen + i] ^ digest[i];
+	return diff == 0;
+}
+
+/* RFC 8017 9.1.2 EMSA-PSS-VERIFY on em (k bytes, the public operation's output; emBits =
+   modBits - 1), in place; scratch: room for M' (8 + hlen + k bytes). Public data only. */
+static int rsa_pss_check(unsigned char *em, size_t k, size_t modBits, mbedtls_md_type_t md,
+	const unsigned char *digest, int saltLength, unsigned char *scratch)
+{
+	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
+	unsigned char block[4 + MBEDTLS_MD_MAX_SIZE + 4], hash[MBEDTLS_MD_MAX_SIZE];
+	size_t emBits = modBits - 1, emLen = (emBits + 7) / 8, hlen, dbLen, i, j, slen;
+	unsigned char top = (unsigned char)(0xFF >> (8 * emLen - emBits));
+	uint32_t counter;
+	if (info == NULL)
+		return 0;
+	hlen = mbedtls_md_get_size(info);
+	if (emLen < k) {              /* modBits = 8k - 7: I2OSP to emLen octets needs a leading zero */
+		if (em[0] != 0)
+			return 0;
+		em++;
+	}
+	if ((emLen < hlen + 2) || (em[emLen - 1] != 0xBC) || (em[0] & ~top))
+		return 0;                 /* steps 3, 4, 6 */
+	dbLen = emLen - hlen - 1;
+	/* steps 7, 8: DB = maskedDB xor MGF1(H, dbLen) */
+	memcpy(block, em + dbLen, hlen);
+	for (counter = 0, i = 0; i < dbLen; counter++) {
+		block[hlen] = (unsigned char)(counter >> 24);
+		block[hlen + 1] = (unsigned char)(counter >> 16);
+		block[hlen + 2] = (unsigned char)(counter >> 8);
+		block[hlen + 3] = (unsigned char)counter;
+		if (mbedtls_md(info, block, hlen + 4, hash) != 0)
+			return 0;
+		for (j = 0; (j < hlen) && (i < dbLen); j++, i++)
+			em[i] ^= hash[j];
+	}
+	em[0] &= top;                 /* step 9 */
+	/* step 10: PS zeros, then 0x01 */
+	for (i = 0; (i < dbLen) && (em[i] == 0); i++)
+		;
+	if ((i == dbLen) || (em[i] != 0x01))
+		return 0;
+	slen = dbLen - i - 1;
+	if ((saltLength >= 0) && (slen != (size_t)saltLength))
+		return 0;
+	/* steps 12 to 14: H' = Hash(0^8 || mHash || salt) */
+	memset(scratch, 0, 8);
+	memcpy(scratch + 8, digest, hlen);
+	memcpy(scratch + 8 + hlen, em + dbLen - slen, slen);
+	if (mbedtls_md(info, scratch, 8 + hlen + slen, hash) != 0)
+		return 0;
+	return memcmp(hash, em + dbLen, hlen) == 0;
+}
+
+/* The signature check on plain C arguments (rsa_verify converts its arguments, then calls this;
+   so does fuzz/fuzz_verify.c): 1 valid, 0 not. md: the message hash, also MGF1's with pss;
+   saltLength: bytes or -1 (any). work: SECURESOCKET_RSA_PUBLIC_WORDS(modulus bytes) words. */
+static int rsa_verify_digest(const securesocket_pk *key, int pss, mbedtls_md_type_t md, int saltLength,
+	const unsigned char *digest, const unsigned char *sig, size_t size, uint32_t *work, size_t words)
+{
+	size_t k = securesocket_pk_nlen(key);
+	const unsigned char *em;
+	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
+	if ((size != k) || (info == NULL))
+		return 0;
+	if (securesocket_rsa_public(key->data, k, key->e, sig, work, words, &em) != SECURESOCKET_RSA_PUBLIC_OK)
+		return 0;
+	if (pss)      /* M' after the output's 4 * ceil(k / 4) bytes, in the 12 * ceil(k / 4) + 8 left: 8 + hlen + salt < 8 + k */
+		return rsa_pss_check((unsigned char *)work, k, key->bits, md, digest, saltLength, (unsigned char *)(work + (k + 3) / 4));
+	return rsa_pkcs1_check(em, k, md, digest, mbedtls_md_get_size(info));
+}
+
+static securesocket_pk *rsa_key(xsMachine *the, int private)
 {
 	securesocket_pk *key = securesocket_pk_get(the, &xsArg(0));
 	if (key->kind != SECURESOCKET_PK_RSA)
 		crypto_type("not an RSA key");
 	if (private && !key->has_private)
 		crypto_type("not a private key");
-	return key->rsa;
-}
-
-/* The signature check on plain C arguments (rsa_verify converts its arguments, then calls this;
-   so does fuzz/fuzz_verify.c): 1 valid, 0 not, -1 out of memory. md: the message hash, also
-   MGF1's with pss; saltLength: bytes or MBEDTLS_RSA_SALT_LEN_ANY. */
-static int rsa_verify_digest(mbedtls_rsa_context *rsa, int pss, mbedtls_md_type_t md, int saltLength,
-	const unsigned char *digest, const unsigned char *sig, size_t size)
-{
-	int ret;
-	if (size != mbedtls_rsa_get_len(rsa))
-		return 0;
-	ret = rsa_prepare_rn(rsa);
-	if (ret != 0)
-		return securesocket_no_memory(ret) ? -1 : 0;
-	if (pss)
-		ret = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest,
-			md, saltLength, sig);
-	else
-		ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md, 0, digest,
-			sig);
-	if (securesocket_no_memory(ret))
-		return -1;
-	return ret == 0;
+	return key;
 }
 
 static void rsa_verify(xsMachine *the, int pss)
 {
-	mbedtls_rsa_context *rsa;
+	securesocket_pk *key;
 	unsigned char digest[MBEDTLS_MD_MAX_SIZE];
 	mbedtls_md_type_t md, mgf = MBEDTLS_MD_NONE;
-	int prehashed, saltLength = 0, ret;
-	void *sig;
-	xsUnsignedValue size;
+	int prehashed, saltLength = 0, ret = 0;
+	void *sig, *buffer;
+	xsUnsignedValue size, count;
+	size_t words;
 
 	(void)rsa_key(the, 0);
 	md = securesocket_pk_md(the, xsmcToInteger(xsArg(1)));
@@ -107,15 +184,23 @@ static void rsa_verify(xsMachine *the, int pss)
 		if (mgf != md)
 			crypto_throw("unsupported MGF1 hash");
 		if (saltLength < 0)
-			saltLength = MBEDTLS_RSA_SALT_LEN_ANY;
+			saltLength = -1;
 	}
 	(void)securesocket_pk_digest(the, md, &xsArg(2), prehashed, digest);
-	rsa = rsa_key(the, 0);  /* again: the conversions above could have run code that closed it */
+	key = rsa_key(the, 0);  /* again: the conversions above could have run code that closed it */
+	words = SECURESOCKET_RSA_PUBLIC_WORDS(securesocket_pk_nlen(key));
 	xsmcGetBufferReadable(xsArg(4), &sig, &size);
-	/* no XS call from here: sig stays put */
-	ret = rsa_verify_digest(rsa, pss, md, saltLength, digest, sig, size);
-	if (ret < 0)
-		crypto_throw("out of memory");
+	if (size == securesocket_pk_nlen(key)) {
+		/* the workspace, held by xsResult until the verdict replaces it; one word more for its
+		   alignment */
+		xsmcSetArrayBuffer(xsResult, NULL, (xsIntegerValue)((words + 1) * sizeof(uint32_t)));
+		key = rsa_key(the, 0);
+		xsmcGetBufferWritable(xsResult, &buffer, &count);
+		xsmcGetBufferReadable(xsArg(4), &sig, &size);
+		/* no XS call from here: sig and the workspace stay put */
+		ret = rsa_verify_digest(key, pss, md, saltLength, digest, sig, size,
+			(uint32_t *)(((uintptr_t)buffer + 3) & ~(uintptr_t)3), words);
+	}
 	xsmcSetBoolean(xsResult, ret);
 }
 
@@ -137,7 +222,7 @@ static void rsa_sign(xsMachine *the, int pss)
 			crypto_range("bad salt length");
 	}
 	(void)securesocket_pk_digest(the, md, &xsArg(2), prehashed, digest);
-	rsa = rsa_key(the, 1);  /* again: the conversions above could have run code that closed it */
+	rsa = rsa_key(the, 1)->rsa;  /* again: the conversions above could have run code that closed it */
 	xsmcSetArrayBuffer(xsResult, NULL, (xsIntegerValue)mbedtls_rsa_get_len(rsa));
 	xsmcGetBufferWritable(xsResult, &out, &count);
 	/* no XS call from here: out stays put */

@@ -69,6 +69,11 @@ function seeds() {
         const t = g.tests[0];
         s.verify.push(Buffer.concat([NO_FAULT, u8(selector | 0x40), u8(0), u16(key.length), key, u16(hex(t.msg).length), hex(t.msg), hex(t.sig)]));
       }
+      // RSA: the first case of every group again, compared with mbedtls's verification (native/rsa_public.c, rsa.c)
+      if (alg !== 0) {
+        const t = g.tests[0];
+        s.verify.push(Buffer.concat([NO_FAULT, u8(selector | 0x40), u8(pss ? g.sLen : 0), u16(key.length), key, u16(hex(t.msg).length), hex(t.msg), hex(t.sig)]));
+      }
     }
   }
   // ECDH: peer shares against fixed scalars; and pairs of scalars (mode 1)
