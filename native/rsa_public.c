@@ -75,63 +75,59 @@ static uint32_t mont_m0(uint32_t n0)
 }
 
 /*
- * out = a * b / 2^(32k) mod n (Montgomery product, coarsely integrated operand scanning), for
- * a, b < n. t: k + 2 words of scratch; out may be a or b.
+ * out = a * b / 2^(32k) mod n (Montgomery product, one pass per limb of a that adds a[i] * b and
+ * m * n together and shifts one limb down), for a, b < n. t: k + 1 words of scratch, below 2n
+ * after every pass; out may be a or b.
  */
 static void mont_mul(uint32_t *out, const uint32_t *a, const uint32_t *b, const uint32_t *n, uint32_t m0,
 	uint32_t *t, size_t k)
 {
 	size_t i, j;
-	for (j = 0; j < k + 2; j++)
+	for (j = 0; j <= k; j++)
 		t[j] = 0;
 	for (i = 0; i < k; i++) {
-		uint64_t s;
-		uint32_t c = 0, m;
-		for (j = 0; j < k; j++) {
-			s = (uint64_t)a[i] * b[j] + t[j] + c;
-			t[j] = (uint32_t)s;
-			c = (uint32_t)(s >> 32);
-		}
-		s = (uint64_t)t[k] + c;
-		t[k] = (uint32_t)s;
-		t[k + 1] = (uint32_t)(s >> 32);
-		/* add m * n, m chosen so the low limb becomes 0, and shift one limb down */
-		m = t[0] * m0;
-		s = (uint64_t)m * n[0] + t[0];
-		c = (uint32_t)(s >> 32);
+		uint32_t ai = a[i], c1, c2, m;
+		uint64_t p = (uint64_t)ai * b[0] + t[0], q;
+		m = (uint32_t)p * m0;                     /* t + a[i] * b + m * n is 0 mod 2^32 */
+		c1 = (uint32_t)(p >> 32);
+		q = (uint64_t)m * n[0] + (uint32_t)p;
+		c2 = (uint32_t)(q >> 32);
 		for (j = 1; j < k; j++) {
-			s = (uint64_t)m * n[j] + t[j] + c;
-			t[j - 1] = (uint32_t)s;
-			c = (uint32_t)(s >> 32);
+			p = (uint64_t)ai * b[j] + t[j] + c1;
+			c1 = (uint32_t)(p >> 32);
+			q = (uint64_t)m * n[j] + (uint32_t)p + c2;
+			c2 = (uint32_t)(q >> 32);
+			t[j - 1] = (uint32_t)q;
 		}
-		s = (uint64_t)t[k] + c;
-		t[k - 1] = (uint32_t)s;
-		t[k] = t[k + 1] + (uint32_t)(s >> 32);
+		p = (uint64_t)t[k] + c1 + c2;
+		t[k - 1] = (uint32_t)p;
+		t[k] = (uint32_t)(p >> 32);
 	}
-	/* t < 2n */
 	if (t[k] || (limbs_compare(t, n, k) >= 0))
 		(void)limbs_sub(t, n, k);
 	for (j = 0; j < k; j++)
 		out[j] = t[j];
 }
 
-/* x = R^2 mod n, R = 2^(32k): R mod n (Montgomery's 1) by doublings from 2^(bits - 1), then the
-   Montgomery form of 2^(32k) by square-and-double over the bits of 32k */
+/* x = R^2 mod n, R = 2^(32k), made as the Montgomery form of 2^(32k): R mod n (the form of 1)
+   by doublings from 2^(bits - 1); the form of 2^v, v the top 7 bits of 32k, by v doublings (a
+   doubling costs about 1/40 of a product); then square-and-double over the bits of 32k left */
 static void mont_r2(uint32_t *x, const uint32_t *n, size_t bits, uint32_t m0, uint32_t *t, size_t k)
 {
-	size_t i, r = 32 * k;
-	int bit;
+	size_t i, r = 32 * k, v;
+	int shift;
 	for (i = 0; i < k; i++)
 		x[i] = 0;
 	x[(bits - 1) / 32] = (uint32_t)1 << ((bits - 1) % 32);
 	for (i = bits - 1; i < r; i++)
 		limbs_double_mod(x, n, k);                /* 2^(i + 1) mod n, ends at R mod n */
-	for (bit = 0; ((size_t)2 << bit) <= r; bit++)
-		;                                         /* bit: the top bit of r */
-	limbs_double_mod(x, n, k);                    /* the form of 2 */
-	while (bit-- > 0) {
+	for (shift = 0; (r >> shift) >= 128; shift++)
+		;
+	for (v = r >> shift; v > 0; v--)
+		limbs_double_mod(x, n, k);
+	while (shift-- > 0) {
 		mont_mul(x, x, x, n, m0, t, k);
-		if ((r >> bit) & 1)
+		if ((r >> shift) & 1)
 			limbs_double_mod(x, n, k);
 	}
 }

@@ -1,6 +1,6 @@
 // Fault injection (see fault.js): one RSA-2048 PKCS#1 v1.5 SHA-256 verification of a signature made
-// by Node, on a key parsed in the setup, so the first verification also computes the key's R^2 mod N
-// (argv[2] "forged": of a signature with its last byte changed, which must never verify).
+// by Node, on a key parsed in the setup (argv[2] "forged": of a signature with its last byte changed,
+// which must never verify). The verification is ours (native/rsa_public.c): no native allocation.
 import { readFile, argv } from "xsh";
 import { Key } from "crypto/keys";
 import { verifyPKCS1 } from "crypto/signature";
