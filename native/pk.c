@@ -430,8 +430,8 @@ static int pk_rsa_private(const unsigned char *der, size_t size, securesocket_pk
 	error = rsa_bits_check(bits);
 	if (error)
 		return error;
-	if ((vlen[2] > 4) || !(v[2][vlen[2] - 1] & 1) || ((vlen[2] == 1) && (v[2][0] < 3)))
-		return PK_BAD_KEY;
+	if ((vlen[2] > 4) || !(v[2][vlen[2] - 1] & 1) || ((vlen[2] == 1) && (v[2][0] < 3)) || !(v[1][vlen[1] - 1] & 1))
+		return PK_BAD_KEY;          /* e as for public keys; n odd */
 
 	key = pk_rsa_alloc(bits, v[1], vlen[1], v[2], vlen[2], 1);
 	if (key == NULL)
@@ -439,14 +439,15 @@ static int pk_rsa_private(const unsigned char *der, size_t size, securesocket_pk
 	/* N, P, Q, D, E */
 	ret = mbedtls_rsa_import_raw(key->rsa, v[1], vlen[1], v[4], vlen[4], v[5], vlen[5], v[3], vlen[3],
 		v[2], vlen[2]);
-	if (ret == 0)
-		ret = mbedtls_rsa_complete(key->rsa);   /* computes DP, DQ, QP */
-	if (ret == 0)
-		ret = mbedtls_rsa_check_pubkey(key->rsa);
-	if (ret == 0)      /* p * q = n, d * e = 1 mod (p-1) and (q-1); unlike mbedtls_rsa_check_privkey,
-	                      keeps the MPI error in the code, so out-of-memory is told apart */
+	if (ret == 0)      /* 1 < p, q; p * q = n; 1 < d, e < n; d * e = 1 mod (p-1) and (q-1); unlike
+	                      mbedtls_rsa_check_privkey, keeps the MPI error in the code, so out-of-memory
+	                      is told apart */
 		ret = mbedtls_rsa_validate_params(&key->rsa->N, &key->rsa->P, &key->rsa->Q, &key->rsa->D,
 			&key->rsa->E, NULL, NULL);
+	if (ret == 0)      /* DP, DQ, QP (what mbedtls_rsa_complete would do here, without linking its
+	                      deductions for other parameter sets) */
+		ret = mbedtls_rsa_deduce_crt(&key->rsa->P, &key->rsa->Q, &key->rsa->D, &key->rsa->DP,
+			&key->rsa->DQ, &key->rsa->QP);
 	if (ret) {
 		pk_free(key);
 		return securesocket_no_memory(ret) ? PK_NO_MEMORY : PK_BAD_KEY;

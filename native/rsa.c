@@ -34,56 +34,38 @@
 
 #include <string.h>
 
-/* DigestInfo up to the digest (RFC 8017 9.2 note 1): SEQUENCE { SEQUENCE { hash OID, NULL },
-   OCTET STRING { digest } }. NULL for a hash without one here. */
-static const unsigned char *rsa_digest_info(mbedtls_md_type_t md, size_t *length)
-{
-#if defined(MBEDTLS_SHA1_C)
-	static const unsigned char sha1[] = { 0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2B, 0x0E, 0x03, 0x02,
-		0x1A, 0x05, 0x00, 0x04, 0x14 };
-#endif
-	static const unsigned char sha224[] = { 0x30, 0x2D, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-		0x65, 0x03, 0x04, 0x02, 0x04, 0x05, 0x00, 0x04, 0x1C };
-	static const unsigned char sha256[] = { 0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-		0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
-	static const unsigned char sha384[] = { 0x30, 0x41, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-		0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30 };
-	static const unsigned char sha512[] = { 0x30, 0x51, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-		0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40 };
-	const unsigned char *info = NULL;
-	switch (md) {
-#if defined(MBEDTLS_SHA1_C)
-	case MBEDTLS_MD_SHA1: info = sha1; break;
-#endif
-	case MBEDTLS_MD_SHA224: info = sha224; break;
-	case MBEDTLS_MD_SHA256: info = sha256; break;
-	case MBEDTLS_MD_SHA384: info = sha384; break;
-	case MBEDTLS_MD_SHA512: info = sha512; break;
-	default: break;
-	}
-	*length = info ? ((size_t)info[3] + 4 + 2) : 0;   /* the AlgorithmIdentifier, then 04 len */
-	return info;
-}
-
-/* RFC 8017 9.2 EMSA-PKCS1-v1_5, compared: em (k bytes) is 00 01 FF..FF 00 DigestInfo digest,
-   with at least 8 FF; every byte is looked at whatever the first difference */
+/* RFC 8017 9.2 EMSA-PKCS1-v1_5, compared: em (k bytes) must equal 00 01 FF..FF 00 DigestInfo,
+   DigestInfo = SEQUENCE { SEQUENCE { hash OID, NULL }, OCTET STRING digest } (9.2 note 1), with
+   at least 8 FF. The expected encoding is made in `expected` (k bytes), then the two are compared
+   whole, in constant time. */
 static int rsa_pkcs1_check(const unsigned char *em, size_t k, mbedtls_md_type_t md,
-	const unsigned char *digest, size_t hlen)
+	const unsigned char *digest, size_t hlen, unsigned char *expected)
 {
-	size_t plen, ps, i;
-	const unsigned char *prefix = rsa_digest_info(md, &plen);
-	unsigned diff;
-	if ((prefix == NULL) || (k < plen + hlen + 11))
+	/* SHA-2 (2.16.840.1.101.3.4.2.x): the lengths and the OID's last arc are filled in below */
+	static const unsigned char sha2[] = { 0x30, 0x00, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+		0x65, 0x03, 0x04, 0x02, 0x00, 0x05, 0x00, 0x04, 0x00 };
+	unsigned char *info;
+	unsigned char arc;
+	switch (md) {
+	case MBEDTLS_MD_SHA224: arc = 4; break;
+	case MBEDTLS_MD_SHA256: arc = 1; break;
+	case MBEDTLS_MD_SHA384: arc = 2; break;
+	case MBEDTLS_MD_SHA512: arc = 3; break;
+	default: return 0;     /* SHA-1 (builds with MBEDTLS_SHA1_C): not for RSA signatures here */
+	}
+	if (k < sizeof(sha2) + hlen + 11)
 		return 0;
-	ps = k - plen - hlen - 3;
-	diff = em[0] | (em[1] ^ 0x01) | em[2 + ps];
-	for (i = 0; i < ps; i++)
-		diff |= em[2 + i] ^ 0xFF;
-	for (i = 0; i < plen; i++)
-		diff |= em[3 + ps + i] ^ prefix[i];
-	for (i = 0; i < hlen; i++)
-		diff |= em[3 + ps + plen + i] ^ digest[i];
-	return diff == 0;
+	memset(expected, 0xFF, k);
+	expected[0] = 0x00;
+	expected[1] = 0x01;
+	info = expected + k - hlen - sizeof(sha2);
+	info[-1] = 0x00;
+	memcpy(info, sha2, sizeof(sha2));
+	info[1] = (unsigned char)(sizeof(sha2) - 2 + hlen);
+	info[14] = arc;
+	info[18] = (unsigned char)hlen;
+	memcpy(info + sizeof(sha2), digest, hlen);
+	return securesocket_equal(em, expected, k);
 }
 
 /* RFC 8017 9.1.2 EMSA-PSS-VERIFY on em (k bytes, the public operation's output; emBits =
@@ -92,49 +74,39 @@ static int rsa_pss_check(unsigned char *em, size_t k, size_t modBits, mbedtls_md
 	const unsigned char *digest, int saltLength, unsigned char *scratch)
 {
 	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
-	unsigned char block[4 + MBEDTLS_MD_MAX_SIZE + 4], hash[MBEDTLS_MD_MAX_SIZE];
-	size_t emBits = modBits - 1, emLen = (emBits + 7) / 8, hlen, dbLen, i, j, slen;
+	unsigned char block[MBEDTLS_MD_MAX_SIZE + 4], hash[MBEDTLS_MD_MAX_SIZE];
+	size_t emBits = modBits - 1, emLen = (emBits + 7) / 8, hlen = mbedtls_md_get_size(info), dbLen, i, slen;
 	unsigned char top = (unsigned char)(0xFF >> (8 * emLen - emBits));
-	uint32_t counter;
-	if (info == NULL)
-		return 0;
-	hlen = mbedtls_md_get_size(info);
 	if (emLen < k) {              /* modBits = 8k - 7: I2OSP to emLen octets needs a leading zero */
-		if (em[0] != 0)
+		if (*em++ != 0)
 			return 0;
-		em++;
 	}
 	if ((emLen < hlen + 2) || (em[emLen - 1] != 0xBC) || (em[0] & ~top))
 		return 0;                 /* steps 3, 4, 6 */
 	dbLen = emLen - hlen - 1;
-	/* steps 7, 8: DB = maskedDB xor MGF1(H, dbLen) */
+	/* steps 7, 8: DB = maskedDB xor MGF1(H, dbLen); the counter stays below 256 (dbLen < 512) */
 	memcpy(block, em + dbLen, hlen);
-	for (counter = 0, i = 0; i < dbLen; counter++) {
-		block[hlen] = (unsigned char)(counter >> 24);
-		block[hlen + 1] = (unsigned char)(counter >> 16);
-		block[hlen + 2] = (unsigned char)(counter >> 8);
-		block[hlen + 3] = (unsigned char)counter;
-		if (mbedtls_md(info, block, hlen + 4, hash) != 0)
-			return 0;
-		for (j = 0; (j < hlen) && (i < dbLen); j++, i++)
-			em[i] ^= hash[j];
+	memset(block + hlen, 0, 4);
+	for (i = 0; i < dbLen; i++) {
+		if ((i % hlen) == 0) {
+			if (mbedtls_md(info, block, hlen + 4, hash) != 0)
+				return 0;
+			block[hlen + 3]++;
+		}
+		em[i] ^= hash[i % hlen];
 	}
 	em[0] &= top;                 /* step 9 */
 	/* step 10: PS zeros, then 0x01 */
 	for (i = 0; (i < dbLen) && (em[i] == 0); i++)
 		;
-	if ((i == dbLen) || (em[i] != 0x01))
-		return 0;
 	slen = dbLen - i - 1;
-	if ((saltLength >= 0) && (slen != (size_t)saltLength))
+	if ((i == dbLen) || (em[i] != 0x01) || ((saltLength >= 0) && (slen != (size_t)saltLength)))
 		return 0;
 	/* steps 12 to 14: H' = Hash(0^8 || mHash || salt) */
 	memset(scratch, 0, 8);
 	memcpy(scratch + 8, digest, hlen);
 	memcpy(scratch + 8 + hlen, em + dbLen - slen, slen);
-	if (mbedtls_md(info, scratch, 8 + hlen + slen, hash) != 0)
-		return 0;
-	return memcmp(hash, em + dbLen, hlen) == 0;
+	return (mbedtls_md(info, scratch, 8 + hlen + slen, hash) == 0) && (memcmp(hash, em + dbLen, hlen) == 0);
 }
 
 /* The signature check on plain C arguments (rsa_verify converts its arguments, then calls this;
@@ -146,13 +118,15 @@ static int rsa_verify_digest(const securesocket_pk *key, int pss, mbedtls_md_typ
 	size_t k = securesocket_pk_nlen(key);
 	const unsigned char *em;
 	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
-	if ((size != k) || (info == NULL))
+	/* the output is work's first k bytes; after its 4 * ceil(k / 4), 12 * ceil(k / 4) + 8 bytes
+	   are free: room for the expected encoding (k) or M' (8 + hlen + salt < 8 + k) */
+	unsigned char *scratch = (unsigned char *)(work + (k + 3) / 4);
+	if ((size != k) || (info == NULL) ||
+		(securesocket_rsa_public(key->data, k, key->e, sig, work, words, &em) != SECURESOCKET_RSA_PUBLIC_OK))
 		return 0;
-	if (securesocket_rsa_public(key->data, k, key->e, sig, work, words, &em) != SECURESOCKET_RSA_PUBLIC_OK)
-		return 0;
-	if (pss)      /* M' after the output's 4 * ceil(k / 4) bytes, in the 12 * ceil(k / 4) + 8 left: 8 + hlen + salt < 8 + k */
-		return rsa_pss_check((unsigned char *)work, k, key->bits, md, digest, saltLength, (unsigned char *)(work + (k + 3) / 4));
-	return rsa_pkcs1_check(em, k, md, digest, mbedtls_md_get_size(info));
+	if (pss)
+		return rsa_pss_check((unsigned char *)work, k, key->bits, md, digest, saltLength, scratch);
+	return rsa_pkcs1_check(em, k, md, digest, mbedtls_md_get_size(info), scratch);
 }
 
 static securesocket_pk *rsa_key(xsMachine *the, int private)

@@ -9,12 +9,13 @@
  */
 #include "rsa_public.h"
 
+#include <string.h>
+
 /* big-endian octets (len <= 4 * k) into k limbs */
 static void limbs_from_bytes(uint32_t *x, size_t k, const uint8_t *bytes, size_t len)
 {
 	size_t i;
-	for (i = 0; i < k; i++)
-		x[i] = 0;
+	memset(x, 0, k * sizeof(uint32_t));
 	for (i = 0; i < len; i++)
 		x[i >> 2] |= (uint32_t)bytes[len - 1 - i] << (8 * (i & 3));
 }
@@ -74,23 +75,24 @@ static uint32_t mont_m0(uint32_t n0)
 	return (uint32_t)0 - x;
 }
 
+/* t[0..k) += x * y[0..k); returns the carry out of t[k - 1] */
 /*
  * out = a * b / 2^(32k) mod n (Montgomery product, one pass per limb of a that adds a[i] * b and
- * m * n together and shifts one limb down), for a, b < n. t: k + 1 words of scratch, below 2n
- * after every pass; out may be a or b.
+ * m * n together, m making the low limb 0, and shifts one limb down), for a, b < n. t: k + 1
+ * words of scratch (the formula's k + 2 leaves one spare), below 2n after every pass; out may be
+ * a or b.
  */
 static void mont_mul(uint32_t *out, const uint32_t *a, const uint32_t *b, const uint32_t *n, uint32_t m0,
 	uint32_t *t, size_t k)
 {
 	size_t i, j;
-	for (j = 0; j <= k; j++)
-		t[j] = 0;
+	memset(t, 0, (k + 1) * sizeof(uint32_t));
 	for (i = 0; i < k; i++) {
 		uint32_t ai = a[i], c1, c2, m;
 		uint64_t p = (uint64_t)ai * b[0] + t[0], q;
-		m = (uint32_t)p * m0;                     /* t + a[i] * b + m * n is 0 mod 2^32 */
+		m = (uint32_t)p * m0;
 		c1 = (uint32_t)(p >> 32);
-		q = (uint64_t)m * n[0] + (uint32_t)p;
+		q = (uint64_t)m * n[0] + (uint32_t)p;     /* low 32 bits: 0 */
 		c2 = (uint32_t)(q >> 32);
 		for (j = 1; j < k; j++) {
 			p = (uint64_t)ai * b[j] + t[j] + c1;
@@ -105,25 +107,21 @@ static void mont_mul(uint32_t *out, const uint32_t *a, const uint32_t *b, const 
 	}
 	if (t[k] || (limbs_compare(t, n, k) >= 0))
 		(void)limbs_sub(t, n, k);
-	for (j = 0; j < k; j++)
-		out[j] = t[j];
+	memcpy(out, t, k * sizeof(uint32_t));
 }
 
-/* x = R^2 mod n, R = 2^(32k), made as the Montgomery form of 2^(32k): R mod n (the form of 1)
-   by doublings from 2^(bits - 1); the form of 2^v, v the top 7 bits of 32k, by v doublings (a
-   doubling costs about 1/40 of a product); then square-and-double over the bits of 32k left */
+/* x = R^2 mod n, R = 2^(32k), made as the Montgomery form of 2^(32k), i.e. 2^(32k) R: the form
+   of 2^v, v the top 7 bits of 32k, is 2^v R mod n, got by doublings from 2^(bits - 1) (a doubling
+   costs about 1/40 of a product); then square-and-double over the bits of 32k left */
 static void mont_r2(uint32_t *x, const uint32_t *n, size_t bits, uint32_t m0, uint32_t *t, size_t k)
 {
-	size_t i, r = 32 * k, v;
+	size_t i, r = 32 * k;
 	int shift;
-	for (i = 0; i < k; i++)
-		x[i] = 0;
-	x[(bits - 1) / 32] = (uint32_t)1 << ((bits - 1) % 32);
-	for (i = bits - 1; i < r; i++)
-		limbs_double_mod(x, n, k);                /* 2^(i + 1) mod n, ends at R mod n */
 	for (shift = 0; (r >> shift) >= 128; shift++)
 		;
-	for (v = r >> shift; v > 0; v--)
+	memset(x, 0, k * sizeof(uint32_t));
+	x[(bits - 1) / 32] = (uint32_t)1 << ((bits - 1) % 32);
+	for (i = bits - 1; i < r + (r >> shift); i++)
 		limbs_double_mod(x, n, k);
 	while (shift-- > 0) {
 		mont_mul(x, x, x, n, m0, t, k);
@@ -138,7 +136,6 @@ int securesocket_rsa_public(const uint8_t *n, size_t nlen, uint32_t e, const uin
 	size_t k = (nlen + 3) / 4, bits;
 	uint32_t *N = work, *A = work + k, *B = work + 2 * k, *T = work + 3 * k;
 	uint32_t m0;
-	size_t i;
 	int bit;
 
 	if ((nlen == 0) || (nlen > SECURESOCKET_RSA_PUBLIC_MAX_BYTES) || (n[0] == 0) || !(n[nlen - 1] & 1) ||
@@ -158,8 +155,7 @@ int securesocket_rsa_public(const uint8_t *n, size_t nlen, uint32_t e, const uin
 
 	mont_r2(A, N, bits, m0, T, k);
 	mont_mul(B, B, A, N, m0, T, k);               /* s in Montgomery form */
-	for (i = 0; i < k; i++)
-		A[i] = B[i];
+	memcpy(A, B, k * sizeof(uint32_t));
 	for (bit = 31; !((e >> bit) & 1); bit--)
 		;
 	while (bit-- > 0) {                           /* square-and-multiply below e's top bit */
@@ -167,8 +163,7 @@ int securesocket_rsa_public(const uint8_t *n, size_t nlen, uint32_t e, const uin
 		if ((e >> bit) & 1)
 			mont_mul(A, A, B, N, m0, T, k);
 	}
-	for (i = 0; i < k; i++)                       /* out of Montgomery form: times 1 */
-		B[i] = 0;
+	memset(B, 0, k * sizeof(uint32_t));          /* out of Montgomery form: times 1 */
 	B[0] = 1;
 	mont_mul(A, A, B, N, m0, T, k);
 	limbs_to_bytes((uint8_t *)work, nlen, A);     /* A starts at byte 4k >= nlen: no overlap */
