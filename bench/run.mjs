@@ -6,7 +6,7 @@
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
 //   node bench/run.mjs --stack        (the handshake's C stack per scenario: build/xsh and build/xsh32, with and without --gc-stress 1)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
-//   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only)
+//   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only, and the handshake's native heap peak)
 //   node bench/run.mjs --live [--only id,id]  (what is live, slots and chunks, after each engine trace line)
 //   node bench/run.mjs --where N [--only id,id]  (where a slot room of N runs out: the JS stack, and what is
 //     live then that was not at the connection's start, by kind or class: xsh's XSH_ROOM_STACK/XSH_ROOM_CENSUS;
