@@ -51,6 +51,10 @@ function seeds() {
   for (const [format, der] of keys) s.pk.push(Buffer.concat([NO_FAULT, u8(format), der]));
   // signatures: a few valid and invalid ones per key
   let differential = 0;
+  const rsaDifferential = new Set();
+  /** a case again with selector bit 6: compared with mbedtls's verdict */
+  const compared = (selector, salt, key, t) =>
+    s.verify.push(Buffer.concat([NO_FAULT, u8(selector | 0x40), u8(salt), u16(key.length), key, u16(hex(t.msg).length), hex(t.msg), hex(t.sig)]));
   for (const f of readdirSync(wycheproof).filter((f) => /^(ecdsa|rsa_signature|rsa_pss)_.*\.json$/.test(f))) {
     for (const g of load(f.slice(0, -5)).testGroups) {
       const pss = f.startsWith("rsa_pss");
@@ -65,14 +69,13 @@ function seeds() {
       }
       // P-256: the first case of 10 keys again, compared with mbedtls (selector bit 6: our native/ec_verify.c;
       // a few only: mbedtls's verification under the sanitizers takes tens of milliseconds)
-      if (f.startsWith("ecdsa_secp256r1") && differential++ < 10) {
-        const t = g.tests[0];
-        s.verify.push(Buffer.concat([NO_FAULT, u8(selector | 0x40), u8(0), u16(key.length), key, u16(hex(t.msg).length), hex(t.msg), hex(t.sig)]));
-      }
-      // RSA: the first case of every group again, compared with mbedtls's verification (native/rsa_public.c, rsa.c)
-      if (alg !== 0) {
-        const t = g.tests[0];
-        s.verify.push(Buffer.concat([NO_FAULT, u8(selector | 0x40), u8(pss ? g.sLen : 0), u16(key.length), key, u16(hex(t.msg).length), hex(t.msg), hex(t.sig)]));
+      if (f.startsWith("ecdsa_secp256r1") && differential++ < 10) compared(selector, 0, key, g.tests[0]);
+      // RSA: the first case of each file's first group again, compared with mbedtls's verification
+      // (native/rsa_public.c, rsa.c; few, as for P-256: the harness must get past its seeds within the
+      // test's 10 s on a loaded machine)
+      if (alg !== 0 && !rsaDifferential.has(f)) {
+        rsaDifferential.add(f);
+        compared(selector, pss ? g.sLen : 0, key, g.tests[0]);
       }
     }
   }
