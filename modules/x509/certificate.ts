@@ -367,10 +367,13 @@ export class CertificateParser implements ScanHandler {
 				this.tbsAlgorithm = undefined;
 				break;
 			case C_SIGNATURE: {
-				const bits = bitString(element.subarray(headerLength), "signature");
-				if (bits.unusedBits !== 0)
-					throw malformed(`x509: ${what}: signature not made of whole bytes`);
-				cert.signature = bits.bytes;
+				// whole bytes: the unused-bit count 0, then the signature (a view; bitString() only to say what is wrong)
+				if (end - headerLength < 2 || element[headerLength] !== 0) {
+					const bits = bitString(element.subarray(headerLength, end), "signature");
+					if (bits.unusedBits !== 0)
+						throw malformed(`x509: ${what}: signature not made of whole bytes`);
+				}
+				cert.signature = element.subarray(headerLength + 1, end);
 				break;
 			}
 			case C_EXTENSION_ID: {

@@ -319,6 +319,11 @@ export function booleanValue(bytes: Uint8Array, what: string, start = 0, end = b
 
 /** BIT STRING content: unused-bit count 0..7, zero when empty, unused bits zero (X.690 11.2). */
 export function bitString(content: Uint8Array, what: string): { bytes: Uint8Array; unusedBits: number } {
+	return { bytes: content.subarray(1), unusedBits: unusedBitCount(content, what) };
+}
+
+/** A BIT STRING content's unused-bit count (checked, and the unused bits checked zero); its bits are content[1 ..) */
+export function unusedBitCount(content: Uint8Array, what: string): number {
 	if (content.length === 0)
 		throw malformed(`x509: ${what}: empty BIT STRING`);
 	const unusedBits = content[0];
@@ -326,7 +331,7 @@ export function bitString(content: Uint8Array, what: string): { bytes: Uint8Arra
 		throw malformed(`x509: ${what}: bad unused-bit count`);
 	if (unusedBits && (content[content.length - 1] & ((1 << unusedBits) - 1)))
 		throw malformed(`x509: ${what}: unused bits not zero`);
-	return { bytes: content.subarray(1), unusedBits };
+	return unusedBits;
 }
 
 /** The OID content bytes of a dotted OID ("2.5.29.19" -> 55 1d 13). */

@@ -10,7 +10,7 @@
  * Any other critical extension makes the certificate "unsupportedCritical".
  */
 import { malformed } from "./errors";
-import { DERReader, readerOver, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive, copyBytes } from "./der";
+import { DERReader, readerOver, SEQUENCE, OCTET_STRING, BOOLEAN, INTEGER, contextConstructed, contextPrimitive, copyBytes, BIT_STRING, unusedBitCount } from "./der";
 import { parseName } from "./dn";
 
 export const BASIC_CONSTRAINTS = "2.5.29.19";
@@ -150,13 +150,14 @@ export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.
 export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): number {
 	const what = "keyUsage";
 	const reader = readerOver(value, what, start, end, shared);
-	const bits = reader.readBitString(what);
+	const content = reader.expectContent(BIT_STRING, what);   // the bits from content[1] (no view of their own)
+	unusedBitCount(content, what);
 	reader.end();
-	if (bits.bytes.length > 2)
+	if (content.length > 3)
 		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);
 	let result = 0;
-	for (let n = 0; n < bits.bytes.length * 8; n++)
-		if (bits.bytes[n >> 3] & (0x80 >> (n & 7)))
+	for (let n = 0; n < (content.length - 1) * 8; n++)
+		if (content[1 + (n >> 3)] & (0x80 >> (n & 7)))
 			result |= 1 << n;
 	if (result >> 9)
 		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);
