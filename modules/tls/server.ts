@@ -21,7 +21,7 @@ import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, Extensions, ascii, copyOf, byteArray } from "./bytes";
+import { Reader, Writer, Extensions, ascii, copyOf, byteArray, put } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
@@ -669,16 +669,22 @@ export class TLSServer extends TLSConnection {
 	private sendNewSessionTicket13(resumptionSecret: ArrayBuffer): void {
 		const suite = this.suite!;
 		const lifetime = this.ticketLifetime();
-		const nonce = new Uint8Array(8);
-		this.random(nonce);
-		const ageBytes = new Uint8Array(4);
-		this.random(ageBytes);
-		const ageAdd = ((ageBytes[0] << 24) >>> 0) + (ageBytes[1] << 16) + (ageBytes[2] << 8) + ageBytes[3];
+		// the message's body is made in place (RFC 8446 4.6.1): ticket_lifetime, ticket_age_add,
+		// ticket_nonce (8 random bytes), ticket, no extensions
+		const random = new Uint8Array(12);   // ticket_age_add, then the nonce
+		this.random(random);
+		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
+		const nonce = random.subarray(4);
 		const secret = new Uint8Array(expandLabel(suite.hash, resumptionSecret, "resumption", nonce, hashSize(suite.hash)));
-		const ticket = this.sealTicket({ version: TLS13, suite: suite.code, secret, ageAdd, lifetime });
-		const w = new Writer(ticket.byteLength + 32);
-		w.u32(lifetime).u32(ageAdd).begin(1).bytes(nonce).end().begin(2).bytes(ticket).end().u16(0);
-		this.sendHandshakeNoTranscript(HandshakeType.new_session_ticket, w.view());
+		const ticket = new Uint8Array(this.sealTicket({ version: TLS13, suite: suite.code, secret, ageAdd, lifetime }));
+		const body = new Uint8Array(4 + 4 + 1 + 8 + 2 + ticket.length + 2);
+		let at = put(body, 0, lifetime, 4);
+		at = put(body, at, ageAdd, 4);
+		body[at++] = 8;
+		body.set(nonce, at);
+		at = put(body, at + 8, ticket.length, 2);
+		body.set(ticket, at);   // and 2 zero bytes: no extensions
+		this.sendHandshakeNoTranscript(HandshakeType.new_session_ticket, body);
 		if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 	}
 

@@ -11,7 +11,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { hmac } from "crypto/mac";
 import { randomBytes } from "crypto/random";
-import { Reader, Writer, ascii, copyOf } from "./bytes";
+import { Reader, ascii, copyOf, writeAscii, put } from "./bytes";
 
 const FORMAT = 1;
 const HEADER = 4 + 1 + 12;
@@ -41,9 +41,6 @@ export function processTicketKey(): ArrayBuffer {
 	return processKey ??= randomBytes(32);
 }
 
-function text(s: string | undefined): Uint8Array {
-	return ascii(s ?? "");
-}
 function string(bytes: Uint8Array): string | undefined {
 	return bytes.length ? String.fromCharCode(...bytes) : undefined;
 }
@@ -71,22 +68,34 @@ export class TicketSealer {
 		this.key = hmac("SHA-256", ticketKey, ascii("ticket aead key"));
 	}
 
+	/** the sealed ticket: written in place in its one buffer (no Writer, no buffer per field) */
 	seal(state: TicketState, nonce: Uint8Array): ArrayBuffer {
-		const w = new Writer(128);
-		w.u16(state.version).u16(state.suite).u32(state.issued).u32(state.lifetime).u32(state.ageAdd)
-			.u8(state.clientAuthenticated ? 1 : 0)
-			.begin(1).bytes(state.secret).end()
-			.begin(1).bytes(text(state.alpn)).end()
-			.begin(1).bytes(text(state.serverName)).end();
-		const plain = w.view();
-		const ticket = new Uint8Array(HEADER + plain.length + TAG_SIZE);
+		const secret = state.secret, alpn = state.alpn ?? "", serverName = state.serverName ?? "";
+		if (secret.length > 255 || alpn.length > 255 || serverName.length > 255)
+			throw new RangeError("tls: writer: block too long for its length prefix");
+		// version(2) suite(2) issued(4) lifetime(4) ageAdd(4) clientAuthenticated(1), then three 1-byte-length blocks
+		const length = 17 + 1 + secret.length + 1 + alpn.length + 1 + serverName.length;
+		const ticket = new Uint8Array(HEADER + length + TAG_SIZE);
 		ticket.set(this.name, 0);
 		ticket[4] = FORMAT;
-		ticket.set(nonce.subarray(0, 12), 5);
-		ticket.set(plain, HEADER);
+		for (let i = 0; i < 12; i++)
+			ticket[5 + i] = nonce[i];
+		let at = put(ticket, HEADER, state.version, 2);
+		at = put(ticket, at, state.suite, 2);
+		at = put(ticket, at, state.issued, 4);
+		at = put(ticket, at, state.lifetime, 4);
+		at = put(ticket, at, state.ageAdd, 4);
+		ticket[at++] = state.clientAuthenticated ? 1 : 0;
+		ticket[at++] = secret.length;
+		ticket.set(secret, at);
+		at += secret.length;
+		ticket[at++] = alpn.length;
+		at = writeAscii(ticket, at, alpn);
+		ticket[at++] = serverName.length;
+		writeAscii(ticket, at, serverName);
 		const aead = new AEAD("AES-256-GCM", this.key);
 		try {
-			aead.seal(ticket.subarray(5, HEADER), ticket.subarray(0, 5), ticket, HEADER, plain.length);
+			aead.seal(ticket.subarray(5, HEADER), ticket.subarray(0, 5), ticket, HEADER, length);
 		}
 		finally {
 			aead.close();
