@@ -43,6 +43,8 @@ const HEADER = 0;
 
 /** decodeHeader's output, read at once after each call: one for all scanners */
 const header: Header = { tag: 0, length: 0, headerLength: 0 };
+/** the header being read, for decodeHeader: one for all scanners, restored from each one's headerBits when a write() starts */
+const headerBytes = new Uint8Array(5);
 
 export class Scanner {
 	private readonly handler: ScanHandler;
@@ -52,7 +54,8 @@ export class Scanner {
 	private total = 0;
 	private position = 0;
 	private state: number = HEADER;
-	private readonly headerBytes = new Uint8Array(5);
+	/** the bytes of a header read so far (at most 5: base 256 in a number, not a buffer of its own) */
+	private headerBits = 0;
 	private headerFill = 0;
 	private headerStart = 0;
 	private capture: Uint8Array | undefined = undefined;
@@ -76,6 +79,7 @@ export class Scanner {
 		this.position = 0;
 		this.state = HEADER;
 		this.headerFill = 0;
+		this.headerBits = 0;
 		this.capture = undefined;
 		this.left = 0;
 		this.done = false;
@@ -97,6 +101,8 @@ export class Scanner {
 		const stop = offset + length;
 		if (length > this.total - this.position)
 			throw malformed(`x509: ${this.what}: more bytes than its length`);
+		for (let i = this.headerFill - 1, bits = this.headerBits; i >= 0; i--, bits = Math.floor(bits / 256))
+			headerBytes[i] = bits % 256;   // a header that the last write() left incomplete
 		while (at < stop) {
 			if (this.state === CAPTURE) {
 				const n = Math.min(this.left, stop - at);
@@ -133,9 +139,11 @@ export class Scanner {
 				const limit = open.length ? open[open.length - 2] : this.total;
 				if (this.position >= limit)
 					throw malformed(`x509: ${this.what}: element runs past the end of its container`);
-				this.headerBytes[this.headerFill++] = bytes[at++];
+				const b = bytes[at++];
+				headerBytes[this.headerFill++] = b;
+				this.headerBits = this.headerBits * 256 + b;
 				this.position++;
-				if (decodeHeader(this.headerBytes, 0, this.headerFill, this.what, header))
+				if (decodeHeader(headerBytes, 0, this.headerFill, this.what, header))
 					this.started(header.tag, header.length, header.headerLength, limit);
 			}
 		}
@@ -152,6 +160,7 @@ export class Scanner {
 
 	private started(tag: number, length: number, headerLength: number, limit: number): void {
 		this.headerFill = 0;
+		this.headerBits = 0;
 		const depth = this.open.length >> 1;
 		const end = this.headerStart + headerLength + length;
 		if (end > limit)
@@ -177,7 +186,7 @@ export class Scanner {
 				capture = this.scratch;
 			}
 			for (let i = 0; i < headerLength; i++)
-				capture[i] = this.headerBytes[i];
+				capture[i] = headerBytes[i];
 			this.capture = capture;
 			this.captureTag = tag;
 			this.captureHeader = headerLength;

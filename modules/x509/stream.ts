@@ -80,15 +80,16 @@ export function parseRoots(roots: readonly DER[] | undefined): TrustAnchor[] {
 interface CachedRoot {
 	offset: number;
 	length: number;
-	hash: Uint8Array;
+	/** SHA-256 of the bytes (an ArrayBuffer: no view kept) */
+	hash: ArrayBuffer;
 	anchor: TrustAnchor;
 }
 const rootCache = new WeakMap<object, CachedRoot>();
 
 function rootAnchor(bytes: Uint8Array, i: number): TrustAnchor {
-	const hash = new Uint8Array(digest("SHA-256", bytes));
+	const hash = digest("SHA-256", bytes);
 	const cached = rootCache.get(bytes.buffer);
-	if (cached && cached.offset === bytes.byteOffset && cached.length === bytes.length && equalBytes(cached.hash, hash))
+	if (cached && cached.offset === bytes.byteOffset && cached.length === bytes.length && equalBytes(new Uint8Array(cached.hash), new Uint8Array(hash)))
 		return cached.anchor;
 	const anchor = anchorFromCertificate(parseCertificateBytes(bytes, `root ${i}`));
 	rootCache.set(bytes.buffer, { offset: bytes.byteOffset, length: bytes.length, hash, anchor });
