@@ -16,7 +16,8 @@ const HEAD = 160;
 const UNDECIDED = 0, HASHING = 1, KEEPING = 2, NOTHING = 3;
 
 export class TBSHasher {
-	private readonly head = new Uint8Array(HEAD);
+	/** the certificate's first bytes, until the signature algorithm is known (then the hash or the copy takes over) */
+	declare private head: Uint8Array | undefined;
 	private mode = UNDECIDED;
 	private hash: Hash | undefined = undefined;
 	private tbs: Uint8Array | undefined = undefined;
@@ -30,18 +31,21 @@ export class TBSHasher {
 	begin(): void {
 		this.close();
 		this.mode = UNDECIDED;
+		this.head = new Uint8Array(HEAD);
 		this.tbs = undefined;
 		this.digest = undefined;
 	}
 
 	/** bytes[offset .. offset + length) are the certificate's bytes from `start`; the parser has seen them. */
 	feed(bytes: Uint8Array, offset: number, length: number, start: number, parser: CertificateParser): void {
-		if (start < HEAD) {
+		if (start < HEAD && this.head !== undefined) {
 			const n = Math.min(length, HEAD - start);
 			this.head.set(bytes.subarray(offset, offset + n), start);
 		}
-		if (this.mode === UNDECIDED && parser.algorithmKnown)
+		if (this.mode === UNDECIDED && parser.algorithmKnown) {
 			this.decide(parser, start);
+			this.head = undefined;
+		}
 		if (this.mode !== HASHING && this.mode !== KEEPING)
 			return;
 		const from = Math.max(this.next, start);
@@ -80,7 +84,7 @@ export class TBSHasher {
 		if (start > this.next) {
 			if (start > HEAD)
 				throw malformed("x509: the certificate's signature algorithm comes too late");
-			this.take(this.head, this.next, start - this.next);
+			this.take(this.head as Uint8Array, this.next, start - this.next);
 			this.next = start;
 		}
 	}
