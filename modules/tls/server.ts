@@ -676,7 +676,7 @@ export class TLSServer extends TLSConnection {
 		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
 		const nonce = random.subarray(4);
 		const secret = new Uint8Array(expandLabel(suite.hash, resumptionSecret, "resumption", nonce, hashSize(suite.hash)));
-		const ticket = new Uint8Array(this.sealTicket({ version: TLS13, suite: suite.code, secret, ageAdd, lifetime }));
+		const ticket = new Uint8Array(this.sealTicket(TLS13, suite.code, secret, ageAdd, lifetime));
 		const body = new Uint8Array(4 + 4 + 1 + 8 + 2 + ticket.length + 2);
 		let at = put(body, 0, lifetime, 4);
 		at = put(body, at, ageAdd, 4);
@@ -692,11 +692,12 @@ export class TLSServer extends TLSConnection {
 		return Math.max(1, Math.min(MAX_TICKET_LIFETIME, this.options.ticketLifetime ?? 7200));
 	}
 
-	private sealTicket(s: { version: number, suite: number, secret: Uint8Array, ageAdd: number, lifetime: number }): ArrayBuffer {
+	/** one state object, made here (no partial object spread into it) */
+	private sealTicket(version: number, suite: number, secret: Uint8Array, ageAdd: number, lifetime: number): ArrayBuffer {
 		const nonce = new Uint8Array(12);
 		this.random(nonce);
 		return this.sealer!.seal({
-			...s, issued: Math.floor(Date.now() / 1000), alpn: this.alpn, serverName: this.serverName,
+			version, suite, secret, ageAdd, lifetime, issued: Math.floor(Date.now() / 1000), alpn: this.alpn, serverName: this.serverName,
 			clientAuthenticated: this.clientAuthenticated,
 		}, nonce);
 	}
@@ -927,7 +928,7 @@ export class TLSServer extends TLSConnection {
 	private sendFinished12(): void {
 		if (this.sendTicket12) {
 			const lifetime = this.ticketLifetime();
-			const ticket = this.sealTicket({ version: TLS12, suite: this.suite!.code, secret: new Uint8Array(this.masterSecret!), ageAdd: 0, lifetime });
+			const ticket = this.sealTicket(TLS12, this.suite!.code, new Uint8Array(this.masterSecret!), 0, lifetime);
 			const w = new Writer(ticket.byteLength + 8);
 			w.u32(lifetime).begin(2).bytes(ticket).end();
 			this.sendHandshake(HandshakeType.new_session_ticket, w.view());

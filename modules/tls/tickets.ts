@@ -68,7 +68,7 @@ export class TicketSealer {
 		this.key = hmac("SHA-256", ticketKey, ascii("ticket aead key"));
 	}
 
-	/** the sealed ticket: written in place in its one buffer (no Writer, no buffer per field) */
+	/** the sealed ticket under a 12-byte random nonce: written in place in its one buffer (no Writer, no buffer per field) */
 	seal(state: TicketState, nonce: Uint8Array): ArrayBuffer {
 		const secret = state.secret, alpn = state.alpn ?? "", serverName = state.serverName ?? "";
 		if (secret.length > 255 || alpn.length > 255 || serverName.length > 255)
@@ -95,7 +95,7 @@ export class TicketSealer {
 		writeAscii(ticket, at, serverName);
 		const aead = new AEAD("AES-256-GCM", this.key);
 		try {
-			aead.seal(ticket.subarray(5, HEADER), ticket.subarray(0, 5), ticket, HEADER, length);
+			aead.seal(nonce, ticket.subarray(0, 5), ticket, HEADER, length);   // the nonce as given (12 bytes; copied into the ticket above)
 		}
 		finally {
 			aead.close();
