@@ -82,17 +82,6 @@ export function readSchemes(data: Uint8Array, bare = false): number[] {
 	return schemes;
 }
 
-/** ec_point_formats (RFC 8422 5.1.2), when sent, must list uncompressed (0) */
-export function checkPointFormats(data: Uint8Array | undefined, peer: "server" | "client"): void {
-	if (!data)
-		return;
-	const r = new Reader(data, "ec_point_formats");
-	const list = r.opaque(1, 1);
-	r.end();
-	if (!list.includes(0))
-		throw fatal(Alert.illegal_parameter, `tls: the ${peer} does not accept uncompressed points`);
-}
-
 /** comparison of public values (not secrets: use crypto/random equal() for those) */
 export { equalBytes } from "x509/der";
 

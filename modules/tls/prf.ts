@@ -1,11 +1,12 @@
 /*
- * TLS 1.2's keys (RFC 5246): the PRF (section 5, P_hash over HMAC with the suite's hash), each
- * direction's record protection from the key block, the Finished verify_data. Only the TLS 1.2
- * sides import this module (client12.ts, server.ts).
+ * What TLS 1.2's two sides share (RFC 5246): the PRF (section 5, P_hash over HMAC with the suite's
+ * hash), each direction's record protection from the key block, the Finished verify_data, the
+ * ec_point_formats check. Only the TLS 1.2 sides import this module (client12.ts, server.ts).
  */
 import { HMAC } from "crypto/mac";
 import type { HashAlgorithm } from "crypto/hash";
-import { writeAscii, copyOf } from "./bytes";
+import { Reader, writeAscii, copyOf } from "./bytes";
+import { Alert, fatal } from "./alert";
 import { TLS12 } from "./constants";
 import { Protection } from "./record";
 import type { CipherSuite } from "./suites";
@@ -52,4 +53,15 @@ export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, clie
 /** Finished verify_data (RFC 5246 7.4.9) over the transcript hash */
 export function verifyData12(suite: CipherSuite, masterSecret: ArrayBuffer, label: "client finished" | "server finished", transcriptHash: ArrayBuffer): ArrayBuffer {
 	return prf12(suite.hash, masterSecret, label, new Uint8Array(transcriptHash), 12);
+}
+
+/** ec_point_formats (RFC 8422 5.1.2), when sent, must list uncompressed (0) */
+export function checkPointFormats(data: Uint8Array | undefined, peer: "server" | "client"): void {
+	if (!data)
+		return;
+	const r = new Reader(data, "ec_point_formats");
+	const list = r.opaque(1, 1);
+	r.end();
+	if (!list.includes(0))
+		throw fatal(Alert.illegal_parameter, `tls: the ${peer} does not accept uncompressed points`);
 }

@@ -29,9 +29,9 @@ import type { MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
-import { prf12, protection12, verifyData12 } from "./prf";
+import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, checkPointFormats, NO_SESSION_ID,
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, NO_SESSION_ID,
 } from "./connection";
 import { ticketSealer, processTicketKey, type TicketSealer, type TicketState } from "./tickets";
 import type { ServerOptions, ServerCredentials } from "./options";
