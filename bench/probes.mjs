@@ -44,6 +44,7 @@ const probes = {
   "for-of over a Map vs map.forEach (10)": [rep((i) => `export function f${i}(m) { let s = 0; m.forEach((v) => { s += v; }); return s; }`), rep((i) => `export function f${i}(m) { let s = 0; for (const v of m.values()) s += v; return s; }`)],
   "array.some(arrow) vs indexed loop (10)": [rep((i) => `export function f${i}(a, g) { for (let j = 0; j < a.length; j++) if (a[j].g === g) return true; return false; }`), rep((i) => `export function f${i}(a, g) { return a.some((s) => s.g === g); }`)],
   "template vs + concatenation (10)": [rep((i) => `export function f${i}(a, b) { return "x " + a + ", y " + b; }`), rep((i) => `export function f${i}(a, b) { return \`x \${a}, y \${b}\`; }`)],
+  "array of 20 strings vs split of one string": [`export const A = [${rep((i) => `"name${i}", "other${i}",`)}];`, `export const A = "${Array.from({ length: 20 }, (_, i) => `name${i}`).join(" ")}".split(" ");`],
   "let in loop vs var (10)": [rep((i) => `export function f${i}(a) { var s = 0; for (var j = 0; j < a; j++) { var k = j * 2; s += k; } return s; }`), rep((i) => `export function f${i}(a) { let s = 0; for (let j = 0; j < a; j++) { const k = j * 2; s += k; } return s; }`)],
   "try/catch (10)": [rep((i) => `export function f${i}(g) { return g(); }`), rep((i) => `export function f${i}(g) { try { return g(); } catch (e) { throw e; } }`)],
   "class field initializer vs constructor assign (10)": [`export class C { constructor() {\n${rep((i) => `this.a${i} = 0;`)}\n} }`, `export class C {\n${rep((i) => `a${i} = 0;`)}\n}`],

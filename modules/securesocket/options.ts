@@ -59,18 +59,18 @@ const SCHEMES: { [name: string]: number } = {
 };
 export const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
 const GROUPS: { [name: string]: number } = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1, "P-256": GROUP_SECP256R1, "P-384": GROUP_SECP384R1 };
+// (the name lists are split from strings: smaller as bytecode than array literals, bench/notes.md)
 /** the options of both sides, resolved by resolveCommon() */
-export const COMMON_OPTIONS = ["protocolVersion", "maxVersion", "certificate", "trace", "tls_signature_algorithms",
-	"tls_application_layer_protocol_negotiation", "applicationLayerProtocolNegotiation", "cipherSuites", "groups",
-	"recordSizeLimit", "keylog", "handshakeTimeout", "time"];
-export const CLIENT_OPTIONS = ["verify", "tls_max_fragment_length", "tls_server_name", "clientKey", "clientCertificates",
-	"keyShares", "session"];
+export const COMMON_OPTIONS: readonly string[] = ("protocolVersion maxVersion certificate trace tls_signature_algorithms " +
+	"tls_application_layer_protocol_negotiation applicationLayerProtocolNegotiation cipherSuites groups " +
+	"recordSizeLimit keylog handshakeTimeout time").split(" ");
+export const CLIENT_OPTIONS: readonly string[] = "verify tls_max_fragment_length tls_server_name clientKey clientCertificates keyShares session".split(" ");
 /** the server's own (serveroptions.ts); `certificate` means the server's chain there */
-export const SERVER_OPTIONS = ["key", "clientCertificates", "ca", "serverName", "tickets", "ticketKey", "ticketLifetime"];
+export const SERVER_OPTIONS: readonly string[] = "key clientCertificates ca serverName tickets ticketKey ticketLifetime".split(" ");
 // the defaults, shared by every connection (never changed)
 const DEFAULT_SUITES = SUITES.map((x) => x.code);
 const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
-const KNOWN = new Set([...COMMON_OPTIONS, ...CLIENT_OPTIONS]);
+const KNOWN = new Set(COMMON_OPTIONS.concat(CLIENT_OPTIONS));
 
 /** drops the properties whose value is undefined (each one a slot for as long as the object lives); returns `o` */
 export function compact<T extends object>(o: T): T {

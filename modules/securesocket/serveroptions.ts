@@ -58,7 +58,7 @@ export interface ResolvedServerOptions extends CommonOptions {
 	ticketLifetime: number | undefined;
 }
 
-const KNOWN = new Set([...COMMON_OPTIONS, ...SERVER_OPTIONS]);
+const KNOWN = new Set(COMMON_OPTIONS.concat(SERVER_OPTIONS));
 /** leaf certificates already parsed whole, by buffer: their offsets in it (a listener resolves its options per connection) */
 const PARSED = new WeakMap<object, number[]>();
 const CLIENT_ONLY = CLIENT_OPTIONS.filter((name) => !SERVER_OPTIONS.includes(name));

@@ -78,8 +78,7 @@ export interface NameConstraints {
 	readonly excluded?: GeneralNames;
 }
 
-const FORM_NAMES = ["otherName", "rfc822Name", "dNSName", "x400Address", "directoryName", "ediPartyName",
-	"uniformResourceIdentifier", "iPAddress", "registeredID"];
+const FORM_NAMES = "otherName rfc822Name dNSName x400Address directoryName ediPartyName uniformResourceIdentifier iPAddress registeredID".split(" ");
 
 function ia5(content: Uint8Array, what: string): string {
 	for (let i = 0; i < content.length; i++)
