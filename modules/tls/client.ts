@@ -37,6 +37,9 @@ const NOT_IN_ENCRYPTED_EXTENSIONS = [ExtensionType.key_share, ExtensionType.supp
 	ExtensionType.psk_key_exchange_modes, ExtensionType.cookie, ExtensionType.signature_algorithms, ExtensionType.ec_point_formats,
 	ExtensionType.extended_master_secret, ExtensionType.renegotiation_info, ExtensionType.session_ticket];
 
+/** max_fragment_length's code for each length (RFC 6066 4) */
+const MAX_FRAGMENT_CODES: { [length: number]: number } = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
+
 /** the client engine's states (the same for both sides) */
 export type ClientState = EngineState;
 
@@ -249,8 +252,7 @@ export class TLSClient extends TLSConnection {
 			w.end().end();
 		}
 		if (o.maxFragmentLength) {
-			const code = ({ 512: 1, 1024: 2, 2048: 3, 4096: 4 } as { [n: number]: number })[o.maxFragmentLength];
-			ext(ExtensionType.max_fragment_length).u8(code).end();
+			ext(ExtensionType.max_fragment_length).u8(MAX_FRAGMENT_CODES[o.maxFragmentLength]).end();
 		}
 		if (o.recordSizeLimit)
 			ext(ExtensionType.record_size_limit).u16(o.recordSizeLimit).end();
@@ -501,8 +503,7 @@ export class TLSClient extends TLSConnection {
 		}
 		const mfl = extensions.get(ExtensionType.max_fragment_length);
 		if (mfl) {
-			const code = ({ 512: 1, 1024: 2, 2048: 3, 4096: 4 } as { [n: number]: number })[this.options.maxFragmentLength ?? 0];
-			if (mfl.length !== 1 || mfl[0] !== code)
+			if (mfl.length !== 1 || mfl[0] !== MAX_FRAGMENT_CODES[this.options.maxFragmentLength ?? 0])
 				throw fatal(Alert.illegal_parameter, "tls: max_fragment_length differs from ours");
 			this.records.receiveLimit = this.options.maxFragmentLength!;
 		}
