@@ -129,6 +129,19 @@ function emptyNames(): GeneralNames {
 	return { dns: [], ip: [], directory: [], otherForms: [] };
 }
 
+/** one empty list for all (frozen): a list of its own costs 2 XS slots, and most certificates name only DNS names */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `names` with each empty list replaced by the shared one (once read: nothing is added after) */
+function sharingEmpty(names: GeneralNames): GeneralNames {
+	const n = names as { -readonly [K in keyof GeneralNames]: GeneralNames[K] };
+	if (n.dns.length === 0) n.dns = NONE as unknown as string[];
+	if (n.ip.length === 0) n.ip = NONE as unknown as Uint8Array[];
+	if (n.directory.length === 0) n.directory = NONE as unknown as Uint8Array[];
+	if (n.otherForms.length === 0) n.otherForms = NONE as unknown as string[];
+	return names;
+}
+
 export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): BasicConstraints {
 	const what = "basicConstraints";
 	const seq = readerOver(value, what, start, end, shared).enter(SEQUENCE, what);
@@ -192,7 +205,7 @@ export function parseSubjectAltName(value: Uint8Array, start = 0, end = value.le
 	outer.end();
 	if (count === 0)
 		throw malformed(`x509: ${what}: empty`);
-	return names;
+	return sharingEmpty(names);
 }
 
 function readSubtrees(reader: DERReader, what: string): GeneralNames {
@@ -210,7 +223,7 @@ function readSubtrees(reader: DERReader, what: string): GeneralNames {
 	reader.end();
 	if (count === 0)
 		throw malformed(`x509: ${what}: empty`);
-	return names;
+	return sharingEmpty(names);
 }
 
 export function parseNameConstraints(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): NameConstraints {
