@@ -177,8 +177,7 @@ export class TLSClient12 extends TLSClient {
 		if (!info || (info.algorithm === "ecdsa") !== (key.type === "ec"))
 			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange scheme does not fit the certificate's key");
 		const signed = new Uint8Array(64 + paramsLength);
-		signed.set(this.clientRandom, 0);
-		signed.set(this.serverRandom, 32);
+		signed.set(this.randoms, 0);   // client_random then server_random
 		signed.set(body.subarray(0, paramsLength), 64);
 		this.verifySignature("ServerKeyExchange", scheme, key, signed, signature);
 		this.serverECDHE = { group, point: copyOf(point) };

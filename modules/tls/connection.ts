@@ -155,7 +155,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
 	/** the client's random, then the server's (RFC 8446 4.1.2, 4.1.3): one buffer, views when asked */
-	private readonly randoms = new Uint8Array(64);
+	protected readonly randoms = new Uint8Array(64);
 	protected get clientRandom(): Uint8Array {
 		return this.randoms.subarray(0, 32);
 	}

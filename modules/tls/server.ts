@@ -510,10 +510,9 @@ export class TLSServer extends TLSConnection {
 		catch (e) {
 			throw peerFailure(Alert.illegal_parameter, "bad key share from the client", e);
 		}
-		this.random(this.serverRandom);
 		// ServerHello (RFC 8446 4.1.3)
 		const w = new Writer(256);
-		w.u16(TLS12).bytes(this.serverRandom);
+		this.writeServerRandom(w.u16(TLS12), false);
 		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
@@ -805,13 +804,19 @@ export class TLSServer extends TLSConnection {
 		return state;
 	}
 
+	/** a new server random, written to `w` (with the TLS 1.2 downgrade sentinel, RFC 8446 4.1.3); its view held here only */
+	private writeServerRandom(w: Writer, downgrade: boolean): void {
+		const random = this.serverRandom;
+		this.random(random);
+		if (downgrade)
+			random.set(DOWNGRADE_12, 24);
+		w.bytes(random);
+	}
+
 	/** ServerHello's body (RFC 5246 7.4.1.3): the downgrade sentinel when we could have done TLS 1.3 (RFC 8446 4.1.3) */
 	private serverHello12(reply: Map<number, Uint8Array>, sessionId: Uint8Array): Uint8Array {
-		this.random(this.serverRandom);
-		if (this.options.maxVersion >= TLS13)
-			this.serverRandom.set(DOWNGRADE_12, 24);
 		const w = new Writer(256);
-		w.u16(TLS12).bytes(this.serverRandom);
+		this.writeServerRandom(w.u16(TLS12), this.options.maxVersion >= TLS13);
 		w.begin(1).bytes(sessionId).end().u16(this.suite!.code).u8(0);
 		writeExtensions(w, reply);
 		return w.view();
@@ -848,8 +853,7 @@ export class TLSServer extends TLSConnection {
 		params.u8(3).u16(this.group).begin(1).bytes(ecdh.publicKey).end();
 		const p = params.view();
 		const signed = new Uint8Array(64 + p.length);
-		signed.set(this.clientRandom, 0);
-		signed.set(this.serverRandom, 32);
+		signed.set(this.randoms, 0);   // client_random then server_random
 		signed.set(p, 64);
 		const signature = signScheme(this.signatureScheme, this.credentials.key, signed);
 		const w = new Writer(p.length + signature.byteLength + 4);
