@@ -165,6 +165,12 @@ export class Writer {
 		this.data[this.position++] = v;
 		return this;
 	}
+	/** each value as a u16 (a list's body: codes, groups, schemes) */
+	u16s(values: readonly number[]): this {
+		for (let i = 0; i < values.length; i++)
+			this.u16(values[i]);
+		return this;
+	}
 	u24(v: number): this {
 		this.room(3);
 		this.data[this.position++] = v >> 16;

@@ -220,10 +220,7 @@ export class TLSClient extends TLSConnection {
 		const w = new Writer(512);
 		w.u16(TLS12).bytes(this.clientRandom);
 		w.begin(1).bytes(this.sessionId).end();
-		w.begin(2);
-		for (let i = 0; i < suites.length; i++)
-			w.u16(suites[i]);
-		w.end();
+		w.begin(2).u16s(suites).end();
 		w.u8(1).u8(0);   // compression: null
 		w.begin(2);
 		// each extension: type, then its body in a block closed by the last end() (RFC 8446 4.2)
@@ -237,14 +234,8 @@ export class TLSClient extends TLSConnection {
 			ext(ExtensionType.server_name).begin(2).u8(0).begin(2).bytes(ascii(name)).end().end().end();
 		if (offer12)
 			this.helloExtensions12?.(w, ext);
-		ext(ExtensionType.supported_groups).begin(2);
-		for (let i = 0; i < o.groups.length; i++)
-			w.u16(o.groups[i]);
-		w.end().end();
-		ext(ExtensionType.signature_algorithms).begin(2);
-		for (let i = 0; i < o.signatureAlgorithms.length; i++)
-			w.u16(o.signatureAlgorithms[i]);
-		w.end().end();
+		ext(ExtensionType.supported_groups).begin(2).u16s(o.groups).end().end();
+		ext(ExtensionType.signature_algorithms).begin(2).u16s(o.signatureAlgorithms).end().end();
 		if (o.alpn && o.alpn.length) {
 			ext(ExtensionType.application_layer_protocol_negotiation).begin(2);
 			for (let i = 0; i < o.alpn.length; i++)
