@@ -67,10 +67,11 @@ static void chacha_block(const uint32_t in[16], uint32_t out[16])
 typedef uint32_t chacha_lanes __attribute__((vector_size(16)));
 #define CHACHA_LANES 4
 
-/* XORs the key stream of the four blocks from in (counter c, c + 1, c + 2, c + 3) into data[0, 256) */
-static void chacha_blocks4(const uint32_t in[16], uint8_t *data)
+/* XORs the key stream of the four blocks from in (counter c, c + 1, c + 2, c + 3) into data[0, 256);
+   x: the caller's, wiped by it once its blocks are done */
+static void chacha_blocks4(const uint32_t in[16], uint8_t *data, chacha_lanes x[16])
 {
-	chacha_lanes s[16], x[16];
+	chacha_lanes s[16];
 	int i, j;
 	for (i = 0; i < 16; i++)
 		s[i] = (chacha_lanes){ in[i], in[i], in[i], in[i] };
@@ -93,7 +94,6 @@ static void chacha_blocks4(const uint32_t in[16], uint8_t *data)
 		for (i = 0; i < 16; i++)
 			store32(data + 64 * j + 4 * i, load32(data + 64 * j + 4 * i) ^ x[i][j]);
 	}
-	securesocket_wipe(x, sizeof(x));
 }
 #else
 #define CHACHA_LANES 1
@@ -122,11 +122,15 @@ static void chacha_xor(chachapoly_context *ctx, uint8_t *data, size_t length)
 		length--;
 	}
 #if CHACHA_LANES == 4
-	while (length >= 256) {
-		chacha_blocks4(ctx->input, data);
-		ctx->input[12] += 4;
-		data += 256;
-		length -= 256;
+	if (length >= 256) {
+		chacha_lanes lanes[16];
+		while (length >= 256) {
+			chacha_blocks4(ctx->input, data, lanes);
+			ctx->input[12] += 4;
+			data += 256;
+			length -= 256;
+		}
+		securesocket_wipe(lanes, sizeof(lanes));
 	}
 #endif
 	while (length >= 64) {
