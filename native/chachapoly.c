@@ -196,12 +196,12 @@ static void poly_blocks(chachapoly_context *ctx, const uint8_t *m, size_t blocks
 static void poly_tag(chachapoly_context *ctx, uint8_t tag[16])
 {
 	uint64_t h0 = ctx->h[0], h1 = ctx->h[1], h2 = ctx->h[2], g0, g1, g2, c, mask, lo, hi, s;
-	c = h1 >> 44; h1 &= M44; h2 += c;
-	c = h2 >> 42; h2 &= M42; h0 += c * 5;
-	c = h0 >> 44; h0 &= M44; h1 += c;
-	c = h1 >> 44; h1 &= M44; h2 += c;
-	c = h2 >> 42; h2 &= M42; h0 += c * 5;
-	c = h0 >> 44; h0 &= M44; h1 += c;
+	int pass;
+	for (pass = 0; pass < 2; pass++) {      /* twice: the first may carry out of h2 again */
+		c = h1 >> 44; h1 &= M44; h2 += c;
+		c = h2 >> 42; h2 &= M42; h0 += c * 5;
+		c = h0 >> 44; h0 &= M44; h1 += c;
+	}
 	/* g = h + 5 - 2^130: h when it borrows (h < p), else g */
 	g0 = h0 + 5; c = g0 >> 44; g0 &= M44;
 	g1 = h1 + c; c = g1 >> 44; g1 &= M44;
