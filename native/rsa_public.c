@@ -75,7 +75,6 @@ static uint32_t mont_m0(uint32_t n0)
 	return (uint32_t)0 - x;
 }
 
-/* t[0..k) += x * y[0..k); returns the carry out of t[k - 1] */
 /*
  * out = a * b / 2^(32k) mod n (Montgomery product, one pass per limb of a that adds a[i] * b and
  * m * n together, m making the low limb 0, and shifts one limb down), for a, b < n. t: k + 1
