@@ -82,7 +82,6 @@ export class TLSClient extends TLSConnection {
 	declare private schedule: KeySchedule | undefined;
 	declare private resumptionSecret: ArrayBuffer | undefined;
 	declare protected certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
-	declare private receivedCompatibilityCCS?: boolean;
 	declare private offeredPSK?: boolean;
 	private sentExtensions = 0;   // the sum of the extensionBit()s of our latest ClientHello's extensions
 

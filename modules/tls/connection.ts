@@ -30,7 +30,7 @@ import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
 const CONNECTED: EngineState = "connected", HANDSHAKE: EngineState = "handshake";
 
 // TLSConnection.flags
-const RESUMED = 1, PEER_CLOSED = 2;
+const RESUMED = 1, PEER_CLOSED = 2, SENT_CCS = 4, RECEIVED_CCS = 8;
 
 /** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
 const MAX_IGNORED = 5;
@@ -121,7 +121,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare suite: CipherSuite | undefined;
 	group = 0;
 	declare alpn: string | undefined;
-	/** RESUMED, PEER_CLOSED: bits of one number (a property each would cost a slot each) */
+	/** RESUMED, PEER_CLOSED, SENT_CCS, RECEIVED_CCS: bits of one number (a property each would cost a slot each) */
 	private flags = 0;
 	get resumed(): boolean {
 		return (this.flags & RESUMED) !== 0;
@@ -170,7 +170,19 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	/** the peer's leaf key, once its Certificate message was checked */
 	declare protected peerKey: Key | undefined;
 	declare protected certificates: CertificateStream | undefined;
-	declare protected sentCompatibilityCCS?: boolean;
+	/** the TLS 1.3 middlebox-compatibility change_cipher_spec was sent, received: bits of `flags` */
+	protected get sentCompatibilityCCS(): boolean {
+		return (this.flags & SENT_CCS) !== 0;
+	}
+	protected set sentCompatibilityCCS(value: boolean) {
+		this.flags = value ? this.flags | SENT_CCS : this.flags & ~SENT_CCS;
+	}
+	protected get receivedCompatibilityCCS(): boolean {
+		return (this.flags & RECEIVED_CCS) !== 0;
+	}
+	protected set receivedCompatibilityCCS(value: boolean) {
+		this.flags = value ? this.flags | RECEIVED_CCS : this.flags & ~RECEIVED_CCS;
+	}
 	declare protected recordLimit: number;
 	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
 

@@ -81,7 +81,6 @@ export class TLSServer extends TLSConnection {
 	declare private ecdh: ECDH | undefined;
 	declare private requestedCertificate?: boolean;
 	private clientAuthenticated = false;
-	declare private receivedCompatibilityCCS?: boolean;
 	declare private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
 	declare private readonly sealer: TicketSealer | undefined;
 	/** the scheme we sign with (TLS 1.3: from the ClientHello to our CertificateVerify) */

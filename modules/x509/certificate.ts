@@ -161,7 +161,8 @@ export class CertificateParser implements ScanHandler {
 	private extensionId = "";
 	private extensionCritical = false;
 	private extensionStep = 0;
-	private readonly seen: string[] = [];
+	/** the extension ids seen so far, each after a space (a string: no array of its own) */
+	private seen = "";
 
 	/** `what` names the certificate in messages ("certificate 2") */
 	constructor(what: string) {
@@ -378,11 +379,16 @@ export class CertificateParser implements ScanHandler {
 			}
 			case C_EXTENSION_ID: {
 				const id = oidToString(element, "extension id", headerLength, end);
-				if (this.seen.indexOf(id) >= 0)
+				const seen = this.seen;
+				if ((seen + " ").includes(` ${id} `))
 					throw malformed(`x509: ${what}: extension ${id} appears twice (RFC 5280 4.2)`);
-				if (this.seen.length >= LIMIT_EXTENSIONS)
+				let count = 0;
+				for (let i = 0; i < seen.length; i++)
+					if (seen.charCodeAt(i) === 0x20)
+						count++;
+				if (count >= LIMIT_EXTENSIONS)
 					throw malformed(`x509: ${what}: more than ${LIMIT_EXTENSIONS} extensions`);
-				this.seen.push(id);
+				this.seen = `${seen} ${id}`;
 				this.extensionId = id;
 				break;
 			}
@@ -431,7 +437,7 @@ export class CertificateParser implements ScanHandler {
 			throw malformed(`x509: ${what}: tbsCertificate is missing fields`);
 		if (depth === 2 && tag === contextConstructed(3) && this.extensionsCount !== 1)
 			throw malformed(`x509: ${what}: empty extensions field`);
-		if (depth === 3 && this.seen.length === 0)
+		if (depth === 3 && this.seen === "")
 			throw malformed(`x509: ${what}: empty extensions (RFC 5280 4.1: SIZE (1..MAX))`);
 		if (depth === 4 && this.extensionStep !== 3)
 			throw malformed(`x509: ${what}: extension without a value`);
