@@ -26,23 +26,23 @@ import { runXsh } from "../bench/run.mjs";
 // program caps (above the start-up baseline): the measured budget plus a margin
 const PROGRAM = { chunks: 318_080 + 16_384, slots: 10_104 + 400 };
 // the connection's room: measured minimum per scenario, and the margin added here (chunks measured
-// 2026-11-26 12:50, slots 14:52 with slotRoom(); node bench/run.mjs --budget --slots-only)
+// 2026-11-26 12:50, slots 15:08 with slotRoom(); node bench/run.mjs --budget --slots-only)
 const ROOM = {
-  "tls13-ecdsa": { chunks: 2_176, slots: 429 },
-  "tls13-rsa": { chunks: 2_944, slots: 451 },   // chunks 15:05, with the RSA verification's 1 KB workspace (native/rsa.c)
-  "tls12-ecdsa": { chunks: 2_112, slots: 417 },
+  "tls13-ecdsa": { chunks: 2_176, slots: 426 },
+  "tls13-rsa": { chunks: 2_944, slots: 448 },   // chunks 15:05, with the RSA verification's 1 KB workspace (native/rsa.c)
+  "tls12-ecdsa": { chunks: 2_112, slots: 415 },
   "tls13-resume": { chunks: 64, slots: 15 },
-  "chain-3k": { chunks: 33_344, slots: 626 },
-  "records-16k": { chunks: 32_960, slots: 429 },
+  "chain-3k": { chunks: 33_344, slots: 624 },
+  "records-16k": { chunks: 32_960, slots: 426 },
 };
 const MARGIN = { chunks: 2_048, slots: 32 };
 // the server side (bench/xs/server.js, our server with Node's tls.connect as the client), measured
 // 2026-11-26 10:07 (npm run bench --server-only): the program loads the server side too; its slots
 // measured again 11:50 (10,620: the x509 modules listed one by one, the engine's classes at load)
 const SERVER_PROGRAM = { chunks: 312_320 + 16_384, slots: 10_620 + 400 };
-// (the connection's room measured again 2026-11-26 12:52, slots 14:52; node bench/run.mjs --budget --slots-only)
+// (the connection's room measured again 2026-11-26 12:52, slots 15:08; node bench/run.mjs --budget --slots-only)
 const SERVER_ROOM = {
-  "server-tls13-ecdsa": { chunks: 2_368, slots: 328 },
+  "server-tls13-ecdsa": { chunks: 2_368, slots: 327 },
   "server-tls12-ecdsa": { chunks: 2_048, slots: 329 },
 };
 
