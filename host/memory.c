@@ -208,6 +208,11 @@ void xs_xsh_slotRoom(xsMachine *the)
 	if (!(room >= 0)) xshThrow(the, "RangeError", "xsh: bad room");
 	gSlotRoomLimit = 0;
 	if (room > 0x3fffffff) {   /* Infinity: no cap from now on */
+		if (getenv("XSH_ROOM_CENSUS") && gCensus && getenv("XSH_ROOM_LIFT")) {   /* what changed while the room held */
+			fxCollect(the, XS_ORGANIC_FLAG);
+			census(the, 1);
+			censusPrint();
+		}
 		xsResult = xsNumber(the->currentHeapCount);
 		return;
 	}
