@@ -3,8 +3,9 @@
  *
  * Public inputs only (a signature and a public key): the time depends on them, which is fine.
  * Never use it with a secret exponent. The caller lends the workspace (native/rsa.c uses an
- * ArrayBuffer in the XS chunk heap): SECURESOCKET_RSA_PUBLIC_WORDS(nlen) 32-bit words,
- * 4 * ceil(nlen / 4) + 2 of them: 1,032 bytes for RSA-2048, 2,056 bytes for RSA-4096.
+ * ArrayBuffer in the XS chunk heap): SECURESOCKET_RSA_PUBLIC_WORDS(nlen) 32-bit words, 4 k + 2 limbs
+ * (k = the modulus in limbs): with 32-bit limbs 1,032 bytes for RSA-2048, 2,056 bytes for RSA-4096;
+ * with 64-bit limbs 1,044 and 2,068 (one word to align them).
  */
 #ifndef SECURESOCKET_RSA_PUBLIC_H
 #define SECURESOCKET_RSA_PUBLIC_H
@@ -15,8 +16,18 @@
 /* largest modulus accepted, bytes (4096 bits) */
 #define SECURESOCKET_RSA_PUBLIC_MAX_BYTES 512
 
-/* workspace for a modulus of nlen bytes, in uint32_t words: n, two numbers, a product of k + 2 words */
-#define SECURESOCKET_RSA_PUBLIC_WORDS(nlen) (4 * (((size_t)(nlen) + 3) / 4) + 2)
+/* limb size: 64 bits where the compiler has a 128-bit product, else 32 (rsa_public.c) */
+#if defined(__SIZEOF_INT128__) && !defined(SECURESOCKET_RSA_PUBLIC_LIMB32)
+#define SECURESOCKET_RSA_PUBLIC_LIMB_BITS 64
+#else
+#define SECURESOCKET_RSA_PUBLIC_LIMB_BITS 32
+#endif
+
+/* workspace for a modulus of nlen bytes, in uint32_t words: n, two numbers, a product of k + 2 limbs
+   (k = nlen in limbs), and with 64-bit limbs one word more to align them */
+#define SECURESOCKET_RSA_PUBLIC_WORDS(nlen) \
+	((SECURESOCKET_RSA_PUBLIC_LIMB_BITS / 32) * (4 * (((size_t)(nlen) + SECURESOCKET_RSA_PUBLIC_LIMB_BITS / 8 - 1) / \
+	(SECURESOCKET_RSA_PUBLIC_LIMB_BITS / 8)) + 2) + (SECURESOCKET_RSA_PUBLIC_LIMB_BITS / 32) - 1)
 
 enum {
 	SECURESOCKET_RSA_PUBLIC_OK = 0,
@@ -31,7 +42,8 @@ enum {
  * exponent (odd, >= 3); s: the signature, exactly nlen big-endian octets. work: words of
  * workspace, 4-byte aligned. On SECURESOCKET_RSA_PUBLIC_OK the result is the first nlen bytes
  * of work, big-endian (I2OSP to nlen octets), and *m points to them; on an error nothing is
- * output. Montgomery multiplication over 32-bit limbs (64-bit products), R^2 mod n made with
+ * output. Montgomery multiplication over 64-bit limbs (128-bit products) where the compiler has
+ * them, else 32-bit limbs (64-bit products), R^2 mod n made with
  * Montgomery squarings and doublings, then left-to-right square-and-multiply over e's bits
  * (65537: 16 squarings and one multiplication).
  */
