@@ -26,7 +26,7 @@ static int gExiting = 0;
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xsh [--manifest PATH] [--chunks BYTES] [--slots COUNT] [--native BYTES] [--native-fail N] [--chunk-fail N] [--slot-fail N] [--gc-stress N] [--report] <module.js> [args...]\n");
+	fprintf(stderr, "usage: xsh [--manifest PATH] [--chunks BYTES] [--slots COUNT] [--native BYTES] [--native-fail N] [--chunk-fail N] [--slot-fail N] [--gc-stress N] [--heap-step BYTES,COUNT] [--report] <module.js> [args...]\n");
 	exit(2);
 }
 
@@ -105,6 +105,8 @@ int main(int argc, char *argv[])
 	int stackBase;
 	static const char *manifest = NULL;
 	static size_t chunkCap = 0, slotCap = 0;
+	/* XS grows its heaps by these steps: chunks (bytes) and slots (count); --heap-step changes them */
+	size_t chunkStep = 8 * 1024, slotStep = 1024;
 	int i;
 	char *slash;
 
@@ -128,6 +130,13 @@ int main(int argc, char *argv[])
 		else if (!strcmp(a, "--chunk-fail")) gxshChunkFailAt = (unsigned long)parseSize(argv[++i]);
 		else if (!strcmp(a, "--slot-fail")) gxshSlotFailAt = (unsigned long)parseSize(argv[++i]);
 		else if (!strcmp(a, "--gc-stress")) gxshGcStress = (unsigned long)parseSize(argv[++i]);
+		else if (!strcmp(a, "--heap-step")) {
+			const char *v = argv[++i], *comma = strchr(v, ',');
+			if (!comma) usage();
+			chunkStep = parseSize(v);
+			slotStep = parseSize(comma + 1);
+			if (chunkStep < 1024 || slotStep < 64 || chunkStep > (64 << 20) || slotStep > (1 << 20)) usage();
+		}
 		else usage();
 	}
 	if (i >= argc) usage();
@@ -138,9 +147,9 @@ int main(int argc, char *argv[])
 
 	xsCreation creation = {
 		32 * 1024,	/* initialChunkSize */
-		8 * 1024,	/* incrementalChunkSize */
+		(txSize)chunkStep,	/* incrementalChunkSize */
 		4096,		/* initialHeapCount */
-		1024,		/* incrementalHeapCount */
+		(txSize)slotStep,	/* incrementalHeapCount */
 		16 * 1024,	/* stackCount */
 		2048 + 1024,/* initialKeyCount */
 		1024,		/* incrementalKeyCount */

@@ -5,7 +5,8 @@
 //   port, host ("localhost"), certificate (a DER file name: the root to trust), secure (more options)
 //   mode: "memory"   one measured connection: handshake peaks at message 1, retained memory after
 //                    the handshake, peaks while the response is received (default)
-//         "time"     count connections one after the other: time from the constructor to message 1
+//         "time"     count connections one after the other: time from the constructor to message 1 (and
+//                    how many collections XS made meanwhile)
 //         "download" one connection, bytes/ms of the response; read: "buffer" (read(buffer) into
 //                    one reused 16 KB Uint8Array, default), "arraybuffer" (read(ArrayBuffer)) or
 //                    "null" (skipped); body: the body's size, of pattern bytes: checked; heapRoom:
@@ -159,9 +160,10 @@ function memory(session, ballasted) {
 
 function time(session) {
 	const times = [];
+	const collections = Instrumentation.map("XS Garbage Collection Count"), collected = Instrumentation.get(collections);
 	function next(session) {
 		if (times.length >= (config.count ?? 50)) {
-			log({ ok: true, times });
+			log({ ok: true, times, collections: Instrumentation.get(collections) - collected });
 			exit(0);
 		}
 		const started = now();

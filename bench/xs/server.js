@@ -137,11 +137,12 @@ function memory() {
 
 function time() {
 	let served = 0;
+	const collections = Instrumentation.map("XS Garbage Collection Count"), collected = Instrumentation.get(collections);
 	listener.callback = function () {
 		serve(new SecureSocket({ listener: this, secure }), {
 			ended() {
 				if (++served >= (config.count ?? 50)) {
-					log({ ok: true, served });
+					log({ ok: true, served, collections: Instrumentation.get(collections) - collected });
 					exit(0);
 				}
 			},
