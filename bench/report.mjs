@@ -91,11 +91,19 @@ export function writeReport(r, root) {
   p(`Targets: handshake chunks ≤ ${KB(t.handshakeChunks)}, slots ≤ ${t.handshakeSlots}, native ≤ ${KB(t.handshakeNative)}, C stack ≤ ${KB(t.handshakeStack)};`);
   p(`after the handshake chunks ≤ ${KB(t.retainedChunks)} (plus one record buffer); a 16 KB record received with a chunk peak ≤ ${KB(t.record16kChunks)}.`);
   p();
-  p("| scenario | chain | handshake chunks | slots | native | C stack | retained chunks / slots / native | transfer peak chunks / slots | largest record | handshake targets |");
+  p("The chunk and slot columns are peaks with the heaps uncapped: they include garbage XS has not collected yet");
+  p("(xsh grows its heap instead). The verdict judges chunks and slots by the exact budgets of the next table (what");
+  p("the connection needs when the heap is capped at live plus that much, as on a device), and native heap and C stack");
+  p("by these peaks. In the 16 KB-record scenarios the chunk budget covers the records too, so chunks are judged there");
+  p("by the record target below.");
+  p();
+  p("| scenario | chain | handshake chunks (uncollected peak) | slots (uncollected peak) | native | C stack | retained chunks / slots / native | transfer peak chunks / slots | largest record | handshake targets (chunk and slot budgets, native, stack) |");
   p("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const s of r.scenarios) {
     const h = s.handshake, ret = s.retained, tr = s.transfer;
-    const met = { chunks: h.chunks <= t.handshakeChunks, slots: h.slots <= t.handshakeSlots, native: h.native <= t.handshakeNative, stack: h.stack <= t.handshakeStack };
+    const big = (s.response?.maxRecord ?? 0) > 8192;
+    const met = { chunks: big || s.budget.connectionChunks.value <= t.handshakeChunks, slots: s.budget.connectionSlots.value <= t.handshakeSlots,
+      native: h.native <= t.handshakeNative, stack: h.stack <= t.handshakeStack };
     const all = Object.values(met).every(Boolean);
     const missed = Object.entries(met).filter(([, v]) => !v).map(([k]) => k).join(", ");
     p(`| ${s.id}: ${s.title} | ${s.tls.certificates} cert${s.tls.certificates === 1 ? "" : "s"}, ${s.chainBytes} B | ${h.chunks} | ${h.slots} | ${h.native} | ${h.stack}${s.stack ? ` (stressed ${s.stack.stress}; 32-bit ${s.stack.stack32 ?? "-"} / ${s.stack.stress32 ?? "-"})` : ""} | ${ret.chunks} / ${ret.slots} / ${ret.native} | ${tr.chunks} / ${tr.slots} | ${s.side === "server" ? "n/a (server)" : s.response.maxRecord} | ${all ? "met" : `**NOT met** (${missed})`} |`);
