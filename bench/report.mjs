@@ -163,7 +163,7 @@ export function writeReport(r, root) {
   p("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const s of r.scenarios) {
     const tight = s.time.tight;
-    p(`| ${s.id} | ${f2(s.time.xsMedianMs)} | ${f2(s.time.nodeMedianMs)} | ${f2(s.time.ratio)} | ${mark(s.time.ratio <= t.timeRatio)} | ${f1(s.time.collections)} | ${tight ? f2(tight.xsMedianMs) : "n/a"} | ${tight ? f2(tight.ratio) : "n/a"} | ${tight ? f1(tight.collections) : "n/a"} |`);
+    p(`| ${s.id} | ${f2(s.time.xsMedianMs)} | ${f2(s.time.nodeMedianMs)} | ${f2(s.time.ratio)} | ${mark(s.time.ratio <= t.timeRatio)} | ${s.time.collections === undefined ? "n/a" : f1(s.time.collections)} | ${tight ? f2(tight.xsMedianMs) : "n/a"} | ${tight ? f2(tight.ratio) : "n/a"} | ${tight ? f1(tight.collections) : "n/a"} |`);
   }
   p();
   p(`## Throughput (${r.downloadBytes / (1 << 20)} MB download, MB/s)`);
