@@ -388,19 +388,21 @@ export async function measureServer(scenario, certs) {
  */
 export const TIME_HEAP_STEP = ["--heap-step", "32K,4096"];
 
-/** median time and collections per handshake of one "time" run ({times} ours, or the client's for a server) */
-function timing(xs, times) {
+/**
+ * One "time" run of config's 50 handshakes in xsh with these options: the median and collections per handshake
+ * (the times are ours for a client scenario, the client's against our server for a server scenario)
+ */
+async function timing(scenario, config, options) {
+  const server = config.side === "server";
+  const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000, options });
+  const times = server ? xs.clientTimes : xs.result?.times;
+  if (!ok(xs) || times?.length !== HANDSHAKES) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
   return { xsMedianMs: median(times), collections: (xs.result?.collections ?? NaN) / times.length };
 }
 
 /** a client scenario's handshake time: ours (xsh, "time" mode, both heap steps) then Node's, against the same server */
 async function clientTime(scenario, certs, server, config) {
-  const run = async (options) => {
-    const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000, options });
-    if (!ok(xs)) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
-    return timing(xs, xs.result.times);
-  };
-  const judged = await run(TIME_HEAP_STEP), tight = await run([]);
+  const judged = await timing(scenario, config, TIME_HEAP_STEP), tight = await timing(scenario, config, []);
   const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, !!scenario.client.resume);
   return withRatios({ count: HANDSHAKES, ...judged, nodeMedianMs: median(node), tight });
 }
@@ -414,12 +416,7 @@ function withRatios(time) {
 
 /** a server scenario's handshake time: Node's client against our server (both heap steps), then against Node's server */
 async function serverTime(scenario, certs, config) {
-  const run = async (options) => {
-    const xs = await runXsh({ ...config, mode: "time", count: HANDSHAKES }, { timeout: 120000, options });
-    if (!ok(xs) || xs.clientTimes?.length !== HANDSHAKES) throw new Error(`bench: ${scenario.id} timing failed\n${xs.stdout}\n${xs.stderr}`);
-    return timing(xs, xs.clientTimes);
-  };
-  const judged = await run(TIME_HEAP_STEP), tight = await run([]);
+  const judged = await timing(scenario, config, TIME_HEAP_STEP), tight = await timing(scenario, config, []);
   const server = await startServer({ key: certs.path(`${scenario.leaf}.key`), cert: certs.path(`${scenario.leaf}.crt`) });
   try {
     const node = await nodeHandshakes(server.port, certs.pem(scenario.root), HANDSHAKES, false, scenario.client);
