@@ -149,13 +149,10 @@ static void fe_bytes(uint8_t s[32], const fe f)
 	}
 	h[4] &= FE51_MASK;
 	for (i = 0; i < 4; i++) {
-		/* 64-bit word i holds bits 64 i .. 64 i + 63 */
-		const int bit = 64 * i, limb = bit / 51, shift = bit % 51;
-		w = h[limb] >> shift;
-		if (limb + 1 < 5)
-			w |= h[limb + 1] << (51 - shift);
-		if (limb + 2 < 5 && 102 - shift < 64)
-			w |= h[limb + 2] << (102 - shift);
+		/* 64-bit word i holds bits 64 i .. 64 i + 63: the rest of limb 64 i / 51 and the next limb
+		   (51 - shift + 51 >= 64 for shifts 0, 13, 26; word 3 has 12 + 51 = 63 bits, bit 255 being 0) */
+		const int limb = (64 * i) / 51, shift = (64 * i) % 51;
+		w = (h[limb] >> shift) | (h[limb + 1] << (51 - shift));
 		for (k = 0; k < 8; k++)
 			s[8 * i + k] = (uint8_t)(w >> (8 * k));
 	}
