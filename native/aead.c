@@ -1,7 +1,9 @@
 /*
  * SecureSocket crypto core: AEAD ciphers, in place on the caller's buffers.
  *
- *   kind 1: AES-GCM (16-, 24- or 32-byte key; any nonce of 1 byte or more, 12 in TLS)
+ *   kind 1: AES-GCM (16-, 24- or 32-byte key; any nonce of 1 byte or more, 12 in TLS): ours
+ *       (native/aesgcm_x86.c) on x86-64 hosts whose CPU has AES-NI and PCLMULQDQ, mbedtls's elsewhere;
+ *       SECURESOCKET_AES_GCM=mbedtls in the environment forces mbedtls's (read once, for tests)
  *   kind 2: ChaCha20-Poly1305 (RFC 8439: 32-byte key, 12-byte nonce), ours: native/chachapoly.c
  *   Tags are 16 bytes.
  *
@@ -17,19 +19,24 @@
  *       The plaintext given back by update() is not authentic until finish() returns.
  *   this.close()
  *   aad may be undefined or null (none). seal/open abandon an incremental open in progress.
+ *
+ *   xs_aead_gcm_engine() -> "aesgcm_x86" or "mbedtls": the AES-GCM that init() picks (for tests)
  */
 #include "crypto_common.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mbedtls/version.h"
 #include "mbedtls/gcm.h"
 
+#include "aesgcm_x86.h"
 #include "chachapoly.h"
 
 #define AEAD_AES_GCM 1
 #define AEAD_CHACHA20_POLY1305 2
+#define AEAD_AES_GCM_X86 3              /* kind 1 through native/aesgcm_x86.c (never given by JS) */
 #define AEAD_TAG_SIZE 16
 
 #if MBEDTLS_VERSION_MAJOR != 2 || defined(MBEDTLS_GCM_ALT)
@@ -56,6 +63,26 @@ typedef struct {
 	chachapoly_context chachapoly;
 } aead_chachapoly;
 
+#if defined(AESGCM_X86)
+typedef struct {
+	aead_head h;
+	aesgcm_context gcm;
+} aead_aesgcm;
+
+#define AESGCM(head) (&((aead_aesgcm *)(head))->gcm)
+
+/* AES-GCM through native/aesgcm_x86.c: when the CPU has it, unless the environment says mbedtls */
+static int aead_gcm_ours(void)
+{
+	static int ours = -1;
+	if (ours < 0) {
+		const char *force = getenv("SECURESOCKET_AES_GCM");
+		ours = aesgcm_x86_available() && !((force != NULL) && (strcmp(force, "mbedtls") == 0));
+	}
+	return ours;
+}
+#endif
+
 static void aead_free(aead_head *head)
 {
 	if (head == NULL)
@@ -64,6 +91,12 @@ static void aead_free(aead_head *head)
 		mbedtls_gcm_free(&((aead_gcm *)head)->gcm);           /* zeroizes, frees the AES context */
 		securesocket_wipe(head, sizeof(aead_gcm));
 	}
+#if defined(AESGCM_X86)
+	else if (head->kind == AEAD_AES_GCM_X86) {
+		aesgcm_free(AESGCM(head));
+		securesocket_wipe(head, sizeof(aead_aesgcm));
+	}
+#endif
 	else
 		securesocket_wipe(head, sizeof(aead_chachapoly));
 	mbedtls_free(head);
@@ -88,6 +121,12 @@ static void aead_error(xsMachine *the, int ret)
 		crypto_throw("bad tag");
 	if (ret == MBEDTLS_ERR_GCM_BAD_INPUT)
 		crypto_range("bad input");
+#if defined(AESGCM_X86)
+	if (ret == AESGCM_BAD_TAG)
+		crypto_throw("bad tag");
+	if (ret == AESGCM_BAD_INPUT)
+		crypto_range("bad input");
+#endif
 	crypto_throw("aead failed");
 }
 
@@ -112,7 +151,7 @@ static const uint8_t *aead_nonce(xsMachine *the, aead_head *head, int i, size_t 
 	if (xsmcArgc <= i)
 		crypto_type("missing nonce");
 	xsmcGetBufferReadable(xsArg(i), &data, &count);
-	if (head->kind == AEAD_AES_GCM) {
+	if (head->kind != AEAD_CHACHA20_POLY1305) {
 		if (count < 1)
 			crypto_range("bad nonce size");
 	}
@@ -145,11 +184,24 @@ static uint8_t *aead_region(xsMachine *the, int i, xsIntegerValue offset, xsInte
  * are already checked. They return 0 or an mbedtls error.
  */
 
-/* a context for kind with key, or NULL when an allocation fails */
-static aead_head *aead_new(int kind, const uint8_t *key, size_t keyLength)
+/* a context for kind with key, or NULL when an allocation fails; ours: AES-GCM through
+   native/aesgcm_x86.c (the caller checked that the CPU has it) */
+static aead_head *aead_new_engine(int kind, const uint8_t *key, size_t keyLength, int ours)
 {
 	aead_head *head;
 	int ret;
+#if defined(AESGCM_X86)
+	if ((kind == AEAD_AES_GCM) && ours) {
+		aead_aesgcm *state = mbedtls_calloc(1, sizeof(aead_aesgcm));
+		if (state == NULL)
+			return NULL;
+		state->h.kind = AEAD_AES_GCM_X86;
+		aesgcm_setkey(&state->gcm, key, keyLength);
+		return &state->h;
+	}
+#else
+	(void)ours;
+#endif
 	if (kind == AEAD_AES_GCM) {
 		aead_gcm *state = mbedtls_calloc(1, sizeof(aead_gcm));
 		if (state == NULL)
@@ -175,6 +227,15 @@ static aead_head *aead_new(int kind, const uint8_t *key, size_t keyLength)
 	return head;
 }
 
+static aead_head *aead_new(int kind, const uint8_t *key, size_t keyLength)
+{
+#if defined(AESGCM_X86)
+	return aead_new_engine(kind, key, keyLength, aead_gcm_ours());
+#else
+	return aead_new_engine(kind, key, keyLength, 0);
+#endif
+}
+
 static void aead_abandon(aead_head *head)
 {
 	head->started = 0;
@@ -188,6 +249,10 @@ static int aead_seal_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 	size_t aadLength, uint8_t *data, size_t length)
 {
 	aead_abandon(head);
+#if defined(AESGCM_X86)
+	if (head->kind == AEAD_AES_GCM_X86)
+		return aesgcm_seal(AESGCM(head), nonce, nonceLength, aad, aadLength, data, length, data + length);
+#endif
 	if (head->kind == AEAD_AES_GCM)
 		return mbedtls_gcm_crypt_and_tag(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_ENCRYPT, length,
 			nonce, nonceLength, aad, aadLength, data, data, AEAD_TAG_SIZE, data + length);
@@ -200,7 +265,11 @@ static int aead_open_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 	size_t aadLength, uint8_t *data, size_t textLength)
 {
 	aead_abandon(head);
-	/* both check the tag in constant time and zero the output when it is wrong */
+	/* all three check the tag in constant time and zero the output when it is wrong */
+#if defined(AESGCM_X86)
+	if (head->kind == AEAD_AES_GCM_X86)
+		return aesgcm_open(AESGCM(head), nonce, nonceLength, aad, aadLength, data, textLength, data + textLength);
+#endif
 	if (head->kind == AEAD_AES_GCM)
 		return mbedtls_gcm_auth_decrypt(&((aead_gcm *)head)->gcm, textLength, nonce, nonceLength,
 			aad, aadLength, data + textLength, AEAD_TAG_SIZE, data, data);
@@ -286,6 +355,13 @@ static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLen
 {
 	int ret;
 	aead_abandon(head);
+#if defined(AESGCM_X86)
+	if (head->kind == AEAD_AES_GCM_X86) {
+		aesgcm_start(AESGCM(head), nonce, nonceLength, aad, aadLength);
+		ret = 0;
+	}
+	else
+#endif
 	if (head->kind == AEAD_AES_GCM)
 		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);
 	else {
@@ -376,6 +452,11 @@ static int aead_gcm_update(aead_gcm *state, uint8_t *data, size_t length)
 static int aead_update_raw(aead_head *head, uint8_t *data, size_t length)
 {
 	int ret;
+#if defined(AESGCM_X86)
+	if (head->kind == AEAD_AES_GCM_X86)
+		ret = aesgcm_update(AESGCM(head), data, length, 0);
+	else
+#endif
 	if (head->kind == AEAD_AES_GCM)
 		ret = aead_gcm_update((aead_gcm *)head, data, length);
 	else {
@@ -392,6 +473,13 @@ static int aead_finish_raw(aead_head *head, const uint8_t *tag)
 {
 	uint8_t computed[AEAD_TAG_SIZE];
 	int ret, equal;
+#if defined(AESGCM_X86)
+	if (head->kind == AEAD_AES_GCM_X86) {
+		aesgcm_finish(AESGCM(head), computed);
+		ret = 0;
+	}
+	else
+#endif
 	if (head->kind == AEAD_AES_GCM) {
 		aead_gcm *state = (aead_gcm *)head;
 		ret = 0;
@@ -478,4 +566,15 @@ void xs_aead_close(xsMachine *the)
 		xsmcSetHostData(xsThis, NULL);
 		aead_free(head);
 	}
+}
+
+void xs_aead_gcm_engine(xsMachine *the)
+{
+#if defined(AESGCM_X86)
+	if (aead_gcm_ours()) {
+		xsmcSetString(xsResult, "aesgcm_x86");
+		return;
+	}
+#endif
+	xsmcSetString(xsResult, "mbedtls");
 }

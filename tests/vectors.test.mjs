@@ -41,6 +41,29 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith("_test.json")).sort
   });
 }
 
+// AES-GCM: ours (native/aesgcm_x86.c) where the CPU has AES-NI, PCLMULQDQ and SSE4.1 on an x86-64
+// host, mbedtls's elsewhere; the vectors above went through the one this machine picks, and run
+// again below through mbedtls's, forced (SECURESOCKET_AES_GCM=mbedtls, read once by native/aead.c).
+const cpuFlags = (() => {
+  try { return new Set((/^flags\s*:(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "").trim().split(/\s+/)); }
+  catch { return new Set(); }
+})();
+const oursExpected = process.arch === "x64" && ["aes", "pclmulqdq", "sse4_1", "ssse3"].every((f) => cpuFlags.has(f));
+
+test(`AES-GCM vectors went through ${oursExpected ? "ours (aesgcm_x86)" : "mbedtls"} on this machine`, () => {
+  assert.match(run.stdout, new RegExp(`^aes-gcm ${oursExpected ? "aesgcm_x86" : "mbedtls"}$`, "m"));
+  assert.ok(results.get("aes_gcm_test.json")?.passed > 0);
+});
+
+test("every AES-GCM (and other symmetric) vector passes through mbedtls's GCM, forced", () => {
+  const forced = spawnSync(xsh, ["--manifest", join(root, "manifest.json"), join(root, "tests", "xs", "vectors.js"), dir, "--only", "sym"],
+    { encoding: "utf8", timeout: 600_000, env: { ...process.env, SECURESOCKET_AES_GCM: "mbedtls" } });
+  assert.equal(forced.status, 0, forced.stdout.slice(-2000) + forced.stderr);
+  assert.match(forced.stdout, /^aes-gcm mbedtls$/m);
+  const expected = JSON.parse(readFileSync(join(dir, "aes_gcm_test.json"), "utf8")).numberOfTests;
+  assert.match(forced.stdout, new RegExp(`^file aes_gcm_test.json ${expected} 0 0$`, "m"));
+});
+
 test("wycheproof total: at least 9,000 cases, none failed", () => {
   const m = /^wycheproof: (\d+) passed, (\d+) failed(, \d+ not applicable)?$/m.exec(run.stdout);
   assert.ok(m);

@@ -3,6 +3,8 @@
 // Lines: "file <name> <passed> <failed> <notApplicable>", failures "FAIL <file> <tcId> <detail>",
 // last line "wycheproof: N passed, M failed" (", K not applicable" when some cases test what we do
 // not expose, e.g. SHA-1; each family documents which and why). Exit status 1 when anything failed.
+// The first line, "aes-gcm <engine>", names the AES-GCM the vectors went through (native/aead.c:
+// "aesgcm_x86", ours, or "mbedtls"; SECURESOCKET_AES_GCM=mbedtls in the environment forces mbedtls's).
 // report(file, tcId, ok, detail): ok true/false, or null for a case that is not applicable.
 import { argv, exit } from "xsh";
 import runSymmetric from "./vectors/sym.js";
@@ -12,6 +14,8 @@ const dir = argv[1] ?? "tests/vectors/wycheproof";
 const verbose = argv.includes("--verbose");
 const onlyIndex = argv.indexOf("--only");
 const only = onlyIndex > 0 ? argv[onlyIndex + 1] : undefined;
+
+trace(`aes-gcm ${native("xs_aead_gcm_engine")()}\n`);
 
 const files = new Map();
 let passed = 0, failed = 0, notApplicable = 0, shown = 0;
