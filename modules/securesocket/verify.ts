@@ -103,18 +103,19 @@ class ChainSink implements CertificateSink {
 	}
 	finish(): Key {
 		const options = this.options;
-		let path: CertificateSummary[];
+		const verifier = this.verifier;
+		let leaf: CertificateSummary;
 		try {
-			path = this.verifier.finish();
+			leaf = verifier.finishLeaf();
 		}
 		catch (e) {
 			throw toTLSError(e);
 		}
-		const key = path[0].publicKey;
+		const key = leaf.publicKey;
 		if (!key)
 			throw new TLSError(Alert.unsupported_certificate, `tls: the ${options.usage === "clientAuth" ? "client" : "server"}'s certificate has a key we cannot use`);
-		options.trace?.(`certificate verified: ${path.length} certificates to a trust anchor from ${path[path.length - 1].trustAnchor ?? "?"}`);
-		this.leaf = path[0];
+		options.trace?.(`certificate verified: ${verifier.pathLength} certificates to a trust anchor from ${verifier.anchorSource ?? "?"}`);
+		this.leaf = leaf;
 		return key;
 	}
 	close(): void {
@@ -132,7 +133,7 @@ export function certificateCheck(options: CheckOptions): () => CertificateSink {
 		if (!options.verify)
 			return new LeafSink();
 		try {
-			return new ChainSink(new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store }), options);
+			return new ChainSink(new ChainVerifier({ roots: options.roots, time: options.time, serverName: options.verifyName, usage: options.usage ?? "serverAuth", store: options.store, leafOnly: true }), options);
 		}
 		catch (e) {
 			throw toTLSError(e);

@@ -19,14 +19,14 @@
  *   }
  */
 import { malformed } from "./errors";
-import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex } from "./der";
+import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex, equalBytes } from "./der";
 import { DistinguishedName, parseName } from "./dn";
 import { readTime } from "./time";
-import { ParsedCertificate, CertificateSummary } from "./certificate";
+import { CertificateSummary, parseCertificateBytes } from "./certificate";
 import {
 	BasicConstraints, NameConstraints,
-	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, NAME_CONSTRAINTS,
-	parseBasicConstraints, parseKeyUsage, parseExtKeyUsage, parseNameConstraints,
+	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, NAME_CONSTRAINTS, SUBJECT_KEY_ID,
+	parseBasicConstraints, parseKeyUsage, parseExtKeyUsage, parseNameConstraints, parseSubjectKeyId,
 } from "./extensions";
 
 export interface TrustAnchor {
@@ -42,34 +42,83 @@ export interface TrustAnchor {
 	readonly source: "roots" | "store";
 	/** the CA store's id of the root ("1a2b3c4d") */
 	readonly id?: string;
-	/** what verifyChain returns for it as the path's last element */
-	readonly summary: CertificateSummary;
+	/** what verifyChain returns for it as the path's last element (a store record's; a root's is made from `der` when asked: rootSummary) */
+	readonly summary?: CertificateSummary;
+	/** a root certificate's bytes (options.roots) */
+	readonly der?: Uint8Array;
 }
 
-/** An anchor from a parsed root certificate (its extensions other than the four are ignored). */
-export function anchorFromCertificate(cert: ParsedCertificate): TrustAnchor {
-	const spki = cert.spki as Uint8Array;
+/** What verifyChain returns for a root certificate (options.roots) as the path's last element: its parse, checked. */
+export function rootSummary(bytes: Uint8Array, what: string): CertificateSummary {
+	const cert = parseCertificateBytes(bytes, what);
 	const summary: CertificateSummary = {
 		version: cert.version, serialNumber: cert.serialNumber, signatureAlgorithm: cert.signatureAlgorithm,
 		issuer: cert.issuer, subject: cert.subject, notBefore: cert.notBefore, notAfter: cert.notAfter,
 		selfIssued: cert.selfIssued, publicKeyAlgorithm: cert.publicKeyAlgorithm, trustAnchor: "roots",
 	};
 	copyOptional(summary, cert);
-	const anchor: { -readonly [K in keyof TrustAnchor]: TrustAnchor[K] } = { subject: cert.subject, spki, source: "roots", summary };
-	if (cert.subjectKeyId !== undefined)
-		anchor.keyId = cert.subjectKeyId;
-	if (cert.basicConstraints !== undefined)
-		anchor.basicConstraints = cert.basicConstraints;
-	if (cert.keyUsage !== undefined)
-		anchor.keyUsage = cert.keyUsage;
-	if (cert.extKeyUsage !== undefined)
-		anchor.extKeyUsage = cert.extKeyUsage;
-	if (cert.nameConstraints !== undefined)
-		anchor.nameConstraints = cert.nameConstraints;
+	return summary;
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Sets the anchor's field for one of the four constraining extensions of a root (others are ignored). */
+function anchorExtension(anchor: Writable<TrustAnchor>, oid: string, value: Uint8Array): void {
+	if (oid === BASIC_CONSTRAINTS)
+		anchor.basicConstraints = parseBasicConstraints(value);
+	else if (oid === KEY_USAGE)
+		anchor.keyUsage = parseKeyUsage(value);
+	else if (oid === EXT_KEY_USAGE)
+		anchor.extKeyUsage = parseExtKeyUsage(value);
+	else if (oid === NAME_CONSTRAINTS)
+		anchor.nameConstraints = parseNameConstraints(value);
+}
+
+/** The Extensions SEQUENCE the reader is at, into the anchor (a root certificate's: its subjectKeyIdentifier too). */
+function readExtensions(reader: DERReader, anchor: Writable<TrustAnchor>, root: boolean): void {
+	const extensions = reader.enter(SEQUENCE);
+	while (!extensions.atEnd) {
+		const extension = extensions.enter(SEQUENCE);
+		const oid = extension.readOID();
+		if (extension.peekTag() === BOOLEAN)
+			extension.readBoolean();
+		const value = extension.readOctetString();
+		extension.end();
+		if (root && oid === SUBJECT_KEY_ID)
+			anchor.keyId = parseSubjectKeyId(value);
+		else
+			anchorExtension(anchor, oid, value);
+	}
+	extensions.end();
+}
+
+/**
+ * The anchor of a root certificate the application gave (options.roots) when its subject is exactly
+ * `name` (a Name's DER), else undefined. Read in place from its bytes (which the verifier parsed and
+ * checked whole once: stream.ts): subject, key, key identifier and the four constraining
+ * extensions; its other fields are not needed to use it as an anchor. Nothing is kept: the anchor
+ * lives while a lookup uses it.
+ */
+export function anchorFromRoot(bytes: Uint8Array, name: Uint8Array, what: string): TrustAnchor | undefined {
+	const tbs = new DERReader(bytes, what).enter(SEQUENCE).enter(SEQUENCE);
+	if (tbs.peekTag() === contextConstructed(0))
+		tbs.skip();
+	for (let i = 0; i < 5; i++)     // serialNumber, signature, issuer, validity, subject
+		tbs.skip();
+	if (!equalBytes(name, bytes, tbs.elementStart, tbs.contentEnd))
+		return undefined;
+	const subject = parseName(bytes.subarray(tbs.elementStart, tbs.contentEnd), what);
+	const anchor: Writable<TrustAnchor> = { subject, spki: tbs.expectRaw(SEQUENCE), source: "roots", der: bytes };
+	while (!tbs.atEnd) {
+		if (tbs.peekTag() === contextConstructed(3))
+			readExtensions(tbs.enter(contextConstructed(3)), anchor, true);
+		else
+			tbs.skip();
+	}
 	return anchor;
 }
 
-function copyOptional(summary: CertificateSummary, from: CertificateSummary): void {
+function copyOptional(summary: CertificateSummary, from: Pick<CertificateSummary, "basicConstraints" | "keyUsage" | "extKeyUsage" | "nameConstraints" | "subjectKeyId">): void {
 	const target = summary as { -readonly [K in keyof CertificateSummary]: CertificateSummary[K] };
 	if (from.basicConstraints !== undefined)
 		target.basicConstraints = from.basicConstraints;
@@ -105,29 +154,14 @@ export function parseAnchorRecord(record: Uint8Array, id: string): TrustAnchor {
 		notAfter, selfIssued: true,
 		publicKeyAlgorithm: "", trustAnchor: "store",
 	};
-	const anchor: { -readonly [K in keyof TrustAnchor]: TrustAnchor[K] } = { subject, spki, source: "store", id, summary };
+	const anchor: Writable<TrustAnchor> = { subject, spki, source: "store", id, summary };
 	if (keyId !== undefined)
 		anchor.keyId = summary.subjectKeyId = keyId;
 	if (seq.peekTag() === contextConstructed(0)) {
 		const explicit = seq.enter(contextConstructed(0), what);
-		const extensions = explicit.enter(SEQUENCE);
-		while (!extensions.atEnd) {
-			const extension = extensions.enter(SEQUENCE);
-			const oid = extension.readOID();
-			if (extension.peekTag() === BOOLEAN)
-				extension.readBoolean();
-			const value = extension.readOctetString();
-			extension.end();
-			if (oid === BASIC_CONSTRAINTS)
-				anchor.basicConstraints = summary.basicConstraints = parseBasicConstraints(value);
-			else if (oid === KEY_USAGE)
-				anchor.keyUsage = summary.keyUsage = parseKeyUsage(value);
-			else if (oid === EXT_KEY_USAGE)
-				anchor.extKeyUsage = summary.extKeyUsage = parseExtKeyUsage(value);
-			else if (oid === NAME_CONSTRAINTS)
-				anchor.nameConstraints = summary.nameConstraints = parseNameConstraints(value);
-		}
+		readExtensions(explicit, anchor, false);
 		explicit.end();
+		copyOptional(summary, anchor);
 	}
 	seq.end();
 	outer.end();

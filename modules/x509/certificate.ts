@@ -164,9 +164,13 @@ export class CertificateParser implements ScanHandler {
 	/** the extension ids seen so far, each after a space (a string: no array of its own) */
 	private seen = "";
 
+	/** false: the certificate is only checked as it passes (its fields go through the scanner's scratch buffer: `cert` is not to be used) */
+	readonly keep: boolean;
+
 	/** `what` names the certificate in messages ("certificate 2") */
-	constructor(what: string) {
+	constructor(what: string, keep = true) {
 		this.what = what;
+		this.keep = keep;
 	}
 
 	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
@@ -214,7 +218,8 @@ export class CertificateParser implements ScanHandler {
 		if (length > limit)
 			throw tooLarge(`${this.what} ${what}`, length, limit);
 		this.capturing = kind;
-		return kind === C_TBS_ALGORITHM || kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE ? CAPTURE : READ;
+		// the TBS signature field is compared with the outer one later: always a buffer of its own
+		return kind === C_TBS_ALGORITHM || (this.keep && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE)) ? CAPTURE : READ;
 	}
 
 	private tbsField(tag: number, length: number): Action {
@@ -314,6 +319,9 @@ export class CertificateParser implements ScanHandler {
 		const what = this.what;
 		const kind = this.capturing;
 		this.capturing = 0;
+		// names and keys are read whole: when not kept they come in the scratch buffer, longer than them
+		if (!this.keep && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI))
+			element = element.subarray(0, end);
 		switch (kind) {
 			case C_VERSION: {
 				const reader = FIELDS.reset(element, "version", headerLength, end);

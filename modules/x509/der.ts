@@ -118,7 +118,7 @@ export class DERReader {
 	/** the containers' limits, outermost first */
 	private readonly stack: number[] = [];
 	/** the element read last: where it starts, where its content starts (and ends: contentEnd) */
-	private elementStart = 0;
+	elementStart = 0;
 	contentStart = 0;
 	/** what is being read, for messages ("x509: <what>: ...") */
 	what!: string;

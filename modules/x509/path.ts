@@ -26,12 +26,12 @@ import { X509Error } from "./errors";
 import { equalBytes, toHex } from "./der";
 import { DistinguishedName, describeName } from "./dn";
 import { formatTime } from "./time";
-import { ParsedCertificate, CertificateSummary } from "./certificate";
-import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints } from "./extensions";
+import { ParsedCertificate, CertificateSummary, certificateBytes } from "./certificate";
+import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints, GeneralNames } from "./extensions";
 import { ReferenceIdentity, parseServerName, checkServerIdentity } from "./name";
 import { checkNameConstraints } from "./constraints";
 import { publicKey, checkSignature, who } from "./signature";
-import { TrustAnchor } from "./anchor";
+import { TrustAnchor, anchorFromRoot, rootSummary } from "./anchor";
 import { CAStore, recordResourceName } from "./castore";
 
 export type Usage = "serverAuth" | "clientAuth";
@@ -42,9 +42,23 @@ export interface PathOptions {
 	readonly serverName?: string;
 	readonly usage: Usage;
 	readonly maxDepth: number;
-	readonly roots: readonly TrustAnchor[];
+	/** root certificates (DER, checked by the caller), read when a lookup needs them: nothing is held per root */
+	readonly roots: readonly (ArrayBuffer | Uint8Array)[];
 	/** look roots up in the CA store too (opened at the first lookup: nothing held before) */
 	readonly store: boolean;
+	/**
+	 * only the leaf's summary is wanted (finishLeaf(), a TLS engine): each other certificate is cut
+	 * down to what name constraints above it need once its issuer has checked it, and dropped once
+	 * the path is anchored
+	 */
+	readonly leafOnly?: boolean;
+}
+
+/** What stays of a certificate below the top of the path (leafOnly): what name constraints and pathLenConstraint need. */
+interface Below {
+	readonly subject: DistinguishedName;
+	readonly subjectAltName?: GeneralNames;
+	readonly selfIssued: boolean;
 }
 
 /** What an issuer (a CA certificate or a trust anchor) brings to the checks. */
@@ -93,6 +107,9 @@ export class PathValidator {
 	declare private missing: string[] | undefined;
 	/** the CA store, once a lookup opened it (null: none in this build) */
 	declare private store: CAStore | null | undefined;
+	/** leafOnly, once anchored: the path's length (trust anchor included) and where its anchor came from */
+	declare pathLength: number;
+	declare anchorSource: "store" | "roots" | "peer" | undefined;
 
 	constructor(options: PathOptions) {
 		this.options = options;
@@ -120,17 +137,30 @@ export class PathValidator {
 
 	/** The validated path (leaf first, trust anchor last), or throws why there is none. */
 	finish(): CertificateSummary[] {
+		this.finishLeaf();
+		const result: CertificateSummary[] = this.path.slice();
+		releaseAll(this.path);
+		const anchor = this.anchor;
+		if (anchor !== undefined)
+			result.push(anchor.summary ?? rootSummary(anchor.der as Uint8Array, "the trusted root"));
+		return result;
+	}
+
+	/** The leaf's summary once the path is validated (leafOnly: pathLength, anchorSource tell the rest), or throws why not. */
+	finishLeaf(): CertificateSummary {
 		if (this.path.length === 0)
 			throw new X509Error("malformed", "x509: no certificate");
 		releaseAll(this.parked);
 		this.parked.length = 0;
 		if (!this.anchored)
 			throw this.pending ?? this.unknownIssuer();
-		const result: CertificateSummary[] = this.path.slice();
-		releaseAll(this.path);
-		if (this.anchor !== undefined)
-			result.push(this.anchor.summary);
-		return result;
+		release(this.path[0]);
+		return this.path[0];
+	}
+
+	/** true once the path reached a trust anchor: later certificates are only parsed */
+	get complete(): boolean {
+		return this.anchored === true;
 	}
 
 	/** Frees the leaf's key and what is held (when verification is abandoned). */
@@ -192,6 +222,13 @@ export class PathValidator {
 				this.anchored = true;
 				releaseAll(this.parked);
 				this.parked.length = 0;
+				if (this.options.leafOnly) {
+					// the leaf's summary is all that is asked for now
+					this.pathLength = this.path.length + (this.anchor !== undefined ? 1 : 0);
+					this.anchorSource = this.anchor !== undefined ? this.anchor.source : top.trustAnchor;
+					this.anchor = undefined;
+					this.path.length = 1;
+				}
 				return;
 			}
 			let linked = false;
@@ -244,6 +281,12 @@ export class PathValidator {
 		}
 		this.path.push(issuer);
 		release(top);
+		if (this.options.leafOnly && depth > 1) {
+			const below: Below = top.subjectAltName !== undefined ?
+				{ subject: top.subject, subjectAltName: top.subjectAltName, selfIssued: top.selfIssued } :
+				{ subject: top.subject, selfIssued: top.selfIssued };
+			this.path[depth - 1] = below as ParsedCertificate;   // the top (above it) and the leaf stay whole
+		}
 		this.pending = undefined;
 		this.missing = undefined;
 	}
@@ -319,9 +362,11 @@ export class PathValidator {
 	private anchorsNamed(name: Uint8Array, keyId: Uint8Array | undefined, noteMissing: boolean): TrustAnchor[] {
 		const roots = this.options.roots;
 		let found: TrustAnchor[] = [];
-		for (let i = 0; i < roots.length; i++)
-			if (equalBytes(roots[i].subject.der, name))
-				found.push(roots[i]);
+		for (let i = 0; i < roots.length; i++) {
+			const anchor = anchorFromRoot(certificateBytes(roots[i]), name, `root ${i}`);
+			if (anchor !== undefined)
+				found.push(anchor);
+		}
 		const store = this.options.store ? (this.store ??= CAStore.open() ?? null) : null;
 		if (store !== null) {
 			const lookup = store.find(name, keyId);

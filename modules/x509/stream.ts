@@ -23,7 +23,6 @@ import { Scanner } from "./scanner";
 import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes } from "./certificate";
 import { TBSHasher } from "./tbshash";
 import { PathValidator, Usage } from "./path";
-import { TrustAnchor, anchorFromCertificate } from "./anchor";
 import { digest } from "../crypto/hash";
 import { formatTime, yearOf } from "./time";
 
@@ -43,6 +42,11 @@ export interface VerifierOptions {
 	maxDepth?: number;
 	/** false: do not use the CA store resources, only `roots` (default true) */
 	store?: boolean;
+	/**
+	 * true: only the leaf's summary is wanted (finishLeaf(), what a TLS engine keeps): the other
+	 * certificates are dropped as soon as the path has moved past them; finish() is not available
+	 */
+	leafOnly?: boolean;
 }
 
 export const DEFAULT_MAX_DEPTH = 8;
@@ -62,39 +66,31 @@ export function verificationTime(time: number | undefined): number {
 	return now;
 }
 
-/** Parses options.roots into trust anchors ("malformed" names the root). */
-export function parseRoots(roots: readonly DER[] | undefined): TrustAnchor[] {
-	const anchors: TrustAnchor[] = [];
-	if (roots === undefined)
-		return anchors;
-	for (let i = 0; i < roots.length; i++)
-		anchors.push(rootAnchor(certificateBytes(roots[i]), i));
-	return anchors;
+/**
+ * Checks options.roots ("malformed" names the root): each is parsed whole once per buffer (parsing one
+ * costs about 4.4 KB of garbage: each connection passes the same roots), and again when its bytes
+ * (SHA-256) or place in the buffer changed. Nothing of the parse is kept: a lookup reads the anchor
+ * from the root's bytes when the path needs it (anchor.ts, anchorFromRoot).
+ */
+export function checkRoots(roots: readonly DER[] | undefined): void {
+	for (let i = 0; roots !== undefined && i < roots.length; i++) {
+		const bytes = certificateBytes(roots[i]);
+		const hash = digest("SHA-256", bytes);
+		const checked = rootsChecked.get(bytes.buffer);
+		if (checked && checked.offset === bytes.byteOffset && checked.length === bytes.length && equalBytes(new Uint8Array(checked.hash), new Uint8Array(hash)))
+			continue;
+		parseCertificateBytes(bytes, `root ${i}`);
+		rootsChecked.set(bytes.buffer, { offset: bytes.byteOffset, length: bytes.length, hash });
+	}
 }
 
-/**
- * A root given as a certificate is parsed once per buffer (each connection passes the same
- * roots: parsing one costs about 4.4 KB of garbage and 260 slots): the anchor is kept beside its
- * buffer, and used again while the same bytes (SHA-256) are at the same place in it.
- */
-interface CachedRoot {
+interface CheckedRoot {
 	offset: number;
 	length: number;
 	/** SHA-256 of the bytes (an ArrayBuffer: no view kept) */
 	hash: ArrayBuffer;
-	anchor: TrustAnchor;
 }
-const rootCache = new WeakMap<object, CachedRoot>();
-
-function rootAnchor(bytes: Uint8Array, i: number): TrustAnchor {
-	const hash = digest("SHA-256", bytes);
-	const cached = rootCache.get(bytes.buffer);
-	if (cached && cached.offset === bytes.byteOffset && cached.length === bytes.length && equalBytes(new Uint8Array(cached.hash), new Uint8Array(hash)))
-		return cached.anchor;
-	const anchor = anchorFromCertificate(parseCertificateBytes(bytes, `root ${i}`));
-	rootCache.set(bytes.buffer, { offset: bytes.byteOffset, length: bytes.length, hash, anchor });
-	return anchor;
-}
+const rootsChecked = new WeakMap<object, CheckedRoot>();
 
 const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;
 
@@ -105,23 +101,27 @@ export class ChainVerifier {
 	private scanner: Scanner | undefined = undefined;
 	private state = IDLE;
 	private count = 0;
+	private readonly leafOnly: boolean;
 	private failure: unknown = undefined;
 
 	constructor(options: VerifierOptions = {}) {
 		const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
 		if (!(maxDepth >= 1))
 			throw new RangeError("x509: maxDepth must be at least 1");
+		checkRoots(options.roots);
 		const pathOptions = {
 			time: verificationTime(options.time),
 			usage: options.usage ?? "serverAuth",
 			maxDepth,
-			roots: parseRoots(options.roots),
+			roots: options.roots ?? [],
 			serverName: options.serverName,
 			store: options.store !== false,
+			leafOnly: options.leafOnly === true,
 		};
 		if (pathOptions.usage !== "serverAuth" && pathOptions.usage !== "clientAuth")
 			throw new RangeError("x509: usage must be \"serverAuth\" or \"clientAuth\"");
 		this.validator = new PathValidator(pathOptions);
+		this.leafOnly = pathOptions.leafOnly;
 	}
 
 	/** Starts the next certificate, of `length` bytes. */
@@ -131,10 +131,13 @@ export class ChainVerifier {
 			if (!(length > 0) || length > 0xffffff)
 				throw malformed("x509: a certificate's length must be 1 to 2^24 - 1 bytes");
 			const what = this.count === 0 ? "the peer's certificate" : `certificate ${this.count}`;
-			this.parser = new CertificateParser(what);
+			// once anchored (leafOnly), a certificate is only checked as it passes: nothing is kept, nothing hashed
+			const keep = !(this.validator.complete && this.leafOnly);
+			this.parser = new CertificateParser(what, keep);
 			this.scanner = new Scanner(this.parser, what);
 			this.scanner.begin(length);
-			this.hasher.begin();
+			if (keep)
+				this.hasher.begin();
 			this.state = IN_CERTIFICATE;
 		}
 		catch (e) {
@@ -151,9 +154,11 @@ export class ChainVerifier {
 			if (offset < 0 || count < 0 || offset + count > view.length)
 				throw new RangeError("x509: update() range outside the buffer");
 			const scanner = this.scanner as Scanner;
+			const parser = this.parser as CertificateParser;
 			const start = scanner.offset;
 			scanner.write(view, offset, count);
-			this.hasher.feed(view, offset, count, start, this.parser as CertificateParser);
+			if (parser.keep)
+				this.hasher.feed(view, offset, count, start, parser);
 		}
 		catch (e) {
 			throw this.fail(e);
@@ -166,15 +171,19 @@ export class ChainVerifier {
 		try {
 			(this.scanner as Scanner).finish();
 			const cert = (this.parser as CertificateParser).cert;
+			const keep = (this.parser as CertificateParser).keep;
+			// the parser and scanner are dropped before the path validation (no local holds them)
+			this.parser = undefined;
+			this.scanner = undefined;
+			this.state = IDLE;
+			this.count++;
+			if (!keep)
+				return;
 			const hashed = this.hasher.result();
 			if (hashed.digest !== undefined)
 				cert.tbsDigest = hashed.digest;
 			if (hashed.tbs !== undefined)
 				cert.tbs = hashed.tbs;
-			this.parser = undefined;
-			this.scanner = undefined;
-			this.state = IDLE;
-			this.count++;
 			this.validator.add(cert);
 		}
 		catch (e) {
@@ -184,13 +193,37 @@ export class ChainVerifier {
 
 	/** The validated path, leaf first and trust anchor last; throws the X509Error that says why not. */
 	finish(): CertificateSummary[] {
-		this.guard(IDLE, "finish()");
+		return this.end(false) as CertificateSummary[];
+	}
+
+	/**
+	 * leafOnly: the validated path's leaf (its publicKey set), or throws the X509Error that says why
+	 * not; pathLength and anchorSource tell the rest of the path.
+	 */
+	finishLeaf(): CertificateSummary {
+		return this.end(true) as CertificateSummary;
+	}
+
+	/** leafOnly, after finishLeaf(): how many certificates the path had, trust anchor included */
+	get pathLength(): number {
+		return this.validator.pathLength;
+	}
+
+	/** leafOnly, after finishLeaf(): where the trust anchor came from */
+	get anchorSource(): "store" | "roots" | "peer" | undefined {
+		return this.validator.anchorSource;
+	}
+
+	private end(leaf: boolean): CertificateSummary[] | CertificateSummary {
+		this.guard(IDLE, leaf ? "finishLeaf()" : "finish()");
 		try {
+			if (leaf !== this.leafOnly)
+				throw new Error(`x509: ${leaf ? "finishLeaf() needs" : "finish() needs no"} leafOnly`);
 			if (this.count === 0)
 				throw malformed("x509: the peer sent no certificate");
-			const path = this.validator.finish();
+			const result = leaf ? this.validator.finishLeaf() : this.validator.finish();
 			this.state = FINISHED;
-			return path;
+			return result;
 		}
 		catch (e) {
 			throw this.fail(e);
