@@ -22,7 +22,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii, copyOf, byteArray, put } from "./bytes";
-import { Extensions } from "./extensions";
+import { ClientHello } from "./extensions";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
@@ -49,18 +49,6 @@ type Expect =
 	| "certificate12" | "client_key_exchange" | "certificate_verify12" | "change_cipher_spec12" | "finished12"
 	| "post_handshake";
 
-/** a ClientHello, parsed and checked for form (RFC 8446 4.1.2, RFC 5246 7.4.1.2) */
-interface ClientHello {
-	legacyVersion: number;
-	random: Uint8Array;
-	sessionId: Uint8Array;
-	suites: number[];
-	compression: Uint8Array;
-	extensions: Extensions;
-	/** offset of the binders in the message (pre_shared_key), for the binder's transcript */
-	bindersAt: number;
-}
-
 /** a pre_shared_key offer (RFC 8446 4.2.11) */
 interface PSKOffer {
 	identities: { identity: Uint8Array, age: number }[];
@@ -84,9 +72,11 @@ export class TLSServer extends TLSConnection {
 	declare private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
 	declare private readonly sealer: TicketSealer | undefined;
 	/** the scheme we sign with (TLS 1.3: from the ClientHello to our CertificateVerify) */
-	private signatureScheme = 0;
-	/** the body of our flight's first message made from the ClientHello (1.3: EncryptedExtensions, 1.2: ServerHello) */
-	declare private helloReply: Uint8Array | undefined;
+	declare private signatureScheme?: number;
+	/** TLS 1.3: the PSK identity we resume with, for our ServerHello */
+	declare private pskIndex?: number;
+	/** the record limit our hello's extensions answer: record_size_limit's value, or -code of max_fragment_length */
+	declare private replyLimit?: number;
 	// TLS 1.2
 	declare private sendTicket12?: boolean;
 
@@ -232,16 +222,18 @@ export class TLSServer extends TLSConnection {
 	// ---- ClientHello (RFC 8446 4.1.2, RFC 5246 7.4.1.2) ----
 
 	private clientHello(body: Uint8Array, message: Uint8Array): void {
-		const hello = parseClientHello(body);
+		const hello = new ClientHello(body);
 		const version = this.chooseVersion(hello);
 		this.version = version;
 		this.records.version = version;
 		this.clientRandom.set(hello.random);
-		this.sessionId = copyOf(hello.sessionId);
-		const sni = hello.extensions.get(ExtensionType.server_name);
+		const sessionId = hello.sessionId;
+		if (sessionId.length)
+			this.sessionId = copyOf(sessionId);
+		const sni = hello.get(ExtensionType.server_name);
 		this.serverName = sni ? parseServerName(sni) : undefined;
 		this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
-		if (this.tracing) this.trace(`received ClientHello: ${hello.suites.length} suites, ${hello.extensions.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
+		if (this.tracing) this.trace(`received ClientHello: ${hello.suiteCount} suites, ${hello.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
 		if (version === TLS13)
 			return this.clientHello13(hello, message, false);
 		return this.clientHello12(hello, message);
@@ -249,19 +241,19 @@ export class TLSServer extends TLSConnection {
 
 	/** the ClientHello after our HelloRetryRequest (RFC 8446 4.1.2): the same, with the share we asked for */
 	private secondClientHello(body: Uint8Array, message: Uint8Array): void {
-		const hello = parseClientHello(body);
+		const hello = new ClientHello(body);
 		if (this.chooseVersion(hello) !== TLS13)
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
 		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId, hello.sessionId))
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
-		if (this.tracing) this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suites.length} suites, ${hello.extensions.size} extensions`);
+		if (this.tracing) this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suiteCount} suites, ${hello.size} extensions`);
 		return this.clientHello13(hello, message, true);
 	}
 
 	/** supported_versions (RFC 8446 4.2.1), else legacy_version (RFC 5246 E.1) */
 	private chooseVersion(hello: ClientHello): number {
 		const o = this.options;
-		const list = hello.extensions.get(ExtensionType.supported_versions);
+		const list = hello.get(ExtensionType.supported_versions);
 		let version = 0;
 		if (list) {
 			const r = new Reader(list, "supported_versions");
@@ -280,7 +272,7 @@ export class TLSServer extends TLSConnection {
 		if (!version)
 			throw fatal(Alert.protocol_version, "tls: no protocol version in common with the client");
 		// RFC 7507: a client that fell back to a lower version than ours
-		if (version < o.maxVersion && hello.suites.includes(TLS_FALLBACK_SCSV))
+		if (version < o.maxVersion && hello.offersSuite(TLS_FALLBACK_SCSV))
 			throw fatal(Alert.inappropriate_fallback, "tls: the client fell back to a lower version");
 		return version;
 	}
@@ -295,7 +287,7 @@ export class TLSServer extends TLSConnection {
 		for (let i = 0; i < suites.length; i++) {
 			const code = suites[i];
 			const suite = suiteByCode(code);
-			if (!suite || suite.version !== version || !hello.suites.includes(code))
+			if (!suite || suite.version !== version || !hello.offersSuite(code))
 				continue;
 			if (suite.auth && suite.auth !== (keyType === "ec" ? "ecdsa" : "rsa") || suite.auth === "ecdsa" && !ecdsaOK)
 				continue;
@@ -331,7 +323,7 @@ export class TLSServer extends TLSConnection {
 
 	/** the client's supported_groups (RFC 8446 4.2.7, RFC 8422 5.1.1) */
 	private clientGroups(hello: ClientHello): number[] {
-		const data = hello.extensions.get(ExtensionType.supported_groups);
+		const data = hello.get(ExtensionType.supported_groups);
 		if (!data)
 			return [];
 		const r = new Reader(data, "supported_groups");
@@ -344,13 +336,13 @@ export class TLSServer extends TLSConnection {
 	}
 
 	private clientSchemes(hello: ClientHello): number[] {
-		const data = hello.extensions.get(ExtensionType.signature_algorithms);
+		const data = hello.get(ExtensionType.signature_algorithms);
 		return data ? readSchemes(data) : [];
 	}
 
 	/** ALPN (RFC 7301 3.2): our first protocol the client offers; none in common: no_application_protocol */
 	private chooseALPN(hello: ClientHello): void {
-		const data = hello.extensions.get(ExtensionType.application_layer_protocol_negotiation);
+		const data = hello.get(ExtensionType.application_layer_protocol_negotiation);
 		const ours = this.options.alpn;
 		if (!data)
 			return;
@@ -368,20 +360,20 @@ export class TLSServer extends TLSConnection {
 		this.alpn = chosen;
 	}
 
-	/** record_size_limit (RFC 8449 4) and max_fragment_length (RFC 6066 4): what we may send */
-	private recordLimits(hello: ClientHello, reply: Map<number, Uint8Array>): void {
-		const rsl = hello.extensions.get(ExtensionType.record_size_limit);
+	/** record_size_limit (RFC 8449 4) and max_fragment_length (RFC 6066 4): what we may send; our answer in replyLimit */
+	private recordLimits(hello: ClientHello): void {
+		const rsl = hello.get(ExtensionType.record_size_limit);
 		const tls13 = this.version === TLS13;
 		if (rsl) {
 			const limit = this.peerRecordSizeLimit(rsl);
 			const ours = this.options.recordSizeLimit ?? MAX_PLAINTEXT + (tls13 ? 1 : 0);
 			this.records.receiveLimit = Math.min(MAX_PLAINTEXT, ours - (tls13 ? 1 : 0));
-			reply.set(ExtensionType.record_size_limit, new Writer(2).u16(Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))).view());
-			if (this.tracing) this.trace(`record_size_limit: the client's ${limit}, ours ${Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0))}`);
+			this.replyLimit = Math.min(ours, MAX_PLAINTEXT + (tls13 ? 1 : 0));
+			if (this.tracing) this.trace(`record_size_limit: the client's ${limit}, ours ${this.replyLimit}`);
 			return;
 		}
 		// max_fragment_length only when record_size_limit is absent (RFC 8449 5)
-		const mfl = hello.extensions.get(ExtensionType.max_fragment_length);
+		const mfl = hello.get(ExtensionType.max_fragment_length);
 		if (mfl) {
 			if (mfl.length !== 1 || mfl[0] < 1 || mfl[0] > 4)
 				throw fatal(Alert.illegal_parameter, "tls: bad max_fragment_length");
@@ -389,16 +381,35 @@ export class TLSServer extends TLSConnection {
 			this.records.sendLimit = limit;
 			this.records.receiveLimit = limit;
 			this.recordLimit = limit;
-			reply.set(ExtensionType.max_fragment_length, copyOf(mfl));
+			this.replyLimit = -mfl[0];
 			if (this.tracing) this.trace(`max_fragment_length ${limit}`);
+		}
+	}
+
+	/**
+	 * The extensions of our ServerHello (1.2) or EncryptedExtensions (1.3), written straight into `w`
+	 * (no Map of views, no view per extension): server_name acknowledged (RFC 6066 3), ALPN (RFC 7301
+	 * 3.1), the record limit (RFC 8449 4, RFC 6066 4)
+	 */
+	private writeReplyExtensions(w: Writer, serverName: boolean): void {
+		if (serverName && this.serverName !== undefined)
+			w.u16(ExtensionType.server_name).u16(0);
+		if (this.alpn !== undefined)
+			w.u16(ExtensionType.application_layer_protocol_negotiation).begin(2).begin(2).begin(1).bytes(ascii(this.alpn)).end().end().end();
+		const limit = this.replyLimit;
+		if (limit !== undefined) {
+			if (limit > 0)
+				w.u16(ExtensionType.record_size_limit).u16(2).u16(limit);
+			else
+				w.u16(ExtensionType.max_fragment_length).u16(1).u8(-limit);
 		}
 	}
 
 	// ---- TLS 1.3 ClientHello (RFC 8446 4.1.2, 4.2) ----
 
 	private clientHello13(hello: ClientHello, message: Uint8Array, second: boolean): void {
-		const ext = hello.extensions;
-		if (hello.compression.length !== 1 || hello.compression[0] !== 0)
+		const ext = hello;
+		if (!hello.nullCompressionOnly)
 			throw fatal(Alert.illegal_parameter, "tls: TLS 1.3 ClientHello with compression");
 		const suite = this.chooseSuite(hello, TLS13);
 		if (second && suite.code !== this.firstHello!.suite)
@@ -434,26 +445,44 @@ export class TLSServer extends TLSConnection {
 		const share = shares.find((s) => s.group === (second ? this.firstHello!.group : group))!;
 		this.chooseALPN(hello);
 		// resumption (RFC 8446 4.2.11): a ticket of ours, fresh, with a good binder
-		const resumption = psk ? this.acceptPSK(hello, message, suite, psk) : undefined;
-		let scheme = 0;
-		if (!resumption)
-			scheme = this.chooseScheme(this.clientSchemes(hello), this.credentials.key, true);
+		if (psk)
+			this.acceptPSK(hello, message, suite, psk);
+		if (!this.resumed)
+			this.signatureScheme = this.chooseScheme(this.clientSchemes(hello), this.credentials.key, true);
+		this.recordLimits(hello);
 		// the transcript now takes this ClientHello
 		this.transcript.update(message);
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
-		this.sendServerHello13(hello, share, resumption, scheme);
+		this.keyExchange13(share.group, share.point);
+		// our ServerHello and the rest of the flight once the ClientHello's frames are gone (sendFlight)
+		this.expect = "flight13";
 	}
 
-	/** the PSK to resume with, or undefined (any ticket we cannot use: a full handshake) */
-	private acceptPSK(hello: ClientHello, message: Uint8Array, suite: CipherSuite, data: Uint8Array): { index: number, secret: Uint8Array } | undefined {
+	/** our ECDHE share and the handshake secret (RFC 8446 4.2.8, 7.1); the share waits for our ServerHello */
+	private keyExchange13(group: number, point: Uint8Array): void {
+		this.group = group;
+		const ecdh = new ECDH(groupName(group), this.options.privateKeys?.[group]);
+		this.ecdh = ecdh;
+		let shared: ArrayBuffer;
+		try {
+			shared = ecdh.computeSecret(point);
+		}
+		catch (e) {
+			throw peerFailure(Alert.illegal_parameter, "bad key share from the client", e);
+		}
+		(this.schedule ??= new KeySchedule(this.suite!.hash)).handshake(shared);
+	}
+
+	/** the PSK to resume with (pskIndex, schedule), if any (any ticket we cannot use: a full handshake) */
+	private acceptPSK(hello: ClientHello, message: Uint8Array, suite: CipherSuite, data: Uint8Array): void {
 		const offer = parsePSK(data);
-		const modes = hello.extensions.get(ExtensionType.psk_key_exchange_modes)!;
+		const modes = hello.get(ExtensionType.psk_key_exchange_modes)!;
 		const m = new Reader(modes, "psk_key_exchange_modes");
 		const list = m.opaque(1, 1);
 		m.end();
 		if (!list.includes(PSK_DHE_KE) || !this.sealer)
-			return undefined;
+			return;
 		const now = Math.floor(Date.now() / 1000);
 		for (let index = 0; index < offer.identities.length; index++) {
 			const state = this.sealer.open(offer.identities[index].identity, now);
@@ -468,12 +497,12 @@ export class TLSServer extends TLSConnection {
 				throw fatal(Alert.decrypt_error, "tls: bad PSK binder");
 			this.schedule = schedule;
 			this.resumed = true;
+			this.pskIndex = index;
 			this.clientAuthenticated = state.clientAuthenticated;
 			if (this.tracing) this.trace(`accepted the session ticket (identity ${index})`);
-			return { index, secret: state.secret };
+			return;
 		}
 		if (this.tracing) this.trace("no usable session ticket: full handshake");
-		return undefined;
 	}
 
 	/** HelloRetryRequest (RFC 8446 4.1.4): a ServerHello with the special random */
@@ -496,46 +525,34 @@ export class TLSServer extends TLSConnection {
 		this.expect = "client_hello2";
 	}
 
-	private sendServerHello13(hello: ClientHello, share: { group: number, point: Uint8Array }, resumption: { index: number } | undefined, scheme: number): void {
-		const suite = this.suite!;
-		const o = this.options;
-		this.group = share.group;
-		const ecdh = new ECDH(groupName(share.group), o.privateKeys?.[share.group]);
-		this.ecdh = ecdh;
-		let shared: ArrayBuffer;
-		try {
-			shared = ecdh.computeSecret(share.point);
-		}
-		catch (e) {
-			throw peerFailure(Alert.illegal_parameter, "bad key share from the client", e);
-		}
-		// ServerHello (RFC 8446 4.1.3)
+	/** ServerHello (RFC 8446 4.1.3): our share (keyExchange13), the PSK we accepted */
+	private sendServerHello13(): void {
+		const suite = this.suite!, ecdh = this.ecdh!;
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(TLS12), false);
 		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
-		w.u16(ExtensionType.key_share).begin(2).u16(share.group).begin(2).bytes(ecdh.publicKey).end().end();
-		if (resumption)
-			w.u16(ExtensionType.pre_shared_key).begin(2).u16(resumption.index).end();
+		w.u16(ExtensionType.key_share).begin(2).u16(this.group).begin(2).bytes(ecdh.publicKey).end().end();
+		if (this.pskIndex !== undefined)
+			w.u16(ExtensionType.pre_shared_key).begin(2).u16(this.pskIndex).end();
 		w.end();
 		ecdh.close();
-		this.ecdh = undefined;
+		delete this.ecdh;
 		this.sendHandshake(HandshakeType.server_hello, w.view());
 		// middlebox compatibility (RFC 8446 D.4): a client that sent a session ID gets one CCS
 		if (this.sessionId.length)
 			this.sendCompatibilityCCS();
-		(this.schedule ??= new KeySchedule(suite.hash)).handshake(shared);
-		this.helloReply = this.encryptedExtensions(hello);
-		this.signatureScheme = scheme;
-		this.expect = "flight13";
-		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(share.group)}${this.resumed ? ", resuming" : ""}`);
+		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
+		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(this.group)}${this.resumed ? ", resuming" : ""}`);
 	}
 
 	/** the rest of our first flight, if the ClientHello asked for one, once its frames are gone */
 	private sendFlight(): void {
-		if (this.expect === "flight13")
+		if (this.expect === "flight13") {
+			this.sendServerHello13();
 			this.sendAuthentication13();
+		}
 		else if (this.expect === "flight12")
 			this.sendAuthentication12();
 	}
@@ -545,7 +562,19 @@ export class TLSServer extends TLSConnection {
 	 * ServerHello's locals are gone: what is live at the flight's end is the connection's only
 	 */
 	private sendAuthentication13(): void {
-		// handshake secrets (RFC 8446 7.1)
+		this.handshakeKeys13();
+		this.sendEncryptedExtensions13();
+		if (!this.resumed) {
+			if ((this.options.clientAuthentication ?? "none") !== "none")
+				this.sendCertificateRequest13();
+			this.sendCertificate13();
+			this.sendCertificateVerify13(this.signatureScheme!);
+		}
+		this.sendFinished13();
+	}
+
+	/** the handshake traffic secrets (RFC 8446 7.1) and their record protection */
+	private handshakeKeys13(): void {
 		const schedule = this.schedule!;
 		const helloHash = this.transcript.current();
 		this.clientHandshakeSecret = schedule.derive("c hs traffic", helloHash);
@@ -556,31 +585,14 @@ export class TLSServer extends TLSConnection {
 		this.records.setRead(this.protection13(this.clientHandshakeSecret));
 		this.records.allowPlaintextAlert = true;
 		this.readSecret = this.clientHandshakeSecret;
-		this.sendHandshake(HandshakeType.encrypted_extensions, this.helloReply!);
-		this.helloReply = undefined;
-		if (!this.resumed) {
-			if ((this.options.clientAuthentication ?? "none") !== "none")
-				this.sendCertificateRequest13();
-			this.sendCertificate13();
-			this.sendCertificateVerify13(this.signatureScheme);
-		}
-		this.sendFinished13();
 	}
 
-	/** the body of our EncryptedExtensions (RFC 8446 4.3.1) */
-	private encryptedExtensions(hello: ClientHello): Uint8Array {
-		const reply = new Map<number, Uint8Array>();
-		if (this.serverName !== undefined && !this.resumed)
-			reply.set(ExtensionType.server_name, new Uint8Array(0));    // RFC 6066 3: the name was used
-		if (this.alpn !== undefined) {
-			const a = new Writer(64);
-			a.begin(2).begin(1).bytes(ascii(this.alpn)).end().end();
-			reply.set(ExtensionType.application_layer_protocol_negotiation, a.view());
-		}
-		this.recordLimits(hello, reply);
+	/** EncryptedExtensions (RFC 8446 4.3.1) */
+	private sendEncryptedExtensions13(): void {
 		const w = new Writer(64);
-		writeExtensions(w, reply);
-		return w.view();
+		w.begin(2);
+		this.writeReplyExtensions(w, !this.resumed);
+		this.sendHandshake(HandshakeType.encrypted_extensions, w.end().view());
 	}
 
 	/** CertificateRequest (RFC 8446 4.3.2): an empty context, our signature schemes */
@@ -704,8 +716,8 @@ export class TLSServer extends TLSConnection {
 	// ---- TLS 1.2 (RFC 5246, RFC 8422, RFC 7627, RFC 5746, RFC 5077) ----
 
 	private clientHello12(hello: ClientHello, message: Uint8Array): void {
-		const ext = hello.extensions;
-		if (!hello.compression.includes(0))
+		const ext = hello;
+		if (!hello.offersCompression(0))
 			throw fatal(Alert.illegal_parameter, "tls: ClientHello without null compression");
 		// secure renegotiation (RFC 5746 3.6): the extension, empty, or the SCSV
 		const reneg = ext.get(ExtensionType.renegotiation_info);
@@ -713,7 +725,7 @@ export class TLSServer extends TLSConnection {
 			if (reneg.length !== 1 || reneg[0] !== 0)
 				throw fatal(Alert.handshake_failure, "tls: bad renegotiation_info in the initial handshake");
 		}
-		else if (!hello.suites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV))
+		else if (!hello.offersSuite(TLS_EMPTY_RENEGOTIATION_INFO_SCSV))
 			throw fatal(Alert.handshake_failure, "tls: the client does not support secure renegotiation (RFC 5746)");
 		// extended master secret (RFC 7627 5.2): required
 		const ems = ext.get(ExtensionType.extended_master_secret);
@@ -723,15 +735,10 @@ export class TLSServer extends TLSConnection {
 			throw fatal(Alert.decode_error, "tls: extended_master_secret is not empty");
 		checkPointFormats(ext.get(ExtensionType.ec_point_formats), "client");
 		this.chooseALPN(hello);
-		const reply = new Map<number, Uint8Array>();
-		reply.set(ExtensionType.renegotiation_info, byteArray(0));
-		reply.set(ExtensionType.extended_master_secret, new Uint8Array(0));
 		// resumption by ticket (RFC 5077 3.1)
 		const ticket = ext.get(ExtensionType.session_ticket);
 		const state = ticket && ticket.length ? this.openTicket12(ticket, hello) : undefined;
 		this.sendTicket12 = ticket !== undefined && this.sealer !== undefined && !state;
-		if (this.sendTicket12)
-			reply.set(ExtensionType.session_ticket, new Uint8Array(0));
 		let suite: CipherSuite;
 		if (state) {
 			suite = suiteByCode(state.suite)!;
@@ -744,31 +751,22 @@ export class TLSServer extends TLSConnection {
 				throw fatal(Alert.handshake_failure, "tls: no group in common with the client");
 			this.group = group;
 			this.signatureScheme = this.chooseScheme12(this.clientSchemes(hello));
-			if (this.serverName !== undefined)
-				reply.set(ExtensionType.server_name, new Uint8Array(0));
 		}
 		this.suite = suite;
 		this.transcript.start(suite.hash);
 		this.transcript.update(message);
-		if (this.alpn !== undefined) {
-			const a = new Writer(64);
-			a.begin(2).begin(1).bytes(ascii(this.alpn)).end().end();
-			reply.set(ExtensionType.application_layer_protocol_negotiation, a.view());
-		}
-		if (!state)
-			reply.set(ExtensionType.ec_point_formats, byteArray(1, 0));
-		this.recordLimits(hello, reply);
-		this.helloReply = this.serverHello12(reply, state ? hello.sessionId : new Uint8Array(0));
+		this.recordLimits(hello);
 		if (state) {
-			this.sendServerHello12();
+			this.sendServerHello12(true);
 			return this.resume12(state);
 		}
+		// our ServerHello and the rest of the flight once the ClientHello's frames are gone (sendFlight)
 		this.expect = "flight12";
 	}
 
 	/** the rest of our first full TLS 1.2 flight (RFC 5246 7.3), once the ClientHello's frames are gone */
 	private sendAuthentication12(): void {
-		this.sendServerHello12();
+		this.sendServerHello12(false);
 		this.sendCertificate12();
 		this.sendServerKeyExchange12();
 		if ((this.options.clientAuthentication ?? "none") !== "none")
@@ -794,7 +792,7 @@ export class TLSServer extends TLSConnection {
 	/** a ticket of ours for this client, or undefined (a full handshake) */
 	private openTicket12(ticket: Uint8Array, hello: ClientHello): TicketState | undefined {
 		const state = this.sealer?.open(ticket, Math.floor(Date.now() / 1000));
-		if (!state || state.version !== TLS12 || !hello.suites.includes(state.suite) || !this.options.suites.includes(state.suite)
+		if (!state || state.version !== TLS12 || !hello.offersSuite(state.suite) || !this.options.suites.includes(state.suite)
 			|| state.serverName !== this.serverName || state.alpn !== this.alpn
 			|| this.options.clientAuthentication === "require" && !state.clientAuthenticated) {
 			if (this.tracing) this.trace("no usable session ticket: full handshake");
@@ -812,17 +810,24 @@ export class TLSServer extends TLSConnection {
 		w.bytes(random);
 	}
 
-	/** ServerHello's body (RFC 5246 7.4.1.3): the downgrade sentinel when we could have done TLS 1.3 (RFC 8446 4.1.3) */
-	private serverHello12(reply: Map<number, Uint8Array>, sessionId: Uint8Array): Uint8Array {
+	/**
+	 * ServerHello (RFC 5246 7.4.1.3): the downgrade sentinel when we could have done TLS 1.3 (RFC 8446
+	 * 4.1.3); resuming, the client's session ID echoed (RFC 5077 3.4)
+	 */
+	private sendServerHello12(resuming: boolean): void {
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(TLS12), this.options.maxVersion >= TLS13);
-		w.begin(1).bytes(sessionId).end().u16(this.suite!.code).u8(0);
-		writeExtensions(w, reply);
-		return w.view();
-	}
-	private sendServerHello12(): void {
-		this.sendHandshake(HandshakeType.server_hello, this.helloReply!);
-		this.helloReply = undefined;
+		w.begin(1).bytes(resuming ? this.sessionId : NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
+		w.begin(2);
+		w.u16(ExtensionType.renegotiation_info).u16(1).u8(0);    // RFC 5746 3.6
+		w.u16(ExtensionType.extended_master_secret).u16(0);      // RFC 7627 5.2
+		if (this.sendTicket12)
+			w.u16(ExtensionType.session_ticket).u16(0);          // RFC 5077 3.2
+		if (!resuming)
+			w.u16(ExtensionType.ec_point_formats).u16(2).u8(1).u8(0);   // uncompressed (RFC 8422 5.2)
+		this.writeReplyExtensions(w, !resuming);
+		this.sendHandshake(HandshakeType.server_hello, w.end().view());
+		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
 		if (this.tracing) this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
 	}
 
@@ -854,9 +859,10 @@ export class TLSServer extends TLSConnection {
 		const signed = new Uint8Array(64 + p.length);
 		signed.set(this.randoms, 0);   // client_random then server_random
 		signed.set(p, 64);
-		const signature = signScheme(this.signatureScheme, this.credentials.key, signed);
+		const scheme = this.signatureScheme!;
+		const signature = signScheme(scheme, this.credentials.key, signed);
 		const w = new Writer(p.length + signature.byteLength + 4);
-		w.bytes(p).u16(this.signatureScheme).begin(2).bytes(signature).end();
+		w.bytes(p).u16(scheme).begin(2).bytes(signature).end();
 		this.sendHandshake(HandshakeType.server_key_exchange, w.view());
 	}
 
@@ -945,44 +951,7 @@ export class TLSServer extends TLSConnection {
 	}
 }
 
-// ---- parsing the client's messages (length-checked with bytes.ts Reader) ----
-
-/** ClientHello (RFC 8446 4.1.2): form only; duplicate extensions and a pre_shared_key not last are refused */
-function parseClientHello(body: Uint8Array): ClientHello {
-	const r = new Reader(body, "ClientHello");
-	const legacyVersion = r.u16();
-	const random = r.bytes(32);
-	const sessionId = r.opaque(1, 0, 32);
-	const suiteBytes = r.opaque(2, 2);
-	if (suiteBytes.length % 2)
-		throw fatal(Alert.decode_error, "tls: odd cipher_suites length");
-	const suites: number[] = [];
-	for (let i = 0; i < suiteBytes.length; i += 2)
-		suites.push((suiteBytes[i] << 8) | suiteBytes[i + 1]);
-	const compression = r.opaque(1, 1);
-	const extensions = new Extensions(body);
-	let bindersAt = 0;
-	if (r.remaining) {
-		const list = r.block(2, "ClientHello extensions");
-		while (list.remaining) {
-			if (extensions.has(ExtensionType.pre_shared_key))
-				throw fatal(Alert.illegal_parameter, "tls: pre_shared_key is not the last extension");
-			const type = list.u16();
-			const data = list.opaque(2);
-			if (extensions.has(type))
-				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ClientHello`);
-			extensions.add(type, data);
-			if (type === ExtensionType.pre_shared_key) {
-				// the binders are the end of the message: <identities><binders>
-				const p = new Reader(data, "pre_shared_key");
-				p.opaque(2);
-				bindersAt = 4 + body.length - r.remaining - list.remaining - p.remaining;
-			}
-		}
-	}
-	r.end();
-	return { legacyVersion, random, sessionId, suites, compression, extensions, bindersAt };
-}
+// ---- parsing the client's messages (length-checked with bytes.ts Reader; the ClientHello: extensions.ts) ----
 
 /** server_name (RFC 6066 3): the host_name, ASCII letters, digits, '-', '.' */
 function parseServerName(data: Uint8Array): string | undefined {
@@ -1040,13 +1009,4 @@ function parsePSK(data: Uint8Array): PSKOffer {
 	if (binders.length !== identities.length)
 		throw fatal(Alert.illegal_parameter, "tls: PSK identities and binders differ in number");
 	return { identities, binders };
-}
-
-function writeExtensions(w: Writer, extensions: Map<number, Uint8Array>): void {
-	w.begin(2);
-	extensions.forEach(writeExtension, w);   // one function with the writer as `this`: no closure per message
-	w.end();
-}
-function writeExtension(this: Writer, data: Uint8Array, type: number): void {
-	this.u16(type).begin(2).bytes(data).end();
 }
