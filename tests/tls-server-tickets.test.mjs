@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { runXsh, explain } from "./lib/xsh.mjs";
 import { serverManifest, tlsDir } from "./lib/tls-peers.mjs";
 
-test("tickets: sealed, opened, expired, tampered, other key", async () => {
+test("tickets: sealed (also in a message's room), opened, expired, tampered, other key", async () => {
   const r = await runXsh(join(tlsDir, "tickets.js"), [], { manifest: serverManifest });
   assert.equal(r.code, 0, explain(r));
   const cases = r.lines.filter((l) => l.case);
-  assert.equal(cases.length, 14, explain(r));
+  assert.equal(cases.length, 15, explain(r));
   for (const c of cases) assert.equal(c.ok, true, `${c.case}: ${JSON.stringify(c.detail)}\n${explain(r)}`);
 });

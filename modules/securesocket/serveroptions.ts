@@ -41,8 +41,11 @@ export interface ServerSecureOptions extends Omit<SecureOptions, "certificate" |
 
 /** a chain and its loaded key: what the engine signs with */
 export interface Credentials {
-	/** the app's bytes, not copies (the chain of every connection: a Resource in flash stays there) */
-	certificates: Uint8Array[];
+	/**
+	 * the app's bytes, not copies (the chain of every connection: a Resource in flash stays there), and
+	 * as given when they are an ArrayBuffer or a Uint8Array (no view of our own per certificate and connection)
+	 */
+	certificates: (ArrayBuffer | Uint8Array)[];
 	key: Key;
 }
 
@@ -69,7 +72,7 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 		bad(`${where}certificate (the server's DER chain, leaf first) is required`);
 	if (key === undefined)
 		bad(`${where}key (the server's PKCS#8 DER private key) is required`);
-	const chain = list(certificate, `${where}certificate`, bytes);
+	const chain = list(certificate, `${where}certificate`, asGiven);
 	if (!chain.length)
 		bad(`${where}certificate must hold at least the leaf`);
 	let loaded: Key;
@@ -86,7 +89,7 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 	try {
 		// the whole certificate the first time its buffer is seen (a broken name, date or extension is the
 		// app's error, said here); then its key only, by the outline up to subjectPublicKeyInfo
-		const leaf = chain[0];
+		const leaf = bytes(chain[0], `${where}certificate[0]`);
 		const seen = PARSED.get(leaf.buffer);
 		if (!seen?.includes(leaf.byteOffset)) {
 			parseCertificateBytes(leaf, "the server's certificate");
@@ -108,6 +111,11 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 		bad(`${where}key does not match the public key of ${where}certificate[0] (the leaf)`);
 	}
 	return { certificates: chain, key: loaded };
+}
+
+/** a certificate's bytes: an ArrayBuffer or a Uint8Array as it is, a host buffer (Resource) in a view */
+function asGiven(value: unknown, name: string): ArrayBuffer | Uint8Array {
+	return value instanceof ArrayBuffer || value instanceof Uint8Array ? value : bytes(value, name);
 }
 
 export function resolveServerOptions(secure: ServerSecureOptions | undefined): ResolvedServerOptions {

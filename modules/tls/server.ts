@@ -21,7 +21,7 @@ import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii, copyOf, byteArray, put } from "./bytes";
+import { Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
 import { ClientHello } from "./extensions";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
@@ -63,10 +63,10 @@ export class TLSServer extends TLSConnection {
 	private expect: Expect = "client_hello";
 	declare private credentials: ServerCredentials;
 	private sessionId = NO_SESSION_ID;
-	declare private schedule: KeySchedule | undefined;
-	declare private clientHandshakeSecret: ArrayBuffer | undefined;
-	declare private clientApplicationSecret: ArrayBuffer | undefined;
-	declare private ecdh: ECDH | undefined;
+	declare private schedule?: KeySchedule;
+	declare private clientHandshakeSecret?: ArrayBuffer;
+	declare private clientApplicationSecret?: ArrayBuffer;
+	declare private ecdh?: ECDH;
 	declare private requestedCertificate?: boolean;
 	private clientAuthenticated = false;
 	declare private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
@@ -97,6 +97,11 @@ export class TLSServer extends TLSConnection {
 		if (this.state !== "start")
 			throw new Error("tls: already started");
 		this.state = "handshake";
+	}
+
+	/** the key of the credentials in use (the default ones until the ClientHello chose) */
+	protected get chosenKey(): Key {
+		return this.credentials.key;
 	}
 
 	override dispose(): void {
@@ -527,24 +532,30 @@ export class TLSServer extends TLSConnection {
 
 	/** ServerHello (RFC 8446 4.1.3): our share (keyExchange13), the PSK we accepted */
 	private sendServerHello13(): void {
-		const suite = this.suite!, ecdh = this.ecdh!;
+		this.sendHandshake(HandshakeType.server_hello, this.serverHello13());
+		// middlebox compatibility (RFC 8446 D.4): a client that sent a session ID gets one CCS
+		if (this.sessionId.length)
+			this.sendCompatibilityCCS();
+		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
+		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.resumed ? ", resuming" : ""}`);
+	}
+
+	// each message's body is made by a method of its own, and sent by its caller: the Writer and the
+	// locals that made it are gone while the record layer seals it
+
+	private serverHello13(): Uint8Array {
+		const ecdh = this.ecdh!;
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(TLS12), false);
-		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
+		w.begin(1).bytes(this.sessionId).end().u16(this.suite!.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
 		w.u16(ExtensionType.key_share).begin(2).u16(this.group).begin(2).bytes(ecdh.publicKey).end().end();
 		if (this.pskIndex !== undefined)
 			w.u16(ExtensionType.pre_shared_key).begin(2).u16(this.pskIndex).end();
-		w.end();
 		ecdh.close();
 		delete this.ecdh;
-		this.sendHandshake(HandshakeType.server_hello, w.view());
-		// middlebox compatibility (RFC 8446 D.4): a client that sent a session ID gets one CCS
-		if (this.sessionId.length)
-			this.sendCompatibilityCCS();
-		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
-		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${suite.name}, ${groupName(this.group)}${this.resumed ? ", resuming" : ""}`);
+		return w.end().view();
 	}
 
 	/** the rest of our first flight, if the ClientHello asked for one, once its frames are gone */
@@ -563,12 +574,14 @@ export class TLSServer extends TLSConnection {
 	 */
 	private sendAuthentication13(): void {
 		this.handshakeKeys13();
-		this.sendEncryptedExtensions13();
+		this.sendHandshake(HandshakeType.encrypted_extensions, this.encryptedExtensions13());
 		if (!this.resumed) {
 			if ((this.options.clientAuthentication ?? "none") !== "none")
 				this.sendCertificateRequest13();
-			this.sendCertificate13();
-			this.sendCertificateVerify13(this.signatureScheme!);
+			this.sendHandshake(HandshakeType.certificate, this.certificateBody(true));
+			const scheme = this.signatureScheme!;
+			this.sendHandshake(HandshakeType.certificate_verify, this.certificateVerify13Body(scheme));
+			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
 		}
 		this.sendFinished13();
 	}
@@ -588,11 +601,11 @@ export class TLSServer extends TLSConnection {
 	}
 
 	/** EncryptedExtensions (RFC 8446 4.3.1) */
-	private sendEncryptedExtensions13(): void {
+	private encryptedExtensions13(): Uint8Array {
 		const w = new Writer(64);
 		w.begin(2);
 		this.writeReplyExtensions(w, !this.resumed);
-		this.sendHandshake(HandshakeType.encrypted_extensions, w.end().view());
+		return w.end().view();
 	}
 
 	/** CertificateRequest (RFC 8446 4.3.2): an empty context, our signature schemes */
@@ -606,38 +619,28 @@ export class TLSServer extends TLSConnection {
 		this.requestedCertificate = true;
 	}
 
-	/** Certificate (RFC 8446 4.4.2): our chain, no per-certificate extensions */
-	private sendCertificate13(): void {
-		const w = new Writer(this.chainBytes(5) + 4);
-		w.u8(0);
-		writeCertificateList(w, this.credentials.certificates, true);
-		this.sendHandshake(HandshakeType.certificate, w.view());
-	}
-
-	/** the bytes of our chain in a Certificate message, with `perEntry` bytes of framing each */
-	private chainBytes(perEntry: number): number {
+	/** Certificate (RFC 8446 4.4.2, RFC 5246 7.4.2): our chain (TLS 1.3: an empty context, no per-certificate extensions) */
+	private certificateBody(tls13: boolean): Uint8Array {
 		const certificates = this.credentials.certificates;
-		let n = 0;
+		let n = tls13 ? 4 : 3;
 		for (let i = 0; i < certificates.length; i++)
-			n += certificates[i].byteLength + perEntry;
-		return n;
+			n += certificates[i].byteLength + (tls13 ? 5 : 3);
+		const w = new Writer(n);
+		if (tls13)
+			w.u8(0);
+		writeCertificateList(w, certificates, tls13);
+		return w.view();
 	}
 
 	/** CertificateVerify (RFC 8446 4.4.3) */
-	private sendCertificateVerify13(scheme: number): void {
-		const content = certificateVerifyContent(true, this.transcript.current());
-		const signature = signScheme(scheme, this.credentials.key, content);
-		const w = new Writer(signature.byteLength + 4);
-		w.u16(scheme).begin(2).bytes(signature).end();
-		this.sendHandshake(HandshakeType.certificate_verify, w.view());
-		if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
+	private certificateVerify13Body(scheme: number): Uint8Array {
+		return signedBody(undefined, scheme, signScheme(scheme, this.credentials.key, certificateVerifyContent(true, this.transcript.current())));
 	}
 
 	/** our Finished (RFC 8446 4.4.4), then the application secrets (7.1) */
 	private sendFinished13(): void {
 		const schedule = this.schedule!;
-		const verify = schedule.finished(this.writeSecret!, this.transcript.current());
-		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
+		this.sendHandshake(HandshakeType.finished, new Uint8Array(schedule.finished(this.writeSecret!, this.transcript.current())));
 		schedule.master();
 		const transcriptHash = this.transcript.current();
 		this.clientApplicationSecret = schedule.derive("c ap traffic", transcriptHash);
@@ -646,6 +649,9 @@ export class TLSServer extends TLSConnection {
 		this.keylog("SERVER_TRAFFIC_SECRET_0", serverApp);
 		if (this.options.keylog)   // the exporter secret serves only the key log here
 			this.keylog("EXPORTER_SECRET", schedule.derive("exp master", transcriptHash));
+		// the handshake keys' protection is released before the application keys' is made (its
+		// AEAD, nonce and buffers are not live beside the new ones); nothing is sealed in between
+		this.records.setWrite(undefined);
 		this.records.setWrite(this.protection13(serverApp));
 		this.writeSecret = serverApp;
 		if (this.tracing) this.trace("sent Finished");
@@ -659,58 +665,63 @@ export class TLSServer extends TLSConnection {
 		this.expect = "finished";
 	}
 
-	/** the client's Finished (RFC 8446 4.4.4) */
+	/** the client's Finished (RFC 8446 4.4.4), then our NewSessionTicket */
 	private finished13(body: Uint8Array, message: Uint8Array): void {
+		const resumptionSecret = this.clientFinished13(body, message);
+		this.handshakeDone();
+		if (this.tracing) this.trace("received Finished: good");
+		if (this.sealer) {
+			const lifetime = this.ticketLifetime();
+			this.sendHandshakeNoTranscript(HandshakeType.new_session_ticket, this.newSessionTicket13(resumptionSecret, lifetime));
+			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
+		}
+		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+	}
+
+	/** checks the client's Finished and takes its application keys; the resumption secret (RFC 8446 7.1) */
+	private clientFinished13(body: Uint8Array, message: Uint8Array): ArrayBuffer {
 		const schedule = this.schedule!;
 		this.checkFinished(schedule.finished(this.clientHandshakeSecret!, this.transcript.current()), body, message, "client", true);
 		this.records.setRead(this.protection13(this.clientApplicationSecret!));
 		this.readSecret = this.clientApplicationSecret;
 		this.records.allowChangeCipherSpec = false;
-		const resumptionSecret = schedule.derive("res master", this.transcript.current());
 		this.expect = "post_handshake";
-		this.schedule = this.clientHandshakeSecret = this.clientApplicationSecret = undefined;
-		this.handshakeDone();
-		if (this.tracing) this.trace("received Finished: good");
-		if (this.sealer)
-			this.sendNewSessionTicket13(resumptionSecret);
-		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
+		delete this.schedule;
+		delete this.clientHandshakeSecret;
+		delete this.clientApplicationSecret;
+		return schedule.derive("res master", this.transcript.current());
 	}
 
-	/** NewSessionTicket (RFC 8446 4.6.1): the PSK sealed in the ticket itself */
-	private sendNewSessionTicket13(resumptionSecret: ArrayBuffer): void {
+	/**
+	 * NewSessionTicket's body (RFC 8446 4.6.1), the PSK sealed in the ticket itself: ticket_lifetime,
+	 * ticket_age_add, ticket_nonce (8 random bytes), ticket, no extensions; the ticket sealed in place
+	 */
+	private newSessionTicket13(resumptionSecret: ArrayBuffer, lifetime: number): Uint8Array {
 		const suite = this.suite!;
-		const lifetime = this.ticketLifetime();
-		// the message's body is made in place (RFC 8446 4.6.1): ticket_lifetime, ticket_age_add,
-		// ticket_nonce (8 random bytes), ticket, no extensions
-		const random = new Uint8Array(12);   // ticket_age_add, then the nonce
+		const random = new Uint8Array(24);   // ticket_age_add, ticket_nonce, then the ticket's AEAD nonce
 		this.random(random);
 		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
-		const nonce = random.subarray(4);
-		const secret = new Uint8Array(expandLabel(suite.hash, resumptionSecret, "resumption", nonce, hashSize(suite.hash)));
-		const ticket = new Uint8Array(this.sealTicket(TLS13, suite.code, secret, ageAdd, lifetime));
-		const body = new Uint8Array(4 + 4 + 1 + 8 + 2 + ticket.length + 2);
+		const secret = new Uint8Array(expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12), hashSize(suite.hash)));
+		const body = this.sealTicket(TLS13, suite.code, secret, ageAdd, lifetime, random.subarray(12), 4 + 4 + 1 + 8 + 2, 2);
 		let at = put(body, 0, lifetime, 4);
 		at = put(body, at, ageAdd, 4);
 		body[at++] = 8;
-		body.set(nonce, at);
-		at = put(body, at + 8, ticket.length, 2);
-		body.set(ticket, at);   // and 2 zero bytes: no extensions
-		this.sendHandshakeNoTranscript(HandshakeType.new_session_ticket, body);
-		if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
+		for (let i = 4; i < 12; i++)
+			body[at++] = random[i];
+		put(body, at, body.length - at - 4, 2);   // the ticket's length; then 2 zero bytes: no extensions
+		return body;
 	}
 
 	private ticketLifetime(): number {
 		return Math.max(1, Math.min(MAX_TICKET_LIFETIME, this.options.ticketLifetime ?? 7200));
 	}
 
-	/** one state object, made here (no partial object spread into it) */
-	private sealTicket(version: number, suite: number, secret: Uint8Array, ageAdd: number, lifetime: number): ArrayBuffer {
-		const nonce = new Uint8Array(12);
-		this.random(nonce);
+	/** one state object, made here (no partial object spread into it); the ticket at `before` in a buffer of its message */
+	private sealTicket(version: number, suite: number, secret: Uint8Array, ageAdd: number, lifetime: number, nonce: Uint8Array, before: number, after: number): Uint8Array {
 		return this.sealer!.seal({
 			version, suite, secret, ageAdd, lifetime, issued: Math.floor(Date.now() / 1000), alpn: this.alpn, serverName: this.serverName,
 			clientAuthenticated: this.clientAuthenticated,
-		}, nonce);
+		}, nonce, before, after);
 	}
 
 	// ---- TLS 1.2 (RFC 5246, RFC 8422, RFC 7627, RFC 5746, RFC 5077) ----
@@ -767,8 +778,8 @@ export class TLSServer extends TLSConnection {
 	/** the rest of our first full TLS 1.2 flight (RFC 5246 7.3), once the ClientHello's frames are gone */
 	private sendAuthentication12(): void {
 		this.sendServerHello12(false);
-		this.sendCertificate12();
-		this.sendServerKeyExchange12();
+		this.sendHandshake(HandshakeType.certificate, this.certificateBody(false));
+		this.sendHandshake(HandshakeType.server_key_exchange, this.serverKeyExchange12());
 		if ((this.options.clientAuthentication ?? "none") !== "none")
 			this.sendCertificateRequest12();
 		this.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
@@ -815,6 +826,11 @@ export class TLSServer extends TLSConnection {
 	 * 4.1.3); resuming, the client's session ID echoed (RFC 5077 3.4)
 	 */
 	private sendServerHello12(resuming: boolean): void {
+		this.sendHandshake(HandshakeType.server_hello, this.serverHello12(resuming));
+		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
+		if (this.tracing) this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
+	}
+	private serverHello12(resuming: boolean): Uint8Array {
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(TLS12), this.options.maxVersion >= TLS13);
 		w.begin(1).bytes(resuming ? this.sessionId : NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
@@ -826,9 +842,7 @@ export class TLSServer extends TLSConnection {
 		if (!resuming)
 			w.u16(ExtensionType.ec_point_formats).u16(2).u8(1).u8(0);   // uncompressed (RFC 8422 5.2)
 		this.writeReplyExtensions(w, !resuming);
-		this.sendHandshake(HandshakeType.server_hello, w.end().view());
-		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
-		if (this.tracing) this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
+		return w.end().view();
 	}
 
 	/** abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1): our CCS and Finished first */
@@ -842,28 +856,20 @@ export class TLSServer extends TLSConnection {
 		this.expect = "change_cipher_spec12";
 	}
 
-	private sendCertificate12(): void {
-		const w = new Writer(this.chainBytes(3) + 3);
-		writeCertificateList(w, this.credentials.certificates, false);
-		this.sendHandshake(HandshakeType.certificate, w.view());
-	}
-
-	/** ServerKeyExchange (RFC 8422 5.4): our ECDHE share, signed with the randoms */
-	private sendServerKeyExchange12(): void {
-		const o = this.options;
-		const ecdh = new ECDH(groupName(this.group), o.privateKeys?.[this.group]);
+	/** ServerKeyExchange (RFC 8422 5.4): our ECDHE share (ServerECDHParams), signed with the randoms */
+	private serverKeyExchange12(): Uint8Array {
+		const ecdh = new ECDH(groupName(this.group), this.options.privateKeys?.[this.group]);
 		this.ecdh = ecdh;
-		const params = new Writer(160);
-		params.u8(3).u16(this.group).begin(1).bytes(ecdh.publicKey).end();
-		const p = params.view();
-		const signed = new Uint8Array(64 + p.length);
-		signed.set(this.randoms, 0);   // client_random then server_random
-		signed.set(p, 64);
+		const point = ecdh.publicKey;
+		// client_random, server_random, then the params: named_curve (3), the group, the point (1-byte length)
+		const signed = new Uint8Array(64 + 4 + point.byteLength);
+		signed.set(this.randoms, 0);
+		signed[64] = 3;
+		put(signed, 65, this.group, 2);
+		signed[67] = point.byteLength;
+		copy(signed, 68, point, 0, point.byteLength);
 		const scheme = this.signatureScheme!;
-		const signature = signScheme(scheme, this.credentials.key, signed);
-		const w = new Writer(p.length + signature.byteLength + 4);
-		w.bytes(p).u16(scheme).begin(2).bytes(signature).end();
-		this.sendHandshake(HandshakeType.server_key_exchange, w.view());
+		return signedBody(signed.subarray(64), scheme, signScheme(scheme, this.credentials.key, signed));
 	}
 
 	/**
@@ -894,7 +900,7 @@ export class TLSServer extends TLSConnection {
 			throw peerFailure(Alert.illegal_parameter, "bad ECDHE share from the client", e);
 		}
 		this.ecdh!.close();
-		this.ecdh = undefined;
+		delete this.ecdh;
 		this.transcript.update(message);
 		const sessionHash = this.transcript.current();
 		this.masterSecret = prf12(this.suite!.hash, preMaster, "extended master secret", new Uint8Array(sessionHash), 48);
@@ -934,14 +940,20 @@ export class TLSServer extends TLSConnection {
 		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
+	/** NewSessionTicket's body (RFC 5077 3.3): ticket_lifetime_hint, the ticket sealed in place */
+	private newSessionTicket12(lifetime: number): Uint8Array {
+		const nonce = new Uint8Array(12);
+		this.random(nonce);
+		const body = this.sealTicket(TLS12, this.suite!.code, new Uint8Array(this.masterSecret!), 0, lifetime, nonce, 4 + 2, 0);
+		put(body, put(body, 0, lifetime, 4), body.length - 6, 2);
+		return body;
+	}
+
 	/** [NewSessionTicket (RFC 5077 3.3)], ChangeCipherSpec, Finished */
 	private sendFinished12(): void {
 		if (this.sendTicket12) {
 			const lifetime = this.ticketLifetime();
-			const ticket = this.sealTicket(TLS12, this.suite!.code, new Uint8Array(this.masterSecret!), 0, lifetime);
-			const w = new Writer(ticket.byteLength + 8);
-			w.u32(lifetime).begin(2).bytes(ticket).end();
-			this.sendHandshake(HandshakeType.new_session_ticket, w.view());
+			this.sendHandshake(HandshakeType.new_session_ticket, this.newSessionTicket12(lifetime));
 			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 		}
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
@@ -949,6 +961,17 @@ export class TLSServer extends TLSConnection {
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verifyData12(this.suite!, this.masterSecret!, "server finished", this.transcript.current())));
 		if (this.tracing) this.trace("sent ChangeCipherSpec and Finished");
 	}
+}
+
+/** `before` (if any), then a signature's scheme and the signature with a 2-byte length (RFC 8446 4.4.3, RFC 5246 7.4.3) */
+function signedBody(before: Uint8Array | undefined, scheme: number, signature: ArrayBuffer): Uint8Array {
+	const at = before ? before.length : 0, n = signature.byteLength;
+	const body = new Uint8Array(at + 4 + n);
+	if (before)
+		body.set(before, 0);
+	put(body, put(body, at, scheme, 2), n, 2);
+	copy(body, at + 4, signature, 0, n);
+	return body;
 }
 
 // ---- parsing the client's messages (length-checked with bytes.ts Reader; the ClientHello: extensions.ts) ----

@@ -68,14 +68,19 @@ export class TicketSealer {
 		this.key = hmac("SHA-256", ticketKey, ascii("ticket aead key"));
 	}
 
-	/** the sealed ticket under a 12-byte random nonce: written in place in its one buffer (no Writer, no buffer per field) */
-	seal(state: TicketState, nonce: Uint8Array): ArrayBuffer {
+	/**
+	 * The sealed ticket under a 12-byte random nonce, written in place in its one buffer (no Writer, no
+	 * buffer per field), at `before` in a buffer of `before` + the ticket + `after` bytes: the room of the
+	 * message that carries it (NewSessionTicket), so that the ticket needs no buffer of its own
+	 */
+	seal(state: TicketState, nonce: Uint8Array, before = 0, after = 0): Uint8Array {
 		const secret = state.secret, alpn = state.alpn ?? "", serverName = state.serverName ?? "";
 		if (secret.length > 255 || alpn.length > 255 || serverName.length > 255)
 			throw new RangeError("tls: writer: block too long for its length prefix");
 		// version(2) suite(2) issued(4) lifetime(4) ageAdd(4) clientAuthenticated(1), then three 1-byte-length blocks
 		const length = 17 + 1 + secret.length + 1 + alpn.length + 1 + serverName.length;
-		const ticket = new Uint8Array(HEADER + length + TAG_SIZE);
+		const message = new Uint8Array(before + HEADER + length + TAG_SIZE + after);
+		const ticket = before ? message.subarray(before) : message;
 		ticket.set(this.name, 0);
 		ticket[4] = FORMAT;
 		for (let i = 0; i < 12; i++)
@@ -100,7 +105,7 @@ export class TicketSealer {
 		finally {
 			aead.close();
 		}
-		return ticket.buffer as ArrayBuffer;
+		return message;
 	}
 
 	/** the state in a ticket, or undefined if it is not ours, was changed, or expired */

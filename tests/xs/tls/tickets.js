@@ -57,3 +57,10 @@ check("a key that is not 32 bytes: RangeError", () => {
 	}
 });
 check("one sealer per key buffer", () => [ticketSealer(key) === ticketSealer(key) && ticketSealer(key) !== ticketSealer(otherKey)]);
+check("sealed in a message's room (bytes before and after it): the same ticket opens from its place, the room left zero", () => {
+	const message = sealer.seal(state, nonce, 19, 2);
+	const t = message.subarray(19, message.length - 2);
+	const s = sealer.open(t, now + 10);
+	const roomZero = message.subarray(0, 19).every((b) => b === 0) && message[message.length - 2] === 0 && message[message.length - 1] === 0;
+	return [message.length === ticket.length + 21 && roomZero && s !== undefined && s.secret[31] === 9 && s.serverName === "example.test", message.length];
+});
