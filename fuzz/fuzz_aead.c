@@ -17,6 +17,12 @@
  *      fuzz build alone compiles mbedtls's: SECURESOCKET_MBEDTLS_CHACHAPOLY): the record's open
  *      accepts or refuses as mbedtls's does, with the same plaintext, and the seal in 2 is the
  *      same ciphertext and tag.
+ *   4. AES-GCM: ours (native/aesgcm_x86.c, where the CPU has AES-NI and PCLMULQDQ) against mbedtls's,
+ *      a differential test: the record's one-shot and incremental opens accept or refuse as
+ *      mbedtls's does, with the same plaintext; the record's bytes, and a longer message made of
+ *      them (0 to 7 more runs of four blocks and 0 to 15 more bytes, from the seed byte: the
+ *      four-block loop, its single blocks and odd tails), seal to the same ciphertext and tag,
+ *      and open back (one-shot, and incrementally in chunks) through ours.
  * Out of memory (setkey) only under an allocation fault.
  */
 #include "fuzz.h"
@@ -70,6 +76,53 @@ static int open_in_chunks(aead_head *head, const uint8_t *nonce, size_t nonceLen
 	fuzz_check(!head->started && (head->pending == 0));
 	return ret;
 }
+
+#if defined(AESGCM_X86)
+/* 4: ours and mbedtls's AES-GCM on the same inputs (both contexts made by the caller) */
+static void gcm_differential(aead_head *ours, aead_head *theirs, const uint8_t *nonce, size_t nonceLength,
+	const uint8_t *aad, size_t aadLength, const uint8_t *record, size_t length, unsigned seed)
+{
+	size_t longLength = length + 64 * (seed % 8) + (seed / 8) % 16, i;
+	uint8_t *a = malloc(longLength + 16), *b = malloc(longLength + 16), *c = malloc(longLength + 16);
+	int ret1, ret2, ret3;
+	fuzz_check(a && b && c);
+
+	/* the record as received: one-shot ours, incremental ours, mbedtls's */
+	if (length >= AEAD_TAG_SIZE) {
+		size_t textLength = length - AEAD_TAG_SIZE;
+		memcpy(a, record, length);
+		memcpy(b, record, length);
+		memcpy(c, record, length);
+		ret1 = aead_open_raw(ours, nonce, nonceLength, aad, aadLength, a, textLength);
+		ret2 = open_in_chunks(ours, nonce, nonceLength, aad, aadLength, b, textLength);
+		ret3 = aead_open_raw(theirs, nonce, nonceLength, aad, aadLength, c, textLength);
+		fuzz_check(((ret1 == 0) == (ret3 == 0)) && ((ret2 == 0) == (ret3 == 0)));
+		fuzz_check(memcmp(a, c, textLength) == 0);        /* a refused one is zeros in both */
+		fuzz_check((ret3 != 0) || (memcmp(b, c, textLength) == 0));
+	}
+
+	/* the record's bytes, then the longer message, sealed by both and opened by ours */
+	for (i = 0; i < length; i++)
+		c[i] = record[i];
+	for (; i < longLength; i++)
+		c[i] = (uint8_t)(((length > 0) ? record[i % length] : 0) ^ (i / 16));
+	for (i = 0; i < 2; i++) {
+		size_t n = i ? longLength : length;
+		memcpy(a, c, n);
+		memcpy(b, c, n);
+		fuzz_check(aead_seal_raw(ours, nonce, nonceLength, aad, aadLength, a, n) == 0);
+		fuzz_check(aead_seal_raw(theirs, nonce, nonceLength, aad, aadLength, b, n) == 0);
+		fuzz_check(memcmp(a, b, n + AEAD_TAG_SIZE) == 0);
+		fuzz_check(open_in_chunks(ours, nonce, nonceLength, aad, aadLength, b, n) == 0);
+		fuzz_check(memcmp(b, c, n) == 0);
+		fuzz_check(aead_open_raw(ours, nonce, nonceLength, aad, aadLength, a, n) == 0);
+		fuzz_check(memcmp(a, c, n) == 0);
+	}
+	free(c);
+	free(b);
+	free(a);
+}
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -141,6 +194,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(b, a, length + AEAD_TAG_SIZE);
 	fuzz_check(aead_open_raw(head, nonce, nonceLength, aad, aadLength, a, length) != 0);
 	fuzz_check(open_in_chunks(head, nonce, nonceLength, aad, aadLength, b, length) != 0);
+
+#if defined(AESGCM_X86)
+	if ((kind == AEAD_AES_GCM) && aesgcm_x86_available()) {
+		aead_head *ours = aead_new_engine(kind, key, keyLength, 1);
+		aead_head *theirs = aead_new_engine(kind, key, keyLength, 0);
+		if ((ours != NULL) && (theirs != NULL))
+			gcm_differential(ours, theirs, nonce, nonceLength, aad, aadLength, record, length, seed);
+		else
+			fuzz_check(fuzz_failed);
+		aead_free(theirs);
+		aead_free(ours);
+	}
+#endif
 
 	free(b);
 	free(a);
