@@ -76,6 +76,7 @@ class LeafSink implements CertificateSink {
 			if (!parsed.spki)
 				throw new TLSError(Alert.unsupported_certificate, "tls: the server's certificate has a key we cannot use");
 			const key = publicKey(parsed.spki, "the server's certificate");
+			parsed.release();
 			this.leaf = parsed;
 			return key;
 		}

@@ -146,8 +146,8 @@ function parsePSSParameters(reader: DERReader, what: string): SignatureAlgorithm
  * The signature algorithm of an AlgorithmIdentifier (the whole element). Throws "malformed",
  * "weakAlgorithm" or "unsupportedAlgorithm".
  */
-export function parseSignatureAlgorithm(element: Uint8Array, what: string, shared?: DERReader): SignatureAlgorithm {
-	const outer = readerOver(element, what, 0, element.length, shared);
+export function parseSignatureAlgorithm(element: Uint8Array, what: string, shared?: DERReader, start = 0, end = element.length): SignatureAlgorithm {
+	const outer = readerOver(element, what, start, end, shared);
 	const algorithm = outer.enter(SEQUENCE, what);
 	const oid = algorithm.readOID(what);
 	let result: SignatureAlgorithm;

@@ -16,7 +16,7 @@
 import { X509Error, malformed } from "./errors";
 import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
-	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex,
+	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex, copyBytes,
 } from "./der";
 import { Action, DESCEND, CAPTURE, READ, SKIP, ScanHandler, Scanner } from "./scanner";
 import { DistinguishedName, parseName } from "./dn";
@@ -62,14 +62,28 @@ export interface CertificateSummary {
 	trustAnchor?: "store" | "roots" | "peer";
 }
 
-/** A certificate as parsed: the summary, plus what verification consumes and then drops. */
+/**
+ * Where a field kept as bytes is in a certificate's buffer: start + end * 2^16 (one number, one XS
+ * slot; the buffer is under 64 KB: the field limits below).
+ */
+type Range = number;
+
+function range(start: number, end: number): Range {
+	return start + end * 0x10000;
+}
+
+/**
+ * A certificate as parsed: the summary, plus what verification consumes and then drops. The fields
+ * kept as bytes (issuer and subject names, key, signature, key identifiers) are in one buffer, one
+ * after the other, located by ranges (a view and its buffer cost 7 XS slots, a name object 4 more):
+ * the summary's `issuer`, `subject`, `subjectKeyId`, `authorityKeyId` (and `spki`, `signature` until
+ * verification consumed them) are made from it when read.
+ */
 export class ParsedCertificate implements CertificateSummary {
 	// optional fields are only declared: a property exists once set (each costs an XS slot)
 	version = 1;
 	serialNumber = "";
 	signatureAlgorithm = "";
-	issuer: DistinguishedName = EMPTY_NAME;
-	subject: DistinguishedName = EMPTY_NAME;
 	notBefore = 0;
 	notAfter = 0;
 	declare basicConstraints?: BasicConstraints;
@@ -77,27 +91,92 @@ export class ParsedCertificate implements CertificateSummary {
 	declare extKeyUsage?: string[];
 	declare subjectAltName?: GeneralNames;
 	declare nameConstraints?: NameConstraints;
-	declare subjectKeyId?: Uint8Array;
-	declare authorityKeyId?: Uint8Array;
 	selfIssued = false;
 	publicKeyAlgorithm = "";
 	declare publicKey?: Key;
 	declare trustAnchor?: "store" | "roots" | "peer";
 
+	/** the fields kept as bytes, one after the other (the ranges below) */
+	bytes: Uint8Array = EMPTY_NAME.der;
+	declare issuerAt?: Range;
+	declare subjectAt?: Range;
+	declare keyIdAt?: Range;
+	declare authorityKeyIdAt?: Range;
 	// consumed by verification, then dropped
 	/** the SubjectPublicKeyInfo element */
-	declare spki?: Uint8Array;
+	declare spkiAt?: Range;
+	/** the signature value (BIT STRING bytes) */
+	declare signatureAt?: Range;
 	/** the signature algorithm, when supported (else see defect) */
 	declare algorithm?: SignatureAlgorithm;
-	/** the signature value (BIT STRING bytes) */
-	declare signature?: Uint8Array;
 	/** the TBS digest with algorithm.hash (SHA-256/384) */
 	declare tbsDigest?: ArrayBuffer;
 	/** the TBS itself, for SHA-512 signatures (no incremental SHA-512 in the crypto facade) */
 	declare tbs?: Uint8Array;
 	/** the first problem that makes this certificate unusable in a path */
 	declare defect?: X509Error;
+
+	get issuer(): DistinguishedName {
+		return this.name(this.issuerAt);
+	}
+	get subject(): DistinguishedName {
+		return this.name(this.subjectAt);
+	}
+	get subjectKeyId(): Uint8Array | undefined {
+		return this.view(this.keyIdAt);
+	}
+	get authorityKeyId(): Uint8Array | undefined {
+		return this.view(this.authorityKeyIdAt);
+	}
+	get spki(): Uint8Array | undefined {
+		return this.view(this.spkiAt);
+	}
+	get signature(): Uint8Array | undefined {
+		return this.view(this.signatureAt);
+	}
+
+	/** the bytes of a range (a view of the buffer), or undefined */
+	view(at: Range | undefined): Uint8Array | undefined {
+		return at === undefined ? undefined : this.bytes.subarray(at % 0x10000, Math.floor(at / 0x10000));
+	}
+
+	private name(at: Range | undefined): DistinguishedName {
+		return at === undefined ? EMPTY_NAME : parseName(this.view(at) as Uint8Array, "name");
+	}
+
+	/** Drops what verification consumed (signature, key, digest, TBS), the other byte fields moved into a buffer of their size. */
+	release(): void {
+		delete this.signatureAt;
+		delete this.spkiAt;
+		delete this.tbsDigest;
+		delete this.tbs;
+		delete this.algorithm;
+		const old = this.bytes;
+		let size = 0;
+		for (let i = 0; i < KEPT.length; i++) {
+			const at = this[KEPT[i]];
+			if (at !== undefined)
+				size += Math.floor(at / 0x10000) - at % 0x10000;
+		}
+		if (size === old.length)
+			return;
+		const bytes = new Uint8Array(size);
+		for (let i = 0, to = 0; i < KEPT.length; i++) {
+			const at = this[KEPT[i]];
+			if (at === undefined)
+				continue;
+			const from = at % 0x10000, length = Math.floor(at / 0x10000) - from;
+			for (let k = 0; k < length; k++)
+				bytes[to + k] = old[from + k];
+			this[KEPT[i]] = range(to, to + length);
+			to += length;
+		}
+		this.bytes = bytes;
+	}
 }
+
+/** the byte fields a released certificate keeps */
+const KEPT = ["issuerAt", "subjectAt", "keyIdAt", "authorityKeyIdAt"] as const;
 
 const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };
 
@@ -157,7 +236,10 @@ export class CertificateParser implements ScanHandler {
 	private field = F_VERSION;
 	private capturing = 0;
 	private extensionsCount = 0;
-	private tbsAlgorithm: Uint8Array | undefined = undefined;
+	/** the TBS signature field's range in cert.bytes, to compare with the outer one */
+	private tbsAlgorithm: Range | undefined = undefined;
+	/** how much of cert.bytes is used */
+	private fill = 0;
 	private extensionId = "";
 	private extensionCritical = false;
 	private extensionStep = 0;
@@ -294,9 +376,34 @@ export class CertificateParser implements ScanHandler {
 		throw unexpected(this.what + " extension", tag);
 	}
 
-	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number): void {
+	/** the buffer captured fields go to (the scanner's CAPTURE): the certificate's */
+	get arena(): Uint8Array {
+		return this.cert.bytes;
+	}
+
+	/** Room for `size` bytes at the end of cert.bytes (grown when needed): where they go. */
+	reserve(size: number): number {
+		const cert = this.cert;
+		const at = this.fill;
+		if (at + size > cert.bytes.length) {
+			const bytes = new Uint8Array(Math.max(at + size, 2 * cert.bytes.length, 256));
+			bytes.set(cert.bytes.subarray(0, at));
+			cert.bytes = bytes;
+		}
+		this.fill = at + size;
+		return at;
+	}
+
+	/** A copy of bytes at the end of cert.bytes: its range. */
+	private append(bytes: Uint8Array): Range {
+		const at = this.reserve(bytes.length);
+		this.cert.bytes.set(bytes, at);
+		return range(at, at + bytes.length);
+	}
+
+	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number, start = 0): void {
 		try {
-			this.parseValue(tag, element, headerLength, end);
+			this.parseValue(tag, element, start, start + headerLength, end);
 		}
 		catch (e) {
 			throw this.named(e);
@@ -313,18 +420,19 @@ export class CertificateParser implements ScanHandler {
 		return e;
 	}
 
-	/** A captured or read field: element[0 .. end), its content from headerLength (offsets, not views: a view costs 4 XS slots). */
-	private parseValue(tag: number, element: Uint8Array, headerLength: number, end: number): void {
+	/**
+	 * A captured or read field: element[start .. end) (captured: in cert.bytes), its content from
+	 * `content` (offsets, not views: a view costs 4 XS slots).
+	 */
+	private parseValue(tag: number, element: Uint8Array, start: number, content: number, end: number): void {
 		const cert = this.cert;
 		const what = this.what;
 		const kind = this.capturing;
+		const keep = this.keep;
 		this.capturing = 0;
-		// names and keys are read whole: when not kept they come in the scratch buffer, longer than them
-		if (!this.keep && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI))
-			element = element.subarray(0, end);
 		switch (kind) {
 			case C_VERSION: {
-				const reader = FIELDS.reset(element, "version", headerLength, end);
+				const reader = FIELDS.reset(element, "version", content, end);
 				const version = reader.readSmallInteger();
 				reader.end();
 				if (version === 0)
@@ -335,16 +443,16 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_SERIAL: {
-				const content = element.subarray(headerLength, end);
-				checkInteger(content, "serialNumber");
-				cert.serialNumber = toHex(content.length > 1 && content[0] === 0 ? content.subarray(1) : content);
+				const serial = element.subarray(content, end);
+				checkInteger(serial, "serialNumber");
+				cert.serialNumber = toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial);
 				break;
 			}
 			case C_TBS_ALGORITHM:
-				this.tbsAlgorithm = element;
+				this.tbsAlgorithm = range(start, end);
 				this.algorithmKnown = true;
 				try {
-					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", FIELDS);
+					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", FIELDS, start, end);
 					cert.signatureAlgorithm = cert.algorithm.name;
 				}
 				catch (e) {
@@ -352,41 +460,48 @@ export class CertificateParser implements ScanHandler {
 				}
 				break;
 			case C_ISSUER:
-				cert.issuer = parseName(element, "issuer", FIELDS);
+				parseName(element.subarray(start, end), "issuer", FIELDS);
+				if (keep)
+					cert.issuerAt = range(start, end);
 				break;
 			case C_VALIDITY: {
-				const reader = FIELDS.reset(element, "validity", 0, end).enter(SEQUENCE);
+				const reader = FIELDS.reset(element, "validity", start, end).enter(SEQUENCE);
 				cert.notBefore = readTime(reader, "notBefore");
 				cert.notAfter = readTime(reader, "notAfter");
 				reader.end();
 				break;
 			}
 			case C_SUBJECT:
-				cert.subject = parseName(element, "subject", FIELDS);
-				cert.selfIssued = equalBytes(cert.subject.der, cert.issuer.der);
+				parseName(element.subarray(start, end), "subject", FIELDS);
+				if (keep) {
+					cert.subjectAt = range(start, end);
+					cert.selfIssued = equalBytes(cert.view(cert.issuerAt) as Uint8Array, element, start, end);
+				}
 				break;
 			case C_SPKI:
-				cert.publicKeyAlgorithm = spkiAlgorithm(FIELDS.reset(element, "subjectPublicKeyInfo"));
-				cert.spki = element;
+				cert.publicKeyAlgorithm = spkiAlgorithm(FIELDS.reset(element, "subjectPublicKeyInfo", start, end));
+				if (keep)
+					cert.spkiAt = range(start, end);
 				break;
 			case C_OUTER_ALGORITHM:
 				// RFC 5280 4.1.1.2: MUST be the same as the signature field of the TBS
-				if (this.tbsAlgorithm === undefined || !equalBytes(this.tbsAlgorithm, element, 0, end))
+				if (this.tbsAlgorithm === undefined || !equalBytes(cert.view(this.tbsAlgorithm) as Uint8Array, element, start, end))
 					throw malformed(`x509: ${what}: signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)`);
 				this.tbsAlgorithm = undefined;
 				break;
 			case C_SIGNATURE: {
 				// whole bytes: the unused-bit count 0, then the signature (a view; bitString() only to say what is wrong)
-				if (end - headerLength < 2 || element[headerLength] !== 0) {
-					const bits = bitString(element.subarray(headerLength, end), "signature");
+				if (end - content < 2 || element[content] !== 0) {
+					const bits = bitString(element.subarray(content, end), "signature");
 					if (bits.unusedBits !== 0)
 						throw malformed(`x509: ${what}: signature not made of whole bytes`);
 				}
-				cert.signature = element.subarray(headerLength + 1, end);
+				if (keep)
+					cert.signatureAt = range(content + 1, end);
 				break;
 			}
 			case C_EXTENSION_ID: {
-				const id = oidToString(element, "extension id", headerLength, end);
+				const id = oidToString(element, "extension id", content, end);
 				const seen = this.seen;
 				if ((seen + " ").includes(` ${id} `))
 					throw malformed(`x509: ${what}: extension ${id} appears twice (RFC 5280 4.2)`);
@@ -401,12 +516,12 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_CRITICAL:
-				this.extensionCritical = booleanValue(element, "extension critical", headerLength, end);
+				this.extensionCritical = booleanValue(element, "extension critical", content, end);
 				if (!this.extensionCritical)
 					throw malformed(`x509: ${what}: critical FALSE encoded although it is the DEFAULT`);
 				break;
 			case C_EXTENSION_VALUE:
-				this.extension(this.extensionId, element, headerLength, end);
+				this.extension(this.extensionId, element, content, end);
 				break;
 			default:
 				throw unexpected(what, tag);
@@ -424,11 +539,16 @@ export class CertificateParser implements ScanHandler {
 			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end, FIELDS); break;
 			case AUTHORITY_KEY_ID: {
 				const keyId = parseAuthorityKeyId(bytes, start, end, FIELDS);
-				if (keyId !== undefined)
-					cert.authorityKeyId = keyId;
+				if (keyId !== undefined && this.keep)
+					cert.authorityKeyIdAt = this.append(keyId);
 				break;
 			}
-			case SUBJECT_KEY_ID: cert.subjectKeyId = parseSubjectKeyId(bytes, start, end, FIELDS); break;
+			case SUBJECT_KEY_ID: {
+				const keyId = parseSubjectKeyId(bytes, start, end, FIELDS);
+				if (this.keep)
+					cert.keyIdAt = this.append(keyId);
+				break;
+			}
 		}
 	}
 
@@ -451,6 +571,8 @@ export class CertificateParser implements ScanHandler {
 			throw malformed(`x509: ${what}: extension without a value`);
 		if (depth === 0 && this.outerCount !== 3)
 			throw malformed(`x509: ${what}: Certificate is missing its signature`);
+		if (depth === 0 && this.fill !== this.cert.bytes.length)
+			this.cert.bytes = copyBytes(this.cert.bytes.subarray(0, this.fill));   // the buffer of the size used
 	}
 }
 
@@ -515,7 +637,6 @@ export function publicKeyInfo(bytes: Uint8Array, what: string): Uint8Array {
 /** The fields of a certificate (DER), without verifying anything. Throws "malformed" X509Errors. */
 export function parseCertificate(der: ArrayBuffer | Uint8Array): CertificateSummary {
 	const cert = parseCertificateBytes(certificateBytes(der), "certificate");
-	cert.signature = undefined;
-	cert.algorithm = undefined;
+	cert.release();
 	return cert;
 }

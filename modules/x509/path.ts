@@ -415,9 +415,5 @@ function releaseAll(certs: ParsedCertificate[]): void {
 }
 
 function release(cert: ParsedCertificate): void {
-	delete cert.signature;
-	delete cert.tbsDigest;
-	delete cert.tbs;
-	delete cert.spki;
-	delete cert.algorithm;
+	cert.release?.();   // (what leafOnly keeps below the top has nothing to release)
 }

@@ -34,9 +34,16 @@ export interface ScanHandler {
 	 * content starts at headerLength. A captured element is exactly that long; a read one is in the
 	 * scratch buffer, whose bytes after `end` are not the element's and which the next one reuses.
 	 */
-	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number): void;
+	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number, start?: number): void;
 	/** The end of an element that header() descended into. */
 	end(tag: number, depth: number): void;
+	/**
+	 * Optional: CAPTURE puts elements in the handler's `arena`, at the offset reserve(size) returns
+	 * (value() then gets the arena and `start`, the element being element[start .. end)), instead of
+	 * a buffer of their own each.
+	 */
+	reserve?(size: number): number;
+	readonly arena?: Uint8Array;
 }
 
 const HEADER = 0;
@@ -63,6 +70,7 @@ export class Scanner {
 	private scratch: Uint8Array | undefined = undefined;
 	private captureTag = 0;
 	private captureHeader = 0;
+	private captureStart = 0;
 	private captureFill = 0;
 	private left = 0;
 	private done = false;
@@ -178,7 +186,13 @@ export class Scanner {
 		}
 		else if (action === CAPTURE || action === READ) {
 			let capture: Uint8Array;
-			if (action === CAPTURE)
+			let at = 0;
+			const handler = this.handler;
+			if (action === CAPTURE && handler.reserve !== undefined) {
+				at = handler.reserve(headerLength + length);
+				capture = handler.arena as Uint8Array;
+			}
+			else if (action === CAPTURE)
 				capture = new Uint8Array(headerLength + length);
 			else {
 				if (this.scratch === undefined || this.scratch.length < headerLength + length)
@@ -186,11 +200,12 @@ export class Scanner {
 				capture = this.scratch;
 			}
 			for (let i = 0; i < headerLength; i++)
-				capture[i] = headerBytes[i];
+				capture[at + i] = headerBytes[i];
 			this.capture = capture;
 			this.captureTag = tag;
 			this.captureHeader = headerLength;
-			this.captureFill = headerLength;
+			this.captureStart = at;
+			this.captureFill = at + headerLength;
 			this.left = length;
 			this.state = CAPTURE;
 			if (length === 0)
@@ -210,7 +225,7 @@ export class Scanner {
 		const content = this.capture as Uint8Array;
 		this.capture = undefined;
 		this.state = HEADER;
-		this.handler.value(this.captureTag, content, this.captureHeader, this.open.length >> 1, this.captureFill);
+		this.handler.value(this.captureTag, content, this.captureHeader, this.open.length >> 1, this.captureFill, this.captureStart);
 		this.closeContainers();
 	}
 
