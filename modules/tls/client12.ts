@@ -74,7 +74,7 @@ export class TLSClient12 extends TLSClient {
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
 		this.expect = "finished12";
-		this.records.setRead(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, false));
+		this.records.setRead(protection12(this.suite!, this.masterSecret!, this.randoms, false));
 	}
 
 	protected override onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
@@ -249,7 +249,7 @@ export class TLSClient12 extends TLSClient {
 
 	private sendClientFinished12(): void {
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
-		this.records.setWrite(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, true));
+		this.records.setWrite(protection12(this.suite!, this.masterSecret!, this.randoms, true));
 		const verify = verifyData12(this.suite!, this.masterSecret!, "client finished", this.transcript.current());
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verify));
 	}

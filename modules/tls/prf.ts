@@ -33,21 +33,29 @@ export function prf12(hash: HashAlgorithm, secret: ArrayBuffer, label: string, s
 /**
  * One direction's record protection (RFC 5246 6.3): the client's or the server's write key and IV
  * from the key block. Each direction computes the block anew (a few HMACs) and wipes it: nothing of
- * it is kept between the two moments they are needed.
+ * it is kept between the two moments they are needed. `randoms`: client_random then server_random
+ * (the connection's one 64-byte buffer: no view of each).
  */
-export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, clientRandom: Uint8Array, serverRandom: Uint8Array, client: boolean): Protection {
+export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, randoms: Uint8Array, client: boolean): Protection {
 	const ivLength = suite.aead === "CHACHA20-POLY1305" ? 12 : 4;
 	const k = suite.keyLength;
-	const seed = new Uint8Array(64);
-	seed.set(serverRandom);
-	seed.set(clientRandom, 32);
-	const block = new Uint8Array(prf12(suite.hash, masterSecret, "key expansion", seed, 2 * k + 2 * ivLength));
+	const block = keyBlock12(suite, masterSecret, randoms, 2 * k + 2 * ivLength);
 	const key = client ? copyOf(block, 0, k) : copyOf(block, k, 2 * k);
 	const fullIV = new Uint8Array(12);
 	for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
 		fullIV[i] = block[at + i];
 	block.fill(0);
 	return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
+}
+
+/** the key block (RFC 5246 6.3), its seed server_random + client_random gone with this frame */
+function keyBlock12(suite: CipherSuite, masterSecret: ArrayBuffer, randoms: Uint8Array, length: number): Uint8Array {
+	const seed = new Uint8Array(64);
+	for (let i = 0; i < 32; i++) {
+		seed[i] = randoms[32 + i];
+		seed[32 + i] = randoms[i];
+	}
+	return new Uint8Array(prf12(suite.hash, masterSecret, "key expansion", seed, length));
 }
 
 /** Finished verify_data (RFC 5246 7.4.9) over the transcript hash */

@@ -42,6 +42,8 @@ const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00FF;                         // RFC
 const TLS_FALLBACK_SCSV = 0x5600;                                         // RFC 7507
 const PSK_DHE_KE = 1;                                                      // RFC 8446 4.2.9
 const MAX_TICKET_LIFETIME = 604800;                                        // 7 days (RFC 8446 4.6.1)
+// TLSServer.bits
+const CLIENT_AUTHENTICATED = 1, REQUESTED_CERTIFICATE = 2, SEND_TICKET12 = 4;
 
 type Expect =
 	| "client_hello" | "client_hello2" | "flight13" | "flight12"
@@ -62,23 +64,21 @@ export class TLSServer extends TLSConnection {
 
 	private expect: Expect = "client_hello";
 	declare private credentials: ServerCredentials;
-	private sessionId = NO_SESSION_ID;
+	/** the client's legacy session ID, until our ServerHello echoed it (none: an empty one) */
+	declare private sessionId?: Uint8Array;
 	declare private schedule?: KeySchedule;
 	declare private clientHandshakeSecret?: ArrayBuffer;
 	declare private clientApplicationSecret?: ArrayBuffer;
 	declare private ecdh?: ECDH;
-	declare private requestedCertificate?: boolean;
-	private clientAuthenticated = false;
+	/** CLIENT_AUTHENTICATED, REQUESTED_CERTIFICATE, SEND_TICKET12: one number, not a property each */
+	private bits = 0;
 	declare private firstHello: { suite: number, group: number } | undefined;   // what HelloRetryRequest asked
-	declare private readonly sealer: TicketSealer | undefined;
 	/** the scheme we sign with (TLS 1.3: from the ClientHello to our CertificateVerify) */
 	declare private signatureScheme?: number;
 	/** TLS 1.3: the PSK identity we resume with, for our ServerHello */
 	declare private pskIndex?: number;
 	/** the record limit our hello's extensions answer: record_size_limit's value, or -code of max_fragment_length */
 	declare private replyLimit?: number;
-	// TLS 1.2
-	declare private sendTicket12?: boolean;
 
 	constructor(options: ServerOptions) {
 		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
@@ -90,7 +90,13 @@ export class TLSServer extends TLSConnection {
 		super(options, MAX_PLAINTEXT);
 		this.credentials = options.credentials;
 		if (options.tickets !== false)
-			this.sealer = ticketSealer(options.ticketKey ?? processTicketKey());
+			ticketSealer(options.ticketKey ?? processTicketKey());   // a bad key is refused here; the sealer is kept by key
+	}
+
+	/** our ticket sealer (one per ticket key: tickets.ts), unless tickets are off; not a property of each connection */
+	private get sealer(): TicketSealer | undefined {
+		const o = this.options;
+		return o.tickets === false ? undefined : ticketSealer(o.ticketKey ?? processTicketKey());
 	}
 
 	start(): void {
@@ -179,7 +185,7 @@ export class TLSServer extends TLSConnection {
 				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 			if (this.handshake.pending)
 				throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
-			this.records.setRead(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, true));
+			this.records.setRead(protection12(this.suite!, this.masterSecret!, this.randoms, true));
 			this.expect = "finished12";
 			return;
 		}
@@ -249,7 +255,7 @@ export class TLSServer extends TLSConnection {
 		const hello = new ClientHello(body);
 		if (this.chooseVersion(hello) !== TLS13)
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
-		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId, hello.sessionId))
+		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId ?? NO_SESSION_ID, hello.sessionId))
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
 		if (this.tracing) this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suiteCount} suites, ${hello.size} extensions`);
 		return this.clientHello13(hello, message, true);
@@ -503,7 +509,8 @@ export class TLSServer extends TLSConnection {
 			this.schedule = schedule;
 			this.resumed = true;
 			this.pskIndex = index;
-			this.clientAuthenticated = state.clientAuthenticated;
+			if (state.clientAuthenticated)
+				this.bits |= CLIENT_AUTHENTICATED;
 			if (this.tracing) this.trace(`accepted the session ticket (identity ${index})`);
 			return;
 		}
@@ -516,13 +523,13 @@ export class TLSServer extends TLSConnection {
 		this.transcript.replaceWithMessageHash();
 		const w = new Writer(128);
 		w.u16(TLS12).bytes(HRR_RANDOM);
-		w.begin(1).bytes(this.sessionId).end().u16(suite.code).u8(0);
+		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end().u16(suite.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
 		w.u16(ExtensionType.key_share).begin(2).u16(group).end();
 		w.end();
 		this.sendHandshake(HandshakeType.server_hello, w.view());
-		if (this.sessionId.length)
+		if (this.sessionId)
 			this.sendCompatibilityCCS();
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
@@ -534,9 +541,9 @@ export class TLSServer extends TLSConnection {
 	private sendServerHello13(): void {
 		this.sendHandshake(HandshakeType.server_hello, this.serverHello13());
 		// middlebox compatibility (RFC 8446 D.4): a client that sent a session ID gets one CCS
-		if (this.sessionId.length)
+		if (this.sessionId)
 			this.sendCompatibilityCCS();
-		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
+		delete this.sessionId;   // echoed: no longer needed
 		if (this.tracing) this.trace(`sent ServerHello: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.resumed ? ", resuming" : ""}`);
 	}
 
@@ -547,7 +554,7 @@ export class TLSServer extends TLSConnection {
 		const ecdh = this.ecdh!;
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(TLS12), false);
-		w.begin(1).bytes(this.sessionId).end().u16(this.suite!.code).u8(0);
+		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
 		w.u16(ExtensionType.key_share).begin(2).u16(this.group).begin(2).bytes(ecdh.publicKey).end().end();
@@ -580,6 +587,7 @@ export class TLSServer extends TLSConnection {
 				this.sendCertificateRequest13();
 			this.sendHandshake(HandshakeType.certificate, this.certificateBody(true));
 			const scheme = this.signatureScheme!;
+			delete this.signatureScheme;
 			this.sendHandshake(HandshakeType.certificate_verify, this.certificateVerify13Body(scheme));
 			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
 		}
@@ -616,7 +624,7 @@ export class TLSServer extends TLSConnection {
 		this.writeSchemes(w, (info) => info?.algorithm !== "rsa-pkcs1");
 		w.end().end().end();
 		this.sendHandshake(HandshakeType.certificate_request, w.view());
-		this.requestedCertificate = true;
+		this.bits |= REQUESTED_CERTIFICATE;
 	}
 
 	/** Certificate (RFC 8446 4.4.2, RFC 5246 7.4.2): our chain (TLS 1.3: an empty context, no per-certificate extensions) */
@@ -655,19 +663,25 @@ export class TLSServer extends TLSConnection {
 		this.records.setWrite(this.protection13(serverApp));
 		this.writeSecret = serverApp;
 		if (this.tracing) this.trace("sent Finished");
-		this.expect = this.requestedCertificate ? "certificate" : "finished";
+		this.expect = this.bits & REQUESTED_CERTIFICATE ? "certificate" : "finished";
 	}
 
 	/** the client's CertificateVerify (RFC 8446 4.4.3): always checked against its verified leaf key */
 	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
 		this.checkCertificateVerify13(body, message, this.options.signatureAlgorithms, false);
-		this.clientAuthenticated = true;
+		this.bits |= CLIENT_AUTHENTICATED;
 		this.expect = "finished";
 	}
 
 	/** the client's Finished (RFC 8446 4.4.4), then our NewSessionTicket */
 	private finished13(body: Uint8Array, message: Uint8Array): void {
-		const resumptionSecret = this.clientFinished13(body, message);
+		const resumptionSecret = this.checkClientFinished13(body, message);
+		// the client's application keys, made once the key schedule and the handshake keys are gone
+		this.readSecret = this.clientApplicationSecret;
+		delete this.clientApplicationSecret;
+		this.records.setRead(this.protection13(this.readSecret!));
+		this.records.allowChangeCipherSpec = false;
+		this.expect = "post_handshake";
 		this.handshakeDone();
 		if (this.tracing) this.trace("received Finished: good");
 		if (this.sealer) {
@@ -678,17 +692,12 @@ export class TLSServer extends TLSConnection {
 		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}
 
-	/** checks the client's Finished and takes its application keys; the resumption secret (RFC 8446 7.1) */
-	private clientFinished13(body: Uint8Array, message: Uint8Array): ArrayBuffer {
+	/** checks the client's Finished; the resumption secret (RFC 8446 7.1); the key schedule and handshake secret dropped */
+	private checkClientFinished13(body: Uint8Array, message: Uint8Array): ArrayBuffer {
 		const schedule = this.schedule!;
 		this.checkFinished(schedule.finished(this.clientHandshakeSecret!, this.transcript.current()), body, message, "client", true);
-		this.records.setRead(this.protection13(this.clientApplicationSecret!));
-		this.readSecret = this.clientApplicationSecret;
-		this.records.allowChangeCipherSpec = false;
-		this.expect = "post_handshake";
 		delete this.schedule;
 		delete this.clientHandshakeSecret;
-		delete this.clientApplicationSecret;
 		return schedule.derive("res master", this.transcript.current());
 	}
 
@@ -701,7 +710,7 @@ export class TLSServer extends TLSConnection {
 		const random = new Uint8Array(24);   // ticket_age_add, ticket_nonce, then the ticket's AEAD nonce
 		this.random(random);
 		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
-		const secret = new Uint8Array(expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12), hashSize(suite.hash)));
+		const secret = expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12), hashSize(suite.hash));
 		const body = this.sealTicket(TLS13, suite.code, secret, ageAdd, lifetime, random.subarray(12), 4 + 4 + 1 + 8 + 2, 2);
 		let at = put(body, 0, lifetime, 4);
 		at = put(body, at, ageAdd, 4);
@@ -717,10 +726,10 @@ export class TLSServer extends TLSConnection {
 	}
 
 	/** one state object, made here (no partial object spread into it); the ticket at `before` in a buffer of its message */
-	private sealTicket(version: number, suite: number, secret: Uint8Array, ageAdd: number, lifetime: number, nonce: Uint8Array, before: number, after: number): Uint8Array {
+	private sealTicket(version: number, suite: number, secret: ArrayBuffer, ageAdd: number, lifetime: number, nonce: Uint8Array, before: number, after: number): Uint8Array {
 		return this.sealer!.seal({
 			version, suite, secret, ageAdd, lifetime, issued: Math.floor(Date.now() / 1000), alpn: this.alpn, serverName: this.serverName,
-			clientAuthenticated: this.clientAuthenticated,
+			clientAuthenticated: (this.bits & CLIENT_AUTHENTICATED) !== 0,
 		}, nonce, before, after);
 	}
 
@@ -749,7 +758,8 @@ export class TLSServer extends TLSConnection {
 		// resumption by ticket (RFC 5077 3.1)
 		const ticket = ext.get(ExtensionType.session_ticket);
 		const state = ticket && ticket.length ? this.openTicket12(ticket, hello) : undefined;
-		this.sendTicket12 = ticket !== undefined && this.sealer !== undefined && !state;
+		if (ticket !== undefined && this.options.tickets !== false && !state)
+			this.bits |= SEND_TICKET12;
 		let suite: CipherSuite;
 		if (state) {
 			suite = suiteByCode(state.suite)!;
@@ -784,7 +794,7 @@ export class TLSServer extends TLSConnection {
 			this.sendCertificateRequest12();
 		this.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
 		if (this.tracing) this.trace("sent Certificate, ServerKeyExchange, ServerHelloDone");
-		this.expect = this.requestedCertificate ? "certificate12" : "client_key_exchange";
+		this.expect = this.bits & REQUESTED_CERTIFICATE ? "certificate12" : "client_key_exchange";
 	}
 
 	/** TLS 1.2 signature: any of the client's schemes our key can make; ECDSA on our curve first */
@@ -827,17 +837,17 @@ export class TLSServer extends TLSConnection {
 	 */
 	private sendServerHello12(resuming: boolean): void {
 		this.sendHandshake(HandshakeType.server_hello, this.serverHello12(resuming));
-		this.sessionId = NO_SESSION_ID;   // echoed: no longer needed
+		delete this.sessionId;   // echoed: no longer needed
 		if (this.tracing) this.trace(`sent ServerHello: TLS 1.2, ${this.suite!.name}`);
 	}
 	private serverHello12(resuming: boolean): Uint8Array {
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(TLS12), this.options.maxVersion >= TLS13);
-		w.begin(1).bytes(resuming ? this.sessionId : NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
+		w.begin(1).bytes(resuming && this.sessionId || NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.renegotiation_info).u16(1).u8(0);    // RFC 5746 3.6
 		w.u16(ExtensionType.extended_master_secret).u16(0);      // RFC 7627 5.2
-		if (this.sendTicket12)
+		if (this.bits & SEND_TICKET12)
 			w.u16(ExtensionType.session_ticket).u16(0);          // RFC 5077 3.2
 		if (!resuming)
 			w.u16(ExtensionType.ec_point_formats).u16(2).u8(1).u8(0);   // uncompressed (RFC 8422 5.2)
@@ -849,7 +859,8 @@ export class TLSServer extends TLSConnection {
 	private resume12(state: TicketState): void {
 		this.resumed = true;
 		this.masterSecret = copyOf(state.secret).buffer as ArrayBuffer;
-		this.clientAuthenticated = state.clientAuthenticated;
+		if (state.clientAuthenticated)
+			this.bits |= CLIENT_AUTHENTICATED;
 		this.options.keylog?.(`CLIENT_RANDOM ${hex(this.clientRandom)} ${hex(this.masterSecret)}`);
 		if (this.tracing) this.trace("resuming with the session ticket");
 		this.sendFinished12();
@@ -869,6 +880,7 @@ export class TLSServer extends TLSConnection {
 		signed[67] = point.byteLength;
 		copy(signed, 68, point, 0, point.byteLength);
 		const scheme = this.signatureScheme!;
+		delete this.signatureScheme;
 		return signedBody(signed.subarray(64), scheme, signScheme(scheme, this.credentials.key, signed));
 	}
 
@@ -884,7 +896,7 @@ export class TLSServer extends TLSConnection {
 		w.end();
 		w.u16(0);                           // certificate_authorities: any
 		this.sendHandshake(HandshakeType.certificate_request, w.view());
-		this.requestedCertificate = true;
+		this.bits |= REQUESTED_CERTIFICATE;
 	}
 
 	/** ClientKeyExchange (RFC 8422 5.7), then the extended master secret (RFC 7627 4) */
@@ -923,7 +935,7 @@ export class TLSServer extends TLSConnection {
 			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
 		this.verifySignature("CertificateVerify", scheme, key, this.transcript.current(), signature, true);
 		this.transcript.update(message);
-		this.clientAuthenticated = true;
+		this.bits |= CLIENT_AUTHENTICATED;
 		if (this.tracing) this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
 		this.expect = "change_cipher_spec12";
 	}
@@ -944,20 +956,20 @@ export class TLSServer extends TLSConnection {
 	private newSessionTicket12(lifetime: number): Uint8Array {
 		const nonce = new Uint8Array(12);
 		this.random(nonce);
-		const body = this.sealTicket(TLS12, this.suite!.code, new Uint8Array(this.masterSecret!), 0, lifetime, nonce, 4 + 2, 0);
+		const body = this.sealTicket(TLS12, this.suite!.code, this.masterSecret!, 0, lifetime, nonce, 4 + 2, 0);
 		put(body, put(body, 0, lifetime, 4), body.length - 6, 2);
 		return body;
 	}
 
 	/** [NewSessionTicket (RFC 5077 3.3)], ChangeCipherSpec, Finished */
 	private sendFinished12(): void {
-		if (this.sendTicket12) {
+		if (this.bits & SEND_TICKET12) {
 			const lifetime = this.ticketLifetime();
 			this.sendHandshake(HandshakeType.new_session_ticket, this.newSessionTicket12(lifetime));
 			if (this.tracing) this.trace(`sent NewSessionTicket: lifetime ${lifetime} s`);
 		}
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
-		this.records.setWrite(protection12(this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom, false));
+		this.records.setWrite(protection12(this.suite!, this.masterSecret!, this.randoms, false));
 		this.sendHandshake(HandshakeType.finished, new Uint8Array(verifyData12(this.suite!, this.masterSecret!, "server finished", this.transcript.current())));
 		if (this.tracing) this.trace("sent ChangeCipherSpec and Finished");
 	}

@@ -11,7 +11,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { hmac } from "crypto/mac";
 import { randomBytes } from "crypto/random";
-import { Reader, ascii, copyOf, writeAscii, put } from "./bytes";
+import { Reader, ascii, copy, copyOf, writeAscii, put } from "./bytes";
 
 const FORMAT = 1;
 const HEADER = 4 + 1 + 12;
@@ -33,6 +33,9 @@ export interface TicketState {
 	/** the client proved a certificate in the handshake that made the ticket */
 	readonly clientAuthenticated: boolean;
 }
+
+/** what seal() takes: the state, its secret as bytes or a buffer */
+export type SealedState = Omit<TicketState, "secret"> & { readonly secret: Uint8Array | ArrayBuffer };
 
 let processKey: ArrayBuffer | undefined;
 
@@ -73,34 +76,34 @@ export class TicketSealer {
 	 * buffer per field), at `before` in a buffer of `before` + the ticket + `after` bytes: the room of the
 	 * message that carries it (NewSessionTicket), so that the ticket needs no buffer of its own
 	 */
-	seal(state: TicketState, nonce: Uint8Array, before = 0, after = 0): Uint8Array {
+	seal(state: SealedState, nonce: Uint8Array, before = 0, after = 0): Uint8Array {
 		const secret = state.secret, alpn = state.alpn ?? "", serverName = state.serverName ?? "";
-		if (secret.length > 255 || alpn.length > 255 || serverName.length > 255)
+		const n = secret.byteLength;
+		if (n > 255 || alpn.length > 255 || serverName.length > 255)
 			throw new RangeError("tls: writer: block too long for its length prefix");
 		// version(2) suite(2) issued(4) lifetime(4) ageAdd(4) clientAuthenticated(1), then three 1-byte-length blocks
-		const length = 17 + 1 + secret.length + 1 + alpn.length + 1 + serverName.length;
-		const message = new Uint8Array(before + HEADER + length + TAG_SIZE + after);
-		const ticket = before ? message.subarray(before) : message;
-		ticket.set(this.name, 0);
-		ticket[4] = FORMAT;
+		const length = 17 + 1 + n + 1 + alpn.length + 1 + serverName.length;
+		const message = new Uint8Array(before + HEADER + length + TAG_SIZE + after);   // offsets in it from `before`: no view of the ticket
+		message.set(this.name, before);
+		message[before + 4] = FORMAT;
 		for (let i = 0; i < 12; i++)
-			ticket[5 + i] = nonce[i];
-		let at = put(ticket, HEADER, state.version, 2);
-		at = put(ticket, at, state.suite, 2);
-		at = put(ticket, at, state.issued, 4);
-		at = put(ticket, at, state.lifetime, 4);
-		at = put(ticket, at, state.ageAdd, 4);
-		ticket[at++] = state.clientAuthenticated ? 1 : 0;
-		ticket[at++] = secret.length;
-		ticket.set(secret, at);
-		at += secret.length;
-		ticket[at++] = alpn.length;
-		at = writeAscii(ticket, at, alpn);
-		ticket[at++] = serverName.length;
-		writeAscii(ticket, at, serverName);
+			message[before + 5 + i] = nonce[i];
+		let at = put(message, before + HEADER, state.version, 2);
+		at = put(message, at, state.suite, 2);
+		at = put(message, at, state.issued, 4);
+		at = put(message, at, state.lifetime, 4);
+		at = put(message, at, state.ageAdd, 4);
+		message[at++] = state.clientAuthenticated ? 1 : 0;
+		message[at++] = n;
+		copy(message, at, secret, 0, n);
+		at += n;
+		message[at++] = alpn.length;
+		at = writeAscii(message, at, alpn);
+		message[at++] = serverName.length;
+		writeAscii(message, at, serverName);
 		const aead = new AEAD("AES-256-GCM", this.key);
 		try {
-			aead.seal(nonce, ticket.subarray(0, 5), ticket, HEADER, length);   // the nonce as given (12 bytes; copied into the ticket above)
+			aead.seal(nonce, message.subarray(before, before + 5), message, before + HEADER, length);   // the nonce as given (12 bytes; copied into the ticket above)
 		}
 		finally {
 			aead.close();
