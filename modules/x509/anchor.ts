@@ -22,7 +22,7 @@ import { malformed } from "./errors";
 import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex, equalBytes } from "./der";
 import { DistinguishedName, parseName } from "./dn";
 import { readTime } from "./time";
-import { CertificateSummary, parseCertificateBytes } from "./certificate";
+import { CertificateSummary, parseCertificateBytes, FIELDS, releaseFields } from "./certificate";
 import {
 	BasicConstraints, NameConstraints,
 	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, NAME_CONSTRAINTS, SUBJECT_KEY_ID,
@@ -64,14 +64,15 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Sets the anchor's field for one of the four constraining extensions of a root (others are ignored). */
 function anchorExtension(anchor: Writable<TrustAnchor>, oid: string, value: Uint8Array): void {
+	const end = value.length;
 	if (oid === BASIC_CONSTRAINTS)
-		anchor.basicConstraints = parseBasicConstraints(value);
+		anchor.basicConstraints = parseBasicConstraints(value, 0, end, FIELDS);
 	else if (oid === KEY_USAGE)
-		anchor.keyUsage = parseKeyUsage(value);
+		anchor.keyUsage = parseKeyUsage(value, 0, end, FIELDS);
 	else if (oid === EXT_KEY_USAGE)
-		anchor.extKeyUsage = parseExtKeyUsage(value);
+		anchor.extKeyUsage = parseExtKeyUsage(value, 0, end, FIELDS);
 	else if (oid === NAME_CONSTRAINTS)
-		anchor.nameConstraints = parseNameConstraints(value);
+		anchor.nameConstraints = parseNameConstraints(value, 0, end, FIELDS);
 }
 
 /** The Extensions SEQUENCE the reader is at, into the anchor (a root certificate's: its subjectKeyIdentifier too). */
@@ -85,11 +86,12 @@ function readExtensions(reader: DERReader, anchor: Writable<TrustAnchor>, root: 
 		const value = extension.readOctetString();
 		extension.end();
 		if (root && oid === SUBJECT_KEY_ID)
-			anchor.keyId = parseSubjectKeyId(value);
+			anchor.keyId = parseSubjectKeyId(value, 0, value.length, FIELDS);
 		else
 			anchorExtension(anchor, oid, value);
 	}
 	extensions.end();
+	releaseFields();
 }
 
 /**
@@ -107,7 +109,8 @@ export function anchorFromRoot(bytes: Uint8Array, name: Uint8Array, what: string
 		tbs.skip();
 	if (!equalBytes(name, bytes, tbs.elementStart, tbs.contentEnd))
 		return undefined;
-	const subject = parseName(bytes.subarray(tbs.elementStart, tbs.contentEnd), what);
+	const subject = parseName(bytes.subarray(tbs.elementStart, tbs.contentEnd), what, FIELDS);
+	releaseFields();
 	const anchor: Writable<TrustAnchor> = { subject, spki: tbs.expectRaw(SEQUENCE), source: "roots", der: bytes };
 	while (!tbs.atEnd) {
 		if (tbs.peekTag() === contextConstructed(3))

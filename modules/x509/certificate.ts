@@ -16,10 +16,10 @@
 import { X509Error, malformed } from "./errors";
 import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
-	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex, copyBytes,
+	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex,
 } from "./der";
 import { Action, DESCEND, CAPTURE, READ, SKIP, ScanHandler, Scanner } from "./scanner";
-import { DistinguishedName, parseName } from "./dn";
+import { DistinguishedName, NameView, readName } from "./dn";
 import { readTime } from "./time";
 import { SignatureAlgorithm, parseSignatureAlgorithm } from "./algorithms";
 import {
@@ -96,8 +96,8 @@ export class ParsedCertificate implements CertificateSummary {
 	declare publicKey?: Key;
 	declare trustAnchor?: "store" | "roots" | "peer";
 
-	/** the fields kept as bytes, one after the other (the ranges below) */
-	bytes: Uint8Array = EMPTY_NAME.der;
+	/** the fields kept as bytes, one after the other (the ranges below; no view kept: a view costs 4 XS slots) */
+	buffer: ArrayBuffer = EMPTY_NAME.der.buffer as ArrayBuffer;
 	declare issuerAt?: Range;
 	declare subjectAt?: Range;
 	declare keyIdAt?: Range;
@@ -137,11 +137,12 @@ export class ParsedCertificate implements CertificateSummary {
 
 	/** the bytes of a range (a view of the buffer), or undefined */
 	view(at: Range | undefined): Uint8Array | undefined {
-		return at === undefined ? undefined : this.bytes.subarray(at % 0x10000, Math.floor(at / 0x10000));
+		const start = (at as number) % 0x10000;
+		return at === undefined ? undefined : new Uint8Array(this.buffer, start, Math.floor(at / 0x10000) - start);
 	}
 
 	private name(at: Range | undefined): DistinguishedName {
-		return at === undefined ? EMPTY_NAME : parseName(this.view(at) as Uint8Array, "name");
+		return at === undefined ? EMPTY_NAME : new NameView(this.view(at) as Uint8Array);
 	}
 
 	/** Drops what verification consumed (signature, key, digest, TBS), the other byte fields moved into a buffer of their size. */
@@ -151,7 +152,7 @@ export class ParsedCertificate implements CertificateSummary {
 		delete this.tbsDigest;
 		delete this.tbs;
 		delete this.algorithm;
-		const old = this.bytes;
+		const old = new Uint8Array(this.buffer);
 		let size = 0;
 		for (let i = 0; i < KEPT.length; i++) {
 			const at = this[KEPT[i]];
@@ -171,7 +172,7 @@ export class ParsedCertificate implements CertificateSummary {
 			this[KEPT[i]] = range(to, to + length);
 			to += length;
 		}
-		this.bytes = bytes;
+		this.buffer = bytes.buffer as ArrayBuffer;
 	}
 }
 
@@ -185,7 +186,12 @@ const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };
  * at once inside value() (a reader is 8 XS slots: none is made per field, and none is held by a
  * connection between its records). Released after each field, so that it holds no buffer.
  */
-const FIELDS = new DERReader(EMPTY_NAME.der, "");
+export const FIELDS = new DERReader(EMPTY_NAME.der, "");
+
+/** FIELDS after use: over no bytes (it holds none between fields) */
+export function releaseFields(): void {
+	FIELDS.reset(EMPTY_NAME.der, "");
+}
 
 const KEY_ALGORITHMS: { [oid: string]: string } = {
 	"1.2.840.113549.1.1.1": "rsa",
@@ -236,9 +242,9 @@ export class CertificateParser implements ScanHandler {
 	private field = F_VERSION;
 	private capturing = 0;
 	private extensionsCount = 0;
-	/** the TBS signature field's range in cert.bytes, to compare with the outer one */
+	/** the TBS signature field's range in cert.buffer, to compare with the outer one */
 	private tbsAlgorithm: Range | undefined = undefined;
-	/** how much of cert.bytes is used */
+	/** how much of cert.buffer is used */
 	private fill = 0;
 	private extensionId = "";
 	private extensionCritical = false;
@@ -378,26 +384,27 @@ export class CertificateParser implements ScanHandler {
 
 	/** the buffer captured fields go to (the scanner's CAPTURE): the certificate's */
 	get arena(): Uint8Array {
-		return this.cert.bytes;
+		return new Uint8Array(this.cert.buffer);
 	}
 
-	/** Room for `size` bytes at the end of cert.bytes (grown when needed): where they go. */
+	/** Room for `size` bytes at the end of cert.buffer (grown when needed, then cut to its use by release()): where they go. */
 	reserve(size: number): number {
 		const cert = this.cert;
 		const at = this.fill;
-		if (at + size > cert.bytes.length) {
-			const bytes = new Uint8Array(Math.max(at + size, 2 * cert.bytes.length, 256));
-			bytes.set(cert.bytes.subarray(0, at));
-			cert.bytes = bytes;
+		const length = cert.buffer.byteLength;
+		if (at + size > length) {
+			const bytes = new Uint8Array(Math.max(at + size, 2 * length, 256));
+			bytes.set(new Uint8Array(cert.buffer, 0, at));
+			cert.buffer = bytes.buffer as ArrayBuffer;
 		}
 		this.fill = at + size;
 		return at;
 	}
 
-	/** A copy of bytes at the end of cert.bytes: its range. */
+	/** A copy of bytes at the end of cert.buffer: its range. */
 	private append(bytes: Uint8Array): Range {
 		const at = this.reserve(bytes.length);
-		this.cert.bytes.set(bytes, at);
+		new Uint8Array(this.cert.buffer).set(bytes, at);
 		return range(at, at + bytes.length);
 	}
 
@@ -409,7 +416,7 @@ export class CertificateParser implements ScanHandler {
 			throw this.named(e);
 		}
 		finally {
-			FIELDS.reset(EMPTY_NAME.der, "");
+			releaseFields();
 		}
 	}
 
@@ -421,7 +428,7 @@ export class CertificateParser implements ScanHandler {
 	}
 
 	/**
-	 * A captured or read field: element[start .. end) (captured: in cert.bytes), its content from
+	 * A captured or read field: element[start .. end) (captured: in cert.buffer), its content from
 	 * `content` (offsets, not views: a view costs 4 XS slots).
 	 */
 	private parseValue(tag: number, element: Uint8Array, start: number, content: number, end: number): void {
@@ -460,7 +467,7 @@ export class CertificateParser implements ScanHandler {
 				}
 				break;
 			case C_ISSUER:
-				parseName(element.subarray(start, end), "issuer", FIELDS);
+				readName(element, "issuer", FIELDS, start, end);
 				if (keep)
 					cert.issuerAt = range(start, end);
 				break;
@@ -472,7 +479,7 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_SUBJECT:
-				parseName(element.subarray(start, end), "subject", FIELDS);
+				readName(element, "subject", FIELDS, start, end);
 				if (keep) {
 					cert.subjectAt = range(start, end);
 					cert.selfIssued = equalBytes(cert.view(cert.issuerAt) as Uint8Array, element, start, end);
@@ -571,8 +578,6 @@ export class CertificateParser implements ScanHandler {
 			throw malformed(`x509: ${what}: extension without a value`);
 		if (depth === 0 && this.outerCount !== 3)
 			throw malformed(`x509: ${what}: Certificate is missing its signature`);
-		if (depth === 0 && this.fill !== this.cert.bytes.length)
-			this.cert.bytes = copyBytes(this.cert.bytes.subarray(0, this.fill));   // the buffer of the size used
 	}
 }
 

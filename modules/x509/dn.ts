@@ -69,10 +69,19 @@ function isDirectoryString(tag: number): boolean {
  * as given (pass a copy when it must outlive a larger buffer).
  */
 export function parseName(raw: Uint8Array, what: string, shared?: DERReader): DistinguishedName {
-	const outer = readerOver(raw, what, 0, raw.length, shared);
+	const name: { der: Uint8Array; commonName?: string; organization?: string } = { der: raw };
+	readName(raw, what, shared, 0, raw.length, name);
+	return name;
+}
+
+/**
+ * Checks the structure of the Name raw[start .. end); with `into`, decodes its first CN and O into
+ * it (without, no string or view is made: a certificate parser only checks its names).
+ */
+export function readName(raw: Uint8Array, what: string, shared: DERReader | undefined, start: number, end: number,
+	into?: { commonName?: string; organization?: string }): void {
+	const outer = readerOver(raw, what, start, end, shared);
 	const rdns = outer.enter(SEQUENCE, what);
-	let commonName: string | undefined;
-	let organization: string | undefined;
 	while (!rdns.atEnd) {
 		const rdn = rdns.enter(SET, what);
 		let count = 0;
@@ -81,10 +90,10 @@ export function parseName(raw: Uint8Array, what: string, shared?: DERReader): Di
 			const type = attribute.readOID(what);
 			const tag = attribute.peekTag();
 			// only the first CN and O are decoded (an element read makes an object and a view)
-			if (type === COMMON_NAME && commonName === undefined && isDirectoryString(tag))
-				commonName = displayString(tag, attribute.expectContent(tag, what));
-			else if (type === ORGANIZATION && organization === undefined && isDirectoryString(tag))
-				organization = displayString(tag, attribute.expectContent(tag, what));
+			if (into !== undefined && type === COMMON_NAME && into.commonName === undefined && isDirectoryString(tag))
+				into.commonName = displayString(tag, attribute.expectContent(tag, what));
+			else if (into !== undefined && type === ORGANIZATION && into.organization === undefined && isDirectoryString(tag))
+				into.organization = displayString(tag, attribute.expectContent(tag, what));
 			else
 				attribute.skip(what);
 			attribute.end();
@@ -96,12 +105,20 @@ export function parseName(raw: Uint8Array, what: string, shared?: DERReader): Di
 	}
 	rdns.end();
 	outer.end();
-	const name: { der: Uint8Array; commonName?: string; organization?: string } = { der: raw };
-	if (commonName !== undefined)
-		name.commonName = commonName;
-	if (organization !== undefined)
-		name.organization = organization;
-	return name;
+}
+
+/** A Name whose CN and O are decoded when read (a certificate's issuer and subject: comparisons make no strings) */
+export class NameView implements DistinguishedName {
+	readonly der: Uint8Array;
+	constructor(der: Uint8Array) {
+		this.der = der;
+	}
+	get commonName(): string | undefined {
+		return parseName(this.der, "name").commonName;
+	}
+	get organization(): string | undefined {
+		return parseName(this.der, "name").organization;
+	}
 }
 
 /** "CN=..., O=..." (or the given fallback) for messages. */

@@ -96,7 +96,8 @@ const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;
 
 export class ChainVerifier {
 	private readonly validator: PathValidator;
-	private readonly hasher = new TBSHasher();
+	/** the current certificate's TBS hash (when it is kept) */
+	private hasher: TBSHasher | undefined = undefined;
 	private parser: CertificateParser | undefined = undefined;
 	private scanner: Scanner | undefined = undefined;
 	private state = IDLE;
@@ -136,8 +137,10 @@ export class ChainVerifier {
 			this.parser = new CertificateParser(what, keep);
 			this.scanner = new Scanner(this.parser, what);
 			this.scanner.begin(length);
-			if (keep)
+			if (keep) {
+				this.hasher = new TBSHasher();
 				this.hasher.begin();
+			}
 			this.state = IN_CERTIFICATE;
 		}
 		catch (e) {
@@ -157,8 +160,7 @@ export class ChainVerifier {
 			const parser = this.parser as CertificateParser;
 			const start = scanner.offset;
 			scanner.write(view, offset, count);
-			if (parser.keep)
-				this.hasher.feed(view, offset, count, start, parser);
+			this.hasher?.feed(view, offset, count, start, parser);
 		}
 		catch (e) {
 			throw this.fail(e);
@@ -171,20 +173,16 @@ export class ChainVerifier {
 		try {
 			(this.scanner as Scanner).finish();
 			const cert = (this.parser as CertificateParser).cert;
-			const keep = (this.parser as CertificateParser).keep;
-			// the parser and scanner are dropped before the path validation (no local holds them)
+			const kept = this.hasher !== undefined;
+			this.hasher?.result(cert);
+			// the parser, scanner and hasher are dropped before the path validation (no local holds them)
 			this.parser = undefined;
 			this.scanner = undefined;
+			this.hasher = undefined;
 			this.state = IDLE;
 			this.count++;
-			if (!keep)
-				return;
-			const hashed = this.hasher.result();
-			if (hashed.digest !== undefined)
-				cert.tbsDigest = hashed.digest;
-			if (hashed.tbs !== undefined)
-				cert.tbs = hashed.tbs;
-			this.validator.add(cert);
+			if (kept)
+				this.validator.add(cert);
 		}
 		catch (e) {
 			throw this.fail(e);
@@ -232,7 +230,8 @@ export class ChainVerifier {
 
 	/** Abandons verification and frees what is held (the leaf's key included). */
 	close(): void {
-		this.hasher.close();
+		this.hasher?.close();
+		this.hasher = undefined;
 		if (this.state !== FINISHED)
 			this.validator.close();
 		this.state = FINISHED;

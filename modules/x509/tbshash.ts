@@ -10,7 +10,7 @@
  */
 import { Hash } from "../crypto/hash";
 import { malformed } from "./errors";
-import { CertificateParser } from "./certificate";
+import type { CertificateParser, ParsedCertificate } from "./certificate";
 
 const HEAD = 160;
 const UNDECIDED = 0, HASHING = 1, KEEPING = 2, NOTHING = 3;
@@ -96,12 +96,14 @@ export class TBSHasher {
 			(this.tbs as Uint8Array).set(bytes.subarray(offset, offset + length), this.next - this.tbsStart);
 	}
 
-	/** The TBS digest (SHA-256/384) or the TBS itself (SHA-512), once the certificate is complete. */
-	result(): { digest?: ArrayBuffer; tbs?: Uint8Array } {
-		const result = { digest: this.digest, tbs: this.mode === KEEPING ? this.tbs : undefined };
+	/** Gives the certificate its TBS digest (SHA-256/384) or the TBS itself (SHA-512), once it is complete. */
+	result(cert: ParsedCertificate): void {
+		if (this.digest !== undefined)
+			cert.tbsDigest = this.digest;
+		if (this.mode === KEEPING)
+			cert.tbs = this.tbs;
 		this.digest = undefined;
 		this.tbs = undefined;
-		return result;
 	}
 
 	/** Frees the native hash (when verification stops halfway). */
