@@ -255,10 +255,14 @@ export class CertificateParser implements ScanHandler {
 	/** false: the certificate is only checked as it passes (its fields go through the scanner's scratch buffer: `cert` is not to be used) */
 	readonly keep: boolean;
 
-	/** `what` names the certificate in messages ("certificate 2") */
-	constructor(what: string, keep = true) {
+	/**
+	 * `what` names the certificate in messages ("certificate 2"); `length`, its length, sizes the
+	 * buffer of its kept fields (up to 2 KB, grown if they need more; cut to their size by release())
+	 */
+	constructor(what: string, keep: boolean, length: number) {
 		this.what = what;
 		this.keep = keep;
+		this.cert.buffer = new ArrayBuffer(keep ? Math.min(length, 2048) : 128);
 	}
 
 	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
@@ -606,7 +610,7 @@ export function certificateBytes(der: ArrayBuffer | Uint8Array): Uint8Array {
  * Throws "malformed"; other problems are left in the result's `defect`.
  */
 export function parseCertificateBytes(bytes: Uint8Array, what: string): ParsedCertificate {
-	const parser = new CertificateParser(what);
+	const parser = new CertificateParser(what, true, bytes.length);
 	const scanner = new Scanner(parser, what);
 	scanner.begin(bytes.length);
 	scanner.write(bytes, 0, bytes.length);

@@ -155,8 +155,12 @@ export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.
 	if (seq.peekTag() === INTEGER)
 		pathLength = seq.readSmallInteger(what);
 	seq.end();
-	return pathLength === undefined ? { ca } : { ca, pathLength };
+	return pathLength === undefined ? (ca ? CA : NOT_CA) : { ca, pathLength };
 }
+
+/** the basicConstraints without a pathLenConstraint: one shared (frozen) object each */
+const CA: BasicConstraints = Object.freeze({ ca: true });
+const NOT_CA: BasicConstraints = Object.freeze({ ca: false });
 
 /** The keyUsage bits as a number (bit n is 1 << n). Unused bits must be zero (DER). */
 export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): number {
@@ -248,14 +252,14 @@ export function parseNameConstraints(value: Uint8Array, start = 0, end = value.l
 	return result;
 }
 
-/** The keyIdentifier of an authorityKeyIdentifier, when present (the other fields are checked, not kept). */
+/** The keyIdentifier of an authorityKeyIdentifier, when present (a view of `value`: the caller copies what it keeps; the other fields are checked, not kept). */
 export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array | undefined {
 	const what = "authorityKeyIdentifier";
 	const outer = readerOver(value, what, start, end, shared);
 	const seq = outer.enter(SEQUENCE, what);
 	let keyId: Uint8Array | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
-		keyId = copyBytes(seq.expectContent(contextPrimitive(0), what));
+		keyId = seq.expectContent(contextPrimitive(0), what);
 	if (seq.peekTag() === contextConstructed(1)) {
 		const issuer = seq.enter(contextConstructed(1), what);
 		const names = emptyNames();
@@ -270,10 +274,11 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 	return keyId;
 }
 
+/** The subjectKeyIdentifier (a view of `value`: the caller copies what it keeps). */
 export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array {
 	const what = "subjectKeyIdentifier";
 	const reader = readerOver(value, what, start, end, shared);
-	const id = copyBytes(reader.expectContent(OCTET_STRING, what));
+	const id = reader.expectContent(OCTET_STRING, what);
 	reader.end();
 	return id;
 }

@@ -56,7 +56,7 @@ const headerBytes = new Uint8Array(5);
 export class Scanner {
 	private readonly handler: ScanHandler;
 	private readonly what: string;
-	/** the open constructed elements, outermost first: end offset and tag of each, in pairs */
+	/** the open constructed elements, outermost first: end offset * 256 + tag of each (one number: an array element is an XS slot) */
 	private readonly open: number[] = [];
 	private total = 0;
 	private position = 0;
@@ -144,7 +144,7 @@ export class Scanner {
 				if (this.headerFill === 0)
 					this.headerStart = this.position;
 				const open = this.open;
-				const limit = open.length ? open[open.length - 2] : this.total;
+				const limit = open.length ? Math.floor(open[open.length - 1] / 256) : this.total;
 				if (this.position >= limit)
 					throw malformed(`x509: ${this.what}: element runs past the end of its container`);
 				const b = bytes[at++];
@@ -169,7 +169,7 @@ export class Scanner {
 	private started(tag: number, length: number, headerLength: number, limit: number): void {
 		this.headerFill = 0;
 		this.headerBits = 0;
-		const depth = this.open.length >> 1;
+		const depth = this.open.length;
 		const end = this.headerStart + headerLength + length;
 		if (end > limit)
 			throw malformed(`x509: ${this.what}: element runs past the end of its container`);
@@ -181,7 +181,7 @@ export class Scanner {
 				throw malformed(`x509: ${this.what}: primitive element where a constructed one was expected`);
 			if (depth >= MAX_NESTING)
 				throw malformed(`x509: ${this.what}: nested too deep`);
-			this.open.push(end, tag);
+			this.open.push(end * 256 + tag);
 			this.closeContainers();
 		}
 		else if (action === CAPTURE || action === READ) {
@@ -225,17 +225,16 @@ export class Scanner {
 		const content = this.capture as Uint8Array;
 		this.capture = undefined;
 		this.state = HEADER;
-		this.handler.value(this.captureTag, content, this.captureHeader, this.open.length >> 1, this.captureFill, this.captureStart);
+		this.handler.value(this.captureTag, content, this.captureHeader, this.open.length, this.captureFill, this.captureStart);
 		this.closeContainers();
 	}
 
 	/** Ends the containers whose last byte was just consumed (innermost first). */
 	private closeContainers(): void {
 		const open = this.open;
-		while (open.length && open[open.length - 2] === this.position) {
-			const tag = open.pop() as number;
-			open.pop();
-			this.handler.end(tag, open.length >> 1);
+		while (open.length && Math.floor(open[open.length - 1] / 256) === this.position) {
+			const tag = (open.pop() as number) % 256;
+			this.handler.end(tag, open.length);
 		}
 		if (open.length === 0 && this.position === this.total)
 			this.done = true;

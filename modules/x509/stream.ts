@@ -134,13 +134,11 @@ export class ChainVerifier {
 			const what = this.count === 0 ? "the peer's certificate" : `certificate ${this.count}`;
 			// once anchored (leafOnly), a certificate is only checked as it passes: nothing is kept, nothing hashed
 			const keep = !(this.validator.complete && this.leafOnly);
-			this.parser = new CertificateParser(what, keep);
+			this.parser = new CertificateParser(what, keep, length);
 			this.scanner = new Scanner(this.parser, what);
 			this.scanner.begin(length);
-			if (keep) {
+			if (keep)
 				this.hasher = new TBSHasher();
-				this.hasher.begin();
-			}
 			this.state = IN_CERTIFICATE;
 		}
 		catch (e) {
@@ -174,7 +172,6 @@ export class ChainVerifier {
 			(this.scanner as Scanner).finish();
 			const cert = (this.parser as CertificateParser).cert;
 			const kept = this.hasher !== undefined;
-			this.hasher?.result(cert);
 			// the parser, scanner and hasher are dropped before the path validation (no local holds them)
 			this.parser = undefined;
 			this.scanner = undefined;

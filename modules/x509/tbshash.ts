@@ -10,33 +10,23 @@
  */
 import { Hash } from "../crypto/hash";
 import { malformed } from "./errors";
-import type { CertificateParser, ParsedCertificate } from "./certificate";
+import type { CertificateParser } from "./certificate";
 
 const HEAD = 160;
 const UNDECIDED = 0, HASHING = 1, KEEPING = 2, NOTHING = 3;
 
 export class TBSHasher {
 	/** the certificate's first bytes, until the signature algorithm is known (then the hash or the copy takes over) */
-	declare private head: Uint8Array | undefined;
+	private head: Uint8Array | undefined = new Uint8Array(HEAD);
 	private mode = UNDECIDED;
 	private hash: Hash | undefined = undefined;
-	private tbs: Uint8Array | undefined = undefined;
 	/** the next TBS byte (certificate offset) to hash or keep */
 	private next = 0;
-	private tbsStart = 0;
-	private tbsEnd = 0;
-	private digest: ArrayBuffer | undefined = undefined;
 
-	/** Starts a certificate. */
-	begin(): void {
-		this.close();
-		this.mode = UNDECIDED;
-		this.head = new Uint8Array(HEAD);
-		this.tbs = undefined;
-		this.digest = undefined;
-	}
-
-	/** bytes[offset .. offset + length) are the certificate's bytes from `start`; the parser has seen them. */
+	/**
+	 * bytes[offset .. offset + length) are the certificate's bytes from `start`; the parser has seen
+	 * them. The digest (or the TBS) goes to the parser's certificate (tbsDigest, tbs) once complete.
+	 */
 	feed(bytes: Uint8Array, offset: number, length: number, start: number, parser: CertificateParser): void {
 		if (start < HEAD && this.head !== undefined) {
 			const n = Math.min(length, HEAD - start);
@@ -48,33 +38,30 @@ export class TBSHasher {
 		}
 		if (this.mode !== HASHING && this.mode !== KEEPING)
 			return;
+		const tbsEnd = parser.tbsEnd;
 		const from = Math.max(this.next, start);
-		const to = Math.min(start + length, this.tbsEnd);
+		const to = Math.min(start + length, tbsEnd);
 		if (to > from) {
 			this.next = from;
-			this.take(bytes, offset + (from - start), to - from);
+			this.take(bytes, offset + (from - start), to - from, parser);
 			this.next = to;
 		}
-		if (this.next === this.tbsEnd && this.mode === HASHING && this.digest === undefined) {
-			const hash = this.hash as Hash;
-			this.digest = hash.digest();
-			hash.close();
-			this.hash = undefined;
+		if (this.next === tbsEnd && this.hash !== undefined) {
+			parser.cert.tbsDigest = this.hash.digest();
+			this.close();
 		}
 	}
 
 	private decide(parser: CertificateParser, start: number): void {
 		const algorithm = parser.cert.algorithm;
-		this.tbsStart = parser.tbsStart;
-		this.tbsEnd = parser.tbsEnd;
-		this.next = this.tbsStart;
+		this.next = parser.tbsStart;
 		if (algorithm === undefined) {
 			this.mode = NOTHING;
 			return;
 		}
 		if (algorithm.hash === "SHA-512") {
 			this.mode = KEEPING;
-			this.tbs = new Uint8Array(this.tbsEnd - this.tbsStart);
+			parser.cert.tbs = new Uint8Array(parser.tbsEnd - parser.tbsStart);
 		}
 		else {
 			this.mode = HASHING;
@@ -84,29 +71,19 @@ export class TBSHasher {
 		if (start > this.next) {
 			if (start > HEAD)
 				throw malformed("x509: the certificate's signature algorithm comes too late");
-			this.take(this.head as Uint8Array, this.next, start - this.next);
+			this.take(this.head as Uint8Array, this.next, start - this.next, parser);
 			this.next = start;
 		}
 	}
 
-	private take(bytes: Uint8Array, offset: number, length: number): void {
+	private take(bytes: Uint8Array, offset: number, length: number, parser: CertificateParser): void {
 		if (this.mode === HASHING)
 			(this.hash as Hash).update(bytes, offset, length);
 		else
-			(this.tbs as Uint8Array).set(bytes.subarray(offset, offset + length), this.next - this.tbsStart);
+			(parser.cert.tbs as Uint8Array).set(bytes.subarray(offset, offset + length), this.next - parser.tbsStart);
 	}
 
-	/** Gives the certificate its TBS digest (SHA-256/384) or the TBS itself (SHA-512), once it is complete. */
-	result(cert: ParsedCertificate): void {
-		if (this.digest !== undefined)
-			cert.tbsDigest = this.digest;
-		if (this.mode === KEEPING)
-			cert.tbs = this.tbs;
-		this.digest = undefined;
-		this.tbs = undefined;
-	}
-
-	/** Frees the native hash (when verification stops halfway). */
+	/** Frees the native hash (when verification stops halfway, or once the digest is taken). */
 	close(): void {
 		if (this.hash !== undefined) {
 			this.hash.close();
