@@ -82,8 +82,9 @@ function range(start: number, end: number): Range {
 export class ParsedCertificate implements CertificateSummary {
 	// optional fields are only declared: a property exists once set (each costs an XS slot)
 	version = 1;
-	serialNumber = "";
-	signatureAlgorithm = "";
+	// (made by parsers that keep the summary: not for what a leafOnly path drops once checked)
+	declare serialNumber: string;
+	declare signatureAlgorithm: string;
 	notBefore = 0;
 	notAfter = 0;
 	declare basicConstraints?: BasicConstraints;
@@ -92,7 +93,7 @@ export class ParsedCertificate implements CertificateSummary {
 	declare subjectAltName?: GeneralNames;
 	declare nameConstraints?: NameConstraints;
 	selfIssued = false;
-	publicKeyAlgorithm = "";
+	declare publicKeyAlgorithm: string;
 	declare publicKey?: Key;
 	declare trustAnchor?: "store" | "roots" | "peer";
 
@@ -228,6 +229,9 @@ function unexpected(what: string, tag: number): X509Error {
 	return malformed(`x509: ${what}: unexpected element (tag 0x${tag.toString(16)})`);
 }
 
+/** what a parser keeps: nothing (the certificate is only checked as it passes), what the path needs, or that and the summary */
+export const ONLY_CHECKED = 0, FOR_PATH = 1, SUMMARY = 2;
+
 /** The ScanHandler that parses one certificate. */
 export class CertificateParser implements ScanHandler {
 	cert = new ParsedCertificate();
@@ -253,16 +257,20 @@ export class CertificateParser implements ScanHandler {
 	private seen = "";
 
 	/** false: the certificate is only checked as it passes (its fields go through the scanner's scratch buffer: `cert` is not to be used) */
-	readonly keep: boolean;
+	/** ONLY_CHECKED, FOR_PATH or SUMMARY */
+	private readonly mode: number;
 
 	/**
 	 * `what` names the certificate in messages ("certificate 2"); `length`, its length, sizes the
 	 * buffer of its kept fields (up to 2 KB, grown if they need more; cut to their size by release())
 	 */
-	constructor(what: string, keep: boolean, length: number) {
+	constructor(what: string, mode: number, length: number) {
 		this.what = what;
-		this.keep = keep;
-		this.cert.buffer = new ArrayBuffer(keep ? Math.min(length, 2048) : 128);
+		this.mode = mode;
+		const cert = this.cert;
+		cert.buffer = new ArrayBuffer(mode !== ONLY_CHECKED ? Math.min(length, 2048) : 128);
+		if (mode === SUMMARY)
+			cert.serialNumber = cert.signatureAlgorithm = cert.publicKeyAlgorithm = "";
 	}
 
 	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
@@ -311,7 +319,7 @@ export class CertificateParser implements ScanHandler {
 			throw tooLarge(`${this.what} ${what}`, length, limit);
 		this.capturing = kind;
 		// the TBS signature field is compared with the outer one later: always a buffer of its own
-		return kind === C_TBS_ALGORITHM || (this.keep && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE)) ? CAPTURE : READ;
+		return kind === C_TBS_ALGORITHM || (this.mode !== ONLY_CHECKED && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE)) ? CAPTURE : READ;
 	}
 
 	private tbsField(tag: number, length: number): Action {
@@ -439,7 +447,7 @@ export class CertificateParser implements ScanHandler {
 		const cert = this.cert;
 		const what = this.what;
 		const kind = this.capturing;
-		const keep = this.keep;
+		const keep = this.mode !== ONLY_CHECKED, summary = this.mode === SUMMARY;
 		this.capturing = 0;
 		switch (kind) {
 			case C_VERSION: {
@@ -456,7 +464,8 @@ export class CertificateParser implements ScanHandler {
 			case C_SERIAL: {
 				const serial = element.subarray(content, end);
 				checkInteger(serial, "serialNumber");
-				cert.serialNumber = toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial);
+				if (summary)
+					cert.serialNumber = toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial);
 				break;
 			}
 			case C_TBS_ALGORITHM:
@@ -464,7 +473,8 @@ export class CertificateParser implements ScanHandler {
 				this.algorithmKnown = true;
 				try {
 					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", FIELDS, start, end);
-					cert.signatureAlgorithm = cert.algorithm.name;
+					if (summary)
+						cert.signatureAlgorithm = cert.algorithm.name;
 				}
 				catch (e) {
 					this.deferred(e);
@@ -489,11 +499,14 @@ export class CertificateParser implements ScanHandler {
 					cert.selfIssued = equalBytes(cert.view(cert.issuerAt) as Uint8Array, element, start, end);
 				}
 				break;
-			case C_SPKI:
-				cert.publicKeyAlgorithm = spkiAlgorithm(FIELDS.reset(element, "subjectPublicKeyInfo", start, end));
+			case C_SPKI: {
+				const algorithm = spkiAlgorithm(FIELDS.reset(element, "subjectPublicKeyInfo", start, end));
+				if (summary)
+					cert.publicKeyAlgorithm = algorithm;
 				if (keep)
 					cert.spkiAt = range(start, end);
 				break;
+			}
 			case C_OUTER_ALGORITHM:
 				// RFC 5280 4.1.1.2: MUST be the same as the signature field of the TBS
 				if (this.tbsAlgorithm === undefined || !equalBytes(cert.view(this.tbsAlgorithm) as Uint8Array, element, start, end))
@@ -550,13 +563,13 @@ export class CertificateParser implements ScanHandler {
 			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end, FIELDS); break;
 			case AUTHORITY_KEY_ID: {
 				const keyId = parseAuthorityKeyId(bytes, start, end, FIELDS);
-				if (keyId !== undefined && this.keep)
+				if (keyId !== undefined && this.mode !== ONLY_CHECKED)
 					cert.authorityKeyIdAt = this.append(keyId);
 				break;
 			}
 			case SUBJECT_KEY_ID: {
 				const keyId = parseSubjectKeyId(bytes, start, end, FIELDS);
-				if (this.keep)
+				if (this.mode !== ONLY_CHECKED)
 					cert.keyIdAt = this.append(keyId);
 				break;
 			}
@@ -610,7 +623,7 @@ export function certificateBytes(der: ArrayBuffer | Uint8Array): Uint8Array {
  * Throws "malformed"; other problems are left in the result's `defect`.
  */
 export function parseCertificateBytes(bytes: Uint8Array, what: string): ParsedCertificate {
-	const parser = new CertificateParser(what, true, bytes.length);
+	const parser = new CertificateParser(what, SUMMARY, bytes.length);
 	const scanner = new Scanner(parser, what);
 	scanner.begin(bytes.length);
 	scanner.write(bytes, 0, bytes.length);

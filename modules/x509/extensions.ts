@@ -52,6 +52,8 @@ export const KeyUsage = {
 } as const;
 
 export const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+/** the extKeyUsage of most servers' certificates: one shared (frozen) list */
+const SERVER_AUTH_ONLY = Object.freeze([SERVER_AUTH]) as unknown as string[];
 export const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 export const ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
@@ -192,7 +194,7 @@ export function parseExtKeyUsage(value: Uint8Array, start = 0, end = value.lengt
 	outer.end();
 	if (purposes.length === 0)
 		throw malformed(`x509: ${what}: empty`);
-	return purposes;
+	return purposes.length === 1 && purposes[0] === SERVER_AUTH ? SERVER_AUTH_ONLY : purposes;
 }
 
 export function parseSubjectAltName(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): GeneralNames {

@@ -28,7 +28,7 @@ import { DistinguishedName, describeName } from "./dn";
 import { formatTime } from "./time";
 import { ParsedCertificate, CertificateSummary, certificateBytes } from "./certificate";
 import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints, GeneralNames } from "./extensions";
-import { ReferenceIdentity, parseServerName, checkServerIdentity } from "./name";
+import { parseServerName, checkServerIdentity } from "./name";
 import { checkNameConstraints } from "./constraints";
 import { publicKey, checkSignature, who } from "./signature";
 import { TrustAnchor, anchorFromRoot, rootSummary } from "./anchor";
@@ -96,7 +96,6 @@ function signatureError(e: unknown, signedDepth: number): X509Error {
 
 export class PathValidator {
 	private readonly options: PathOptions;
-	private readonly reference: ReferenceIdentity | undefined;
 	private readonly path: ParsedCertificate[] = [];
 	private readonly parked: ParsedCertificate[] = [];
 	declare private anchor: TrustAnchor | undefined;
@@ -114,7 +113,7 @@ export class PathValidator {
 	constructor(options: PathOptions) {
 		this.options = options;
 		if (options.serverName !== undefined)
-			this.reference = parseServerName(options.serverName);
+			parseServerName(options.serverName);    // checked now, parsed again for the leaf (nothing held meanwhile)
 	}
 
 	/** A certificate as it arrives (leaf first). Throws when it settles the outcome (a bad leaf). */
@@ -158,9 +157,13 @@ export class PathValidator {
 		return this.path[0];
 	}
 
-	/** true once the path reached a trust anchor: later certificates are only parsed */
+	/** leafOnly, once the path reached a trust anchor: later certificates are only checked as they pass */
 	get complete(): boolean {
-		return this.anchored === true;
+		return this.anchored === true && this.leafOnly;
+	}
+
+	get leafOnly(): boolean {
+		return this.options.leafOnly === true;
 	}
 
 	/** Frees the leaf's key and what is held (when verification is abandoned). */
@@ -182,8 +185,9 @@ export class PathValidator {
 		this.checkCertificate(leaf, 0);
 		try {
 			leaf.publicKey = publicKey(leaf.spki as Uint8Array, "the certificate", leaf.subject);
-			if (this.reference !== undefined)
-				checkServerIdentity(leaf.subjectAltName, this.options.serverName as string, this.reference);
+			const serverName = this.options.serverName;
+			if (serverName !== undefined)
+				checkServerIdentity(leaf.subjectAltName, serverName, parseServerName(serverName));
 			if (leaf.keyUsage !== undefined && !(leaf.keyUsage & KeyUsage.digitalSignature))
 				throw new X509Error("keyUsage", `x509: ${who("the certificate", leaf.subject)} does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)`);
 			const usage = this.options.usage;

@@ -20,7 +20,7 @@
 import { X509Error, malformed } from "./errors";
 import { equalBytes } from "./der";
 import { Scanner } from "./scanner";
-import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes } from "./certificate";
+import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes, ONLY_CHECKED, FOR_PATH, SUMMARY } from "./certificate";
 import { TBSHasher } from "./tbshash";
 import { PathValidator, Usage } from "./path";
 import { digest } from "../crypto/hash";
@@ -102,8 +102,7 @@ export class ChainVerifier {
 	private scanner: Scanner | undefined = undefined;
 	private state = IDLE;
 	private count = 0;
-	private readonly leafOnly: boolean;
-	private failure: unknown = undefined;
+	declare private failure: unknown;
 
 	constructor(options: VerifierOptions = {}) {
 		const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -122,7 +121,6 @@ export class ChainVerifier {
 		if (pathOptions.usage !== "serverAuth" && pathOptions.usage !== "clientAuth")
 			throw new RangeError("x509: usage must be \"serverAuth\" or \"clientAuth\"");
 		this.validator = new PathValidator(pathOptions);
-		this.leafOnly = pathOptions.leafOnly;
 	}
 
 	/** Starts the next certificate, of `length` bytes. */
@@ -133,8 +131,9 @@ export class ChainVerifier {
 				throw malformed("x509: a certificate's length must be 1 to 2^24 - 1 bytes");
 			const what = this.count === 0 ? "the peer's certificate" : `certificate ${this.count}`;
 			// once anchored (leafOnly), a certificate is only checked as it passes: nothing is kept, nothing hashed
-			const keep = !(this.validator.complete && this.leafOnly);
-			this.parser = new CertificateParser(what, keep, length);
+			const keep = !this.validator.complete;
+			// leafOnly: only the leaf's summary is kept, the others only what the path needs of them
+			this.parser = new CertificateParser(what, !keep ? ONLY_CHECKED : this.count > 0 && this.validator.leafOnly ? FOR_PATH : SUMMARY, length);
 			this.scanner = new Scanner(this.parser, what);
 			this.scanner.begin(length);
 			if (keep)
@@ -212,7 +211,7 @@ export class ChainVerifier {
 	private end(leaf: boolean): CertificateSummary[] | CertificateSummary {
 		this.guard(IDLE, leaf ? "finishLeaf()" : "finish()");
 		try {
-			if (leaf !== this.leafOnly)
+			if (leaf !== this.validator.leafOnly)
 				throw new Error(`x509: ${leaf ? "finishLeaf() needs" : "finish() needs no"} leafOnly`);
 			if (this.count === 0)
 				throw malformed("x509: the peer sent no certificate");
