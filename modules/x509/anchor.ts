@@ -51,31 +51,17 @@ export interface TrustAnchor {
 /** What verifyChain returns for a root certificate (options.roots) as the path's last element: its parse, checked. */
 export function rootSummary(bytes: Uint8Array, what: string): CertificateSummary {
 	const cert = parseCertificateBytes(bytes, what);
-	const summary: CertificateSummary = {
-		version: cert.version, serialNumber: cert.serialNumber, signatureAlgorithm: cert.signatureAlgorithm,
-		issuer: cert.issuer, subject: cert.subject, notBefore: cert.notBefore, notAfter: cert.notAfter,
-		selfIssued: cert.selfIssued, publicKeyAlgorithm: cert.publicKeyAlgorithm, trustAnchor: "roots",
-	};
-	copyOptional(summary, cert);
-	return summary;
+	cert.release();
+	cert.trustAnchor = "roots";
+	return cert;
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Sets the anchor's field for one of the four constraining extensions of a root (others are ignored). */
-function anchorExtension(anchor: Writable<TrustAnchor>, oid: string, value: Uint8Array): void {
-	const end = value.length;
-	if (oid === BASIC_CONSTRAINTS)
-		anchor.basicConstraints = parseBasicConstraints(value, 0, end, FIELDS);
-	else if (oid === KEY_USAGE)
-		anchor.keyUsage = parseKeyUsage(value, 0, end, FIELDS);
-	else if (oid === EXT_KEY_USAGE)
-		anchor.extKeyUsage = parseExtKeyUsage(value, 0, end, FIELDS);
-	else if (oid === NAME_CONSTRAINTS)
-		anchor.nameConstraints = parseNameConstraints(value, 0, end, FIELDS);
-}
-
-/** The Extensions SEQUENCE the reader is at, into the anchor (a root certificate's: its subjectKeyIdentifier too). */
+/**
+ * The Extensions SEQUENCE the reader is at, into the anchor: the four constraining extensions (a
+ * root certificate's subjectKeyIdentifier too); the others are ignored.
+ */
 function readExtensions(reader: DERReader, anchor: Writable<TrustAnchor>, root: boolean): void {
 	const extensions = reader.enter(SEQUENCE);
 	while (!extensions.atEnd) {
@@ -85,10 +71,17 @@ function readExtensions(reader: DERReader, anchor: Writable<TrustAnchor>, root: 
 			extension.readBoolean();
 		const value = extension.readOctetString();
 		extension.end();
-		if (root && oid === SUBJECT_KEY_ID)
-			anchor.keyId = parseSubjectKeyId(value, 0, value.length, FIELDS);
-		else
-			anchorExtension(anchor, oid, value);
+		const end = value.length;
+		if (oid === BASIC_CONSTRAINTS)
+			anchor.basicConstraints = parseBasicConstraints(value, 0, end, FIELDS);
+		else if (oid === KEY_USAGE)
+			anchor.keyUsage = parseKeyUsage(value, 0, end, FIELDS);
+		else if (oid === EXT_KEY_USAGE)
+			anchor.extKeyUsage = parseExtKeyUsage(value, 0, end, FIELDS);
+		else if (oid === NAME_CONSTRAINTS)
+			anchor.nameConstraints = parseNameConstraints(value, 0, end, FIELDS);
+		else if (root && oid === SUBJECT_KEY_ID)
+			anchor.keyId = parseSubjectKeyId(value, 0, end, FIELDS);
 	}
 	extensions.end();
 	releaseFields();

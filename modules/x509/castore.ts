@@ -39,10 +39,7 @@ function u16(bytes: Uint8Array, at: number): number {
 }
 
 function hex8(value: number): string {
-	let text = value.toString(16);
-	while (text.length < 8)
-		text = "0" + text;
-	return text;
+	return value.toString(16).padStart(8, "0");
 }
 
 /** The resource name of a root's own record. */

@@ -16,7 +16,7 @@
 import { X509Error, malformed } from "./errors";
 import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
-	contextConstructed, contextPrimitive, booleanValue, bitString, checkInteger, oidToString, equalBytes, toHex,
+	contextConstructed, contextPrimitive, booleanValue, unusedBitCount, checkInteger, oidToString, equalBytes, toHex, copyBytes,
 } from "./der";
 import { Action, DESCEND, CAPTURE, READ, SKIP, ScanHandler, Scanner } from "./scanner";
 import { DistinguishedName, NameView, readName } from "./dn";
@@ -154,16 +154,9 @@ export class ParsedCertificate implements CertificateSummary {
 		delete this.tbs;
 		delete this.algorithm;
 		const old = new Uint8Array(this.buffer);
-		let size = 0;
+		const bytes = new Uint8Array(old.length);
+		let to = 0;
 		for (let i = 0; i < KEPT.length; i++) {
-			const at = this[KEPT[i]];
-			if (at !== undefined)
-				size += Math.floor(at / 0x10000) - at % 0x10000;
-		}
-		if (size === old.length)
-			return;
-		const bytes = new Uint8Array(size);
-		for (let i = 0, to = 0; i < KEPT.length; i++) {
 			const at = this[KEPT[i]];
 			if (at === undefined)
 				continue;
@@ -173,12 +166,12 @@ export class ParsedCertificate implements CertificateSummary {
 			this[KEPT[i]] = range(to, to + length);
 			to += length;
 		}
-		this.buffer = bytes.buffer as ArrayBuffer;
+		this.buffer = copyBytes(bytes.subarray(0, to)).buffer as ArrayBuffer;
 	}
 }
 
 /** the byte fields a released certificate keeps */
-const KEPT = ["issuerAt", "subjectAt", "keyIdAt", "authorityKeyIdAt"] as const;
+const KEPT = "issuerAt subjectAt keyIdAt authorityKeyIdAt".split(" ") as ("issuerAt" | "subjectAt" | "keyIdAt" | "authorityKeyIdAt")[];
 
 const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };
 
@@ -514,12 +507,9 @@ export class CertificateParser implements ScanHandler {
 				this.tbsAlgorithm = undefined;
 				break;
 			case C_SIGNATURE: {
-				// whole bytes: the unused-bit count 0, then the signature (a view; bitString() only to say what is wrong)
-				if (end - content < 2 || element[content] !== 0) {
-					const bits = bitString(element.subarray(content, end), "signature");
-					if (bits.unusedBits !== 0)
-						throw malformed(`x509: ${what}: signature not made of whole bytes`);
-				}
+				// whole bytes: the unused-bit count 0, then the signature (unusedBitCount() only to say what is wrong)
+				if ((end - content < 2 || element[content] !== 0) && unusedBitCount(element.subarray(content, end), "signature") !== 0)
+					throw malformed(`x509: ${what}: signature not made of whole bytes`);
 				if (keep)
 					cert.signatureAt = range(content + 1, end);
 				break;
@@ -607,7 +597,7 @@ function spkiAlgorithm(outer: DERReader): string {
 	if (!algorithm.atEnd)
 		algorithm.skip();
 	algorithm.end();
-	spki.readBitString(what);
+	unusedBitCount(spki.expectContent(BIT_STRING, what), what);
 	spki.end();
 	outer.end();
 	return KEY_ALGORITHMS[oid] ?? oid;

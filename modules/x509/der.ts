@@ -6,7 +6,7 @@
  *
  *   const r = new DERReader(bytes, "certificate");
  *   const seq = r.enter(SEQUENCE, "validity");    // a reader over the content; checks the length fits
- *   const notBefore = seq.readElement();          // { tag, content }
+ *   const serial = seq.readIntegerBytes();        // checked, a view of its content
  *   seq.end();                                    // throws when bytes are left
  *   r.end();
  *
@@ -89,12 +89,6 @@ export function decodeHeader(bytes: Uint8Array, position: number, limit: number,
 	return true;
 }
 
-export interface Element {
-	tag: number;
-	/** the content bytes (a view, not a copy) */
-	content: Uint8Array;
-}
-
 function tagName(tag: number): string {
 	return "0x" + (tag < 16 ? "0" : "") + tag.toString(16);
 }
@@ -172,18 +166,6 @@ export class DERReader {
 		const found = this.peekTag();
 		if (found !== tag)
 			throw malformed(found < 0 ? `x509: ${what}: missing` : `x509: ${what}: tag ${tagName(found)} where ${tagName(tag)} was expected`);
-	}
-
-	/** the next element, whatever its tag; its length must fit what is left */
-	readElement(what = this.what): Element {
-		const tag = this.advance(what);
-		return { tag, content: this.bytes.subarray(this.contentStart, this.position) };
-	}
-
-	/** the next element, which must have this tag */
-	expect(tag: number, what = this.what): Element {
-		this.checkTag(tag, what);
-		return this.readElement(what);
 	}
 
 	/** the content of the next element, which must have this tag */
@@ -269,11 +251,6 @@ export class DERReader {
 		return oidToString(this.bytes, what, this.contentStart, this.position);
 	}
 
-	/** A BIT STRING: its bytes after the unused-bits octet, and that count (unused bits checked zero). */
-	readBitString(what = this.what, tag = BIT_STRING): { bytes: Uint8Array; unusedBits: number } {
-		return bitString(this.expectContent(tag, what), what);
-	}
-
 	readOctetString(what = this.what): Uint8Array {
 		return this.expectContent(OCTET_STRING, what);
 	}
@@ -317,11 +294,7 @@ export function booleanValue(bytes: Uint8Array, what: string, start = 0, end = b
 	return bytes[start] === 0xff;
 }
 
-/** BIT STRING content: unused-bit count 0..7, zero when empty, unused bits zero (X.690 11.2). */
-export function bitString(content: Uint8Array, what: string): { bytes: Uint8Array; unusedBits: number } {
-	return { bytes: content.subarray(1), unusedBits: unusedBitCount(content, what) };
-}
-
+/** BIT STRING content (X.690 11.2): unused-bit count 0..7, zero when empty, unused bits zero. */
 /** A BIT STRING content's unused-bit count (checked, and the unused bits checked zero); its bits are content[1 ..) */
 export function unusedBitCount(content: Uint8Array, what: string): number {
 	if (content.length === 0)
@@ -336,17 +309,16 @@ export function unusedBitCount(content: Uint8Array, what: string): number {
 
 /** The OID content bytes of a dotted OID ("2.5.29.19" -> 55 1d 13). */
 export function encodeOID(dotted: string): number[] {
-	const arcs = dotted.split(".").map(Number);
+	const arcs = dotted.split(".");
 	const out: number[] = [];
-	const push = (value: number) => {
-		const septets = [value & 0x7f];
+	for (let i = 1; i < arcs.length; i++) {
+		let value = i === 1 ? Number(arcs[0]) * 40 + Number(arcs[1]) : Number(arcs[i]);
+		// base 128, most significant first: the septets go in at one place, the last one first
+		const at = out.length;
+		out.push(value & 0x7f);
 		for (value = Math.floor(value / 128); value > 0; value = Math.floor(value / 128))
-			septets.unshift((value & 0x7f) | 0x80);
-		out.push(...septets);
-	};
-	push(arcs[0] * 40 + arcs[1]);
-	for (let i = 2; i < arcs.length; i++)
-		push(arcs[i]);
+			out.splice(at, 0, (value & 0x7f) | 0x80);
+	}
 	return out;
 }
 

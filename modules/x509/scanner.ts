@@ -1,7 +1,7 @@
 /*
  * A streaming DER walker: bytes go in as they arrive, in chunks of any size; a handler is told
  * about each element's header and decides whether to descend into it (constructed elements),
- * capture its content (a buffer of exactly its length, handed over once complete) or skip it.
+ * capture its content (into the handler's arena, handed over once complete) or skip it.
  * A captured element is handed over whole (header included), so that names, keys and algorithm
  * identifiers can be kept and compared as DER. An element the handler only reads (READ) goes into
  * the scanner's scratch buffer instead, valid during value() only: no buffer per element. Between chunks only the open containers' end
@@ -38,12 +38,11 @@ export interface ScanHandler {
 	/** The end of an element that header() descended into. */
 	end(tag: number, depth: number): void;
 	/**
-	 * Optional: CAPTURE puts elements in the handler's `arena`, at the offset reserve(size) returns
-	 * (value() then gets the arena and `start`, the element being element[start .. end)), instead of
-	 * a buffer of their own each.
+	 * CAPTURE puts an element in the handler's `arena`, at the offset reserve(size) returns (value()
+	 * then gets the arena and `start`, the element being element[start .. end)).
 	 */
-	reserve?(size: number): number;
-	readonly arena?: Uint8Array;
+	reserve(size: number): number;
+	readonly arena: Uint8Array;
 }
 
 const HEADER = 0;
@@ -96,11 +95,6 @@ export class Scanner {
 	/** bytes consumed so far */
 	get offset(): number {
 		return this.position;
-	}
-
-	/** true once the outermost element is complete */
-	get complete(): boolean {
-		return this.done;
 	}
 
 	/** Consumes bytes[offset .. offset + length). */
@@ -185,12 +179,10 @@ export class Scanner {
 			let capture: Uint8Array;
 			let at = 0;
 			const handler = this.handler;
-			if (action === CAPTURE && handler.reserve !== undefined) {
+			if (action === CAPTURE) {
 				at = handler.reserve(headerLength + length);
-				capture = handler.arena as Uint8Array;
+				capture = handler.arena;
 			}
-			else if (action === CAPTURE)
-				capture = new Uint8Array(headerLength + length);
 			else {
 				if (this.scratch === undefined || this.scratch.length < headerLength + length)
 					this.scratch = new Uint8Array(Math.max(headerLength + length, 64));

@@ -24,7 +24,7 @@ import { CertificateParser, CertificateSummary, certificateBytes, parseCertifica
 import { TBSHasher } from "./tbshash";
 import { PathValidator, Usage } from "./path";
 import { digest } from "../crypto/hash";
-import { formatTime, yearOf } from "./time";
+import { formatTime } from "./time";
 
 /** A DER certificate. */
 export type DER = ArrayBuffer | Uint8Array;
@@ -50,8 +50,8 @@ export interface VerifierOptions {
 }
 
 export const DEFAULT_MAX_DEPTH = 8;
-/** A device clock before this year is taken as unset. */
-const CLOCK_YEAR = 2020;
+/** A device clock before 2020 (2020-01-01T00:00:00Z, seconds) is taken as unset. */
+const CLOCK_SET = 1577836800;
 
 /** The time to verify at: options.time, else the device clock, which must be set. */
 export function verificationTime(time: number | undefined): number {
@@ -61,7 +61,7 @@ export function verificationTime(time: number | undefined): number {
 		return Math.floor(time);
 	}
 	const now = Math.floor(Date.now() / 1000);
-	if (yearOf(now) < CLOCK_YEAR)
+	if (now < CLOCK_SET)
 		throw new X509Error("clockNotSet", `x509: the device clock is not set (it says ${formatTime(now)}), so certificate validity cannot be checked: set the clock (e.g. with SNTP) before connecting, or pass the time to verify at`);
 	return now;
 }
@@ -212,7 +212,7 @@ export class ChainVerifier {
 		this.guard(IDLE, leaf ? "finishLeaf()" : "finish()");
 		try {
 			if (leaf !== this.validator.leafOnly)
-				throw new Error(`x509: ${leaf ? "finishLeaf() needs" : "finish() needs no"} leafOnly`);
+				throw new Error("x509: finishLeaf() is for a leafOnly verifier, finish() for the others");
 			if (this.count === 0)
 				throw malformed("x509: the peer sent no certificate");
 			const result = leaf ? this.validator.finishLeaf() : this.validator.finish();

@@ -93,14 +93,3 @@ export function formatTime(seconds: number): string {
 	const two = (n: number) => (n < 10 ? "0" : "") + n;
 	return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}Z`;
 }
-
-/** The year of a time (seconds since 1970); no string is made. */
-export function yearOf(seconds: number): number {
-	const z = Math.floor(seconds / 86400) + 719468;
-	const era = Math.floor(z / 146097);
-	const doe = z - era * 146097;
-	const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-	const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-	const mp = Math.floor((5 * doy + 2) / 153);
-	return yoe + era * 400 + (mp >= 10 ? 1 : 0);
-}

@@ -24,11 +24,9 @@ export function verifyChain(options: VerifyChainOptions): CertificateSummary[] {
 	if (options === undefined || options.peer === undefined)
 		throw malformed("x509: verifyChain needs the peer's certificate (options.peer)");
 	const verifier = new ChainVerifier(options);
-	const certificates: DER[] = [options.peer];
-	if (options.intermediates !== undefined)
-		certificates.push(...options.intermediates);
-	for (let i = 0; i < certificates.length; i++) {
-		const bytes = certificateBytes(certificates[i]);
+	const intermediates = options.intermediates ?? [];
+	for (let i = 0; i <= intermediates.length; i++) {
+		const bytes = certificateBytes(i === 0 ? options.peer : intermediates[i - 1]);
 		verifier.beginCertificate(bytes.length);
 		verifier.update(bytes, 0, bytes.length);
 		verifier.endCertificate();
