@@ -20,7 +20,7 @@
  */
 import { malformed } from "./errors";
 import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex, equalBytes } from "./der";
-import { DistinguishedName, parseName } from "./dn";
+import { DistinguishedName, NameView, parseName } from "./dn";
 import { readTime } from "./time";
 import { CertificateSummary, parseCertificateBytes, FIELDS, releaseFields } from "./certificate";
 import {
@@ -59,31 +59,35 @@ export function rootSummary(bytes: Uint8Array, what: string): CertificateSummary
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * The Extensions SEQUENCE the reader is at, into the anchor: the four constraining extensions (a
- * root certificate's subjectKeyIdentifier too); the others are ignored.
+ * The Extensions SEQUENCE that is exactly bytes[start .. end), into the anchor: the four
+ * constraining extensions (a root certificate's subjectKeyIdentifier too); the others are ignored.
+ * All with the parser's one shared reader (FIELDS): it goes back to the next extension after each
+ * value (a reader is 8 XS slots).
  */
-function readExtensions(reader: DERReader, anchor: Writable<TrustAnchor>, root: boolean): void {
-	const extensions = reader.enter(SEQUENCE);
-	while (!extensions.atEnd) {
-		const extension = extensions.enter(SEQUENCE);
+function readExtensions(bytes: Uint8Array, start: number, end: number, anchor: Writable<TrustAnchor>, root: boolean, what: string): void {
+	const limit = FIELDS.reset(bytes, what, start, end).enter(SEQUENCE).limit;
+	if (limit !== end)
+		throw malformed(`x509: ${what}: ${end - limit} unexpected bytes at the end`);
+	for (let at = FIELDS.contentStart; at < limit;) {
+		const extension = FIELDS.reset(bytes, what, at, limit).enter(SEQUENCE);
 		const oid = extension.readOID();
 		if (extension.peekTag() === BOOLEAN)
 			extension.readBoolean();
 		const value = extension.readOctetString();
 		extension.end();
-		const end = value.length;
+		at = extension.contentEnd;
+		const length = value.length;
 		if (oid === BASIC_CONSTRAINTS)
-			anchor.basicConstraints = parseBasicConstraints(value, 0, end, FIELDS);
+			anchor.basicConstraints = parseBasicConstraints(value, 0, length, FIELDS);
 		else if (oid === KEY_USAGE)
-			anchor.keyUsage = parseKeyUsage(value, 0, end, FIELDS);
+			anchor.keyUsage = parseKeyUsage(value, 0, length, FIELDS);
 		else if (oid === EXT_KEY_USAGE)
-			anchor.extKeyUsage = parseExtKeyUsage(value, 0, end, FIELDS);
+			anchor.extKeyUsage = parseExtKeyUsage(value, 0, length, FIELDS);
 		else if (oid === NAME_CONSTRAINTS)
-			anchor.nameConstraints = parseNameConstraints(value, 0, end, FIELDS);
+			anchor.nameConstraints = parseNameConstraints(value, 0, length, FIELDS);
 		else if (root && oid === SUBJECT_KEY_ID)
-			anchor.keyId = parseSubjectKeyId(value, 0, end, FIELDS);
+			anchor.keyId = parseSubjectKeyId(value, 0, length, FIELDS);
 	}
-	extensions.end();
 	releaseFields();
 }
 
@@ -95,22 +99,28 @@ function readExtensions(reader: DERReader, anchor: Writable<TrustAnchor>, root: 
  * lives while a lookup uses it.
  */
 export function anchorFromRoot(bytes: Uint8Array, name: Uint8Array, what: string): TrustAnchor | undefined {
-	const tbs = new DERReader(bytes, what).enter(SEQUENCE).enter(SEQUENCE);
+	const tbs = FIELDS.reset(bytes, what).enter(SEQUENCE).enter(SEQUENCE);
 	if (tbs.peekTag() === contextConstructed(0))
 		tbs.skip();
 	for (let i = 0; i < 5; i++)     // serialNumber, signature, issuer, validity, subject
 		tbs.skip();
-	if (!equalBytes(name, bytes, tbs.elementStart, tbs.contentEnd))
-		return undefined;
-	const subject = parseName(bytes.subarray(tbs.elementStart, tbs.contentEnd), what, FIELDS);
-	releaseFields();
-	const anchor: Writable<TrustAnchor> = { subject, spki: tbs.expectRaw(SEQUENCE), source: "roots", der: bytes };
-	while (!tbs.atEnd) {
-		if (tbs.peekTag() === contextConstructed(3))
-			readExtensions(tbs.enter(contextConstructed(3)), anchor, true);
-		else
-			tbs.skip();
+	const subjectStart = tbs.elementStart, subjectEnd = tbs.contentEnd;
+	let anchor: Writable<TrustAnchor> | undefined;
+	if (equalBytes(name, bytes, subjectStart, subjectEnd)) {
+		const spki = tbs.expectRaw(SEQUENCE);
+		// the extensions [3], if any: their content's place (read once the walk is over: one reader)
+		let start = 0, end = 0;
+		while (!tbs.atEnd) {
+			if (tbs.skip() === contextConstructed(3)) {
+				start = tbs.contentStart;
+				end = tbs.contentEnd;
+			}
+		}
+		anchor = { subject: new NameView(bytes.subarray(subjectStart, subjectEnd)), spki, source: "roots", der: bytes };
+		if (end > 0)
+			readExtensions(bytes, start, end, anchor, true, what);
 	}
+	releaseFields();
 	return anchor;
 }
 
@@ -154,9 +164,8 @@ export function parseAnchorRecord(record: Uint8Array, id: string): TrustAnchor {
 	if (keyId !== undefined)
 		anchor.keyId = summary.subjectKeyId = keyId;
 	if (seq.peekTag() === contextConstructed(0)) {
-		const explicit = seq.enter(contextConstructed(0), what);
-		readExtensions(explicit, anchor, false);
-		explicit.end();
+		seq.skip(what);
+		readExtensions(record, seq.contentStart, seq.contentEnd, anchor, false, what);
 		copyOptional(summary, anchor);
 	}
 	seq.end();

@@ -108,7 +108,8 @@ const scratch: Header = { tag: 0, length: 0, headerLength: 0 };
 export class DERReader {
 	bytes!: Uint8Array;
 	private position!: number;
-	private limit!: number;
+	/** where the element entered last (or the whole reader) ends */
+	limit!: number;
 	/** the containers' limits, outermost first */
 	private readonly stack: number[] = [];
 	/** the element read last: where it starts, where its content starts (and ends: contentEnd) */

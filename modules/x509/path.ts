@@ -94,8 +94,15 @@ function signatureError(e: unknown, signedDepth: number): X509Error {
 	return at(e, e.code === "badSignature" ? signedDepth : signedDepth + 1);
 }
 
-export class PathValidator {
-	private readonly options: PathOptions;
+export class PathValidator implements PathOptions {
+	// the options, as fields of the validator (no options object held: 1 + 7 XS slots)
+	declare readonly time: number;
+	declare readonly serverName?: string;
+	declare readonly usage: Usage;
+	declare readonly maxDepth: number;
+	declare readonly roots: readonly (ArrayBuffer | Uint8Array)[];
+	declare readonly store: boolean;
+	declare readonly leafOnly?: boolean;
 	private readonly path: ParsedCertificate[] = [];
 	private readonly parked: ParsedCertificate[] = [];
 	declare private anchor: TrustAnchor | undefined;
@@ -105,13 +112,13 @@ export class PathValidator {
 	/** CA store ids of roots named like the top's issuer that this build lacks */
 	declare private missing: string[] | undefined;
 	/** the CA store, once a lookup opened it (null: none in this build) */
-	declare private store: CAStore | null | undefined;
+	declare private caStore: CAStore | null | undefined;
 	/** leafOnly, once anchored: the path's length (trust anchor included) and where its anchor came from */
 	declare pathLength: number;
 	declare anchorSource: "store" | "roots" | "peer" | undefined;
 
 	constructor(options: PathOptions) {
-		this.options = options;
+		Object.assign(this, options);
 		if (options.serverName !== undefined)
 			parseServerName(options.serverName);    // checked now, parsed again for the leaf (nothing held meanwhile)
 	}
@@ -128,8 +135,8 @@ export class PathValidator {
 			release(cert);
 			return;
 		}
-		if (this.parked.length >= this.options.maxDepth)
-			throw at(new X509Error("depthExceeded", `x509: the peer sent more than ${this.options.maxDepth} certificates that do not chain to a trusted root`), this.path.length + this.parked.length);
+		if (this.parked.length >= this.maxDepth)
+			throw at(new X509Error("depthExceeded", `x509: the peer sent more than ${this.maxDepth} certificates that do not chain to a trusted root`), this.path.length + this.parked.length);
 		this.parked.push(cert);
 		this.extend();
 	}
@@ -159,11 +166,7 @@ export class PathValidator {
 
 	/** leafOnly, once the path reached a trust anchor: later certificates are only checked as they pass */
 	get complete(): boolean {
-		return this.anchored === true && this.leafOnly;
-	}
-
-	get leafOnly(): boolean {
-		return this.options.leafOnly === true;
+		return this.anchored === true && this.leafOnly === true;
 	}
 
 	/** Frees the leaf's key and what is held (when verification is abandoned). */
@@ -185,12 +188,12 @@ export class PathValidator {
 		this.checkCertificate(leaf, 0);
 		try {
 			leaf.publicKey = publicKey(leaf.spki as Uint8Array, "the certificate", leaf.subject);
-			const serverName = this.options.serverName;
+			const serverName = this.serverName;
 			if (serverName !== undefined)
 				checkServerIdentity(leaf.subjectAltName, serverName, parseServerName(serverName));
 			if (leaf.keyUsage !== undefined && !(leaf.keyUsage & KeyUsage.digitalSignature))
 				throw new X509Error("keyUsage", `x509: ${who("the certificate", leaf.subject)} does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)`);
-			const usage = this.options.usage;
+			const usage = this.usage;
 			if (leaf.extKeyUsage !== undefined && leaf.extKeyUsage.indexOf(usage === "serverAuth" ? SERVER_AUTH : CLIENT_AUTH) < 0) {
 				const any = leaf.extKeyUsage.indexOf(ANY_EXTENDED_KEY_USAGE) >= 0;
 				throw new X509Error("extendedKeyUsage", `x509: ${who("the certificate", leaf.subject)} is not for ${usage}: its extKeyUsage does not list it` +
@@ -210,7 +213,7 @@ export class PathValidator {
 	private checkCertificate(cert: ParsedCertificate, depth: number): void {
 		if (cert.defect !== undefined)
 			throw at(cert.defect, depth);
-		const time = this.options.time;
+		const time = this.time;
 		if (time < cert.notBefore)
 			throw at(new X509Error("notYetValid", `x509: the certificate ${describe(cert)} is not valid before ${formatTime(cert.notBefore)} (the time is ${formatTime(time)})`), depth);
 		if (time > cert.notAfter)
@@ -226,7 +229,7 @@ export class PathValidator {
 				this.anchored = true;
 				releaseAll(this.parked);
 				this.parked.length = 0;
-				if (this.options.leafOnly) {
+				if (this.leafOnly) {
 					// the leaf's summary is all that is asked for now
 					this.pathLength = this.path.length + (this.anchor !== undefined ? 1 : 0);
 					this.anchorSource = this.anchor !== undefined ? this.anchor.source : top.trustAnchor;
@@ -272,8 +275,8 @@ export class PathValidator {
 
 	private link(top: ParsedCertificate, issuer: ParsedCertificate): void {
 		const depth = this.path.length;
-		if (depth + 1 > this.options.maxDepth)
-			throw new X509Error("depthExceeded", `x509: the path would be longer than ${this.options.maxDepth} certificates`);
+		if (depth + 1 > this.maxDepth)
+			throw new X509Error("depthExceeded", `x509: the path would be longer than ${this.maxDepth} certificates`);
 		this.checkCertificate(issuer, depth);
 		this.checkIssuer(issuer, "the CA certificate", false);
 		try {
@@ -285,7 +288,7 @@ export class PathValidator {
 		}
 		this.path.push(issuer);
 		release(top);
-		if (this.options.leafOnly && depth > 1) {
+		if (this.leafOnly && depth > 1) {
 			const below: Below = top.subjectAltName !== undefined ?
 				{ subject: top.subject, subjectAltName: top.subjectAltName, selfIssued: top.selfIssued } :
 				{ subject: top.subject, selfIssued: top.selfIssued };
@@ -310,7 +313,7 @@ export class PathValidator {
 			if (below > constraints.pathLength)
 				throw new X509Error("pathLength", `x509: ${who(role, issuer.subject)} allows ${constraints.pathLength} intermediate CA certificate${constraints.pathLength === 1 ? "" : "s"} below it (pathLenConstraint), the path has ${below} (RFC 5280 6.1.4 m)`);
 		}
-		const usage = this.options.usage;
+		const usage = this.usage;
 		if (issuer.extKeyUsage !== undefined && issuer.extKeyUsage.indexOf(usage === "serverAuth" ? SERVER_AUTH : CLIENT_AUTH) < 0 &&
 			issuer.extKeyUsage.indexOf(ANY_EXTENDED_KEY_USAGE) < 0)
 			throw new X509Error("extendedKeyUsage", `x509: ${who(role, issuer.subject)} may not issue certificates for ${usage}: its extKeyUsage does not list it`);
@@ -364,14 +367,14 @@ export class PathValidator {
 
 	/** The anchors with this subject name (and possibly this key id): options.roots, then the store. */
 	private anchorsNamed(name: Uint8Array, keyId: Uint8Array | undefined, noteMissing: boolean): TrustAnchor[] {
-		const roots = this.options.roots;
+		const roots = this.roots;
 		let found: TrustAnchor[] = [];
 		for (let i = 0; i < roots.length; i++) {
 			const anchor = anchorFromRoot(certificateBytes(roots[i]), name, `root ${i}`);
 			if (anchor !== undefined)
 				found.push(anchor);
 		}
-		const store = this.options.store ? (this.store ??= CAStore.open() ?? null) : null;
+		const store = this.store ? (this.caStore ??= CAStore.open() ?? null) : null;
 		if (store !== null) {
 			const lookup = store.find(name, keyId);
 			found = found.concat(lookup.anchors);

@@ -133,7 +133,7 @@ export class ChainVerifier {
 			// once anchored (leafOnly), a certificate is only checked as it passes: nothing is kept, nothing hashed
 			const keep = !this.validator.complete;
 			// leafOnly: only the leaf's summary is kept, the others only what the path needs of them
-			this.parser = new CertificateParser(what, !keep ? ONLY_CHECKED : this.count > 0 && this.validator.leafOnly ? FOR_PATH : SUMMARY, length);
+			this.parser = new CertificateParser(what, !keep ? ONLY_CHECKED : this.count > 0 && this.validator.leafOnly === true ? FOR_PATH : SUMMARY, length);
 			this.scanner = new Scanner(this.parser, what);
 			this.scanner.begin(length);
 			if (keep)
@@ -211,7 +211,7 @@ export class ChainVerifier {
 	private end(leaf: boolean): CertificateSummary[] | CertificateSummary {
 		this.guard(IDLE, leaf ? "finishLeaf()" : "finish()");
 		try {
-			if (leaf !== this.validator.leafOnly)
+			if (leaf !== (this.validator.leafOnly === true))
 				throw new Error("x509: finishLeaf() is for a leafOnly verifier, finish() for the others");
 			if (this.count === 0)
 				throw malformed("x509: the peer sent no certificate");
