@@ -44,7 +44,7 @@ export interface PathOptions {
 	readonly maxDepth: number;
 	/** root certificates (DER, checked by the caller), read when a lookup needs them: nothing is held per root */
 	readonly roots: readonly (ArrayBuffer | Uint8Array)[];
-	/** look roots up in the CA store too (opened at the first lookup: nothing held before) */
+	/** look roots up in the CA store too (opened for each lookup that needs it: nothing held between them) */
 	readonly store: boolean;
 	/**
 	 * only the leaf's summary is wanted (finishLeaf(), a TLS engine): each other certificate is cut
@@ -111,8 +111,6 @@ export class PathValidator implements PathOptions {
 	declare private pending: X509Error | undefined;
 	/** CA store ids of roots named like the top's issuer that this build lacks */
 	declare private missing: string[] | undefined;
-	/** the CA store, once a lookup opened it (null: none in this build) */
-	declare private caStore: CAStore | null | undefined;
 	/** leafOnly, once anchored: the path's length (trust anchor included) and where its anchor came from */
 	declare pathLength: number;
 	declare anchorSource: "store" | "roots" | "peer" | undefined;
@@ -331,55 +329,63 @@ export class PathValidator implements PathOptions {
 
 	/** Is the top an anchor, or issued by one? Sets this.anchor (or this.pending, this.missing). */
 	private tryAnchors(top: ParsedCertificate): boolean {
+		// each step looks at options.roots first, then at the CA store only if they did not settle it
+		// (the store is opened for that lookup only: nothing held between lookups)
 		// the top itself is a trust anchor (same name and key): trusted as it is
-		const named = this.anchorsNamed(top.subject.der, undefined, false);
-		for (let i = 0; i < named.length; i++) {
-			const anchor = named[i];
-			if (top.spki !== undefined && equalBytes(anchor.spki, top.spki)) {
-				top.trustAnchor = anchor.source;
-				this.anchor = undefined;
-				return true;
+		for (let store = 0; store < 2; store++) {
+			const named = this.anchorsNamed(top.subject.der, undefined, false, store === 1);
+			for (let i = 0; i < named.length; i++) {
+				const anchor = named[i];
+				if (top.spki !== undefined && equalBytes(anchor.spki, top.spki)) {
+					top.trustAnchor = anchor.source;
+					this.anchor = undefined;
+					return true;
+				}
 			}
 		}
-		const issuers = this.anchorsNamed(top.issuer.der, top.authorityKeyId, true);
-		for (let i = 0; i < issuers.length; i++) {
-			const anchor = issuers[i];
-			if (!this.mayIssue(anchor, top))
-				continue;
-			try {
-				this.checkIssuer(anchor, "the trusted root", true);
+		for (let store = 0; store < 2; store++) {
+			const issuers = this.anchorsNamed(top.issuer.der, top.authorityKeyId, true, store === 1);
+			for (let i = 0; i < issuers.length; i++) {
+				const anchor = issuers[i];
+				if (!this.mayIssue(anchor, top))
+					continue;
 				try {
-					checkSignature(top, anchor.spki, "the trusted root", anchor.subject);
+					this.checkIssuer(anchor, "the trusted root", true);
+					try {
+						checkSignature(top, anchor.spki, "the trusted root", anchor.subject);
+					}
+					catch (e) {
+						throw signatureError(e, this.path.length - 1);
+					}
+					this.anchor = anchor;
+					release(top);
+					return true;
 				}
 				catch (e) {
-					throw signatureError(e, this.path.length - 1);
+					this.pending = asX509(e, this.path.length);
 				}
-				this.anchor = anchor;
-				release(top);
-				return true;
-			}
-			catch (e) {
-				this.pending = asX509(e, this.path.length);
 			}
 		}
 		return false;
 	}
 
-	/** The anchors with this subject name (and possibly this key id): options.roots, then the store. */
-	private anchorsNamed(name: Uint8Array, keyId: Uint8Array | undefined, noteMissing: boolean): TrustAnchor[] {
+	/** The anchors with this subject name (and possibly this key id): in options.roots, or (`store`) in the CA store. */
+	private anchorsNamed(name: Uint8Array, keyId: Uint8Array | undefined, noteMissing: boolean, store: boolean): TrustAnchor[] {
+		const found: TrustAnchor[] = [];
+		if (store) {
+			const caStore = this.store ? CAStore.open() : undefined;
+			if (caStore === undefined)
+				return found;
+			const lookup = caStore.find(name, keyId);
+			if (noteMissing)
+				this.missing = lookup.missing;
+			return lookup.anchors;
+		}
 		const roots = this.roots;
-		let found: TrustAnchor[] = [];
 		for (let i = 0; i < roots.length; i++) {
 			const anchor = anchorFromRoot(certificateBytes(roots[i]), name, `root ${i}`);
 			if (anchor !== undefined)
 				found.push(anchor);
-		}
-		const store = this.store ? (this.caStore ??= CAStore.open() ?? null) : null;
-		if (store !== null) {
-			const lookup = store.find(name, keyId);
-			found = found.concat(lookup.anchors);
-			if (noteMissing)
-				this.missing = lookup.missing;
 		}
 		return found;
 	}
