@@ -67,10 +67,16 @@ export class AEAD extends Native("xs_aead_destructor") {
 	declare private readonly [CLOSE]: CloseNative;
 	static readonly TAG_SIZE = TAG_SIZE;
 	readonly algorithm: AEADAlgorithm;
+	// "AES-GCM"'s key size (the other names fix it): a property costs an XS slot per AEAD
+	declare private readonly gcmKeySize: number | undefined;
 	/** key size in bytes */
-	readonly keySize: number;
+	get keySize(): number {
+		return this.gcmKeySize ?? keySizes(this.algorithm)[0];
+	}
 	/** nonce size in bytes for TLS (AES-GCM accepts others, ChaCha20-Poly1305 does not) */
-	readonly nonceSize = 12;
+	get nonceSize(): number {
+		return 12;
+	}
 
 	constructor(algorithm: AEADAlgorithm, key: BufferLike) {
 		super();
@@ -79,7 +85,8 @@ export class AEAD extends Native("xs_aead_destructor") {
 			throw new RangeError("crypto: bad key size");
 		this[INIT](algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key);
 		this.algorithm = algorithm;
-		this.keySize = key.byteLength;
+		if (sizes.length > 1)
+			this.gcmKeySize = key.byteLength;
 	}
 
 	/**

@@ -65,14 +65,15 @@ export class Hash extends Native("xs_sha_destructor") {
 	declare private readonly [COPY]: CopyNative;
 	declare private readonly [CLOSE]: VoidNative;
 	readonly algorithm: HashAlgorithm;
-	/** digest size in bytes */
-	readonly size: number;
+	/** digest size in bytes (not a property: each costs an XS slot per hash) */
+	get size(): number {
+		return hashBits(this.algorithm) >> 3;
+	}
 
 	constructor(algorithm: HashAlgorithm) {
 		super();
 		this[INIT](hashBits(algorithm));
 		this.algorithm = algorithm;
-		this.size = hashBits(algorithm) >> 3;
 	}
 
 	/** Hashes `data`, or its `length` bytes from `offset`. */

@@ -49,14 +49,15 @@ export class HMAC extends Native("xs_hmac_destructor") {
 	declare private readonly [FINISH]: FinishNative;
 	declare private readonly [CLOSE]: CloseNative;
 	readonly algorithm: HashAlgorithm;
-	/** MAC size in bytes */
-	readonly size: number;
+	/** MAC size in bytes (not a property: each costs an XS slot per HMAC) */
+	get size(): number {
+		return hashBits(this.algorithm) >> 3;
+	}
 
 	constructor(algorithm: HashAlgorithm, key: BufferLike) {
 		super();
 		this[INIT](hashBits(algorithm), key);
 		this.algorithm = algorithm;
-		this.size = hashBits(algorithm) >> 3;
 	}
 
 	update(data: HashInput, offset?: number, length?: number): this {

@@ -30,7 +30,7 @@ import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
 const CONNECTED: EngineState = "connected", HANDSHAKE: EngineState = "handshake";
 
 // TLSConnection.flags
-const RESUMED = 1, PEER_CLOSED = 2, SENT_CCS = 4, RECEIVED_CCS = 8;
+const RESUMED = 1, PEER_CLOSED = 2, SENT_CCS = 4, RECEIVED_CCS = 8, TRACING = 16;
 
 /** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
 const MAX_IGNORED = 5;
@@ -121,7 +121,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare suite: CipherSuite | undefined;
 	group = 0;
 	declare alpn: string | undefined;
-	/** RESUMED, PEER_CLOSED, SENT_CCS, RECEIVED_CCS: bits of one number (a property each would cost a slot each) */
+	/** RESUMED, PEER_CLOSED, SENT_CCS, RECEIVED_CCS, TRACING: bits of one number (a property each would cost a slot each) */
 	private flags = 0;
 	get resumed(): boolean {
 		return (this.flags & RESUMED) !== 0;
@@ -150,17 +150,23 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	/** the side's options (their hooks: trace, key log, random); each side declares its own type */
 	declare readonly options: ConnectionHooks;
 	/** whether a trace is set: trace lines are built only then (`if (this.tracing) this.trace(...)`) */
-	declare protected readonly tracing: boolean;
+	protected get tracing(): boolean {
+		return (this.flags & TRACING) !== 0;
+	}
 	protected readonly records = new RecordLayer();
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
-	/** the client's random, then the server's (RFC 8446 4.1.2, 4.1.3): one buffer, views when asked */
-	protected readonly randoms = new Uint8Array(64);
+	/** the client's random, then the server's (RFC 8446 4.1.2, 4.1.3): one ArrayBuffer, views when asked
+	    (a Uint8Array kept would cost 4 XS slots more) */
+	private readonly randomBytes = new ArrayBuffer(64);
+	protected get randoms(): Uint8Array {
+		return new Uint8Array(this.randomBytes);
+	}
 	protected get clientRandom(): Uint8Array {
-		return this.randoms.subarray(0, 32);
+		return new Uint8Array(this.randomBytes, 0, 32);
 	}
 	protected get serverRandom(): Uint8Array {
-		return this.randoms.subarray(32);
+		return new Uint8Array(this.randomBytes, 32, 32);
 	}
 	/** TLS 1.3: the current traffic secrets of each direction */
 	declare protected writeSecret: ArrayBuffer | undefined;
@@ -169,7 +175,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare protected masterSecret: ArrayBuffer | undefined;
 	/** the peer's leaf key, once its Certificate message was checked */
 	declare protected peerKey: Key | undefined;
-	declare protected certificates: CertificateStream | undefined;
+	declare protected certificates?: CertificateStream;
 	/** the TLS 1.3 middlebox-compatibility change_cipher_spec was sent, received: bits of `flags` */
 	protected get sentCompatibilityCCS(): boolean {
 		return (this.flags & SENT_CCS) !== 0;
@@ -183,13 +189,16 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected set receivedCompatibilityCCS(value: boolean) {
 		this.flags = value ? this.flags | RECEIVED_CCS : this.flags & ~RECEIVED_CCS;
 	}
-	declare protected recordLimit: number;
+	/** the largest plaintext we put in one record, once it is below MAX_PLAINTEXT (max_fragment_length, record_size_limit) */
+	declare protected recordLimit: number | undefined;
 	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
 		this.options = hooks;
-		this.tracing = hooks.trace !== undefined;
-		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
+		if (hooks.trace !== undefined)
+			this.flags = TRACING;
+		if (recordLimit < MAX_PLAINTEXT)
+			this.recordLimit = recordLimit;
 		this.handshake.owner = this;
 		this.records.streamer = this;
 	}
@@ -316,14 +325,14 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	}
 	/** the largest plaintext write() takes in one record */
 	get maxRecordPayload(): number {
-		return this.recordLimit;
+		return this.recordLimit ?? MAX_PLAINTEXT;
 	}
 	/** protects application data (at most one record's worth); returns the bytes taken */
 	write(data: Uint8Array): number {
 		this.check();
 		if (this.state !== "connected")
 			throw new Error("tls: not connected");
-		const n = Math.min(data.length, this.recordLimit);
+		const n = Math.min(data.length, this.recordLimit ?? MAX_PLAINTEXT);
 		this.keyUpdateAnswered = false;
 		try {
 			this.records.seal(ContentType.application_data, data.subarray(0, n));
@@ -494,7 +503,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	end(): void {
 		const stream = this.certificates!;
 		this.peerKey = stream.finish();
-		this.certificates = undefined;
+		delete this.certificates;   // its property's slot too
 		this.certificateTally = stream.count * 0x1000000 + stream.bytes;   // the message is shorter than 2^24 bytes
 		this.peerCertificate = stream.leaf;
 		if (this.tracing) this.trace(`received Certificate: ${stream.count} certificate${stream.count === 1 ? "" : "s"}, ${stream.bytes} bytes, checked as they came`);
@@ -564,8 +573,9 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		return TLS12;
 	}
 	protected sendRecord(type: ContentType, content: Uint8Array): void {
-		for (let offset = 0; offset < content.length || offset === 0; offset += this.recordLimit) {
-			const chunk = content.subarray(offset, Math.min(content.length, offset + this.recordLimit));
+		const limit = this.recordLimit ?? MAX_PLAINTEXT;
+		for (let offset = 0; offset < content.length || offset === 0; offset += limit) {
+			const chunk = content.subarray(offset, Math.min(content.length, offset + limit));
 			this.records.seal(type, chunk, this.recordVersion(type));
 			if (content.length === 0)
 				break;
@@ -676,8 +686,8 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		if (limit < 64)
 			throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
 		const payload = limit - (this.version === TLS13 ? 1 : 0);
-		this.records.sendLimit = Math.min(this.records.sendLimit, payload);
-		this.recordLimit = Math.min(this.recordLimit, payload);
+		if (payload < (this.recordLimit ?? MAX_PLAINTEXT))
+			this.recordLimit = payload;
 		return limit;
 	}
 

@@ -37,14 +37,16 @@ export function deriveSecret(hash: HashAlgorithm, secret: ArrayBuffer, label: st
 
 export class KeySchedule {
 	declare readonly hash: HashAlgorithm;
-	declare private readonly size: number;
 	declare private secret: ArrayBuffer;
 
 	/** starts with the early secret, from a PSK (resumption) or none */
 	constructor(hash: HashAlgorithm, psk?: ArrayBuffer) {
 		this.hash = hash;
-		this.size = hashSize(hash);
 		this.secret = hkdfExtract(hash, new ArrayBuffer(this.size), psk ?? new ArrayBuffer(this.size));
+	}
+	/** the hash's size (not a property: a slot per schedule) */
+	private get size(): number {
+		return hashSize(this.hash);
 	}
 	/** the binder key for a resumption PSK: Derive-Secret(early, "res binder", "") */
 	binderKey(): ArrayBuffer {

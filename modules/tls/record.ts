@@ -26,12 +26,21 @@ const MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256;          // RFC 8446 5.2
 const MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048;         // RFC 5246 6.2.3
 const MAX_EMPTY_RECORDS = 32;
 
+/**
+ * The per-record nonce and additional data, shared by every connection: each is written right
+ * before the AEAD call that takes it (the native side copies what it needs), so a connection holds
+ * no arrays of its own for them (a Uint8Array and its ArrayBuffer are about 7 XS slots)
+ */
+const NONCE = new Uint8Array(12);
+const AAD13 = new Uint8Array(HEADER);   // TLS 1.3: the record's header
+const AAD12 = new Uint8Array(13);       // TLS 1.2: sequence number, type, version, length
+
 /** The keys of one direction: an AEAD, its IV (or TLS 1.2 salt) and the sequence number. */
 export class Protection {
 	readonly aead: AEAD;
-	// the nonce's first 4 bytes never change: the IV's (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2);
-	// the IV's last 8 are kept as two numbers (no array of their own)
-	private readonly nonce = new Uint8Array(12);
+	// the IV (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2) as three numbers: its first 4 bytes,
+	// which never change, and its last 8 (no array of its own: the nonce is written into NONCE)
+	private readonly ivHead: number;
 	private readonly ivHigh: number;
 	private readonly ivLow: number;
 	private readonly explicit: boolean;    // TLS 1.2 AES-GCM: 8-byte explicit nonce in each record
@@ -40,8 +49,8 @@ export class Protection {
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
 		this.aead = new AEAD(suite.aead, key);
-		const n = this.nonce;
-		n.set(new Uint8Array(iv));
+		const n = new Uint8Array(iv);
+		this.ivHead = (n[0] << 24) | (n[1] << 16) | (n[2] << 8) | n[3];
 		this.ivHigh = (n[4] << 24) | (n[5] << 16) | (n[6] << 8) | n[7];
 		this.ivLow = (n[8] << 24) | (n[9] << 16) | (n[10] << 8) | n[11];
 		this.explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
@@ -49,9 +58,10 @@ export class Protection {
 	get explicitNonceLength(): number {
 		return this.explicit ? 8 : 0;
 	}
-	/** the per-record nonce: IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2); the salt and the IV's first 4 bytes are in place from the constructor */
+	/** the per-record nonce (in NONCE: valid until the next call): IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2) */
 	nextNonce(explicitNonce?: Uint8Array): Uint8Array {
-		const n = this.nonce;
+		const n = NONCE, head = this.ivHead;
+		n[0] = head >> 24; n[1] = head >> 16; n[2] = head >> 8; n[3] = head;
 		if (this.explicit) {
 			if (explicitNonce) {
 				for (let i = 0; i < 8; i++)
@@ -115,12 +125,19 @@ const STREAM_THRESHOLD = 512;
 const SCRATCH = 512;
 const ZEROS = new Uint8Array(64);
 
+/** the TLS 1.3 additional data: the record's header at `record[at]`, copied into AAD13 */
+function aad13(record: Uint8Array, at = 0): Uint8Array {
+	const aad = AAD13;
+	for (let i = 0; i < HEADER; i++)
+		aad[i] = record[at + i];
+	return aad;
+}
+
 interface Streaming {
 	protectedRecord: boolean;
 	left: number;           // body bytes still to come (tag included)
 	cipherLeft: number;     // of which ciphertext
-	tag: Uint8Array;
-	tagFilled: number;
+	tagFilled: number;      // tag bytes come into scratch[SCRATCH, SCRATCH + TAG_SIZE)
 	heldByte: number;       // the last nonzero plaintext byte: maybe the content type (-1: none yet)
 	heldZeros: number;      // zeros after it: maybe padding
 	plaintext: number;      // plaintext bytes decrypted
@@ -129,39 +146,35 @@ interface Streaming {
 export class RecordLayer {
 	declare read: Protection | undefined;
 	declare write: Protection | undefined;
+	// Each property costs an XS slot from when it is first set: fields that are rarely set, or only
+	// late, are declared (undefined until set), and a default is applied where they are read.
 	/** TLS 1.3 record protection (inner content type) once the version is known */
 	version = 0;
-	/** largest plaintext we put in one record (max_fragment_length / record_size_limit) */
-	sendLimit = MAX_PLAINTEXT;
-	/** largest plaintext we accept (what we advertised) */
-	receiveLimit = MAX_PLAINTEXT;
-	/** set while TLS 1.3 allows an unprotected change_cipher_spec (compatibility mode) */
-	allowChangeCipherSpec = true;
+	/** largest plaintext we accept (what we advertised), once it is not MAX_PLAINTEXT */
+	declare receiveLimit: number | undefined;
+	/** set once TLS 1.3 no longer allows an unprotected change_cipher_spec (compatibility mode: the handshake is done) */
+	declare refuseChangeCipherSpec: boolean | undefined;
 	/**
 	 * TLS 1.3 server: set while the client may still send an unprotected alert, from our ServerHello
 	 * until the client's first protected record (a client that refuses our certificate may not have
 	 * switched to its handshake keys yet: OpenSSL's s_client and curl send that alert in plaintext)
 	 */
-	allowPlaintextAlert = false;
+	declare allowPlaintextAlert: boolean | undefined;
 
 	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
 	declare streamer: RecordStreamer | undefined;
-	/** instead of streamer.onRecord, for each record received (receive()'s); an own property from the
-	    start, as `streaming`: XS looks a missing one up through the prototypes, on every record */
-	handler: RecordHandler | undefined = undefined;
+	/** instead of streamer.onRecord, for each record received (receive()'s, without a streamer) */
+	declare handler: RecordHandler | undefined;
 
 	declare private buffer: Uint8Array | undefined;
-	declare private header: Uint8Array | undefined;   // buffer[0, HEADER): the additional data of TLS 1.3
 	private length = 0;                       // bytes of the record being framed in `buffer`
 	private need = HEADER;                    // its header, then header and body
-	private emptyRecords = 0;
+	declare private emptyRecords: number | undefined;   // empty records in a row, once there was one
 	private streaming: Streaming | undefined = undefined;
-	declare private scratch: Uint8Array | undefined;
-	declare private aad12: Uint8Array | undefined;
-	declare private content: Uint8Array | undefined;   // the latest record's content (view())
-	// sealed records not taken yet: out[0, outLength) (kept by close(): a last alert goes out after it)
+	declare private scratch: Uint8Array | undefined;    // a streamed record's pieces, then its tag at SCRATCH
+	declare private content: Uint8Array | undefined;    // the latest application data record's content (view())
+	// sealed records not taken yet, exactly (kept by close(): a last alert goes out after it)
 	declare private out: Uint8Array | undefined;
-	private outLength = 0;
 	/** a record ended in the latest received() */
 	recordEnded = false;
 
@@ -174,13 +187,13 @@ export class RecordLayer {
 	get inbox(): Uint8Array {
 		const s = this.streaming;
 		if (s)
-			return s.protectedRecord && s.cipherLeft === 0 ? s.tag : this.scratch!;
+			return this.scratch!;
 		return this.buffer ??= this.grow(512);
 	}
 	get inboxOffset(): number {
 		const s = this.streaming;
 		if (s)
-			return s.protectedRecord && s.cipherLeft === 0 ? s.tagFilled : 0;
+			return s.protectedRecord && s.cipherLeft === 0 ? SCRATCH + s.tagFilled : 0;
 		return this.length;
 	}
 	/** how many bytes the inbox takes now: never past the end of the record being framed */
@@ -260,8 +273,10 @@ export class RecordLayer {
 
 	/** frames records from `bytes` (copied into the inbox); calls `handler` with each record's (decrypted) content */
 	receive(bytes: Uint8Array, handler?: RecordHandler): void {
-		if (handler)
+		if (handler) {
 			this.handler = handler;
+			this.streamer = undefined;
+		}
 		for (let offset = 0; offset < bytes.length;)
 			offset += this.receiveSome(bytes, offset);
 	}
@@ -280,7 +295,6 @@ export class RecordLayer {
 		const buffer = new Uint8Array(Math.min(capacity, HEADER + MAX_CIPHERTEXT_12));
 		if (this.buffer && this.length)
 			copy(buffer, 0, this.buffer, 0, this.length);
-		this.header = buffer.subarray(0, HEADER);
 		return buffer;
 	}
 
@@ -300,12 +314,12 @@ export class RecordLayer {
 		if (protectedRecord) {
 			if (length < TAG_SIZE + 1)
 				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
-			this.read!.aead.start(this.read!.nextNonce(), this.header!);
+			this.read!.aead.start(this.read!.nextNonce(), aad13(b));
 		}
-		this.scratch ??= new Uint8Array(SCRATCH);
+		this.scratch ??= new Uint8Array(SCRATCH + TAG_SIZE);
 		this.streaming = {
 			protectedRecord, left: length, cipherLeft: protectedRecord ? length - TAG_SIZE : length,
-			tag: new Uint8Array(protectedRecord ? TAG_SIZE : 0), tagFilled: 0, heldByte: -1, heldZeros: 0, plaintext: 0,
+			tagFilled: 0, heldByte: -1, heldZeros: 0, plaintext: 0,
 		};
 		this.length = 0;
 		this.need = HEADER;
@@ -358,21 +372,23 @@ export class RecordLayer {
 		this.streaming = undefined;
 		if (s.protectedRecord) {
 			try {
-				this.read!.aead.finish(s.tag);
+				this.read!.aead.finish(this.scratch!, SCRATCH);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
 			}
 			this.read!.advance();
-			this.allowPlaintextAlert = false;
+			if (this.allowPlaintextAlert)
+				this.allowPlaintextAlert = false;
 			if (s.heldByte < 0)
 				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
 			if (s.heldByte !== ContentType.handshake)
 				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${STREAM_THRESHOLD} bytes during the handshake`);
-			if (s.plaintext - 1 - s.heldZeros > this.receiveLimit)
+			if (s.plaintext - 1 - s.heldZeros > (this.receiveLimit ?? MAX_PLAINTEXT))
 				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
 		}
-		this.emptyRecords = 0;
+		if (this.emptyRecords)
+			this.emptyRecords = 0;
 		this.recordEnded = true;
 		this.streamer!.streamEnd();
 	}
@@ -385,7 +401,7 @@ export class RecordLayer {
 		if (b[1] !== 3)
 			throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
 		// protected records may carry the expansion of their protection on top of the plaintext limit
-		let max = this.receiveLimit;
+		let max = this.receiveLimit ?? MAX_PLAINTEXT;
 		if (this.read && !(b[0] === ContentType.change_cipher_spec && this.version === TLS13))
 			max += (this.version === TLS13 ? MAX_CIPHERTEXT_13 : MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
 		if (length > max)
@@ -401,12 +417,12 @@ export class RecordLayer {
 		this.recordEnded = true;
 		let content: Uint8Array;
 		if (!this.read || (type === ContentType.change_cipher_spec && this.version === TLS13)) {
-			if (this.read && !this.allowChangeCipherSpec)
+			if (this.read && this.refuseChangeCipherSpec)
 				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
-			content = this.view(HEADER, HEADER + length);
+			content = b.subarray(HEADER, HEADER + length);
 		}
 		else if (this.version === TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
-			content = this.view(HEADER, HEADER + length);     // see allowPlaintextAlert
+			content = b.subarray(HEADER, HEADER + length);     // see allowPlaintextAlert
 		else if (this.version === TLS13) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
@@ -415,13 +431,14 @@ export class RecordLayer {
 			const nonce = this.read.nextNonce();
 			let n: number;
 			try {
-				n = this.read.aead.open(nonce, this.header!, b, HEADER, length);
+				n = this.read.aead.open(nonce, aad13(b), b, HEADER, length);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
 			}
 			this.read.advance();
-			this.allowPlaintextAlert = false;
+			if (this.allowPlaintextAlert)
+				this.allowPlaintextAlert = false;
 			// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
 			let end = HEADER + n;
 			while (end > HEADER && b[end - 1] === 0)
@@ -429,8 +446,8 @@ export class RecordLayer {
 			if (end === HEADER)
 				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
 			type = b[end - 1] as ContentType;
-			content = this.view(HEADER, end - 1);
-			if (content.length > this.receiveLimit)
+			content = this.view(HEADER, end - 1, type);
+			if (content.length > (this.receiveLimit ?? MAX_PLAINTEXT))
 				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
 		}
 		else {
@@ -440,7 +457,7 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
 			const nonce = this.read.nextNonce(explicit ? b.subarray(HEADER, HEADER + explicit) : undefined);
 			const plain = length - explicit - TAG_SIZE;
-			const aad = this.aad12 ??= new Uint8Array(13);
+			const aad = AAD12;
 			this.read.writeSequence(aad, 0);
 			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = plain >> 8; aad[12] = plain;
 			try {
@@ -450,36 +467,42 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
 			}
 			this.read.advance();
-			content = this.view(HEADER + explicit, HEADER + explicit + plain);
-			if (content.length > this.receiveLimit)
+			content = this.view(HEADER + explicit, HEADER + explicit + plain, type);
+			if (content.length > (this.receiveLimit ?? MAX_PLAINTEXT))
 				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
 		}
 		if (content.length === 0) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: empty record");
-			if (++this.emptyRecords > MAX_EMPTY_RECORDS)
+			if ((this.emptyRecords = (this.emptyRecords ?? 0) + 1) > MAX_EMPTY_RECORDS)
 				throw fatal(Alert.unexpected_message, "tls: too many empty records");
 			return;
 		}
-		this.emptyRecords = 0;
-		if (this.handler)
-			this.handler(type, content);
+		if (this.emptyRecords)
+			this.emptyRecords = 0;
+		const streamer = this.streamer;   // the engine's layer has one (an own property): no lookup of a missing handler per record
+		if (streamer)
+			streamer.onRecord(type, content);
 		else
-			this.streamer!.onRecord(type, content);
+			this.handler!(type, content);
 	}
 
 	/**
-	 * buffer[start, end) as a view: the view of the previous record when it covers the same bytes
-	 * (full-size records do), so that a download allocates nothing per record
+	 * buffer[start, end) as a view: for application data, the view of the previous record when it
+	 * covers the same bytes (full-size records do), so that a download allocates nothing per record;
+	 * a handshake record's view is not kept (4 XS slots through the handshake)
 	 */
-	private view(start: number, end: number): Uint8Array {
-		const v = this.content, b = this.buffer!;
+	private view(start: number, end: number, type: ContentType): Uint8Array {
+		const b = this.buffer!;
+		if (type !== ContentType.application_data)
+			return b.subarray(start, end);
+		const v = this.content;
 		if (v && v.buffer === b.buffer && v.byteOffset === b.byteOffset + start && v.length === end - start)
 			return v;
 		return this.content = b.subarray(start, end);
 	}
 
-	/** protects `content` (at most sendLimit bytes) as one record of `type`, at the end of the output */
+	/** protects `content` (at most the engine's record limit) as one record of `type`, at the end of the output */
 	seal(type: ContentType, content: Uint8Array, legacyVersion = TLS12): void {
 		const w = this.write, tls13 = w && this.version === TLS13;
 		const explicit = w && !tls13 ? w.explicitNonceLength : 0;
@@ -494,13 +517,13 @@ export class RecordLayer {
 			return;
 		if (tls13) {
 			record[body + content.length] = type;
-			w.aead.seal(w.nextNonce(), record.subarray(at, at + HEADER), record, body, inner);
+			w.aead.seal(w.nextNonce(), aad13(record, at), record, body, inner);
 		}
 		else {
 			// TLS 1.2 AEAD (RFC 5246 6.2.3.3): the explicit nonce is the sequence number
 			if (explicit)
 				w.writeSequence(record, at + HEADER);
-			const aad = new Uint8Array(13);
+			const aad = AAD12;
 			w.writeSequence(aad, 0);
 			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
 			w.aead.seal(w.nextNonce(explicit ? record.subarray(at + HEADER, body) : undefined), aad, record, body, content.length);
@@ -510,25 +533,21 @@ export class RecordLayer {
 
 	/** room for `n` more bytes at the end of the output (grown to fit, its bytes kept: a flight is a few records): where they go */
 	private reserve(n: number): number {
-		const at = this.outLength, out = this.out;
-		if (!out || out.length < at + n) {
-			this.out = new Uint8Array(at + n);
-			if (out)
-				copy(this.out, 0, out, 0, at);
-		}
-		this.outLength = at + n;
+		const out = this.out, at = out ? out.length : 0;
+		this.out = new Uint8Array(at + n);
+		if (out)
+			copy(this.out, 0, out, 0, at);
 		return at;
 	}
 	/** the records sealed since the last call, in one buffer (the caller's now), or undefined */
 	takeOutput(): Uint8Array | undefined {
 		const out = this.out;
 		this.out = undefined;
-		this.outLength = 0;
 		return out;
 	}
 	/** bytes sealed and not taken yet */
 	get outputLength(): number {
-		return this.outLength;
+		return this.out ? this.out.length : 0;
 	}
 
 	setRead(protection: Protection | undefined): void {
@@ -543,7 +562,6 @@ export class RecordLayer {
 		this.setRead(undefined);
 		this.setWrite(undefined);
 		this.buffer = undefined;
-		this.header = undefined;
 		this.content = undefined;
 		this.length = 0;
 		this.need = HEADER;

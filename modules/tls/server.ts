@@ -389,7 +389,6 @@ export class TLSServer extends TLSConnection {
 			if (mfl.length !== 1 || mfl[0] < 1 || mfl[0] > 4)
 				throw fatal(Alert.illegal_parameter, "tls: bad max_fragment_length");
 			const limit = 256 << mfl[0];
-			this.records.sendLimit = limit;
 			this.records.receiveLimit = limit;
 			this.recordLimit = limit;
 			this.replyLimit = -mfl[0];
@@ -680,7 +679,7 @@ export class TLSServer extends TLSConnection {
 		this.readSecret = this.clientApplicationSecret;
 		delete this.clientApplicationSecret;
 		this.records.setRead(this.protection13(this.readSecret!));
-		this.records.allowChangeCipherSpec = false;
+		this.records.refuseChangeCipherSpec = true;
 		this.expect = "post_handshake";
 		this.handshakeDone();
 		if (this.tracing) this.trace("received Finished: good");
@@ -946,7 +945,7 @@ export class TLSServer extends TLSConnection {
 		if (this.tracing) this.trace("received Finished: good");
 		if (!this.resumed)
 			this.sendFinished12();
-		this.records.allowChangeCipherSpec = false;
+		this.records.refuseChangeCipherSpec = true;
 		this.expect = "post_handshake";
 		this.state = "connected";
 		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
