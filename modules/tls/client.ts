@@ -75,15 +75,20 @@ export class TLSClient extends TLSConnection {
 	/** the latest session the server gave (onSession is called with each) */
 	declare session: Session | undefined;
 	protected expect: Expect = "server_hello";
-	protected sessionId = NO_SESSION_ID;
-	private shares: { group: number, ecdh: ECDH }[] = [];
+	// what only the ClientHello and the server's answer to it need is deleted once used (a property
+	// costs an XS slot, undefined or not)
+	/** the legacy session ID we sent (none: empty) */
+	declare protected sessionId?: Uint8Array;
+	/** our key shares, until the ServerHello */
+	declare private shares?: { group: number, ecdh: ECDH }[];
 	declare protected helloRetried?: boolean;
 	declare private cookie: Uint8Array | undefined;
 	declare private schedule: KeySchedule | undefined;
 	declare private resumptionSecret: ArrayBuffer | undefined;
 	declare protected certificateRequest: { context: Uint8Array, schemes: number[] } | undefined;
 	declare private offeredPSK?: boolean;
-	private sentExtensions = 0;   // the sum of the extensionBit()s of our latest ClientHello's extensions
+	/** the sum of the extensionBit()s of our latest ClientHello's extensions, until the server's extensions are read */
+	declare protected sentExtensions?: number;
 
 	constructor(options: ClientOptions) {
 		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
@@ -218,14 +223,14 @@ export class TLSClient extends TLSConnection {
 			throw fatal(Alert.handshake_failure, "tls: no cipher suite for the versions allowed");
 		const w = new Writer(512);
 		w.u16(TLS12).bytes(this.clientRandom);
-		w.begin(1).bytes(this.sessionId).end();
+		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end();
 		w.begin(2).u16s(suites).end();
 		w.u8(1).u8(0);   // compression: null
 		w.begin(2);
 		// each extension: type, then its body in a block closed by the last end() (RFC 8446 4.2)
 		this.sentExtensions = 0;
 		const ext = (type: number): Writer => {
-			this.sentExtensions += extensionBit(type);
+			this.sentExtensions! += extensionBit(type);
 			return w.u16(type).begin(2);
 		};
 		const name = o.serverName;
@@ -254,8 +259,9 @@ export class TLSClient extends TLSConnection {
 			if (this.cookie)
 				ext(ExtensionType.cookie).begin(2).bytes(this.cookie).end().end();
 			ext(ExtensionType.key_share).begin(2);
-			for (let i = 0; i < this.shares.length; i++)
-				w.u16(this.shares[i].group).begin(2).bytes(this.shares[i].ecdh.publicKey).end();
+			const shares = this.shares!;
+			for (let i = 0; i < shares.length; i++)
+				w.u16(shares[i].group).begin(2).bytes(shares[i].ecdh.publicKey).end();
 			w.end().end();
 			ext(ExtensionType.psk_key_exchange_modes).u8(1).u8(1).end();   // psk_dhe_ke
 		}
@@ -294,19 +300,21 @@ export class TLSClient extends TLSConnection {
 		}
 		this.transcript.update(message);
 		this.sendRecord(ContentType.handshake, message);
-		if (this.tracing) this.trace(`sent ClientHello: ${offer13 ? "TLS 1.3" : ""}${offer13 && offer12 ? " and " : ""}${offer12 ? "TLS 1.2" : ""}, ${suites.length} suites, key shares ${this.shares.map((s) => groupName(s.group)).join(", ") || "none"}${this.offeredPSK ? ", a session ticket" : ""}`);
+		if (this.tracing) this.trace(`sent ClientHello: ${offer13 ? "TLS 1.3" : ""}${offer13 && offer12 ? " and " : ""}${offer12 ? "TLS 1.2" : ""}, ${suites.length} suites, key shares ${this.shares?.map((s) => groupName(s.group)).join(", ") || "none"}${this.offeredPSK ? ", a session ticket" : ""}`);
 	}
 
 	private closeShares(): void {
 		const shares = this.shares;
+		if (!shares)
+			return;
 		for (let i = 0; i < shares.length; i++)
 			shares[i].ecdh.close();
-		this.shares = [];
+		delete this.shares;
 	}
 
 	private addShare(group: number): void {
 		const fixed = this.options.privateKeys?.[group];
-		this.shares.push({ group, ecdh: new ECDH(groupName(group), fixed) });
+		(this.shares ??= []).push({ group, ecdh: new ECDH(groupName(group), fixed) });
 	}
 
 	// ---- ServerHello (RFC 8446 4.1.3, RFC 5246 7.4.1.3) ----
@@ -343,7 +351,7 @@ export class TLSClient extends TLSConnection {
 		if (compression !== 0)
 			throw fatal(Alert.illegal_parameter, "tls: the server selected compression");
 		if (version === TLS13) {
-			if (!equalBytes(sessionId, this.sessionId))
+			if (!equalBytes(sessionId, this.sessionId ?? NO_SESSION_ID))
 				throw fatal(Alert.illegal_parameter, "tls: the server did not echo our session ID");
 			if (this.suite && this.suite.code !== suite.code)
 				throw fatal(Alert.illegal_parameter, "tls: the cipher suite changed after HelloRetryRequest");
@@ -360,7 +368,7 @@ export class TLSClient extends TLSConnection {
 		this.transcript.update(message);
 		this.serverRandom.set(random);
 		if (version === TLS13) {
-			this.sessionId = NO_SESSION_ID;   // echoed: not needed again
+			delete this.sessionId;   // echoed: not needed again
 			return this.serverHello13(extensions);
 		}
 		return this.serverHello12(extensions, sessionId);
@@ -375,7 +383,7 @@ export class TLSClient extends TLSConnection {
 			if (map.has(type))
 				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ${where}`);
 			const bit = extensionBit(type);
-			if (!(bit && Math.floor(this.sentExtensions / bit) % 2) && !(type === ExtensionType.cookie && where === "ServerHello"))
+			if (!(bit && Math.floor((this.sentExtensions ?? 0) / bit) % 2) && !(type === ExtensionType.cookie && where === "ServerHello"))
 				throw fatal(Alert.unsupported_extension, `tls: ${where} has extension ${type}, which we did not offer`);
 			map.set(type, data);
 		}
@@ -397,7 +405,7 @@ export class TLSClient extends TLSConnection {
 			r.end();
 			if (!this.options.groups.includes(group))
 				throw fatal(Alert.illegal_parameter, `tls: HelloRetryRequest for group 0x${group.toString(16)}, which we did not offer`);
-			if (this.shares.some((s) => s.group === group))
+			if (this.shares?.some((s) => s.group === group))
 				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for a group we already sent a share for");
 			this.closeShares();
 			this.addShare(group);
@@ -409,7 +417,7 @@ export class TLSClient extends TLSConnection {
 		}
 		this.transcript.replaceWithMessageHash();
 		this.transcript.update(message);
-		if (this.tracing) this.trace(`received HelloRetryRequest: ${this.suite!.name}${keyShare ? `, group ${groupName(this.shares[0].group)}` : ""}${cookie ? ", a cookie" : ""}`);
+		if (this.tracing) this.trace(`received HelloRetryRequest: ${this.suite!.name}${keyShare ? `, group ${groupName(this.shares![0].group)}` : ""}${cookie ? ", a cookie" : ""}`);
 		this.sendCompatibilityCCS();
 		this.sendClientHello();
 	}
@@ -424,7 +432,7 @@ export class TLSClient extends TLSConnection {
 		const group = r.u16();
 		const point = r.opaque(2, 1);
 		r.end();
-		const share = this.shares.find((s) => s.group === group);
+		const share = this.shares?.find((s) => s.group === group);
 		if (!share)
 			throw fatal(Alert.illegal_parameter, `tls: the server's key share is for group 0x${group.toString(16)}, which we did not send`);
 		let shared: ArrayBuffer;
@@ -472,6 +480,7 @@ export class TLSClient extends TLSConnection {
 		if (type !== undefined)
 			throw fatal(Alert.illegal_parameter, `tls: extension ${type} is not allowed in EncryptedExtensions`);
 		this.commonServerExtensions(extensions);
+		delete this.sentExtensions;   // the server's last extensions were read
 		this.expect = this.resumed ? "finished" : "certificate_or_request";
 	}
 
@@ -579,7 +588,7 @@ export class TLSClient extends TLSConnection {
 		this.records.setWrite(this.protection13(clientApp));
 		this.writeSecret = clientApp;
 		this.readSecret = serverApp;
-		this.records.allowChangeCipherSpec = false;
+		this.records.refuseChangeCipherSpec = true;
 		this.expect = "post_handshake";
 		this.schedule = undefined;
 		this.handshakeDone();

@@ -13,7 +13,7 @@ import { Alert, fatal } from "./alert";
 import { Reader, Writer, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
-import { groupName, hex, peerFailure, readSchemes, equalBytes } from "./connection";
+import { groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
 import { TLSClient } from "./client";
 import { writeCertificateList } from "./certificates";
 import type { ClientOptions, Session } from "./options";
@@ -40,7 +40,7 @@ export class TLSClient12 extends TLSClient {
 			return;
 		if (session.id && !session.ticket)
 			this.sessionId = new Uint8Array(session.id);
-		else if (!this.sessionId.length) {
+		else if (!this.sessionId?.length) {
 			// with a ticket, a new random ID: its echo tells that the server resumed (RFC 5077 3.4)
 			this.sessionId = new Uint8Array(32);
 			this.random(this.sessionId);
@@ -143,7 +143,10 @@ export class TLSClient12 extends TLSClient {
 		this.commonServerExtensions(extensions);
 		const session = this.options.session;
 		// resumption: the server echoes the session ID we sent (with a ticket: any ID we sent)
-		if (session && session.version === TLS12 && this.sessionIdEcho!.length && equalBytes(this.sessionIdEcho!, this.sessionId)) {
+		const echoed = this.sessionIdEcho!.length > 0 && equalBytes(this.sessionIdEcho!, this.sessionId ?? NO_SESSION_ID);
+		delete this.sentExtensions;   // the server's extensions were read
+		delete this.sessionId;        // compared: not needed again
+		if (session && session.version === TLS12 && echoed) {
 			if (session.suite !== this.suite!.code || !session.extendedMasterSecret)
 				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
 			this.resumed = true;
