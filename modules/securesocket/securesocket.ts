@@ -75,6 +75,9 @@ export interface ConnectionInfo {
 }
 
 const enum State { connecting, handshake, connected, closed }
+// SecureSocket's #bits: the socket reads into a given buffer (readInto); the app's callback is
+// running; the app wrote since its last message 3; TCP said -1 while bytes were still to be processed
+const DIRECT = 1, IN_CALLBACK = 2, WROTE = 4, TCP_ENDED = 8;
 
 // the engine states the pump compares for each record: constants, not literals (XS copies a string
 // literal into a new chunk each time its code runs, unless the code is preloaded in flash)
@@ -96,16 +99,12 @@ export default class SecureSocket {
 
 	#socket: Socket;
 	#engine: TLSEngine;
-	#trace: ((line: string) => void) | undefined;
 	#state = State.connecting;
 	#pending: Uint8Array | undefined;         // TCP bytes read, that the engine has not taken yet
-	#direct = false;                           // the socket reads into a given buffer (readInto)
 	#outgoing: Uint8Array | undefined;        // a record the TCP socket had no room for yet
 	#timer: Timer | undefined;
 	#pumpTimer: Timer | undefined;
-	#inCallback = false;
-	#wrote = false;                            // the app wrote since its last message 3
-	#tcpEnded = false;                         // TCP said -1 while bytes were still to be processed
+	#bits = 0;                                 // DIRECT, IN_CALLBACK, WROTE, TCP_ENDED (a field each would cost an XS slot each)
 
 	constructor(dictionary: SecureSocketDictionary) {
 		if (!dictionary || typeof dictionary !== "object")
@@ -115,7 +114,6 @@ export default class SecureSocket {
 				throw new TypeError("securesocket: the server side is not loaded: import \"securesocket/server\" (manifest_server.json)");
 			const server = serverSide.accept(dictionary.secure as ServerSecureOptions | undefined);
 			const options = server.options;
-			this.#trace = options.trace;
 			this.#engine = server.engine;
 			try {
 				this.#socket = new Socket({ listener: dictionary.listener } as unknown as { host: string, port: number });
@@ -134,7 +132,6 @@ export default class SecureSocket {
 			throw new TypeError("securesocket: host or address required");
 		// the certificate is checked against the host name, or the IP address given as `address`
 		const options = resolveOptions(dictionary.secure as SecureOptions | undefined, host);
-		this.#trace = options.trace;
 		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
 		this.#engine = newClient(compact({
 			serverName: options.serverName,
@@ -142,7 +139,7 @@ export default class SecureSocket {
 			maxVersion: options.maxVersion,
 			suites: options.suites,
 			groups: options.groups,
-			shares: options.shares,
+			shares: options.shares > 1 ? options.shares : undefined,   // the engine's default: one share
 			signatureAlgorithms: options.signatureAlgorithms,
 			alpn: options.alpn,
 			maxFragmentLength: options.maxFragmentLength,
@@ -160,7 +157,8 @@ export default class SecureSocket {
 	}
 
 	#begin(handshakeTimeout: number): void {
-		this.#direct = typeof (this.#socket as unknown as DirectSocket).readInto === "function";
+		if (typeof (this.#socket as unknown as DirectSocket).readInto === "function")
+			this.#bits = DIRECT;
 		// one function for every connection (a closure each would cost slots and chunks): the timer
 		// holds its SecureSocket and is passed to it; the socket calls its callback as its method
 		const timer = Timer.set(SecureSocket.#handshakeTimedOut, handshakeTimeout) as OwnedTimer;
@@ -239,7 +237,8 @@ export default class SecureSocket {
 		else
 			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number, null or a buffer to fill");
 		// from the app's callback the pump goes on by itself when it returns
-		if (!this.#inCallback && !engine.plaintextPending && (this.#pending || this.#tcpEnded || (this.#direct && (this.#socket as unknown as DirectSocket).read() > 0)))
+		const bits = this.#bits;
+		if (!(bits & IN_CALLBACK) && !engine.plaintextPending && (this.#pending || (bits & TCP_ENDED) || ((bits & DIRECT) && (this.#socket as unknown as DirectSocket).read() > 0)))
 			this.#schedulePump();
 		return result;
 	}
@@ -298,7 +297,7 @@ export default class SecureSocket {
 			this.#fail(e);
 			return undefined;
 		}
-		this.#wrote = true;
+		this.#bits |= WROTE;
 		this.#flush();
 		return undefined;
 	}
@@ -346,7 +345,7 @@ export default class SecureSocket {
 				this.#flush();
 				break;
 			case 2:
-				if (!this.#direct)
+				if (!(this.#bits & DIRECT))
 					this.#take();
 				// plaintext the app was told of and has not read yet: it was told once; its read()
 				// brings the rest in
@@ -357,8 +356,8 @@ export default class SecureSocket {
 				// like the TCP socket: 3 after the app's writes have drained (not after the
 				// engine's own records, such as the handshake's last flight)
 				this.#flush();
-				if (this.#state === State.connected && this.#wrote && !this.#outgoing && this.#engine.outputLength === 0) {
-					this.#wrote = false;
+				if (this.#state === State.connected && (this.#bits & WROTE) && !this.#outgoing && this.#engine.outputLength === 0) {
+					this.#bits &= ~WROTE;
 					this.#notify(3, this.#writable());
 				}
 				break;
@@ -367,7 +366,7 @@ export default class SecureSocket {
 				// among them): decide once they have been processed
 				this.#take();
 				if (this.#pending || this.#engine.plaintextPending)
-					this.#tcpEnded = true;
+					this.#bits |= TCP_ENDED;
 				else
 					this.#ended();
 				break;
@@ -400,7 +399,7 @@ export default class SecureSocket {
 	}
 
 	#schedulePump(): void {
-		if (this.#pumpTimer || this.#inCallback)
+		if (this.#pumpTimer || (this.#bits & IN_CALLBACK))
 			return;
 		this.#pumpTimer = Timer.set(() => {
 			this.#pumpTimer = undefined;
@@ -427,8 +426,8 @@ export default class SecureSocket {
 				}
 				// straight into the record buffer, record after record, until a record of plaintext
 				// is in, the handshake wants acting on, or the socket has no more (one call per record)
-				else if (!this.#direct || this.#tcpEnded || !engine.pull(this.#socket as unknown as DirectSocket)) {
-					if (this.#tcpEnded)
+				else if ((this.#bits & (DIRECT | TCP_ENDED)) !== DIRECT || !engine.pull(this.#socket as unknown as DirectSocket)) {
+					if (this.#bits & TCP_ENDED)
 						this.#ended();
 					break;
 				}
@@ -484,7 +483,7 @@ export default class SecureSocket {
 	#notify(message: number, value?: number): void {
 		if (!this.callback)
 			return;
-		this.#inCallback = true;
+		this.#bits |= IN_CALLBACK;
 		try {
 			// called as a method: callback.call(this, ...) would enter the interpreter again, one more
 			// interpreter frame on the C stack beneath the app's callback (docs/HOST.md)
@@ -494,7 +493,7 @@ export default class SecureSocket {
 				this.callback(message, value);
 		}
 		finally {
-			this.#inCallback = false;
+			this.#bits &= ~IN_CALLBACK;
 		}
 	}
 
@@ -512,7 +511,7 @@ export default class SecureSocket {
 		this.error = error;
 		this.#flush();   // the alert the engine queued, if any
 		this.#shutdown();
-		this.#trace?.(`connection failed: ${error.message}`);
+		this.#engine.options.trace?.(`connection failed: ${error.message}`);
 		this.#notify(-2);
 	}
 

@@ -19,6 +19,8 @@ export interface ConnectionDescription {
 
 export interface TLSEngine {
 	readonly state: EngineState;
+	/** the hooks it was given: SecureSocket traces its own failures with the same trace */
+	readonly options: { readonly trace?: (line: string) => void };
 	/** the sticky error */
 	readonly error: TLSError | undefined;
 	readonly version: number;
