@@ -26,7 +26,7 @@ import { MAX_PLAINTEXT } from "./record";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes, NO_SESSION_ID,
+	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes, NO_SESSION_ID, handshakeMessage,
 } from "./connection";
 import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
@@ -43,12 +43,14 @@ const MAX_FRAGMENT_CODES: { [length: number]: number } = { 512: 1, 1024: 2, 2048
 /** the client engine's states (the same for both sides) */
 export type ClientState = EngineState;
 
-type Expect =
-	| "server_hello" | "encrypted_extensions" | "certificate_or_request" | "certificate"
-	| "certificate_verify" | "finished"
-	| "certificate12" | "server_key_exchange" | "hello_done_or_request" | "hello_done"
-	| "new_session_ticket12" | "change_cipher_spec12" | "finished12"
-	| "post_handshake";
+/** the handshake message the client expects next: numbers (a string literal in the code is its bytes
+    each time it is written), named in errors by EXPECTED */
+export const enum Expect {
+	server_hello, encrypted_extensions, certificate_or_request, certificate, certificate_verify, finished,
+	certificate12, server_key_exchange, hello_done_or_request, hello_done, new_session_ticket12, change_cipher_spec12, finished12,
+	post_handshake,
+}
+const EXPECTED = "server_hello encrypted_extensions certificate_or_request certificate certificate_verify finished certificate12 server_key_exchange hello_done_or_request hello_done new_session_ticket12 change_cipher_spec12 finished12 post_handshake";
 
 /** an extension type's bit in TLSClient.sentExtensions (the types we send are below 52, and renegotiation_info) */
 function extensionBit(type: number): number {
@@ -74,7 +76,7 @@ export class TLSClient extends TLSConnection {
 	declare readonly options: ClientOptions;
 	/** the latest session the server gave (onSession is called with each) */
 	declare session: Session | undefined;
-	protected expect: Expect = "server_hello";
+	protected expect: Expect = Expect.server_hello;
 	// what only the ClientHello and the server's answer to it need is deleted once used (a property
 	// costs an XS slot, undefined or not)
 	/** the legacy session ID we sent (none: empty) */
@@ -128,8 +130,8 @@ export class TLSClient extends TLSConnection {
 	protected streamsNow(protectedRecord: boolean): boolean {
 		const e = this.expect;
 		if (protectedRecord)
-			return this.version === TLS13 && (e === "encrypted_extensions" || e === "certificate_or_request" || e === "certificate" || e === "certificate_verify" || e === "finished");
-		return e === "server_hello" || e === "certificate12" || e === "server_key_exchange" || e === "hello_done_or_request" || e === "hello_done";
+			return this.version === TLS13 && (e === Expect.encrypted_extensions || e === Expect.certificate_or_request || e === Expect.certificate || e === Expect.certificate_verify || e === Expect.finished);
+		return e === Expect.server_hello || e === Expect.certificate12 || e === Expect.server_key_exchange || e === Expect.hello_done_or_request || e === Expect.hello_done;
 	}
 
 	protected provisional(type: number | undefined): boolean {
@@ -142,21 +144,21 @@ export class TLSClient extends TLSConnection {
 		if (this.version === TLS12)
 			return this.changeCipherSpec12();
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
-		if (this.state !== "handshake" || this.expect === "server_hello" && !this.helloRetried || this.receivedCompatibilityCCS)
+		if (this.state !== "handshake" || this.expect === Expect.server_hello && !this.helloRetried || this.receivedCompatibilityCCS)
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 		this.receivedCompatibilityCCS = true;
 		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
 	protected override recordVersion(type: ContentType): number {
-		return type === ContentType.handshake && this.expect === "server_hello" && !this.helloRetried ? 0x0301 : TLS12;
+		return type === ContentType.handshake && this.expect === Expect.server_hello && !this.helloRetried ? 0x0301 : TLS12;
 	}
 
 	// ---- handshake dispatch ----
 
 	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
 		const expect = this.expect;
-		if (expect === "post_handshake") {
+		if (expect === Expect.post_handshake) {
 			if (this.version === TLS13) {
 				if (type === HandshakeType.new_session_ticket)
 					return this.newSessionTicket13(body);
@@ -168,32 +170,31 @@ export class TLSClient extends TLSConnection {
 			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
 		}
 		this.resetIgnored();
-		const transcribe = () => this.transcript.update(message);
 		switch (expect) {
-			case "server_hello":
+			case Expect.server_hello:
 				if (type !== HandshakeType.server_hello)
 					break;
 				return this.serverHello(body, message);
-			case "encrypted_extensions":
+			case Expect.encrypted_extensions:
 				if (type !== HandshakeType.encrypted_extensions)
 					break;
-				transcribe();
+				this.transcript.update(message);
 				return this.encryptedExtensions(body);
-			case "certificate_or_request":
+			case Expect.certificate_or_request:
 				if (type !== HandshakeType.certificate_request)
 					break;
-				transcribe();
+				this.transcript.update(message);
 				return this.certificateRequest13(body);
-			case "certificate_verify":
+			case Expect.certificate_verify:
 				if (type !== HandshakeType.certificate_verify)
 					break;
 				return this.certificateVerify13(body, message);
-			case "finished":
+			case Expect.finished:
 				if (type !== HandshakeType.finished)
 					break;
 				return this.finished13(body, message);
 		}
-		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
+		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${EXPECTED.split(" ")[expect]})`);
 	}
 
 	// ---- ClientHello (RFC 8446 4.1.2) ----
@@ -285,11 +286,7 @@ export class TLSClient extends TLSConnection {
 			}
 		}
 		w.end();
-		const body = w.view();
-		const message = new Uint8Array(4 + body.length);
-		message[0] = HandshakeType.client_hello;
-		message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
-		message.set(body, 4);
+		const message = handshakeMessage(HandshakeType.client_hello, w.view());
 		if (this.offeredPSK) {
 			// binder = HMAC over the transcript up to and without the binders (RFC 8446 4.2.11.2)
 			const suite = suiteByCode(session!.suite)!;
@@ -467,21 +464,22 @@ export class TLSClient extends TLSConnection {
 			throw fatal(Alert.unexpected_message, "tls: handshake data after ServerHello in the same record");
 		this.records.setRead(this.protection13(this.readSecret));
 		if (this.tracing) this.trace(`received ServerHello: TLS 1.3, ${suite.name}, ${groupName(group)}${this.resumed ? ", resuming" : ""}`);
-		this.expect = "encrypted_extensions";
+		this.expect = Expect.encrypted_extensions;
 	}
 
 	// ---- EncryptedExtensions (RFC 8446 4.3.1) ----
 
 	private encryptedExtensions(body: Uint8Array): void {
-		const r = new Reader(body, "EncryptedExtensions");
-		const extensions = this.readExtensions(r.block(2, "EncryptedExtensions"), "EncryptedExtensions");
+		const what = "EncryptedExtensions";
+		const r = new Reader(body, what);
+		const extensions = this.readExtensions(r.block(2, what), what);
 		r.end();
 		const type = NOT_IN_ENCRYPTED_EXTENSIONS.find((t) => extensions.has(t));
 		if (type !== undefined)
 			throw fatal(Alert.illegal_parameter, `tls: extension ${type} is not allowed in EncryptedExtensions`);
 		this.commonServerExtensions(extensions);
 		delete this.sentExtensions;   // the server's last extensions were read
-		this.expect = this.resumed ? "finished" : "certificate_or_request";
+		this.expect = this.resumed ? Expect.finished : Expect.certificate_or_request;
 	}
 
 	/** server_name, ALPN, max_fragment_length, record_size_limit: the same in 1.2 ServerHello and 1.3 EncryptedExtensions */
@@ -537,7 +535,7 @@ export class TLSClient extends TLSConnection {
 			throw fatal(Alert.missing_extension, "tls: CertificateRequest without signature_algorithms");
 		this.certificateRequest = { context, schemes };
 		if (this.tracing) this.trace("received CertificateRequest");
-		this.expect = "certificate";
+		this.expect = Expect.certificate;
 	}
 
 	// ---- Certificate (RFC 8446 4.4.2, RFC 5246 7.4.2), streamed ----
@@ -545,20 +543,20 @@ export class TLSClient extends TLSConnection {
 	/** the handshake reader asks with each message header: the Certificate message is streamed */
 	streamFor(type: number, length: number, header: Uint8Array): MessageStream | undefined {
 		const expect = this.expect;
-		if (type !== HandshakeType.certificate || !(expect === "certificate_or_request" || expect === "certificate" || expect === "certificate12"))
+		if (type !== HandshakeType.certificate || !(expect === Expect.certificate_or_request || expect === Expect.certificate || expect === Expect.certificate12))
 			return undefined;
-		return this.streamCertificate(this.options.certificates(), expect !== "certificate12", length, header, false);
+		return this.streamCertificate(this.options.certificates(), expect !== Expect.certificate12, length, header, false);
 	}
 
 	protected certificateReceived(): void {
-		this.expect = "certificate_verify";
+		this.expect = Expect.certificate_verify;
 	}
 
 	// ---- CertificateVerify (RFC 8446 4.4.3) ----
 
 	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
 		this.checkCertificateVerify13(body, message, this.options.signatureAlgorithms, true);
-		this.expect = "finished";
+		this.expect = Expect.finished;
 	}
 
 	// ---- Finished (RFC 8446 4.4.4) ----
@@ -589,7 +587,7 @@ export class TLSClient extends TLSConnection {
 		this.writeSecret = clientApp;
 		this.readSecret = serverApp;
 		this.records.refuseChangeCipherSpec = true;
-		this.expect = "post_handshake";
+		this.expect = Expect.post_handshake;
 		this.schedule = undefined;
 		this.handshakeDone();
 		if (this.tracing) this.trace(`handshake done: TLS 1.3, ${this.suite!.name}, ${groupName(this.group)}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);

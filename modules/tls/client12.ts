@@ -14,7 +14,7 @@ import { Reader, Writer, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
-import { TLSClient } from "./client";
+import { TLSClient, Expect } from "./client";
 import { writeCertificateList } from "./certificates";
 import type { ClientOptions, Session } from "./options";
 
@@ -69,11 +69,11 @@ export class TLSClient12 extends TLSClient {
 	}
 
 	protected override changeCipherSpec12(): void {
-		if (this.expect !== "change_cipher_spec12" && !(this.expect === "new_session_ticket12"))
+		if (this.expect !== Expect.change_cipher_spec12 && !(this.expect === Expect.new_session_ticket12))
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
-		this.expect = "finished12";
+		this.expect = Expect.finished12;
 		this.records.setRead(protection12(this.suite!, this.masterSecret!, this.randoms, false));
 	}
 
@@ -82,21 +82,21 @@ export class TLSClient12 extends TLSClient {
 			// ignored during the handshake (RFC 5246 7.4.1.1); after it, renegotiation is refused
 			// (RFC 5746 is sent, but we never renegotiate)
 			this.ignore("HelloRequests");
-			if (this.expect === "post_handshake")
+			if (this.expect === Expect.post_handshake)
 				this.sendAlert(Alert.no_renegotiation, 1);
 			return;
 		}
 		this.resetIgnored();
 		const expect = this.expect;
 		switch (expect) {
-			case "server_key_exchange":
+			case Expect.server_key_exchange:
 				if (type !== HandshakeType.server_key_exchange)
 					break;
 				this.transcript.update(message);
 				return this.serverKeyExchange12(body);
-			case "hello_done_or_request":
-			case "hello_done":
-				if (type === HandshakeType.certificate_request && expect === "hello_done_or_request") {
+			case Expect.hello_done_or_request:
+			case Expect.hello_done:
+				if (type === HandshakeType.certificate_request && expect === Expect.hello_done_or_request) {
 					this.transcript.update(message);
 					return this.certificateRequest12(body);
 				}
@@ -104,12 +104,12 @@ export class TLSClient12 extends TLSClient {
 					break;
 				this.transcript.update(message);
 				return this.serverHelloDone12(body);
-			case "new_session_ticket12":
+			case Expect.new_session_ticket12:
 				if (type !== HandshakeType.new_session_ticket)
 					break;
 				this.transcript.update(message);
 				return this.newSessionTicket12(body);
-			case "finished12":
+			case Expect.finished12:
 				if (type !== HandshakeType.finished)
 					break;
 				return this.finished12(body, message);
@@ -118,12 +118,12 @@ export class TLSClient12 extends TLSClient {
 	}
 
 	protected override certificateReceived(): void {
-		if (this.expect !== "certificate12")
+		if (this.expect !== Expect.certificate12)
 			return super.certificateReceived();
 		const auth = this.suite!.auth, key = this.peerKey!;
 		if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
 			throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
-		this.expect = "server_key_exchange";
+		this.expect = Expect.server_key_exchange;
 	}
 
 	// ---- ServerHello (RFC 5246 7.4.1.3) ----
@@ -152,11 +152,11 @@ export class TLSClient12 extends TLSClient {
 			this.resumed = true;
 			this.masterSecret = session.secret;
 			if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
-			this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
+			this.expect = this.expectTicket ? Expect.new_session_ticket12 : Expect.change_cipher_spec12;
 			return;
 		}
 		if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}`);
-		this.expect = "certificate12";
+		this.expect = Expect.certificate12;
 	}
 
 	private serverKeyExchange12(body: Uint8Array): void {
@@ -186,7 +186,7 @@ export class TLSClient12 extends TLSClient {
 		this.serverECDHE = { group, point: copyOf(point) };
 		this.group = group;
 		if (this.tracing) this.trace(`received ServerKeyExchange: ${groupName(group)}, signature 0x${scheme.toString(16)} good`);
-		this.expect = "hello_done_or_request";
+		this.expect = Expect.hello_done_or_request;
 	}
 
 	private certificateRequest12(body: Uint8Array): void {
@@ -197,7 +197,7 @@ export class TLSClient12 extends TLSClient {
 		r.end();
 		this.certificateRequest = { context: new Uint8Array(0), schemes };
 		if (this.tracing) this.trace("received CertificateRequest");
-		this.expect = "hello_done";
+		this.expect = Expect.hello_done;
 	}
 
 	private serverHelloDone12(body: Uint8Array): void {
@@ -247,7 +247,7 @@ export class TLSClient12 extends TLSClient {
 			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
 		}
 		this.sendClientFinished12();
-		this.expect = this.expectTicket ? "new_session_ticket12" : "change_cipher_spec12";
+		this.expect = this.expectTicket ? Expect.new_session_ticket12 : Expect.change_cipher_spec12;
 	}
 
 	private sendClientFinished12(): void {
@@ -264,7 +264,7 @@ export class TLSClient12 extends TLSClient {
 		const ticket = r.opaque(2);
 		r.end();
 		this.pendingTicket12 = ticket.length ? { ticket: copyOf(ticket).buffer as ArrayBuffer, lifetime } : undefined;
-		this.expect = "change_cipher_spec12";
+		this.expect = Expect.change_cipher_spec12;
 	}
 	private finished12(body: Uint8Array, message: Uint8Array): void {
 		this.checkFinished(verifyData12(this.suite!, this.masterSecret!, "server finished", this.transcript.current()), body, message, "server", false);
@@ -282,7 +282,7 @@ export class TLSClient12 extends TLSClient {
 			this.session = session;
 			this.options.onSession?.(session);
 		}
-		this.expect = "post_handshake";
+		this.expect = Expect.post_handshake;
 		this.state = "connected";
 		if (this.tracing) this.trace(`handshake done: TLS 1.2, ${this.suite!.name}${this.group ? `, ${groupName(this.group)}` : ""}${this.alpn ? `, ALPN ${this.alpn}` : ""}${this.resumed ? ", resumed" : ""}`);
 	}

@@ -72,8 +72,9 @@ export function certificateVerifyContent(server: boolean, transcriptHash: ArrayB
 
 /** a SignatureSchemeList (RFC 8446 4.2.3); `bare`: without its own length prefix */
 export function readSchemes(data: Uint8Array, bare = false): number[] {
-	const r = new Reader(data, "signature_algorithms");
-	const list = bare ? r : r.block(2, "signature_algorithms", 2);
+	const what = "signature_algorithms";
+	const r = new Reader(data, what);
+	const list = bare ? r : r.block(2, what, 2);
 	const schemes: number[] = [];
 	while (list.remaining)
 		schemes.push(list.u16());
@@ -89,7 +90,7 @@ export { equalBytes } from "x509/der";
 export const NO_SESSION_ID = new Uint8Array(0);
 
 /** a handshake message: type, 24-bit length, body (RFC 8446 4) */
-function handshakeMessage(type: HandshakeType, body: Uint8Array): Uint8Array {
+export function handshakeMessage(type: HandshakeType, body: Uint8Array): Uint8Array {
 	const message = new Uint8Array(4 + body.length);
 	message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
 	message.set(body, 4);
@@ -633,7 +634,8 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	 * fitting the leaf key the certificate check returned, over the transcript so far.
 	 */
 	protected checkCertificateVerify13(body: Uint8Array, message: Uint8Array, offered: readonly number[], peerIsServer: boolean): void {
-		const r = new Reader(body, "CertificateVerify");
+		const what = "CertificateVerify";
+		const r = new Reader(body, what);
 		const scheme = r.u16();
 		const signature = r.opaque(2, 1);
 		r.end();
@@ -643,7 +645,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const key = this.peerKey!;
 		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
 			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
-		this.verifySignature("CertificateVerify", scheme, key, certificateVerifyContent(peerIsServer, this.transcript.current()), signature);
+		this.verifySignature(what, scheme, key, certificateVerifyContent(peerIsServer, this.transcript.current()), signature);
 		this.transcript.update(message);
 		if (this.tracing) this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
 	}

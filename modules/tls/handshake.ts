@@ -120,7 +120,7 @@ export class HandshakeReader {
     (not copied: a message given to update() is never changed afterwards) */
 export class Transcript {
 	declare private hash: Hash | undefined;
-	declare private held: Uint8Array[] | undefined;
+	declare private held?: Uint8Array[];
 
 	update(message: Uint8Array): void {
 		if (this.hash)
@@ -137,13 +137,16 @@ export class Transcript {
 		if (held)
 			for (let i = 0; i < held.length; i++)
 				this.hash.update(held[i]);
-		this.held = undefined;
+		delete this.held;   // its property's slot too
+	}
+	private started(): Hash {
+		if (!this.hash)
+			throw fatal(Alert.internal_error, "tls: transcript hash not started");
+		return this.hash;
 	}
 	/** Hash(messages so far) */
 	current(): ArrayBuffer {
-		if (!this.hash)
-			throw fatal(Alert.internal_error, "tls: transcript hash not started");
-		return this.hash.peek();
+		return this.started().peek();
 	}
 	/** HelloRetryRequest: replaces ClientHello1 by message_hash(Hash(ClientHello1)) (RFC 8446 4.4.1) */
 	replaceWithMessageHash(): void {
@@ -156,9 +159,7 @@ export class Transcript {
 	}
 	/** an independent copy (PSK binders hash a truncated ClientHello) */
 	fork(): Hash {
-		if (!this.hash)
-			throw fatal(Alert.internal_error, "tls: transcript hash not started");
-		return this.hash.clone();
+		return this.started().clone();
 	}
 	get algorithm(): HashAlgorithm | undefined {
 		return this.hash?.algorithm;
@@ -166,6 +167,6 @@ export class Transcript {
 	close(): void {
 		this.hash?.close();
 		this.hash = undefined;
-		this.held = undefined;
+		delete this.held;
 	}
 }

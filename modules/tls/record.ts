@@ -25,6 +25,9 @@ export const MAX_PLAINTEXT = 16384;
 const MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256;          // RFC 8446 5.2
 const MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048;         // RFC 5246 6.2.3
 const MAX_EMPTY_RECORDS = 32;
+// messages thrown from more than one place: once in the bytecode (a string literal is its bytes at each use)
+const BAD_MAC = "tls: bad record mac", TOO_SHORT = "tls: protected record too short",
+	NO_TYPE = "tls: protected record without a content type", OVER_LIMIT = "tls: record plaintext over the limit";
 
 /**
  * The per-record nonce and additional data, shared by every connection: each is written right
@@ -313,7 +316,7 @@ export class RecordLayer {
 			return;
 		if (protectedRecord) {
 			if (length < TAG_SIZE + 1)
-				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
+				throw fatal(Alert.bad_record_mac, TOO_SHORT);
 			this.read!.aead.start(this.read!.nextNonce(), aad13(b));
 		}
 		this.scratch ??= new Uint8Array(SCRATCH + TAG_SIZE);
@@ -375,17 +378,17 @@ export class RecordLayer {
 				this.read!.aead.finish(this.scratch!, SCRATCH);
 			}
 			catch {
-				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
+				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
 			this.read!.advance();
 			if (this.allowPlaintextAlert)
 				this.allowPlaintextAlert = false;
 			if (s.heldByte < 0)
-				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
+				throw fatal(Alert.unexpected_message, NO_TYPE);
 			if (s.heldByte !== ContentType.handshake)
 				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${STREAM_THRESHOLD} bytes during the handshake`);
 			if (s.plaintext - 1 - s.heldZeros > (this.receiveLimit ?? MAX_PLAINTEXT))
-				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
+				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
 		if (this.emptyRecords)
 			this.emptyRecords = 0;
@@ -427,14 +430,14 @@ export class RecordLayer {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
 			if (length < TAG_SIZE + 1)
-				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
+				throw fatal(Alert.bad_record_mac, TOO_SHORT);
 			const nonce = this.read.nextNonce();
 			let n: number;
 			try {
 				n = this.read.aead.open(nonce, aad13(b), b, HEADER, length);
 			}
 			catch {
-				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
+				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
 			this.read.advance();
 			if (this.allowPlaintextAlert)
@@ -444,17 +447,17 @@ export class RecordLayer {
 			while (end > HEADER && b[end - 1] === 0)
 				end--;
 			if (end === HEADER)
-				throw fatal(Alert.unexpected_message, "tls: protected record without a content type");
+				throw fatal(Alert.unexpected_message, NO_TYPE);
 			type = b[end - 1] as ContentType;
 			content = this.view(HEADER, end - 1, type);
 			if (content.length > (this.receiveLimit ?? MAX_PLAINTEXT))
-				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
+				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
 		else {
 			// TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905)
 			const explicit = this.read.explicitNonceLength;
 			if (length < explicit + TAG_SIZE)
-				throw fatal(Alert.bad_record_mac, "tls: protected record too short");
+				throw fatal(Alert.bad_record_mac, TOO_SHORT);
 			const nonce = this.read.nextNonce(explicit ? b.subarray(HEADER, HEADER + explicit) : undefined);
 			const plain = length - explicit - TAG_SIZE;
 			const aad = AAD12;
@@ -464,12 +467,12 @@ export class RecordLayer {
 				this.read.aead.open(nonce, aad, b, HEADER + explicit, length - explicit);
 			}
 			catch {
-				throw fatal(Alert.bad_record_mac, "tls: bad record mac");
+				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
 			this.read.advance();
 			content = this.view(HEADER + explicit, HEADER + explicit + plain, type);
 			if (content.length > (this.receiveLimit ?? MAX_PLAINTEXT))
-				throw fatal(Alert.record_overflow, "tls: record plaintext over the limit");
+				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
 		if (content.length === 0) {
 			if (type !== ContentType.application_data)
