@@ -26,7 +26,7 @@ import { runXsh } from "../bench/run.mjs";
 // program caps (above the start-up baseline): the measured budget plus a margin
 const PROGRAM = { chunks: 318_080 + 16_384, slots: 10_104 + 400 };
 // the connection's room: measured minimum per scenario, and the margin added here (chunks measured
-// 2026-11-26 12:50, slots 15:08 with slotRoom(); node bench/run.mjs --budget --slots-only)
+// 2026-11-26 12:50, slots with slotRoom(), session 5; node bench/run.mjs --budget --slots-only)
 const ROOM = {
   "tls13-ecdsa": { chunks: 2_176, slots: 312 },
   "tls13-rsa": { chunks: 2_944, slots: 334 },   // chunks 15:05, with the RSA verification's 1 KB workspace (native/rsa.c)
