@@ -366,6 +366,8 @@ export class TLSClient extends TLSConnection {
 		this.serverRandom.set(random);
 		if (version === TLS13) {
 			delete this.sessionId;   // echoed: not needed again
+			if (!this.options.keylog)
+				delete this.randomBytes;   // only the key log's lines name the client random from here on
 			return this.serverHello13(extensions);
 		}
 		return this.serverHello12(extensions, sessionId);

@@ -158,16 +158,17 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected readonly handshake = new HandshakeReader();
 	protected readonly transcript = new Transcript();
 	/** the client's random, then the server's (RFC 8446 4.1.2, 4.1.3): one ArrayBuffer, views when asked
-	    (a Uint8Array kept would cost 4 XS slots more) */
-	private readonly randomBytes = new ArrayBuffer(64);
+	    (a Uint8Array kept would cost 4 XS slots more); a side may delete it once nothing needs it (TLS 1.3
+	    without a key log: after the hellos) */
+	protected randomBytes?: ArrayBuffer = new ArrayBuffer(64);
 	protected get randoms(): Uint8Array {
-		return new Uint8Array(this.randomBytes);
+		return new Uint8Array(this.randomBytes!);
 	}
 	protected get clientRandom(): Uint8Array {
-		return new Uint8Array(this.randomBytes, 0, 32);
+		return new Uint8Array(this.randomBytes!, 0, 32);
 	}
 	protected get serverRandom(): Uint8Array {
-		return new Uint8Array(this.randomBytes, 32, 32);
+		return new Uint8Array(this.randomBytes!, 32, 32);
 	}
 	/** TLS 1.3: the current traffic secrets of each direction */
 	declare protected writeSecret: ArrayBuffer | undefined;
@@ -190,16 +191,15 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected set receivedCompatibilityCCS(value: boolean) {
 		this.flags = value ? this.flags | RECEIVED_CCS : this.flags & ~RECEIVED_CCS;
 	}
-	/** the largest plaintext we put in one record, once it is below MAX_PLAINTEXT (max_fragment_length, record_size_limit) */
-	declare protected recordLimit: number | undefined;
+	/** the largest plaintext we put in one record (max_fragment_length, record_size_limit); read for each write */
+	protected recordLimit: number;
 	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
 		this.options = hooks;
 		if (hooks.trace !== undefined)
 			this.flags = TRACING;
-		if (recordLimit < MAX_PLAINTEXT)
-			this.recordLimit = recordLimit;
+		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
 		this.handshake.owner = this;
 		this.records.streamer = this;
 	}
@@ -326,14 +326,14 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	}
 	/** the largest plaintext write() takes in one record */
 	get maxRecordPayload(): number {
-		return this.recordLimit ?? MAX_PLAINTEXT;
+		return this.recordLimit;
 	}
 	/** protects application data (at most one record's worth); returns the bytes taken */
 	write(data: Uint8Array): number {
 		this.check();
 		if (this.state !== "connected")
 			throw new Error("tls: not connected");
-		const n = Math.min(data.length, this.recordLimit ?? MAX_PLAINTEXT);
+		const n = Math.min(data.length, this.recordLimit);
 		this.keyUpdateAnswered = false;
 		try {
 			this.records.seal(ContentType.application_data, data.subarray(0, n));
@@ -574,7 +574,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		return TLS12;
 	}
 	protected sendRecord(type: ContentType, content: Uint8Array): void {
-		const limit = this.recordLimit ?? MAX_PLAINTEXT;
+		const limit = this.recordLimit;
 		for (let offset = 0; offset < content.length || offset === 0; offset += limit) {
 			const chunk = content.subarray(offset, Math.min(content.length, offset + limit));
 			this.records.seal(type, chunk, this.recordVersion(type));
@@ -688,8 +688,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		if (limit < 64)
 			throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
 		const payload = limit - (this.version === TLS13 ? 1 : 0);
-		if (payload < (this.recordLimit ?? MAX_PLAINTEXT))
-			this.recordLimit = payload;
+		this.recordLimit = Math.min(this.recordLimit, payload);
 		return limit;
 	}
 

@@ -42,11 +42,8 @@ export class KeySchedule {
 	/** starts with the early secret, from a PSK (resumption) or none */
 	constructor(hash: HashAlgorithm, psk?: ArrayBuffer) {
 		this.hash = hash;
-		this.secret = hkdfExtract(hash, new ArrayBuffer(this.size), psk ?? new ArrayBuffer(this.size));
-	}
-	/** the hash's size (not a property: a slot per schedule) */
-	private get size(): number {
-		return hashSize(this.hash);
+		const size = hashSize(hash);   // not a property: a slot per schedule
+		this.secret = hkdfExtract(hash, new ArrayBuffer(size), psk ?? new ArrayBuffer(size));
 	}
 	/** the binder key for a resumption PSK: Derive-Secret(early, "res binder", "") */
 	binderKey(): ArrayBuffer {
@@ -63,7 +60,7 @@ export class KeySchedule {
 	/** handshake -> master secret */
 	master(): void {
 		const salt = deriveSecret(this.hash, this.secret, "derived", this.emptyHash());
-		this.secret = hkdfExtract(this.hash, salt, new ArrayBuffer(this.size));
+		this.secret = hkdfExtract(this.hash, salt, new ArrayBuffer(hashSize(this.hash)));
 	}
 	/** Derive-Secret(current, label, transcript) */
 	derive(label: string, transcriptHash: ArrayBuffer): ArrayBuffer {
@@ -71,7 +68,7 @@ export class KeySchedule {
 	}
 	/** Finished verify_data = HMAC(finished_key, transcript hash) (RFC 8446 4.4.4) */
 	finished(trafficSecret: ArrayBuffer, transcriptHash: ArrayBuffer): ArrayBuffer {
-		const key = expandLabel(this.hash, trafficSecret, "finished", new Uint8Array(0), this.size);
+		const key = expandLabel(this.hash, trafficSecret, "finished", new Uint8Array(0), hashSize(this.hash));
 		return hmac(this.hash, key, transcriptHash);
 	}
 }

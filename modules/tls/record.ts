@@ -48,7 +48,8 @@ export class Protection {
 	private readonly ivLow: number;
 	private readonly explicit: boolean;    // TLS 1.2 AES-GCM: 8-byte explicit nonce in each record
 	private sequenceHigh = 0;
-	private sequenceLow = 0;
+	/** read by the record layer (the first record under these keys: 1 after advance()) */
+	sequenceLow = 0;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
 		this.aead = new AEAD(suite.aead, key);
@@ -150,11 +151,12 @@ export class RecordLayer {
 	declare read: Protection | undefined;
 	declare write: Protection | undefined;
 	// Each property costs an XS slot from when it is first set: fields that are rarely set, or only
-	// late, are declared (undefined until set), and a default is applied where they are read.
+	// late, are declared (undefined until set), unless they are read for each record (a missing
+	// property is looked up through the prototypes: thousands of instructions per record).
 	/** TLS 1.3 record protection (inner content type) once the version is known */
 	version = 0;
-	/** largest plaintext we accept (what we advertised), once it is not MAX_PLAINTEXT */
-	declare receiveLimit: number | undefined;
+	/** largest plaintext we accept (what we advertised) */
+	receiveLimit = MAX_PLAINTEXT;
 	/** set once TLS 1.3 no longer allows an unprotected change_cipher_spec (compatibility mode: the handshake is done) */
 	declare refuseChangeCipherSpec: boolean | undefined;
 	/**
@@ -172,7 +174,7 @@ export class RecordLayer {
 	declare private buffer: Uint8Array | undefined;
 	private length = 0;                       // bytes of the record being framed in `buffer`
 	private need = HEADER;                    // its header, then header and body
-	declare private emptyRecords: number | undefined;   // empty records in a row, once there was one
+	private emptyRecords = 0;                 // empty records in a row
 	private streaming: Streaming | undefined = undefined;
 	declare private scratch: Uint8Array | undefined;    // a streamed record's pieces, then its tag at SCRATCH
 	declare private content: Uint8Array | undefined;    // the latest application data record's content (view())
@@ -387,11 +389,10 @@ export class RecordLayer {
 				throw fatal(Alert.unexpected_message, NO_TYPE);
 			if (s.heldByte !== ContentType.handshake)
 				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${STREAM_THRESHOLD} bytes during the handshake`);
-			if (s.plaintext - 1 - s.heldZeros > (this.receiveLimit ?? MAX_PLAINTEXT))
+			if (s.plaintext - 1 - s.heldZeros > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
-		if (this.emptyRecords)
-			this.emptyRecords = 0;
+		this.emptyRecords = 0;
 		this.recordEnded = true;
 		this.streamer!.streamEnd();
 	}
@@ -404,7 +405,7 @@ export class RecordLayer {
 		if (b[1] !== 3)
 			throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
 		// protected records may carry the expansion of their protection on top of the plaintext limit
-		let max = this.receiveLimit ?? MAX_PLAINTEXT;
+		let max = this.receiveLimit;
 		if (this.read && !(b[0] === ContentType.change_cipher_spec && this.version === TLS13))
 			max += (this.version === TLS13 ? MAX_CIPHERTEXT_13 : MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
 		if (length > max)
@@ -440,7 +441,9 @@ export class RecordLayer {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
 			this.read.advance();
-			if (this.allowPlaintextAlert)
+			// the first record under these keys ends the plaintext alerts (looked at only then: the
+			// property is usually missing)
+			if (this.read.sequenceLow === 1 && this.allowPlaintextAlert)
 				this.allowPlaintextAlert = false;
 			// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
 			let end = HEADER + n;
@@ -450,7 +453,7 @@ export class RecordLayer {
 				throw fatal(Alert.unexpected_message, NO_TYPE);
 			type = b[end - 1] as ContentType;
 			content = this.view(HEADER, end - 1, type);
-			if (content.length > (this.receiveLimit ?? MAX_PLAINTEXT))
+			if (content.length > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
 		else {
@@ -471,18 +474,17 @@ export class RecordLayer {
 			}
 			this.read.advance();
 			content = this.view(HEADER + explicit, HEADER + explicit + plain, type);
-			if (content.length > (this.receiveLimit ?? MAX_PLAINTEXT))
+			if (content.length > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
 		if (content.length === 0) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: empty record");
-			if ((this.emptyRecords = (this.emptyRecords ?? 0) + 1) > MAX_EMPTY_RECORDS)
+			if (++this.emptyRecords > MAX_EMPTY_RECORDS)
 				throw fatal(Alert.unexpected_message, "tls: too many empty records");
 			return;
 		}
-		if (this.emptyRecords)
-			this.emptyRecords = 0;
+		this.emptyRecords = 0;
 		const streamer = this.streamer;   // the engine's layer has one (an own property): no lookup of a missing handler per record
 		if (streamer)
 			streamer.onRecord(type, content);
