@@ -39,9 +39,7 @@ const MARGIN = { chunks: 2_048, slots: 32 };
 // the server side (bench/xs/server.js, our server with Node's tls.connect as the client), measured
 // 2026-11-26 10:07 (npm run bench --server-only): the program loads the server side too; its slots
 // measured again 11:50 (10,620: the x509 modules listed one by one, the engine's classes at load)
-// (11,062 in session 5, found by bisection: the connection's state cut by about 45 slots cost about 130 at load, in
-// this host only: getters and shared buffers in modules a device preloads into flash)
-const SERVER_PROGRAM = { chunks: 312_320 + 16_384, slots: 11_062 + 400 };
+const SERVER_PROGRAM = { chunks: 312_320 + 16_384, slots: 10_620 + 400 };
 // (the connection's room measured again 2026-11-26 12:52, slots 15:08; node bench/run.mjs --budget --slots-only)
 const SERVER_ROOM = {
   "server-tls13-ecdsa": { chunks: 2_368, slots: 283 },
