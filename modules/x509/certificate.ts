@@ -26,7 +26,7 @@ import {
 	BasicConstraints, GeneralNames, NameConstraints, KNOWN_EXTENSIONS, ACCEPTED_UNREAD,
 	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, SUBJECT_ALT_NAME, NAME_CONSTRAINTS, AUTHORITY_KEY_ID, SUBJECT_KEY_ID,
 	parseBasicConstraints, parseKeyUsage, parseExtKeyUsage, parseSubjectAltName, parseNameConstraints,
-	parseAuthorityKeyId, parseSubjectKeyId,
+	authorityKeyIdAt, subjectKeyIdAt,
 } from "./extensions";
 import type { Key } from "../crypto/keys";
 
@@ -406,11 +406,14 @@ export class CertificateParser implements ScanHandler {
 		return at;
 	}
 
-	/** A copy of bytes at the end of cert.buffer: its range. */
-	private append(bytes: Uint8Array): Range {
-		const at = this.reserve(bytes.length);
-		new Uint8Array(this.cert.buffer).set(bytes, at);
-		return range(at, at + bytes.length);
+	/** A copy of from[where] (a range) at the end of cert.buffer: its range there. */
+	private append(from: Uint8Array, where: Range): Range {
+		const start = where % 0x10000, length = Math.floor(where / 0x10000) - start;
+		const at = this.reserve(length);
+		const to = new Uint8Array(this.cert.buffer);
+		for (let i = 0; i < length; i++)
+			to[at + i] = from[start + i];
+		return range(at, at + length);
 	}
 
 	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number, start = 0): void {
@@ -552,15 +555,15 @@ export class CertificateParser implements ScanHandler {
 			case SUBJECT_ALT_NAME: cert.subjectAltName = parseSubjectAltName(bytes, start, end, FIELDS); break;
 			case NAME_CONSTRAINTS: cert.nameConstraints = parseNameConstraints(bytes, start, end, FIELDS); break;
 			case AUTHORITY_KEY_ID: {
-				const keyId = parseAuthorityKeyId(bytes, start, end, FIELDS);
+				const keyId = authorityKeyIdAt(bytes, start, end, FIELDS);
 				if (keyId !== undefined && this.mode !== ONLY_CHECKED)
-					cert.authorityKeyIdAt = this.append(keyId);
+					cert.authorityKeyIdAt = this.append(bytes, keyId);
 				break;
 			}
 			case SUBJECT_KEY_ID: {
-				const keyId = parseSubjectKeyId(bytes, start, end, FIELDS);
+				const keyId = subjectKeyIdAt(bytes, start, end, FIELDS);
 				if (this.mode !== ONLY_CHECKED)
-					cert.keyIdAt = this.append(keyId);
+					cert.keyIdAt = this.append(bytes, keyId);
 				break;
 			}
 		}

@@ -171,9 +171,14 @@ export class DERReader {
 
 	/** the content of the next element, which must have this tag */
 	expectContent(tag: number, what = this.what): Uint8Array {
+		return this.bytes.subarray(this.expectAt(tag, what), this.position);
+	}
+
+	/** Moves past the next element, which must have this tag: its content is bytes[contentStart .. contentEnd) (no view made). */
+	expectAt(tag: number, what = this.what): number {
 		this.checkTag(tag, what);
 		this.advance(what);
-		return this.bytes.subarray(this.contentStart, this.position);
+		return this.contentStart;
 	}
 
 	/** the whole next element (header included), which must have this tag */

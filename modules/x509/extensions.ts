@@ -254,14 +254,17 @@ export function parseNameConstraints(value: Uint8Array, start = 0, end = value.l
 	return result;
 }
 
-/** The keyIdentifier of an authorityKeyIdentifier, when present (a view of `value`: the caller copies what it keeps; the other fields are checked, not kept). */
-export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array | undefined {
+/**
+ * Where the keyIdentifier of an authorityKeyIdentifier is in `value`, when present: start + end * 2^16
+ * (no view: the caller copies what it keeps). The other fields are checked, not kept.
+ */
+export function authorityKeyIdAt(value: Uint8Array, start: number, end: number, shared?: DERReader): number | undefined {
 	const what = "authorityKeyIdentifier";
 	const outer = readerOver(value, what, start, end, shared);
 	const seq = outer.enter(SEQUENCE, what);
-	let keyId: Uint8Array | undefined;
+	let keyId: number | undefined;
 	if (seq.peekTag() === contextPrimitive(0))
-		keyId = seq.expectContent(contextPrimitive(0), what);
+		keyId = seq.expectAt(contextPrimitive(0), what) + seq.contentEnd * 0x10000;
 	if (seq.peekTag() === contextConstructed(1)) {
 		const issuer = seq.enter(contextConstructed(1), what);
 		const names = emptyNames();
@@ -276,11 +279,17 @@ export function parseAuthorityKeyId(value: Uint8Array, start = 0, end = value.le
 	return keyId;
 }
 
-/** The subjectKeyIdentifier (a view of `value`: the caller copies what it keeps). */
-export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array {
+/** Where the subjectKeyIdentifier is in `value`: start + end * 2^16 (no view). */
+export function subjectKeyIdAt(value: Uint8Array, start: number, end: number, shared?: DERReader): number {
 	const what = "subjectKeyIdentifier";
 	const reader = readerOver(value, what, start, end, shared);
-	const id = reader.expectContent(OCTET_STRING, what);
+	const at = reader.expectAt(OCTET_STRING, what) + reader.contentEnd * 0x10000;
 	reader.end();
-	return id;
+	return at;
+}
+
+/** The subjectKeyIdentifier (a view of `value`). */
+export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array {
+	const at = subjectKeyIdAt(value, start, end, shared);
+	return value.subarray(at % 0x10000, Math.floor(at / 0x10000));
 }
