@@ -63,7 +63,8 @@ export class TLSServer extends TLSConnection {
 	declare serverName: string | undefined;
 
 	private expect: Expect = "client_hello";
-	declare private credentials: ServerCredentials;
+	/** the credentials selectCredentials (SNI) chose for this connection, if any */
+	declare private chosen?: ServerCredentials;
 	/** the client's legacy session ID, until our ServerHello echoed it (none: an empty one) */
 	declare private sessionId?: Uint8Array;
 	declare private schedule?: KeySchedule;
@@ -88,7 +89,6 @@ export class TLSServer extends TLSConnection {
 		if (options.recordSizeLimit !== undefined && (options.recordSizeLimit < 64 || options.recordSizeLimit > MAX_PLAINTEXT + 1))
 			throw new RangeError("tls: recordSizeLimit must be 64 to 16385");
 		super(options, MAX_PLAINTEXT);
-		this.credentials = options.credentials;
 		if (options.tickets !== false)
 			ticketSealer(options.ticketKey ?? processTicketKey());   // a bad key is refused here; the sealer is kept by key
 	}
@@ -103,6 +103,11 @@ export class TLSServer extends TLSConnection {
 		if (this.state !== "start")
 			throw new Error("tls: already started");
 		this.state = "handshake";
+	}
+
+	/** the credentials in use: the default ones unless SNI chose others (no property each connection for the default) */
+	private get credentials(): ServerCredentials {
+		return this.chosen ?? this.options.credentials;
 	}
 
 	/** the key of the credentials in use (the default ones until the ClientHello chose) */
@@ -242,8 +247,12 @@ export class TLSServer extends TLSConnection {
 		if (sessionId.length)
 			this.sessionId = copyOf(sessionId);
 		const sni = hello.get(ExtensionType.server_name);
-		this.serverName = sni ? parseServerName(sni) : undefined;
-		this.credentials = this.options.selectCredentials?.(this.serverName) ?? this.options.credentials;
+		const name = sni ? parseServerName(sni) : undefined;
+		if (name !== undefined)
+			this.serverName = name;
+		const chosen = this.options.selectCredentials?.(name);
+		if (chosen)
+			this.chosen = chosen;
 		if (this.tracing) this.trace(`received ClientHello: ${hello.suiteCount} suites, ${hello.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
 		if (version === TLS13)
 			return this.clientHello13(hello, message, false);
