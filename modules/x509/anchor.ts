@@ -26,7 +26,7 @@ import { CertificateSummary, parseCertificateBytes, FIELDS, releaseFields } from
 import {
 	BasicConstraints, NameConstraints,
 	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, NAME_CONSTRAINTS, SUBJECT_KEY_ID,
-	parseBasicConstraints, parseKeyUsage, parseExtKeyUsage, parseNameConstraints, parseSubjectKeyId,
+	parseBasicConstraints, parseKeyUsage, parseExtKeyUsage, parseNameConstraints, subjectKeyIdAt,
 } from "./extensions";
 
 export interface TrustAnchor {
@@ -85,8 +85,10 @@ function readExtensions(bytes: Uint8Array, start: number, end: number, anchor: W
 			anchor.extKeyUsage = parseExtKeyUsage(value, 0, length, FIELDS);
 		else if (oid === NAME_CONSTRAINTS)
 			anchor.nameConstraints = parseNameConstraints(value, 0, length, FIELDS);
-		else if (root && oid === SUBJECT_KEY_ID)
-			anchor.keyId = parseSubjectKeyId(value, 0, length, FIELDS);
+		else if (root && oid === SUBJECT_KEY_ID) {
+			const at = subjectKeyIdAt(value, 0, length, FIELDS);
+			anchor.keyId = value.subarray(at % 0x10000, Math.floor(at / 0x10000));
+		}
 	}
 	releaseFields();
 }

@@ -287,9 +287,3 @@ export function subjectKeyIdAt(value: Uint8Array, start: number, end: number, sh
 	reader.end();
 	return at;
 }
-
-/** The subjectKeyIdentifier (a view of `value`). */
-export function parseSubjectKeyId(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): Uint8Array {
-	const at = subjectKeyIdAt(value, start, end, shared);
-	return value.subarray(at % 0x10000, Math.floor(at / 0x10000));
-}
