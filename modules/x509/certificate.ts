@@ -170,6 +170,17 @@ export class ParsedCertificate implements CertificateSummary {
 	}
 }
 
+/** true when bytes[range] holds the same bytes as bytes[start .. end) (no view made) */
+function sameBytes(bytes: Uint8Array, at: Range, start: number, end: number): boolean {
+	const from = at % 0x10000;
+	if (Math.floor(at / 0x10000) - from !== end - start)
+		return false;
+	for (let i = 0; i < end - start; i++)
+		if (bytes[from + i] !== bytes[start + i])
+			return false;
+	return true;
+}
+
 /** the byte fields a released certificate keeps */
 const KEPT = "issuerAt subjectAt keyIdAt authorityKeyIdAt".split(" ") as ("issuerAt" | "subjectAt" | "keyIdAt" | "authorityKeyIdAt")[];
 
@@ -492,7 +503,7 @@ export class CertificateParser implements ScanHandler {
 				readName(element, "subject", FIELDS, start, end);
 				if (keep) {
 					cert.subjectAt = range(start, end);
-					cert.selfIssued = equalBytes(cert.view(cert.issuerAt) as Uint8Array, element, start, end);
+					cert.selfIssued = sameBytes(element, cert.issuerAt as Range, start, end);
 				}
 				break;
 			case C_SPKI: {

@@ -16,8 +16,11 @@ const HEAD = 160;
 const UNDECIDED = 0, HASHING = 1, KEEPING = 2, NOTHING = 3;
 
 export class TBSHasher {
-	/** the certificate's first bytes, until the signature algorithm is known (then the hash or the copy takes over) */
-	private head: Uint8Array | undefined = new Uint8Array(HEAD);
+	/**
+	 * the certificate's first bytes, until the signature algorithm is known (then the hash or the
+	 * copy takes over): only when a chunk ends before it is (a view and its buffer: 7 XS slots)
+	 */
+	declare private head: Uint8Array | undefined;
 	private mode = UNDECIDED;
 	private hash: Hash | undefined = undefined;
 	/** the next TBS byte (certificate offset) to hash or keep */
@@ -28,11 +31,15 @@ export class TBSHasher {
 	 * them. The digest (or the TBS) goes to the parser's certificate (tbsDigest, tbs) once complete.
 	 */
 	feed(bytes: Uint8Array, offset: number, length: number, start: number, parser: CertificateParser): void {
-		if (start < HEAD && this.head !== undefined) {
-			const n = Math.min(length, HEAD - start);
-			this.head.set(bytes.subarray(offset, offset + n), start);
-		}
-		if (this.mode === UNDECIDED && parser.algorithmKnown) {
+		if (this.mode === UNDECIDED) {
+			if (!parser.algorithmKnown) {
+				if (start < HEAD) {
+					const head = this.head ??= new Uint8Array(HEAD);
+					const n = Math.min(length, HEAD - start);
+					head.set(bytes.subarray(offset, offset + n), start);
+				}
+				return;
+			}
 			this.decide(parser, start);
 			this.head = undefined;
 		}
