@@ -170,17 +170,6 @@ export class ParsedCertificate implements CertificateSummary {
 	}
 }
 
-/** true when bytes[range] holds the same bytes as bytes[start .. end) (no view made) */
-function sameBytes(bytes: Uint8Array, at: Range, start: number, end: number): boolean {
-	const from = at % 0x10000;
-	if (Math.floor(at / 0x10000) - from !== end - start)
-		return false;
-	for (let i = 0; i < end - start; i++)
-		if (bytes[from + i] !== bytes[start + i])
-			return false;
-	return true;
-}
-
 /** the byte fields a released certificate keeps */
 const KEPT = "issuerAt subjectAt keyIdAt authorityKeyIdAt".split(" ") as ("issuerAt" | "subjectAt" | "keyIdAt" | "authorityKeyIdAt")[];
 
@@ -503,7 +492,12 @@ export class CertificateParser implements ScanHandler {
 				readName(element, "subject", FIELDS, start, end);
 				if (keep) {
 					cert.subjectAt = range(start, end);
-					cert.selfIssued = sameBytes(element, cert.issuerAt as Range, start, end);
+					// the issuer is in the same buffer: compared there (no view made)
+					const from = (cert.issuerAt as Range) % 0x10000;
+					let same = Math.floor((cert.issuerAt as Range) / 0x10000) - from === end - start;
+					for (let i = 0; same && i < end - start; i++)
+						same = element[from + i] === element[start + i];
+					cert.selfIssued = same;
 				}
 				break;
 			case C_SPKI: {
