@@ -72,11 +72,22 @@ const DEFAULT_SUITES = SUITES.map((x) => x.code);
 const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
 const KNOWN = new Set(COMMON_OPTIONS.concat(CLIENT_OPTIONS));
 
-/** drops the properties whose value is undefined (each one a slot for as long as the object lives); returns `o` */
-export function compact<T extends object>(o: T): T {
+/**
+ * The engine's values when the app sets none, as the prototype of a client engine's options
+ * (compact()'s `defaults`): a connection's options hold only what differs (a property each is a
+ * slot for as long as the connection lives). Never changed.
+ */
+export const CLIENT_DEFAULTS = { minVersion: TLS12, maxVersion: TLS13, suites: DEFAULT_SUITES, groups: DEFAULT_GROUPS, signatureAlgorithms: DEFAULT_SCHEMES };
+
+/** drops the properties whose value is undefined (each one a slot for as long as the object lives),
+    and those `defaults` has (the same value), which becomes the prototype; returns `o` */
+export function compact<T extends object>(o: T, defaults?: object): T {
+	const d = defaults as { [key: string]: unknown } | undefined;
 	for (const key in o)
-		if (o[key] === undefined)
+		if (o[key] === undefined || (d && d[key] === o[key]))
 			delete o[key];
+	if (d)
+		Object.setPrototypeOf(o, d);
 	return o;
 }
 

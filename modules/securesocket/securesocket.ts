@@ -28,7 +28,7 @@ import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
 import type { TLSEngine, EngineState } from "tls/engine";
-import { resolveOptions, compact, type SecureOptions, type CommonOptions } from "securesocket/options";
+import { resolveOptions, compact, CLIENT_DEFAULTS, type SecureOptions, type CommonOptions } from "securesocket/options";
 import type { ServerSecureOptions } from "securesocket/serveroptions";
 import { certificateCheck, loadClientKey, type PeerCertificate } from "securesocket/verify";
 
@@ -95,7 +95,7 @@ type OwnedTimer = Timer & { secure: SecureSocket, ms: number };
 export default class SecureSocket {
 	callback: SecureSocketCallback | undefined;
 	/** why the connection failed (message 2 is -2): an Error whose `reason` is a short code */
-	error: TLSError | Error | undefined;
+	declare error: TLSError | Error | undefined;   // a property once there is one
 
 	#socket: Socket;
 	#engine: TLSEngine;
@@ -151,7 +151,7 @@ export default class SecureSocket {
 			clientKey,
 			keylog: options.keylog,
 			trace: options.trace,
-		}));
+		}, CLIENT_DEFAULTS));
 		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
 		this.#begin(options.handshakeTimeout);
 	}

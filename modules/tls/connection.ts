@@ -200,7 +200,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		if (hooks.trace !== undefined)
 			this.flags = TRACING;
 		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
-		this.handshake.owner = this;
 		this.records.streamer = this;
 	}
 
@@ -467,7 +466,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		for (;;) {
 			if (!this.provisional(this.handshake.peekType()))
 				return;
-			const m = this.handshake.next();
+			const m = this.handshake.next(this);
 			if (!m)
 				return;
 			this.onHandshakeMessage(m.type, m.body, m.message);
@@ -480,7 +479,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.provisionalError = undefined;
 		if (error !== undefined)
 			throw error;
-		for (let m = this.handshake.next(); m; m = this.handshake.next())
+		for (let m = this.handshake.next(this); m; m = this.handshake.next(this))
 			this.onHandshakeMessage(m.type, m.body, m.message);
 	}
 
@@ -529,7 +528,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		switch (type) {
 			case ContentType.handshake:
 				this.handshake.push(content);
-				for (let m = this.handshake.next(); m; m = this.handshake.next())
+				for (let m = this.handshake.next(this); m; m = this.handshake.next(this))
 					this.onHandshakeMessage(m.type, m.body, m.message);
 				return;
 			case ContentType.alert:

@@ -25,7 +25,6 @@ export class HandshakeReader {
 	/** the bytes of an incomplete message (or of several), dropped once they are all taken */
 	declare private buffer: Uint8Array | undefined;
 	private length = 0;
-	declare owner: StreamChooser | undefined;
 	declare private stream: MessageStream | undefined;
 	private streamLeft = 0;
 
@@ -66,13 +65,14 @@ export class HandshakeReader {
 		}
 	}
 
-	/** the next whole message (type, body, and the whole message bytes for the transcript), or undefined */
-	next(): { type: number, body: Uint8Array, message: Uint8Array } | undefined {
+	/** the next whole message (type, body, and the whole message bytes for the transcript), or undefined;
+	    `owner` (the engine: passed, not kept, a slot fewer) is asked with each message's header for a stream */
+	next(owner?: StreamChooser): { type: number, body: Uint8Array, message: Uint8Array } | undefined {
 		if (this.length < 4 || this.stream)
 			return undefined;
 		const b = this.buffer!;
 		const n = (b[1] << 16) | (b[2] << 8) | b[3];
-		const stream = this.owner?.streamFor(b[0], n, b.subarray(0, 4));
+		const stream = owner?.streamFor(b[0], n, b.subarray(0, 4));
 		if (stream) {
 			// from here the message's bytes go to the stream as they come, the rest is buffered as usual
 			this.stream = stream;
@@ -86,7 +86,7 @@ export class HandshakeReader {
 			else
 				this.buffer = undefined;
 			this.length = rest;
-			return this.next();
+			return this.next(owner);
 		}
 		if (n > MAX_MESSAGE)
 			throw fatal(Alert.decode_error, `tls: handshake message of ${n} bytes is over our limit`);

@@ -38,9 +38,8 @@ const NONCE = new Uint8Array(12);
 const AAD13 = new Uint8Array(HEADER);   // TLS 1.3: the record's header
 const AAD12 = new Uint8Array(13);       // TLS 1.2: sequence number, type, version, length
 
-/** The keys of one direction: an AEAD, its IV (or TLS 1.2 salt) and the sequence number. */
-export class Protection {
-	readonly aead: AEAD;
+/** The keys of one direction: an AEAD (itself: no object of its own, 2 XS slots), its IV (or TLS 1.2 salt) and the sequence number. */
+export class Protection extends AEAD {
 	// the IV (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2) as three numbers: its first 4 bytes,
 	// which never change, and its last 8 (no array of its own: the nonce is written into NONCE)
 	private readonly ivHead: number;
@@ -52,7 +51,7 @@ export class Protection {
 	sequenceLow = 0;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
-		this.aead = new AEAD(suite.aead, key);
+		super(suite.aead, key);
 		const n = new Uint8Array(iv);
 		this.ivHead = (n[0] << 24) | (n[1] << 16) | (n[2] << 8) | n[3];
 		this.ivHigh = (n[4] << 24) | (n[5] << 16) | (n[6] << 8) | n[7];
@@ -95,9 +94,6 @@ export class Protection {
 		}
 		else
 			this.sequenceLow++;
-	}
-	close(): void {
-		this.aead.close();
 	}
 }
 
@@ -179,7 +175,7 @@ export class RecordLayer {
 	declare private scratch: Uint8Array | undefined;    // a streamed record's pieces, then its tag at SCRATCH
 	declare private content: Uint8Array | undefined;    // the latest application data record's content (view())
 	// sealed records not taken yet, exactly (kept by close(): a last alert goes out after it)
-	declare private out: Uint8Array | undefined;
+	declare private out?: Uint8Array;
 	/** a record ended in the latest received() */
 	recordEnded = false;
 
@@ -319,7 +315,7 @@ export class RecordLayer {
 		if (protectedRecord) {
 			if (length < TAG_SIZE + 1)
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			this.read!.aead.start(this.read!.nextNonce(), aad13(b));
+			this.read!.start(this.read!.nextNonce(), aad13(b));
 		}
 		this.scratch ??= new Uint8Array(SCRATCH + TAG_SIZE);
 		this.streaming = {
@@ -341,7 +337,7 @@ export class RecordLayer {
 			const scratch = this.scratch!.subarray(0, n);
 			if (s.protectedRecord) {
 				// decrypted in place in the scratch buffer
-				this.read!.aead.update(scratch, 0, n);
+				this.read!.update(scratch, 0, n);
 				this.streamPlaintext(scratch);
 			}
 			else
@@ -377,7 +373,7 @@ export class RecordLayer {
 		this.streaming = undefined;
 		if (s.protectedRecord) {
 			try {
-				this.read!.aead.finish(this.scratch!, SCRATCH);
+				this.read!.finish(this.scratch!, SCRATCH);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
@@ -435,7 +431,7 @@ export class RecordLayer {
 			const nonce = this.read.nextNonce();
 			let n: number;
 			try {
-				n = this.read.aead.open(nonce, aad13(b), b, HEADER, length);
+				n = this.read.open(nonce, aad13(b), b, HEADER, length);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
@@ -467,7 +463,7 @@ export class RecordLayer {
 			this.read.writeSequence(aad, 0);
 			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = plain >> 8; aad[12] = plain;
 			try {
-				this.read.aead.open(nonce, aad, b, HEADER + explicit, length - explicit);
+				this.read.open(nonce, aad, b, HEADER + explicit, length - explicit);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
@@ -522,7 +518,7 @@ export class RecordLayer {
 			return;
 		if (tls13) {
 			record[body + content.length] = type;
-			w.aead.seal(w.nextNonce(), aad13(record, at), record, body, inner);
+			w.seal(w.nextNonce(), aad13(record, at), record, body, inner);
 		}
 		else {
 			// TLS 1.2 AEAD (RFC 5246 6.2.3.3): the explicit nonce is the sequence number
@@ -531,7 +527,7 @@ export class RecordLayer {
 			const aad = AAD12;
 			w.writeSequence(aad, 0);
 			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
-			w.aead.seal(w.nextNonce(explicit ? record.subarray(at + HEADER, body) : undefined), aad, record, body, content.length);
+			w.seal(w.nextNonce(explicit ? record.subarray(at + HEADER, body) : undefined), aad, record, body, content.length);
 		}
 		w.advance();
 	}
@@ -547,7 +543,7 @@ export class RecordLayer {
 	/** the records sealed since the last call, in one buffer (the caller's now), or undefined */
 	takeOutput(): Uint8Array | undefined {
 		const out = this.out;
-		this.out = undefined;
+		delete this.out;   // its property's slot too, until the next record is sealed
 		return out;
 	}
 	/** bytes sealed and not taken yet */
