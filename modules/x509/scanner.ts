@@ -109,9 +109,12 @@ export class Scanner {
 			if (this.state === CAPTURE) {
 				const n = Math.min(this.left, stop - at);
 				const capture = this.capture as Uint8Array;
-				// byte by byte: a view for set() would cost 4 XS slots
-				for (let i = 0, to = this.captureFill; i < n; i++)
-					capture[to + i] = bytes[at + i];
+				// short runs byte by byte: a view for set() costs 4 XS slots
+				if (n > 64)
+					capture.set(bytes.subarray(at, at + n), this.captureFill);
+				else
+					for (let i = 0, to = this.captureFill; i < n; i++)
+						capture[to + i] = bytes[at + i];
 				this.captureFill += n;
 				this.left -= n;
 				this.position += n;
