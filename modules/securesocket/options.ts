@@ -81,14 +81,11 @@ export const CLIENT_DEFAULTS = { minVersion: TLS12, maxVersion: TLS13, suites: D
 
 /** drops the properties whose value is undefined (each one a slot for as long as the object lives),
     and those `defaults` has (the same value), which becomes the prototype; returns `o` */
-export function compact<T extends object>(o: T, defaults?: object): T {
-	const d = defaults as { [key: string]: unknown } | undefined;
+export function compact<T extends object>(o: T, defaults: object = Object.prototype): T {
 	for (const key in o)
-		if (o[key] === undefined || (d && d[key] === o[key]))
+		if (o[key] === undefined || (defaults as T)[key] === o[key])
 			delete o[key];
-	if (d)
-		Object.setPrototypeOf(o, d);
-	return o;
+	return Object.setPrototypeOf(o, defaults);
 }
 
 export function bad(message: string): never {

@@ -46,11 +46,14 @@ export type ClientState = EngineState;
 /** the handshake message the client expects next: numbers (a string literal in the code is its bytes
     each time it is written), named in errors by EXPECTED */
 export const enum Expect {
+	// in this order: streamsNow() takes ranges of it
 	server_hello, encrypted_extensions, certificate_or_request, certificate, certificate_verify, finished,
 	certificate12, server_key_exchange, hello_done_or_request, hello_done, new_session_ticket12, change_cipher_spec12, finished12,
 	post_handshake,
 }
 const EXPECTED = "server_hello encrypted_extensions certificate_or_request certificate certificate_verify finished certificate12 server_key_exchange hello_done_or_request hello_done new_session_ticket12 change_cipher_spec12 finished12 post_handshake";
+/** thrown from here and from TLSClient12 */
+export const UNEXPECTED_CCS = "tls: unexpected change_cipher_spec";
 
 /** an extension type's bit in TLSClient.sentExtensions (the types we send are below 52, and renegotiation_info) */
 function extensionBit(type: number): number {
@@ -130,8 +133,8 @@ export class TLSClient extends TLSConnection {
 	protected streamsNow(protectedRecord: boolean): boolean {
 		const e = this.expect;
 		if (protectedRecord)
-			return this.version === TLS13 && (e === Expect.encrypted_extensions || e === Expect.certificate_or_request || e === Expect.certificate || e === Expect.certificate_verify || e === Expect.finished);
-		return e === Expect.server_hello || e === Expect.certificate12 || e === Expect.server_key_exchange || e === Expect.hello_done_or_request || e === Expect.hello_done;
+			return this.version === TLS13 && e >= Expect.encrypted_extensions && e <= Expect.finished;   // the TLS 1.3 flight (Expect's order)
+		return e === Expect.server_hello || e >= Expect.certificate12 && e <= Expect.hello_done;          // TLS 1.2's
 	}
 
 	protected provisional(type: number | undefined): boolean {
@@ -145,7 +148,7 @@ export class TLSClient extends TLSConnection {
 			return this.changeCipherSpec12();
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
 		if (this.state !== "handshake" || this.expect === Expect.server_hello && !this.helloRetried || this.receivedCompatibilityCCS)
-			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+			throw fatal(Alert.unexpected_message, UNEXPECTED_CCS);
 		this.receivedCompatibilityCCS = true;
 		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
@@ -681,6 +684,6 @@ export class TLSClient extends TLSConnection {
 
 	/** a ChangeCipherSpec under TLS 1.2 */
 	protected changeCipherSpec12(): void {
-		throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+		throw fatal(Alert.unexpected_message, UNEXPECTED_CCS);
 	}
 }

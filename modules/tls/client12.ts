@@ -14,7 +14,7 @@ import { Reader, Writer, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
-import { TLSClient, Expect } from "./client";
+import { TLSClient, Expect, UNEXPECTED_CCS } from "./client";
 import { writeCertificateList } from "./certificates";
 import type { ClientOptions, Session } from "./options";
 
@@ -70,7 +70,7 @@ export class TLSClient12 extends TLSClient {
 
 	protected override changeCipherSpec12(): void {
 		if (this.expect !== Expect.change_cipher_spec12 && !(this.expect === Expect.new_session_ticket12))
-			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+			throw fatal(Alert.unexpected_message, UNEXPECTED_CCS);
 		if (this.handshake.pending)
 			throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
 		this.expect = Expect.finished12;
