@@ -92,7 +92,7 @@ export class ParsedCertificate implements CertificateSummary {
 	declare extKeyUsage?: string[];
 	declare subjectAltName?: GeneralNames;
 	declare nameConstraints?: NameConstraints;
-	selfIssued = false;
+	declare selfIssued: boolean;   // (not made false by FOR_PATH parsers: absent reads as false)
 	declare publicKeyAlgorithm: string;
 	declare publicKey?: Key;
 	declare trustAnchor?: "store" | "roots" | "peer";
@@ -208,7 +208,7 @@ const LIMIT_EXTENSIONS = 48;        // Web PKI certificates have about ten
 
 // the TBS fields, in order (RFC 5280 4.1)
 const F_VERSION = 0, F_SERIAL = 1, F_SIGNATURE = 2, F_ISSUER = 3, F_VALIDITY = 4, F_SUBJECT = 5, F_SPKI = 6,
-	F_ISSUER_UID = 7, F_SUBJECT_UID = 8, F_EXTENSIONS = 9, F_DONE = 10;
+	F_ISSUER_UID = 7, F_SUBJECT_UID = 8, F_EXTENSIONS = 9, F_DONE = 10, F_EXTENSIONS_READ = 11;
 
 // what a captured element is
 const C_VERSION = 1, C_SERIAL = 2, C_TBS_ALGORITHM = 3, C_ISSUER = 4, C_VALIDITY = 5, C_SUBJECT = 6, C_SPKI = 7,
@@ -231,16 +231,16 @@ export class CertificateParser implements ScanHandler {
 	/** the TBS element's range in the certificate, once its header was read (-1 before) */
 	tbsStart = -1;
 	tbsEnd = -1;
-	/** true once the TBS signature field was read (cert.algorithm or cert.defect tells the result) */
-	algorithmKnown = false;
 
 	private readonly what: string;
 	private outerCount = 0;
 	private field = F_VERSION;
 	private capturing = 0;
-	private extensionsCount = 0;
-	/** the TBS signature field's range in cert.buffer, to compare with the outer one */
-	private tbsAlgorithm: Range | undefined = undefined;
+	/**
+	 * the TBS signature field's range in cert.buffer, to compare with the outer one; set once it was
+	 * read (cert.algorithm or cert.defect then tells the result)
+	 */
+	tbsAlgorithm: Range | undefined = undefined;
 	/** how much of cert.buffer is used */
 	private fill = 0;
 	private extensionId = "";
@@ -262,8 +262,10 @@ export class CertificateParser implements ScanHandler {
 		this.mode = mode;
 		const cert = this.cert;
 		cert.buffer = new ArrayBuffer(mode !== ONLY_CHECKED ? Math.min(length, 2048) : 128);
-		if (mode === SUMMARY)
+		if (mode === SUMMARY) {
 			cert.serialNumber = cert.signatureAlgorithm = cert.publicKeyAlgorithm = "";
+			cert.selfIssued = false;
+		}
 	}
 
 	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
@@ -289,8 +291,9 @@ export class CertificateParser implements ScanHandler {
 				return this.tbsField(tag, length);
 			case 3:
 				// inside [3]: exactly one SEQUENCE OF Extension
-				if (tag !== SEQUENCE || this.extensionsCount++ !== 0)
+				if (tag !== SEQUENCE || this.field !== F_DONE)
 					throw unexpected(what + " extensions", tag);
+				this.field = F_EXTENSIONS_READ;
 				return DESCEND;
 			case 4:
 				if (tag !== SEQUENCE)
@@ -466,7 +469,6 @@ export class CertificateParser implements ScanHandler {
 			}
 			case C_TBS_ALGORITHM:
 				this.tbsAlgorithm = range(start, end);
-				this.algorithmKnown = true;
 				try {
 					cert.algorithm = parseSignatureAlgorithm(element, "signature algorithm", FIELDS, start, end);
 					if (summary)
@@ -497,7 +499,8 @@ export class CertificateParser implements ScanHandler {
 					let same = Math.floor((cert.issuerAt as Range) / 0x10000) - from === end - start;
 					for (let i = 0; same && i < end - start; i++)
 						same = element[from + i] === element[start + i];
-					cert.selfIssued = same;
+					if (same || summary)
+						cert.selfIssued = same;
 				}
 				break;
 			case C_SPKI: {
@@ -512,7 +515,6 @@ export class CertificateParser implements ScanHandler {
 				// RFC 5280 4.1.1.2: MUST be the same as the signature field of the TBS
 				if (this.tbsAlgorithm === undefined || !equalBytes(cert.view(this.tbsAlgorithm) as Uint8Array, element, start, end))
 					throw malformed(`x509: ${what}: signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)`);
-				this.tbsAlgorithm = undefined;
 				break;
 			case C_SIGNATURE: {
 				// whole bytes: the unused-bit count 0, then the signature (unusedBitCount() only to say what is wrong)
@@ -585,7 +587,7 @@ export class CertificateParser implements ScanHandler {
 		const what = this.what;
 		if (depth === 1 && this.field < F_ISSUER_UID)
 			throw malformed(`x509: ${what}: tbsCertificate is missing fields`);
-		if (depth === 2 && tag === contextConstructed(3) && this.extensionsCount !== 1)
+		if (depth === 2 && tag === contextConstructed(3) && this.field !== F_EXTENSIONS_READ)
 			throw malformed(`x509: ${what}: empty extensions field`);
 		if (depth === 3 && this.seen === "")
 			throw malformed(`x509: ${what}: empty extensions (RFC 5280 4.1: SIZE (1..MAX))`);

@@ -32,7 +32,7 @@ export class TBSHasher {
 	 */
 	feed(bytes: Uint8Array, offset: number, length: number, start: number, parser: CertificateParser): void {
 		if (this.mode === UNDECIDED) {
-			if (!parser.algorithmKnown) {
+			if (parser.tbsAlgorithm === undefined) {   // the signature algorithm is not known yet
 				if (start < HEAD) {
 					const head = this.head ??= new Uint8Array(HEAD);
 					const n = Math.min(length, HEAD - start);
