@@ -7,8 +7,15 @@
 //             the throw, the call that builds the error, counts as code);
 //   code:     the rest.
 // Prints one row per module, the profile's totals, and the module groups given with --group NAME=prefix,prefix.
-//   node bench/weigh.mjs [manifest.json] [--js DIR] [--group x509=x509/ ...]
-// --js DIR weighs the compiled modules of DIR (a scratch copy of build/js/modules, e.g. with stubs) instead.
+// A profile that leaves features out can be weighed before anyone writes it:
+//   --without MODULE          the module left out of the set (e.g. x509/verify, which nothing imports)
+//   --stub MODULE:f,C.m,...   those functions (declarations, consts bound to functions) and class methods of
+//                             the module get a body of one throw (what a fail-closed stub costs);
+//                             MODULE:* all of them, MODULE:Class.* all of a class's methods
+//   node bench/weigh.mjs [manifest.json] [--group x509=x509/ ...] [--without M ...] [--stub M:f,g ...] [--js DIR]
+//   --preset NAME             a named set of the options above (PRESETS below: the steps of bench/notes.md,
+//                             "The way to 64 KB of bytecode"), e.g. --preset device --preset x509-in-c
+// --js DIR weighs the compiled modules of DIR (a scratch copy of build/js/modules) instead of build/js/modules.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +23,32 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { buildBytecodeTool, manifestModules } from "./codesize.mjs";
+
+/** the steps measured in bench/notes.md ("The way to 64 KB of bytecode (session 5, measured)") */
+export const PRESETS = {
+  // a TLS 1.3 device client: no client certificates, no session tickets, fail-closed on name constraints and
+  // RSA-PSS certificate signatures, no IPv6 reference identities, no time or DN printing, no x509 facade
+  device: ["--without", "x509/verify", "--without", "x509", "--stub", "x509/constraints:*",
+    "--stub", "x509/extensions:parseNameConstraints,readSubtrees", "--stub", "x509/algorithms:parsePSSParameters",
+    "--stub", "x509/time:formatTime", "--stub", "x509/dn:displayString,describeName", "--stub", "x509/name:parseIPv6,ipToString",
+    "--stub", "tls/client:TLSClient.sendClientCertificate13,TLSClient.newSessionTicket13",
+    "--stub", "tls/certificates:writeCertificateList", "--stub", "crypto/signature:signECDSA,signPKCS1,signPSS,signScheme"],
+  // the JS a C locator of a certificate's fields (bench/x509_locate.c) replaces
+  "x509-locator": ["--stub", "x509/scanner:*", "--stub", "x509/tbshash:*", "--stub", "x509/certificate:CertificateParser.*,tooLarge,unexpected",
+    "--stub", "x509/extensions:parseKeyUsage,parseBasicConstraints,parseExtKeyUsage",
+    "--stub", "x509/time:parseTime,digits,daysInMonth,readTime,daysFromCivil"],
+  // and what C name matching, algorithm identifiers and the DER reader would replace besides
+  "x509-names": ["--stub", "x509/name:*", "--stub", "x509/extensions:parseSubjectAltName,readGeneralName,ia5,emptyNames,sharingEmpty,authorityKeyIdAt,subjectKeyIdAt",
+    "--stub", "x509/algorithms:*", "--stub", "x509/dn:readName,nameRDNs,parseName,isDirectoryString,isPrintableASCII",
+    "--stub", "x509/der:oidToString,knownOIDs,knownOID,hashBytes,encodeOID,checkInteger,smallInteger,booleanValue,unusedBitCount,decodeHeader,tagName,DERReader.*"],
+  // X.509 verification in C: only the CA store and the errors stay in JS (the sink's glue is not counted)
+  "x509-in-c": ["algorithms", "anchor", "certificate", "constraints", "der", "dn", "extensions", "name", "oids", "path", "scanner",
+    "signature", "stream", "tbshash", "time", "verify"].flatMap((m) => ["--without", `x509/${m}`]).concat(["--without", "x509"]),
+  // a lean option resolver (no validation: every function of securesocket/options stubbed)
+  "lean-options": ["--stub", "securesocket/options:*"],
+  // the record's nonce, additional data and sealing in C
+  "record-in-c": ["--stub", "tls/record:Protection.*,aad13,RecordLayer.seal"],
+};
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MESSAGE = /^(tls|x509|securesocket|crypto)(\/\w+)?: /;
@@ -48,6 +81,26 @@ function withoutMessages(text) {
   });
 }
 
+/** tsc's output with the bodies of the named functions and methods ("name" or "Class.method") made one throw */
+function withStubs(text, names) {
+  const stub = () => ts.factory.createBlock([ts.factory.createThrowStatement(ts.factory.createNewExpression(
+    ts.factory.createIdentifier("Error"), undefined, [ts.factory.createStringLiteral("not in this build")]))]);
+  return transform(text, (node, visit) => {
+    let name;
+    if (ts.isFunctionDeclaration(node) && node.name) name = node.name.text;
+    else if ((ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isConstructorDeclaration(node)) && ts.isClassDeclaration(node.parent))
+      name = `${node.parent.name?.text}.${node.name ? node.name.getText() : "constructor"}`;
+    if (name === undefined || !(names.includes(name) || names.includes("*") || names.includes(name.replace(/\..*/, ".*"))) || !node.body) return undefined;
+    if (ts.isFunctionDeclaration(node))
+      return ts.factory.updateFunctionDeclaration(node, node.modifiers, node.asteriskToken, node.name, node.typeParameters, node.parameters, node.type, stub());
+    if (ts.isMethodDeclaration(node))
+      return ts.factory.updateMethodDeclaration(node, node.modifiers, node.asteriskToken, node.name, node.questionToken, node.typeParameters, node.parameters, node.type, stub());
+    if (ts.isGetAccessorDeclaration(node))
+      return ts.factory.updateGetAccessorDeclaration(node, node.modifiers, node.name, node.parameters, node.type, stub());
+    return ts.factory.updateConstructorDeclaration(node, node.modifiers, node.parameters, stub());
+  });
+}
+
 /** print `text` after a visitor that returns a replacement node or undefined (recurse) */
 function transform(text, replace) {
   const source = ts.createSourceFile("m.js", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
@@ -60,14 +113,20 @@ function transform(text, replace) {
 }
 
 /** weigh a map of module name -> compiled file: rows {module, total, traces, messages, code} */
-export function weigh(modules) {
+export function weigh(modules, stubs = new Map()) {
   const tool = buildBytecodeTool();
   const dir = mkdtempSync(join(tmpdir(), "bytecode-weigh-"));
   try {
     const names = [...modules.keys()].sort();
     const files = { plain: [], noTrace: [], noBoth: [] };
     names.forEach((name, i) => {
-      const text = readFileSync(modules.get(name), "utf8");
+      let text = readFileSync(modules.get(name), "utf8");
+      if (stubs.has(name)) {
+        const stubbed = withStubs(text, stubs.get(name));
+        if (stubbed === ts.createPrinter().printFile(ts.createSourceFile("m.js", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS)))
+          throw new Error(`weigh: ${name}: none of ${stubs.get(name).join(", ")} found`);
+        text = stubbed;
+      }
       const a = withoutTraces(text);
       const b = withoutMessages(a);
       for (const [kind, body] of [["plain", text], ["noTrace", a], ["noBoth", b]]) {
@@ -88,14 +147,21 @@ export function weigh(modules) {
   }
 }
 
+function preset(name) {
+  if (!Object.hasOwn(PRESETS, name)) throw new Error(`weigh: no preset ${name} (${Object.keys(PRESETS).join(", ")})`);
+  return PRESETS[name];
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const groups = [];
+  const args = process.argv.slice(2).flatMap((a, i, all) => all[i - 1] === "--preset" ? [] : a === "--preset" ? preset(all[i + 1]) : [a]);
+  const groups = [], without = [], stubs = new Map();
   let js;
   let manifest = "manifest_tls13.json";
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--group") { const [name, list] = args[++i].split("="); groups.push({ name, prefixes: list.split(",") }); }
     else if (args[i] === "--js") js = resolve(args[++i]);
+    else if (args[i] === "--without") without.push(args[++i]);
+    else if (args[i] === "--stub") { const [m, list] = args[++i].split(":"); stubs.set(m, [...(stubs.get(m) ?? []), ...list.split(",")]); }
     else manifest = args[i];
   }
   let modules = manifestModules(resolve(root, manifest));
@@ -103,7 +169,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const base = join(root, "build", "js", "modules");
     modules = new Map([...modules].map(([name, file]) => [name, join(js, relative(base, file))]));
   }
-  const rows = weigh(modules);
+  for (const m of new Set(without)) if (!modules.delete(m)) throw new Error(`weigh: --without ${m}: not in ${manifest}`);
+  for (const m of stubs.keys()) if (!modules.has(m)) stubs.delete(m); // stubs of a module left out by another step
+  const rows = weigh(modules, stubs);
   const pad = (s, n) => String(s).padStart(n);
   const line = (r) => `${r.module.padEnd(28)} ${pad(r.total, 7)} ${pad(r.code, 7)} ${pad(r.messages, 8)} ${pad(r.traces, 7)}`;
   console.log(`${manifest}${js ? ` (modules from ${js})` : ""}\n${"module".padEnd(28)} ${pad("total", 7)} ${pad("code", 7)} ${pad("messages", 8)} ${pad("traces", 7)}`);
