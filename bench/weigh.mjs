@@ -3,8 +3,9 @@
 // with the TypeScript API in a scratch directory (an experiment on copies, never a change to build/js):
 //   traces:   every `if (<x>.tracing) ...` statement and every direct `this.trace(...)` call statement, removed;
 //   messages: every string literal and template whose text starts with a module's prefix ("tls:", "x509:",
-//             "securesocket:", "crypto:") replaced by "" (the messages of errors and alerts; what is left of
-//             the throw, the call that builds the error, counts as code);
+//             "securesocket:", "crypto:") replaced by a number, a template by `M(number, ...substitutions)`
+//             (the messages of errors and alerts as codes; what is left of the throw, the call that builds
+//             the error and the substitutions, counts as code);
 //   code:     the rest.
 // Prints one row per module, the profile's totals, and the module groups given with --group NAME=prefix,prefix.
 // A profile that leaves features out can be weighed before anyone writes it:
@@ -72,11 +73,19 @@ function withoutTraces(text) {
   });
 }
 
-/** tsc's output with the messages (strings and templates that start with a module's prefix) made "" */
+/**
+ * tsc's output with the messages (strings and templates that start with a module's prefix) made codes: a
+ * string becomes a number, a template `M(number, ...its substitutions)` (what messages kept in a resource
+ * and looked up by code would leave in the bytecode)
+ */
 function withoutMessages(text) {
-  return transform(text, (node) => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return MESSAGE.test(node.text) ? ts.factory.createStringLiteral("") : undefined;
-    if (ts.isTemplateExpression(node)) return MESSAGE.test(node.head.text) ? ts.factory.createStringLiteral("") : undefined;
+  let code = 0;
+  return transform(text, (node, visit) => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+      return MESSAGE.test(node.text) ? ts.factory.createNumericLiteral(++code) : undefined;
+    if (ts.isTemplateExpression(node) && MESSAGE.test(node.head.text))
+      return ts.factory.createCallExpression(ts.factory.createIdentifier("M"), undefined,
+        [ts.factory.createNumericLiteral(++code), ...node.templateSpans.map((s) => ts.visitNode(s.expression, visit))]);
     return undefined;
   });
 }

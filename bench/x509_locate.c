@@ -1,6 +1,7 @@
 /*
  * A measuring prototype, not part of the build (bench/notes.md, "The way to 64 KB of bytecode"): what moving
- * X.509's DER walk into C would cost in ESP8266 .text. `bash bench/esp8266-profile.sh --add bench/x509_locate.c`
+ * X.509's DER walk into C would cost in ESP8266 .text, with the identity check on the SAN and the checks of
+ * one path link and of the leaf (the parts of x509/name.ts and x509/path.ts that are not messages). `bash bench/esp8266-profile.sh --add bench/x509_locate.c`
  * links it with the C core; `cc -DLOCATE_TEST -o /tmp/locate bench/x509_locate.c && /tmp/locate cert.der ...`
  * runs it on DER certificates on the host. Not reviewed as production code: no streaming (the certificate
  * whole in memory), error codes without messages.
@@ -266,6 +267,89 @@ int x509_locate(const uint8_t *der, size_t size, uint32_t *out)
 	return c.at == c.end ? OK : E_STRUCTURE;
 }
 
+/*
+ * The server identity check on the located SAN (RFC 9525; as x509/name.ts): reference is the lowercase
+ * DNS name or the IPv4/IPv6 address bytes the client connected to (isIP). A dNSName matches exactly
+ * (ASCII case-insensitive) or as "*." over at least two labels with the first label not an A-label;
+ * an iPAddress matches byte for byte. Returns 1 on a match, 0 on none, -1 on a malformed SAN.
+ */
+static int lowerEqual(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	while (n--) {
+		uint8_t x = *a++, y = *b++;
+		if (x >= 'A' && x <= 'Z') x += 32;
+		if (x != y) return 0;
+	}
+	return 1;
+}
+
+static int dnsMatches(const uint8_t *p, size_t n, const uint8_t *ref, size_t refLen)
+{
+	size_t i, dots = 0, first;
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x21 || p[i] > 0x7e) return -1; /* IA5, printable, no spaces */
+		if (p[i] == '.') dots++;
+	}
+	if (n >= 2 && p[0] == '*' && p[1] == '.') {
+		if (dots < 2 || memchr(p + 1, '*', n - 1)) return 0;
+		for (first = 0; first < refLen && ref[first] != '.'; first++) ;
+		if (first == 0 || first == refLen || (first >= 4 && memcmp(ref, "xn--", 4) == 0)) return 0;
+		return refLen - first == n - 1 && lowerEqual(p + 1, ref + first, n - 1);
+	}
+	return memchr(p, '*', n) ? 0 : n == refLen && lowerEqual(p, ref, n);
+}
+
+int x509_identity(const uint8_t *der, const uint32_t *fields, const uint8_t *ref, size_t refLen, int isIP)
+{
+	reader r = { der, fields[F_SAN], fields[F_SAN] + fields[F_SAN_LEN] }, list;
+	element e;
+	int found = 0;
+	if (!fields[F_SAN_LEN] || expect(&r, &e, 0x30) || r.at != r.end || e.end == e.content) return -1;
+	list = inside(&r, &e);
+	while (list.at < list.end) {
+		if (next(&list, &e)) return -1;
+		if (e.tag == 0x82 && !isIP) {
+			int m = dnsMatches(der + e.content, e.end - e.content, ref, refLen);
+			if (m < 0) return -1;
+			found |= m;
+		}
+		else if (e.tag == 0x87 && isIP) {
+			size_t n = e.end - e.content;
+			if (n != 4 && n != 16) return -1;
+			found |= n == refLen && memcmp(der + e.content, ref, n) == 0;
+		}
+	}
+	return found;
+}
+
+/*
+ * One link of the path (RFC 5280 6.1.3, 6.1.4) on two located certificates: the issuer's subject is the
+ * child's issuer (raw DER compare), both valid at `now`, the issuer a CA (basicConstraints cA, its pathLen
+ * not exceeded by `below` CAs under it, keyCertSign if keyUsage present), no unknown critical extension,
+ * no name constraints (refused, fail-closed). The signature check is the crypto core's (not counted here).
+ */
+enum { L_OK = 0, L_NAME, L_TIME, L_NOT_CA, L_PATHLEN, L_KEY_USAGE, L_CRITICAL, L_CONSTRAINTS };
+int x509_link(const uint8_t *child, const uint32_t *c, const uint8_t *issuer, const uint32_t *i, uint32_t now, unsigned below)
+{
+	if (c[F_ISSUER_LEN] != i[F_SUBJECT_LEN] || memcmp(child + c[F_ISSUER], issuer + i[F_SUBJECT], c[F_ISSUER_LEN])) return L_NAME;
+	if (now < c[F_NOT_BEFORE] || now > c[F_NOT_AFTER] || now < i[F_NOT_BEFORE] || now > i[F_NOT_AFTER]) return L_TIME;
+	if (!(i[F_FLAGS] & FL_CA)) return L_NOT_CA;
+	if ((i[F_FLAGS] & FL_PATHLEN) && below > i[F_PATHLEN]) return L_PATHLEN;
+	if ((i[F_FLAGS] & FL_KU) && !(i[F_KEYUSAGE] & 0x0400)) return L_KEY_USAGE;
+	if ((c[F_FLAGS] | i[F_FLAGS]) & FL_UNKNOWN_CRITICAL) return L_CRITICAL;
+	if (i[F_FLAGS] & FL_NC) return L_CONSTRAINTS;
+	return L_OK;
+}
+
+/* the leaf's own checks: serverAuth (or anyExtendedKeyUsage) if extKeyUsage is present, digitalSignature
+   if keyUsage is present (TLS 1.3 signs with the leaf's key), no unknown critical extension */
+int x509_leaf(const uint32_t *c)
+{
+	if ((c[F_FLAGS] & FL_EKU) && !(c[F_FLAGS] & (FL_SERVER_AUTH | FL_ANY_EKU))) return L_KEY_USAGE;
+	if ((c[F_FLAGS] & FL_KU) && !(c[F_KEYUSAGE] & 0x8000)) return L_KEY_USAGE;
+	return (c[F_FLAGS] & FL_UNKNOWN_CRITICAL) ? L_CRITICAL : L_OK;
+}
+
 #ifndef LOCATE_TEST
 void xs_x509_locate(xsMachine *the)
 {
@@ -276,6 +360,38 @@ void xs_x509_locate(xsMachine *the)
 	if (outSize < F_COUNT * sizeof(uint32_t)) xsRangeError("x509: locate needs 32 slots");
 	xsmcSetInteger(xsResult, x509_locate(der, size, out));
 }
+
+/* xs_x509_identity(certificate, fields, reference bytes, isIP) -> 1 match, 0 none, -1 malformed */
+void xs_x509_identity(xsMachine *the)
+{
+	void *der, *fields, *ref;
+	xsUnsignedValue size, fieldsSize, refSize;
+	xsmcGetBufferReadable(xsArg(0), &der, &size);
+	xsmcGetBufferReadable(xsArg(1), &fields, &fieldsSize);
+	xsmcGetBufferReadable(xsArg(2), &ref, &refSize);
+	if (fieldsSize < F_COUNT * sizeof(uint32_t) || ((uint32_t *)fields)[F_SAN] + ((uint32_t *)fields)[F_SAN_LEN] > size) xsRangeError("x509: bad fields");
+	xsmcSetInteger(xsResult, x509_identity(der, fields, ref, refSize, xsmcTest(xsArg(3))));
+}
+
+/* xs_x509_link(child, childFields, issuer, issuerFields, now, below) -> L_* code; xs_x509_leaf(fields) */
+void xs_x509_link(xsMachine *the)
+{
+	void *c, *cf, *i, *iff;
+	xsUnsignedValue n;
+	xsmcGetBufferReadable(xsArg(0), &c, &n);
+	xsmcGetBufferReadable(xsArg(1), &cf, &n);
+	xsmcGetBufferReadable(xsArg(2), &i, &n);
+	xsmcGetBufferReadable(xsArg(3), &iff, &n);
+	xsmcSetInteger(xsResult, x509_link(c, cf, i, iff, (uint32_t)xsmcToNumber(xsArg(4)), (unsigned)xsmcToInteger(xsArg(5))));
+}
+
+void xs_x509_leaf(xsMachine *the)
+{
+	void *f;
+	xsUnsignedValue n;
+	xsmcGetBufferReadable(xsArg(0), &f, &n);
+	xsmcSetInteger(xsResult, x509_leaf(f));
+}
 #endif
 
 #ifdef LOCATE_TEST
@@ -285,7 +401,10 @@ int main(int argc, char **argv)
 	static uint8_t der[65536];
 	uint32_t out[F_COUNT];
 	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
+		char *host = strchr(argv[i], '=');
+		FILE *f;
+		if (host) *host++ = 0;
+		f = fopen(argv[i], "rb");
 		size_t n = f ? fread(der, 1, sizeof(der), f) : 0;
 		int error;
 		if (f) fclose(f);
@@ -293,6 +412,9 @@ int main(int argc, char **argv)
 		printf("%s: error %d, v%u, validity %u..%u, %u extensions, flags 0x%x, pathLen %u, keyUsage 0x%x, SAN %u+%u, signature %u+%u\n",
 			argv[i], error, out[F_VERSION], out[F_NOT_BEFORE], out[F_NOT_AFTER], out[F_EXTENSIONS], out[F_FLAGS], out[F_PATHLEN],
 			out[F_KEYUSAGE], out[F_SAN], out[F_SAN_LEN], out[F_SIG], out[F_SIG_LEN]);
+		if (host && !error)
+			printf("  identity %s: %d, leaf %d, self-link %d\n", host, x509_identity(der, out, (const uint8_t *)host, strlen(host), 0),
+				x509_leaf(out), x509_link(der, out, der, out, out[F_NOT_BEFORE] + 1, 0));
 	}
 	return 0;
 }
