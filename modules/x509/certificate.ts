@@ -10,7 +10,7 @@
  *     signature algorithm, an unknown critical extension) are kept in `defect`: a server may send
  *     extra certificates that are never used.
  *
- * The TBS range (tbsStart, tbsEnd) and the signature algorithm are published as soon as they are
+ * The TBS range (tbs) and the signature algorithm are published as soon as they are
  * known, so that the caller can hash the TBS while it passes (stream.ts).
  */
 import { X509Error, malformed } from "./errors";
@@ -18,7 +18,7 @@ import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
 	contextConstructed, contextPrimitive, booleanValue, unusedBitCount, checkInteger, oidToString, equalBytes, toHex, copyBytes,
 } from "./der";
-import { Action, DESCEND, CAPTURE, READ, SKIP, ScanHandler, Scanner } from "./scanner";
+import { Action, DESCEND, CAPTURE, READ, SKIP, Scanner } from "./scanner";
 import { DistinguishedName, NameView, readName } from "./dn";
 import { readTime } from "./time";
 import { SignatureAlgorithm, parseSignatureAlgorithm } from "./algorithms";
@@ -208,7 +208,9 @@ const LIMIT_EXTENSIONS = 48;        // Web PKI certificates have about ten
 
 // the TBS fields, in order (RFC 5280 4.1)
 const F_VERSION = 0, F_SERIAL = 1, F_SIGNATURE = 2, F_ISSUER = 3, F_VALIDITY = 4, F_SUBJECT = 5, F_SPKI = 6,
-	F_ISSUER_UID = 7, F_SUBJECT_UID = 8, F_EXTENSIONS = 9, F_DONE = 10, F_EXTENSIONS_READ = 11;
+	F_ISSUER_UID = 7, F_SUBJECT_UID = 8, F_EXTENSIONS = 9, F_DONE = 10, F_EXTENSIONS_READ = 11,
+	// then the Certificate's fields after the TBS (RFC 5280 4.1.1)
+	F_TBS_ENDED = 12, F_OUTER_ALGORITHM = 13, F_SIGNATURE_READ = 14;
 
 // what a captured element is
 const C_VERSION = 1, C_SERIAL = 2, C_TBS_ALGORITHM = 3, C_ISSUER = 4, C_VALIDITY = 5, C_SUBJECT = 6, C_SPKI = 7,
@@ -225,15 +227,13 @@ function unexpected(what: string, tag: number): X509Error {
 /** what a parser keeps: nothing (the certificate is only checked as it passes), what the path needs, or that and the summary */
 export const ONLY_CHECKED = 0, FOR_PATH = 1, SUMMARY = 2;
 
-/** The ScanHandler that parses one certificate. */
-export class CertificateParser implements ScanHandler {
+/** Parses one certificate as its bytes pass (the scanner's events; write() them in, then finish()). */
+export class CertificateParser extends Scanner {
 	cert = new ParsedCertificate();
-	/** the TBS element's range in the certificate, once its header was read (-1 before) */
-	tbsStart = -1;
-	tbsEnd = -1;
+	/** the TBS element's range in the certificate, once its header was read: start + end * 2^24 (-1 before) */
+	tbs = -1;
 
-	private readonly what: string;
-	private outerCount = 0;
+	/** the TBS fields read so far (F_*), then the outer ones after the TBS */
 	private field = F_VERSION;
 	private capturing = 0;
 	/**
@@ -244,7 +244,7 @@ export class CertificateParser implements ScanHandler {
 	/** how much of cert.buffer is used */
 	private fill = 0;
 	private extensionId = "";
-	private extensionCritical = false;
+	/** 0: an extension's id is next, 1: critical or the value, 2: the value of a critical one, 3: its end */
 	private extensionStep = 0;
 	/** the extension ids seen so far, each after a space (a string: no array of its own) */
 	private seen = "";
@@ -258,7 +258,7 @@ export class CertificateParser implements ScanHandler {
 	 * buffer of its kept fields (up to 2 KB, grown if they need more; cut to their size by release())
 	 */
 	constructor(what: string, mode: number, length: number) {
-		this.what = what;
+		super(what, length);
 		this.mode = mode;
 		const cert = this.cert;
 		cert.buffer = new ArrayBuffer(mode !== ONLY_CHECKED ? Math.min(length, 2048) : 128);
@@ -268,25 +268,28 @@ export class CertificateParser implements ScanHandler {
 		}
 	}
 
-	header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
+	protected header(tag: number, length: number, headerLength: number, offset: number, depth: number): Action {
 		const what = this.what;
 		switch (depth) {
 			case 0:
 				if (tag !== SEQUENCE)
 					throw malformed(`x509: ${what}: not a DER SEQUENCE`);
 				return DESCEND;
-			case 1:
-				this.outerCount++;
-				if (this.outerCount === 1 && tag === SEQUENCE) {
-					this.tbsStart = offset;
-					this.tbsEnd = offset + headerLength + length;
+			case 1: {
+				// the TBS (its end() makes the field F_TBS_ENDED), the signature algorithm, the signature
+				const field = this.field;
+				this.field = field + 1;
+				if (field === F_VERSION && tag === SEQUENCE) {
+					this.field = F_VERSION;
+					this.tbs = offset + (offset + headerLength + length) * 0x1000000;
 					return DESCEND;
 				}
-				if (this.outerCount === 2 && tag === SEQUENCE)
-					return this.capture(C_OUTER_ALGORITHM, length, LIMIT_ALGORITHM, "signatureAlgorithm");
-				if (this.outerCount === 3 && tag === BIT_STRING)
-					return this.capture(C_SIGNATURE, length, LIMIT_SIGNATURE, "signature");
+				if (field === F_TBS_ENDED && tag === SEQUENCE)
+					return this.take(C_OUTER_ALGORITHM, length, LIMIT_ALGORITHM, "signatureAlgorithm");
+				if (field === F_OUTER_ALGORITHM && tag === BIT_STRING)
+					return this.take(C_SIGNATURE, length, LIMIT_SIGNATURE, "signature");
 				throw unexpected(what, tag);
+			}
 			case 2:
 				return this.tbsField(tag, length);
 			case 3:
@@ -299,7 +302,6 @@ export class CertificateParser implements ScanHandler {
 				if (tag !== SEQUENCE)
 					throw unexpected(what + " extension", tag);
 				this.extensionId = "";
-				this.extensionCritical = false;
 				this.extensionStep = 0;
 				return DESCEND;
 			case 5:
@@ -310,7 +312,7 @@ export class CertificateParser implements ScanHandler {
 	}
 
 	/** The fields the certificate keeps get a buffer of their own; the others are read from the scanner's scratch. */
-	private capture(kind: number, length: number, limit: number, what: string): Action {
+	private take(kind: number, length: number, limit: number, what: string): Action {
 		if (length > limit)
 			throw tooLarge(`${this.what} ${what}`, length, limit);
 		this.capturing = kind;
@@ -322,20 +324,20 @@ export class CertificateParser implements ScanHandler {
 		const field = this.field;
 		if (tag === contextConstructed(0) && field <= F_VERSION) {
 			this.field = F_SERIAL;
-			return this.capture(C_VERSION, length, LIMIT_VERSION + 2, "version");
+			return this.take(C_VERSION, length, LIMIT_VERSION + 2, "version");
 		}
 		if (tag === INTEGER && field <= F_SERIAL) {
 			this.field = F_SIGNATURE;
-			return this.capture(C_SERIAL, length, LIMIT_SERIAL, "serialNumber");
+			return this.take(C_SERIAL, length, LIMIT_SERIAL, "serialNumber");
 		}
 		if (tag === SEQUENCE && field >= F_SIGNATURE && field <= F_SPKI) {
 			this.field = field + 1;
 			switch (field) {
-				case F_SIGNATURE: return this.capture(C_TBS_ALGORITHM, length, LIMIT_ALGORITHM, "signature");
-				case F_ISSUER: return this.capture(C_ISSUER, length, LIMIT_NAME, "issuer");
-				case F_VALIDITY: return this.capture(C_VALIDITY, length, LIMIT_VALIDITY, "validity");
-				case F_SUBJECT: return this.capture(C_SUBJECT, length, LIMIT_NAME, "subject");
-				default: return this.capture(C_SPKI, length, LIMIT_SPKI, "subjectPublicKeyInfo");
+				case F_SIGNATURE: return this.take(C_TBS_ALGORITHM, length, LIMIT_ALGORITHM, "signature");
+				case F_ISSUER: return this.take(C_ISSUER, length, LIMIT_NAME, "issuer");
+				case F_VALIDITY: return this.take(C_VALIDITY, length, LIMIT_VALIDITY, "validity");
+				case F_SUBJECT: return this.take(C_SUBJECT, length, LIMIT_NAME, "subject");
+				default: return this.take(C_SPKI, length, LIMIT_SPKI, "subjectPublicKeyInfo");
 			}
 		}
 		// issuerUniqueID [1] and subjectUniqueID [2] (v2, v3; skipped), extensions [3] (v3)
@@ -366,11 +368,11 @@ export class CertificateParser implements ScanHandler {
 		const step = this.extensionStep;
 		if (step === 0 && tag === OID) {
 			this.extensionStep = 1;
-			return this.capture(C_EXTENSION_ID, length, LIMIT_EXTENSION_ID, "extension id");
+			return this.take(C_EXTENSION_ID, length, LIMIT_EXTENSION_ID, "extension id");
 		}
 		if (step === 1 && tag === BOOLEAN) {
 			this.extensionStep = 2;
-			return this.capture(C_CRITICAL, length, 1, "extension critical");
+			return this.take(C_CRITICAL, length, 1, "extension critical");
 		}
 		if ((step === 1 || step === 2) && tag === OCTET_STRING) {
 			this.extensionStep = 3;
@@ -382,7 +384,7 @@ export class CertificateParser implements ScanHandler {
 				this.capturing = C_EXTENSION_VALUE;
 				return READ;
 			}
-			if (this.extensionCritical && !ACCEPTED_UNREAD[id] && this.cert.defect === undefined)
+			if (step === 2 && !ACCEPTED_UNREAD[id] && this.cert.defect === undefined)
 				this.cert.defect = new X509Error("unsupportedCritical",
 					`x509: ${this.what} has a critical extension this verifier does not know (${id}) (RFC 5280 4.2)`);
 			return SKIP;
@@ -391,12 +393,12 @@ export class CertificateParser implements ScanHandler {
 	}
 
 	/** the buffer captured fields go to (the scanner's CAPTURE): the certificate's */
-	get arena(): Uint8Array {
-		return new Uint8Array(this.cert.buffer);
+	protected get arena(): ArrayBuffer {
+		return this.cert.buffer;
 	}
 
 	/** Room for `size` bytes at the end of cert.buffer (grown when needed, then cut to its use by release()): where they go. */
-	reserve(size: number): number {
+	protected reserve(size: number): number {
 		const cert = this.cert;
 		const at = this.fill;
 		const length = cert.buffer.byteLength;
@@ -419,9 +421,9 @@ export class CertificateParser implements ScanHandler {
 		return range(at, at + length);
 	}
 
-	value(tag: number, element: Uint8Array, headerLength: number, depth: number, end: number, start = 0): void {
+	protected value(element: Uint8Array, start: number, content: number, end: number): void {
 		try {
-			this.parseValue(tag, element, start, start + headerLength, end);
+			this.parseValue(element, start, content, end);
 		}
 		catch (e) {
 			throw this.named(e);
@@ -442,7 +444,7 @@ export class CertificateParser implements ScanHandler {
 	 * A captured or read field: element[start .. end) (captured: in cert.buffer), its content from
 	 * `content` (offsets, not views: a view costs 4 XS slots).
 	 */
-	private parseValue(tag: number, element: Uint8Array, start: number, content: number, end: number): void {
+	private parseValue(element: Uint8Array, start: number, content: number, end: number): void {
 		const cert = this.cert;
 		const what = this.what;
 		const kind = this.capturing;
@@ -540,15 +542,13 @@ export class CertificateParser implements ScanHandler {
 				break;
 			}
 			case C_CRITICAL:
-				this.extensionCritical = booleanValue(element, "extension critical", content, end);
-				if (!this.extensionCritical)
+				// (extensionStep 2 says the extension is critical from here on)
+				if (!booleanValue(element, "extension critical", content, end))
 					throw malformed(`x509: ${what}: critical FALSE encoded although it is the DEFAULT`);
 				break;
 			case C_EXTENSION_VALUE:
 				this.extension(this.extensionId, element, content, end);
 				break;
-			default:
-				throw unexpected(what, tag);
 		}
 	}
 
@@ -583,17 +583,20 @@ export class CertificateParser implements ScanHandler {
 			this.cert.defect = this.named(e) as X509Error;
 	}
 
-	end(tag: number, depth: number): void {
+	protected end(depth: number): void {
 		const what = this.what;
-		if (depth === 1 && this.field < F_ISSUER_UID)
-			throw malformed(`x509: ${what}: tbsCertificate is missing fields`);
-		if (depth === 2 && tag === contextConstructed(3) && this.field !== F_EXTENSIONS_READ)
+		if (depth === 1) {
+			if (this.field < F_ISSUER_UID)
+				throw malformed(`x509: ${what}: tbsCertificate is missing fields`);
+			this.field = F_TBS_ENDED;
+		}
+		if (depth === 2 && this.field !== F_EXTENSIONS_READ)
 			throw malformed(`x509: ${what}: empty extensions field`);
 		if (depth === 3 && this.seen === "")
 			throw malformed(`x509: ${what}: empty extensions (RFC 5280 4.1: SIZE (1..MAX))`);
 		if (depth === 4 && this.extensionStep !== 3)
 			throw malformed(`x509: ${what}: extension without a value`);
-		if (depth === 0 && this.outerCount !== 3)
+		if (depth === 0 && this.field !== F_SIGNATURE_READ)
 			throw malformed(`x509: ${what}: Certificate is missing its signature`);
 	}
 }
@@ -624,10 +627,8 @@ export function certificateBytes(der: ArrayBuffer | Uint8Array): Uint8Array {
  */
 export function parseCertificateBytes(bytes: Uint8Array, what: string): ParsedCertificate {
 	const parser = new CertificateParser(what, SUMMARY, bytes.length);
-	const scanner = new Scanner(parser, what);
-	scanner.begin(bytes.length);
-	scanner.write(bytes, 0, bytes.length);
-	scanner.finish();
+	parser.write(bytes, 0, bytes.length);
+	parser.finish();
 	return parser.cert;
 }
 

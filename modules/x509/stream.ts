@@ -19,7 +19,6 @@
  */
 import { X509Error, malformed } from "./errors";
 import { equalBytes } from "./der";
-import { Scanner } from "./scanner";
 import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes, ONLY_CHECKED, FOR_PATH, SUMMARY } from "./certificate";
 import { TBSHasher } from "./tbshash";
 import { PathValidator, Usage } from "./path";
@@ -96,10 +95,8 @@ const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;
 
 export class ChainVerifier {
 	private readonly validator: PathValidator;
-	/** the current certificate's TBS hash (when it is kept) */
-	private hasher: TBSHasher | undefined = undefined;
+	/** the current certificate's scanner and parser, and TBS hasher when it is kept (one object) */
 	private parser: CertificateParser | undefined = undefined;
-	private scanner: Scanner | undefined = undefined;
 	private state = IDLE;
 	private count = 0;
 	declare private failure: unknown;
@@ -133,11 +130,8 @@ export class ChainVerifier {
 			// once anchored (leafOnly), a certificate is only checked as it passes: nothing is kept, nothing hashed
 			const keep = !this.validator.complete;
 			// leafOnly: only the leaf's summary is kept, the others only what the path needs of them
-			this.parser = new CertificateParser(what, !keep ? ONLY_CHECKED : this.count > 0 && this.validator.leafOnly === true ? FOR_PATH : SUMMARY, length);
-			this.scanner = new Scanner(this.parser, what);
-			this.scanner.begin(length);
-			if (keep)
-				this.hasher = new TBSHasher();
+			this.parser = !keep ? new CertificateParser(what, ONLY_CHECKED, length) :
+				new TBSHasher(what, this.count > 0 && this.validator.leafOnly === true ? FOR_PATH : SUMMARY, length);
 			this.state = IN_CERTIFICATE;
 		}
 		catch (e) {
@@ -153,11 +147,7 @@ export class ChainVerifier {
 			const count = length ?? view.length - offset;
 			if (offset < 0 || count < 0 || offset + count > view.length)
 				throw new RangeError("x509: update() range outside the buffer");
-			const scanner = this.scanner as Scanner;
-			const parser = this.parser as CertificateParser;
-			const start = scanner.offset;
-			scanner.write(view, offset, count);
-			this.hasher?.feed(view, offset, count, start, parser);
+			(this.parser as CertificateParser).write(view, offset, count);
 		}
 		catch (e) {
 			throw this.fail(e);
@@ -168,13 +158,11 @@ export class ChainVerifier {
 	endCertificate(): void {
 		this.guard(IN_CERTIFICATE, "endCertificate()");
 		try {
-			(this.scanner as Scanner).finish();
+			(this.parser as CertificateParser).finish();
 			const cert = (this.parser as CertificateParser).cert;
-			const kept = this.hasher !== undefined;
-			// the parser, scanner and hasher are dropped before the path validation (no local holds them)
+			const kept = this.parser instanceof TBSHasher;
+			// the parser is dropped before the path validation (no local holds it)
 			this.parser = undefined;
-			this.scanner = undefined;
-			this.hasher = undefined;
 			this.state = IDLE;
 			this.count++;
 			if (kept)
@@ -226,13 +214,11 @@ export class ChainVerifier {
 
 	/** Abandons verification and frees what is held (the leaf's key included). */
 	close(): void {
-		this.hasher?.close();
-		this.hasher = undefined;
+		(this.parser as { close?(): void } | undefined)?.close?.();
 		if (this.state !== FINISHED)
 			this.validator.close();
 		this.state = FINISHED;
 		this.parser = undefined;
-		this.scanner = undefined;
 	}
 
 	/** how many certificates were ended so far */
