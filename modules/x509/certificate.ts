@@ -16,8 +16,9 @@
 import { X509Error, malformed } from "./errors";
 import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
-	contextConstructed, contextPrimitive, booleanValue, unusedBitCount, checkInteger, oidToString, equalBytes, toHex, copyBytes,
+	contextConstructed, contextPrimitive, booleanValue, unusedBitCount, checkInteger, oidToString, toHex, copyBytes,
 } from "./der";
+import { copy } from "../tls/bytes";
 import { Action, DESCEND, CAPTURE, READ, SKIP, Scanner } from "./scanner";
 import { DistinguishedName, NameView, readName } from "./dn";
 import { readTime } from "./time";
@@ -261,7 +262,7 @@ export class CertificateParser extends Scanner {
 		super(what, length);
 		this.mode = mode;
 		const cert = this.cert;
-		cert.buffer = new ArrayBuffer(mode !== ONLY_CHECKED ? Math.min(length, 2048) : 128);
+		cert.buffer = new ArrayBuffer(mode !== ONLY_CHECKED ? Math.min(length, 2048) : 256);
 		if (mode === SUMMARY) {
 			cert.serialNumber = cert.signatureAlgorithm = cert.publicKeyAlgorithm = "";
 			cert.selfIssued = false;
@@ -316,8 +317,8 @@ export class CertificateParser extends Scanner {
 		if (length > limit)
 			throw tooLarge(`${this.what} ${what}`, length, limit);
 		this.capturing = kind;
-		// the TBS signature field is compared with the outer one later: always a buffer of its own
-		return kind === C_TBS_ALGORITHM || (this.mode !== ONLY_CHECKED && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE)) ? CAPTURE : READ;
+		// the two signature algorithm fields are compared in cert.buffer: always captured
+		return kind === C_TBS_ALGORITHM || kind === C_OUTER_ALGORITHM || (this.mode !== ONLY_CHECKED && (kind === C_ISSUER || kind === C_SUBJECT || kind === C_SPKI || kind === C_SIGNATURE)) ? CAPTURE : READ;
 	}
 
 	private tbsField(tag: number, length: number): Action {
@@ -415,9 +416,7 @@ export class CertificateParser extends Scanner {
 	private append(from: Uint8Array, where: Range): Range {
 		const start = where % 0x10000, length = Math.floor(where / 0x10000) - start;
 		const at = this.reserve(length);
-		const to = new Uint8Array(this.cert.buffer);
-		for (let i = 0; i < length; i++)
-			to[at + i] = from[start + i];
+		copy(this.cert.buffer, at, from, start, length);   // (no view of the buffer made)
 		return range(at, at + length);
 	}
 
@@ -497,10 +496,7 @@ export class CertificateParser extends Scanner {
 				if (keep) {
 					cert.subjectAt = range(start, end);
 					// the issuer is in the same buffer: compared there (no view made)
-					const from = (cert.issuerAt as Range) % 0x10000;
-					let same = Math.floor((cert.issuerAt as Range) / 0x10000) - from === end - start;
-					for (let i = 0; same && i < end - start; i++)
-						same = element[from + i] === element[start + i];
+					const same = sameBytes(element, cert.issuerAt as Range, start, end);
 					if (same || summary)
 						cert.selfIssued = same;
 				}
@@ -515,7 +511,7 @@ export class CertificateParser extends Scanner {
 			}
 			case C_OUTER_ALGORITHM:
 				// RFC 5280 4.1.1.2: MUST be the same as the signature field of the TBS
-				if (this.tbsAlgorithm === undefined || !equalBytes(cert.view(this.tbsAlgorithm) as Uint8Array, element, start, end))
+				if (this.tbsAlgorithm === undefined || !sameBytes(element, this.tbsAlgorithm, start, end))
 					throw malformed(`x509: ${what}: signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)`);
 				break;
 			case C_SIGNATURE: {
@@ -599,6 +595,15 @@ export class CertificateParser extends Scanner {
 		if (depth === 0 && this.field !== F_SIGNATURE_READ)
 			throw malformed(`x509: ${what}: Certificate is missing its signature`);
 	}
+}
+
+/** Are bytes[at] (a range) and bytes[start .. end) the same? (two fields of cert.buffer: no view made) */
+function sameBytes(bytes: Uint8Array, at: Range, start: number, end: number): boolean {
+	const from = at % 0x10000;
+	let same = Math.floor(at / 0x10000) - from === end - start;
+	for (let i = 0; same && i < end - start; i++)
+		same = bytes[from + i] === bytes[start + i];
+	return same;
 }
 
 /** Checks the SubjectPublicKeyInfo's outline (the crypto core checks the key) and names its algorithm. */

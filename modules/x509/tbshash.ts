@@ -21,7 +21,7 @@ export class TBSHasher extends CertificateParser {
 	/** the certificate's first bytes, until the signature algorithm is known (only when a chunk ends before it is) */
 	declare private head: ArrayBuffer | undefined;
 	private hashing = UNDECIDED;
-	private hash: Hash | undefined = undefined;
+	declare private hash: Hash | undefined;
 	/** the next TBS byte (certificate offset) to hash or keep */
 	private next = 0;
 
@@ -36,7 +36,7 @@ export class TBSHasher extends CertificateParser {
 				return;
 			}
 			this.decide(start);
-			this.head = undefined;
+			delete this.head;
 		}
 		if (this.hashing !== HASHING && this.hashing !== KEEPING)
 			return;
@@ -90,7 +90,7 @@ export class TBSHasher extends CertificateParser {
 	close(): void {
 		if (this.hash !== undefined) {
 			this.hash.close();
-			this.hash = undefined;
+			delete this.hash;
 		}
 	}
 }
