@@ -32,7 +32,7 @@ const ROOM = {
   "tls13-rsa": { chunks: 2_944, slots: 256 },   // chunks 15:05, with the RSA verification's 1 KB workspace (native/rsa.c)
   "tls12-ecdsa": { chunks: 2_112, slots: 261 },
   "tls13-resume": { chunks: 64, slots: 15 },
-  "chain-3k": { chunks: 33_344, slots: 292 },
+  "chain-3k": { chunks: 33_344, slots: 290 },
   "records-16k": { chunks: 32_960, slots: 243 },
 };
 const MARGIN = { chunks: 2_048, slots: 32 };

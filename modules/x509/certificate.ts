@@ -111,8 +111,8 @@ export class ParsedCertificate implements CertificateSummary {
 	declare signatureAt?: Range;
 	/** the signature algorithm, when supported (else see defect) */
 	declare algorithm?: SignatureAlgorithm;
-	/** the TBS digest with algorithm.hash (SHA-256/384) */
-	declare tbsDigest?: ArrayBuffer;
+	/** the TBS digest with algorithm.hash (SHA-256/384), in the buffer (room made when the hash is known, written at the TBS's end) */
+	declare digestAt?: Range;
 	/** the TBS itself, for SHA-512 signatures (no incremental SHA-512 in the crypto facade) */
 	declare tbs?: Uint8Array;
 	/** the first problem that makes this certificate unusable in a path */
@@ -136,6 +136,9 @@ export class ParsedCertificate implements CertificateSummary {
 	get signature(): Uint8Array | undefined {
 		return this.view(this.signatureAt);
 	}
+	get tbsDigest(): Uint8Array | undefined {
+		return this.view(this.digestAt);
+	}
 
 	/** the bytes of a range (a view of the buffer), or undefined */
 	view(at: Range | undefined): Uint8Array | undefined {
@@ -151,7 +154,7 @@ export class ParsedCertificate implements CertificateSummary {
 	release(): void {
 		delete this.signatureAt;
 		delete this.spkiAt;
-		delete this.tbsDigest;
+		delete this.digestAt;
 		delete this.tbs;
 		delete this.algorithm;
 		const old = new Uint8Array(this.buffer);
@@ -404,9 +407,12 @@ export class CertificateParser extends Scanner {
 		const at = this.fill;
 		const length = cert.buffer.byteLength;
 		if (at + size > length) {
-			const bytes = new Uint8Array(Math.max(at + size, 2 * length, 256));
-			bytes.set(new Uint8Array(cert.buffer, 0, at));
-			cert.buffer = bytes.buffer as ArrayBuffer;
+			const bytes = new ArrayBuffer(Math.max(at + size, 2 * length, 256));
+			copy(bytes, 0, cert.buffer, 0, at);
+			// (the TBS hasher makes room while a field may be arriving: it goes on in the new buffer)
+			if (this.capture === cert.buffer)
+				this.capture = bytes;
+			cert.buffer = bytes;
 		}
 		this.fill = at + size;
 		return at;

@@ -4,7 +4,7 @@
  * algorithm is known only once the TBS "signature" field was read (after the version and serial),
  * so the first HEAD bytes of a certificate are kept in a small buffer when a chunk ends before it
  * is known; the field limits of certificate.ts guarantee it ends within them. Once it is known:
- *   SHA-256, SHA-384: an incremental Hash (crypto/hash), then its digest;
+ *   SHA-256, SHA-384: an incremental Hash (crypto/hash), then its digest (into the certificate's buffer);
  *   SHA-512: the crypto facade has no incremental SHA-512, so the TBS bytes are kept (one buffer of
  *            the TBS's length) and the signature check hashes them in C;
  *   weak or unsupported algorithms: nothing (the certificate carries a defect).
@@ -25,7 +25,7 @@ export class TBSHasher extends CertificateParser {
 	/** the next TBS byte (certificate offset) to hash or keep */
 	private next = 0;
 
-	/** Parses bytes[offset .. offset + length), then hashes what of them is TBS; the digest (or the TBS) goes to cert (tbsDigest, tbs) once complete. */
+	/** Parses bytes[offset .. offset + length), then hashes what of them is TBS; the digest (or the TBS) goes to cert (digestAt, tbs) once complete. */
 	override write(bytes: Uint8Array, offset: number, length: number): void {
 		const start = this.position;
 		super.write(bytes, offset, length);
@@ -49,7 +49,8 @@ export class TBSHasher extends CertificateParser {
 			this.next = to;
 		}
 		if (this.next === tbsEnd && this.hash !== undefined) {
-			this.cert.tbsDigest = this.hash.digest();
+			const cert = this.cert;
+			copy(cert.buffer, (cert.digestAt as number) % 0x10000, this.hash.digest(), 0, this.hash.size);
 			this.close();
 		}
 	}
@@ -69,6 +70,9 @@ export class TBSHasher extends CertificateParser {
 		else {
 			this.hashing = HASHING;
 			this.hash = new Hash(algorithm.hash);
+			// the digest's room in the certificate's buffer (a range, as its other byte fields: no buffer of its own)
+			const at = this.reserve(this.hash.size);
+			this.cert.digestAt = at + (at + this.hash.size) * 0x10000;
 		}
 		// the TBS bytes of earlier chunks are in the head
 		if (start > this.next) {
