@@ -100,8 +100,12 @@ export class ParsedCertificate implements CertificateSummary {
 
 	/** the fields kept as bytes, one after the other (the ranges below; no view kept: a view costs 4 XS slots) */
 	buffer: ArrayBuffer = EMPTY_NAME.der.buffer as ArrayBuffer;
-	declare issuerAt?: Range;
-	declare subjectAt?: Range;
+	/**
+	 * the issuer and subject names, one after the other in the buffer: the issuer's start + the
+	 * subject's start * 2^16 + the subject's end * 2^32 (one number: the issuer's range is its low 32
+	 * bits, the subject's what is above its low 16)
+	 */
+	declare namesAt?: number;
 	declare keyIdAt?: Range;
 	declare authorityKeyIdAt?: Range;
 	// consumed by verification, then dropped
@@ -119,10 +123,10 @@ export class ParsedCertificate implements CertificateSummary {
 	declare defect?: X509Error;
 
 	get issuer(): DistinguishedName {
-		return this.name(this.issuerAt);
+		return this.name(this.namesAt === undefined ? undefined : this.namesAt % 0x100000000);
 	}
 	get subject(): DistinguishedName {
-		return this.name(this.subjectAt);
+		return this.name(this.namesAt === undefined ? undefined : Math.floor(this.namesAt / 0x10000));
 	}
 	get subjectKeyId(): Uint8Array | undefined {
 		return this.view(this.keyIdAt);
@@ -157,16 +161,23 @@ export class ParsedCertificate implements CertificateSummary {
 		delete this.digestAt;
 		delete this.tbs;
 		delete this.algorithm;
-		const old = new Uint8Array(this.buffer);
-		const bytes = new Uint8Array(old.length);
+		const old = this.buffer;
+		const bytes = new Uint8Array(old.byteLength);
+		// the names first (both at once), then the key identifiers
+		const names = this.namesAt;
 		let to = 0;
+		if (names !== undefined) {
+			const from = names % 0x10000;
+			to = Math.floor(names / 0x100000000) - from;
+			copy(bytes, 0, old, from, to);
+			this.namesAt = names - from * 0x100010001;
+		}
 		for (let i = 0; i < KEPT.length; i++) {
 			const at = this[KEPT[i]];
 			if (at === undefined)
 				continue;
 			const from = at % 0x10000, length = Math.floor(at / 0x10000) - from;
-			for (let k = 0; k < length; k++)
-				bytes[to + k] = old[from + k];
+			copy(bytes, to, old, from, length);
 			this[KEPT[i]] = range(to, to + length);
 			to += length;
 		}
@@ -175,7 +186,7 @@ export class ParsedCertificate implements CertificateSummary {
 }
 
 /** the byte fields a released certificate keeps */
-const KEPT = "issuerAt subjectAt keyIdAt authorityKeyIdAt".split(" ") as ("issuerAt" | "subjectAt" | "keyIdAt" | "authorityKeyIdAt")[];
+const KEPT = "keyIdAt authorityKeyIdAt".split(" ") as ("keyIdAt" | "authorityKeyIdAt")[];
 
 const EMPTY_NAME: DistinguishedName = { der: new Uint8Array(0) };
 
@@ -488,7 +499,7 @@ export class CertificateParser extends Scanner {
 			case C_ISSUER:
 				readName(element, "issuer", FIELDS, start, end);
 				if (keep)
-					cert.issuerAt = range(start, end);
+					cert.namesAt = start + end * 0x10000;
 				break;
 			case C_VALIDITY: {
 				const reader = FIELDS.reset(element, "validity", start, end).enter(SEQUENCE);
@@ -500,9 +511,13 @@ export class CertificateParser extends Scanner {
 			case C_SUBJECT:
 				readName(element, "subject", FIELDS, start, end);
 				if (keep) {
-					cert.subjectAt = range(start, end);
+					// the subject comes right after the issuer in the buffer (validity is not kept): one number
+					const names = cert.namesAt as number;
+					if (Math.floor(names / 0x10000) !== start)
+						throw new Error("x509: the subject is not next to the issuer");
+					cert.namesAt = names + end * 0x100000000;
 					// the issuer is in the same buffer: compared there (no view made)
-					const same = sameBytes(element, cert.issuerAt as Range, start, end);
+					const same = sameBytes(element, names, start, end);
 					if (same || summary)
 						cert.selfIssued = same;
 				}
@@ -522,7 +537,7 @@ export class CertificateParser extends Scanner {
 				break;
 			case C_SIGNATURE: {
 				// whole bytes: the unused-bit count 0, then the signature (unusedBitCount() only to say what is wrong)
-				if ((end - content < 2 || element[content] !== 0) && unusedBitCount(element.subarray(content, end), "signature") !== 0)
+				if ((end - content < 2 || element[content] !== 0) && unusedBitCount(element, "signature", content, end) !== 0)
 					throw malformed(`x509: ${what}: signature not made of whole bytes`);
 				if (keep)
 					cert.signatureAt = range(content + 1, end);
@@ -621,7 +636,7 @@ function spkiAlgorithm(outer: DERReader): string {
 	if (!algorithm.atEnd)
 		algorithm.skip();
 	algorithm.end();
-	unusedBitCount(spki.expectContent(BIT_STRING, what), what);
+	unusedBitCount(spki.bytes, what, spki.expectAt(BIT_STRING, what), spki.contentEnd);
 	spki.end();
 	outer.end();
 	return KEY_ALGORITHMS[oid] ?? oid;

@@ -301,14 +301,14 @@ export function booleanValue(bytes: Uint8Array, what: string, start = 0, end = b
 }
 
 /** BIT STRING content (X.690 11.2): unused-bit count 0..7, zero when empty, unused bits zero. */
-/** A BIT STRING content's unused-bit count (checked, and the unused bits checked zero); its bits are content[1 ..) */
-export function unusedBitCount(content: Uint8Array, what: string): number {
-	if (content.length === 0)
+/** A BIT STRING content's unused-bit count (checked, and the unused bits checked zero); the content is bytes[start .. end) (no view), its bits from bytes[start + 1] */
+export function unusedBitCount(bytes: Uint8Array, what: string, start = 0, end = bytes.length): number {
+	if (end === start)
 		throw malformed(`x509: ${what}: empty BIT STRING`);
-	const unusedBits = content[0];
-	if (unusedBits > 7 || (content.length === 1 && unusedBits !== 0))
+	const unusedBits = bytes[start];
+	if (unusedBits > 7 || (end - start === 1 && unusedBits !== 0))
 		throw malformed(`x509: ${what}: bad unused-bit count`);
-	if (unusedBits && (content[content.length - 1] & ((1 << unusedBits) - 1)))
+	if (unusedBits && (bytes[end - 1] & ((1 << unusedBits) - 1)))
 		throw malformed(`x509: ${what}: unused bits not zero`);
 	return unusedBits;
 }

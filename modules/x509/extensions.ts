@@ -168,14 +168,15 @@ const NOT_CA: BasicConstraints = Object.freeze({ ca: false });
 export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): number {
 	const what = "keyUsage";
 	const reader = readerOver(value, what, start, end, shared);
-	const content = reader.expectContent(BIT_STRING, what);   // the bits from content[1] (no view of their own)
-	unusedBitCount(content, what);
+	const at = reader.expectAt(BIT_STRING, what);   // the content is value[at .. stop), the bits from value[at + 1] (no view)
+	const stop = reader.contentEnd;
+	unusedBitCount(value, what, at, stop);
 	reader.end();
-	if (content.length > 3)
+	if (stop - at > 3)
 		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);
 	let result = 0;
-	for (let n = 0; n < (content.length - 1) * 8; n++)
-		if (content[1 + (n >> 3)] & (0x80 >> (n & 7)))
+	for (let n = 0; n < (stop - at - 1) * 8; n++)
+		if (value[at + 1 + (n >> 3)] & (0x80 >> (n & 7)))
 			result |= 1 << n;
 	if (result >> 9)
 		throw malformed(`x509: ${what}: more bits than RFC 5280 defines`);

@@ -15,6 +15,8 @@ import { malformed } from "./errors";
 import { CertificateParser } from "./certificate";
 
 const HEAD = 160;
+/** the largest digest (SHA-384) */
+const DIGEST_ROOM = 48;
 const UNDECIDED = 0, HASHING = 1, KEEPING = 2, NOTHING = 3;
 
 export class TBSHasher extends CertificateParser {
@@ -24,6 +26,14 @@ export class TBSHasher extends CertificateParser {
 	declare private hash: Hash | undefined;
 	/** the next TBS byte (certificate offset) to hash or keep */
 	private next = 0;
+
+	/** `what` names the certificate in messages, `mode` says what it keeps, `length` its length */
+	constructor(what: string, mode: number, length: number) {
+		super(what, mode, length);
+		// room for the digest at the start of the certificate's buffer (made now: the fields captured later
+		// come one after the other, the names together)
+		this.reserve(DIGEST_ROOM);
+	}
 
 	/** Parses bytes[offset .. offset + length), then hashes what of them is TBS; the digest (or the TBS) goes to cert (digestAt, tbs) once complete. */
 	override write(bytes: Uint8Array, offset: number, length: number): void {
@@ -70,9 +80,8 @@ export class TBSHasher extends CertificateParser {
 		else {
 			this.hashing = HASHING;
 			this.hash = new Hash(algorithm.hash);
-			// the digest's room in the certificate's buffer (a range, as its other byte fields: no buffer of its own)
-			const at = this.reserve(this.hash.size);
-			this.cert.digestAt = at + (at + this.hash.size) * 0x10000;
+			// the digest goes to the start of the certificate's buffer (a range, as its other byte fields: no buffer of its own)
+			this.cert.digestAt = this.hash.size * 0x10000;
 		}
 		// the TBS bytes of earlier chunks are in the head
 		if (start > this.next) {
