@@ -126,7 +126,9 @@ export interface RecordStreamer {
 
 /** records up to this size are buffered whole; larger handshake records are streamed */
 const STREAM_THRESHOLD = 512;
-const SCRATCH = 512;
+// a streamed record's pieces go into the record buffer (at least 512 bytes, only its header used
+// meanwhile: no scratch buffer of their own), at buffer[HEADER, HEADER + PIECE), its tag at TAG_AT
+const PIECE = 512 - HEADER - TAG_SIZE, TAG_AT = HEADER + PIECE;
 const ZEROS = new Uint8Array(64);
 
 
@@ -134,7 +136,7 @@ interface Streaming {
 	protectedRecord: boolean;
 	left: number;           // body bytes still to come (tag included)
 	cipherLeft: number;     // of which ciphertext
-	tagFilled: number;      // tag bytes come into scratch[SCRATCH, SCRATCH + TAG_SIZE)
+	tagFilled: number;      // tag bytes come into buffer[TAG_AT, TAG_AT + TAG_SIZE)
 	heldByte: number;       // the last nonzero plaintext byte: maybe the content type (-1: none yet)
 	heldZeros: number;      // zeros after it: maybe padding
 	plaintext: number;      // plaintext bytes decrypted
@@ -169,7 +171,6 @@ export class RecordLayer {
 	private need = HEADER;                    // its header, then header and body
 	private emptyRecords = 0;                 // empty records in a row
 	private streaming: Streaming | undefined = undefined;
-	declare private scratch: Uint8Array | undefined;    // a streamed record's pieces, then its tag at SCRATCH
 	declare private content: Uint8Array | undefined;    // the latest application data record's content (view())
 	// the TLS 1.3 additional data, buffer[0, HEADER), once application data came: before that (the
 	// handshake), the header is copied into AAD13 for each record (about 2,000 instructions a record
@@ -189,20 +190,20 @@ export class RecordLayer {
 	get inbox(): Uint8Array {
 		const s = this.streaming;
 		if (s)
-			return this.scratch!;
+			return this.buffer!;
 		return this.buffer ??= this.grow(512);
 	}
 	get inboxOffset(): number {
 		const s = this.streaming;
 		if (s)
-			return s.protectedRecord && s.cipherLeft === 0 ? SCRATCH + s.tagFilled : 0;
+			return s.protectedRecord && s.cipherLeft === 0 ? TAG_AT + s.tagFilled : HEADER;
 		return this.length;
 	}
 	/** how many bytes the inbox takes now: never past the end of the record being framed */
 	get inboxRoom(): number {
 		const s = this.streaming;
 		if (s)
-			return s.cipherLeft === 0 ? s.left : Math.min(SCRATCH, s.cipherLeft);
+			return s.cipherLeft === 0 ? s.left : Math.min(PIECE, s.cipherLeft);
 		return this.need - this.length;
 	}
 
@@ -321,7 +322,6 @@ export class RecordLayer {
 			copy(AAD13, 0, b, 0, HEADER);   // the additional data: the header
 			this.read!.start(this.read!.nextNonce(), AAD13);
 		}
-		this.scratch ??= new Uint8Array(SCRATCH + TAG_SIZE);
 		this.streaming = {
 			protectedRecord, left: length, cipherLeft: protectedRecord ? length - TAG_SIZE : length,
 			tagFilled: 0, heldByte: -1, heldZeros: 0, plaintext: 0,
@@ -330,7 +330,7 @@ export class RecordLayer {
 		this.need = HEADER;
 	}
 
-	/** `n` bytes of a streamed record came into the inbox (the scratch buffer, or the tag) */
+	/** `n` bytes of a streamed record came into the inbox (a piece, or the tag, in the record buffer) */
 	private streamBytes(n: number): void {
 		const s = this.streaming!;
 		s.left -= n;
@@ -338,9 +338,9 @@ export class RecordLayer {
 			s.tagFilled += n;
 		else {
 			s.cipherLeft -= n;
-			const scratch = this.scratch!.subarray(0, n);
+			const scratch = this.buffer!.subarray(HEADER, HEADER + n);
 			if (s.protectedRecord) {
-				// decrypted in place in the scratch buffer
+				// decrypted in place in the record buffer
 				this.read!.update(scratch, 0, n);
 				this.streamPlaintext(scratch);
 			}
@@ -377,7 +377,7 @@ export class RecordLayer {
 		this.streaming = undefined;
 		if (s.protectedRecord) {
 			try {
-				this.read!.finish(this.scratch!, SCRATCH);
+				this.read!.finish(this.buffer!, TAG_AT);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
@@ -575,6 +575,5 @@ export class RecordLayer {
 		this.length = 0;
 		this.need = HEADER;
 		this.streaming = undefined;
-		this.scratch = undefined;
 	}
 }
