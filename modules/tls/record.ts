@@ -22,9 +22,18 @@ import type { CipherSuite } from "./suites";
 
 const HEADER = 5;
 export const MAX_PLAINTEXT = 16384;
-const MAX_CIPHERTEXT_13 = MAX_PLAINTEXT + 256;          // RFC 8446 5.2
-const MAX_CIPHERTEXT_12 = MAX_PLAINTEXT + 2048;         // RFC 5246 6.2.3
-const MAX_EMPTY_RECORDS = 32;
+// sizes as a const enum: written into the code where used (a module constant is a slot at load, in this host)
+const enum Size {
+	MAX_CIPHERTEXT_13 = 16384 + 256,      // RFC 8446 5.2
+	MAX_CIPHERTEXT_12 = 16384 + 2048,     // RFC 5246 6.2.3
+	MAX_EMPTY_RECORDS = 32,
+	/** records up to this size are buffered whole; larger handshake records are streamed */
+	STREAM_THRESHOLD = 512,
+	// a streamed record's pieces go into the record buffer (at least 512 bytes, only its header used
+	// meanwhile: no scratch buffer of their own), at buffer[HEADER, HEADER + PIECE), its tag at TAG_AT
+	PIECE = 512 - 5 - 16,
+	TAG_AT = 5 + PIECE,
+}
 // messages thrown from more than one place: once in the bytecode (a string literal is its bytes at each use)
 const BAD_MAC = "tls: bad record mac", TOO_SHORT = "tls: protected record too short",
 	NO_TYPE = "tls: protected record without a content type", OVER_LIMIT = "tls: record plaintext over the limit";
@@ -124,11 +133,6 @@ export interface RecordStreamer {
 	streamEnd(): void;
 }
 
-/** records up to this size are buffered whole; larger handshake records are streamed */
-const STREAM_THRESHOLD = 512;
-// a streamed record's pieces go into the record buffer (at least 512 bytes, only its header used
-// meanwhile: no scratch buffer of their own), at buffer[HEADER, HEADER + PIECE), its tag at TAG_AT
-const PIECE = 512 - HEADER - TAG_SIZE, TAG_AT = HEADER + PIECE;
 const ZEROS = new Uint8Array(64);
 
 
@@ -196,14 +200,14 @@ export class RecordLayer {
 	get inboxOffset(): number {
 		const s = this.streaming;
 		if (s)
-			return s.protectedRecord && s.cipherLeft === 0 ? TAG_AT + s.tagFilled : HEADER;
+			return s.protectedRecord && s.cipherLeft === 0 ? Size.TAG_AT + s.tagFilled : HEADER;
 		return this.length;
 	}
 	/** how many bytes the inbox takes now: never past the end of the record being framed */
 	get inboxRoom(): number {
 		const s = this.streaming;
 		if (s)
-			return s.cipherLeft === 0 ? s.left : Math.min(PIECE, s.cipherLeft);
+			return s.cipherLeft === 0 ? s.left : Math.min(Size.PIECE, s.cipherLeft);
 		return this.need - this.length;
 	}
 
@@ -262,7 +266,7 @@ export class RecordLayer {
 				return;
 			}
 			this.need = HEADER + length;
-			if (length > STREAM_THRESHOLD && this.streamer) {
+			if (length > Size.STREAM_THRESHOLD && this.streamer) {
 				this.streamStart(length);
 				if (this.streaming)
 					return;
@@ -295,7 +299,7 @@ export class RecordLayer {
 	/** the record buffer, grown (to the largest record seen, then reused), its bytes kept */
 	private grow(need: number): Uint8Array {
 		const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
-		const buffer = new Uint8Array(Math.min(capacity, HEADER + MAX_CIPHERTEXT_12));
+		const buffer = new Uint8Array(Math.min(capacity, HEADER + Size.MAX_CIPHERTEXT_12));
 		if (this.buffer && this.length)
 			copy(buffer, 0, this.buffer, 0, this.length);
 		if (this.header)
@@ -377,7 +381,7 @@ export class RecordLayer {
 		this.streaming = undefined;
 		if (s.protectedRecord) {
 			try {
-				this.read!.finish(this.buffer!, TAG_AT);
+				this.read!.finish(this.buffer!, Size.TAG_AT);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
@@ -388,7 +392,7 @@ export class RecordLayer {
 			if (s.heldByte < 0)
 				throw fatal(Alert.unexpected_message, NO_TYPE);
 			if (s.heldByte !== ContentType.handshake)
-				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${STREAM_THRESHOLD} bytes during the handshake`);
+				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${Size.STREAM_THRESHOLD} bytes during the handshake`);
 			if (s.plaintext - 1 - s.heldZeros > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
@@ -407,7 +411,7 @@ export class RecordLayer {
 		// protected records may carry the expansion of their protection on top of the plaintext limit
 		let max = this.receiveLimit;
 		if (this.read && !(b[0] === ContentType.change_cipher_spec && this.version === TLS13))
-			max += (this.version === TLS13 ? MAX_CIPHERTEXT_13 : MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
+			max += (this.version === TLS13 ? Size.MAX_CIPHERTEXT_13 : Size.MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
 		if (length > max)
 			throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
 	}
@@ -483,7 +487,7 @@ export class RecordLayer {
 		if (content.length === 0) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: empty record");
-			if (++this.emptyRecords > MAX_EMPTY_RECORDS)
+			if (++this.emptyRecords > Size.MAX_EMPTY_RECORDS)
 				throw fatal(Alert.unexpected_message, "tls: too many empty records");
 			return;
 		}
