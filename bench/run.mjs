@@ -4,7 +4,8 @@
 // Writes bench/results.json, docs/BENCHMARKS.md and bench/handshake-memory.svg.
 //   node bench/run.mjs [--quick]      (--quick: 10 handshakes, 1 MB downloads; for trying it out)
 //   node bench/run.mjs --server-only  (the server-side scenarios again, into the existing results)
-//   node bench/run.mjs --stack        (the handshake's C stack per scenario: build/xsh and build/xsh32, with and without --gc-stress 1)
+//   node bench/run.mjs --stack [--only id,id]  (the handshake's C stack per scenario: build/xsh and build/xsh32, with and without --gc-stress 1)
+//   node bench/run.mjs --stack-where [--only id,id]  (the JS frames of the deepest XS allocation in the C stack: what deepens --stack's figures)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 //   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only, and the handshake's native heap peak)
 //   node bench/run.mjs --live [--only id,id]  (what is live, slots and chunks, after each engine trace line)
@@ -573,11 +574,26 @@ async function whereOnly() {
   });
 }
 
-/** --stack: the handshake's C stack only, per scenario (client and server), in build/xsh and build/xsh32, without and with --gc-stress 1 */
+/** --stack-where [--only id,...]: where each scenario's deepest XS allocation is (xsh's XSH_STACK_WHERE): the JS
+ * frames of the last (deepest) one, beneath which a collection's marking goes (what --gc-stress measures) */
+async function stackWhere() {
+  await withBench(async (certs) => {
+    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+      await withScenario(scenario, certs, async (config) => {
+        const r = await runXsh(config, { env: { XSH_STACK_WHERE: "1" } });
+        // from the first resetPeaks() (the connection's start) to the next (message 1): the handshake's
+        const handshake = r.stderr.replaceAll(`${root}/build/js/modules/`, "").split("-- peaks reset\n")[1] ?? "";
+        const blocks = handshake.split("deepest allocation so far: ");
+        console.log(`${scenario.id}: ${ok(r) ? "ok" : `exit ${r.code}`}, deepest allocation at ${blocks.at(-1)?.trimEnd()}`);
+      });
+  });
+}
+
+/** --stack [--only id,...]: the handshake's C stack only, per scenario (client and server), in build/xsh and build/xsh32, without and with --gc-stress 1 */
 async function stackOnly() {
   await withBench(async (certs) => {
     console.log("scenario: handshake C stack above the callback's depth, bytes (x86-64 build/xsh | with --gc-stress 1 | build/xsh32 | with --gc-stress 1)");
-    for (const scenario of [...SCENARIOS, ...SERVER_SCENARIOS]) {
+    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS])) {
       await withScenario(scenario, certs, async (config) => {
         const m = await runXsh(config);
         if (!ok(m)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}`);
@@ -588,7 +604,7 @@ async function stackOnly() {
   });
 }
 
-const entry = process.argv.includes("--where") ? whereOnly : process.argv.includes("--live") ? liveOnly : process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
+const entry = process.argv.includes("--where") ? whereOnly : process.argv.includes("--live") ? liveOnly : process.argv.includes("--stack-where") ? stackWhere : process.argv.includes("--stack") ? stackOnly : process.argv.includes("--budget") ? budgetOnly : process.argv.includes("--server-only") ? serverOnly
   : process.argv.includes("--garbage") ? garbage : process.argv.includes("--time") ? timeOnly : main;
 if (process.argv[1] === fileURLToPath(import.meta.url))
   entry().catch((e) => {

@@ -223,23 +223,28 @@ void xs_xsh_slotRoom(xsMachine *the)
 	gSlotRoomLimit = the->currentHeapCount + (txSize)room;
 }
 
+/* the JS frames, innermost first, on stderr */
+static void printFrames(txMachine *the)
+{
+	txSlot *frame;
+	char name[128];
+	for (frame = the->frame; frame; frame = frame->next) {
+		txSlot *environment = mxFrameToEnvironment(frame);
+		name[0] = 0;
+		fxBufferFrameName(the, name, sizeof(name), frame, "");
+		fprintf(stderr, "  at %s (%s:%d)\n", name, environment->ID != XS_NO_ID ? fxGetKeyName(the, environment->ID) : "?",
+			(int)environment->value.environment.line);
+	}
+}
+
 static void checkSlotRoom(txMachine *the)
 {
 	if (!gSlotRoomLimit || the->currentHeapCount < gSlotRoomLimit)
 		return;
 	fxCollect(the, XS_ORGANIC_FLAG);
 	if (the->currentHeapCount >= gSlotRoomLimit) {
-		if (getenv("XSH_ROOM_STACK")) {   /* where the room ran out: the JS frames, innermost first */
-			txSlot *frame;
-			char name[128];
-			for (frame = the->frame; frame; frame = frame->next) {
-				txSlot *environment = mxFrameToEnvironment(frame);
-				name[0] = 0;
-				fxBufferFrameName(the, name, sizeof(name), frame, "");
-				fprintf(stderr, "  at %s (%s:%d)\n", name, environment->ID != XS_NO_ID ? fxGetKeyName(the, environment->ID) : "?",
-					(int)environment->value.environment.line);
-			}
-		}
+		if (getenv("XSH_ROOM_STACK"))   /* where the room ran out */
+			printFrames(the);
 		if (getenv("XSH_ROOM_CENSUS")) {
 			census(the, 1);
 			censusPrint();
@@ -319,10 +324,31 @@ txSlot *__wrap_fxNewSlot(txMachine *the);
 unsigned long gxshGcStress = 0;
 static unsigned long gStressCount = 0;
 
+/* XSH_STACK_WHERE=1: each time an XS allocation is made deeper in the C stack than any before it (while
+   the caps count), its depth and the JS frames on stderr: the last one printed is where the deepest
+   allocation was, beneath which a collection's marking would go (what --gc-stress's figure measures);
+   searched again from each Instrumentation.resetPeaks(), which prints "-- peaks reset" */
+static uintptr_t gDeepest = 0;
+static int gStackWhere = -1;
+
+static void noteDepth(txMachine *the)
+{
+	volatile char here = 0;
+	uintptr_t at = (uintptr_t)&here;
+	if (gStackWhere < 0)
+		gStackWhere = getenv("XSH_STACK_WHERE") != NULL;
+	if (!gStackWhere || (gDeepest && at >= gDeepest))
+		return;
+	gDeepest = at;
+	fprintf(stderr, "deepest allocation so far: %p\n", (void *)at);
+	printFrames(the);
+}
+
 static void countAllocation(txMachine *the, unsigned long *count, unsigned long failAt, const char *what)
 {
 	if (!gCapping)
 		return;
+	noteDepth(the);
 	if (gxshGcStress && ++gStressCount % gxshGcStress == 0)
 		/* as XS collects when a heap is full: slots without compaction (whose marking recurses
 		   deeper), chunks with it */
@@ -501,4 +527,8 @@ void xshResetPeaks(xsMachine *the)
 	gxshSlotPeakBase = (size_t)the->currentHeapCount;
 	gxshNativePeak = gxshNativeCurrent;
 	xshStackPaint();
+	if (gStackWhere > 0) {   /* XSH_STACK_WHERE: the deepest allocation is searched again from here */
+		gDeepest = 0;
+		fprintf(stderr, "-- peaks reset\n");
+	}
 }
