@@ -50,6 +50,15 @@ export function copyOf(view: Uint8Array, start = 0, end = view.length): Uint8Arr
 	return out;
 }
 
+/**
+ * view[start, end) as a view of the same bytes, for indices the caller checked (0 <= start <= end <= length).
+ * Not view.subarray(): XS makes it through the species constructor, an entry of C into the interpreter
+ * (an fxRunID frame, 1.7 KB on x86-64, beneath which the view's allocation may collect: docs/HOST.md).
+ */
+export function sub(view: Uint8Array, start: number, end: number = view.length): Uint8Array {
+	return new Uint8Array(view.buffer, view.byteOffset + start, end - start);
+}
+
 /** new bytes holding these values: not new Uint8Array([...]), which XS fills through the array's iterator (a re-entry) */
 export function byteArray(...values: number[]): Uint8Array {
 	const out = new Uint8Array(new ArrayBuffer(values.length));
@@ -110,7 +119,7 @@ export class Reader {
 	/** n bytes, as a view (no copy) */
 	bytes(n: number): Uint8Array {
 		this.need(n);
-		const view = this.data.subarray(this.position, this.position + n);
+		const view = sub(this.data, this.position, this.position + n);   // need() checked the bounds
 		this.position += n;
 		return view;
 	}
@@ -150,8 +159,10 @@ export class Writer {
 		let capacity = this.data.length * 2;
 		while (capacity < this.position + n)
 			capacity *= 2;
-		const data = new Uint8Array(capacity);
-		data.set(this.data.subarray(0, this.position));
+		// the buffer made apart and the bytes moved by copy(): new Uint8Array(length) and subarray() each
+		// enter the interpreter again from C (a frame of fxRunID beneath which a collection may mark)
+		const data = new Uint8Array(new ArrayBuffer(capacity));
+		copy(data, 0, this.data, 0, this.position);
 		this.data = data;
 	}
 	u8(v: number): this {
@@ -215,6 +226,6 @@ export class Writer {
 	view(): Uint8Array {
 		if (this.marks.length)
 			throw new Error("tls: writer: unfinished block");
-		return this.data.subarray(0, this.position);
+		return new Uint8Array(this.data.buffer, this.data.byteOffset, this.position);   // not subarray(): its species constructor re-enters
 	}
 }

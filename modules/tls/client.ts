@@ -284,7 +284,7 @@ export class TLSClient extends TLSConnection {
 				binderLength = hashSize(suite.hash);
 				ext(ExtensionType.pre_shared_key).begin(2).begin(2).bytes(session.ticket).end().u32((ageMs + session.ticketAgeAdd) >>> 0).end();
 				binderAt = w.length;
-				w.begin(2).begin(1).bytes(new Uint8Array(binderLength)).end().end().end();
+				w.begin(2).begin(1).bytes(new Uint8Array(new ArrayBuffer(binderLength))).end().end().end();
 				this.offeredPSK = true;
 			}
 		}
@@ -294,7 +294,7 @@ export class TLSClient extends TLSConnection {
 			// binder = HMAC over the transcript up to and without the binders (RFC 8446 4.2.11.2)
 			const suite = suiteByCode(session!.suite)!;
 			const schedule = new KeySchedule(suite.hash, session!.secret);
-			const binder = this.pskBinder(schedule, message.subarray(0, 4 + binderAt), !!this.helloRetried);
+			const binder = this.pskBinder(schedule, new Uint8Array(message.buffer, message.byteOffset, 4 + binderAt), !!this.helloRetried);
 			message.set(new Uint8Array(binder), 4 + binderAt + 3);
 			this.schedule = schedule;
 		}

@@ -11,7 +11,7 @@ import type { Group } from "crypto/ecdh";
 import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, ascii, copy, byteArray } from "./bytes";
+import { Reader, ascii, copy, byteArray, sub } from "./bytes";
 import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -293,14 +293,14 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	}
 	/** a view of the plaintext not read yet, without consuming it (valid until the next receive) */
 	peek(): Uint8Array | undefined {
-		return this.plaintextPending ? this.plaintext!.subarray(this.plaintextOffset) : undefined;
+		return this.plaintextPending ? sub(this.plaintext!, this.plaintextOffset) : undefined;
 	}
 	/** a view of up to `max` plaintext bytes (valid until the next receive) */
 	read(max = Infinity): Uint8Array | undefined {
 		if (!this.plaintextPending)
 			return undefined;
 		const end = Math.min(this.plaintext!.length, this.plaintextOffset + max);
-		const view = this.plaintext!.subarray(this.plaintextOffset, end);
+		const view = this.plaintext!.subarray(this.plaintextOffset, end);   // max from the app: subarray() clamps
 		this.plaintextOffset = end;
 		if (this.plaintextOffset >= this.plaintext!.length)
 			this.plaintext = undefined;
@@ -335,7 +335,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const n = Math.min(data.length, this.recordLimit);
 		this.keyUpdateAnswered = false;
 		try {
-			this.records.seal(ContentType.application_data, data.subarray(0, n));
+			this.records.seal(ContentType.application_data, sub(data, 0, n));
 		}
 		catch (e) {
 			this.fail(e);
@@ -575,7 +575,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected sendRecord(type: ContentType, content: Uint8Array): void {
 		const limit = this.recordLimit;
 		for (let offset = 0; offset < content.length || offset === 0; offset += limit) {
-			const chunk = content.subarray(offset, Math.min(content.length, offset + limit));
+			const chunk = new Uint8Array(content.buffer, content.byteOffset + offset, Math.min(content.length, offset + limit) - offset);   // not subarray(): a re-entry
 			this.records.seal(type, chunk, this.recordVersion(type));
 			if (content.length === 0)
 				break;

@@ -4,7 +4,7 @@
  */
 import { Hash, type HashAlgorithm } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { copyOf } from "./bytes";
+import { copyOf, sub } from "./bytes";
 
 const MAX_MESSAGE = 16384 + 4;   // our limit on one buffered handshake message (the Certificate message streams)
 
@@ -32,8 +32,8 @@ export class HandshakeReader {
 	push(content: Uint8Array): void {
 		if (this.stream) {
 			const n = Math.min(this.streamLeft, content.length);
-			this.feed(content.subarray(0, n));
-			content = content.subarray(n);
+			this.feed(sub(content, 0, n));
+			content = sub(content, n);
 			if (!content.length)
 				return;
 		}
@@ -43,7 +43,7 @@ export class HandshakeReader {
 		if (!this.buffer || this.buffer.length < need) {
 			const buffer = new Uint8Array(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, MAX_MESSAGE + 16384)) : need);
 			if (this.buffer)
-				buffer.set(this.buffer.subarray(0, this.length));
+				buffer.set(sub(this.buffer, 0, this.length));
 			this.buffer = buffer;
 		}
 		this.buffer.set(content, this.length);
@@ -72,7 +72,7 @@ export class HandshakeReader {
 			return undefined;
 		const b = this.buffer!;
 		const n = (b[1] << 16) | (b[2] << 8) | b[3];
-		const stream = owner?.streamFor(b[0], n, b.subarray(0, 4));
+		const stream = owner?.streamFor(b[0], n, sub(b, 0, 4));
 		if (stream) {
 			// from here the message's bytes go to the stream as they come, the rest is buffered as usual
 			this.stream = stream;
@@ -80,7 +80,7 @@ export class HandshakeReader {
 			const available = Math.min(n, this.length - 4);
 			const rest = this.length - 4 - available;
 			this.length = 0;
-			this.feed(b.subarray(4, 4 + available));
+			this.feed(sub(b, 4, 4 + available));
 			if (rest)
 				b.copyWithin(0, 4 + available, 4 + available + rest);
 			else
@@ -103,7 +103,7 @@ export class HandshakeReader {
 			b.copyWithin(0, 4 + n, this.length);
 			this.length -= 4 + n;
 		}
-		return { type: message[0], body: message.subarray(4), message };
+		return { type: message[0], body: sub(message, 4), message };
 	}
 	/** bytes of an unfinished message are waiting (a key change must not split a message) */
 	get pending(): boolean {

@@ -17,7 +17,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { Alert, fatal } from "./alert";
 import { ContentType, TLS12, TLS13 } from "./constants";
-import { byteArray, copy } from "./bytes";
+import { byteArray, copy, sub } from "./bytes";
 import type { CipherSuite } from "./suites";
 
 const HEADER = 5;
@@ -303,7 +303,7 @@ export class RecordLayer {
 		if (this.buffer && this.length)
 			copy(buffer, 0, this.buffer, 0, this.length);
 		if (this.header)
-			this.header = buffer.subarray(0, HEADER);
+			this.header = sub(buffer, 0, HEADER);
 		return buffer;
 	}
 
@@ -342,7 +342,7 @@ export class RecordLayer {
 			s.tagFilled += n;
 		else {
 			s.cipherLeft -= n;
-			const scratch = this.buffer!.subarray(HEADER, HEADER + n);
+			const scratch = sub(this.buffer!, HEADER, HEADER + n);
 			if (s.protectedRecord) {
 				// decrypted in place in the record buffer
 				this.read!.update(scratch, 0, n);
@@ -369,9 +369,9 @@ export class RecordLayer {
 		if (s.heldByte >= 0)
 			this.streamer!.streamData(byteArray(s.heldByte), true);
 		for (let n = s.heldZeros; n > 0; n -= ZEROS.length)
-			this.streamer!.streamData(ZEROS.subarray(0, Math.min(n, ZEROS.length)), true);
+			this.streamer!.streamData(sub(ZEROS, 0, Math.min(n, ZEROS.length)), true);
 		if (z > 0)
-			this.streamer!.streamData(p.subarray(0, z), true);
+			this.streamer!.streamData(sub(p, 0, z), true);
 		s.heldByte = p[z];
 		s.heldZeros = p.length - z - 1;
 	}
@@ -427,10 +427,10 @@ export class RecordLayer {
 		if (!this.read || (type === ContentType.change_cipher_spec && this.version === TLS13)) {
 			if (this.read && this.refuseChangeCipherSpec)
 				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
-			content = b.subarray(HEADER, HEADER + length);
+			content = sub(b, HEADER, HEADER + length);
 		}
 		else if (this.version === TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
-			content = b.subarray(HEADER, HEADER + length);     // see allowPlaintextAlert
+			content = sub(b, HEADER, HEADER + length);     // see allowPlaintextAlert
 		else if (this.version === TLS13) {
 			if (type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
@@ -468,7 +468,7 @@ export class RecordLayer {
 			const explicit = this.read.explicitNonceLength;
 			if (length < explicit + TAG_SIZE)
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			const nonce = this.read.nextNonce(explicit ? b.subarray(HEADER, HEADER + explicit) : undefined);
+			const nonce = this.read.nextNonce(explicit ? sub(b, HEADER, HEADER + explicit) : undefined);
 			const plain = length - explicit - TAG_SIZE;
 			const aad = AAD12;
 			this.read.writeSequence(aad, 0);
@@ -507,12 +507,12 @@ export class RecordLayer {
 	private view(start: number, end: number, type: ContentType): Uint8Array {
 		const b = this.buffer!;
 		if (type !== ContentType.application_data)
-			return b.subarray(start, end);
+			return sub(b, start, end);
 		const v = this.content;
 		if (v && v.buffer === b.buffer && v.byteOffset === b.byteOffset + start && v.length === end - start)
 			return v;
-		this.header ??= b.subarray(0, HEADER);
-		return this.content = b.subarray(start, end);
+		this.header ??= sub(b, 0, HEADER);
+		return this.content = sub(b, start, end);
 	}
 
 	/** protects `content` (at most the engine's record limit) as one record of `type`, at the end of the output */
@@ -530,7 +530,7 @@ export class RecordLayer {
 			return;
 		if (tls13) {
 			record[body + content.length] = type;
-			w.seal(w.nextNonce(), record.subarray(at, at + HEADER), record, body, inner);
+			w.seal(w.nextNonce(), sub(record, at, at + HEADER), record, body, inner);
 		}
 		else {
 			// TLS 1.2 AEAD (RFC 5246 6.2.3.3): the explicit nonce is the sequence number
@@ -539,7 +539,7 @@ export class RecordLayer {
 			const aad = AAD12;
 			w.writeSequence(aad, 0);
 			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
-			w.seal(w.nextNonce(explicit ? record.subarray(at + HEADER, body) : undefined), aad, record, body, content.length);
+			w.seal(w.nextNonce(explicit ? sub(record, at + HEADER, body) : undefined), aad, record, body, content.length);
 		}
 		w.advance();
 	}
