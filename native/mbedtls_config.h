@@ -68,7 +68,7 @@
 #endif
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECP_MAX_BITS        384
-#define MBEDTLS_ECP_WINDOW_SIZE     2      /* 2 or 3 points of precomputation, not 32 */
+#define MBEDTLS_ECP_WINDOW_SIZE     3      /* 4 points of precomputation (2^(w-1)), not 32 */
 #define MBEDTLS_ECP_FIXED_POINT_OPTIM 0    /* no comb tables for the base point */
 #define MBEDTLS_ECP_NO_INTERNAL_RNG        /* we always pass our random source */
 #define MBEDTLS_ECDH_C
