@@ -148,7 +148,7 @@ export class Writer {
 	private readonly marks: number[] = [];
 
 	constructor(capacity = 512) {
-		this.data = new Uint8Array(capacity);
+		this.data = new Uint8Array(new ArrayBuffer(capacity));   // not new Uint8Array(length): a re-entry
 	}
 	get length(): number {
 		return this.position;

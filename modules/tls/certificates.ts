@@ -12,6 +12,7 @@ import type { Key } from "crypto/keys";
 import { Alert, TLSError, fatal } from "./alert";
 import type { CertificateSink } from "./options";
 import type { Writer } from "./bytes";
+import { sub } from "./bytes";
 
 const enum Step { contextLength, context, listLength, entryLength, entry, extensionsLength, extensions, done }
 
@@ -68,7 +69,7 @@ export class CertificateStream {
 					throw fatal(Alert.illegal_parameter, `tls: ${this.fromClient ? "client" : "server"} Certificate with a request context`);
 				case Step.entry: {
 					const n = Math.min(this.left, bytes.length - at);
-					this.sink.update(bytes.subarray(at, at + n));
+					this.sink.update(sub(bytes, at, at + n));
 					at += n;
 					this.consumed += n;
 					this.left -= n;

@@ -208,7 +208,7 @@ export class TLSClient extends TLSConnection {
 		if (!this.helloRetried) {
 			this.random(this.clientRandom);
 			if (offer13) {
-				this.sessionId = new Uint8Array(32);    // middlebox compatibility mode (RFC 8446 D.4)
+				this.sessionId = new Uint8Array(new ArrayBuffer(32));    // middlebox compatibility mode (RFC 8446 D.4)
 				this.random(this.sessionId);
 			}
 			if (offer12)

@@ -10,7 +10,7 @@ import type { Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, copyOf, byteArray } from "./bytes";
+import { Reader, Writer, copy, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
@@ -179,9 +179,9 @@ export class TLSClient12 extends TLSClient {
 		const key = this.peerKey!;
 		if (!info || (info.algorithm === "ecdsa") !== (key.type === "ec"))
 			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange scheme does not fit the certificate's key");
-		const signed = new Uint8Array(64 + paramsLength);
+		const signed = new Uint8Array(new ArrayBuffer(64 + paramsLength));   // not new Uint8Array(length) nor subarray(): re-entries
 		signed.set(this.randoms, 0);   // client_random then server_random
-		signed.set(body.subarray(0, paramsLength), 64);
+		copy(signed, 64, body, 0, paramsLength);
 		this.verifySignature("ServerKeyExchange", scheme, key, signed, signature);
 		this.serverECDHE = { group, point: copyOf(point) };
 		this.group = group;

@@ -3,7 +3,7 @@
  * message's bytes. Apart from bytes.ts because only the server side uses it (the client's manifests leave it out).
  */
 import { Alert, fatal } from "./alert";
-import { Reader } from "./bytes";
+import { Reader, sub } from "./bytes";
 import { ExtensionType } from "./constants";
 
 // the first entries of ClientHello.at: start and end of the session ID, cipher suites, compression
@@ -73,11 +73,11 @@ export class ClientHello {
 	}
 	/** the client's random: a view (the caller copies it) */
 	get random(): Uint8Array {
-		return this.bytes.subarray(2, 34);
+		return sub(this.bytes, 2, 34);
 	}
 	/** the legacy session ID: a view (the caller copies what it keeps) */
 	get sessionId(): Uint8Array {
-		return this.bytes.subarray(this.at[SESSION_ID], this.at[SESSION_ID + 1]);
+		return sub(this.bytes, this.at[SESSION_ID], this.at[SESSION_ID + 1]);
 	}
 	get suiteCount(): number {
 		return (this.at[SUITES + 1] - this.at[SUITES]) / 2;
@@ -121,6 +121,6 @@ export class ClientHello {
 	/** an extension's data: a view into `bytes` */
 	get(type: number): Uint8Array | undefined {
 		const i = this.find(type);
-		return i < 0 ? undefined : this.bytes.subarray(this.at[i + 1], this.at[i + 2]);
+		return i < 0 ? undefined : sub(this.bytes, this.at[i + 1], this.at[i + 2]);
 	}
 }

@@ -23,6 +23,7 @@ import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex, 
 import { DistinguishedName, NameView, parseName } from "./dn";
 import { readTime } from "./time";
 import { CertificateSummary, parseCertificateBytes, FIELDS, releaseFields } from "./certificate";
+import { sub } from "../tls/bytes";
 import {
 	BasicConstraints, NameConstraints,
 	BASIC_CONSTRAINTS, KEY_USAGE, EXT_KEY_USAGE, NAME_CONSTRAINTS, SUBJECT_KEY_ID,
@@ -87,7 +88,7 @@ function readExtensions(bytes: Uint8Array, start: number, end: number, anchor: W
 			anchor.nameConstraints = parseNameConstraints(value, 0, length, FIELDS);
 		else if (root && oid === SUBJECT_KEY_ID) {
 			const at = subjectKeyIdAt(value, 0, length, FIELDS);
-			anchor.keyId = value.subarray(at % 0x10000, Math.floor(at / 0x10000));
+			anchor.keyId = sub(value, at % 0x10000, Math.floor(at / 0x10000));
 		}
 	}
 	releaseFields();
@@ -118,7 +119,7 @@ export function anchorFromRoot(bytes: Uint8Array, name: Uint8Array, what: string
 				end = tbs.contentEnd;
 			}
 		}
-		anchor = { subject: new NameView(bytes.subarray(subjectStart, subjectEnd)), spki, source: "roots", der: bytes };
+		anchor = { subject: new NameView(sub(bytes, subjectStart, subjectEnd)), spki, source: "roots", der: bytes };
 		if (end > 0)
 			readExtensions(bytes, start, end, anchor, true, what);
 	}
@@ -157,7 +158,7 @@ export function parseAnchorRecord(record: Uint8Array, id: string): TrustAnchor {
 	const keyIdBytes = seq.expectContent(OCTET_STRING, what);
 	const keyId = keyIdBytes.length ? keyIdBytes : undefined;
 	const summary: { -readonly [K in keyof CertificateSummary]: CertificateSummary[K] } = {
-		version: 3, serialNumber: toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial), signatureAlgorithm: "",
+		version: 3, serialNumber: toHex(serial.length > 1 && serial[0] === 0 ? sub(serial, 1) : serial), signatureAlgorithm: "",
 		issuer: subject, subject, notBefore,
 		notAfter, selfIssued: true,
 		publicKeyAlgorithm: "", trustAnchor: "store",

@@ -18,7 +18,7 @@ import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
 	contextConstructed, contextPrimitive, booleanValue, unusedBitCount, checkInteger, oidToString, toHex, copyBytes,
 } from "./der";
-import { copy } from "../tls/bytes";
+import { copy, sub } from "../tls/bytes";
 import { Action, DESCEND, CAPTURE, READ, SKIP, Scanner } from "./scanner";
 import { DistinguishedName, NameView, readName } from "./dn";
 import { readTime } from "./time";
@@ -181,7 +181,7 @@ export class ParsedCertificate implements CertificateSummary {
 			this[KEPT[i]] = range(to, to + length);
 			to += length;
 		}
-		this.buffer = copyBytes(bytes.subarray(0, to)).buffer as ArrayBuffer;
+		this.buffer = copyBytes(sub(bytes, 0, to)).buffer as ArrayBuffer;
 	}
 }
 
@@ -479,10 +479,10 @@ export class CertificateParser extends Scanner {
 				break;
 			}
 			case C_SERIAL: {
-				const serial = element.subarray(content, end);
+				const serial = sub(element, content, end);
 				checkInteger(serial, "serialNumber");
 				if (summary)
-					cert.serialNumber = toHex(serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial);
+					cert.serialNumber = toHex(serial.length > 1 && serial[0] === 0 ? sub(serial, 1) : serial);
 				break;
 			}
 			case C_TBS_ALGORITHM:

@@ -15,6 +15,7 @@
  */
 import { malformed } from "./errors";
 import { COMMON_OIDS } from "./oids";
+import { sub } from "../tls/bytes";
 
 export const BOOLEAN = 0x01;
 export const INTEGER = 0x02;
@@ -171,7 +172,7 @@ export class DERReader {
 
 	/** the content of the next element, which must have this tag */
 	expectContent(tag: number, what = this.what): Uint8Array {
-		return this.bytes.subarray(this.expectAt(tag, what), this.position);
+		return sub(this.bytes, this.expectAt(tag, what), this.position);
 	}
 
 	/** Moves past the next element, which must have this tag: its content is bytes[contentStart .. contentEnd) (no view made). */
@@ -185,7 +186,7 @@ export class DERReader {
 	expectRaw(tag: number, what = this.what): Uint8Array {
 		this.checkTag(tag, what);
 		this.advance(what);
-		return this.bytes.subarray(this.elementStart, this.position);
+		return sub(this.bytes, this.elementStart, this.position);
 	}
 
 	/** Moves past the next element, whatever it is (its header is checked), and returns its tag. */
@@ -385,7 +386,7 @@ export function oidToString(bytes: Uint8Array, what: string, start = 0, end = by
 	const known = knownOID(bytes, start, end);
 	if (known !== undefined)
 		return known;
-	const content = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+	const content = start === 0 && end === bytes.length ? bytes : sub(bytes, start, end);
 	if (content.length === 0)
 		throw malformed(`x509: ${what}: empty OBJECT IDENTIFIER`);
 	if (content[content.length - 1] & 0x80)
