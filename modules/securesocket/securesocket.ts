@@ -23,7 +23,7 @@ import { Socket } from "socket";
 import Timer from "timer";
 import { TLSClient } from "tls/client";
 import { newClient } from "tls/client12";
-import { buffersOf, byteArray } from "tls/bytes";
+import { alloc, buffersOf, byteArray } from "tls/bytes";
 import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
@@ -540,7 +540,7 @@ interface DirectSocket {
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
-	const out = new Uint8Array(total);
+	const out = alloc(total);
 	let offset = 0;
 	for (let i = 0; i < parts.length; i++) {
 		out.set(parts[i], offset);

@@ -14,6 +14,7 @@ import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import type { ResolvedOptions } from "securesocket/options";
+import { alloc } from "tls/bytes";
 
 /** what a check needs: the client's resolved options, or those clientCheck() makes */
 export type CheckOptions = Pick<ResolvedOptions, "verify" | "roots" | "time" | "verifyName" | "trace"> & {
@@ -60,7 +61,7 @@ class LeafSink implements CertificateSink {
 	declare leaf: PeerCertificate | undefined;
 	begin(length: number): void {
 		if (++this.index === 0)
-			this.bytes = new Uint8Array(length);
+			this.bytes = alloc(length);
 	}
 	update(bytes: Uint8Array): void {
 		if (this.index === 0) {

@@ -7,7 +7,7 @@ import { Alert, fatal } from "./alert";
 
 /** the bytes of an ASCII string (labels, names) */
 export function ascii(text: string): Uint8Array {
-	const bytes = new Uint8Array(text.length);
+	const bytes = alloc(text.length);
 	writeAscii(bytes, 0, text);
 	return bytes;
 }
@@ -48,6 +48,14 @@ export function copyOf(view: Uint8Array, start = 0, end = view.length): Uint8Arr
 	const out = new Uint8Array(new ArrayBuffer(end - start));
 	copy(out, 0, view, start, end - start);
 	return out;
+}
+
+/**
+ * `length` zero bytes. Not new Uint8Array(length): XS makes that buffer through the ArrayBuffer constructor,
+ * an entry of C into the interpreter (an fxRunID frame beneath which the allocation may collect: docs/HOST.md).
+ */
+export function alloc(length: number): Uint8Array {
+	return new Uint8Array(new ArrayBuffer(length));
 }
 
 /**

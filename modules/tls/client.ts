@@ -219,10 +219,12 @@ export class TLSClient extends TLSConnection {
 					this.addShare(o.groups[i]);
 			}
 		}
-		const suites = o.suites.filter((code) => {
-			const s = suiteByCode(code);
-			return s !== undefined && ((s.version === TLS13 && offer13) || (s.version === TLS12 && offer12));
-		});
+		const suites: number[] = [];   // an indexed loop, not filter(): an array callback re-enters XS from C
+		for (let i = 0; i < o.suites.length; i++) {
+			const s = suiteByCode(o.suites[i]);
+			if (s !== undefined && ((s.version === TLS13 && offer13) || (s.version === TLS12 && offer12)))
+				suites.push(o.suites[i]);
+		}
 		if (!suites.length)
 			throw fatal(Alert.handshake_failure, "tls: no cipher suite for the versions allowed");
 		const w = new Writer(512);
@@ -434,7 +436,10 @@ export class TLSClient extends TLSConnection {
 		const group = r.u16();
 		const point = r.opaque(2, 1);
 		r.end();
-		const share = this.shares?.find((s) => s.group === group);
+		let share: { group: number, ecdh: ECDH } | undefined;
+		for (let i = 0; this.shares && i < this.shares.length; i++)
+			if (this.shares[i].group === group)
+				share = this.shares[i];
 		if (!share)
 			throw fatal(Alert.illegal_parameter, `tls: the server's key share is for group 0x${group.toString(16)}, which we did not send`);
 		let shared: ArrayBuffer;
@@ -479,9 +484,9 @@ export class TLSClient extends TLSConnection {
 		const r = new Reader(body, what);
 		const extensions = this.readExtensions(r.block(2, what), what);
 		r.end();
-		const type = NOT_IN_ENCRYPTED_EXTENSIONS.find((t) => extensions.has(t));
-		if (type !== undefined)
-			throw fatal(Alert.illegal_parameter, `tls: extension ${type} is not allowed in EncryptedExtensions`);
+		for (let i = 0; i < NOT_IN_ENCRYPTED_EXTENSIONS.length; i++)
+			if (extensions.has(NOT_IN_ENCRYPTED_EXTENSIONS[i]))
+				throw fatal(Alert.illegal_parameter, `tls: extension ${NOT_IN_ENCRYPTED_EXTENSIONS[i]} is not allowed in EncryptedExtensions`);
 		this.commonServerExtensions(extensions);
 		delete this.sentExtensions;   // the server's last extensions were read
 		this.expect = this.resumed ? Expect.finished : Expect.certificate_or_request;

@@ -10,7 +10,7 @@ import type { Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, copy, copyOf, byteArray } from "./bytes";
+import { alloc, Reader, Writer, copy, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import { groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
@@ -27,6 +27,11 @@ export function newClient(options: ClientOptions): TLSClient {
 }
 
 export class TLSClient12 extends TLSClient {
+	// an explicit constructor: the implicit one is constructor(...args) { super(...args) }, whose spread
+	// iterates the arguments through Array.prototype.values, an entry of C into XS (docs/HOST.md)
+	constructor(options: ClientOptions) {
+		super(options);
+	}
 	declare private expectTicket?: boolean;
 	declare private serverECDHE: { group: number, point: Uint8Array } | undefined;
 	declare private sessionIdEcho: Uint8Array | undefined;
@@ -42,7 +47,7 @@ export class TLSClient12 extends TLSClient {
 			this.sessionId = new Uint8Array(session.id);
 		else if (!this.sessionId?.length) {
 			// with a ticket, a new random ID: its echo tells that the server resumed (RFC 5077 3.4)
-			this.sessionId = new Uint8Array(32);
+			this.sessionId = alloc(32);
 			this.random(this.sessionId);
 		}
 	}
@@ -195,7 +200,7 @@ export class TLSClient12 extends TLSClient {
 		const schemes = readSchemes(r.opaque(2, 2), true);
 		r.opaque(2);      // certificate_authorities
 		r.end();
-		this.certificateRequest = { context: new Uint8Array(0), schemes };
+		this.certificateRequest = { context: alloc(0), schemes };
 		if (this.tracing) this.trace("received CertificateRequest");
 		this.expect = Expect.hello_done;
 	}

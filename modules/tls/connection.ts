@@ -11,7 +11,7 @@ import type { Group } from "crypto/ecdh";
 import { fillRandom, equal } from "crypto/random";
 import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
-import { Reader, ascii, copy, byteArray, sub } from "./bytes";
+import { alloc, Reader, ascii, copy, byteArray, sub } from "./bytes";
 import {
 	ContentType, HandshakeType, TLS12, TLS13, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
@@ -63,7 +63,7 @@ export function peerFailure(alert: Alert, what: string, e: unknown): TLSError {
 /** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
 export function certificateVerifyContent(server: boolean, transcriptHash: ArrayBuffer): Uint8Array {
 	const context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
-	const content = new Uint8Array(64 + context.length + 1 + transcriptHash.byteLength);
+	const content = alloc(64 + context.length + 1 + transcriptHash.byteLength);
 	content.fill(0x20, 0, 64);
 	content.set(ascii(context), 64);
 	content.set(new Uint8Array(transcriptHash), 64 + context.length + 1);
@@ -91,7 +91,7 @@ export const NO_SESSION_ID = new Uint8Array(0);
 
 /** a handshake message: type, 24-bit length, body (RFC 8446 4) */
 export function handshakeMessage(type: HandshakeType, body: Uint8Array): Uint8Array {
-	const message = new Uint8Array(4 + body.length);
+	const message = alloc(4 + body.length);
 	message[0] = type; message[1] = body.length >> 16; message[2] = body.length >> 8; message[3] = body.length;
 	message.set(body, 4);
 	return message;

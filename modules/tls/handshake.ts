@@ -4,7 +4,7 @@
  */
 import { Hash, type HashAlgorithm } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { copyOf, sub } from "./bytes";
+import { alloc, copyOf, sub } from "./bytes";
 
 const MAX_MESSAGE = 16384 + 4;   // our limit on one buffered handshake message (the Certificate message streams)
 
@@ -41,7 +41,7 @@ export class HandshakeReader {
 		if (need > MAX_MESSAGE + 16384)
 			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
 		if (!this.buffer || this.buffer.length < need) {
-			const buffer = new Uint8Array(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, MAX_MESSAGE + 16384)) : need);
+			const buffer = alloc(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, MAX_MESSAGE + 16384)) : need);
 			if (this.buffer)
 				buffer.set(sub(this.buffer, 0, this.length));
 			this.buffer = buffer;
@@ -151,7 +151,7 @@ export class Transcript {
 	/** HelloRetryRequest: replaces ClientHello1 by message_hash(Hash(ClientHello1)) (RFC 8446 4.4.1) */
 	replaceWithMessageHash(): void {
 		const h = this.current();
-		const message = new Uint8Array(4 + h.byteLength);
+		const message = alloc(4 + h.byteLength);
 		message[0] = 254; message[3] = h.byteLength;
 		message.set(new Uint8Array(h), 4);
 		this.hash!.reset();

@@ -7,7 +7,7 @@
  */
 import { hkdfExtract, hkdfExpand, hmac } from "crypto/mac";
 import { digest, type HashAlgorithm, hashSize } from "crypto/hash";
-import { writeAscii } from "./bytes";
+import { alloc, writeAscii } from "./bytes";
 
 const LABEL_PREFIX = "tls13 ";
 
@@ -19,7 +19,7 @@ const LABEL_PREFIX = "tls13 ";
 export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: string, context: Uint8Array | ArrayBuffer, length: number): ArrayBuffer {
 	// struct { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255>; }
 	const labelLength = LABEL_PREFIX.length + label.length, contextLength = context.byteLength;
-	const info = new Uint8Array(4 + labelLength + contextLength);
+	const info = alloc(4 + labelLength + contextLength);
 	info[0] = length >> 8;
 	info[1] = length;
 	info[2] = labelLength;
@@ -68,20 +68,20 @@ export class KeySchedule {
 	}
 	/** Finished verify_data = HMAC(finished_key, transcript hash) (RFC 8446 4.4.4) */
 	finished(trafficSecret: ArrayBuffer, transcriptHash: ArrayBuffer): ArrayBuffer {
-		const key = expandLabel(this.hash, trafficSecret, "finished", new Uint8Array(0), hashSize(this.hash));
+		const key = expandLabel(this.hash, trafficSecret, "finished", alloc(0), hashSize(this.hash));
 		return hmac(this.hash, key, transcriptHash);
 	}
 }
 
 /** the next application traffic secret (RFC 8446 7.2) */
 export function nextTrafficSecret(hash: HashAlgorithm, secret: ArrayBuffer): ArrayBuffer {
-	return expandLabel(hash, secret, "traffic upd", new Uint8Array(0), hashSize(hash));
+	return expandLabel(hash, secret, "traffic upd", alloc(0), hashSize(hash));
 }
 
 /** write key and IV of a traffic secret (RFC 8446 7.3) */
 export function trafficKeys(hash: HashAlgorithm, secret: ArrayBuffer, keyLength: number): { key: ArrayBuffer, iv: ArrayBuffer } {
 	return {
-		key: expandLabel(hash, secret, "key", new Uint8Array(0), keyLength),
-		iv: expandLabel(hash, secret, "iv", new Uint8Array(0), 12),
+		key: expandLabel(hash, secret, "key", alloc(0), keyLength),
+		iv: expandLabel(hash, secret, "iv", alloc(0), 12),
 	};
 }

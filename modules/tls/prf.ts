@@ -5,7 +5,7 @@
  */
 import { HMAC } from "crypto/mac";
 import type { HashAlgorithm } from "crypto/hash";
-import { Reader, writeAscii, copyOf } from "./bytes";
+import { alloc, Reader, writeAscii, copyOf } from "./bytes";
 import { Alert, fatal } from "./alert";
 import { TLS12 } from "./constants";
 import { Protection } from "./record";
@@ -14,10 +14,10 @@ import type { CipherSuite } from "./suites";
 
 /** PRF(secret, label, seed) truncated to `length` bytes */
 export function prf12(hash: HashAlgorithm, secret: ArrayBuffer, label: string, seed: Uint8Array, length: number): ArrayBuffer {
-	const labelSeed = new Uint8Array(label.length + seed.length);
+	const labelSeed = alloc(label.length + seed.length);
 	labelSeed.set(seed, writeAscii(labelSeed, 0, label));
 	const mac = new HMAC(hash, secret);
-	const out = new Uint8Array(length);
+	const out = alloc(length);
 	let a: ArrayBuffer = mac.update(labelSeed).digest();      // A(1)
 	let offset = 0;
 	while (offset < length) {
@@ -41,7 +41,7 @@ export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, rand
 	const k = suite.keyLength;
 	const block = keyBlock12(suite, masterSecret, randoms, 2 * k + 2 * ivLength);
 	const key = client ? copyOf(block, 0, k) : copyOf(block, k, 2 * k);
-	const fullIV = new Uint8Array(12);
+	const fullIV = alloc(12);
 	for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
 		fullIV[i] = block[at + i];
 	block.fill(0);
@@ -50,7 +50,7 @@ export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, rand
 
 /** the key block (RFC 5246 6.3), its seed server_random + client_random gone with this frame */
 function keyBlock12(suite: CipherSuite, masterSecret: ArrayBuffer, randoms: Uint8Array, length: number): Uint8Array {
-	const seed = new Uint8Array(64);
+	const seed = alloc(64);
 	for (let i = 0; i < 32; i++) {
 		seed[i] = randoms[32 + i];
 		seed[32 + i] = randoms[i];

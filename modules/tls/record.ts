@@ -17,7 +17,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { Alert, fatal } from "./alert";
 import { ContentType, TLS12, TLS13 } from "./constants";
-import { byteArray, copy, sub } from "./bytes";
+import { alloc, byteArray, copy, sub } from "./bytes";
 import type { CipherSuite } from "./suites";
 
 const HEADER = 5;
@@ -299,7 +299,7 @@ export class RecordLayer {
 	/** the record buffer, grown (to the largest record seen, then reused), its bytes kept */
 	private grow(need: number): Uint8Array {
 		const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
-		const buffer = new Uint8Array(Math.min(capacity, HEADER + Size.MAX_CIPHERTEXT_12));
+		const buffer = alloc(Math.min(capacity, HEADER + Size.MAX_CIPHERTEXT_12));
 		if (this.buffer && this.length)
 			copy(buffer, 0, this.buffer, 0, this.length);
 		if (this.header)
@@ -547,7 +547,7 @@ export class RecordLayer {
 	/** room for `n` more bytes at the end of the output (grown to fit, its bytes kept: a flight is a few records): where they go */
 	private reserve(n: number): number {
 		const out = this.out, at = out ? out.length : 0;
-		this.out = new Uint8Array(at + n);
+		this.out = alloc(at + n);
 		if (out)
 			copy(this.out, 0, out, 0, at);
 		return at;

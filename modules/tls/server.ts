@@ -21,7 +21,7 @@ import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
+import { alloc, Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
 import { ClientHello } from "./extensions";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
@@ -715,7 +715,7 @@ export class TLSServer extends TLSConnection {
 	 */
 	private newSessionTicket13(resumptionSecret: ArrayBuffer, lifetime: number): Uint8Array {
 		const suite = this.suite!;
-		const random = new Uint8Array(24);   // ticket_age_add, ticket_nonce, then the ticket's AEAD nonce
+		const random = alloc(24);   // ticket_age_add, ticket_nonce, then the ticket's AEAD nonce
 		this.random(random);
 		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
 		const secret = expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12), hashSize(suite.hash));
@@ -800,7 +800,7 @@ export class TLSServer extends TLSConnection {
 		this.sendHandshake(HandshakeType.server_key_exchange, this.serverKeyExchange12());
 		if ((this.options.clientAuthentication ?? "none") !== "none")
 			this.sendCertificateRequest12();
-		this.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
+		this.sendHandshake(HandshakeType.server_hello_done, alloc(0));
 		if (this.tracing) this.trace("sent Certificate, ServerKeyExchange, ServerHelloDone");
 		this.expect = this.bits & REQUESTED_CERTIFICATE ? "certificate12" : "client_key_exchange";
 	}
@@ -881,7 +881,7 @@ export class TLSServer extends TLSConnection {
 		this.ecdh = ecdh;
 		const point = ecdh.publicKey;
 		// client_random, server_random, then the params: named_curve (3), the group, the point (1-byte length)
-		const signed = new Uint8Array(64 + 4 + point.byteLength);
+		const signed = alloc(64 + 4 + point.byteLength);
 		signed.set(this.randoms, 0);
 		signed[64] = 3;
 		put(signed, 65, this.group, 2);
@@ -962,7 +962,7 @@ export class TLSServer extends TLSConnection {
 
 	/** NewSessionTicket's body (RFC 5077 3.3): ticket_lifetime_hint, the ticket sealed in place */
 	private newSessionTicket12(lifetime: number): Uint8Array {
-		const nonce = new Uint8Array(12);
+		const nonce = alloc(12);
 		this.random(nonce);
 		const body = this.sealTicket(TLS12, this.suite!.code, this.masterSecret!, 0, lifetime, nonce, 4 + 2, 0);
 		put(body, put(body, 0, lifetime, 4), body.length - 6, 2);
@@ -986,7 +986,7 @@ export class TLSServer extends TLSConnection {
 /** `before` (if any), then a signature's scheme and the signature with a 2-byte length (RFC 8446 4.4.3, RFC 5246 7.4.3) */
 function signedBody(before: Uint8Array | undefined, scheme: number, signature: ArrayBuffer): Uint8Array {
 	const at = before ? before.length : 0, n = signature.byteLength;
-	const body = new Uint8Array(at + 4 + n);
+	const body = alloc(at + 4 + n);
 	if (before)
 		body.set(before, 0);
 	put(body, put(body, at, scheme, 2), n, 2);

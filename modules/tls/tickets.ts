@@ -11,7 +11,7 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { hmac } from "crypto/mac";
 import { randomBytes } from "crypto/random";
-import { Reader, ascii, copy, copyOf, writeAscii, put } from "./bytes";
+import { alloc, Reader, ascii, copy, copyOf, writeAscii, put } from "./bytes";
 
 const FORMAT = 1;
 const HEADER = 4 + 1 + 12;
@@ -83,7 +83,7 @@ export class TicketSealer {
 			throw new RangeError("tls: writer: block too long for its length prefix");
 		// version(2) suite(2) issued(4) lifetime(4) ageAdd(4) clientAuthenticated(1), then three 1-byte-length blocks
 		const length = 17 + 1 + n + 1 + alpn.length + 1 + serverName.length;
-		const message = new Uint8Array(before + HEADER + length + TAG_SIZE + after);   // offsets in it from `before`: no view of the ticket
+		const message = alloc(before + HEADER + length + TAG_SIZE + after);   // offsets in it from `before`: no view of the ticket
 		message.set(this.name, before);
 		message[before + 4] = FORMAT;
 		for (let i = 0; i < 12; i++)

@@ -18,7 +18,7 @@ import {
 	DERReader, SEQUENCE, BIT_STRING, INTEGER, OID, BOOLEAN, OCTET_STRING,
 	contextConstructed, contextPrimitive, booleanValue, unusedBitCount, checkInteger, oidToString, toHex, copyBytes,
 } from "./der";
-import { copy, sub } from "../tls/bytes";
+import { alloc, copy, sub } from "../tls/bytes";
 import { Action, DESCEND, CAPTURE, READ, SKIP, Scanner } from "./scanner";
 import { DistinguishedName, NameView, readName } from "./dn";
 import { readTime } from "./time";
@@ -162,7 +162,7 @@ export class ParsedCertificate implements CertificateSummary {
 		delete this.tbs;
 		delete this.algorithm;
 		const old = this.buffer;
-		const bytes = new Uint8Array(old.byteLength);
+		const bytes = alloc(old.byteLength);
 		// the names first (both at once), then the key identifiers
 		const names = this.namesAt;
 		let to = 0;

@@ -15,7 +15,7 @@
  */
 import { malformed } from "./errors";
 import { COMMON_OIDS } from "./oids";
-import { sub } from "../tls/bytes";
+import { alloc, sub } from "../tls/bytes";
 
 export const BOOLEAN = 0x01;
 export const INTEGER = 0x02;
@@ -351,7 +351,7 @@ function knownOIDs(): Uint8Array {
 	let total = 0;
 	for (let i = 0; i < COMMON_OIDS.length; i++)
 		total += encodeOID(COMMON_OIDS[i]).length;
-	const all = new Uint8Array(total);
+	const all = alloc(total);
 	for (let i = 0, at = 0; i < COMMON_OIDS.length; i++) {
 		const encoded = encodeOID(COMMON_OIDS[i]);
 		KNOWN_STARTS[i] = at;
@@ -429,13 +429,13 @@ export function oidToString(bytes: Uint8Array, what: string, start = 0, end = by
 /** Lowercase hex of bytes (serial numbers, key identifiers). */
 export function toHex(bytes: Uint8Array): string {
 	// one typed array and one string: XS makes far less garbage this way than by concatenation
-	const codes = new Uint8Array(bytes.length * 2);
+	const codes = alloc(bytes.length * 2);
 	for (let i = 0; i < bytes.length; i++) {
 		const high = bytes[i] >> 4, low = bytes[i] & 15;
 		codes[2 * i] = high < 10 ? 48 + high : 87 + high;
 		codes[2 * i + 1] = low < 10 ? 48 + low : 87 + low;
 	}
-	return String.fromCharCode.apply(null, codes as unknown as number[]);
+	return String.fromArrayBuffer(codes.buffer as ArrayBuffer);   // ASCII is UTF-8; no apply(): a re-entry (docs/HOST.md)
 }
 
 /** true when a holds the same bytes as b[start .. end) (all of b by default) */

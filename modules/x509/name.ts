@@ -20,6 +20,7 @@
 import { X509Error } from "./errors";
 import { equalBytes } from "./der";
 import { GeneralNames } from "./extensions";
+import { alloc } from "../tls/bytes";
 
 /** Second-level labels that registries of country-code TLDs use as public suffixes. */
 const REGISTRY_LABELS = ("ac co com edu gen go gob gov govt gv in ind info int lg ltd " +
@@ -34,7 +35,7 @@ export function parseIPv4(text: string): Uint8Array | undefined {
 	const parts = text.split(".");
 	if (parts.length !== 4)
 		return undefined;
-	const bytes = new Uint8Array(4);
+	const bytes = alloc(4);
 	for (let i = 0; i < 4; i++) {
 		const part = parts[i];
 		if (part.length < 1 || part.length > 3 || (part.length > 1 && part[0] === "0"))
@@ -101,7 +102,7 @@ export function parseIPv6(text: string): Uint8Array | undefined {
 		if (!parseGroups(body, head) || head.length !== 8)
 			return undefined;
 	}
-	const bytes = new Uint8Array(16);
+	const bytes = alloc(16);
 	for (let i = 0; i < head.length; i++) {
 		bytes[2 * i] = head[i] >> 8;
 		bytes[2 * i + 1] = head[i] & 0xff;
@@ -199,8 +200,12 @@ export function parseServerName(serverName: string): ReferenceIdentity {
 /** true when a wildcard may stand before these labels (the rule in the header). */
 export function wildcardAllowedOver(suffix: string): boolean {
 	const labels = suffix.split(".");
-	if (labels.length < 2 || labels.some((label) => label.length === 0 || label.indexOf("*") >= 0))
+	if (labels.length < 2)
 		return false;
+	// indexed loops, not some(): an array callback is an entry of C into XS (docs/HOST.md, the C stack)
+	for (let i = 0; i < labels.length; i++)
+		if (labels[i].length === 0 || labels[i].indexOf("*") >= 0)
+			return false;
 	if (labels.length === 2) {
 		const tld = labels[1];
 		if (tld.length === 2 && REGISTRY_LABELS.indexOf(labels[0]) >= 0)
@@ -235,14 +240,16 @@ export function checkServerIdentity(subjectAltName: GeneralNames | undefined, se
 	if (subjectAltName === undefined)
 		throw new X509Error("nameMismatch", `x509: the certificate has no subjectAltName, so it names no host; '${serverName}' does not match (the subject CN is not used: RFC 9525 6.3)`);
 	if (reference.kind === "ip") {
-		if (subjectAltName.ip.some((address) => equalBytes(address, reference.address)))
-			return;
+		for (let i = 0; i < subjectAltName.ip.length; i++)
+			if (equalBytes(subjectAltName.ip[i], reference.address))
+				return;
 		const addresses = subjectAltName.ip.map(ipToString);
 		throw new X509Error("nameMismatch", `x509: the certificate is not valid for the IP address ${serverName}: ` +
 			(addresses.length ? `its IP addresses are ${listNames(addresses)}` : "it has no iPAddress names") + " (DNS names never match an IP)");
 	}
-	if (subjectAltName.dns.some((presented) => matchesDNSName(presented, reference.name)))
-		return;
+	for (let i = 0; i < subjectAltName.dns.length; i++)
+		if (matchesDNSName(subjectAltName.dns[i], reference.name))
+			return;
 	throw new X509Error("nameMismatch", `x509: the certificate is not valid for '${serverName}': ` +
 		(subjectAltName.dns.length ? `its names are ${listNames(subjectAltName.dns)}` : "it has no DNS names"));
 }

@@ -243,7 +243,11 @@ export class PathValidator implements PathOptions {
 					i++;
 					continue;
 				}
-				this.parked.splice(i, 1);
+				// removed in place, not splice(): splice() makes an array of the removed through the
+				// species constructor, an entry of C into XS (docs/HOST.md)
+				for (let j = i + 1; j < this.parked.length; j++)
+					this.parked[j - 1] = this.parked[j];
+				this.parked.length--;
 				try {
 					this.link(top, candidate);
 					linked = true;

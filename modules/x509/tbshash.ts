@@ -10,7 +10,7 @@
  *   weak or unsupported algorithms: nothing (the certificate carries a defect).
  */
 import { Hash } from "../crypto/hash";
-import { copy } from "../tls/bytes";
+import { alloc, copy } from "../tls/bytes";
 import { malformed } from "./errors";
 import { CertificateParser } from "./certificate";
 
@@ -75,7 +75,7 @@ export class TBSHasher extends CertificateParser {
 		}
 		if (algorithm.hash === "SHA-512") {
 			this.hashing = KEEPING;
-			this.cert.tbs = new Uint8Array(Math.floor(this.tbs / 0x1000000) - tbsStart);
+			this.cert.tbs = alloc(Math.floor(this.tbs / 0x1000000) - tbsStart);
 		}
 		else {
 			this.hashing = HASHING;
