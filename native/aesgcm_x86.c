@@ -16,7 +16,7 @@
  * Y' = (Y + X1) H^4 + X2 H^3 + X3 H^2 + X4 H.
  * Every function using the instructions carries __attribute__((target)), so nothing else in the
  * build needs -maes; aesgcm_x86_available() checks cpuid before native/aead.c calls any of them.
- * No branch or index depends on secret data; the tag comparison is securesocket_equal().
+ * No branch or index depends on secret data; the tag check is securesocket_tag_check() (constant time).
  */
 #include "aesgcm_x86.h"
 
@@ -346,19 +346,13 @@ int aesgcm_open(aesgcm_context *ctx, const uint8_t *iv, size_t ivLength, const u
 	uint8_t *data, size_t length, const uint8_t tag[16])
 {
 	uint8_t computed[16];
-	int ret, equal;
+	int ret;
 	aesgcm_start(ctx, iv, ivLength, aad, aadLength);
 	ret = aesgcm_update(ctx, data, length, 0);
 	if (ret != 0)
 		return ret;
 	aesgcm_finish(ctx, computed);
-	equal = securesocket_equal(computed, tag, 16);
-	securesocket_wipe(computed, sizeof(computed));
-	if (!equal) {
-		securesocket_wipe(data, length);
-		return AESGCM_BAD_TAG;
-	}
-	return 0;
+	return securesocket_tag_check(computed, tag, data, length) ? 0 : AESGCM_BAD_TAG;
 }
 
 void aesgcm_free(aesgcm_context *ctx)

@@ -8,7 +8,7 @@
  * products) where the compiler has unsigned __int128, else radix 2^26 (five limbs, 64-bit
  * products). Every message block of the AEAD is whole (RFC 8439 2.8: the additional data and
  * the ciphertext are padded with zeros to 16 bytes, then the two lengths), so each adds 2^128.
- * No branch or index depends on secret data; the tag comparison is securesocket_equal().
+ * No branch or index depends on secret data; the tag check is securesocket_tag_check() (constant time).
  */
 #include "chachapoly.h"
 
@@ -414,15 +414,8 @@ int chachapoly_open(chachapoly_context *ctx, const uint8_t nonce[12], const uint
 	uint8_t *data, size_t length, const uint8_t tag[16])
 {
 	uint8_t computed[16];
-	int equal;
 	chachapoly_start(ctx, nonce, aad, aadLength);
 	chachapoly_update(ctx, data, length, 0);
 	chachapoly_finish(ctx, computed);
-	equal = securesocket_equal(computed, tag, 16);
-	securesocket_wipe(computed, sizeof(computed));
-	if (!equal) {
-		securesocket_wipe(data, length);
-		return CHACHAPOLY_BAD_TAG;
-	}
-	return 0;
+	return securesocket_tag_check(computed, tag, data, length) ? 0 : CHACHAPOLY_BAD_TAG;
 }

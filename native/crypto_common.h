@@ -27,6 +27,11 @@ int securesocket_equal(const void *a, const void *b, size_t len);
 
 #define securesocket_wipe(p, n) mbedtls_platform_zeroize((p), (n))
 
+/* The end of an AEAD open: the computed 16-byte tag against the received one in constant time, the
+   computed tag wiped, and on a mismatch the `length` bytes of plaintext at data wiped (never released).
+   1 when the tag is right. */
+int securesocket_tag_check(uint8_t computed[16], const uint8_t tag[16], uint8_t *data, size_t length);
+
 /* Throws new <constructor>(message) with the message exactly as given (xsUnknownError and friends
    prefix the function's name in debug builds). */
 #if defined(__GNUC__)

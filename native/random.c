@@ -97,6 +97,15 @@ int securesocket_equal(const void *a, const void *b, size_t len)
 	return (int)(1 & (((unsigned int)diff - 1) >> 8));
 }
 
+int securesocket_tag_check(uint8_t computed[16], const uint8_t tag[16], uint8_t *data, size_t length)
+{
+	int equal = securesocket_equal(computed, tag, 16);
+	securesocket_wipe(computed, 16);
+	if (!equal)
+		securesocket_wipe(data, length);
+	return equal;
+}
+
 /* random(n) -> ArrayBuffer of n random bytes; random(buffer [, offset [, length]]) fills in place
    and returns buffer */
 void xs_crypto_random(xsMachine *the)
