@@ -437,7 +437,7 @@ export class TLSClient extends TLSConnection {
 		const point = r.opaque(2, 1);
 		r.end();
 		let share: { group: number, ecdh: ECDH } | undefined;
-		for (let i = 0; this.shares && i < this.shares.length; i++)
+		for (let i = 0; this.shares && !share && i < this.shares.length; i++)   // the first, as find() would
 			if (this.shares[i].group === group)
 				share = this.shares[i];
 		if (!share)
