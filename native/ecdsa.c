@@ -13,6 +13,8 @@
  * non-minimal INTEGERs, other types, missing or trailing bytes, r or s out of [1, n-1].
  * P-256 signatures are checked by our own code (native/ec_verify.c: public inputs, variable time,
  * no heap), P-384 ones by mbedtls; signing is mbedtls's (constant time).
+ * SECURESOCKET_NO_SIGN (the device profile, manifest_device.json) leaves signing out: xs_ecdsa_sign
+ * then throws "crypto: signing is not in this build".
  */
 #include "crypto_common.h"
 #include "pk_key.h"
@@ -105,6 +107,7 @@ static int ecdsa_verify(const securesocket_pk *key, const unsigned char *digest,
 	return ecdsa_verify_mbedtls(key, digest, dlen, rb, rlen, sb, slen);
 }
 
+#ifndef SECURESOCKET_NO_SIGN
 static size_t der_integer(unsigned char *p, const mbedtls_mpi *x)
 {
 	size_t n = mbedtls_mpi_size(x), pad = (mbedtls_mpi_bitlen(x) & 7) == 0;
@@ -144,6 +147,7 @@ static int ecdsa_sign(const securesocket_pk *key, const unsigned char *digest, s
 	mbedtls_ecp_group_free(&grp);
 	return ret;
 }
+#endif
 
 void xs_ecdsa_verify(xsMachine *the)
 {
@@ -169,6 +173,9 @@ void xs_ecdsa_verify(xsMachine *the)
 
 void xs_ecdsa_sign(xsMachine *the)
 {
+#ifdef SECURESOCKET_NO_SIGN
+	crypto_throw("signing is not in this build");
+#else
 	securesocket_pk *key = securesocket_pk_get(the, &xsArg(0));
 	unsigned char digest[MBEDTLS_MD_MAX_SIZE];
 	unsigned char out[ECDSA_MAX_DER];
@@ -191,4 +198,5 @@ void xs_ecdsa_sign(xsMachine *the)
 		crypto_throw("sign failed");
 	}
 	xsmcSetArrayBuffer(xsResult, out, (xsIntegerValue)outlen);
+#endif
 }

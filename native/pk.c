@@ -22,6 +22,9 @@
  *   xs_pk_private() -> boolean                   xs_pk_public() -> ArrayBuffer (EC point, X25519 u)
  *   xs_pk_matches(key) -> boolean (same public key)
  *   xs_pk_close()                                xs_pk_destructor(data)
+ *
+ * SECURESOCKET_NO_PRIVATE_KEYS (the device profile, manifest_device.json) leaves private key parsing
+ * out: format 2 then throws "crypto: private keys are not in this build".
  */
 #include "crypto_common.h"
 #include "pk_key.h"
@@ -382,6 +385,7 @@ static int pk_spki(const unsigned char *der, size_t size, securesocket_pk **out)
 	return PK_UNSUPPORTED_KEY;
 }
 
+#ifndef SECURESOCKET_NO_PRIVATE_KEYS
 /* the curve of EC parameters (namedCurve OID): MBEDTLS_ECP_DP_NONE when not one of ours */
 static mbedtls_ecp_group_id pk_curve(int tag, const unsigned char *oid, size_t len)
 {
@@ -616,6 +620,7 @@ static int pk_private(const unsigned char *der, size_t size, securesocket_pk **o
 	}
 	return PK_UNSUPPORTED_KEY;
 }
+#endif
 
 /* ---- shared with ecdsa.c, rsa.c ---- */
 
@@ -687,7 +692,11 @@ void xs_pk_init(xsMachine *the)
 	switch (format) {
 	case 0: error = pk_spki(der, size, &key); break;
 	case 1: error = pk_rsa_public(der, size, &key); break;
+#ifdef SECURESOCKET_NO_PRIVATE_KEYS
+	case 2: crypto_throw("private keys are not in this build"); return;
+#else
 	case 2: error = pk_private(der, size, &key); break;
+#endif
 	default: crypto_range("bad key format"); return;
 	}
 	if (error)

@@ -178,6 +178,7 @@ static void rsa_verify(xsMachine *the, int pss)
 	xsmcSetBoolean(xsResult, ret);
 }
 
+#ifndef SECURESOCKET_NO_SIGN
 static void rsa_sign(xsMachine *the, int pss)
 {
 	mbedtls_rsa_context *rsa;
@@ -227,6 +228,14 @@ static void rsa_sign(xsMachine *the, int pss)
 		crypto_throw("sign failed");
 	}
 }
+#else
+/* SECURESOCKET_NO_SIGN: the device profile (manifest_device.json) signs nothing */
+static void rsa_sign(xsMachine *the, int pss)
+{
+	(void)pss;
+	crypto_throw("signing is not in this build");
+}
+#endif
 
 void xs_rsa_verify_pkcs1(xsMachine *the)
 {
