@@ -29,7 +29,7 @@ import { formatTime } from "./time";
 import { ParsedCertificate, CertificateSummary, certificateBytes } from "./certificate";
 import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints, GeneralNames } from "./extensions";
 import { parseServerName, checkServerIdentity } from "./name";
-import { checkNameConstraints } from "./constraints";
+import { checkNameConstraints } from "x509/constraints";
 import { publicKey, checkSignature, who } from "./signature";
 import { TrustAnchor, anchorFromRoot, rootSummary } from "./anchor";
 import { CAStore, recordResourceName } from "./castore";

@@ -48,7 +48,7 @@ export function parseReport(stderr) {
  * Starts xsh: `xsh [--manifest M] [...options] <module> [...args]`.
  * module is a file name in tests/xs/host/ (or an absolute path, or a bare specifier with raw: true).
  * Returns { child, waitFor(predicate, ms), done } where done resolves to
- * { code, signal, stdout, stderr, timedOut, ms, lines, report }.
+ * { code, signal, stdout, stderr, timedOut, ms, lines, report }. opts.xsh: another binary (e.g. build/xsh-device).
  */
 export function startXsh(module, args = [], opts = {}) {
   const {
@@ -58,14 +58,15 @@ export function startXsh(module, args = [], opts = {}) {
     env = process.env,
     cwd = repo,
     raw = false,
+    xsh = xshPath,
   } = opts;
-  if (!existsSync(xshPath)) throw new Error(`xsh binary not found at ${xshPath} (build it, or set XSH)`);
+  if (!existsSync(xsh)) throw new Error(`xsh binary not found at ${xsh} (build it, or set XSH)`);
   const modulePath = raw || module.startsWith("/") ? module : join(xsDir, module);
   const argv = [];
   if (manifest) argv.push("--manifest", manifest);
   argv.push(...options, modulePath, ...args.map(String));
   const started = Date.now();
-  const child = spawn(xshPath, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(xsh, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   let timedOut = false;
