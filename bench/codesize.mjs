@@ -15,7 +15,9 @@ const build = join(root, "build");
 const jsRoot = join(build, "js", "modules");
 
 /** the manifests an app picks, measured side by side (name: path from the repo root) */
-export const MANIFESTS = { client: "manifest.json", "client-tls13": "manifest_tls13.json", server: "manifest_server.json" };
+export const MANIFESTS = { client: "manifest.json", "client-tls13": "manifest_tls13.json", device: "manifest_device.json", server: "manifest_server.json" };
+/** the set issue 7's "JS bytecode <= 64 KB" target judges: the ESP8266 build (bench/report.mjs) */
+export const TARGET_SET = "device";
 
 /** host/Makefile's XS_WRAP: the linker flags that wrap XS functions (host/memory.c defines the wrappers) */
 function xsWrap() {

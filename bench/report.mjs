@@ -3,6 +3,7 @@
 import { writeFileSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TARGET_SET } from "./codesize.mjs";
 
 const KB = (n) => `${(n / 1024).toFixed(1)} KB`;
 const mark = (met) => met ? "met" : "**NOT met**";
@@ -211,11 +212,14 @@ export function writeReport(r, root) {
     p("it alone): every module the manifest lists is compiled and preloaded, whether the app imports it or not.");
     p("`client-tls13` is `manifest_tls13.json`, the client profile for small devices: `manifest.json` without TLS 1.2");
     p("(`tls/client12` mapped to `tls/no-client12`, no `tls/prf`, `crypto/cbc` or ECMA-419 socket; asking it for TLS 1.2 is an error, README).");
+    p("`device` is `manifest_device.json`, the ESP8266 client: `manifest_tls13.json` with fail-closed stubs for what a device client");
+    p("leaves out (name constraints, RSASSA-PSS certificates, IPv6 server names, the `x509` API; its C core has no signing or private keys).");
+    p(`The 64 KB target is judged on the ${TARGET_SET} profile, the ESP8266 build; the others are reported beside it.`);
     p();
     p("| manifest | modules | bytecode | symbols | bytecode with debug | target ≤ 64 KB |");
     p("| --- | --- | --- | --- | --- | --- |");
     for (const [k, v] of Object.entries(sets))
-      p(`| ${k} (\`${v.manifest}\`) | ${Object.keys(v.modules).length} | ${v.bytecode} | ${v.symbols} | ${v.debugBytecode} | ${mark(v.bytecode <= t.jsBytes)} |`);
+      p(`| ${k} (\`${v.manifest}\`) | ${Object.keys(v.modules).length} | ${v.bytecode} | ${v.symbols} | ${v.debugBytecode} | ${k === TARGET_SET ? `${mark(v.bytecode <= t.jsBytes)} (the target's profile)` : `${mark(v.bytecode <= t.jsBytes)} (reported)`} |`);
     p();
     const names = [...new Set(Object.values(sets).flatMap((v) => Object.keys(v.modules)))];
     const size = (m) => Math.max(...Object.values(sets).map((v) => v.modules[m] ?? 0));
@@ -232,12 +236,12 @@ export function writeReport(r, root) {
       if (v.missing.length) p(`${k}: imports its manifest does not carry: ${v.missing.join("; ")}.`);
   }
   p(Number.isFinite(total.bytecode)
-    ? `JS bytecode target ≤ 64 KB: ${sets ? Object.entries(sets).map(([k, v]) => `${k} ${v.bytecode} bytes (${mark(v.bytecode <= t.jsBytes)})`).join(", ") + "; " : ""}all modules ${total.bytecode} bytes (${total.bytecode + total.symbols} with the symbol tables).`
+    ? `JS bytecode target ≤ 64 KB, judged on the ESP8266 build (${TARGET_SET}, \`manifest_device.json\`): ${sets?.[TARGET_SET] ? `${sets[TARGET_SET].bytecode} bytes, ${mark(sets[TARGET_SET].bytecode <= t.jsBytes)}` : "not measured"}; the other profiles: ${sets ? Object.entries(sets).filter(([k]) => k !== TARGET_SET).map(([k, v]) => `${k} ${v.bytecode} bytes`).join(", ") + "; " : ""}all modules ${total.bytecode} bytes (${total.bytecode + total.symbols} with the symbol tables).`
     : "JS bytecode: not measured (bench-bytecode could not be built); see the JS bytes.");
   p();
   const e = r.code.esp8266;
   p(e.text !== undefined
-    ? `ESP8266 \`.text\` of the C core (\`npm run size:esp8266\`: xtensa-lx106-elf-gcc -Os, --gc-sections from the host functions): **${e.text} bytes**, .data ${e.data}, .bss ${e.bss}; target ≤ 65,536: ${mark(e.text <= t.esp8266Text)}.`
+    ? `ESP8266 \`.text\` of the C core (\`npm run size:esp8266\`: xtensa-lx106-elf-gcc -Os, --gc-sections from the host functions): **${e.text} bytes**, .data ${e.data}, .bss ${e.bss}; target ≤ 65,536: ${mark(e.text <= t.esp8266Text)}${e.deviceText !== undefined ? `; the device profile's core (\`manifest_device.json\`'s defines: no signing, no private keys): ${e.deviceText} bytes` : ""}.`
     : `ESP8266 .text: not measured (${e.error}).`);
   p();
   const plotted = r.scenarios.find((s) => s.samples);

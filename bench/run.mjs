@@ -319,7 +319,8 @@ export function nodeDownload(port, ca, request = "GET / HTTP/1.1\r\nHost: localh
 function esp8266Text() {
   const r = spawnSync("bash", [join(root, "tools", "size-esp8266.sh")], { encoding: "utf8" });
   const m = /linked \(--gc-sections\)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(r.stdout ?? "");
-  return m ? { text: Number(m[1]), data: Number(m[2]), bss: Number(m[3]) } : { error: (r.stderr || r.stdout || "").slice(-300) };
+  const device = /device profile, linked\s+(\d+)/.exec(r.stdout ?? "");
+  return m ? { text: Number(m[1]), data: Number(m[2]), bss: Number(m[3]), deviceText: device ? Number(device[1]) : undefined } : { error: (r.stderr || r.stdout || "").slice(-300) };
 }
 
 export function buildAeadBaseline() {
