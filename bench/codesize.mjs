@@ -58,7 +58,10 @@ function listJs(d, files = []) {
 export function bytecodeOfModules() {
   const tool = buildBytecodeTool();
   const map = new Map();
-  for (const line of execFileSync(tool, listJs(jsRoot), { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n")) {
+  // and the device profile's copies without trace statements (tools/strip-traces.mjs), when built
+  const device = join(root, "build", "device", "modules");
+  const files = [...listJs(jsRoot), ...(existsSync(device) ? listJs(device) : [])];
+  for (const line of execFileSync(tool, files, { encoding: "utf8", maxBuffer: 1 << 24 }).trim().split("\n")) {
     const o = JSON.parse(line);
     map.set(o.file, o);
   }
@@ -94,14 +97,17 @@ export function manifestModules(path, modules = new Map()) {
   for (const inc of [m.include ?? []].flat()) manifestModules(resolve(dirname(path), inc), modules);
   for (const [name, from] of Object.entries(m.modules ?? {})) {
     if (name === "*") continue;
-    const src = relative(join(root, "modules"), resolve(dirname(path), from));
-    if (src.startsWith("..")) throw new Error(`codesize: ${path}: module ${name} is not under modules/`);
+    // modules/X: tsc's output build/js/modules/X.js; build/X (manifest_device.json's build/device/modules): build/X.js
+    const target = resolve(dirname(path), from);
+    const built = !relative(join(root, "build"), target).startsWith("..");
+    const src = built ? target : relative(join(root, "modules"), target);
+    if (src.startsWith("..")) throw new Error(`codesize: ${path}: module ${name} is not under modules/ or build/`);
     if (name.endsWith("/*")) {
-      const dir = join(jsRoot, dirname(src));
+      const dir = built ? dirname(src) : join(jsRoot, dirname(src));
       for (const f of readdirSync(dir).filter((f) => f.endsWith(".js")).sort())
         modules.set(name.slice(0, -1) + f.slice(0, -3), join(dir, f));
     }
-    else modules.set(name, join(jsRoot, `${src}.js`));
+    else modules.set(name, built ? `${src}.js` : join(jsRoot, `${src}.js`));
   }
   return modules;
 }

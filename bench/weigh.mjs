@@ -24,6 +24,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { buildBytecodeTool, manifestModules } from "./codesize.mjs";
+import { transform, withoutTraces } from "../tools/strip-traces.mjs";
 
 /** the steps measured in bench/notes.md ("The way to 64 KB of bytecode (session 5, measured)") */
 export const PRESETS = {
@@ -53,25 +54,6 @@ export const PRESETS = {
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MESSAGE = /^(tls|x509|securesocket|crypto)(\/\w+)?: /;
-
-/** tsc's output with the trace statements taken out */
-function withoutTraces(text) {
-  const isTrace = (s) =>
-    (ts.isIfStatement(s) && !s.elseStatement && /\.tracing$/.test(s.expression.getText())) ||
-    (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression) && /^this\.trace$/.test(s.expression.expression.getText()));
-  return transform(text, (node, visit) => {
-    if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
-      const kept = node.statements.filter((s) => !isTrace(s));
-      if (kept.length !== node.statements.length) {
-        if (ts.isBlock(node)) return ts.factory.updateBlock(ts.visitEachChild(node, visit, undefined), kept.map((s) => ts.visitNode(s, visit)));
-        if (ts.isCaseClause(node)) return ts.factory.updateCaseClause(node, node.expression, kept.map((s) => ts.visitNode(s, visit)));
-        if (ts.isDefaultClause(node)) return ts.factory.updateDefaultClause(node, kept.map((s) => ts.visitNode(s, visit)));
-        return ts.factory.updateSourceFile(node, kept.map((s) => ts.visitNode(s, visit)));
-      }
-    }
-    return undefined;
-  });
-}
 
 /**
  * tsc's output with the messages (strings and templates that start with a module's prefix) made codes: a
@@ -108,17 +90,6 @@ function withStubs(text, names) {
       return ts.factory.updateGetAccessorDeclaration(node, node.modifiers, node.name, node.parameters, node.type, stub());
     return ts.factory.updateConstructorDeclaration(node, node.modifiers, node.parameters, stub());
   });
-}
-
-/** print `text` after a visitor that returns a replacement node or undefined (recurse) */
-function transform(text, replace) {
-  const source = ts.createSourceFile("m.js", text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
-  const factory = (context) => {
-    const visit = (node) => replace(node, visit) ?? ts.visitEachChild(node, visit, context);
-    return (node) => ts.visitNode(node, visit);
-  };
-  const out = ts.transform(source, [factory]).transformed[0];
-  return ts.createPrinter().printFile(out);
 }
 
 /** weigh a map of module name -> compiled file: rows {module, total, traces, messages, code} */

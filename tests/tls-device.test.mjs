@@ -4,14 +4,17 @@
 // refused with its own error (and the alert the peer gets), never accepted some weaker way: a chain with
 // name constraints, an RSASSA-PSS-signed certificate, an IPv6 server name, a client key. A server that
 // asks for a client certificate gets an empty Certificate (and may refuse it: certificate_required).
-// Each refusal has its control: the same connection with manifest_tls13.json in build/xsh succeeds.
+// Each refusal has its control: the same connection with manifest_tls13.json in build/xsh succeeds. The
+// profile's modules are tsc's output without trace statements (tools/strip-traces.mjs).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repo, startXsh } from "./lib/xsh.mjs";
 import { startOpenSSL, explainRun, tls13Manifest } from "./lib/tls-peers.mjs";
 import { PKI } from "./fixtures/x509/pki.mjs";
 import { manifestModules, missingImports, reachable } from "../bench/codesize.mjs";
+import { withoutTraces } from "../tools/strip-traces.mjs";
 
 const T = { timeout: 30000 };
 const GET = "GET / HTTP/1.0\r\n\r\n";
@@ -81,10 +84,29 @@ test("device profile: the manifest is whole, TLS 1.3 only, with its stubs and wi
   assert.ok(!modules.has("x509") && !modules.has("x509/verify"));
 });
 
+test("device profile: its modules are tsc's output without trace statements (tools/strip-traces.mjs, build/device/modules)", () => {
+  const modules = manifestModules(device.manifest);
+  const traceStatement = /^\s*(if \(\w+\.tracing\)|this\.trace\()/m;
+  for (const [name, file] of modules) {
+    assert.ok(file.startsWith(join(repo, "build", "device", "modules") + "/"), `${name}: ${file}`);
+    assert.doesNotMatch(readFileSync(file, "utf8"), traceStatement, name);
+  }
+  // what was taken out: the full profile's engine has them
+  assert.match(readFileSync(manifestModules(full.manifest).get("tls/client"), "utf8"), traceStatement);
+  assert.match(withoutTraces("if (this.tracing) this.trace(`x`);\nif (this.tracing) a(); else b();\nif (c) d(); else if (this.tracing) this.trace(`z`);\nthis.trace(`y`);\nkept();\n"),
+    /^if \(this\.tracing\)\s+a\(\);\s*else\s+b\(\);\s*if \(c\)\s+d\(\);\s*kept\(\);\s*$/);
+});
+
 test("device profile: a verified TLS 1.3 handshake and HTTPS GET, and a resumed second connection", T, async () => {
   await withServer({ cert: "leaf", key: "leaf", chain: "inter" }, async (server) => {
-    const r = await connect(server, device, { connections: 2 });
+    const r = await connect(server, device, { connections: 2, secure: { trace: true } });
     assert.equal(r.code, 0, r.why);
+    // trace: true gives SecureSocket's own lines only: the engine's are not in the device build
+    const traces = r.lines.filter((l) => "trace" in l).map((l) => l.trace);
+    assert.ok(traces.some((t) => t.startsWith("certificate verified")), r.why);
+    assert.ok(!traces.some((t) => /^(sent|received) /.test(t)), r.why);
+    const control = await connect(server, full, { secure: { trace: true } });
+    assert.ok(control.lines.some((l) => /^sent ClientHello/.test(l.trace ?? "")), control.why);
     page(r);
     const connected = r.events.filter((e) => e.message === 1);
     assert.equal(r.lines.filter((l) => typeof l.text === "string" && l.text.startsWith("HTTP/1.0 200 ok")).length, 2, r.why);
