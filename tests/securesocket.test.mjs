@@ -602,12 +602,12 @@ test("options: unknown options and wrong types throw from the constructor, namin
   expect("suiteNope", "TypeError", /^securesocket: cipherSuites\[0\]: unknown cipher suite NOPE/);
   expect("groupNope", "TypeError", /^securesocket: groups\[0\]: unknown group x448/);
   expect("alpnEmpty", "TypeError", /^securesocket: applicationLayerProtocolNegotiation\[0\] must be a protocol name/);
-  expect("alpnNumber", "TypeError", /^securesocket: applicationLayerProtocolNegotiation must be a protocol name/);
+  expect("alpnNumber", "TypeError", /^securesocket: tls_application_layer_protocol_negotiation must be a protocol name/);
   expect("certificateString", "TypeError", /^securesocket: certificate must be an ArrayBuffer/);
   expect("keylogString", "TypeError", /^securesocket: keylog must be a function/);
   expect("timeoutZero", "TypeError", /^securesocket: handshakeTimeout must be a positive number/);
   expect("serverNameNumber", "TypeError", /^securesocket: tls_server_name must be a host name/);
-  expect("schemeNope", "TypeError", /^securesocket: tls_signature_algorithms\[0\]: unsupported signature algorithm rsa_pkcs1_md5/);
+  expect("schemeNope", "TypeError", /^securesocket: tls_signature_algorithms\[0\]: unknown signature algorithm rsa_pkcs1_md5 \(known: ecdsa_secp256r1_sha256, /);
   expect("sessionBogus", "TypeError", /^securesocket: session must be a session object/);
   expect("clientKeyAlone", "TypeError", /^securesocket: clientKey and clientCertificates go together/);
   expect("noHost", "TypeError", /^securesocket: host or address required/);

@@ -25,17 +25,18 @@ class ServerConnection extends TLSServer {
 
 export function serverEngine(options: ResolvedServerOptions): TLSEngine {
 	const engine = new ServerConnection(compact({
-		minVersion: options.minVersion,
+		minVersion: options.protocolVersion,
 		maxVersion: options.maxVersion,
-		suites: options.suites,
+		suites: options.cipherSuites,
 		groups: options.groups,
-		signatureAlgorithms: options.signatureAlgorithms,
+		signatureAlgorithms: options.tls_signature_algorithms,
 		credentials: options.credentials,
 		selectCredentials: options.selectCredentials,
-		alpn: options.alpn,
+		alpn: options.tls_application_layer_protocol_negotiation ?? options.applicationLayerProtocolNegotiation,
 		// the engine's defaults ("none", tickets on) are left out: a property less on each connection
-		clientAuthentication: options.clientAuthentication === "none" ? undefined : options.clientAuthentication,
-		clientCertificates: options.clientAuthentication === "none" ? undefined : clientCheck(options.ca, options.time, options.trace),
+		// (ca is there exactly when clientCertificates is "request" or "require": serveroptions.ts)
+		clientAuthentication: options.ca && options.clientCertificates,
+		clientCertificates: options.ca && clientCheck(options.ca, options.time, options.trace),
 		tickets: options.tickets ? undefined : false,
 		ticketKey: options.ticketKey,
 		ticketLifetime: options.ticketLifetime,

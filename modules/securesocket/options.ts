@@ -3,11 +3,15 @@
  * tls_max_fragment_length, tls_server_name, tls_signature_algorithms,
  * tls_application_layer_protocol_negotiation / applicationLayerProtocolNegotiation, clientKey,
  * clientCertificates) and ours (maxVersion, cipherSuites, groups, keyShares, session,
- * recordSizeLimit, keylog, handshakeTimeout). Unknown options and wrong types are errors.
- * What the client and the server (serveroptions.ts) share is resolved by resolveCommon().
+ * recordSizeLimit, keylog, handshakeTimeout, time). Unknown options and wrong types are errors.
+ *
+ * Table-driven: each option is a row (COMMON, CLIENT here, SERVER in serveroptions.ts) that says what
+ * its value must be; one checker, value(), reads the rows, and its errors name the option and say
+ * what it must be. resolve() checks a whole dictionary into an object of the values by option name
+ * (lists as arrays, names as codes) over the defaults; the sides then check what spans options.
  */
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
-import { SUITES, suiteByName } from "tls/suites";
+import { SUITES } from "tls/suites";
 import type { Session } from "tls/options";
 import { TLS12_BUILT } from "tls/client12";
 
@@ -27,8 +31,8 @@ export interface SecureOptions {
 	applicationLayerProtocolNegotiation?: string | ArrayBuffer | readonly (string | ArrayBuffer)[];
 	clientKey?: Bytes;
 	clientCertificates?: Bytes | readonly Bytes[];
-	cipherSuites?: readonly string[];
-	groups?: readonly string[];
+	cipherSuites?: readonly (string | number)[];
+	groups?: readonly (string | number)[];
 	keyShares?: number;
 	session?: Session;
 	recordSizeLimit?: number;
@@ -38,46 +42,131 @@ export interface SecureOptions {
 	time?: number;
 }
 
+type Line = (line: string) => void;
+
+/** what both sides resolve alike, by option name: versions, suites, groups and schemes as codes */
+export interface CommonOptions {
+	protocolVersion: number;
+	maxVersion: number;
+	trace: Line | undefined;
+	tls_signature_algorithms: number[];
+	tls_application_layer_protocol_negotiation: string[] | undefined;
+	applicationLayerProtocolNegotiation: string[] | undefined;
+	cipherSuites: number[];
+	groups: number[];
+	recordSizeLimit: number | undefined;
+	keylog: Line | undefined;
+	handshakeTimeout: number;
+	time: number | undefined;
+}
+
+/** a client's secure dictionary, resolved (resolveOptions()) */
 export interface ResolvedOptions extends CommonOptions {
-	roots: Uint8Array[];
+	/** roots */
+	certificate: Uint8Array[] | undefined;
 	verify: boolean;
-	maxFragmentLength: number | undefined;
-	/** the name sent as SNI (undefined: none) */
-	serverName: string | undefined;
-	/** the name the certificate must match: tls_server_name, else the host (or address), even when no SNI is sent */
-	verifyName: string | undefined;
+	tls_max_fragment_length: number | undefined;
+	tls_server_name: string | false | undefined;
 	clientKey: Uint8Array | undefined;
 	clientCertificates: Uint8Array[] | undefined;
-	shares: number;
+	keyShares: number;
 	session: Session | undefined;
 }
 
-const SCHEMES: { [name: string]: number } = {
-	ecdsa_secp256r1_sha256: 0x0403, ecdsa_secp384r1_sha384: 0x0503,
-	rsa_pss_rsae_sha256: 0x0804, rsa_pss_rsae_sha384: 0x0805, rsa_pss_rsae_sha512: 0x0806,
-	rsa_pkcs1_sha256: 0x0401, rsa_pkcs1_sha384: 0x0501, rsa_pkcs1_sha512: 0x0601,
-};
+/**
+ * An option's row, one string (as bytecode, a string is far smaller than an array of parameters): its
+ * kind, a letter; "*" when it takes one value or an array of them (resolved as an array); an integer's
+ * bounds ("i64-16385"); then, after a space, what it must be, for its error ("<option> must be <what>";
+ * WHAT has the kind's when the row says none). The kinds (value()):
+ *   b, f, n   a boolean, a function, a number
+ *   p         a number above 0
+ *   i         an integer within the row's bounds
+ *   t         trace: true (trace() lines), false or a function
+ *   y         bytes: an ArrayBuffer, a Uint8Array or a host buffer, as a Uint8Array
+ *   a         the same, an ArrayBuffer or a Uint8Array as given (no view of our own)
+ *   l         an ALPN protocol name: a string or an ArrayBuffer of 1 to 255 characters
+ *   h         a host name (a non-empty string), or false
+ *   o         a session object
+ *   v, s, c, g, m, r   one of the codes CODES[kind], or of the names NAMES[kind] (the code at its index);
+ *             for an unknown name in a list the error lists the names; "v" (versions): a number below
+ *             TLS 1.2 is a RangeError
+ *   x         any: checked by its side
+ */
+export type Table = { readonly [name: string]: string };
+
+/** what a kind must be when its row does not say */
+const WHAT: { [kind: string]: string } = { b: "a boolean", f: "a function", y: "an ArrayBuffer, a Uint8Array or a host buffer" };
+WHAT.a = WHAT.y;
+
 export const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
-const GROUPS: { [name: string]: number } = { x25519: GROUP_X25519, secp256r1: GROUP_SECP256R1, secp384r1: GROUP_SECP384R1, "P-256": GROUP_SECP256R1, "P-384": GROUP_SECP384R1 };
-// (the name lists are split from strings: smaller as bytecode than array literals, bench/notes.md)
-/** the options of both sides, resolved by resolveCommon() */
-export const COMMON_OPTIONS: readonly string[] = ("protocolVersion maxVersion certificate trace tls_signature_algorithms " +
-	"tls_application_layer_protocol_negotiation applicationLayerProtocolNegotiation cipherSuites groups " +
-	"recordSizeLimit keylog handshakeTimeout time").split(" ");
-export const CLIENT_OPTIONS: readonly string[] = "verify tls_max_fragment_length tls_server_name clientKey clientCertificates keyShares session".split(" ");
-/** the server's own (serveroptions.ts); `certificate` means the server's chain there */
-export const SERVER_OPTIONS: readonly string[] = "key clientCertificates ca serverName tickets ticketKey ticketLifetime".split(" ");
-// the defaults, shared by every connection (never changed)
 const DEFAULT_SUITES = SUITES.map((x) => x.code);
 const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
-const KNOWN = new Set(COMMON_OPTIONS.concat(CLIENT_OPTIONS));
+// (the name lists are split from strings: smaller as bytecode than array literals, bench/notes.md)
+/** the names of each choice kind (versions, schemes, cipher suites, groups, max fragment lengths, client certificate requests) */
+const NAMES: { [kind: string]: readonly unknown[] } = {
+	v: "TLS 1.2,tls1.2,TLS 1.3,tls1.3".split(","),
+	s: ("ecdsa_secp256r1_sha256 ecdsa_secp384r1_sha384 rsa_pss_rsae_sha256 rsa_pss_rsae_sha384 rsa_pss_rsae_sha512 " +
+		"rsa_pkcs1_sha256 rsa_pkcs1_sha384 rsa_pkcs1_sha512").split(" "),
+	c: SUITES.map((x) => x.name),
+	g: "x25519 secp256r1 secp384r1 P-256 P-384".split(" "),
+	m: [1, 2, 3, 4],
+	r: [],
+};
+/** their codes: NAMES[kind][i] is CODES[kind][i] */
+const CODES: { [kind: string]: readonly unknown[] } = {
+	v: [TLS12, TLS12, TLS13, TLS13],
+	s: DEFAULT_SCHEMES,
+	c: DEFAULT_SUITES,
+	g: DEFAULT_GROUPS.concat(GROUP_SECP256R1, GROUP_SECP384R1),
+	m: [512, 1024, 2048, 4096],
+	r: ["request", "require"],
+};
+const VERSION = "v 0x303, 0x304, \"TLS 1.2\" or \"TLS 1.3\"";
+const ALPN = "l* a protocol name of 1 to 255 characters (a string or an ArrayBuffer)";
+
+/** the options of both sides */
+export const COMMON: Table = {
+	protocolVersion: VERSION,
+	maxVersion: VERSION,
+	trace: "t a boolean or a function",
+	tls_signature_algorithms: "s* signature algorithm",
+	tls_application_layer_protocol_negotiation: ALPN,
+	applicationLayerProtocolNegotiation: ALPN,
+	cipherSuites: "c* cipher suite",
+	groups: "g* group",
+	recordSizeLimit: "i64-16385 an integer from 64 to 16385",
+	keylog: "f",
+	handshakeTimeout: "p a positive number of milliseconds",
+	time: "n a number of seconds since 1970",
+};
+
+/** the client's own */
+export const CLIENT: Table = {
+	certificate: "y*",
+	verify: "b",
+	tls_max_fragment_length: "m 512, 1024, 2048 or 4096 (or the codes 1 to 4)",
+	tls_server_name: "h a host name (or false: no SNI)",
+	clientKey: "y",
+	clientCertificates: "y*",
+	keyShares: "i1-3 an integer from 1 to the number of groups",
+	session: "o a session object from a previous connection (socket.session)",
+};
+/** the server's (serveroptions.ts), named when a client is given one */
+const SERVER_ONLY = "key ca serverName tickets ticketKey ticketLifetime".split(" ");
+
+/** the defaults of both sides, by option name (resolve()'s prototype); never changed */
+export const COMMON_DEFAULTS = {
+	protocolVersion: TLS12_BUILT ? TLS12 : TLS13, maxVersion: TLS13, tls_signature_algorithms: DEFAULT_SCHEMES,
+	cipherSuites: DEFAULT_SUITES, groups: DEFAULT_GROUPS, handshakeTimeout: 30000,
+};
+const RESOLVED_DEFAULTS = Object.setPrototypeOf({ verify: true, keyShares: 1 }, COMMON_DEFAULTS);
 
 /**
  * The engine's values when the app sets none, as the prototype of a client engine's options
  * (compact()'s `defaults`): a connection's options hold only what differs (a property each is a
  * slot for as long as the connection lives). Never changed.
  */
-export const CLIENT_DEFAULTS = { minVersion: TLS12, maxVersion: TLS13, suites: DEFAULT_SUITES, groups: DEFAULT_GROUPS, signatureAlgorithms: DEFAULT_SCHEMES };
+export const CLIENT_DEFAULTS = { minVersion: COMMON_DEFAULTS.protocolVersion, maxVersion: TLS13, suites: DEFAULT_SUITES, groups: DEFAULT_GROUPS, signatureAlgorithms: DEFAULT_SCHEMES, shares: 1 };
 
 /** drops the properties whose value is undefined (each one a slot for as long as the object lives),
     and those `defaults` has (the same value), which becomes the prototype; returns `o` */
@@ -92,179 +181,126 @@ export function bad(message: string): never {
 	throw new TypeError(`securesocket: ${message}`);
 }
 
-export function version(value: unknown, name: string): number {
-	if (value === 0x0303 || value === "TLS 1.2" || value === "tls1.2")
-		return TLS12;
-	if (value === 0x0304 || value === "TLS 1.3" || value === "tls1.3")
-		return TLS13;
-	if (typeof value === "number" && value < TLS12)
-		throw new RangeError(`securesocket: ${name} below TLS 1.2 is not supported`);
-	return bad(`${name} must be 0x303, 0x304, "TLS 1.2" or "TLS 1.3"`);
+function traceLine(line: string): void {
+	trace(`tls: ${line}\n`);
 }
 
-export function bytes(value: unknown, name: string): Uint8Array {
-	if (value instanceof Uint8Array)
-		return value;
-	if (value instanceof ArrayBuffer)
-		return new Uint8Array(value);
-	if (value !== null && typeof value === "object" && typeof (value as { byteLength?: unknown }).byteLength === "number")
-		return new Uint8Array(value as ArrayBuffer);   // a host buffer (Resource)
-	return bad(`${name} must be an ArrayBuffer, a Uint8Array or a host buffer`);
+/** one value of an option (an entry of a list), checked against its row and resolved; `name` names it in errors */
+function value(v: unknown, name: string, row: string): unknown {
+	const kind = row[0];
+	switch (kind) {
+		case "b":
+			if (typeof v === "boolean")
+				return v;
+			break;
+		case "f":
+			if (typeof v === "function")
+				return v;
+			break;
+		case "n":
+			if (typeof v === "number")
+				return v;
+			break;
+		case "p":
+			if (typeof v === "number" && v > 0)
+				return v;
+			break;
+		case "i": {
+			const bounds = row.slice(1, row.indexOf(" ")).split("-");
+			if (typeof v === "number" && (v | 0) === v && v >= +bounds[0] && v <= +bounds[1])
+				return v;
+			break;
+		}
+		case "t":
+			if (v === true)
+				return traceLine;
+			if (v === false || typeof v === "function")
+				return v || undefined;
+			break;
+		case "y":
+		case "a":
+			if (v instanceof Uint8Array || (kind === "a" && v instanceof ArrayBuffer))
+				return v;
+			if (v !== null && typeof v === "object" && typeof (v as { byteLength?: unknown }).byteLength === "number")
+				return new Uint8Array(v as ArrayBuffer);   // an ArrayBuffer, or a host buffer (Resource)
+			break;
+		case "l": {
+			// strings, or ArrayBuffers of the protocol name's bytes, as the SDK accepts
+			const text = v instanceof ArrayBuffer ? String.fromArrayBuffer(v) : v;
+			if (typeof text === "string" && text.length && text.length < 256)
+				return text;
+			break;
+		}
+		case "h":
+			if (v === false || (typeof v === "string" && v.length))
+				return v;
+			break;
+		case "o":
+			if (v !== null && typeof v === "object" && "secret" in v)
+				return v;
+			break;
+		case "x":
+			return v;
+		default: {
+			const names = NAMES[kind], codes = CODES[kind];
+			if (codes.includes(v))
+				return v;
+			const i = names.indexOf(v);
+			if (i >= 0)
+				return codes[i];
+			if (kind === "v" && typeof v === "number" && v < TLS12)
+				throw new RangeError(`securesocket: ${name} below TLS 1.2 is not supported`);
+			if (row[1] === "*")
+				bad(`${name}: unknown ${row.slice(3)} ${String(v)} (known: ${names.join(", ")})`);
+		}
+	}
+	const space = row.indexOf(" ");
+	return bad(`${name} must be ${space < 0 ? WHAT[kind] : row.slice(space + 1)}`);
 }
 
-export function list<T>(value: unknown, name: string, each: (v: unknown, name: string) => T): T[] {
-	if (Array.isArray(value))
-		return value.map((v, i) => each(v, `${name}[${i}]`));
-	return [each(value, name)];
+/** an option's value checked against its row: a list's entries one by one, named `name[i]` */
+export function option(v: unknown, name: string, row: string): unknown {
+	if (row[1] !== "*")
+		return value(v, name, row);
+	if (!Array.isArray(v))
+		return [value(v, name, row)];
+	const out = [];
+	for (let i = 0; i < v.length; i++)
+		out.push(value(v[i], `${name}[${i}]`, row));
+	return out;
 }
 
-function alpnList(value: unknown, name: string): string[] {
-	// strings, or ArrayBuffers of the protocol name's bytes, as the SDK accepts
-	return list(value, name, (v, n) => {
-		const text = v instanceof ArrayBuffer ? String.fromArrayBuffer(v) : v;
-		if (typeof text !== "string" || !text.length || text.length > 255)
-			bad(`${n} must be a protocol name of 1 to 255 characters (a string or an ArrayBuffer)`);
-		return text as string;
-	});
-}
-
-/** what both sides resolve alike */
-export interface CommonOptions {
-	minVersion: number;
-	maxVersion: number;
-	trace: ((line: string) => void) | undefined;
-	signatureAlgorithms: number[];
-	alpn: string[] | undefined;
-	suites: number[];
-	groups: number[];
-	recordSizeLimit: number | undefined;
-	keylog: ((line: string) => void) | undefined;
-	handshakeTimeout: number;
-	time: number | undefined;
-}
-
-/** the secure dictionary as an object whose keys are all in `known` (`other`: the other side's options, named in the error) */
-export function secureDictionary(secure: unknown, known: ReadonlySet<string>, other: readonly string[], side: string): { [key: string]: unknown } {
-	const s = (secure ?? {}) as { [key: string]: unknown };
+/**
+ * The secure dictionary checked against COMMON and `own` (an option of `other` is named as a `side`
+ * option in the error): the resolved values by option name, over `defaults`; the versions' order checked.
+ */
+export function resolve(secure: unknown, own: Table, other: readonly string[], side: string, defaults: object): CommonOptions {
+	const s = (secure ?? {}) as { [name: string]: unknown };
 	if (typeof s !== "object")
 		bad("secure must be an object");
-	const keys = Object.keys(s);
-	for (let i = 0; i < keys.length; i++)
-		if (!known.has(keys[i]))
-			bad(`unknown option "${keys[i]}" in secure` + (other.includes(keys[i]) ? ` (a ${side} option)` : ""));
-	return s;
-}
-
-export function resolveCommon(s: { [key: string]: unknown }): CommonOptions {
-	const minVersion = s.protocolVersion === undefined ? TLS12 : version(s.protocolVersion, "protocolVersion");
-	const maxVersion = s.maxVersion === undefined ? TLS13 : version(s.maxVersion, "maxVersion");
-	if (minVersion > maxVersion)
-		bad("protocolVersion (the minimum) is above maxVersion");
-	let traceTo: ((line: string) => void) | undefined;
-	if (s.trace === true)
-		traceTo = (line) => trace(`tls: ${line}\n`);
-	else if (typeof s.trace === "function")
-		traceTo = s.trace as (line: string) => void;
-	else if (s.trace !== undefined && s.trace !== false)
-		bad("trace must be a boolean or a function");
-	let signatureAlgorithms = DEFAULT_SCHEMES;
-	if (s.tls_signature_algorithms !== undefined)
-		signatureAlgorithms = list(s.tls_signature_algorithms, "tls_signature_algorithms", (v, n) => {
-			const code = typeof v === "string" ? SCHEMES[v] : v;
-			if (typeof code !== "number" || !DEFAULT_SCHEMES.includes(code))
-				bad(`${n}: unsupported signature algorithm ${String(v)}`);
-			return code as number;
-		});
-	const alpnValue = s.tls_application_layer_protocol_negotiation ?? s.applicationLayerProtocolNegotiation;
-	const alpn = alpnValue === undefined ? undefined : alpnList(alpnValue, "applicationLayerProtocolNegotiation");
-	let suites = DEFAULT_SUITES;
-	if (s.cipherSuites !== undefined)
-		suites = list(s.cipherSuites, "cipherSuites", (v, n) => {
-			const suite = typeof v === "string" ? suiteByName(v) : undefined;
-			if (!suite)
-				bad(`${n}: unknown cipher suite ${String(v)} (known: ${SUITES.map((x) => x.name).join(", ")})`);
-			return suite.code;
-		});
-	let groups = DEFAULT_GROUPS;
-	if (s.groups !== undefined)
-		groups = list(s.groups, "groups", (v, n) => {
-			const g = typeof v === "string" ? GROUPS[v] : undefined;
-			if (!g)
-				bad(`${n}: unknown group ${String(v)} (known: x25519, secp256r1, secp384r1)`);
-			return g;
-		});
-	let recordSizeLimit: number | undefined;
-	if (s.recordSizeLimit !== undefined) {
-		const v = s.recordSizeLimit;
-		if (typeof v !== "number" || v < 64 || v > 16385 || (v | 0) !== v)
-			bad("recordSizeLimit must be an integer from 64 to 16385");
-		recordSizeLimit = v;
+	const out = Object.create(defaults);
+	const names = Object.keys(s);
+	for (let i = 0; i < names.length; i++) {
+		const name = names[i], v = s[name];
+		const row = Object.hasOwn(own, name) ? own[name] : Object.hasOwn(COMMON, name) ? COMMON[name]
+			: bad(`unknown option "${name}" in secure` + (other.includes(name) ? ` (a ${side} option)` : ""));
+		if (v !== undefined)
+			out[name] = option(v, name, row);
 	}
-	if (s.keylog !== undefined && typeof s.keylog !== "function")
-		bad("keylog must be a function");
-	let handshakeTimeout = 30000;
-	if (s.handshakeTimeout !== undefined) {
-		if (typeof s.handshakeTimeout !== "number" || s.handshakeTimeout <= 0)
-			bad("handshakeTimeout must be a positive number of milliseconds");
-		handshakeTimeout = s.handshakeTimeout;
-	}
-	if (s.time !== undefined && typeof s.time !== "number")
-		bad("time must be a number of seconds since 1970");
-	return {
-		minVersion, maxVersion, trace: traceTo, signatureAlgorithms, alpn, suites, groups, recordSizeLimit,
-		keylog: s.keylog as ((line: string) => void) | undefined,
-		handshakeTimeout,
-		time: s.time as number | undefined,
-	};
-}
-
-export function resolveOptions(secure: SecureOptions | undefined, host: string | undefined): ResolvedOptions {
-	const s = secureDictionary(secure, KNOWN, SERVER_OPTIONS, "server");
-	const common = resolveCommon(s);
-	if (common.minVersion === TLS12 && !TLS12_BUILT) {
+	if (!TLS12_BUILT && (out.protocolVersion === TLS12 || out.maxVersion === TLS12))
 		// a build without TLS 1.2 (tls/client12 mapped to tls/no-client12): TLS 1.3 unless 1.2 is asked for
-		if (s.protocolVersion !== undefined || common.maxVersion === TLS12)
-			throw new RangeError("securesocket: TLS 1.2 is not in this build");
-		common.minVersion = TLS13;
-	}
-	if (s.verify !== undefined && typeof s.verify !== "boolean")
-		bad("verify must be a boolean");
-	let maxFragmentLength: number | undefined;
-	if (s.tls_max_fragment_length !== undefined) {
-		const v = s.tls_max_fragment_length;
-		const sizes: { [v: number]: number } = { 1: 512, 2: 1024, 3: 2048, 4: 4096, 512: 512, 1024: 1024, 2048: 2048, 4096: 4096 };
-		if (typeof v !== "number" || !sizes[v])
-			bad("tls_max_fragment_length must be 512, 1024, 2048 or 4096 (or the codes 1 to 4)");
-		maxFragmentLength = sizes[v as number];
-	}
-	let serverName: string | undefined = host;
-	let verifyName: string | undefined = host;
-	if (s.tls_server_name !== undefined) {
-		if (s.tls_server_name === false)
-			serverName = undefined;
-		else if (typeof s.tls_server_name !== "string" || !s.tls_server_name.length)
-			bad("tls_server_name must be a host name");
-		else
-			serverName = verifyName = s.tls_server_name;
-	}
-	let shares = 1;
-	if (s.keyShares !== undefined) {
-		if (typeof s.keyShares !== "number" || s.keyShares < 1 || s.keyShares > common.groups.length || (s.keyShares | 0) !== s.keyShares)
-			bad("keyShares must be an integer from 1 to the number of groups");
-		shares = s.keyShares;
-	}
-	if ((s.clientKey === undefined) !== (s.clientCertificates === undefined))
+		throw new RangeError("securesocket: TLS 1.2 is not in this build");
+	if (out.protocolVersion > out.maxVersion)
+		bad("protocolVersion (the minimum) is above maxVersion");
+	return out;
+}
+
+/** a client's secure dictionary, resolved (what spans options checked too) */
+export function resolveOptions(secure: SecureOptions | undefined): ResolvedOptions {
+	const o = resolve(secure, CLIENT, SERVER_ONLY, "server", RESOLVED_DEFAULTS) as ResolvedOptions;
+	if (o.keyShares > o.groups.length)
+		bad("keyShares must be an integer from 1 to the number of groups");
+	if (!o.clientKey !== !o.clientCertificates)
 		bad("clientKey and clientCertificates go together");
-	if (s.session !== undefined && (typeof s.session !== "object" || s.session === null || !("secret" in (s.session as object))))
-		bad("session must be a session object from a previous connection (socket.session)");
-	return {
-		...common,
-		roots: s.certificate === undefined ? [] : list(s.certificate, "certificate", bytes),
-		verify: s.verify !== false,
-		maxFragmentLength, serverName, verifyName,
-		clientKey: s.clientKey === undefined ? undefined : bytes(s.clientKey, "clientKey"),
-		clientCertificates: s.clientCertificates === undefined ? undefined : list(s.clientCertificates, "clientCertificates", bytes),
-		shares,
-		session: s.session as Session | undefined,
-	};
+	return o;
 }

@@ -131,24 +131,25 @@ export default class SecureSocket {
 		if (typeof host !== "string" || !host.length)
 			throw new TypeError("securesocket: host or address required");
 		// the certificate is checked against the host name, or the IP address given as `address`
-		const options = resolveOptions(dictionary.secure as SecureOptions | undefined, host);
-		const clientKey = options.clientKey ? loadClientKey(options.clientKey) : undefined;
+		const options = resolveOptions(dictionary.secure as SecureOptions | undefined);
+		const name = options.tls_server_name;
 		this.#engine = newClient(compact({
-			serverName: options.serverName,
-			minVersion: options.minVersion,
+			serverName: name === false ? undefined : name ?? host,
+			minVersion: options.protocolVersion,
 			maxVersion: options.maxVersion,
-			suites: options.suites,
+			suites: options.cipherSuites,
 			groups: options.groups,
-			shares: options.shares > 1 ? options.shares : undefined,   // the engine's default: one share
-			signatureAlgorithms: options.signatureAlgorithms,
-			alpn: options.alpn,
-			maxFragmentLength: options.maxFragmentLength,
+			shares: options.keyShares,
+			signatureAlgorithms: options.tls_signature_algorithms,
+			alpn: options.tls_application_layer_protocol_negotiation ?? options.applicationLayerProtocolNegotiation,
+			maxFragmentLength: options.tls_max_fragment_length,
 			recordSizeLimit: options.recordSizeLimit,
 			session: options.session,
-			// what the check needs, not the whole of the options (kept through the connection)
-			certificates: certificateCheck({ verify: options.verify, roots: options.roots, time: options.time, verifyName: options.verifyName, trace: options.trace }),
+			// what the check needs, not the whole of the options (kept through the connection); the
+			// certificate must match tls_server_name, else the host (or address), even when no SNI is sent
+			certificates: certificateCheck({ verify: options.verify, roots: options.certificate, time: options.time, verifyName: name || host, trace: options.trace }),
 			clientCertificates: options.clientCertificates && buffersOf(options.clientCertificates),
-			clientKey,
+			clientKey: options.clientKey && loadClientKey(options.clientKey),
 			keylog: options.keylog,
 			trace: options.trace,
 		}, CLIENT_DEFAULTS));

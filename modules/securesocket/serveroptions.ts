@@ -16,8 +16,8 @@ import { copyOf } from "tls/bytes";
 import { parseCertificateBytes, publicKeyInfo } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import {
-	COMMON_OPTIONS, CLIENT_OPTIONS, SERVER_OPTIONS, bad, bytes, list, secureDictionary, resolveCommon,
-	type Bytes, type CommonOptions, type SecureOptions,
+	CLIENT, COMMON_DEFAULTS, bad, option, resolve,
+	type Bytes, type CommonOptions, type SecureOptions, type Table,
 } from "securesocket/options";
 
 export type ClientCertificateMode = "none" | "request" | "require";
@@ -49,22 +49,38 @@ export interface Credentials {
 	key: Key;
 }
 
+/** a server's secure dictionary, resolved (resolveServerOptions()): by option name, as options.ts's */
 export interface ResolvedServerOptions extends CommonOptions {
+	/** the default chain and its key, loaded */
 	credentials: Credentials;
 	/** SNI: the credentials for the name the client asked (undefined: the default ones) */
 	selectCredentials: ((name: string | undefined) => Credentials | undefined) | undefined;
-	clientAuthentication: ClientCertificateMode;
+	clientCertificates: ClientCertificateMode;
 	/** roots for clients' certificates */
-	ca: Uint8Array[];
+	ca: Uint8Array[] | undefined;
 	tickets: boolean;
 	ticketKey: ArrayBuffer | undefined;
 	ticketLifetime: number | undefined;
 }
 
-const KNOWN = new Set(COMMON_OPTIONS.concat(SERVER_OPTIONS));
+/** the server's own options (options.ts has those of both sides); certificate and key: credentials() */
+const SERVER: Table = {
+	certificate: "x",
+	key: "x",
+	clientCertificates: "r \"request\" or \"require\" on a server (a client's chain is a client option)",
+	ca: "y*",
+	serverName: "f a function (name) => {certificate, key} or undefined",
+	tickets: "b",
+	ticketKey: "y",
+	ticketLifetime: "i1-604800 an integer number of seconds from 1 to 604800 (7 days)",
+};
+const DEFAULTS = Object.setPrototypeOf({ clientCertificates: "none", tickets: true }, COMMON_DEFAULTS);
+/** a client's own options, named in the error when a server is given one (the shared names are the server's) */
+const CLIENT_NAMES = Object.keys(CLIENT);
+/** the dictionary as resolve() gives it, before its credentials are loaded */
+type Resolving = ResolvedServerOptions & { certificate: unknown, key: unknown, serverName: ((name: string | undefined) => Identity | undefined) | undefined };
 /** leaf certificates already parsed whole, by buffer: their offsets in it (a listener resolves its options per connection) */
 const PARSED = new WeakMap<object, number[]>();
-const CLIENT_ONLY = CLIENT_OPTIONS.filter((name) => !SERVER_OPTIONS.includes(name));
 
 /** a DER chain (leaf first) and its key, loaded; `where` names the option in errors */
 function credentials(certificate: unknown, key: unknown, where: string): Credentials {
@@ -72,16 +88,15 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 		bad(`${where}certificate (the server's DER chain, leaf first) is required`);
 	if (key === undefined)
 		bad(`${where}key (the server's PKCS#8 DER private key) is required`);
-	const chain = list(certificate, `${where}certificate`, asGiven);
+	const chain = option(certificate, `${where}certificate`, "a*") as (ArrayBuffer | Uint8Array)[];
 	if (!chain.length)
 		bad(`${where}certificate must hold at least the leaf`);
+	const der = option(key, `${where}key`, "y") as Uint8Array;
 	let loaded: Key;
 	try {
-		loaded = Key.fromPrivateKey(bytes(key, `${where}key`));
+		loaded = Key.fromPrivateKey(der);
 	}
 	catch (e) {
-		if (e instanceof TypeError)
-			throw e;
 		throw new TypeError(`securesocket: ${where}key is not a private key we can use (PKCS#8, SEC1 or PKCS#1 DER): ${(e as Error).message}`);
 	}
 	// the leaf must be a certificate for this key: a mistake here would only show as clients' failed handshakes
@@ -89,7 +104,7 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 	try {
 		// the whole certificate the first time its buffer is seen (a broken name, date or extension is the
 		// app's error, said here); then its key only, by the outline up to subjectPublicKeyInfo
-		const leaf = bytes(chain[0], `${where}certificate[0]`);
+		const leaf = option(chain[0], "", "y") as Uint8Array;
 		const seen = PARSED.get(leaf.buffer);
 		if (!seen?.includes(leaf.byteOffset)) {
 			parseCertificateBytes(leaf, "the server's certificate");
@@ -113,63 +128,32 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 	return { certificates: chain, key: loaded };
 }
 
-/** a certificate's bytes: an ArrayBuffer or a Uint8Array as it is, a host buffer (Resource) in a view */
-function asGiven(value: unknown, name: string): ArrayBuffer | Uint8Array {
-	return value instanceof ArrayBuffer || value instanceof Uint8Array ? value : bytes(value, name);
-}
-
+/** a server's secure dictionary, resolved: the default credentials loaded, what spans options checked */
 export function resolveServerOptions(secure: ServerSecureOptions | undefined): ResolvedServerOptions {
 	if (secure === undefined)
 		bad("secure with certificate and key is required for a server (listener)");
-	const s = secureDictionary(secure, KNOWN, CLIENT_ONLY, "client");
-	const common = resolveCommon(s);
-	const defaults = credentials(s.certificate, s.key, "");
-	let selectCredentials: ResolvedServerOptions["selectCredentials"];
-	if (s.serverName !== undefined) {
-		if (typeof s.serverName !== "function")
-			bad("serverName must be a function (name) => {certificate, key} or undefined");
-		const choose = s.serverName as (name: string | undefined) => unknown;
-		selectCredentials = (name) => {
+	const o = resolve(secure, SERVER, CLIENT_NAMES, "client", DEFAULTS) as Resolving;
+	const asked = o.clientCertificates !== "none";
+	if (asked && !o.ca?.length)
+		bad("clientCertificates needs ca: the roots clients' certificates must chain to");
+	if (!asked && o.ca)
+		bad("ca (roots for clients' certificates) needs clientCertificates \"request\" or \"require\"");
+	const ticketKey = o.ticketKey as Uint8Array | undefined;   // Is.bytes
+	if (ticketKey) {
+		if (ticketKey.length !== 32)
+			bad("ticketKey must be 32 bytes");
+		o.ticketKey = copyOf(ticketKey).buffer as ArrayBuffer;   // the app's buffer may change
+	}
+	o.credentials = credentials(o.certificate, o.key, "");
+	const choose = o.serverName;
+	if (choose)
+		o.selectCredentials = (name) => {
 			const identity = choose(name);
 			if (identity === undefined)
 				return undefined;
 			if (identity === null || typeof identity !== "object")
 				bad("serverName() must return {certificate, key} or undefined");
-			const { certificate, key } = identity as { certificate?: unknown, key?: unknown };
-			return credentials(certificate, key, "serverName(): ");
+			return credentials(identity.certificate, identity.key, "serverName(): ");
 		};
-	}
-	let clientAuthentication: ClientCertificateMode = "none";
-	if (s.clientCertificates !== undefined) {
-		if (s.clientCertificates !== "request" && s.clientCertificates !== "require")
-			bad("clientCertificates must be \"request\" or \"require\" on a server (a client's chain is a client option)");
-		clientAuthentication = s.clientCertificates;
-	}
-	const ca = s.ca === undefined ? [] : list(s.ca, "ca", bytes);
-	if (clientAuthentication !== "none" && !ca.length)
-		bad("clientCertificates needs ca: the roots clients' certificates must chain to");
-	if (clientAuthentication === "none" && s.ca !== undefined)
-		bad("ca (roots for clients' certificates) needs clientCertificates \"request\" or \"require\"");
-	if (s.tickets !== undefined && typeof s.tickets !== "boolean")
-		bad("tickets must be a boolean");
-	let ticketKey: ArrayBuffer | undefined;
-	if (s.ticketKey !== undefined) {
-		const key = bytes(s.ticketKey, "ticketKey");
-		if (key.length !== 32)
-			bad("ticketKey must be 32 bytes");
-		ticketKey = copyOf(key).buffer as ArrayBuffer;
-	}
-	const lifetime = s.ticketLifetime;
-	if (lifetime !== undefined && (typeof lifetime !== "number" || lifetime < 1 || lifetime > 604800 || (lifetime | 0) !== lifetime))
-		bad("ticketLifetime must be an integer number of seconds from 1 to 604800 (7 days)");
-	return {
-		...common,
-		credentials: defaults,
-		selectCredentials,
-		clientAuthentication,
-		ca,
-		tickets: s.tickets !== false,
-		ticketKey,
-		ticketLifetime: lifetime as number | undefined,
-	};
+	return o;
 }

@@ -13,16 +13,23 @@ import type { CertificateSummary } from "x509/certificate";
 import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
-import type { ResolvedOptions } from "securesocket/options";
 import { alloc } from "tls/bytes";
 
 /** what a check needs: the client's resolved options, or those clientCheck() makes */
-export type CheckOptions = Pick<ResolvedOptions, "verify" | "roots" | "time" | "verifyName" | "trace"> & {
+export interface CheckOptions {
+	verify: boolean;
+	/** trust anchors besides the CA store (secure.certificate, or a server's ca) */
+	roots: readonly Uint8Array[] | undefined;
+	/** seconds since 1970 to check validity at (secure.time) */
+	time: number | undefined;
+	/** the name the certificate must match (undefined: none, a client's certificate) */
+	verifyName: string | undefined;
+	trace: ((line: string) => void) | undefined;
 	/** the peer's role: "serverAuth" (default) checks a server, "clientAuth" a client */
 	usage?: "serverAuth" | "clientAuth";
 	/** false: only `roots`, not the CA store */
 	store?: boolean;
-};
+}
 
 /** the alert for each X.509 failure (RFC 8446 6.2) */
 function alertFor(code: string): Alert {

@@ -67,8 +67,8 @@ for (const [name, secure] of Object.entries(cases)) {
 				}
 			}
 		log({
-			case: name, ok: true, chain: r.credentials.certificates.length, clientAuthentication: r.clientAuthentication, ca: r.ca.length,
-			minVersion: r.minVersion, maxVersion: r.maxVersion, suites: r.suites.length, groups: r.groups, alpn: r.alpn,
+			case: name, ok: true, chain: r.credentials.certificates.length, clientAuthentication: r.clientCertificates, ca: r.ca?.length ?? 0,
+			minVersion: r.protocolVersion, maxVersion: r.maxVersion, suites: r.cipherSuites.length, groups: r.groups, alpn: r.applicationLayerProtocolNegotiation,
 			tickets: r.tickets, ticketKey: r.ticketKey?.byteLength, ticketLifetime: r.ticketLifetime, sni,
 		});
 	}
