@@ -12,14 +12,16 @@
 // Exit status: 0 when every harness ran and found nothing, 1 on a finding, 2 on bad usage.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { DEFAULT_SOURCE as CA_SOURCE } from "./ca-lib.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(repo, "build", "fuzz");
 const wycheproof = join(repo, "tests", "vectors", "wycheproof");
-export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519"];
+export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509"];
 
 const hex = (s) => Buffer.from(s ?? "", "hex");
 const u8 = (n) => Buffer.from([n & 0xff]);
@@ -129,6 +131,9 @@ function seeds() {
       }
     }
   }
+  // X.509: the Mozilla roots of Debian's ca-certificates (tools/ca-lib.mjs DEFAULT_SOURCE), whole
+  for (const f of existsSync(CA_SOURCE) ? readdirSync(CA_SOURCE).filter((f) => f.endsWith(".crt")) : [])
+    s.x509.push(Buffer.concat([NO_FAULT, Buffer.from(readFileSync(join(CA_SOURCE, f), "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64")]));
   return s;
 }
 

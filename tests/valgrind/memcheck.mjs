@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { repo, xshPath } from "../lib/xsh.mjs";
@@ -104,6 +104,14 @@ test("memcheck: 100 iterations of the fuzzer (seed 3)", T, async () => {
   const r = await memcheck([join(hostileDir, "fuzz.js"), JSON.stringify({ mode: "fuzz", corpus, seed: 3, seconds: 250, iterations: 100 })]);
   assertClean(r);
   assert.match(r.stdout, /"done":true.*"findings":0/, r.stdout);
+});
+
+test("memcheck: the X.509 locator (native/x509_*.c) on a certificate, its every truncation and changed header, against the JS parser", T, async () => {
+  const cases = certs.path("locate.json");
+  writeFileSync(cases, JSON.stringify({ same: [certs.path("p256.der")], mutate: [certs.path("p256.der")], expect: [] }));
+  const r = await memcheck([join(repo, "tests", "xs", "x509", "locate_cases.js"), cases]);
+  assertClean(r);
+  assert.match(r.stdout, /"done":2,"failed":0/, r.stdout);
 });
 
 // ---- the server side ----
