@@ -1,12 +1,13 @@
 /*
  * The server side of SecureSocket: the engine (modules/tls/server.ts TLSServer) made from the
- * resolved server options (serveroptions.ts), with the client-certificate check of verify.ts.
+ * resolved server options (serveroptions.ts), with the client-certificate check of verify.ts (the CA
+ * given as `ca` only, for clientAuth).
  * SecureSocket drives it exactly like the client engine.
  */
 import { TLSServer } from "tls/server";
 import type { TLSEngine } from "tls/engine";
 import type { ResolvedServerOptions } from "securesocket/serveroptions";
-import { clientCheck } from "securesocket/verify";
+import { certificateCheck } from "securesocket/verify";
 import { compact } from "securesocket/options";
 
 /**
@@ -36,7 +37,8 @@ export function serverEngine(options: ResolvedServerOptions): TLSEngine {
 		// the engine's defaults ("none", tickets on) are left out: a property less on each connection
 		// (ca is there exactly when clientCertificates is "request" or "require": serveroptions.ts)
 		clientAuthentication: options.ca && options.clientCertificates,
-		clientCertificates: options.ca && clientCheck(options.ca, options.time, options.trace),
+		// a client's chain: against ca only (never the CA store), for clientAuth, no name
+		clientCertificates: options.ca && certificateCheck({ verify: true, roots: options.ca, time: options.time, verifyName: undefined, trace: options.trace, usage: "clientAuth", store: false }),
 		tickets: options.tickets ? undefined : false,
 		ticketKey: options.ticketKey,
 		ticketLifetime: options.ticketLifetime,

@@ -30,7 +30,8 @@ import type { Session } from "tls/options";
 import type { TLSEngine, EngineState } from "tls/engine";
 import { resolveOptions, compact, CLIENT_DEFAULTS, type SecureOptions, type CommonOptions } from "securesocket/options";
 import type { ServerSecureOptions } from "securesocket/serveroptions";
-import { certificateCheck, loadClientKey, type PeerCertificate } from "securesocket/verify";
+import { certificateCheck, type PeerCertificate } from "securesocket/verify";
+import { Key } from "crypto/keys";
 
 export type { SecureOptions, ServerSecureOptions };
 export type SecureSocketCallback = (this: SecureSocket, message: number, value?: number) => void;
@@ -149,7 +150,7 @@ export default class SecureSocket {
 			// certificate must match tls_server_name, else the host (or address), even when no SNI is sent
 			certificates: certificateCheck({ verify: options.verify, roots: options.certificate, time: options.time, verifyName: name || host, trace: options.trace }),
 			clientCertificates: options.clientCertificates && buffersOf(options.clientCertificates),
-			clientKey: options.clientKey && loadClientKey(options.clientKey),
+			clientKey: options.clientKey && Key.fromPrivateKey(options.clientKey),
 			keylog: options.keylog,
 			trace: options.trace,
 		}, CLIENT_DEFAULTS));

@@ -5,7 +5,7 @@
  * handshake signature is still checked with the leaf's key). A server checks its clients' chains
  * the same way, against secure.ca only, for clientAuth (clientCheck()).
  */
-import { Key } from "crypto/keys";
+import type { Key } from "crypto/keys";
 import { TLSError, Alert } from "tls/alert";
 import { X509Error } from "x509/errors";
 import { ChainVerifier } from "x509/stream";
@@ -148,13 +148,4 @@ export function certificateCheck(options: CheckOptions): () => CertificateSink {
 			throw toTLSError(e);
 		}
 	};
-}
-
-export function loadClientKey(der: Uint8Array): Key {
-	return Key.fromPrivateKey(der);
-}
-
-/** the check of a client's chain on a server: against `ca` only (never the CA store), for clientAuth, no name */
-export function clientCheck(ca: Uint8Array[], time: number | undefined, trace: ((line: string) => void) | undefined): () => CertificateSink {
-	return certificateCheck({ verify: true, roots: ca, time, verifyName: undefined, trace, usage: "clientAuth", store: false });
 }
