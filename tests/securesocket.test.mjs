@@ -610,10 +610,16 @@ test("options: unknown options and wrong types throw from the constructor, namin
   expect("schemeNope", "TypeError", /^securesocket: tls_signature_algorithms\[0\]: unknown signature algorithm rsa_pkcs1_md5 \(known: ecdsa_secp256r1_sha256, /);
   expect("sessionBogus", "TypeError", /^securesocket: session must be a session object/);
   expect("clientKeyAlone", "TypeError", /^securesocket: clientKey and clientCertificates go together/);
+  // a list's entries by index; an empty list of names, and more key shares than groups, named
+  expect("groupsEmpty", "TypeError", /^securesocket: groups must name at least one group$/);
+  expect("groupsHole", "TypeError", /^securesocket: groups\[0\]: unknown group undefined \(known: x25519, secp256r1, secp384r1, P-256, P-384\)$/);
+  expect("keySharesMore", "TypeError", /^securesocket: keyShares must be an integer from 1 to the number of groups$/);
+  expect("fragmentString", "TypeError", /^securesocket: tls_max_fragment_length must be 512, 1024, 2048 or 4096/);
+  expect("unknownConstructor", "TypeError", /^securesocket: unknown option "constructor" in secure$/);
   expect("noHost", "TypeError", /^securesocket: host or address required/);
   // manifest.json (a client app) has no server side: a listener asks for "securesocket/server"
   expect("listener", "TypeError", /^securesocket: the server side is not loaded: import "securesocket\/server" \(manifest_server\.json\)$/);
-  assert.deepEqual(got.good, { case: "good", constructed: true }, "every known option with a good value is accepted");
+  assert.deepEqual(got.good, { case: "good", constructed: true }, "every known option with a good value is accepted (names or codes for suites and groups)");
   assert.deepEqual(r.lines.at(-1), { end: true });
 });
 

@@ -264,6 +264,8 @@ export function option(v: unknown, name: string, row: string): unknown {
 		return value(v, name, row);
 	if (!Array.isArray(v))
 		return [value(v, name, row)];
+	if (!v.length && CODES[row[0]])
+		bad(`${name} must name at least one ${row.slice(3)}`);   // no suite, group or scheme to offer
 	const out = [];
 	for (let i = 0; i < v.length; i++)
 		out.push(value(v[i], `${name}[${i}]`, row));

@@ -26,6 +26,11 @@ const cases = {
 	schemeNope: { secure: { tls_signature_algorithms: ["rsa_pkcs1_md5"] } },
 	sessionBogus: { secure: { session: {} } },
 	clientKeyAlone: { secure: { clientKey: new ArrayBuffer(8) } },
+	groupsEmpty: { secure: { groups: [] } },
+	groupsHole: { secure: { groups: [, "x25519"] } },
+	keySharesMore: { secure: { groups: ["x25519"], keyShares: 2 } },
+	fragmentString: { secure: { tls_max_fragment_length: "1" } },
+	unknownConstructor: { secure: { constructor: 1 } },
 	noHost: { host: undefined },
 	listener: { listener: {} },
 	// accepted: every known option with a good value
@@ -33,8 +38,8 @@ const cases = {
 		secure: {
 			protocolVersion: 0x303, maxVersion: "tls1.3", verify: true, trace: false, tls_max_fragment_length: 2,
 			tls_server_name: "localhost", tls_signature_algorithms: ["ecdsa_secp256r1_sha256", 0x0804],
-			applicationLayerProtocolNegotiation: "http/1.1", cipherSuites: ["TLS_AES_128_GCM_SHA256"],
-			groups: ["x25519", "P-256"], keyShares: 2, recordSizeLimit: 4096, keylog: () => {}, handshakeTimeout: 1000,
+			applicationLayerProtocolNegotiation: "http/1.1", cipherSuites: ["TLS_AES_128_GCM_SHA256", 0x1302],
+			groups: ["x25519", "P-256", 24], keyShares: 2, recordSizeLimit: 4096, keylog: () => {}, handshakeTimeout: 1000,
 			time: 1700000000, certificate: [new Uint8Array(4), new ArrayBuffer(4)],
 		},
 	},
