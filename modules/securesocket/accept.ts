@@ -8,7 +8,7 @@ import { TLSServer } from "tls/server";
 import type { TLSEngine } from "tls/engine";
 import type { ResolvedServerOptions } from "securesocket/serveroptions";
 import { certificateCheck } from "securesocket/verify";
-import { compact } from "securesocket/options";
+import { compact, ENGINE_DEFAULTS } from "securesocket/options";
 
 /**
  * The server engine of one connection: dispose() also frees the private keys it loaded (the default
@@ -34,17 +34,17 @@ export function serverEngine(options: ResolvedServerOptions): TLSEngine {
 		credentials: options.credentials,
 		selectCredentials: options.selectCredentials,
 		alpn: options.tls_application_layer_protocol_negotiation ?? options.applicationLayerProtocolNegotiation,
-		// the engine's defaults ("none", tickets on) are left out: a property less on each connection
+		// the engine's defaults (ENGINE_DEFAULTS, and "none") are left out: a property less on each connection
 		// (ca is there exactly when clientCertificates is "request" or "require": serveroptions.ts)
 		clientAuthentication: options.ca && options.clientCertificates,
 		// a client's chain: against ca only (never the CA store), for clientAuth, no name
 		clientCertificates: options.ca && certificateCheck({ verify: true, roots: options.ca, time: options.time, verifyName: undefined, trace: options.trace, usage: "clientAuth", store: false }),
-		tickets: options.tickets ? undefined : false,
+		tickets: options.tickets,
 		ticketKey: options.ticketKey,
 		ticketLifetime: options.ticketLifetime,
 		recordSizeLimit: options.recordSizeLimit,
 		keylog: options.keylog,
 		trace: options.trace,
-	}));
+	}, ENGINE_DEFAULTS));
 	return engine;
 }

@@ -8,7 +8,8 @@
  * Table-driven: each option is a row (COMMON, CLIENT here, SERVER in serveroptions.ts) that says what
  * its value must be; one checker, value(), reads the rows, and its errors name the option and say
  * what it must be. resolve() checks a whole dictionary into an object of the values by option name
- * (lists as arrays, names as codes) over the defaults; the sides then check what spans options.
+ * (lists as arrays, names as codes; only those the app gave: the defaults are the engine's, ENGINE_DEFAULTS);
+ * the sides then check what spans options.
  */
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { SUITES } from "tls/suites";
@@ -44,19 +45,21 @@ export interface SecureOptions {
 
 type Line = (line: string) => void;
 
-/** what both sides resolve alike, by option name: versions, suites, groups and schemes as codes */
+/** what both sides resolve alike, by option name: versions, suites, groups and schemes as codes;
+    undefined when the app did not say (the defaults are ENGINE_DEFAULTS and SecureSocket's) */
 export interface CommonOptions {
-	protocolVersion: number;
-	maxVersion: number;
+	protocolVersion: number | undefined;
+	maxVersion: number | undefined;
 	trace: Line | undefined;
-	tls_signature_algorithms: number[];
+	tls_signature_algorithms: number[] | undefined;
 	tls_application_layer_protocol_negotiation: string[] | undefined;
 	applicationLayerProtocolNegotiation: string[] | undefined;
-	cipherSuites: number[];
-	groups: number[];
+	cipherSuites: number[] | undefined;
+	groups: number[] | undefined;
 	recordSizeLimit: number | undefined;
 	keylog: Line | undefined;
-	handshakeTimeout: number;
+	/** ms (30000) */
+	handshakeTimeout: number | undefined;
 	time: number | undefined;
 }
 
@@ -64,12 +67,12 @@ export interface CommonOptions {
 export interface ResolvedOptions extends CommonOptions {
 	/** roots */
 	certificate: Uint8Array[] | undefined;
-	verify: boolean;
+	verify: boolean | undefined;
 	tls_max_fragment_length: number | undefined;
 	tls_server_name: string | false | undefined;
 	clientKey: Uint8Array | undefined;
 	clientCertificates: Uint8Array[] | undefined;
-	keyShares: number;
+	keyShares: number | undefined;
 	session: Session | undefined;
 }
 
@@ -154,25 +157,21 @@ export const CLIENT: Table = {
 /** the server's (serveroptions.ts), named when a client is given one */
 const SERVER_ONLY = "key ca serverName tickets ticketKey ticketLifetime".split(" ");
 
-/** the defaults of both sides, by option name (resolve()'s prototype); never changed */
-export const COMMON_DEFAULTS = {
-	protocolVersion: TLS12_BUILT ? TLS12 : TLS13, maxVersion: TLS13, tls_signature_algorithms: DEFAULT_SCHEMES,
-	cipherSuites: DEFAULT_SUITES, groups: DEFAULT_GROUPS, handshakeTimeout: 30000,
-};
-const RESOLVED_DEFAULTS = Object.setPrototypeOf({ verify: true, keyShares: 1 }, COMMON_DEFAULTS);
-
 /**
- * The engine's values when the app sets none, as the prototype of a client engine's options
- * (compact()'s `defaults`): a connection's options hold only what differs (a property each is a
- * slot for as long as the connection lives). Never changed.
+ * The engine's values when the app sets none, as the prototype of an engine's options, a client's or a
+ * server's (compact()'s `defaults`): a connection's options hold only what differs (a property each is
+ * a slot for as long as the connection lives). Never changed. The resolved options leave them out.
  */
-export const CLIENT_DEFAULTS = { minVersion: COMMON_DEFAULTS.protocolVersion, maxVersion: TLS13, suites: DEFAULT_SUITES, groups: DEFAULT_GROUPS, signatureAlgorithms: DEFAULT_SCHEMES, shares: 1 };
+export const ENGINE_DEFAULTS = {
+	minVersion: TLS12_BUILT ? TLS12 : TLS13, maxVersion: TLS13, suites: DEFAULT_SUITES, groups: DEFAULT_GROUPS,
+	signatureAlgorithms: DEFAULT_SCHEMES, shares: 1, tickets: true,
+};
 
 /** drops the properties whose value is undefined (each one a slot for as long as the object lives),
     and those `defaults` has (the same value), which becomes the prototype; returns `o` */
-export function compact<T extends object>(o: T, defaults: object = Object.prototype): T {
+export function compact<T extends object, D extends object>(o: T, defaults: D): T & D {
 	for (const key in o)
-		if (o[key] === undefined || (defaults as T)[key] === o[key])
+		if (o[key] === undefined || (defaults as object as T)[key] === o[key])
 			delete o[key];
 	return Object.setPrototypeOf(o, defaults);
 }
@@ -274,13 +273,13 @@ export function option(v: unknown, name: string, row: string): unknown {
 
 /**
  * The secure dictionary checked against COMMON and `own` (an option of `other` is named as a `side`
- * option in the error): the resolved values by option name, over `defaults`; the versions' order checked.
+ * option in the error): the values the app gave, resolved, by option name; the versions checked.
  */
-export function resolve(secure: unknown, own: Table, other: readonly string[], side: string, defaults: object): CommonOptions {
+export function resolve(secure: unknown, own: Table, other: readonly string[], side: string): CommonOptions {
 	const s = (secure ?? {}) as { [name: string]: unknown };
 	if (typeof s !== "object")
 		bad("secure must be an object");
-	const out = Object.create(defaults);
+	const out: { [name: string]: unknown } = {};
 	const names = Object.keys(s);
 	for (let i = 0; i < names.length; i++) {
 		const name = names[i], v = s[name];
@@ -292,15 +291,15 @@ export function resolve(secure: unknown, own: Table, other: readonly string[], s
 	if (!TLS12_BUILT && (out.protocolVersion === TLS12 || out.maxVersion === TLS12))
 		// a build without TLS 1.2 (tls/client12 mapped to tls/no-client12): TLS 1.3 unless 1.2 is asked for
 		throw new RangeError("securesocket: TLS 1.2 is not in this build");
-	if (out.protocolVersion > out.maxVersion)
+	if ((out.protocolVersion as number) > ((out.maxVersion ?? TLS13) as number))
 		bad("protocolVersion (the minimum) is above maxVersion");
-	return out;
+	return out as unknown as CommonOptions;
 }
 
 /** a client's secure dictionary, resolved (what spans options checked too) */
 export function resolveOptions(secure: SecureOptions | undefined): ResolvedOptions {
-	const o = resolve(secure, CLIENT, SERVER_ONLY, "server", RESOLVED_DEFAULTS) as ResolvedOptions;
-	if (o.keyShares > o.groups.length)
+	const o = resolve(secure, CLIENT, SERVER_ONLY, "server") as ResolvedOptions;
+	if ((o.keyShares as number) > (o.groups ?? DEFAULT_GROUPS).length)
 		bad("keyShares must be an integer from 1 to the number of groups");
 	if (!o.clientKey !== !o.clientCertificates)
 		bad("clientKey and clientCertificates go together");

@@ -28,7 +28,7 @@ import { TLSError, Alert } from "tls/alert";
 import { TLS13 } from "tls/constants";
 import type { Session } from "tls/options";
 import type { TLSEngine, EngineState } from "tls/engine";
-import { resolveOptions, compact, CLIENT_DEFAULTS, type SecureOptions, type CommonOptions } from "securesocket/options";
+import { resolveOptions, compact, ENGINE_DEFAULTS, type SecureOptions, type CommonOptions } from "securesocket/options";
 import type { ServerSecureOptions } from "securesocket/serveroptions";
 import { certificateCheck, type PeerCertificate } from "securesocket/verify";
 import { Key } from "crypto/keys";
@@ -148,17 +148,17 @@ export default class SecureSocket {
 			session: options.session,
 			// what the check needs, not the whole of the options (kept through the connection); the
 			// certificate must match tls_server_name, else the host (or address), even when no SNI is sent
-			certificates: certificateCheck({ verify: options.verify, roots: options.certificate, time: options.time, verifyName: name || host, trace: options.trace }),
+			certificates: certificateCheck({ verify: options.verify !== false, roots: options.certificate, time: options.time, verifyName: name || host, trace: options.trace }),
 			clientCertificates: options.clientCertificates && buffersOf(options.clientCertificates),
 			clientKey: options.clientKey && Key.fromPrivateKey(options.clientKey),
 			keylog: options.keylog,
 			trace: options.trace,
-		}, CLIENT_DEFAULTS));
+		}, ENGINE_DEFAULTS));
 		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
 		this.#begin(options.handshakeTimeout);
 	}
 
-	#begin(handshakeTimeout: number): void {
+	#begin(handshakeTimeout = 30000): void {
 		if (typeof (this.#socket as unknown as DirectSocket).readInto === "function")
 			this.#bits = DIRECT;
 		// one function for every connection (a closure each would cost slots and chunks): the timer

@@ -16,7 +16,7 @@ import { copyOf } from "tls/bytes";
 import { parseCertificateBytes, publicKeyInfo } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import {
-	CLIENT, COMMON_DEFAULTS, bad, option, resolve,
+	CLIENT, bad, option, resolve,
 	type Bytes, type CommonOptions, type SecureOptions, type Table,
 } from "securesocket/options";
 
@@ -55,10 +55,11 @@ export interface ResolvedServerOptions extends CommonOptions {
 	credentials: Credentials;
 	/** SNI: the credentials for the name the client asked (undefined: the default ones) */
 	selectCredentials: ((name: string | undefined) => Credentials | undefined) | undefined;
-	clientCertificates: ClientCertificateMode;
+	/** undefined: none asked */
+	clientCertificates: ClientCertificateMode | undefined;
 	/** roots for clients' certificates */
 	ca: Uint8Array[] | undefined;
-	tickets: boolean;
+	tickets: boolean | undefined;
 	ticketKey: ArrayBuffer | undefined;
 	ticketLifetime: number | undefined;
 }
@@ -74,7 +75,6 @@ const SERVER: Table = {
 	ticketKey: "y",
 	ticketLifetime: "i1-604800 an integer number of seconds from 1 to 604800 (7 days)",
 };
-const DEFAULTS = Object.setPrototypeOf({ clientCertificates: "none", tickets: true }, COMMON_DEFAULTS);
 /** a client's own options, named in the error when a server is given one (the shared names are the server's) */
 const CLIENT_NAMES = Object.keys(CLIENT);
 /** the dictionary as resolve() gives it, before its credentials are loaded */
@@ -132,11 +132,10 @@ function credentials(certificate: unknown, key: unknown, where: string): Credent
 export function resolveServerOptions(secure: ServerSecureOptions | undefined): ResolvedServerOptions {
 	if (secure === undefined)
 		bad("secure with certificate and key is required for a server (listener)");
-	const o = resolve(secure, SERVER, CLIENT_NAMES, "client", DEFAULTS) as Resolving;
-	const asked = o.clientCertificates !== "none";
-	if (asked && !o.ca?.length)
+	const o = resolve(secure, SERVER, CLIENT_NAMES, "client") as Resolving;
+	if (o.clientCertificates && !o.ca?.length)
 		bad("clientCertificates needs ca: the roots clients' certificates must chain to");
-	if (!asked && o.ca)
+	if (!o.clientCertificates && o.ca)
 		bad("ca (roots for clients' certificates) needs clientCertificates \"request\" or \"require\"");
 	const ticketKey = o.ticketKey as Uint8Array | undefined;   // Is.bytes
 	if (ticketKey) {

@@ -1,8 +1,10 @@
 // The server-side secure dictionary's validation (modules/securesocket/serveroptions.ts), for
 // tests/securesocket-server.test.mjs: each case resolves a dictionary and logs {case, name, message}
-// of what it threw, or {case, ok: true, ...what it resolved}.
+// of what it threw, or {case, ok: true, ...what it resolved}: the options as the server engine made from
+// them sees them (accept.ts; the defaults are its options' prototype).
 //   build/xsh tests/xs/server/options.js <dir with leaf.der, leaf.key.der, other.key.der, ca.der>
 import { resolveServerOptions } from "../../../build/js/modules/securesocket/serveroptions.js";
+import { serverEngine } from "../../../build/js/modules/securesocket/accept.js";
 import { argv, readFile } from "xsh";
 
 const dir = argv[1];
@@ -66,11 +68,13 @@ for (const [name, secure] of Object.entries(cases)) {
 					sni[host] = e.message;
 				}
 			}
+		const engine = serverEngine(r), o = engine.options;
 		log({
-			case: name, ok: true, chain: r.credentials.certificates.length, clientAuthentication: r.clientCertificates, ca: r.ca?.length ?? 0,
-			minVersion: r.protocolVersion, maxVersion: r.maxVersion, suites: r.cipherSuites.length, groups: r.groups, alpn: r.applicationLayerProtocolNegotiation,
-			tickets: r.tickets, ticketKey: r.ticketKey?.byteLength, ticketLifetime: r.ticketLifetime, sni,
+			case: name, ok: true, chain: o.credentials.certificates.length, clientAuthentication: o.clientAuthentication ?? "none",
+			ca: r.ca?.length ?? 0, minVersion: o.minVersion, maxVersion: o.maxVersion, suites: o.suites.length, groups: o.groups,
+			alpn: o.alpn, tickets: o.tickets, ticketKey: o.ticketKey?.byteLength, ticketLifetime: o.ticketLifetime, sni,
 		});
+		engine.dispose();
 	}
 	catch (e) {
 		log({ case: name, name: e.name, message: e.message });
