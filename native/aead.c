@@ -8,10 +8,12 @@
  *   Tags are 16 bytes.
  *
  *   this.init(kind, key)
- *   this.seal(nonce, aad, buffer, offset, length) -> length + 16
+ *   this.seal(nonce, aad, buffer [, offset [, length]]) -> length + 16
  *       encrypts buffer[offset, offset + length) in place and writes the tag right after it
- *   this.open(nonce, aad, buffer, offset, length) -> length - 16
- *       buffer[offset, offset + length) is ciphertext then tag; decrypts the ciphertext in place.
+ *       (offset 0 and length what leaves 16 bytes at the end of the buffer when not given)
+ *   this.open(nonce, aad, buffer [, offset [, length]]) -> length - 16
+ *       buffer[offset, offset + length) is ciphertext then tag (length the rest of the buffer when
+ *       not given); decrypts the ciphertext in place.
  *       A wrong tag throws "crypto: bad tag" and leaves zeros in place of the plaintext.
  *   this.start(nonce, aad)                           incremental open
  *   this.update(buffer [, offset [, length]])        decrypts any number of bytes in place
@@ -161,9 +163,14 @@ static const uint8_t *aead_nonce(xsMachine *the, aead_head *head, int i, size_t 
 	return (const uint8_t *)data;
 }
 
-/* the region [offset, offset + length) of the writable buffer argument i */
-static uint8_t *aead_region(xsMachine *the, int i, xsIntegerValue offset, xsIntegerValue length, size_t room)
+/* the region [offset, offset + length) of the writable buffer argument i: offset is argument i + 1 (0 when
+   missing or undefined), length argument i + 2 (when missing or undefined: what leaves `room` bytes at the
+   end); `room` more bytes must fit after the region */
+static uint8_t *aead_region(xsMachine *the, int i, size_t room, size_t *size)
 {
+	xsIntegerValue offset = aead_has(the, i + 1) ? aead_integer(the, i + 1, "crypto: bad offset") : 0;
+	int given = aead_has(the, i + 2);
+	xsIntegerValue length = given ? aead_integer(the, i + 2, "crypto: bad length") : 0;
 	void *data;
 	xsUnsignedValue count;
 	if (xsmcArgc <= i)
@@ -171,10 +178,14 @@ static uint8_t *aead_region(xsMachine *the, int i, xsIntegerValue offset, xsInte
 	xsmcGetBufferWritable(xsArg(i), &data, &count);
 	if ((offset < 0) || ((xsUnsignedValue)offset > count))
 		crypto_range("bad offset");
+	count -= (xsUnsignedValue)offset;
+	if (!given && (count >= room))
+		length = (xsIntegerValue)(count - room);
 	if (length < 0)
 		crypto_range("bad length");
-	if ((size_t)length + room > (size_t)(count - (xsUnsignedValue)offset))
+	if ((size_t)length + room > (size_t)count)
 		crypto_range("buffer too short");
+	*size = (size_t)length;
 	return (uint8_t *)data + offset;
 }
 
@@ -311,38 +322,34 @@ void xs_aead_init(xsMachine *the)
 void xs_aead_seal(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_integer(the, 3, "crypto: bad offset");
-	xsIntegerValue length = aead_integer(the, 4, "crypto: bad length");
 	const uint8_t *nonce, *aad;
-	size_t nonceLength, aadLength;
+	size_t nonceLength, aadLength, length;
 	uint8_t *data;
 	int ret;
 
 	nonce = aead_nonce(the, head, 0, &nonceLength);
 	aad = securesocket_optional(the, 1, &aadLength);
-	data = aead_region(the, 2, offset, length, AEAD_TAG_SIZE);
-	ret = aead_seal_raw(head, nonce, nonceLength, aad, aadLength, data, (size_t)length);
+	data = aead_region(the, 2, AEAD_TAG_SIZE, &length);
+	ret = aead_seal_raw(head, nonce, nonceLength, aad, aadLength, data, length);
 	if (ret != 0)
 		aead_error(the, ret);
-	xsmcSetInteger(xsResult, length + AEAD_TAG_SIZE);
+	xsmcSetInteger(xsResult, (xsIntegerValue)(length + AEAD_TAG_SIZE));
 }
 
 void xs_aead_open(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_integer(the, 3, "crypto: bad offset");
-	xsIntegerValue length = aead_integer(the, 4, "crypto: bad length");
 	const uint8_t *nonce, *aad;
-	size_t nonceLength, aadLength, textLength;
+	size_t nonceLength, aadLength, length, textLength;
 	uint8_t *data;
 	int ret;
 
 	nonce = aead_nonce(the, head, 0, &nonceLength);
 	aad = securesocket_optional(the, 1, &aadLength);
-	data = aead_region(the, 2, offset, length, 0);
+	data = aead_region(the, 2, 0, &length);
 	if (length < AEAD_TAG_SIZE)
 		crypto_range("ciphertext too short");
-	textLength = (size_t)length - AEAD_TAG_SIZE;
+	textLength = length - AEAD_TAG_SIZE;
 	ret = aead_open_raw(head, nonce, nonceLength, aad, aadLength, data, textLength);
 	if (ret != 0)
 		aead_error(the, ret);
@@ -507,11 +514,7 @@ static int aead_finish_raw(aead_head *head, const uint8_t *tag)
 void xs_aead_update(xsMachine *the)
 {
 	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "crypto: bad offset") : 0;
-	xsIntegerValue length = aead_has(the, 2) ? aead_integer(the, 2, "crypto: bad length") : -1;
-	int whole = !aead_has(the, 2);
-	void *buffer;
-	xsUnsignedValue count;
+	size_t length;
 	uint8_t *data;
 	int ret;
 
@@ -519,19 +522,10 @@ void xs_aead_update(xsMachine *the)
 		crypto_type("missing buffer");
 	if (!head->started)
 		crypto_throw("not started");
-	xsmcGetBufferWritable(xsArg(0), &buffer, &count);
-	if ((offset < 0) || ((xsUnsignedValue)offset > count))
-		crypto_range("bad offset");
-	if (whole)
-		length = (xsIntegerValue)(count - (xsUnsignedValue)offset);
-	if (length < 0)
-		crypto_range("bad length");
-	if ((xsUnsignedValue)length > count - (xsUnsignedValue)offset)
-		crypto_range("buffer too short");
-	data = (uint8_t *)buffer + offset;
+	data = aead_region(the, 0, 0, &length);
 	if (length == 0)
 		return;
-	ret = aead_update_raw(head, data, (size_t)length);
+	ret = aead_update_raw(head, data, length);
 	if (ret != 0)
 		aead_error(the, ret);
 }

@@ -16,10 +16,10 @@
  * only their bytes (point, scalar) and load the curve for each operation: the curves' constants
  * are in flash, so a loaded group costs no heap, and an idle key costs 100 to 200 bytes.
  *
- *   xs_pk_init(format, der)   this: a new Key; format 0 SPKI, 1 RSAPublicKey, 2 private key
- *   xs_pk_kind() -> 1 RSA, 2 EC, 3 X25519        xs_pk_bits() -> number
- *   xs_pk_group() -> TLS NamedGroup (23, 24, 29) or 0 for RSA
- *   xs_pk_private() -> boolean                   xs_pk_public() -> ArrayBuffer (EC point, X25519 u)
+ *   xs_pk_init(format, der)   this: a new Key; format 0 SPKI, 1 RSAPublicKey, 2 private key; sets the
+ *       Key's type ("rsa", "ec", "x25519"), bits, curve ("secp256r1", "secp384r1", "x25519", undefined
+ *       for RSA) and isPrivate
+ *   xs_pk_public() -> ArrayBuffer (EC point, X25519 u)
  *   xs_pk_matches(key) -> boolean (same public key)
  *   xs_pk_close()                                xs_pk_destructor(data)
  *
@@ -676,6 +676,9 @@ void xs_pk_destructor(void *data)
 	pk_free(data);
 }
 
+/* Key.type by kind (SECURESOCKET_PK_RSA 1, EC 2, X25519 3) */
+static const char *const pk_types[3] = { "rsa", "ec", "x25519" };
+
 void xs_pk_init(xsMachine *the)
 {
 	xsIntegerValue format = xsmcToInteger(xsArg(0));
@@ -702,36 +705,19 @@ void xs_pk_init(xsMachine *the)
 	if (error)
 		pk_throw(the, error);
 	xsmcSetHostData(xsThis, key);
-}
-
-void xs_pk_kind(xsMachine *the)
-{
-	xsmcSetInteger(xsResult, securesocket_pk_get(the, &xsThis)->kind);
-}
-
-void xs_pk_bits(xsMachine *the)
-{
-	xsmcSetInteger(xsResult, securesocket_pk_get(the, &xsThis)->bits);
-}
-
-void xs_pk_group(xsMachine *the)
-{
-	securesocket_pk *key = securesocket_pk_get(the, &xsThis);
-	int group = 0;
-	if (key->kind != SECURESOCKET_PK_RSA) {
-		switch (key->gid) {
-		case MBEDTLS_ECP_DP_SECP256R1: group = 23; break;
-		case MBEDTLS_ECP_DP_SECP384R1: group = 24; break;
-		case MBEDTLS_ECP_DP_CURVE25519: group = 29; break;
-		default: break;
-		}
-	}
-	xsmcSetInteger(xsResult, group);
-}
-
-void xs_pk_private(xsMachine *the)
-{
-	xsmcSetBoolean(xsResult, securesocket_pk_get(the, &xsThis)->has_private);
+	/* the Key's properties, in the order JS defined them: type, bits, curve, isPrivate */
+	xsmcVars(1);
+	fxStringX(the, &xsVar(0), (xsStringValue)pk_types[key->kind - 1]);
+	xsmcSet(xsThis, xsID("type"), xsVar(0));
+	xsmcSetInteger(xsVar(0), key->bits);
+	xsmcSet(xsThis, xsID("bits"), xsVar(0));
+	xsmcSetUndefined(xsVar(0));
+	if (key->kind != SECURESOCKET_PK_RSA)
+		fxStringX(the, &xsVar(0), (xsStringValue)(key->gid == MBEDTLS_ECP_DP_SECP256R1 ? "secp256r1" :
+			key->gid == MBEDTLS_ECP_DP_SECP384R1 ? "secp384r1" : "x25519"));
+	xsmcSet(xsThis, xsID("curve"), xsVar(0));
+	xsmcSetBoolean(xsVar(0), key->has_private);
+	xsmcSet(xsThis, xsID("isPrivate"), xsVar(0));
 }
 
 void xs_pk_public(xsMachine *the)
@@ -745,8 +731,11 @@ void xs_pk_public(xsMachine *the)
 void xs_pk_matches(xsMachine *the)
 {
 	securesocket_pk *a = securesocket_pk_get(the, &xsThis);
-	securesocket_pk *b = securesocket_pk_get(the, &xsArg(0));
+	securesocket_pk *b;
 	int same = 0;
+	if (xsmcArgc < 1)
+		crypto_type("missing key");
+	b = securesocket_pk_get(the, &xsArg(0));
 	if (a->kind == b->kind) {
 		if (a->kind == SECURESOCKET_PK_RSA)
 			same = (a->bits == b->bits) && (a->e == b->e) &&

@@ -20,20 +20,7 @@ export type AEADAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "AES-GCM" | "CHACHA2
 
 type Aad = BufferLike | null | undefined;
 type InitNative = (this: unknown, kind: number, key: BufferLike) => void;
-type CryptNative = (this: unknown, nonce: BufferLike, aad: Aad, buffer: BufferLike, offset: number, length: number) => number;
-type StartNative = (this: unknown, nonce: BufferLike, aad: Aad) => void;
-type UpdateNative = (this: unknown, buffer: BufferLike, offset?: number, length?: number) => void;
-type FinishNative = (this: unknown, tag: BufferLike, offset?: number) => void;
-type CloseNative = (this: unknown) => void;
-
-const init = native<InitNative>("xs_aead_init");
-const seal = native<CryptNative>("xs_aead_seal");
-const open = native<CryptNative>("xs_aead_open");
-const start = native<StartNative>("xs_aead_start");
-const update = native<UpdateNative>("xs_aead_update");
-const finish = native<FinishNative>("xs_aead_finish");
-const close = native<CloseNative>("xs_aead_close");
-const INIT = Symbol("init"), SEAL = Symbol("seal"), OPEN = Symbol("open"), START = Symbol("start"), UPDATE = Symbol("update"), FINISH = Symbol("finish"), CLOSE = Symbol("close");
+const INIT = Symbol("init");
 
 const KIND_AES_GCM = 1;
 const KIND_CHACHA20_POLY1305 = 2;
@@ -57,14 +44,33 @@ function bytes(buffer: BufferLike): Uint8Array {
 	return new Uint8Array(buffer as ArrayBufferLike);
 }
 
+// the methods but encrypt() and decrypt() are the natives themselves (native/aead.c: they check their
+// arguments and `this`), set on the prototype by hostMethods below
+export interface AEAD {
+	/**
+	 * Encrypts `buffer[offset, offset + length)` in place and writes the tag right after it:
+	 * the buffer needs 16 bytes of room there. Returns `length + 16`. `offset` defaults to 0,
+	 * `length` to what leaves exactly 16 bytes at the end of the buffer.
+	 */
+	seal(nonce: BufferLike, aad: Aad, buffer: BufferLike, offset?: number, length?: number): number;
+	/**
+	 * `buffer[offset, offset + length)` is ciphertext then its 16-byte tag: decrypts the ciphertext
+	 * in place and returns its length (`length - 16`). A wrong tag throws "crypto: bad tag" and
+	 * leaves zeros where the plaintext would be. `offset` defaults to 0, `length` to the rest of the buffer.
+	 */
+	open(nonce: BufferLike, aad: Aad, buffer: BufferLike, offset?: number, length?: number): number;
+	/** Starts an incremental open (and abandons one in progress). */
+	start(nonce: BufferLike, aad: Aad): void;
+	/** Decrypts the next piece of ciphertext in place: all of `buffer`, or its `length` bytes from `offset`. */
+	update(buffer: BufferLike, offset?: number, length?: number): void;
+	/** Ends an incremental open: checks the 16-byte tag at `tag[offset]`; throws "crypto: bad tag". */
+	finish(tag: BufferLike, offset?: number): void;
+	/** Frees the key schedule now; later calls throw "crypto: closed". */
+	close(): void;
+}
+
 export class AEAD extends Native("xs_aead_destructor") {
 	declare private readonly [INIT]: InitNative;
-	declare private readonly [SEAL]: CryptNative;
-	declare private readonly [OPEN]: CryptNative;
-	declare private readonly [START]: StartNative;
-	declare private readonly [UPDATE]: UpdateNative;
-	declare private readonly [FINISH]: FinishNative;
-	declare private readonly [CLOSE]: CloseNative;
 	static readonly TAG_SIZE = TAG_SIZE;
 	readonly algorithm: AEADAlgorithm;
 	// "AES-GCM"'s key size (the other names fix it): a property costs an XS slot per AEAD
@@ -89,29 +95,11 @@ export class AEAD extends Native("xs_aead_destructor") {
 			this.gcmKeySize = key.byteLength;
 	}
 
-	/**
-	 * Encrypts `buffer[offset, offset + length)` in place and writes the tag right after it:
-	 * the buffer needs 16 bytes of room there. Returns `length + 16`.
-	 * `length` defaults to what leaves exactly 16 bytes at the end of the buffer.
-	 */
-	seal(nonce: BufferLike, aad: Aad, buffer: BufferLike, offset = 0, length?: number): number {
-		return this[SEAL](nonce, aad, buffer, offset, length ?? buffer.byteLength - offset - TAG_SIZE);
-	}
-
-	/**
-	 * `buffer[offset, offset + length)` is ciphertext then its 16-byte tag: decrypts the ciphertext
-	 * in place and returns its length (`length - 16`). A wrong tag throws "crypto: bad tag" and
-	 * leaves zeros where the plaintext would be. `length` defaults to the rest of the buffer.
-	 */
-	open(nonce: BufferLike, aad: Aad, buffer: BufferLike, offset = 0, length?: number): number {
-		return this[OPEN](nonce, aad, buffer, offset, length ?? buffer.byteLength - offset);
-	}
-
 	/** Copying form of seal(): a new ArrayBuffer holding ciphertext then tag. */
 	encrypt(nonce: BufferLike, aad: Aad, plaintext: BufferLike): ArrayBuffer {
 		const result = new ArrayBuffer(plaintext.byteLength + TAG_SIZE);
 		new Uint8Array(result).set(bytes(plaintext));
-		this[SEAL](nonce, aad, result, 0, plaintext.byteLength);
+		this.seal(nonce, aad, result);
 		return result;
 	}
 
@@ -119,28 +107,8 @@ export class AEAD extends Native("xs_aead_destructor") {
 	decrypt(nonce: BufferLike, aad: Aad, ciphertext: BufferLike): ArrayBuffer {
 		const result = new ArrayBuffer(ciphertext.byteLength);
 		new Uint8Array(result).set(bytes(ciphertext));
-		const length = this[OPEN](nonce, aad, result, 0, ciphertext.byteLength);
-		return result.slice(0, length);
-	}
-
-	/** Starts an incremental open (and abandons one in progress). */
-	start(nonce: BufferLike, aad: Aad): void {
-		this[START](nonce, aad);
-	}
-
-	/** Decrypts the next piece of ciphertext in place: all of `buffer`, or its `length` bytes from `offset`. */
-	update(buffer: BufferLike, offset?: number, length?: number): void {
-		this[UPDATE](buffer, offset, length);
-	}
-
-	/** Ends an incremental open: checks the 16-byte tag at `tag[offset]`; throws "crypto: bad tag". */
-	finish(tag: BufferLike, offset?: number): void {
-		this[FINISH](tag, offset);
-	}
-
-	/** Frees the key schedule now; later calls throw "crypto: closed". */
-	close(): void {
-		this[CLOSE]();
+		return result.slice(0, this.open(nonce, aad, result));
 	}
 }
-hostMethods(AEAD, [[INIT, init], [SEAL, seal], [OPEN, open], [START, start], [UPDATE, update], [FINISH, finish], [CLOSE, close]]);
+hostMethods(AEAD, INIT, native("xs_aead_init"), "seal", native("xs_aead_seal"), "open", native("xs_aead_open"), "start", native("xs_aead_start"),
+	"update", native("xs_aead_update"), "finish", native("xs_aead_finish"), "close", native("xs_aead_close"));

@@ -20,13 +20,11 @@ export type Group = Curve;
 type InitNative = (this: unknown, group: number, privateKey?: BufferLike) => ArrayBuffer;
 type SharedNative = (this: unknown, peer: BufferLike) => ArrayBuffer;
 type ComputeNative = (this: unknown, group: number, privateKey: BufferLike, peer: BufferLike) => ArrayBuffer;
-type VoidNative = (this: unknown) => void;
 
 const init = native<InitNative>("xs_ecdh_init");
 const shared = native<SharedNative>("xs_ecdh_shared");
 const compute = native<ComputeNative>("xs_ecdh_compute");
-const close = native<VoidNative>("xs_ecdh_close");
-const INIT = Symbol("init"), SHARED = Symbol("shared"), CLOSE = Symbol("close");
+const INIT = Symbol("init"), SHARED = Symbol("shared");
 
 /** The size in bytes of a public value of `group` (the key_share key_exchange length). */
 export function publicKeySize(group: Group): number {
@@ -47,13 +45,18 @@ function peerValue(group: Group, peer: BufferLike | Key): BufferLike {
 	return peer;
 }
 
+// close() is the native itself (native/ecdh.c), set on the prototype by hostMethods below
+export interface ECDH {
+	/** Frees and wipes the private key now; later calls throw "crypto: closed". */
+	close(): void;
+}
+
 export class ECDH extends Native("xs_ecdh_destructor") {
 	readonly group: Group;
 	/** our public value, to send to the peer */
 	readonly publicKey: ArrayBuffer;
 	declare private readonly [INIT]: InitNative;
 	declare private readonly [SHARED]: SharedNative;
-	declare private readonly [CLOSE]: VoidNative;
 
 	/**
 	 * A key pair on `group`: new and random, or from a given private key (X25519: 32 bytes as in
@@ -70,14 +73,9 @@ export class ECDH extends Native("xs_ecdh_destructor") {
 		return this[SHARED](peerValue(this.group, peer));
 	}
 
-	/** Frees and wipes the private key now; later calls throw "crypto: closed". */
-	close(): void {
-		this[CLOSE]();
-	}
-
 	/** One shared secret from a given private key and the peer's public value, without an object (test vectors). */
 	static computeSecret(group: Group, privateKey: BufferLike, peer: BufferLike | Key): ArrayBuffer {
 		return compute(groupOfCurve(group), privateKey, peerValue(group, peer));
 	}
 }
-hostMethods(ECDH, [[INIT, init], [SHARED, shared], [CLOSE, close]]);
+hostMethods(ECDH, INIT, init, SHARED, shared, "close", native("xs_ecdh_close"));

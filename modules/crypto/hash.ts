@@ -16,21 +16,10 @@ export type HashAlgorithm = "SHA-256" | "SHA-384";
 export type HashInput = BufferLike | string;
 
 type InitNative = (this: unknown, bits: number) => void;
-type UpdateNative = (this: unknown, data: HashInput, offset?: number, length?: number) => unknown;
-type ResultNative = (this: unknown) => ArrayBuffer;
-type VoidNative = (this: unknown) => unknown;
-type CopyNative = (this: unknown, source: Hash) => unknown;
 type DigestNative = (this: unknown, bits: number, data: HashInput, offset?: number, length?: number) => ArrayBuffer;
 
-const init = native<InitNative>("xs_sha_init");
-const update = native<UpdateNative>("xs_sha_update");
-const finish = native<ResultNative>("xs_sha_finish");
-const peek = native<ResultNative>("xs_sha_peek");
-const reset = native<VoidNative>("xs_sha_reset");
-const copy = native<CopyNative>("xs_sha_copy");
-const close = native<VoidNative>("xs_sha_close");
 const oneShot = native<DigestNative>("xs_sha_digest");
-const INIT = Symbol("init"), UPDATE = Symbol("update"), FINISH = Symbol("finish"), PEEK = Symbol("peek"), RESET = Symbol("reset"), COPY = Symbol("copy"), CLOSE = Symbol("close");
+const INIT = Symbol("init");
 
 /** The digest size in bytes: 32 for SHA-256, 48 for SHA-384. */
 export function hashSize(algorithm: HashAlgorithm): number {
@@ -56,14 +45,25 @@ export function digest(algorithm: HashAlgorithm, data: HashInput, offset?: numbe
 	return oneShot(hashBits(algorithm), data, offset, length);
 }
 
+// the methods are the natives themselves (native/sha.c: they check their arguments and `this`, and
+// return `this` where the API chains), set on the prototype by hostMethods below
+export interface Hash {
+	/** Hashes `data`, or its `length` bytes from `offset`. */
+	update(data: HashInput, offset?: number, length?: number): this;
+	/** The digest of everything hashed since the start (or the last digest/reset); then starts over. */
+	digest(): ArrayBuffer;
+	/** The digest of everything hashed so far, leaving the state as it is. */
+	peek(): ArrayBuffer;
+	/** Starts over. */
+	reset(): this;
+	/** Takes the state of `source` (same algorithm, else TypeError "crypto: hash algorithm mismatch"). */
+	copyFrom(source: Hash): this;
+	/** Frees the state now (it is freed by the garbage collector otherwise); later calls throw "crypto: closed". */
+	close(): void;
+}
+
 export class Hash extends Native("xs_sha_destructor") {
 	declare private readonly [INIT]: InitNative;
-	declare private readonly [UPDATE]: UpdateNative;
-	declare private readonly [FINISH]: ResultNative;
-	declare private readonly [PEEK]: ResultNative;
-	declare private readonly [RESET]: VoidNative;
-	declare private readonly [COPY]: CopyNative;
-	declare private readonly [CLOSE]: VoidNative;
 	readonly algorithm: HashAlgorithm;
 	/** digest size in bytes (not a property: each costs an XS slot per hash) */
 	get size(): number {
@@ -76,42 +76,10 @@ export class Hash extends Native("xs_sha_destructor") {
 		this.algorithm = algorithm;
 	}
 
-	/** Hashes `data`, or its `length` bytes from `offset`. */
-	update(data: HashInput, offset?: number, length?: number): this {
-		this[UPDATE](data, offset, length);
-		return this;
-	}
-
-	/** The digest of everything hashed since the start (or the last digest/reset); then starts over. */
-	digest(): ArrayBuffer {
-		return this[FINISH]();
-	}
-
-	/** The digest of everything hashed so far, leaving the state as it is. */
-	peek(): ArrayBuffer {
-		return this[PEEK]();
-	}
-
-	/** Starts over. */
-	reset(): this {
-		this[RESET]();
-		return this;
-	}
-
-	/** Takes the state of `source` (same algorithm, else TypeError "crypto: hash algorithm mismatch"). */
-	copyFrom(source: Hash): this {
-		this[COPY](source);
-		return this;
-	}
-
 	/** An independent hash with the same state. */
 	clone(): Hash {
 		return new Hash(this.algorithm).copyFrom(this);
 	}
-
-	/** Frees the state now (it is freed by the garbage collector otherwise); later calls throw "crypto: closed". */
-	close(): void {
-		this[CLOSE]();
-	}
 }
-hostMethods(Hash, [[INIT, init], [UPDATE, update], [FINISH, finish], [PEEK, peek], [RESET, reset], [COPY, copy], [CLOSE, close]]);
+hostMethods(Hash, INIT, native("xs_sha_init"), "update", native("xs_sha_update"), "digest", native("xs_sha_finish"),
+	"peek", native("xs_sha_peek"), "reset", native("xs_sha_reset"), "copyFrom", native("xs_sha_copy"), "close", native("xs_sha_close"));

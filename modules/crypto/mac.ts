@@ -7,22 +7,15 @@ import { hostMethods } from "./methods";
 
 type HmacNative = (this: unknown, bits: number, key: BufferLike, data: HashInput, offset?: number, length?: number) => ArrayBuffer;
 type InitNative = (this: unknown, bits: number, key: BufferLike) => void;
-type UpdateNative = (this: unknown, data: HashInput, offset?: number, length?: number) => unknown;
-type FinishNative = (this: unknown) => ArrayBuffer;
-type CloseNative = (this: unknown) => void;
 type ExtractNative = (this: unknown, bits: number, salt: BufferLike | undefined, ikm: BufferLike) => ArrayBuffer;
 type ExpandNative = (this: unknown, bits: number, prk: BufferLike, info: BufferLike | undefined, length: number) => ArrayBuffer;
 type HkdfNative = (this: unknown, bits: number, ikm: BufferLike, salt: BufferLike | undefined, info: BufferLike | undefined, length: number) => ArrayBuffer;
 
 const oneShot = native<HmacNative>("xs_hmac");
-const init = native<InitNative>("xs_hmac_init");
-const update = native<UpdateNative>("xs_hmac_update");
-const finish = native<FinishNative>("xs_hmac_finish");
-const close = native<CloseNative>("xs_hmac_close");
 const extract = native<ExtractNative>("xs_hkdf_extract");
 const expand = native<ExpandNative>("xs_hkdf_expand");
 const extractExpand = native<HkdfNative>("xs_hkdf");
-const INIT = Symbol("init"), UPDATE = Symbol("update"), FINISH = Symbol("finish"), CLOSE = Symbol("close");
+const INIT = Symbol("init");
 
 /** HMAC of `data` (or of its `length` bytes from `offset`) under `key`: 32 or 48 bytes. */
 export function hmac(algorithm: HashAlgorithm, key: BufferLike, data: HashInput, offset?: number, length?: number): ArrayBuffer {
@@ -42,12 +35,19 @@ export function hmacVerify(algorithm: HashAlgorithm, key: BufferLike, data: Hash
 	return equal(new Uint8Array(mac, 0, length), tag);
 }
 
+// the methods are the natives themselves (native/hmac.c), set on the prototype by hostMethods below
+export interface HMAC {
+	/** MACs `data`, or its `length` bytes from `offset`. */
+	update(data: HashInput, offset?: number, length?: number): this;
+	/** The MAC of everything since the start or the last digest(); then ready for a new message, same key. */
+	digest(): ArrayBuffer;
+	/** Frees the keyed state now; later calls throw "crypto: closed". */
+	close(): void;
+}
+
 /** Incremental HMAC, keyed once: update()*, digest(), and again for the next message. */
 export class HMAC extends Native("xs_hmac_destructor") {
 	declare private readonly [INIT]: InitNative;
-	declare private readonly [UPDATE]: UpdateNative;
-	declare private readonly [FINISH]: FinishNative;
-	declare private readonly [CLOSE]: CloseNative;
 	readonly algorithm: HashAlgorithm;
 	/** MAC size in bytes (not a property: each costs an XS slot per HMAC) */
 	get size(): number {
@@ -59,22 +59,8 @@ export class HMAC extends Native("xs_hmac_destructor") {
 		this[INIT](hashBits(algorithm), key);
 		this.algorithm = algorithm;
 	}
-
-	update(data: HashInput, offset?: number, length?: number): this {
-		this[UPDATE](data, offset, length);
-		return this;
-	}
-
-	/** The MAC of everything since the start or the last digest(); then ready for a new message, same key. */
-	digest(): ArrayBuffer {
-		return this[FINISH]();
-	}
-
-	/** Frees the keyed state now; later calls throw "crypto: closed". */
-	close(): void {
-		this[CLOSE]();
-	}
 }
+hostMethods(HMAC, INIT, native("xs_hmac_init"), "update", native("xs_hmac_update"), "digest", native("xs_hmac_finish"), "close", native("xs_hmac_close"));
 
 /** HKDF-Extract(salt, IKM) -> PRK (hash size bytes). No salt = HashLen zero bytes (RFC 5869). */
 export function hkdfExtract(algorithm: HashAlgorithm, salt: BufferLike | undefined, ikm: BufferLike): ArrayBuffer {
@@ -93,4 +79,3 @@ export function hkdfExpand(algorithm: HashAlgorithm, prk: BufferLike, info: Buff
 export function hkdf(algorithm: HashAlgorithm, ikm: BufferLike, salt: BufferLike | undefined, info: BufferLike | undefined, length: number): ArrayBuffer {
 	return extractExpand(hashBits(algorithm), ikm, salt, info, length);
 }
-hostMethods(HMAC, [[INIT, init], [UPDATE, update], [FINISH, finish], [CLOSE, close]]);
