@@ -12,13 +12,16 @@
  * lengths, long-form lengths (r and s of our curves always fit the short form), negative or
  * non-minimal INTEGERs, other types, missing or trailing bytes, r or s out of [1, n-1].
  * P-256 signatures are checked by our own code (native/ec_verify.c: public inputs, variable time,
- * no heap), P-384 ones by mbedtls; signing is mbedtls's (constant time).
+ * no heap), P-384 ones by mbedtls. P-256 signatures are made by our own code (native/ec_sign.c:
+ * constant time, no heap; SECURESOCKET_P256_SIGN_MBEDTLS gives them to mbedtls instead), P-384
+ * ones by mbedtls (constant time).
  * SECURESOCKET_NO_SIGN (the device profile, manifest_device.json) leaves signing out: xs_ecdsa_sign
  * then throws "crypto: signing is not in this build".
  */
 #include "crypto_common.h"
 #include "pk_key.h"
 #include "ec_verify.h"
+#include "ec_sign.h"
 
 #include "mbedtls/ecdsa.h"
 
@@ -108,19 +111,26 @@ static int ecdsa_verify(const securesocket_pk *key, const unsigned char *digest,
 }
 
 #ifndef SECURESOCKET_NO_SIGN
-static size_t der_integer(unsigned char *p, const mbedtls_mpi *x)
+/* an INTEGER of the signature from len big-endian bytes (a value in [1, n - 1]): minimal, with a
+   zero octet before a set top bit */
+static size_t der_integer(unsigned char *p, const unsigned char *v, size_t len)
 {
-	size_t n = mbedtls_mpi_size(x), pad = (mbedtls_mpi_bitlen(x) & 7) == 0;
+	size_t pad;
+	while ((len > 1) && (*v == 0)) {
+		v++;
+		len--;
+	}
+	pad = (v[0] & 0x80) != 0;
 	p[0] = 0x02;
-	p[1] = (unsigned char)(n + pad);
+	p[1] = (unsigned char)(len + pad);
 	p[2] = 0;
-	mbedtls_mpi_write_binary(x, p + 2 + pad, n);
-	return 2 + pad + n;
+	memcpy(p + 2 + pad, v, len);
+	return 2 + pad + len;
 }
 
-/* 0, or an mbedtls error */
-static int ecdsa_sign(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
-	unsigned char *out, size_t *outlen)
+/* mbedtls's signature (P-384): r and s as key->dlen big-endian bytes each; 0, or an mbedtls error */
+static int ecdsa_sign_mbedtls(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
+	unsigned char *rb, unsigned char *sb)
 {
 	mbedtls_ecp_group grp;
 	mbedtls_mpi d, r, s;
@@ -134,18 +144,38 @@ static int ecdsa_sign(const securesocket_pk *key, const unsigned char *digest, s
 		ret = mbedtls_mpi_read_binary(&d, key->data + key->qlen, key->dlen);
 	if (ret == 0)
 		ret = mbedtls_ecdsa_sign(&grp, &r, &s, &d, digest, dlen, securesocket_random, NULL);
-	if (ret == 0) {
-		size_t n = der_integer(out + 2, &r);
-		n += der_integer(out + 2 + n, &s);
-		out[0] = 0x30;
-		out[1] = (unsigned char)n;
-		*outlen = n + 2;
-	}
+	if (ret == 0)
+		ret = mbedtls_mpi_write_binary(&r, rb, key->dlen);
+	if (ret == 0)
+		ret = mbedtls_mpi_write_binary(&s, sb, key->dlen);
 	mbedtls_mpi_free(&s);
 	mbedtls_mpi_free(&r);
 	mbedtls_mpi_free(&d);
 	mbedtls_ecp_group_free(&grp);
 	return ret;
+}
+
+/* the DER signature in out; 0, or an mbedtls error (-1: ours failed) */
+static int ecdsa_sign(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
+	unsigned char *out, size_t *outlen)
+{
+	unsigned char r[48], s[48];
+	size_t n;
+	int ret;
+#ifndef SECURESOCKET_P256_SIGN_MBEDTLS
+	if (key->gid == MBEDTLS_ECP_DP_SECP256R1)   /* ours: native/ec_sign.c, constant time, no heap */
+		ret = securesocket_p256_sign(key->data + key->qlen, digest, dlen, r, s);
+	else
+#endif
+		ret = ecdsa_sign_mbedtls(key, digest, dlen, r, s);
+	if (ret)
+		return ret;
+	n = der_integer(out + 2, r, key->dlen);
+	n += der_integer(out + 2 + n, s, key->dlen);
+	out[0] = 0x30;
+	out[1] = (unsigned char)n;
+	*outlen = n + 2;
+	return 0;
 }
 #endif
 

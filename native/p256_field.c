@@ -3,6 +3,7 @@
  * this project from SEC 2 and the description of Montgomery multiplication (CIOS).
  */
 #include "p256_field.h"
+#include "mbedtls/platform_util.h"
 
 #include <string.h>
 
@@ -11,6 +12,14 @@
 #define LIMB_BITS P256_LIMB_BITS
 typedef p256_limb limb;
 typedef p256_dlimb dlimb;
+
+/* 64-bit hosts: the loops over the 4 limbs unrolled (half the instructions of a product); the 32-bit
+   builds (the ESP8266 is compiled for size) keep them rolled */
+#if defined(__SIZEOF_INT128__) && defined(__GNUC__) && !defined(__clang__)
+#define UNROLLED _Pragma("GCC unroll 4")
+#else
+#define UNROLLED
+#endif
 
 /* SEC 2 2.4.2: secp256r1's p, n; R^2 mod p and mod n for the Montgomery form; R mod p and b R mod p */
 const limb p256_p[L] = { W(0xffffffff, 0xffffffff), W(0x00000000, 0xffffffff), W(0x00000000, 0x00000000), W(0xffffffff, 0x00000001) };
@@ -26,6 +35,7 @@ int p256_fe_is_zero(const p256_fe a)
 {
 	limb any = 0;
 	int i;
+	UNROLLED
 	for (i = 0; i < L; i++)
 		any |= a[i];
 	return any == 0;
@@ -41,17 +51,36 @@ int p256_fe_less(const p256_fe a, const p256_fe b)
 	return 0;
 }
 
+/* the carry chains with the compilers' overflow builtins: one add-with-carry or subtract-with-borrow
+   each where the processor has them, no branch */
+static limb add_carry(limb a, limb b, limb *carry)
+{
+	limb s, t;
+	limb c1 = __builtin_add_overflow(a, b, &s);
+	limb c2 = __builtin_add_overflow(s, *carry, &t);
+	*carry = c1 | c2;
+	return t;
+}
+
+static limb sub_borrow(limb a, limb b, limb *borrow)
+{
+	limb d, e;
+	limb b1 = __builtin_sub_overflow(a, b, &d);
+	limb b2 = __builtin_sub_overflow(d, *borrow, &e);
+	*borrow = b1 | b2;
+	return e;
+}
+
 void p256_mod_reduce_once(p256_fe r, const limb *t, limb top, const limb *m)
 {
 	p256_fe d;
 	limb borrow = 0, mask;
 	int i;
-	for (i = 0; i < L; i++) {
-		dlimb v = (dlimb)t[i] - m[i] - borrow;
-		d[i] = (limb)v;
-		borrow = (limb)(v >> LIMB_BITS) & 1;
-	}
+	UNROLLED
+	for (i = 0; i < L; i++)
+		d[i] = sub_borrow(t[i], m[i], &borrow);
 	mask = 0 - (top | (borrow ^ 1));   /* all ones: take t - m */
+	UNROLLED
 	for (i = 0; i < L; i++)
 		r[i] = (d[i] & mask) | (t[i] & ~mask);
 }
@@ -59,33 +88,26 @@ void p256_mod_reduce_once(p256_fe r, const limb *t, limb top, const limb *m)
 void p256_mod_add(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m)
 {
 	p256_fe t;
-	dlimb c = 0;
+	limb carry = 0;
 	int i;
-	for (i = 0; i < L; i++) {
-		c += (dlimb)a[i] + b[i];
-		t[i] = (limb)c;
-		c >>= LIMB_BITS;
-	}
-	p256_mod_reduce_once(r, t, (limb)c, m->m);
+	UNROLLED
+	for (i = 0; i < L; i++)
+		t[i] = add_carry(a[i], b[i], &carry);
+	p256_mod_reduce_once(r, t, carry, m->m);
 }
 
 void p256_mod_sub(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m)
 {
-	dlimb c = 0;
-	limb borrow = 0, mask;
+	limb borrow = 0, carry = 0, mask;
 	p256_fe t;
 	int i;
-	for (i = 0; i < L; i++) {
-		dlimb v = (dlimb)a[i] - b[i] - borrow;
-		t[i] = (limb)v;
-		borrow = (limb)(v >> LIMB_BITS) & 1;
-	}
+	UNROLLED
+	for (i = 0; i < L; i++)
+		t[i] = sub_borrow(a[i], b[i], &borrow);
 	mask = 0 - borrow;   /* a < b: add m back */
-	for (i = 0; i < L; i++) {
-		c += (dlimb)t[i] + (m->m[i] & mask);
-		r[i] = (limb)c;
-		c >>= LIMB_BITS;
-	}
+	UNROLLED
+	for (i = 0; i < L; i++)
+		r[i] = add_carry(t[i], m->m[i] & mask, &carry);
 }
 
 /* CIOS: multiply by one limb of b, then divide by 2^LIMB_BITS exactly, L times; a b < m R gives a
@@ -96,8 +118,10 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 	dlimb c;
 	int i, j;
 	memset(t, 0, sizeof(t));
+	UNROLLED
 	for (i = 0; i < L; i++) {
 		c = 0;
+		UNROLLED
 		for (j = 0; j < L; j++) {
 			c += (dlimb)a[j] * b[i] + t[j];
 			t[j] = (limb)c;
@@ -108,6 +132,7 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 		t[L + 1] = (limb)(c >> LIMB_BITS);
 		u = t[0] * m->minv;
 		c = ((dlimb)u * m->m[0] + t[0]) >> LIMB_BITS;
+		UNROLLED
 		for (j = 1; j < L; j++) {
 			c += (dlimb)u * m->m[j] + t[j];
 			t[j - 1] = (limb)c;
@@ -120,20 +145,75 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 	p256_mod_reduce_once(r, t, t[L], m->m);
 }
 
-/* a^(m - 2); the exponent is public: the branches below follow its bits, never a's */
+/* r = x^(2^count) (count squarings) */
+static void square_times(p256_fe r, const p256_fe x, int count, const p256_mod *m)
+{
+	memcpy(r, x, sizeof(p256_fe));
+	while (count-- > 0)
+		p256_mod_mul(r, r, r, m);
+}
+
+/* a^(2^32 - 1) in x32, a^(2^30 - 1) in x30 (an addition chain: 31 squarings, 7 products) */
+static void power_ones(p256_fe x32, p256_fe x30, const p256_fe a, const p256_mod *m)
+{
+	p256_fe x2, x3, t;
+	square_times(t, a, 1, m);
+	p256_mod_mul(x2, t, a, m);                 /* a^(2^2 - 1) */
+	square_times(t, x2, 1, m);
+	p256_mod_mul(x3, t, a, m);                 /* 2^3 - 1 */
+	square_times(t, x3, 3, m);
+	p256_mod_mul(x30, t, x3, m);               /* 2^6 - 1 */
+	square_times(t, x30, 6, m);
+	p256_mod_mul(x30, t, x30, m);              /* 2^12 - 1 */
+	square_times(t, x30, 3, m);
+	p256_mod_mul(x32, t, x3, m);               /* 2^15 - 1 */
+	square_times(t, x32, 15, m);
+	p256_mod_mul(x30, t, x32, m);              /* 2^30 - 1 */
+	square_times(t, x30, 2, m);
+	p256_mod_mul(x32, t, x2, m);               /* 2^32 - 1 */
+	mbedtls_platform_zeroize(x2, sizeof(x2));
+	mbedtls_platform_zeroize(x3, sizeof(x3));
+}
+
+/* a^(m - 2): the exponent is public, the sequence of operations follows its bits, never a's.
+   mod p: p - 2 = ffffffff 00000001 00000000 00000000 00000000 ffffffff ffffffff fffffffd (hex words),
+   an addition chain of 255 squarings and 12 products; mod n: n - 2 = ffffffff 00000000 ffffffff
+   ffffffff then 128 bits taken one at a time (255 squarings, about 75 products) */
 void p256_mod_inv(p256_fe r, const p256_fe a, const p256_mod *m)
 {
-	p256_fe e, x;
+	p256_fe x32, x30, x;
 	int i;
-	memcpy(e, m->m, sizeof(p256_fe));
-	e[0] -= 2;   /* m[0] >= 2 for p and n */
-	memcpy(x, a, sizeof(p256_fe));
-	for (i = 256 - 2; i >= 0; i--) {   /* the top bit of e is set: x starts as a */
-		p256_mod_mul(x, x, x, m);
-		if (P256_BIT(e, i))
-			p256_mod_mul(x, x, a, m);
+	power_ones(x32, x30, a, m);
+	if (m->m == p256_p) {
+		square_times(x, x32, 32, m);
+		p256_mod_mul(x, x, a, m);              /* ffffffff 00000001 */
+		square_times(x, x, 128, m);
+		p256_mod_mul(x, x, x32, m);            /* 00000000 x 3, ffffffff */
+		square_times(x, x, 32, m);
+		p256_mod_mul(x, x, x32, m);            /* ffffffff */
+		square_times(x, x, 30, m);
+		p256_mod_mul(x, x, x30, m);
+		square_times(x, x, 2, m);
+		p256_mod_mul(x, x, a, m);              /* fffffffd */
+	}
+	else {
+		p256_fe e;
+		memcpy(e, m->m, sizeof(p256_fe));
+		e[0] -= 2;   /* n[0] >= 2 */
+		square_times(x, x32, 64, m);
+		p256_mod_mul(x, x, x32, m);            /* ffffffff 00000000 ffffffff */
+		square_times(x, x, 32, m);
+		p256_mod_mul(x, x, x32, m);            /* ffffffff */
+		for (i = 127; i >= 0; i--) {
+			p256_mod_mul(x, x, x, m);
+			if (P256_BIT(e, i))
+				p256_mod_mul(x, x, a, m);
+		}
 	}
 	memcpy(r, x, sizeof(p256_fe));
+	mbedtls_platform_zeroize(x32, sizeof(x32));
+	mbedtls_platform_zeroize(x30, sizeof(x30));
+	mbedtls_platform_zeroize(x, sizeof(x));
 }
 
 void p256_fe_load(p256_fe r, const uint8_t *s, size_t len)
