@@ -12,7 +12,7 @@ import { HARNESSES, build, writeSeeds, run } from "../tools/fuzz-native.mjs";
 // seconds per harness: fuzz_ecdh's seeds include P-384 (mbedtls, slow under ASan): on a loaded
 // machine 10 s did not always get past them
 const SECONDS = 10;
-const seconds = (name) => (name === "ecdh" ? 3 : 1) * SECONDS;
+const seconds = (name) => (name === "ecdh" ? 3 : name === "sign" ? 2 : 1) * SECONDS;
 let seeds;
 
 before(() => {

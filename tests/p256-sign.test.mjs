@@ -4,11 +4,13 @@
 // all ones, longer than 32 bytes: truncated to their leftmost 256 bits, FIPS 186-4 6.4) verified by
 // a BigInt ECDSA verification written here from SEC 1 4.1.4; every signature also by our own
 // verification (native/ec_verify.c) and checked to be strict DER. The comb table is checked against
-// tools/p256-table.mjs. mbedtls's verification of our signatures and k G against mbedtls: fuzz/fuzz_sign.c.
+// tools/p256-table.mjs. Constant time: tests/valgrind/ct_p256_sign.c under valgrind's memcheck, the
+// private keys and random bytes marked undefined (no branch or address may depend on them).
+// mbedtls's verification of our signatures and k G against mbedtls: fuzz/fuzz_sign.c.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,4 +148,27 @@ for (const [name, xsh] of hosts) {
 test("native/p256_base_table.h is what tools/p256-table.mjs computes", () => {
   const r = spawnSync(process.execPath, [join(repo, "tools", "p256-table.mjs"), "--check"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test("constant time: memcheck finds no branch or address depending on the private key or the nonce (tests/valgrind/ct_p256_sign.c, -O2)", T, () => {
+  const deps = join(repo, "build", "deps"), mbedtls = readdirSync(deps).find((d) => d.startsWith("mbedtls-2.28."));
+  const platformUtil = join(repo, "build", "obj", "mbedtls", "platform_util.o");
+  assert.ok(mbedtls && existsSync(platformUtil), "build first (node tools/build.mjs)");
+  const dir = mkdtempSync(join(tmpdir(), "p256ct-")), exe = join(dir, "ct_p256_sign");
+  try {
+    const cc = spawnSync("gcc", ["-O2", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-DSECURESOCKET_CT_CHECK",
+      ...["xs/includes", "xs/platforms", "xs/sources"].map((d) => `-I${join(deps, d)}`), `-I${join(repo, "host")}`, `-I${join(repo, "native")}`,
+      `-I${join(deps, mbedtls, "include")}`, '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"', "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsh_platform.h"',
+      join(repo, "tests", "valgrind", "ct_p256_sign.c"), join(repo, "native", "p256_field.c"), join(repo, "native", "ec_verify.c"), platformUtil,
+      "-o", exe], { encoding: "utf8" });
+    assert.equal(cc.status, 0, cc.stderr);
+    const r = spawnSync("valgrind", ["--tool=memcheck", "--error-exitcode=99", exe, "8"], { encoding: "utf8", timeout: 100000 });
+    assert.equal(r.error, undefined, String(r.error));
+    assert.match(r.stderr, /ERROR SUMMARY: 0 errors/, r.stderr.slice(-4000));
+    assert.equal(r.status, 0, r.stdout + r.stderr.slice(-4000));
+    assert.match(r.stdout, /^ct_p256_sign: 8 signatures, 0 failures$/m);
+  }
+  finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -18,8 +18,8 @@ XSNAP_INTEGRITY='sha512-ZBm4DZxbtfacxMHVVdJjZi0Y8zOxN77vpu1WwI5RWfPkaRh0aHkz/dVd
 DEBS=(gcc make dpkg-dev libmbedtls-dev openssl gnutls-bin ca-certificates ${EXTRA_DEBS:-})
 # peers only the tests start (npm test passes --test): not installed for npm start or npm run build
 # (gcc-multilib: build/xsh32, the 32-bit host the tests also run; curl and testssl.sh: clients of
-# our TLS server, and its scan, npm run scan)
-if [ "${1:-}" = "--test" ]; then DEBS+=(lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl gcc-multilib curl testssl.sh); fi
+# our TLS server, and its scan, npm run scan; valgrind: the constant-time check of tests/p256-sign.test.mjs)
+if [ "${1:-}" = "--test" ]; then DEBS+=(lighttpd lighttpd-mod-mbedtls lighttpd-mod-wolfssl gcc-multilib curl testssl.sh valgrind); fi
 # the libFuzzer harnesses (tests/fuzz-native.test.mjs, npm run fuzz:native): clang and its libFuzzer,
 # ASan and UBSan runtimes (libclang-rt-14-dev is only a Recommends of clang)
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--fuzz" ]; then DEBS+=(clang libclang-rt-14-dev); fi

@@ -21,7 +21,7 @@ import { DEFAULT_SOURCE as CA_SOURCE } from "./ca-lib.mjs";
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(repo, "build", "fuzz");
 const wycheproof = join(repo, "tests", "vectors", "wycheproof");
-export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509"];
+export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509", "sign"];
 
 const hex = (s) => Buffer.from(s ?? "", "hex");
 const u8 = (n) => Buffer.from([n & 0xff]);
@@ -96,6 +96,15 @@ function seeds() {
     for (const t of [...lowOrder, ...some(g.tests.filter((t) => !lowOrder.includes(t)), 40)])
       s.x25519.push(Buffer.concat([NO_FAULT, hex(t.private), hex(t.public)]));
   }
+  // P-256 signing (fuzz/fuzz_sign.c): k || d || digest, edge k (0, 1, 2^32, 2^64, n - 1, n, n + 1,
+  // 2^256 - 1: the comb's top and bottom bits, multiples of n) and d, all-zero and long digests
+  const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const be = (v) => Buffer.from(v.toString(16).padStart(64, "0"), "hex");
+  const edges = [0n, 1n, 2n ** 32n, 2n ** 64n, n - 1n, n, n + 1n, 2n ** 256n - 1n];
+  edges.forEach((k, i) => {
+    s.sign.push(Buffer.concat([NO_FAULT, be(k), be(edges[(i + 3) % edges.length]), Buffer.alloc(32)]));
+    s.sign.push(Buffer.concat([NO_FAULT, be(k), createHash("sha256").update(String(i)).digest(), createHash("sha512").update(String(i)).digest()]));
+  });
   // AEAD: records (ciphertext || tag), right and wrong
   const aead = (selector, key, iv, aad, ct, tag, gcm) =>
     Buffer.concat([NO_FAULT, u8(selector), key, gcm ? u8(iv.length) : Buffer.alloc(0), iv, u8(aad.length), aad, u8(ct.length), ct, tag]);
