@@ -33,7 +33,7 @@ static void to_scalar(fe v)
 static void to_affine(uint8_t x[32], uint8_t y[32], point *R)
 {
 	fe t, one = { 1 };
-	p256_mod_inv(t, R->z, P256_MP);
+	field_inv(t, R->z);
 	MUL(R->x, R->x, t);
 	MUL(R->y, R->y, t);
 	MUL(R->x, R->x, one);

@@ -21,7 +21,7 @@
  *
  * Constant time, the argument: the private key d, k, k^-1 and the intermediate points and scalars
  * are secret. (1) Every loop runs a fixed number of times (32 comb steps, 16 table entries,
- * 255 squarings and the public exponent's multiplications in p256_mod_inv). (2) No branch depends on
+ * the inversions' fixed chains of squarings and products). (2) No branch depends on
  * a secret: the field operations (native/p256_field.c) reduce with masks, the comb digit is built
  * with shifts at public bit positions, and the table entry is chosen by reading all 16 entries and
  * keeping one with a mask. (3) No memory address depends on a secret (the same reason). The only
@@ -63,6 +63,27 @@ typedef struct {
 #define ADD(r, a, b) p256_mod_add(r, a, b, P256_MP)
 #define SUB(r, a, b) p256_mod_sub(r, a, b, P256_MP)
 #define MUL(r, a, b) p256_mod_mul(r, a, b, P256_MP)
+
+/* r = 1 / a mod p (Montgomery in and out) by Fermat: p - 2 = ffffffff 00000001 00000000 00000000
+   00000000 ffffffff ffffffff fffffffd (hex words), an addition chain of 255 squarings and 12 products */
+static void field_inv(fe r, const fe a)
+{
+	fe x32, x30, x;
+	p256_power_ones(x32, x30, a, P256_MP);
+	p256_square_times(x, x32, 32, P256_MP);
+	MUL(x, x, a);                                /* ffffffff 00000001 */
+	p256_square_times(x, x, 128, P256_MP);
+	MUL(x, x, x32);                              /* 00000000 x 3, ffffffff */
+	p256_square_times(x, x, 32, P256_MP);
+	MUL(x, x, x32);                              /* ffffffff */
+	p256_square_times(x, x, 30, P256_MP);
+	MUL(x, x, x30);
+	p256_square_times(x, x, 2, P256_MP);
+	MUL(r, x, a);                                /* fffffffd */
+	securesocket_wipe(x32, sizeof(x32));
+	securesocket_wipe(x30, sizeof(x30));
+	securesocket_wipe(x, sizeof(x));
+}
 
 /* r = P + Q, any points (P = Q, either the point at infinity): the complete formulas of
    Renes-Costello-Batina 2016, Algorithm 4 (a = -3: 12 M + 2 M by b + 29 additions); r may be P or Q */
@@ -201,7 +222,7 @@ static int sign_with(fe r, fe s, const fe e, const fe d, const fe k)
 	fe t, u;
 	int zero;
 	base_mul(&R, k);
-	p256_mod_inv(t, R.z, P256_MP);              /* Z^-1 (Montgomery) */
+	field_inv(t, R.z);                           /* Z^-1 (Montgomery) */
 	MUL(t, R.x, t);                              /* x (Montgomery) */
 	memset(u, 0, sizeof(u));
 	u[0] = 1;
@@ -209,7 +230,7 @@ static int sign_with(fe r, fe s, const fe e, const fe d, const fe k)
 	p256_mod_reduce_once(r, t, 0, p256_n);       /* r = x mod n */
 	PUBLIC(r, sizeof(fe));                       /* published */
 	p256_mod_mul(t, k, p256_mod_n.rr, P256_MN);  /* k R */
-	p256_mod_inv(t, t, P256_MN);                 /* k^-1 R */
+	p256_scalar_inv(t, t);                       /* k^-1 R */
 	p256_mod_mul(u, d, p256_mod_n.rr, P256_MN);  /* d R */
 	p256_mod_mul(u, r, u, P256_MN);              /* r d, plain */
 	p256_mod_add(u, u, e, P256_MN);              /* e + r d */

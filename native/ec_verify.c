@@ -170,7 +170,7 @@ int securesocket_p256_verify(const uint8_t q[65], const uint8_t *digest, size_t 
 
 	/* w = 1 / s mod n; u1 = e w, u2 = r w (Montgomery products of plain e, r with w R give plain values) */
 	p256_mod_mul(w, s, p256_mod_n.rr, P256_MN);
-	p256_mod_inv(w, w, P256_MN);
+	p256_scalar_inv(w, w);
 	p256_mod_mul(u1, e, w, P256_MN);
 	p256_mod_mul(u2, r, w, P256_MN);
 

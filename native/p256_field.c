@@ -145,70 +145,53 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 	p256_mod_reduce_once(r, t, t[L], m->m);
 }
 
-/* r = x^(2^count) (count squarings) */
-static void square_times(p256_fe r, const p256_fe x, int count, const p256_mod *m)
+void p256_square_times(p256_fe r, const p256_fe x, int count, const p256_mod *m)
 {
 	memcpy(r, x, sizeof(p256_fe));
 	while (count-- > 0)
 		p256_mod_mul(r, r, r, m);
 }
 
-/* a^(2^32 - 1) in x32, a^(2^30 - 1) in x30 (an addition chain: 31 squarings, 7 products) */
-static void power_ones(p256_fe x32, p256_fe x30, const p256_fe a, const p256_mod *m)
+/* an addition chain: 31 squarings, 7 products */
+void p256_power_ones(p256_fe x32, p256_fe x30, const p256_fe a, const p256_mod *m)
 {
 	p256_fe x2, x3, t;
-	square_times(t, a, 1, m);
+	p256_square_times(t, a, 1, m);
 	p256_mod_mul(x2, t, a, m);                 /* a^(2^2 - 1) */
-	square_times(t, x2, 1, m);
+	p256_square_times(t, x2, 1, m);
 	p256_mod_mul(x3, t, a, m);                 /* 2^3 - 1 */
-	square_times(t, x3, 3, m);
+	p256_square_times(t, x3, 3, m);
 	p256_mod_mul(x30, t, x3, m);               /* 2^6 - 1 */
-	square_times(t, x30, 6, m);
+	p256_square_times(t, x30, 6, m);
 	p256_mod_mul(x30, t, x30, m);              /* 2^12 - 1 */
-	square_times(t, x30, 3, m);
+	p256_square_times(t, x30, 3, m);
 	p256_mod_mul(x32, t, x3, m);               /* 2^15 - 1 */
-	square_times(t, x32, 15, m);
+	p256_square_times(t, x32, 15, m);
 	p256_mod_mul(x30, t, x32, m);              /* 2^30 - 1 */
-	square_times(t, x30, 2, m);
+	p256_square_times(t, x30, 2, m);
 	p256_mod_mul(x32, t, x2, m);               /* 2^32 - 1 */
 	mbedtls_platform_zeroize(x2, sizeof(x2));
 	mbedtls_platform_zeroize(x3, sizeof(x3));
+	mbedtls_platform_zeroize(t, sizeof(t));
 }
 
-/* a^(m - 2): the exponent is public, the sequence of operations follows its bits, never a's.
-   mod p: p - 2 = ffffffff 00000001 00000000 00000000 00000000 ffffffff ffffffff fffffffd (hex words),
-   an addition chain of 255 squarings and 12 products; mod n: n - 2 = ffffffff 00000000 ffffffff
-   ffffffff then 128 bits taken one at a time (255 squarings, about 75 products) */
-void p256_mod_inv(p256_fe r, const p256_fe a, const p256_mod *m)
+/* a^(n - 2): n - 2 = ffffffff 00000000 ffffffff ffffffff (hex words) then 128 bits taken one at a
+   time (255 squarings, about 75 products); the exponent is public: the branches follow its bits */
+void p256_scalar_inv(p256_fe r, const p256_fe a)
 {
-	p256_fe x32, x30, x;
+	p256_fe x32, x30, x, e;
 	int i;
-	power_ones(x32, x30, a, m);
-	if (m->m == p256_p) {
-		square_times(x, x32, 32, m);
-		p256_mod_mul(x, x, a, m);              /* ffffffff 00000001 */
-		square_times(x, x, 128, m);
-		p256_mod_mul(x, x, x32, m);            /* 00000000 x 3, ffffffff */
-		square_times(x, x, 32, m);
-		p256_mod_mul(x, x, x32, m);            /* ffffffff */
-		square_times(x, x, 30, m);
-		p256_mod_mul(x, x, x30, m);
-		square_times(x, x, 2, m);
-		p256_mod_mul(x, x, a, m);              /* fffffffd */
-	}
-	else {
-		p256_fe e;
-		memcpy(e, m->m, sizeof(p256_fe));
-		e[0] -= 2;   /* n[0] >= 2 */
-		square_times(x, x32, 64, m);
-		p256_mod_mul(x, x, x32, m);            /* ffffffff 00000000 ffffffff */
-		square_times(x, x, 32, m);
-		p256_mod_mul(x, x, x32, m);            /* ffffffff */
-		for (i = 127; i >= 0; i--) {
-			p256_mod_mul(x, x, x, m);
-			if (P256_BIT(e, i))
-				p256_mod_mul(x, x, a, m);
-		}
+	memcpy(e, p256_n, sizeof(p256_fe));
+	e[0] -= 2;   /* n[0] >= 2 */
+	p256_power_ones(x32, x30, a, P256_MN);
+	p256_square_times(x, x32, 64, P256_MN);
+	p256_mod_mul(x, x, x32, P256_MN);          /* ffffffff 00000000 ffffffff */
+	p256_square_times(x, x, 32, P256_MN);
+	p256_mod_mul(x, x, x32, P256_MN);          /* ffffffff */
+	for (i = 127; i >= 0; i--) {
+		p256_mod_mul(x, x, x, P256_MN);
+		if (P256_BIT(e, i))
+			p256_mod_mul(x, x, a, P256_MN);
 	}
 	memcpy(r, x, sizeof(p256_fe));
 	mbedtls_platform_zeroize(x32, sizeof(x32));

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		/* the public key d G, by the same comb (constant time too), made public */
 		p256_fe_load(k, d, 32);
 		base_mul(&Q, k);
-		p256_mod_inv(t, Q.z, P256_MP);
+		field_inv(t, Q.z);
 		MUL(Q.x, Q.x, t);
 		MUL(Q.y, Q.y, t);
 		MUL(Q.x, Q.x, one);
