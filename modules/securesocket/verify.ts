@@ -31,32 +31,20 @@ export interface CheckOptions {
 	store?: boolean;
 }
 
-/** the alert for each X.509 failure (RFC 8446 6.2) */
-function alertFor(code: string): Alert {
-	switch (code) {
-		case "expired":
-		case "notYetValid":
-			return Alert.certificate_expired;
-		case "unknownIssuer":
-			return Alert.unknown_ca;
-		case "weakKey":
-		case "weakAlgorithm":
-		case "unsupportedAlgorithm":
-		case "unsupportedCritical":
-			return Alert.unsupported_certificate;
-		case "clockNotSet":
-			return Alert.certificate_unknown;
-		default:
-			return Alert.bad_certificate;
-	}
-}
+/** the alert for each X.509 failure (RFC 8446 6.2); bad_certificate for the codes not here */
+const ALERTS: { readonly [code: string]: Alert } = {
+	expired: Alert.certificate_expired, notYetValid: Alert.certificate_expired, unknownIssuer: Alert.unknown_ca,
+	weakKey: Alert.unsupported_certificate, weakAlgorithm: Alert.unsupported_certificate,
+	unsupportedAlgorithm: Alert.unsupported_certificate, unsupportedCritical: Alert.unsupported_certificate,
+	clockNotSet: Alert.certificate_unknown,
+};
 
 /** what SecureSocket reports of the server's certificate (socket.tls.peerCertificate) */
 export type PeerCertificate = CertificateSummary;
 
 function toTLSError(e: unknown): unknown {
 	if (e instanceof X509Error)
-		return new TLSError(alertFor(e.code), e.message, false, e.code);
+		return new TLSError(ALERTS[e.code] ?? Alert.bad_certificate, e.message, false, e.code);
 	return e;
 }
 
