@@ -170,9 +170,12 @@ export const ENGINE_DEFAULTS = {
 /** drops the properties whose value is undefined (each one a slot for as long as the object lives),
     and those `defaults` has (the same value), which becomes the prototype; returns `o` */
 export function compact<T extends object, D extends object>(o: T, defaults: D): T & D {
-	for (const key in o)
+	const keys = Object.keys(o) as (keyof T)[];   // not for-in: 73 B more of bytecode
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i];
 		if (o[key] === undefined || (defaults as object as T)[key] === o[key])
 			delete o[key];
+	}
 	return Object.setPrototypeOf(o, defaults);
 }
 
