@@ -569,14 +569,21 @@ test("verify: the name: tls_server_name not in the certificate, or a certificate
   }
 });
 
-test("verify: false connects to the self-signed server (the handshake signature is still checked)", T, async () => {
+test("verify: false connects to the self-signed server (the handshake signature is still checked), and to one that sends a chain (the leaf's key taken)", T, async () => {
   const peer = await tlsPeer({ ...certs.self }, okThenEnd);
+  // the leaf, then its CA: only the first certificate is kept, and its key must check the CertificateVerify
+  const chained = await tlsPeer({ cert: Buffer.concat([certs.server.cert, readFileSync(certs.path("ca.pem"))]) }, okThenEnd);
   try {
     const r = await runClient({ port: peer.port, secure: { verify: false } });
     assert.equal(r.code, 0, explain(r));
     assert.deepEqual(r.messages(), [1, 3, 2, -1], explain(r));
     assert.equal(r.events[0].tls.version, "TLS 1.3");
+    const c = await runClient({ port: chained.port, secure: { verify: false } });
+    assert.equal(c.code, 0, explain(c));
+    assert.deepEqual(c.messages(), [1, 3, 2, -1], explain(c));
+    assert.equal(c.events[0].tls.certificates, 2, explain(c));
   } finally {
+    await chained.close();
     await peer.close();
   }
 });

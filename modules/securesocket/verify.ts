@@ -3,7 +3,7 @@
  * verifier (modules/x509) against the CA store and secure.certificate, and the leaf's key comes
  * back for the engine's signature checks. With secure.verify false the chain is only parsed (the
  * handshake signature is still checked with the leaf's key). A server checks its clients' chains
- * the same way, against secure.ca only, for clientAuth (clientCheck()).
+ * the same way, against secure.ca only, for clientAuth (accept.ts makes that check).
  */
 import type { Key } from "crypto/keys";
 import { TLSError, Alert } from "tls/alert";
@@ -15,7 +15,7 @@ import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import { alloc } from "tls/bytes";
 
-/** what a check needs: the client's resolved options, or those clientCheck() makes */
+/** what a check needs: from the client's resolved options (SecureSocket), or a server's (accept.ts) */
 export interface CheckOptions {
 	verify: boolean;
 	/** trust anchors besides the CA store (secure.certificate, or a server's ca) */
@@ -50,17 +50,22 @@ function toTLSError(e: unknown): unknown {
 
 /** without verification: only the leaf is kept, to take its key */
 class LeafSink implements CertificateSink {
-	private bytes: Uint8Array | undefined;
-	private filled = 0;
-	private index = -1;
+	// declared, not class fields (a field declaration is about 45 B of bytecode): set at the first begin()
+	/** the leaf's bytes (the first certificate; the others are not kept), until finish() */
+	declare private bytes: Uint8Array | undefined;
+	/** how many of them came */
+	declare private filled: number;
 	declare leaf: PeerCertificate | undefined;
 	begin(length: number): void {
-		if (++this.index === 0)
+		if (!this.bytes) {
 			this.bytes = alloc(length);
+			this.filled = 0;
+		}
 	}
 	update(bytes: Uint8Array): void {
-		if (this.index === 0) {
-			this.bytes!.set(bytes, this.filled);
+		const leaf = this.bytes!;
+		if (this.filled < leaf.length) {   // the leaf's (the engine gives each certificate its length's bytes)
+			leaf.set(bytes, this.filled);
 			this.filled += bytes.length;
 		}
 	}
@@ -88,7 +93,12 @@ class LeafSink implements CertificateSink {
 /** with verification: the chain streams through the X.509 verifier (never held whole) */
 class ChainSink implements CertificateSink {
 	declare leaf: PeerCertificate | undefined;
-	constructor(private readonly verifier: ChainVerifier, private readonly options: CheckOptions) {}
+	declare private readonly verifier: ChainVerifier;
+	declare private readonly options: CheckOptions;
+	constructor(verifier: ChainVerifier, options: CheckOptions) {
+		this.verifier = verifier;
+		this.options = options;
+	}
 	begin(length: number): void {
 		try { this.verifier.beginCertificate(length); } catch (e) { throw toTLSError(e); }
 	}
