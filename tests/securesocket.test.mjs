@@ -624,6 +624,7 @@ test("options: unknown options and wrong types throw from the constructor, namin
   expect("fragmentString", "TypeError", /^securesocket: tls_max_fragment_length must be 512, 1024, 2048 or 4096/);
   expect("unknownConstructor", "TypeError", /^securesocket: unknown option "constructor" in secure$/);
   expect("noHost", "TypeError", /^securesocket: host or address required/);
+  expect("badPort", "RangeError", /^socket: bad port/);
   // manifest.json (a client app) has no server side: a listener asks for "securesocket/server"
   expect("listener", "TypeError", /^securesocket: the server side is not loaded: import "securesocket\/server" \(manifest_server\.json\)$/);
   assert.deepEqual(got.good, { case: "good", constructed: true }, "every known option with a good value is accepted (names or codes for suites and groups)");

@@ -110,52 +110,59 @@ export default class SecureSocket {
 	constructor(dictionary: SecureSocketDictionary) {
 		if (!dictionary || typeof dictionary !== "object")
 			throw new TypeError("securesocket: dictionary required");
-		if (dictionary.listener !== undefined) {
+		let tcp: { host: string, port: number };   // the TCP socket's dictionary
+		let handshakeTimeout: number | undefined;
+		const listener = dictionary.listener;
+		if (listener !== undefined) {
 			if (!serverSide)
 				throw new TypeError("securesocket: the server side is not loaded: import \"securesocket/server\" (manifest_server.json)");
 			const server = serverSide.accept(dictionary.secure as ServerSecureOptions | undefined);
-			const options = server.options;
 			this.#engine = server.engine;
-			try {
-				this.#socket = new Socket({ listener: dictionary.listener } as unknown as { host: string, port: number });
-			}
-			catch (e) {
-				server.engine.dispose();
-				throw e;
-			}
-			this.#state = State.handshake;
-			this.#engine.start();   // arms it for the ClientHello: no output, no callback
-			this.#begin(options.handshakeTimeout);
-			return;
+			handshakeTimeout = server.options.handshakeTimeout;
+			tcp = { listener } as unknown as typeof tcp;
 		}
-		const host = dictionary.host ?? dictionary.address;
-		if (typeof host !== "string" || !host.length)
-			throw new TypeError("securesocket: host or address required");
-		// the certificate is checked against the host name, or the IP address given as `address`
-		const options = resolveOptions(dictionary.secure as SecureOptions | undefined);
-		const name = options.tls_server_name;
-		this.#engine = newClient(compact({
-			serverName: name === false ? undefined : name ?? host,
-			minVersion: options.protocolVersion,
-			maxVersion: options.maxVersion,
-			suites: options.cipherSuites,
-			groups: options.groups,
-			shares: options.keyShares,
-			signatureAlgorithms: options.tls_signature_algorithms,
-			alpn: options.tls_application_layer_protocol_negotiation ?? options.applicationLayerProtocolNegotiation,
-			maxFragmentLength: options.tls_max_fragment_length,
-			recordSizeLimit: options.recordSizeLimit,
-			session: options.session,
-			// what the check needs, not the whole of the options (kept through the connection); the
-			// certificate must match tls_server_name, else the host (or address), even when no SNI is sent
-			certificates: certificateCheck({ verify: options.verify !== false, roots: options.certificate, time: options.time, verifyName: name || host, trace: options.trace }),
-			clientCertificates: options.clientCertificates && buffersOf(options.clientCertificates),
-			clientKey: options.clientKey && Key.fromPrivateKey(options.clientKey),
-			keylog: options.keylog,
-			trace: options.trace,
-		}, ENGINE_DEFAULTS));
-		this.#socket = new Socket({ host, port: dictionary.port } as { host: string, port: number });
-		this.#begin(options.handshakeTimeout);
+		else {
+			const host = dictionary.host ?? dictionary.address;
+			if (typeof host !== "string" || !host.length)
+				throw new TypeError("securesocket: host or address required");
+			// the certificate is checked against the host name, or the IP address given as `address`
+			const options = resolveOptions(dictionary.secure as SecureOptions | undefined);
+			const name = options.tls_server_name;
+			this.#engine = newClient(compact({
+				serverName: name === false ? undefined : name ?? host,
+				minVersion: options.protocolVersion,
+				maxVersion: options.maxVersion,
+				suites: options.cipherSuites,
+				groups: options.groups,
+				shares: options.keyShares,
+				signatureAlgorithms: options.tls_signature_algorithms,
+				alpn: options.tls_application_layer_protocol_negotiation ?? options.applicationLayerProtocolNegotiation,
+				maxFragmentLength: options.tls_max_fragment_length,
+				recordSizeLimit: options.recordSizeLimit,
+				session: options.session,
+				// what the check needs, not the whole of the options (kept through the connection); the
+				// certificate must match tls_server_name, else the host (or address), even when no SNI is sent
+				certificates: certificateCheck({ verify: options.verify !== false, roots: options.certificate, time: options.time, verifyName: name || host, trace: options.trace }),
+				clientCertificates: options.clientCertificates && buffersOf(options.clientCertificates),
+				clientKey: options.clientKey && Key.fromPrivateKey(options.clientKey),
+				keylog: options.keylog,
+				trace: options.trace,
+			}, ENGINE_DEFAULTS));
+			handshakeTimeout = options.handshakeTimeout;
+			tcp = { host, port: dictionary.port as number };
+		}
+		try {
+			this.#socket = new Socket(tcp);
+		}
+		catch (e) {
+			this.#engine.dispose();   // the engine's natives (and a server's keys) are freed now, not at a collection
+			throw e;
+		}
+		if (listener !== undefined) {
+			this.#state = State.handshake;
+			this.#engine.start();   // arms it for the ClientHello: no output, no callback (a client starts at message 1)
+		}
+		this.#begin(handshakeTimeout);
 	}
 
 	#begin(handshakeTimeout = 30000): void {

@@ -32,6 +32,8 @@ const cases = {
 	fragmentString: { secure: { tls_max_fragment_length: "1" } },
 	unknownConstructor: { secure: { constructor: 1 } },
 	noHost: { host: undefined },
+	// the TCP socket refuses it after the engine is made: the engine is disposed, the error is the socket's
+	badPort: { port: 70000 },
 	listener: { listener: {} },
 	// accepted: every known option with a good value
 	good: {
