@@ -22,6 +22,21 @@
  *   this.close()
  *   aad may be undefined or null (none). seal/open abandon an incremental open in progress.
  *
+ *   TLS records (tls/record.ts's Protection, a subclass of AEAD), each under the next sequence number:
+ *   this.init(kind, key, iv, mode)                   a record protection: 12-byte IV (TLS 1.2 AES-GCM:
+ *       the 4-byte salt, then zeros), mode 1 TLS 1.3, 2 TLS 1.2 IV ^ sequence, 3 TLS 1.2 explicit
+ *       nonce; the sequence number starts at 0
+ *   this.sealRecord(record, at, length) -> length + 16
+ *       record[at, at + 5) is the header, the plaintext (TLS 1.3: the inner plaintext) its `length`
+ *       bytes after the header and, in mode 3, the 8-byte explicit nonce (written here); seals it
+ *       in place, the tag after it
+ *   this.openRecord(record, at, length) -> the plaintext's length
+ *       record[at, at + 5) is the header, `length` bytes of body after it; opens it in place (the
+ *       plaintext after the header and, in mode 3, the explicit nonce)
+ *   this.startRecord(record)                         start() of the TLS 1.3 record whose header is record[0, 5)
+ *   On an AEAD that is not a record protection (or startRecord under TLS 1.2): "crypto: bad record mode".
+ *   After 2^64 - 1 records: Error "tls: sequence number exhausted" (RFC 8446 5.3, RFC 5246 6.1).
+ *
  *   xs_aead_gcm_engine() -> "aesgcm_x86" or "mbedtls": the AES-GCM that init() picks (for tests)
  */
 #include "crypto_common.h"
@@ -41,6 +56,14 @@
 #define AEAD_AES_GCM_X86 3              /* kind 1 through native/aesgcm_x86.c (never given by JS) */
 #define AEAD_TAG_SIZE 16
 
+/* TLS record protections (tls/record.ts's Protection), their per-record nonce and additional data */
+#define RECORD_TLS13 1                  /* nonce IV ^ sequence, additional data the header (RFC 8446 5.2, 5.3) */
+#define RECORD_TLS12 2                  /* nonce IV ^ sequence (ChaCha20-Poly1305, RFC 7905), additional data
+                                           sequence || type || version || plaintext length (RFC 5246 6.2.3.3) */
+#define RECORD_TLS12_EXPLICIT 3         /* AES-GCM: nonce salt || explicit nonce, the sequence number sent
+                                           before the ciphertext (RFC 5288 3); additional data as above */
+#define RECORD_HEADER 5
+
 #if MBEDTLS_VERSION_MAJOR != 2 || defined(MBEDTLS_GCM_ALT)
 	/* the incremental GCM decryption below reads the counter block and the block cipher of
 	   mbedtls 2.x's software GCM context (mbedtls 3 does partial blocks itself) */
@@ -50,6 +73,9 @@
 typedef struct {
 	int kind;
 	int started;                    /* an incremental open is in progress */
+	int mode;                       /* a TLS record protection: RECORD_* below (0: none) */
+	uint8_t sequence[8];            /* its next record's sequence number, big-endian */
+	uint8_t iv[12];                 /* its IV (TLS 1.2 AES-GCM: the 4-byte salt, then zeros) */
 	size_t pending;                 /* GCM: bytes of the current partial block already decrypted */
 	uint8_t block[16];              /* GCM: their ciphertext, hashed once the block is complete */
 	uint8_t stream[16];             /* GCM: the key stream of that block */
@@ -290,10 +316,10 @@ static int aead_open_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 
 void xs_aead_init(xsMachine *the)
 {
-	xsIntegerValue kind = aead_integer(the, 0, "crypto: bad algorithm");
+	xsIntegerValue kind = aead_integer(the, 0, "crypto: bad algorithm"), mode = 0;
 	aead_head *head;
-	void *key;
-	xsUnsignedValue keyLength;
+	void *key, *iv = NULL;
+	xsUnsignedValue keyLength, ivLength;
 
 	if ((kind != AEAD_AES_GCM) && (kind != AEAD_CHACHA20_POLY1305))
 		crypto_range("unsupported algorithm");
@@ -312,49 +338,27 @@ void xs_aead_init(xsMachine *the)
 		xsmcSetHostData(xsThis, NULL);
 		aead_free(head);
 	}
-	/* nothing below calls XS until the host data is set: key stays put */
+	if (aead_has(the, 3)) {                     /* a TLS record protection */
+		mode = aead_integer(the, 3, "crypto: bad record mode");
+		if ((mode < RECORD_TLS13) || (mode > RECORD_TLS12_EXPLICIT))
+			crypto_range("bad record mode");
+		xsmcGetBufferReadable(xsArg(2), &iv, &ivLength);
+		if (ivLength != 12)
+			crypto_range("bad nonce size");
+	}
+	/* nothing below calls XS until the host data is set: key and iv stay put */
 	head = aead_new((int)kind, (const uint8_t *)key, (size_t)keyLength);
 	if (head == NULL)
 		crypto_throw("out of memory");          /* setkey fails only when allocation does */
+	if (mode) {
+		memcpy(head->iv, iv, 12);
+		head->mode = (int)mode;                 /* the sequence number is 0 (calloc) */
+	}
 	xsmcSetHostData(xsThis, head);
 }
 
-void xs_aead_seal(xsMachine *the)
-{
-	aead_head *head = aead_get(the);
-	const uint8_t *nonce, *aad;
-	size_t nonceLength, aadLength, length;
-	uint8_t *data;
-	int ret;
 
-	nonce = aead_nonce(the, head, 0, &nonceLength);
-	aad = securesocket_optional(the, 1, &aadLength);
-	data = aead_region(the, 2, AEAD_TAG_SIZE, &length);
-	ret = aead_seal_raw(head, nonce, nonceLength, aad, aadLength, data, length);
-	if (ret != 0)
-		aead_error(the, ret);
-	xsmcSetInteger(xsResult, (xsIntegerValue)(length + AEAD_TAG_SIZE));
-}
 
-void xs_aead_open(xsMachine *the)
-{
-	aead_head *head = aead_get(the);
-	const uint8_t *nonce, *aad;
-	size_t nonceLength, aadLength, length, textLength;
-	uint8_t *data;
-	int ret;
-
-	nonce = aead_nonce(the, head, 0, &nonceLength);
-	aad = securesocket_optional(the, 1, &aadLength);
-	data = aead_region(the, 2, 0, &length);
-	if (length < AEAD_TAG_SIZE)
-		crypto_range("ciphertext too short");
-	textLength = length - AEAD_TAG_SIZE;
-	ret = aead_open_raw(head, nonce, nonceLength, aad, aadLength, data, textLength);
-	if (ret != 0)
-		aead_error(the, ret);
-	xsmcSetInteger(xsResult, (xsIntegerValue)textLength);
-}
 
 /* an incremental open */
 static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLength, const uint8_t *aad,
@@ -380,18 +384,25 @@ static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLen
 	return ret;
 }
 
-void xs_aead_start(xsMachine *the)
+/* the next record's nonce and additional data (its sequence number in aad[0, 8); the rest is the
+   caller's), the sequence number moved on; explicit: mode 3's explicit nonce as received */
+static void record_next(xsMachine *the, aead_head *head, const uint8_t *explicit, uint8_t nonce[12], uint8_t aad[13])
 {
-	aead_head *head = aead_get(the);
-	const uint8_t *nonce, *aad;
-	size_t nonceLength, aadLength;
-	int ret;
-
-	nonce = aead_nonce(the, head, 0, &nonceLength);
-	aad = securesocket_optional(the, 1, &aadLength);
-	ret = aead_start_raw(head, nonce, nonceLength, aad, aadLength);
-	if (ret != 0)
-		aead_error(the, ret);
+	int i;
+	memcpy(aad, head->sequence, 8);
+	for (i = 7; (i >= 0) && (++head->sequence[i] == 0); i--)
+		;
+	if (i < 0) {                        /* this one would be 2^64 - 1: no more (never wraps) */
+		head->mode = 0;
+		securesocket_throw(the, "Error", "tls: sequence number exhausted");
+	}
+	memcpy(nonce, head->iv, 12);
+	if (head->mode == RECORD_TLS12_EXPLICIT)
+		memcpy(nonce + 4, explicit ? explicit : aad, 8);
+	else {
+		for (i = 0; i < 8; i++)
+			nonce[4 + i] ^= aad[i];
+	}
 }
 
 /*
@@ -511,46 +522,127 @@ static int aead_finish_raw(aead_head *head, const uint8_t *tag)
 	return securesocket_tag_check(computed, tag, NULL, 0) ? 0 : MBEDTLS_ERR_GCM_AUTH_FAILED;
 }
 
-void xs_aead_update(xsMachine *the)
+#define OP_SEAL 0
+#define OP_OPEN 1
+#define OP_START 2
+#define OP_UPDATE 3
+#define OP_FINISH 4
+
+/*
+ * seal, open, start (an incremental open): given the nonce and additional data (arguments 0 and 1,
+ * the buffer from argument 2), or (record) those of the TLS record at argument 0: its header, then
+ * its body; update and finish of an incremental open (the buffer or tag: argument 0). One body for
+ * the eight natives below.
+ */
+static void aead_crypt(xsMachine *the, int op, int record)
 {
 	aead_head *head = aead_get(the);
-	size_t length;
-	uint8_t *data;
+	const uint8_t *nonce = NULL, *aad = NULL;
+	size_t nonceLength = 12, aadLength = 0, length = 0, text, explicit = 0;
+	uint8_t *data = NULL, recordNonce[12], recordAad[13];
 	int ret;
 
-	if (xsmcArgc < 1)
-		crypto_type("missing buffer");
-	if (!head->started)
-		crypto_throw("not started");
-	data = aead_region(the, 0, 0, &length);
-	if (length == 0)
-		return;
-	ret = aead_update_raw(head, data, length);
+	if (record) {
+		explicit = (head->mode == RECORD_TLS12_EXPLICIT) ? 8 : 0;
+		data = aead_region(the, 0, (op == OP_SEAL) ? RECORD_HEADER + explicit + AEAD_TAG_SIZE : RECORD_HEADER, &length);
+		if ((head->mode == 0) || ((op == OP_START) && (head->mode != RECORD_TLS13)))
+			crypto_throw("bad record mode");      /* not a record protection, or start() not under TLS 1.3 */
+	}
+	else if (op >= OP_UPDATE) {
+		if (xsmcArgc < 1)
+			securesocket_throw(the, "TypeError", (op == OP_UPDATE) ? "crypto: missing buffer" : "crypto: missing tag");
+		if (!head->started)
+			crypto_throw("not started");
+		/* finish: the 16-byte tag from the offset (argument 1) */
+		data = aead_region(the, 0, (op == OP_FINISH) ? AEAD_TAG_SIZE : 0, &length);
+	}
+	else {
+		nonce = aead_nonce(the, head, 0, &nonceLength);
+		aad = securesocket_optional(the, 1, &aadLength);
+		if (op != OP_START)
+			data = aead_region(the, 2, (op == OP_SEAL) ? AEAD_TAG_SIZE : 0, &length);
+	}
+	text = length;
+	if (op == OP_OPEN) {
+		if (length < explicit + AEAD_TAG_SIZE)
+			crypto_range("ciphertext too short");
+		text = length - explicit - AEAD_TAG_SIZE;
+	}
+	if (record) {
+		record_next(the, head, (op == OP_OPEN) ? data + RECORD_HEADER : NULL, recordNonce, recordAad);
+		if (explicit && (op == OP_SEAL))
+			memcpy(data + RECORD_HEADER, recordAad, 8);
+		memcpy(recordAad + 8, data, 3);
+		recordAad[11] = (uint8_t)(text >> 8);
+		recordAad[12] = (uint8_t)text;
+		nonce = recordNonce;
+		aad = (head->mode == RECORD_TLS13) ? data : recordAad;
+		aadLength = (head->mode == RECORD_TLS13) ? RECORD_HEADER : 13;
+		data += RECORD_HEADER + explicit;
+	}
+	if (op == OP_SEAL)
+		ret = aead_seal_raw(head, nonce, nonceLength, aad, aadLength, data, text);
+	else if (op == OP_OPEN)
+		ret = aead_open_raw(head, nonce, nonceLength, aad, aadLength, data, text);
+	else if (op == OP_START)
+		ret = aead_start_raw(head, nonce, nonceLength, aad, aadLength);
+	else if (op == OP_UPDATE)
+		ret = length ? aead_update_raw(head, data, length) : 0;
+	else
+		ret = aead_finish_raw(head, data);
 	if (ret != 0)
 		aead_error(the, ret);
+	if (op < OP_START)
+		xsmcSetInteger(xsResult, (xsIntegerValue)((op == OP_SEAL) ? text + AEAD_TAG_SIZE : text));
+}
+
+void xs_aead_seal(xsMachine *the)
+{
+	aead_crypt(the, OP_SEAL, 0);
+}
+
+void xs_aead_open(xsMachine *the)
+{
+	aead_crypt(the, OP_OPEN, 0);
+}
+
+void xs_aead_start(xsMachine *the)
+{
+	aead_crypt(the, OP_START, 0);
+}
+
+void xs_aead_seal_record(xsMachine *the)
+{
+	aead_crypt(the, OP_SEAL, 1);
+}
+
+void xs_aead_open_record(xsMachine *the)
+{
+	aead_crypt(the, OP_OPEN, 1);
+}
+
+void xs_aead_start_record(xsMachine *the)
+{
+	aead_crypt(the, OP_START, 1);
+}
+
+void xs_aead_update(xsMachine *the)
+{
+	aead_crypt(the, OP_UPDATE, 0);
 }
 
 void xs_aead_finish(xsMachine *the)
 {
-	aead_head *head = aead_get(the);
-	xsIntegerValue offset = aead_has(the, 1) ? aead_integer(the, 1, "crypto: bad offset") : 0;
-	void *buffer;
-	xsUnsignedValue count;
-	int ret;
-
-	if (xsmcArgc < 1)
-		crypto_type("missing tag");
-	if (!head->started)
-		crypto_throw("not started");
-	xsmcGetBufferReadable(xsArg(0), &buffer, &count);
-	if ((offset < 0) || ((xsUnsignedValue)offset > count))
-		crypto_range("bad offset");
-	if (count - (xsUnsignedValue)offset < AEAD_TAG_SIZE)
-		crypto_range("buffer too short");
-	ret = aead_finish_raw(head, (const uint8_t *)buffer + offset);
-	if (ret != 0)
-		aead_error(the, ret);
+	aead_crypt(the, OP_FINISH, 0);
 }
+
+
+
+
+
+
+
+
 
 void xs_aead_close(xsMachine *the)
 {

@@ -19,7 +19,7 @@ import { hostMethods } from "./methods";
 export type AEADAlgorithm = "AES-128-GCM" | "AES-256-GCM" | "AES-GCM" | "CHACHA20-POLY1305";
 
 type Aad = BufferLike | null | undefined;
-type InitNative = (this: unknown, kind: number, key: BufferLike) => void;
+type InitNative = (this: unknown, kind: number, key: BufferLike, iv?: BufferLike, recordMode?: number) => void;
 const INIT = Symbol("init");
 
 const KIND_AES_GCM = 1;
@@ -84,12 +84,16 @@ export class AEAD extends Native("xs_aead_destructor") {
 		return 12;
 	}
 
-	constructor(algorithm: AEADAlgorithm, key: BufferLike) {
+	/**
+	 * `iv` and `recordMode` make a TLS record protection (tls/record's Protection: its IV and
+	 * sequence number in the native state, native/aead.c's record functions); other uses leave them out.
+	 */
+	constructor(algorithm: AEADAlgorithm, key: BufferLike, iv?: BufferLike, recordMode?: number) {
 		super();
 		const sizes = keySizes(algorithm);
 		if (!sizes.includes(key.byteLength))
 			throw new RangeError("crypto: bad key size");
-		this[INIT](algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key);
+		this[INIT](algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key, iv, recordMode);
 		this.algorithm = algorithm;
 		if (sizes.length > 1)
 			this.gcmKeySize = key.byteLength;

@@ -11,10 +11,13 @@
  * byte in the host's XS).
  *
  * A record is framed once, in one reusable buffer, and decrypted where it lies, in place
- * (crypto's AEAD.open); nothing of it is handed on before its tag has been checked. In steady state
- * nothing is allocated per record.
+ * (Protection.openRecord); nothing of it is handed on before its tag has been checked. In steady state
+ * nothing is allocated per record. A Protection (one direction's keys) is crypto's AEAD with the
+ * IV and the sequence number in its native state: the per-record nonce and additional data are
+ * made in C (native/aead.c's record functions), not here.
  */
 import { AEAD, TAG_SIZE } from "crypto/aead";
+import { hostMethods } from "crypto/methods";
 import { Alert, fatal } from "./alert";
 import { ContentType, TLS12, TLS13 } from "./constants";
 import { alloc, byteArray, copy, sub } from "./bytes";
@@ -38,77 +41,38 @@ const enum Size {
 const BAD_MAC = "tls: bad record mac", TOO_SHORT = "tls: protected record too short",
 	NO_TYPE = "tls: protected record without a content type", OVER_LIMIT = "tls: record plaintext over the limit";
 
-/**
- * The per-record nonce and additional data, shared by every connection: each is written right
- * before the AEAD call that takes it (the native side copies what it needs), so a connection holds
- * no arrays of its own for them (a Uint8Array and its ArrayBuffer are about 7 XS slots)
- */
-const NONCE = new Uint8Array(12);
-let nonceHead = 0;                      // NONCE's first 4 bytes, as written last (an IV's that never change)
-const AAD13 = new Uint8Array(HEADER);   // TLS 1.3: the record's header
-const AAD12 = new Uint8Array(13);       // TLS 1.2: sequence number, type, version, length
+// the record methods are natives of crypto/aead (native/aead.c), each under the next sequence number
+// (RFC 8446 5.3, RFC 5246 6.1), which lives in C with the IV: no JS per record for the nonce and the
+// additional data, no arrays for them
+export interface Protection {
+	/**
+	 * Seals the record at `record[at]`: its header written, its plaintext (TLS 1.3: the inner
+	 * plaintext) the `length` bytes after the header and the explicit nonce (TLS 1.2 AES-GCM: 8 bytes,
+	 * written here), 16 bytes of room for the tag after it. Returns `length + 16`.
+	 */
+	sealRecord(record: Uint8Array, at: number, length: number): number;
+	/** Opens the record at `record[at]` in place, `length` bytes of body after its header; returns the plaintext's length. Throws on a bad tag. */
+	openRecord(record: Uint8Array, at: number, length: number): number;
+	/** Starts the incremental open (update(), finish()) of the TLS 1.3 record whose header is `record[0, 5)`. */
+	startRecord(record: Uint8Array): void;
+}
 
-/** The keys of one direction: an AEAD (itself: no object of its own, 2 XS slots), its IV (or TLS 1.2 salt) and the sequence number. */
+/** The keys of one direction: an AEAD (itself: no object of its own, 2 XS slots) whose native state holds the IV (or TLS 1.2 salt) and the sequence number. */
 export class Protection extends AEAD {
-	// the IV (1.3, ChaCha20 in 1.2) or the salt (GCM in 1.2) as three numbers: its first 4 bytes,
-	// which never change, and its last 8 (no array of its own: the nonce is written into NONCE)
-	private readonly ivHead: number;
-	private readonly ivHigh: number;
-	private readonly ivLow: number;
 	private readonly explicit: boolean;    // TLS 1.2 AES-GCM: 8-byte explicit nonce in each record
-	private sequenceHigh = 0;
-	/** read by the record layer (the first record under these keys: 1 after advance()) */
-	sequenceLow = 0;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
-		super(suite.aead, key);
-		const n = new Uint8Array(iv);
-		this.ivHead = (n[0] << 24) | (n[1] << 16) | (n[2] << 8) | n[3];
-		this.ivHigh = (n[4] << 24) | (n[5] << 16) | (n[6] << 8) | n[7];
-		this.ivLow = (n[8] << 24) | (n[9] << 16) | (n[10] << 8) | n[11];
-		this.explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
+		const explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
+		// record modes: 1 TLS 1.3, 2 TLS 1.2 IV ^ sequence, 3 TLS 1.2 explicit nonce (native/aead.c)
+		super(suite.aead, key, iv, version !== TLS12 ? 1 : explicit ? 3 : 2);
+		this.explicit = explicit;
 	}
 	get explicitNonceLength(): number {
 		return this.explicit ? 8 : 0;
 	}
-	/** the per-record nonce (in NONCE: valid until the next call): IV xor sequence (1.3, ChaCha20 in 1.2), or salt || explicit (GCM in 1.2) */
-	nextNonce(explicitNonce?: Uint8Array): Uint8Array {
-		const n = NONCE, head = this.ivHead;
-		if (head !== nonceHead) {   // the same bytes when equal, whichever connection wrote them
-			n[0] = head >> 24; n[1] = head >> 16; n[2] = head >> 8; n[3] = head;
-			nonceHead = head;
-		}
-		if (this.explicit) {
-			if (explicitNonce) {
-				for (let i = 0; i < 8; i++)
-					n[4 + i] = explicitNonce[i];
-			}
-			else
-				this.writeSequence(n, 4);
-		}
-		else {
-			const h = this.sequenceHigh ^ this.ivHigh, l = this.sequenceLow ^ this.ivLow;
-			n[4] = h >> 24; n[5] = h >> 16; n[6] = h >> 8; n[7] = h;
-			n[8] = l >> 24; n[9] = l >> 16; n[10] = l >> 8; n[11] = l;
-		}
-		return n;
-	}
-	writeSequence(into: Uint8Array, at: number): void {
-		const h = this.sequenceHigh, l = this.sequenceLow;
-		into[at] = h >>> 24; into[at + 1] = h >> 16; into[at + 2] = h >> 8; into[at + 3] = h;
-		into[at + 4] = l >>> 24; into[at + 5] = l >> 16; into[at + 6] = l >> 8; into[at + 7] = l;
-	}
-	advance(): void {
-		if (this.sequenceLow === 0xFFFFFFFF) {
-			if (this.sequenceHigh === 0xFFFFFFFF)
-				throw fatal(Alert.internal_error, "tls: sequence number exhausted");
-			this.sequenceHigh++;
-			this.sequenceLow = 0;
-		}
-		else
-			this.sequenceLow++;
-	}
 }
+hostMethods(Protection, "sealRecord", native("xs_aead_seal_record"),
+	"openRecord", native("xs_aead_open_record"), "startRecord", native("xs_aead_start_record"));
 
 export type RecordHandler = (type: ContentType, content: Uint8Array) => void;
 
@@ -161,9 +125,10 @@ export class RecordLayer {
 	/**
 	 * TLS 1.3 server: set while the client may still send an unprotected alert, from our ServerHello
 	 * until the client's first protected record (a client that refuses our certificate may not have
-	 * switched to its handshake keys yet: OpenSSL's s_client and curl send that alert in plaintext)
+	 * switched to its handshake keys yet: OpenSSL's s_client and curl send that alert in plaintext).
+	 * Read for each protected record (it ends there), so a property from the start.
 	 */
-	declare allowPlaintextAlert: boolean | undefined;
+	allowPlaintextAlert = false;
 
 	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
 	declare streamer: RecordStreamer | undefined;
@@ -176,10 +141,6 @@ export class RecordLayer {
 	private emptyRecords = 0;                 // empty records in a row
 	private streaming: Streaming | undefined = undefined;
 	declare private content: Uint8Array | undefined;    // the latest application data record's content (view())
-	// the TLS 1.3 additional data, buffer[0, HEADER), once application data came: before that (the
-	// handshake), the header is copied into AAD13 for each record (about 2,000 instructions a record
-	// more, callgrind, against 4 XS slots through the handshake)
-	declare private header: Uint8Array | undefined;
 	// sealed records not taken yet, exactly (kept by close(): a last alert goes out after it)
 	declare private out?: Uint8Array;
 	/** a record ended in the latest received() */
@@ -302,8 +263,6 @@ export class RecordLayer {
 		const buffer = alloc(Math.min(capacity, HEADER + Size.MAX_CIPHERTEXT_12));
 		if (this.buffer && this.length)
 			copy(buffer, 0, this.buffer, 0, this.length);
-		if (this.header)
-			this.header = sub(buffer, 0, HEADER);
 		return buffer;
 	}
 
@@ -323,8 +282,7 @@ export class RecordLayer {
 		if (protectedRecord) {
 			if (length < TAG_SIZE + 1)
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			copy(AAD13, 0, b, 0, HEADER);   // the additional data: the header
-			this.read!.start(this.read!.nextNonce(), AAD13);
+			this.read!.startRecord(b);
 		}
 		this.streaming = {
 			protectedRecord, left: length, cipherLeft: protectedRecord ? length - TAG_SIZE : length,
@@ -386,7 +344,6 @@ export class RecordLayer {
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
-			this.read!.advance();
 			if (this.allowPlaintextAlert)
 				this.allowPlaintextAlert = false;
 			if (s.heldByte < 0)
@@ -436,21 +393,15 @@ export class RecordLayer {
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
 			if (length < TAG_SIZE + 1)
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			const nonce = this.read.nextNonce();
 			let n: number;
 			try {
-				let aad = this.header;
-				if (!aad)
-					copy(aad = AAD13, 0, b, 0, HEADER);
-				n = this.read.open(nonce, aad, b, HEADER, length);
+				n = this.read.openRecord(b, 0, length);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
-			this.read.advance();
-			// the first record under these keys ends the plaintext alerts (looked at only then: the
-			// property is usually missing)
-			if (this.read.sequenceLow === 1 && this.allowPlaintextAlert)
+			// a protected record ends the plaintext alerts
+			if (this.allowPlaintextAlert)
 				this.allowPlaintextAlert = false;
 			// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
 			let end = HEADER + n;
@@ -468,18 +419,13 @@ export class RecordLayer {
 			const explicit = this.read.explicitNonceLength;
 			if (length < explicit + TAG_SIZE)
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			const nonce = this.read.nextNonce(explicit ? sub(b, HEADER, HEADER + explicit) : undefined);
-			const plain = length - explicit - TAG_SIZE;
-			const aad = AAD12;
-			this.read.writeSequence(aad, 0);
-			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = plain >> 8; aad[12] = plain;
+			let plain: number;
 			try {
-				this.read.open(nonce, aad, b, HEADER + explicit, length - explicit);
+				plain = this.read.openRecord(b, 0, length);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
-			this.read.advance();
 			content = this.view(HEADER + explicit, HEADER + explicit + plain, type);
 			if (content.length > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
@@ -511,7 +457,6 @@ export class RecordLayer {
 		const v = this.content;
 		if (v && v.buffer === b.buffer && v.byteOffset === b.byteOffset + start && v.length === end - start)
 			return v;
-		this.header ??= sub(b, 0, HEADER);
 		return this.content = sub(b, start, end);
 	}
 
@@ -528,20 +473,10 @@ export class RecordLayer {
 		copy(record, body, content, 0, content.length);
 		if (!w)
 			return;
-		if (tls13) {
+		if (tls13)
 			record[body + content.length] = type;
-			w.seal(w.nextNonce(), sub(record, at, at + HEADER), record, body, inner);
-		}
-		else {
-			// TLS 1.2 AEAD (RFC 5246 6.2.3.3): the explicit nonce is the sequence number
-			if (explicit)
-				w.writeSequence(record, at + HEADER);
-			const aad = AAD12;
-			w.writeSequence(aad, 0);
-			aad[8] = type; aad[9] = 3; aad[10] = 3; aad[11] = content.length >> 8; aad[12] = content.length;
-			w.seal(w.nextNonce(explicit ? sub(record, at + HEADER, body) : undefined), aad, record, body, content.length);
-		}
-		w.advance();
+		// the nonce, the additional data and (TLS 1.2 AES-GCM) the explicit nonce: native/aead.c
+		w.sealRecord(record, at, inner);
 	}
 
 	/** room for `n` more bytes at the end of the output (grown to fit, its bytes kept: a flight is a few records): where they go */
@@ -575,7 +510,7 @@ export class RecordLayer {
 		this.setRead(undefined);
 		this.setWrite(undefined);
 		this.buffer = undefined;
-		this.content = this.header = undefined;
+		this.content = undefined;
 		this.length = 0;
 		this.need = HEADER;
 		this.streaming = undefined;
