@@ -101,7 +101,7 @@ export type Table = { readonly [name: string]: string };
 const WHAT: { [kind: string]: string } = { b: "a boolean", f: "a function", y: "an ArrayBuffer, a Uint8Array or a host buffer" };
 WHAT.a = WHAT.y;
 
-export const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
+const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
 const DEFAULT_SUITES = SUITES.map((x) => x.code);
 const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
 // (the name lists are split from strings: smaller as bytecode than array literals, bench/notes.md)
@@ -128,7 +128,7 @@ const VERSION = "v 0x303, 0x304, \"TLS 1.2\" or \"TLS 1.3\"";
 const ALPN = "l* a protocol name of 1 to 255 characters (a string or an ArrayBuffer)";
 
 /** the options of both sides */
-export const COMMON: Table = {
+const COMMON: Table = {
 	protocolVersion: VERSION,
 	maxVersion: VERSION,
 	trace: "t a boolean or a function",
