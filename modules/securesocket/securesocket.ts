@@ -84,10 +84,6 @@ const DIRECT = 1, IN_CALLBACK = 2, WROTE = 4, TCP_ENDED = 8;
 // literal into a new chunk each time its code runs, unless the code is preloaded in flash)
 const CONNECTED: EngineState = "connected", CLOSED: EngineState = "closed";
 
-function utf8(text: string): Uint8Array {
-	return new Uint8Array(ArrayBuffer.fromString(text));
-}
-
 /** the TCP socket, holding its SecureSocket for the shared callback */
 type OwnedSocket = Socket & { secure: SecureSocket };
 /** the handshake timer, holding its SecureSocket and its time for the callback */
@@ -280,7 +276,7 @@ export default class SecureSocket {
 			const item = items[i];
 			let part: Uint8Array;
 			if (typeof item === "string")
-				part = utf8(item);
+				part = new Uint8Array(ArrayBuffer.fromString(item));   // UTF-8
 			else if (typeof item === "number") {
 				if (item < 0 || item > 255 || (item | 0) !== item)
 					throw new RangeError("securesocket: byte out of range");
