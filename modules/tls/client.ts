@@ -147,9 +147,8 @@ export class TLSClient extends TLSConnection {
 		if (this.version === TLS12)
 			return this.changeCipherSpec12();
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
-		if (this.state !== "handshake" || this.expect === Expect.server_hello && !this.helloRetried || this.receivedCompatibilityCCS)
+		if (this.state !== "handshake" || this.expect === Expect.server_hello && !this.helloRetried || !this.takeCompatibilityCCS())
 			throw fatal(Alert.unexpected_message, UNEXPECTED_CCS);
-		this.receivedCompatibilityCCS = true;
 		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 

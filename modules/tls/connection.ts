@@ -178,18 +178,15 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	/** the peer's leaf key, once its Certificate message was checked */
 	declare protected peerKey: Key | undefined;
 	declare protected certificates?: CertificateStream;
-	/** the TLS 1.3 middlebox-compatibility change_cipher_spec was sent, received: bits of `flags` */
-	protected get sentCompatibilityCCS(): boolean {
-		return (this.flags & SENT_CCS) !== 0;
-	}
-	protected set sentCompatibilityCCS(value: boolean) {
-		this.flags = value ? this.flags | SENT_CCS : this.flags & ~SENT_CCS;
-	}
-	protected get receivedCompatibilityCCS(): boolean {
-		return (this.flags & RECEIVED_CCS) !== 0;
-	}
-	protected set receivedCompatibilityCCS(value: boolean) {
-		this.flags = value ? this.flags | RECEIVED_CCS : this.flags & ~RECEIVED_CCS;
+	/**
+	 * TLS 1.3 middlebox compatibility (RFC 8446 D.4): the peer's one unprotected change_cipher_spec,
+	 * taken (a bit of `flags`); false when one came already
+	 */
+	protected takeCompatibilityCCS(): boolean {
+		if (this.flags & RECEIVED_CCS)
+			return false;
+		this.flags |= RECEIVED_CCS;
+		return true;
 	}
 	/** the largest plaintext we put in one record (max_fragment_length, record_size_limit); read for each write */
 	protected recordLimit: number;
@@ -596,9 +593,9 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	/** TLS 1.3 middlebox compatibility (RFC 8446 D.4): one unprotected change_cipher_spec */
 	protected sendCompatibilityCCS(): void {
-		if (this.sentCompatibilityCCS || this.version !== TLS13)
+		if (this.flags & SENT_CCS || this.version !== TLS13)
 			return;
-		this.sentCompatibilityCCS = true;
+		this.flags |= SENT_CCS;
 		const write = this.records.write;
 		this.records.write = undefined;
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));

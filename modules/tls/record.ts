@@ -59,16 +59,14 @@ export interface Protection {
 
 /** The keys of one direction: an AEAD (itself: no object of its own, 2 XS slots) whose native state holds the IV (or TLS 1.2 salt) and the sequence number. */
 export class Protection extends AEAD {
-	private readonly explicit: boolean;    // TLS 1.2 AES-GCM: 8-byte explicit nonce in each record
+	/** TLS 1.2 AES-GCM: 8 (the explicit nonce before each record's ciphertext), else 0 */
+	readonly explicitNonceLength: number;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
 		const explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
 		// record modes: 1 TLS 1.3, 2 TLS 1.2 IV ^ sequence, 3 TLS 1.2 explicit nonce (native/aead.c)
 		super(suite.aead, key, iv, version !== TLS12 ? 1 : explicit ? 3 : 2);
-		this.explicit = explicit;
-	}
-	get explicitNonceLength(): number {
-		return this.explicit ? 8 : 0;
+		this.explicitNonceLength = explicit ? 8 : 0;
 	}
 }
 hostMethods(Protection, "sealRecord", native("xs_aead_seal_record"),
@@ -219,9 +217,19 @@ export class RecordLayer {
 		if (this.length < this.need)
 			return;
 		if (this.need === HEADER) {
-			// the body's length read once here, handed on (fewer calls per record on the download's path)
-			const b = this.buffer!, length = (b[3] << 8) | b[4];
-			this.checkHeader(length);
+			// the header checked; the body's length read once here, handed on (fewer calls per record on
+			// the download's path)
+			const b = this.buffer!, type = b[0], length = (b[3] << 8) | b[4];
+			if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
+				throw fatal(Alert.unexpected_message, `tls: unknown record type ${type}`);
+			if (b[1] !== 3)
+				throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
+			// protected records may carry the expansion of their protection on top of the plaintext limit
+			let max = this.receiveLimit;
+			if (this.read && !(type === ContentType.change_cipher_spec && this.version === TLS13))
+				max += (this.version === TLS13 ? Size.MAX_CIPHERTEXT_13 : Size.MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
+			if (length > max)
+				throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
 			if (length === 0) {
 				this.process(0);
 				return;
@@ -309,33 +317,9 @@ export class RecordLayer {
 			else
 				this.streamer!.streamData(scratch, false);
 		}
-		if (s.left === 0)
-			this.streamFinish();
-	}
-
-	/** hands on decrypted bytes, holding back a last nonzero byte and the zeros after it (they may be the content type and padding) */
-	private streamPlaintext(p: Uint8Array): void {
-		const s = this.streaming!;
-		s.plaintext += p.length;
-		let z = p.length - 1;
-		while (z >= 0 && p[z] === 0)
-			z--;
-		if (z < 0) {
-			s.heldZeros += p.length;
+		if (s.left > 0)
 			return;
-		}
-		if (s.heldByte >= 0)
-			this.streamer!.streamData(byteArray(s.heldByte), true);
-		for (let n = s.heldZeros; n > 0; n -= ZEROS.length)
-			this.streamer!.streamData(sub(ZEROS, 0, Math.min(n, ZEROS.length)), true);
-		if (z > 0)
-			this.streamer!.streamData(sub(p, 0, z), true);
-		s.heldByte = p[z];
-		s.heldZeros = p.length - z - 1;
-	}
-
-	private streamFinish(): void {
-		const s = this.streaming!;
+		// the record is complete (and, protected, authenticated here)
 		this.streaming = undefined;
 		if (s.protectedRecord) {
 			try {
@@ -358,19 +342,25 @@ export class RecordLayer {
 		this.streamer!.streamEnd();
 	}
 
-	private checkHeader(length: number): void {
-		const b = this.buffer!;
-		const type = b[0];
-		if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
-			throw fatal(Alert.unexpected_message, `tls: unknown record type ${type}`);
-		if (b[1] !== 3)
-			throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
-		// protected records may carry the expansion of their protection on top of the plaintext limit
-		let max = this.receiveLimit;
-		if (this.read && !(b[0] === ContentType.change_cipher_spec && this.version === TLS13))
-			max += (this.version === TLS13 ? Size.MAX_CIPHERTEXT_13 : Size.MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
-		if (length > max)
-			throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
+	/** hands on decrypted bytes, holding back a last nonzero byte and the zeros after it (they may be the content type and padding) */
+	private streamPlaintext(p: Uint8Array): void {
+		const s = this.streaming!;
+		s.plaintext += p.length;
+		let z = p.length - 1;
+		while (z >= 0 && p[z] === 0)
+			z--;
+		if (z < 0) {
+			s.heldZeros += p.length;
+			return;
+		}
+		if (s.heldByte >= 0)
+			this.streamer!.streamData(byteArray(s.heldByte), true);
+		for (let n = s.heldZeros; n > 0; n -= ZEROS.length)
+			this.streamer!.streamData(sub(ZEROS, 0, Math.min(n, ZEROS.length)), true);
+		if (z > 0)
+			this.streamer!.streamData(sub(p, 0, z), true);
+		s.heldByte = p[z];
+		s.heldZeros = p.length - z - 1;
 	}
 
 	/** the record of `length` bytes of body in the buffer is complete: opens it, hands its content on */

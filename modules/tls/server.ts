@@ -195,9 +195,8 @@ export class TLSServer extends TLSConnection {
 			return;
 		}
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): once, after our first flight, during the handshake
-		if (this.version !== TLS13 || this.state !== "handshake" || this.expect === "client_hello" || this.receivedCompatibilityCCS)
+		if (this.version !== TLS13 || this.state !== "handshake" || this.expect === "client_hello" || !this.takeCompatibilityCCS())
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
-		this.receivedCompatibilityCCS = true;
 		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
