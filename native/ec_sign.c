@@ -11,16 +11,16 @@
  *     and sampling needs no HMAC-DRBG code.
  *   (x, y) = k G; r = x mod n; s = k^-1 (e + r d) mod n; r = 0 or s = 0: another k.
  *
- * k G by a fixed-base comb (Lim-Lee) of two tables: 4 teeth 64 bits apart, table 0 holding the 16
- * sums of {G, 2^64 G, 2^128 G, 2^192 G}, table 1 the same times 2^32 (native/p256_base_table.h, 2 KB
- * of constants computed by tools/p256-table.mjs); 32 steps of a doubling and the additions of the
- * entries that the bits i, i + 64, i + 128, i + 192 (table 0) and i + 32, i + 96, i + 160,
- * i + 224 (table 1) of k select. Points in homogeneous projective coordinates
+ * k G by a fixed-base comb (Lim-Lee) of four tables: 4 teeth 64 bits apart, table 0 holding the 16
+ * sums of {G, 2^64 G, 2^128 G, 2^192 G}, table c the same times 2^(16 c) (native/p256_base_table.h,
+ * 4 KB of constants computed by tools/p256-table.mjs); 16 steps of a doubling and the additions of
+ * the entries that the bits i + 16 c, i + 16 c + 64, i + 16 c + 128, i + 16 c + 192 of k select in
+ * each table c. Points in homogeneous projective coordinates
  * (X / Z, Y / Z), added by the complete formulas (also used for the doublings): no exceptional
  * case, the point at infinity (0 : 1 : 0) included, so no branch on where the accumulator is.
  *
  * Constant time, the argument: the private key d, k, k^-1 and the intermediate points and scalars
- * are secret. (1) Every loop runs a fixed number of times (32 comb steps, 16 table entries,
+ * are secret. (1) Every loop runs a fixed number of times (16 comb steps, 16 table entries,
  * the inversions' fixed chains of squarings and products). (2) No branch depends on
  * a secret: the field operations (native/p256_field.c) reduce with masks, the comb digit is built
  * with shifts at public bit positions, and the table entry is chosen by reading all 16 entries and

@@ -111,8 +111,13 @@ void p256_mod_sub(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 }
 
 /* CIOS: multiply by one limb of b, then divide by 2^LIMB_BITS exactly, L times; a b < m R gives a
-   result below 2m before the last conditional subtraction */
-void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m)
+   result below 2m before the last conditional subtraction. Inlined into p256_mod_mul once per
+   modulus, so that the compiler sees each modulus's limbs as constants (p's 0 and all-ones limbs,
+   its -p^-1 = 1, cost nothing) */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void mont_mul(p256_fe r, const p256_fe a, const p256_fe b, const limb *m, limb minv)
 {
 	limb t[L + 2], u;
 	dlimb c;
@@ -130,11 +135,11 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 		c += t[L];
 		t[L] = (limb)c;
 		t[L + 1] = (limb)(c >> LIMB_BITS);
-		u = t[0] * m->minv;
-		c = ((dlimb)u * m->m[0] + t[0]) >> LIMB_BITS;
+		u = t[0] * minv;
+		c = ((dlimb)u * m[0] + t[0]) >> LIMB_BITS;
 		UNROLLED
 		for (j = 1; j < L; j++) {
-			c += (dlimb)u * m->m[j] + t[j];
+			c += (dlimb)u * m[j] + t[j];
 			t[j - 1] = (limb)c;
 			c >>= LIMB_BITS;
 		}
@@ -142,7 +147,17 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 		t[L - 1] = (limb)c;
 		t[L] = t[L + 1] + (limb)(c >> LIMB_BITS);
 	}
-	p256_mod_reduce_once(r, t, t[L], m->m);
+	p256_mod_reduce_once(r, t, t[L], m);
+}
+
+void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m)
+{
+#if defined(__SIZEOF_INT128__)
+	if (m == &p256_mod_p)   /* which modulus: public */
+		mont_mul(r, a, b, p256_p, 1);
+	else
+#endif
+		mont_mul(r, a, b, m->m, m->minv);
 }
 
 void p256_square_times(p256_fe r, const p256_fe x, int count, const p256_mod *m)

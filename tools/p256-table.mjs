@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes native/p256_base_table.h: the fixed-base comb tables native/ec_sign.c multiplies G with
-// (docs/CRYPTO.md, "P-256 signing"). Entry j (0 to 15) of table c (0, 1) is 2^(32 c) times the sum of
+// (docs/CRYPTO.md, "P-256 signing"). Entry j (0 to 15) of table c (0 to 3) is 2^(16 c) times the sum of
 // 2^(64 t) G over the bits t of j (j = 0: the point at infinity, stored as (0, 1)), in affine coordinates, each coordinate in
 // Montgomery form (x 2^256 mod p) as little-endian limbs written with P256_W(hi, lo) so that the
 // 32-bit and 64-bit builds read the same numbers. Computed here with BigInt from SEC 2's constants;
@@ -17,7 +17,7 @@ export const p = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
 const b = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
 export const G = [0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n,
   0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n];
-export const TEETH = 4, SPACING = 64, COMBS = 2;
+export const TEETH = 4, SPACING = 64, COMBS = 4;
 
 const mod = (a) => ((a % p) + p) % p;
 function inv(a) {   // a^(p - 2)
