@@ -8,8 +8,8 @@
 #   --no-private   xs_pk_init refuses private keys (pk.c compiled with pk_private() unreached)
 #   --no-chacha    aead.c compiled with the ChaCha20-Poly1305 calls stubbed (AES-GCM suites only)
 #   --no-x25519    ecdh.c compiled with the X25519 calls stubbed (NIST groups only)
-#   --add FILE.c   one more C file compiled with our flags (e.g. bench/x509_locate.c), its xs_* roots kept
-#   bash bench/esp8266-profile.sh --no-sign --no-private --add bench/x509_locate.c
+#   --add FILE.c   one more C file compiled with our flags, its xs_* roots kept
+#   bash bench/esp8266-profile.sh --no-sign --no-private --no-chacha
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MBEDTLS=${MBEDTLS:-$(ls -d "$ROOT"/build/deps/mbedtls-2.28.* | head -n 1)}

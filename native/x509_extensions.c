@@ -84,7 +84,7 @@ static int basic_constraints(x509_reader *v, uint32_t *out)
 		if ((error = x509_der_next(&s, &e)) || (error = x509_der_boolean(&s, &e, &ca)))
 			return error;
 		if (!ca)
-			return X509_E_DEFAULT_ENCODED;
+			return X509_E_CA_FALSE;
 		out[X509_FLAGS] |= X509_CA;
 	}
 	if ((s.at < s.end) && (s.der[s.at] == INTEGER)) {
@@ -189,7 +189,7 @@ static int extension(x509_reader *list, size_t start, uint32_t *out)
 		if ((error = x509_der_boolean(&x, &value, &critical)))
 			return error;
 		if (!critical)
-			return X509_E_DEFAULT_ENCODED;
+			return X509_E_CRITICAL_FALSE;
 	}
 	if ((error = x509_der_expect(&x, &value, OCTET_STRING)) || (error = x509_der_ended(&x)))
 		return error;

@@ -1,5 +1,6 @@
-// The X.509 field locator in C (native/x509_*.c, xs_x509_locate; docs/X509.md) against the JS
-// certificate parser (modules/x509/certificate.ts), in one xsh process (tests/xs/x509/locate_cases.js):
+// The X.509 field locator in C (native/x509_*.c, xs_x509_locate; docs/X509.md), in one xsh process
+// (tests/xs/x509/locate_cases.js), against what the certificate parser (modules/x509/certificate.ts,
+// which the locator serves) makes of the same bytes, and against OpenSSL's reading (node:crypto):
 //   - every certificate the repo has: the Mozilla roots of Debian's ca-certificates (the CA bundle's
 //     source, tools/ca-build.mjs), the PKIs made by tests/fixtures/x509/pki.mjs and tests/lib/tls-peers.mjs,
 //     and edge cases (v2 with unique identifiers, times before 1970 and in 9999): the same fields;
@@ -8,7 +9,8 @@
 //   - hand-made bad encodings: each refused with its own message.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { runXsh, explain, repo } from "./lib/xsh.mjs";
 import { makeCertificates } from "./lib/tls-peers.mjs";
@@ -82,9 +84,9 @@ const expect = [
   ["duplicate unknown extension", withExts([...extensions, extension("2a0304", bytes(5, 0)), extension("2a0304", bytes(5, 0))]), "appears twice"],
   ["49 extensions", withExts(Array.from({ length: 49 }, (_, i) => extension(`2a03${(0x40 + i).toString(16)}`, bytes(5, 0)))), "more than 48 extensions"],
   ["empty extensions", withExts([]), "extensions: empty"],
-  ["critical FALSE encoded", withExts([extension("2a0304", bytes(5, 0), encode(0x01, bytes(0)))]), "FALSE encoded although it is the DEFAULT"],
+  ["critical FALSE encoded", withExts([extension("2a0304", bytes(5, 0), encode(0x01, bytes(0)))]), "extension: critical FALSE encoded although it is the DEFAULT"],
   ["critical 0x01", withExts([extension("2a0304", bytes(5, 0), encode(0x01, bytes(1)))]), "BOOLEAN not 00 or FF"],
-  ["cA FALSE encoded", withExts([extension(OID_BASIC_CONSTRAINTS, encode(0x30, encode(0x01, bytes(0))))]), "basicConstraints: FALSE encoded"],
+  ["cA FALSE encoded", withExts([extension(OID_BASIC_CONSTRAINTS, encode(0x30, encode(0x01, bytes(0))))]), "basicConstraints: cA FALSE encoded"],
   ["pathLen negative", withExts([extension(OID_BASIC_CONSTRAINTS, encode(0x30, encode(0x01, bytes(0xff)), encode(0x02, bytes(0xff))))]), "basicConstraints: negative"],
   ["pathLen 2^31", withExts([extension(OID_BASIC_CONSTRAINTS, encode(0x30, encode(0x01, bytes(0xff)), encode(0x02, bytes(0, 0x80, 0, 0, 0))))]), "basicConstraints: INTEGER too large"],
   ["keyUsage of 10 bits", withExts([extension(OID_KEY_USAGE, encode(0x03, bytes(6, 0xff, 0xc0)))]), "keyUsage: more bits than RFC 5280 defines"],
@@ -127,17 +129,51 @@ const expect = [
   ["a header only", bytes(0x30), "Certificate: element runs past the end of its container"],
 ].map(([name, der, error], i) => ({ name, file: pki.write(`expect-${i}.der`, der), error }));
 
+// the full profile (the streaming JS parser: a differential test), then the device profile (its parser is the locator's)
 const casesFile = pki.write("cases.json", JSON.stringify({ same, mutate, expect }));
 const run = await runXsh(join(repo, "tests", "xs", "x509", "locate_cases.js"), [casesFile], { manifest: join(repo, "manifest.json"), timeout: 600000 });
+const deviceFile = pki.write("device.json", JSON.stringify({ same, mutate: mutate.slice(0, 1), expect, device: true }));
+const deviceRun = await runXsh(join(repo, "tests", "xs", "x509", "locate_cases.js"), [deviceFile],
+  { manifest: join(repo, "manifest_device.json"), xsh: join(repo, "build", "xsh-device"), timeout: 600000 });
 
-test("the locator run completes: every case reported", () => {
+test("the locator runs complete: every case reported (full profile, device profile)", () => {
   assert.equal(run.code, 0, explain(run));
-  const last = run.lines.at(-1);
-  assert.equal(last?.done, same.length + mutate.length + expect.length, explain(run));
+  assert.equal(run.lines.at(-1)?.done, same.length + mutate.length + expect.length, explain(run));
+  assert.equal(deviceRun.code, 0, explain(deviceRun));
+  assert.equal(deviceRun.lines.at(-1)?.done, same.length + 1 + expect.length + 5, explain(deviceRun));
 });
+
+for (const line of deviceRun.lines.filter((l) => l.name !== undefined)) {
+  test(`device profile: ${line.name}`, () => {
+    assert.equal(line.ok, true, JSON.stringify(line));
+  });
+}
 
 test("the Mozilla roots are there to compare (Debian's ca-certificates, tools/deps.sh)", () => {
   assert.ok(roots.length >= 100, `${roots.length} roots in ${DEFAULT_SOURCE}`);
+});
+
+// OpenSSL's reading of the same certificates (node:crypto), where it reads them: serial, validity, cA, extKeyUsage, DNS names
+const seconds = (s) => Math.floor(Date.parse(s) / 1000);
+const compared = run.lines.filter((l) => l.fields !== undefined);
+test("the locator's fields are OpenSSL's (node:crypto X509Certificate): serial, validity, cA, extKeyUsage, DNS names", () => {
+  let checked = 0;
+  for (const { fields: f } of compared) {
+    let x;
+    try { x = new X509Certificate(readFileSync(f.file)); } catch { continue; }
+    const why = `${f.file}: ${JSON.stringify(f)}`;
+    assert.equal(f.serial.replace(/^0+/, ""), x.serialNumber.toLowerCase().replace(/^0+/, ""), why);
+    if (!/^(edge-times)/.test(f.file.split("/").pop())) {   // (OpenSSL prints years before 1970 and 9999 that Date.parse reads otherwise)
+      assert.equal(f.notBefore, seconds(x.validFrom), why);
+      assert.equal(f.notAfter, seconds(x.validTo), why);
+    }
+    assert.equal(f.ca, x.ca, why);
+    assert.deepEqual(f.eku ?? undefined, x.keyUsage, why);
+    const dns = (x.subjectAltName ?? "").split(", ").filter((n) => n.startsWith("DNS:")).map((n) => n.slice(4));
+    assert.deepEqual(f.dns ?? [], dns, why);
+    checked++;
+  }
+  assert.ok(checked >= same.length - 4, `${checked} of ${same.length} compared`);
 });
 
 for (const line of run.lines.filter((l) => l.name !== undefined)) {

@@ -22,7 +22,7 @@ import { malformed } from "./errors";
 import { DERReader, SEQUENCE, OCTET_STRING, BOOLEAN, contextConstructed, toHex, equalBytes } from "./der";
 import { DistinguishedName, NameView, parseName } from "./dn";
 import { readTime } from "./time";
-import { CertificateSummary, parseCertificateBytes, FIELDS, releaseFields } from "./certificate";
+import { CertificateSummary, parseCertificateBytes, FIELDS, releaseFields } from "x509/certificate";
 import { sub } from "../tls/bytes";
 import {
 	BasicConstraints, NameConstraints,

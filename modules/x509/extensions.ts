@@ -86,7 +86,8 @@ function ia5(content: Uint8Array, what: string): string {
 	for (let i = 0; i < content.length; i++)
 		if (content[i] > 0x7f)
 			throw malformed(`x509: ${what}: not an IA5String`);
-	return String.fromCharCode.apply(null, content as unknown as number[]);
+	// ASCII is UTF-8: one copy and one string (no apply(): a re-entry of C into XS, deep on the C stack; docs/HOST.md)
+	return String.fromArrayBuffer(copyBytes(content).buffer as ArrayBuffer);
 }
 
 /** Reads one GeneralName (RFC 5280 4.2.1.6) into `names`. `constraint`: iPAddress is address + mask. */
@@ -157,12 +158,17 @@ export function parseBasicConstraints(value: Uint8Array, start = 0, end = value.
 	if (seq.peekTag() === INTEGER)
 		pathLength = seq.readSmallInteger(what);
 	seq.end();
-	return pathLength === undefined ? (ca ? CA : NOT_CA) : { ca, pathLength };
+	return basicConstraints(ca, pathLength);
 }
 
 /** the basicConstraints without a pathLenConstraint: one shared (frozen) object each */
 const CA: BasicConstraints = Object.freeze({ ca: true });
 const NOT_CA: BasicConstraints = Object.freeze({ ca: false });
+
+/** A basicConstraints value (without a pathLenConstraint: a shared, frozen one). */
+export function basicConstraints(ca: boolean, pathLength: number | undefined): BasicConstraints {
+	return pathLength === undefined ? (ca ? CA : NOT_CA) : { ca, pathLength };
+}
 
 /** The keyUsage bits as a number (bit n is 1 << n). Unused bits must be zero (DER). */
 export function parseKeyUsage(value: Uint8Array, start = 0, end = value.length, shared?: DERReader): number {

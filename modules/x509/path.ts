@@ -26,7 +26,7 @@ import { X509Error } from "./errors";
 import { equalBytes, toHex } from "./der";
 import { DistinguishedName, describeName } from "./dn";
 import { formatTime } from "./time";
-import { ParsedCertificate, CertificateSummary, certificateBytes } from "./certificate";
+import { ParsedCertificate, CertificateSummary, certificateBytes } from "x509/certificate";
 import { KeyUsage, SERVER_AUTH, CLIENT_AUTH, ANY_EXTENDED_KEY_USAGE, BasicConstraints, NameConstraints, GeneralNames } from "./extensions";
 import { parseServerName, checkServerIdentity } from "./name";
 import { checkNameConstraints } from "x509/constraints";

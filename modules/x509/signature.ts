@@ -10,7 +10,7 @@
 import { Key } from "../crypto/keys";
 import { verifyECDSA, verifyPKCS1, verifyPSS } from "../crypto/signature";
 import { X509Error } from "./errors";
-import { ParsedCertificate } from "./certificate";
+import { ParsedCertificate } from "x509/certificate";
 import { DistinguishedName, describeName } from "./dn";
 
 /** "the CA certificate 'CN=..., O=...'" (made only when a message needs it) */

@@ -10,17 +10,20 @@
  *   const path = verifier.finish();           // leaf first, trust anchor last; or throws X509Error
  *   path[0].publicKey                          // the leaf's key, for CertificateVerify
  *
- * Nothing holds a whole certificate: each one goes through the streaming scanner (scanner.ts) and
- * the certificate parser (certificate.ts), which keep only the fields verification needs, while
- * the TBS is hashed as it passes (tbshash.ts). Each certificate is then handed to the path
+ * Each certificate goes into an intake (x509/intake): in the full profiles the streaming scanner
+ * (scanner.ts) and the certificate parser (certificate.ts), which keep only the fields verification
+ * needs while the TBS is hashed as it passes (tbshash.ts), so nothing holds a whole certificate; in
+ * the device profile (intake-located.ts) the certificate whole, walked by the locator in C
+ * (located.ts). Each certificate is then handed to the path
  * validator (path.ts), which checks signatures as soon as an issuer arrives and drops what it no
  * longer needs. Any method may throw an X509Error; after that the verifier is finished (its
  * methods throw the same error again) and has freed what it held.
  */
 import { X509Error, malformed } from "./errors";
 import { equalBytes } from "./der";
-import { CertificateParser, CertificateSummary, certificateBytes, parseCertificateBytes, ONLY_CHECKED, FOR_PATH, SUMMARY } from "./certificate";
-import { TBSHasher } from "./tbshash";
+import { CertificateSummary, certificateBytes, parseCertificateBytes, ONLY_CHECKED, FOR_PATH, SUMMARY } from "x509/certificate";
+import type { CertificateIntake } from "x509/parsed";
+import { startCertificate } from "x509/intake";
 import { PathValidator, Usage } from "./path";
 import { digest } from "../crypto/hash";
 import { formatTime } from "./time";
@@ -95,8 +98,8 @@ const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;
 
 export class ChainVerifier {
 	private readonly validator: PathValidator;
-	/** the current certificate's scanner and parser, and TBS hasher when it is kept (one object) */
-	private parser: CertificateParser | undefined = undefined;
+	/** the current certificate's intake (x509/intake: its scanner and parser, and TBS hasher when it is kept; one object) */
+	private parser: CertificateIntake | undefined = undefined;
 	private state = IDLE;
 	private count = 0;
 	declare private failure: unknown;
@@ -130,8 +133,7 @@ export class ChainVerifier {
 			// once anchored (leafOnly), a certificate is only checked as it passes: nothing is kept, nothing hashed
 			const keep = !this.validator.complete;
 			// leafOnly: only the leaf's summary is kept, the others only what the path needs of them
-			this.parser = !keep ? new CertificateParser(what, ONLY_CHECKED, length) :
-				new TBSHasher(what, this.count > 0 && this.validator.leafOnly === true ? FOR_PATH : SUMMARY, length);
+			this.parser = startCertificate(what, !keep ? ONLY_CHECKED : this.count > 0 && this.validator.leafOnly === true ? FOR_PATH : SUMMARY, length);
 			this.state = IN_CERTIFICATE;
 		}
 		catch (e) {
@@ -147,7 +149,7 @@ export class ChainVerifier {
 			const count = length ?? view.length - offset;
 			if (offset < 0 || count < 0 || offset + count > view.length)
 				throw new RangeError("x509: update() range outside the buffer");
-			(this.parser as CertificateParser).write(view, offset, count);
+			(this.parser as CertificateIntake).write(view, offset, count);
 		}
 		catch (e) {
 			throw this.fail(e);
@@ -158,9 +160,10 @@ export class ChainVerifier {
 	endCertificate(): void {
 		this.guard(IN_CERTIFICATE, "endCertificate()");
 		try {
-			(this.parser as CertificateParser).finish();
-			const cert = (this.parser as CertificateParser).cert;
-			const kept = this.parser instanceof TBSHasher;
+			(this.parser as CertificateIntake).finish();
+			const cert = (this.parser as CertificateIntake).cert;
+			// (kept as when it began: the path cannot be complete before add())
+			const kept = !this.validator.complete;
 			// the parser is dropped before the path validation (no local holds it)
 			this.parser = undefined;
 			this.state = IDLE;

@@ -12,7 +12,7 @@
 import { Hash } from "../crypto/hash";
 import { alloc, copy } from "../tls/bytes";
 import { malformed } from "./errors";
-import { CertificateParser } from "./certificate";
+import { CertificateParser } from "x509/certificate";
 
 const HEAD = 160;
 /** the largest digest (SHA-384) */

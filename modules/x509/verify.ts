@@ -10,7 +10,7 @@
  * handshake, in one chunk.
  */
 import { malformed } from "./errors";
-import { CertificateSummary, certificateBytes } from "./certificate";
+import { CertificateSummary, certificateBytes } from "x509/certificate";
 import { ChainVerifier, DER, VerifierOptions } from "./stream";
 
 export interface VerifyChainOptions extends VerifierOptions {

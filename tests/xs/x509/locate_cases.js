@@ -1,7 +1,11 @@
 // The X.509 locator in C (native/x509_*.c, xs_x509_locate) against the JS certificate parser
 // (x509/certificate.ts): build/xsh --manifest manifest.json tests/xs/x509/locate_cases.js <cases.json>
-// cases.json: { same: [DER paths], mutate: [DER paths], expect: [{ name, file, error }] }
-//   same: both must accept, with the same fields (each field the locator gives, read as the JS reads it)
+// Run with manifest.json, the parser is the streaming JS one (x509/certificate.ts): a differential test
+// of the locator; with manifest_device.json, it is the locator's own (x509/located.ts), and `device`
+// adds the device intake's cases (intake-located.ts).
+// cases.json: { same: [DER paths], mutate: [DER paths], expect: [{ name, file, error }], device?: true }
+//   same: both must accept, with the same fields (each field the locator gives, read as the JS reads it);
+//     the line carries some fields for the node test to compare with OpenSSL's reading
 //   mutate: every truncation, and every element's tag and length changed (one at a time): the
 //     locator, with what it leaves to the JS read by the JS (names, the signature algorithm, the
 //     located extensions), must accept exactly what the JS parser accepts, never crash, and give
@@ -14,7 +18,8 @@ import { readName } from "x509/dn";
 import { parseSignatureAlgorithm } from "x509/algorithms";
 import { oidToString, toHex } from "x509/der";
 import { parseExtKeyUsage, parseSubjectAltName, parseNameConstraints, authorityKeyIdAt, subjectKeyIdAt } from "x509/extensions";
-import { X509Error } from "x509";
+import { X509Error } from "x509/errors";
+import { ChainVerifier } from "x509/stream";
 
 const locate = native("xs_x509_locate");
 const fields = new Uint32Array(64);
@@ -171,7 +176,13 @@ function headers(bytes) {
 const cases = JSON.parse(readText(argv[1]));
 for (const file of cases.same) {
 	const bytes = new Uint8Array(readFile(file));
-	report(compare(file.split("/").pop(), bytes));
+	const line = compare(file.split("/").pop(), bytes);
+	// what the node test compares with OpenSSL's reading (node:crypto X509Certificate)
+	const c = viaC(bytes);
+	if (c.error === undefined)
+		line.fields = { file, serial: c.serial, notBefore: c.notBefore, notAfter: c.notAfter, ca: c.basicConstraints?.ca ?? false,
+			eku: c.extKeyUsage, dns: c.subjectAltName?.dns ?? null };
+	report(line);
 }
 for (const file of cases.mutate) {
 	const bytes = new Uint8Array(readFile(file));
@@ -217,5 +228,51 @@ for (const c of cases.expect) {
 	const js = viaJS(bytes);
 	const ok = c.error === null ? r.error === undefined : r.error !== undefined && r.error.includes(c.error) && r.error.startsWith("x509: certificate: ");
 	report({ ok, name: c.name, expected: c.error, got: r.error ?? "accepted", js: js.error ?? "accepted" });
+}
+// the device profile's intake (x509/intake: intake-located.ts): certificates gathered when they come in pieces
+function intake(name, run, error) {
+	let got = "accepted";
+	try {
+		run();
+	}
+	catch (e) {
+		got = e.message;
+	}
+	report({ ok: got.includes(error), name, expected: error, got });
+}
+const MAX_CERTIFICATE = 16384;   // intake-located.ts
+const verifier = () => new ChainVerifier({ time: 1700000000, store: false });
+if (cases.device) {
+	const leaf = new Uint8Array(readFile(cases.same[cases.same.length - 1]));
+	intake("intake: more bytes than announced", () => { const v = verifier(); v.beginCertificate(2); v.update(new Uint8Array(3)); }, "x509: the peer's certificate: more bytes than its length");
+	intake("intake: truncated", () => { const v = verifier(); v.beginCertificate(4); v.update(new Uint8Array([0x30, 2])); v.endCertificate(); }, "x509: the peer's certificate: truncated");
+	intake("intake: longer than MAX_CERTIFICATE", () => verifier().beginCertificate(MAX_CERTIFICATE + 1), `of ${MAX_CERTIFICATE + 1} bytes: more than the ${MAX_CERTIFICATE} this verifier accepts`);
+	// the same outcome whole (parsed in place) and gathered from pieces of 1 to 7 bytes (no anchor: a refusal after the parse)
+	const feed = (pieces) => {
+		try {
+			const v = verifier();
+			v.beginCertificate(leaf.length);
+			for (let at = 0, n = pieces ? 1 : leaf.length; at < leaf.length; at += n, n = pieces ? n % 7 + 1 : n)
+				v.update(leaf, at, Math.min(n, leaf.length - at));
+			v.endCertificate();
+			v.finish();
+			return "accepted";
+		}
+		catch (e) {
+			return `${e.code} ${e.message}`;
+		}
+	};
+	const whole = feed(false), pieces = feed(true);
+	report({ ok: whole === pieces && whole.includes(" x509: "), name: "intake: whole and gathered in pieces, the same outcome", whole, pieces });
+	intake("intake: in pieces, a bad byte is found at the end", () => {
+		const v = verifier();
+		const bad = leaf.slice();
+		bad[bad.length - 1] ^= 0xff;
+		bad[1] ^= 0x01;
+		v.beginCertificate(bad.length);
+		v.update(bad, 0, 10);
+		v.update(bad, 10, bad.length - 10);
+		v.endCertificate();
+	}, "x509: the peer's certificate: ");
 }
 trace(JSON.stringify({ done: count, failed }) + "\n");
