@@ -18,7 +18,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii, copyOf } from "./bytes";
+import { Reader, Writer, ascii, copy, copyOf } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
@@ -367,7 +367,7 @@ export class TLSClient extends TLSConnection {
 			return this.helloRetryRequest(extensions, message);
 		}
 		this.transcript.update(message);
-		this.serverRandom.set(random);
+		copy(this.randomBytes!, 32, random, 0, 32);     // the server's random: the second half
 		if (version === TLS13) {
 			delete this.sessionId;   // echoed: not needed again
 			if (!this.options.keylog)

@@ -167,9 +167,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected get clientRandom(): Uint8Array {
 		return new Uint8Array(this.randomBytes!, 0, 32);
 	}
-	protected get serverRandom(): Uint8Array {
-		return new Uint8Array(this.randomBytes!, 32, 32);
-	}
 	/** TLS 1.3: the current traffic secrets of each direction */
 	declare protected writeSecret: ArrayBuffer | undefined;
 	declare protected readSecret: ArrayBuffer | undefined;

@@ -57,10 +57,9 @@ export class KeySchedule {
 		const salt = deriveSecret(this.hash, this.secret, "derived", this.emptyHash());
 		this.secret = hkdfExtract(this.hash, salt, shared);
 	}
-	/** handshake -> master secret */
+	/** handshake -> master secret: the same step, with HashLen zero bytes for the (EC)DHE secret */
 	master(): void {
-		const salt = deriveSecret(this.hash, this.secret, "derived", this.emptyHash());
-		this.secret = hkdfExtract(this.hash, salt, new ArrayBuffer(hashSize(this.hash)));
+		this.handshake(new ArrayBuffer(hashSize(this.hash)));
 	}
 	/** Derive-Secret(current, label, transcript) */
 	derive(label: string, transcriptHash: ArrayBuffer): ArrayBuffer {

@@ -831,7 +831,7 @@ export class TLSServer extends TLSConnection {
 
 	/** a new server random, written to `w` (with the TLS 1.2 downgrade sentinel, RFC 8446 4.1.3); its view held here only */
 	private writeServerRandom(w: Writer, downgrade: boolean): void {
-		const random = this.serverRandom;
+		const random = new Uint8Array(this.randomBytes!, 32, 32);    // the second half
 		this.random(random);
 		if (downgrade)
 			random.set(DOWNGRADE_12, 24);
