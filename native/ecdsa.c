@@ -128,7 +128,11 @@ static size_t der_integer(unsigned char *p, const unsigned char *v, size_t len)
 	return 2 + pad + len;
 }
 
-/* mbedtls's signature (P-384): r and s as key->dlen big-endian bytes each; 0, or an mbedtls error */
+/* mbedtls's signature (P-384): r and s as key->dlen big-endian bytes each; 0, or an mbedtls error.
+   Not inlined: its group and numbers (about 300 B) stay out of the frame that calls our P-256 signer */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static int ecdsa_sign_mbedtls(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
 	unsigned char *rb, unsigned char *sb)
 {
