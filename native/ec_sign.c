@@ -33,7 +33,8 @@
  * so that any branch or address computed from them is reported. The limb products are the
  * processor's multiplier (constant time on x86 and Xtensa cores as far as their manuals say).
  *
- * Secrets are wiped before returning. No heap; about 700 bytes of stack on a 64-bit host.
+ * Secrets are wiped before returning. No heap; about 1.4 KB of stack on x86-64 (gcc -O2 -fstack-usage:
+ * securesocket_p256_sign 624 B, point_add 384, p256_mod_mul 320, p256_mod_reduce_once 16).
  */
 #include "ec_sign.h"
 #include "p256_field.h"
