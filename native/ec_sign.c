@@ -65,21 +65,76 @@ typedef struct {
 #define SUB(r, a, b) p256_mod_sub(r, a, b, P256_MP)
 #define MUL(r, a, b) p256_mod_mul(r, a, b, P256_MP)
 
+/* r = x^(2^count) */
+static void square_times(fe r, const fe x, int count, const p256_mod *m)
+{
+	memcpy(r, x, sizeof(fe));
+	while (count-- > 0)
+		p256_mod_mul(r, r, r, m);
+}
+
+/* x32 = a^(2^32 - 1), x30 = a^(2^30 - 1), the start of both inversions: 31 squarings, 7 products */
+static void power_ones(fe x32, fe x30, const fe a, const p256_mod *m)
+{
+	fe x2, x3, t;
+	square_times(t, a, 1, m);
+	p256_mod_mul(x2, t, a, m);                 /* a^(2^2 - 1) */
+	square_times(t, x2, 1, m);
+	p256_mod_mul(x3, t, a, m);                 /* 2^3 - 1 */
+	square_times(t, x3, 3, m);
+	p256_mod_mul(x30, t, x3, m);               /* 2^6 - 1 */
+	square_times(t, x30, 6, m);
+	p256_mod_mul(x30, t, x30, m);              /* 2^12 - 1 */
+	square_times(t, x30, 3, m);
+	p256_mod_mul(x32, t, x3, m);               /* 2^15 - 1 */
+	square_times(t, x32, 15, m);
+	p256_mod_mul(x30, t, x32, m);              /* 2^30 - 1 */
+	square_times(t, x30, 2, m);
+	p256_mod_mul(x32, t, x2, m);               /* 2^32 - 1 */
+	securesocket_wipe(x2, sizeof(x2));
+	securesocket_wipe(x3, sizeof(x3));
+	securesocket_wipe(t, sizeof(t));
+}
+
+/* a^(n - 2): n - 2 = ffffffff 00000000 ffffffff ffffffff (hex words) then 128 bits taken one at a
+   time (255 squarings, about 75 products); the exponent is public: the branches follow its bits */
+static void scalar_inv(fe r, const fe a)
+{
+	fe x32, x30, x, e;
+	int i;
+	memcpy(e, p256_n, sizeof(fe));
+	e[0] -= 2;   /* n[0] >= 2 */
+	power_ones(x32, x30, a, P256_MN);
+	square_times(x, x32, 64, P256_MN);
+	p256_mod_mul(x, x, x32, P256_MN);          /* ffffffff 00000000 ffffffff */
+	square_times(x, x, 32, P256_MN);
+	p256_mod_mul(x, x, x32, P256_MN);          /* ffffffff */
+	for (i = 127; i >= 0; i--) {
+		p256_mod_mul(x, x, x, P256_MN);
+		if (P256_BIT(e, i))
+			p256_mod_mul(x, x, a, P256_MN);
+	}
+	memcpy(r, x, sizeof(fe));
+	securesocket_wipe(x32, sizeof(x32));
+	securesocket_wipe(x30, sizeof(x30));
+	securesocket_wipe(x, sizeof(x));
+}
+
 /* r = 1 / a mod p (Montgomery in and out) by Fermat: p - 2 = ffffffff 00000001 00000000 00000000
    00000000 ffffffff ffffffff fffffffd (hex words), an addition chain of 255 squarings and 12 products */
 static void field_inv(fe r, const fe a)
 {
 	fe x32, x30, x;
-	p256_power_ones(x32, x30, a, P256_MP);
-	p256_square_times(x, x32, 32, P256_MP);
+	power_ones(x32, x30, a, P256_MP);
+	square_times(x, x32, 32, P256_MP);
 	MUL(x, x, a);                                /* ffffffff 00000001 */
-	p256_square_times(x, x, 128, P256_MP);
+	square_times(x, x, 128, P256_MP);
 	MUL(x, x, x32);                              /* 00000000 x 3, ffffffff */
-	p256_square_times(x, x, 32, P256_MP);
+	square_times(x, x, 32, P256_MP);
 	MUL(x, x, x32);                              /* ffffffff */
-	p256_square_times(x, x, 30, P256_MP);
+	square_times(x, x, 30, P256_MP);
 	MUL(x, x, x30);
-	p256_square_times(x, x, 2, P256_MP);
+	square_times(x, x, 2, P256_MP);
 	MUL(r, x, a);                                /* fffffffd */
 	securesocket_wipe(x32, sizeof(x32));
 	securesocket_wipe(x30, sizeof(x30));
@@ -231,7 +286,7 @@ static int sign_with(fe r, fe s, const fe e, const fe d, const fe k)
 	p256_mod_reduce_once(r, t, 0, p256_n);       /* r = x mod n */
 	PUBLIC(r, sizeof(fe));                       /* published */
 	p256_mod_mul(t, k, p256_mod_n.rr, P256_MN);  /* k R */
-	p256_scalar_inv(t, t);                       /* k^-1 R */
+	scalar_inv(t, t);                            /* k^-1 R */
 	p256_mod_mul(u, d, p256_mod_n.rr, P256_MN);  /* d R */
 	p256_mod_mul(u, r, u, P256_MN);              /* r d, plain */
 	p256_mod_add(u, u, e, P256_MN);              /* e + r d */

@@ -3,7 +3,6 @@
  * this project from SEC 2 and the description of Montgomery multiplication (CIOS).
  */
 #include "p256_field.h"
-#include "mbedtls/platform_util.h"
 
 #include <string.h>
 
@@ -160,58 +159,21 @@ void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 		mont_mul(r, a, b, m->m, m->minv);
 }
 
-void p256_square_times(p256_fe r, const p256_fe x, int count, const p256_mod *m)
-{
-	memcpy(r, x, sizeof(p256_fe));
-	while (count-- > 0)
-		p256_mod_mul(r, r, r, m);
-}
-
-/* an addition chain: 31 squarings, 7 products */
-void p256_power_ones(p256_fe x32, p256_fe x30, const p256_fe a, const p256_mod *m)
-{
-	p256_fe x2, x3, t;
-	p256_square_times(t, a, 1, m);
-	p256_mod_mul(x2, t, a, m);                 /* a^(2^2 - 1) */
-	p256_square_times(t, x2, 1, m);
-	p256_mod_mul(x3, t, a, m);                 /* 2^3 - 1 */
-	p256_square_times(t, x3, 3, m);
-	p256_mod_mul(x30, t, x3, m);               /* 2^6 - 1 */
-	p256_square_times(t, x30, 6, m);
-	p256_mod_mul(x30, t, x30, m);              /* 2^12 - 1 */
-	p256_square_times(t, x30, 3, m);
-	p256_mod_mul(x32, t, x3, m);               /* 2^15 - 1 */
-	p256_square_times(t, x32, 15, m);
-	p256_mod_mul(x30, t, x32, m);              /* 2^30 - 1 */
-	p256_square_times(t, x30, 2, m);
-	p256_mod_mul(x32, t, x2, m);               /* 2^32 - 1 */
-	mbedtls_platform_zeroize(x2, sizeof(x2));
-	mbedtls_platform_zeroize(x3, sizeof(x3));
-	mbedtls_platform_zeroize(t, sizeof(t));
-}
-
-/* a^(n - 2): n - 2 = ffffffff 00000000 ffffffff ffffffff (hex words) then 128 bits taken one at a
-   time (255 squarings, about 75 products); the exponent is public: the branches follow its bits */
+/* a^(n - 2), bit by bit (255 squarings, about 160 products; the signer has a shorter chain of its own,
+   native/ec_sign.c); the exponent is public: the branches follow its bits */
 void p256_scalar_inv(p256_fe r, const p256_fe a)
 {
-	p256_fe x32, x30, x, e;
+	p256_fe e, x;
 	int i;
 	memcpy(e, p256_n, sizeof(p256_fe));
 	e[0] -= 2;   /* n[0] >= 2 */
-	p256_power_ones(x32, x30, a, P256_MN);
-	p256_square_times(x, x32, 64, P256_MN);
-	p256_mod_mul(x, x, x32, P256_MN);          /* ffffffff 00000000 ffffffff */
-	p256_square_times(x, x, 32, P256_MN);
-	p256_mod_mul(x, x, x32, P256_MN);          /* ffffffff */
-	for (i = 127; i >= 0; i--) {
+	memcpy(x, a, sizeof(p256_fe));
+	for (i = 256 - 2; i >= 0; i--) {   /* the top bit of e is set: x starts as a */
 		p256_mod_mul(x, x, x, P256_MN);
 		if (P256_BIT(e, i))
 			p256_mod_mul(x, x, a, P256_MN);
 	}
 	memcpy(r, x, sizeof(p256_fe));
-	mbedtls_platform_zeroize(x32, sizeof(x32));
-	mbedtls_platform_zeroize(x30, sizeof(x30));
-	mbedtls_platform_zeroize(x, sizeof(x));
 }
 
 void p256_fe_load(p256_fe r, const uint8_t *s, size_t len)

@@ -6,12 +6,12 @@
  * 32-bit core needs only 32 x 32 -> 64-bit products), in Montgomery form (a R mod m, R = 2^256),
  * multiplied by CIOS Montgomery multiplication: one routine for both moduli. Additions and
  * subtractions reduce by one conditional subtraction or addition computed with masks; results are
- * always fully reduced (below m). Inverses by Fermat (a^(m - 2)), by addition chains (the inverse
- * mod p is the signer's own, native/ec_sign.c: verification never needs one).
+ * always fully reduced (below m). The inverse mod n by Fermat (a^(n - 2)), bit by bit: small, for the
+ * verification; the signer has its own addition chains (native/ec_sign.c), and only it inverts mod p.
  *
- * Timing: p256_mod_add, _sub, _mul, _reduce_once, p256_square_times, p256_power_ones,
- * p256_scalar_inv and p256_fe_load, _store have no branch and no memory index that depends on the
- * values (p256_scalar_inv branches on the bits of the public exponent n - 2 only): usable with secrets. p256_fe_less and p256_fe_is_zero are for public values.
+ * Timing: p256_mod_add, _sub, _mul, _reduce_once, p256_scalar_inv and p256_fe_load, _store have no
+ * branch and no memory index that depends on the values (p256_scalar_inv branches on the bits of the
+ * public exponent n - 2 only): usable with secrets. p256_fe_less and p256_fe_is_zero are for public values.
  */
 #ifndef SECURESOCKET_P256_FIELD_H
 #define SECURESOCKET_P256_FIELD_H
@@ -64,10 +64,6 @@ void p256_mod_add(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m
 void p256_mod_sub(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m);
 /* r = a b R^-1 mod m; r may be a or b */
 void p256_mod_mul(p256_fe r, const p256_fe a, const p256_fe b, const p256_mod *m);
-/* r = x^(2^count): count squarings */
-void p256_square_times(p256_fe r, const p256_fe x, int count, const p256_mod *m);
-/* x32 = a^(2^32 - 1), x30 = a^(2^30 - 1): the start of the inversions' addition chains */
-void p256_power_ones(p256_fe x32, p256_fe x30, const p256_fe a, const p256_mod *m);
 /* r = 1 / a mod n by Fermat (Montgomery in, Montgomery out; 0 for 0) */
 void p256_scalar_inv(p256_fe r, const p256_fe a);
 /* big-endian bytes (len <= 32) to limbs; limbs to 32 big-endian bytes */
