@@ -71,6 +71,10 @@ export function writeReport(r, root) {
   p(`- Time: median of ${r.handshakes} sequential handshakes (constructor → message 1; each connection then does its GET),`);
   p("  in one xsh process; Node's `tls.connect` (constructor → `secureConnect`, same GET) against the same server in the");
   p("  same run. Resumption: each connection offers the previous connection's ticket (both clients).");
+  p("- Device profile (`device-*` rows): the client scenarios `manifest_device.json` supports (TLS 1.3 only: no");
+  p("  tls12-ecdsa), in `build/xsh-device` (its C defines: no signing, no private keys) with the profile's modules");
+  p("  (`build/device/modules`: no trace statements; certificates located by the C locator, one that straddles records");
+  p("  buffered whole): the same memory figures, budgets and targets; no handshake time.");
   p("- Server side (`server-*` rows): our server, `bench/xs/server.js` in `build/xsh` (`manifest_server.json`: a");
   p("  `Listener`, each connection `new SecureSocket({listener, secure})` with the ECDSA P-256 leaf), answering one GET");
   p("  with 5 bytes and closing; the client is Node's `tls.connect`. Memory as above, the baseline taken while listening,");
@@ -162,7 +166,7 @@ export function writeReport(r, root) {
   p();
   p("| scenario | SecureSocket | Node tls | ratio | target | collections a handshake | default heap steps: SecureSocket | ratio | collections |");
   p("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-  for (const s of r.scenarios) {
+  for (const s of r.scenarios.filter((s) => s.time)) {   // the device rows: memory only
     const tight = s.time.tight;
     p(`| ${s.id} | ${f2(s.time.xsMedianMs)} | ${f2(s.time.nodeMedianMs)} | ${f2(s.time.ratio)} | ${mark(s.time.ratio <= t.timeRatio)} | ${s.time.collections === undefined ? "n/a" : f1(s.time.collections)} | ${tight ? f2(tight.xsMedianMs) : "n/a"} | ${tight ? f2(tight.ratio) : "n/a"} | ${tight ? f1(tight.collections) : "n/a"} |`);
   }

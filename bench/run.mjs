@@ -8,6 +8,7 @@
 //   node bench/run.mjs --stack-where [--only id,id]  (the JS frames of the deepest XS allocation in the C stack: what deepens --stack's figures)
 //   node bench/run.mjs --garbage      (what one handshake allocates per scenario, collection off, no trace)
 //   node bench/run.mjs --budget [--only id,id] [--slots-only]  (the connection chunk and slot budgets only, and the handshake's native heap peak)
+//   (the device-* ids: the same client scenarios in the device profile, manifest_device.json in build/xsh-device)
 //   node bench/run.mjs --live [--only id,id]  (what is live, slots and chunks, after each engine trace line)
 //   node bench/run.mjs --where N [--only id,id]  (where a slot room of N runs out: the JS stack, and what is
 //     live then that was not at the connection's start, by kind or class: xsh's XSH_ROOM_STACK/XSH_ROOM_CENSUS;
@@ -20,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer, startOpenSSLServer, TARGETS } from "./scenarios.mjs";
+import { SCENARIOS, DEVICE_SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer, startOpenSSLServer, TARGETS } from "./scenarios.mjs";
 import { codeSize } from "./codesize.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,17 +31,23 @@ const build = join(root, "build");
 let xsh = join(build, "xsh");
 // and of build/xsh32 when it was built (node tools/build.mjs --xsh32): the C stack figures beside
 let xsh32 = existsSync(join(build, "xsh32")) ? join(build, "xsh32") : undefined;
+// and of build/xsh-device, the device profile's host (config.profile === "device": manifest_device.json)
+let xshDevice = join(build, "xsh-device");
 export function privateXsh() {
   const copy = join(build, `.bench-xsh-${process.pid}`), copy32 = join(build, `.bench-xsh32-${process.pid}`);
+  const copyDevice = join(build, `.bench-xsh-device-${process.pid}`);
   copyFileSync(xsh, copy);
   chmodSync(copy, 0o755);
   xsh = copy;
+  copyFileSync(xshDevice, copyDevice);
+  chmodSync(copyDevice, 0o755);
+  xshDevice = copyDevice;
   if (xsh32) {
     copyFileSync(xsh32, copy32);
     chmodSync(copy32, 0o755);
     xsh32 = copy32;
   }
-  return () => { rmSync(copy, { force: true }); rmSync(copy32, { force: true }); };
+  return () => { rmSync(copy, { force: true }); rmSync(copy32, { force: true }); rmSync(copyDevice, { force: true }); };
 }
 /** runs fn(certs) with a private xsh and a fresh set of certificates, both removed after */
 async function withBench(fn) {
@@ -64,7 +71,7 @@ async function withScenario(scenario, certs, fn) {
     return fn(serverConfig(scenario, certs), undefined);
   const server = await startServer(scenario.server(certs));
   try {
-    return await fn({ port: server.port, certificate: certs.der(scenario.root), ...scenario.client }, server);
+    return await fn({ port: server.port, certificate: certs.der(scenario.root), ...scenario.client, profile: scenario.profile }, server);
   }
   finally {
     await server.stop();
@@ -88,20 +95,21 @@ const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
 /**
  * one xsh run of bench/xs/handshake.js, or with config.side === "server" of bench/xs/server.js, whose
  * clients are then Node's tls.connect (config.client: more of its options; config.ca: the PEM file
- * of the root; one connection, or config.count in "time" mode, their times in clientTimes);
+ * of the root; one connection, or config.count in "time" mode, their times in clientTimes); config.profile
+ * "device": the device profile (manifest_device.json in build/xsh-device);
  * resolves to { code, result (its last JSON line), stderr }
  */
 export function runXsh(config, { chunks, slots, report = false, timeout = 30000, binary, options = [], env } = {}) {
-  const server = config.side === "server";
+  const server = config.side === "server", device = config.profile === "device";
   // binary: another build's xsh (its tree's manifest and modules), for before/after comparisons
   const tree = binary ? join(dirname(binary), "..") : root;
-  const args = ["--manifest", join(tree, server ? "manifest_server.json" : "manifest.json"), ...options];
+  const args = ["--manifest", join(tree, server ? "manifest_server.json" : device ? "manifest_device.json" : "manifest.json"), ...options];
   if (report) args.push("--report");
   if (chunks !== undefined) args.push("--chunks", String(chunks));
   if (slots !== undefined) args.push("--slots", String(slots));
   args.push(server ? serverModule : module, JSON.stringify(config));
   return new Promise((resolve) => {
-    const child = spawn(binary ?? xsh, args, { stdio: ["ignore", "pipe", "pipe"], env: env && { ...process.env, ...env } });
+    const child = spawn(binary ?? (device ? xshDevice : xsh), args, { stdio: ["ignore", "pipe", "pipe"], env: env && { ...process.env, ...env } });
     let out = "", err = "", timedOut = false, clients;
     child.on("error", (e) => { err += `spawn: ${e.message}\n`; });
     child.stdout.on("data", (d) => {
@@ -137,7 +145,7 @@ const ok = (r) => r.code === 0 && r.result?.ok === true;
 async function stackFigures(config) {
   const figures = {};
   for (const [key, binary, options] of [["stress", undefined, ["--gc-stress", "1"]], ["stack32", xsh32, []], ["stress32", xsh32, ["--gc-stress", "1"]]]) {
-    if (key.endsWith("32") && !xsh32)
+    if (key.endsWith("32") && (!xsh32 || config.profile))   // no 32-bit build of the device profile
       continue;
     const r = await runXsh(config, { binary, options, timeout: 120000 });
     if (!ok(r)) throw new Error(`bench: ${key} run failed\n${r.stdout}\n${r.stderr}`);
@@ -437,7 +445,7 @@ async function timeOnly() {
   const rounds = Number(flag("--rounds") ?? "3");
   await withBench(async (certs) => {
     for (let round = 1; round <= rounds; round++) {
-      for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS])) {
+      for (const scenario of picked([...SCENARIOS, ...DEVICE_SCENARIOS, ...SERVER_SCENARIOS])) {
         const time = await withScenario(scenario, certs, (config, server) =>
           server ? clientTime(scenario, certs, server, config) : serverTime(scenario, certs, config));
         log(`round ${round}`, scenario.id.padEnd(20), `ours ${time.xsMedianMs.toFixed(2)} ms, Node ${time.nodeMedianMs.toFixed(2)} ms, ratio ${time.ratio.toFixed(2)}`,
@@ -450,9 +458,10 @@ async function timeOnly() {
 async function main() {
   const results = { date: new Date().toISOString(), quick, handshakes: HANDSHAKES, downloadBytes: DOWNLOAD, targets: TARGETS, scenarios: [] };
   await withBench(async (certs) => {
-    for (const scenario of SCENARIOS) {
+    // the device profile's runs: memory only (no handshake time)
+    for (const scenario of [...SCENARIOS, ...DEVICE_SCENARIOS]) {
       await withScenario(scenario, certs, async (config, server) => {
-        const entry = { id: scenario.id, title: scenario.title, chainBytes: certs.chainBytes(scenario.server(certs).cert) };
+        const entry = { id: scenario.id, title: scenario.title, profile: scenario.profile, chainBytes: certs.chainBytes(scenario.server(certs).cert) };
         const m = await runXsh(config);
         const i = await runXsh({ ...config, mode: "idle" }, { report: true });
         if (!ok(m)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}`);
@@ -465,8 +474,10 @@ async function main() {
         if (m.result.maxRecord > 8192)
           entry.budget.recordChunks = await transferBudget(config, m.result.transfer.chunks);
         log(scenario.id, "budget", JSON.stringify(entry.budget));
-        entry.time = await clientTime(scenario, certs, server, config);
-        log(scenario.id, "time", JSON.stringify(entry.time));
+        if (!scenario.profile) {
+          entry.time = await clientTime(scenario, certs, server, config);
+          log(scenario.id, "time", JSON.stringify(entry.time));
+        }
         if (scenario.plot) {
           const s = await runXsh({ ...config, sample: true });
           if (ok(s)) entry.samples = s.result.samples;
@@ -544,7 +555,7 @@ async function budgetOnly() {
     console.log(`${id}\t${c.runs ? `chunks ${c.value} (fails at ${c.failedAt})\t` : ""}slots ${s.value} (fails at ${s.failedAt})\tretained ${m.result.retained.chunks} B / ${m.result.retained.slots} slots\tnative heap peak ${m.result.handshake.native} B`);
   };
   await withBench(async (certs) => {
-    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+    for (const scenario of picked([...SCENARIOS, ...DEVICE_SCENARIOS, ...SERVER_SCENARIOS]))
       await withScenario(scenario, certs, (config) => measure(scenario.id, config));
   });
 }
@@ -566,7 +577,7 @@ async function liveOnly() {
 async function whereOnly() {
   const room = Number(flag("--where"));
   await withBench(async (certs) => {
-    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+    for (const scenario of picked([...SCENARIOS, ...DEVICE_SCENARIOS, ...SERVER_SCENARIOS]))
       await withScenario(scenario, certs, async (config) => {
         const r = await runXsh({ ...config, room: { slots: room } }, { env: { XSH_ROOM_STACK: "1", XSH_ROOM_CENSUS: "1", XSH_ROOM_KEYS: flag("--keys") ?? "" } });
         console.log(`${scenario.id}, slot room ${room}: ${ok(r) ? "enough" : `exit ${r.code}`}`);
@@ -579,7 +590,7 @@ async function whereOnly() {
  * frames of the last (deepest) one, beneath which a collection's marking goes (what --gc-stress measures) */
 async function stackWhere() {
   await withBench(async (certs) => {
-    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS]))
+    for (const scenario of picked([...SCENARIOS, ...DEVICE_SCENARIOS, ...SERVER_SCENARIOS]))
       await withScenario(scenario, certs, async (config) => {
         const r = await runXsh(config, { env: { XSH_STACK_WHERE: "1" } });
         // from the first resetPeaks() (the connection's start) to the next (message 1): the handshake's
@@ -594,7 +605,7 @@ async function stackWhere() {
 async function stackOnly() {
   await withBench(async (certs) => {
     console.log("scenario: handshake C stack above the callback's depth, bytes (x86-64 build/xsh | with --gc-stress 1 | build/xsh32 | with --gc-stress 1)");
-    for (const scenario of picked([...SCENARIOS, ...SERVER_SCENARIOS])) {
+    for (const scenario of picked([...SCENARIOS, ...DEVICE_SCENARIOS, ...SERVER_SCENARIOS])) {
       await withScenario(scenario, certs, async (config) => {
         const m = await runXsh(config);
         if (!ok(m)) throw new Error(`bench: ${scenario.id} failed\n${m.stdout}\n${m.stderr}`);

@@ -60,6 +60,14 @@ export const SCENARIOS = [
 ];
 
 /**
+ * The device profile (manifest_device.json in build/xsh-device: the ESP8266 client, TLS 1.3 only, certificates
+ * located by the C locator, a certificate straddling records buffered whole): the client scenarios it supports,
+ * for the memory figures (bench/run.mjs runs a scenario with profile "device" in that binary and manifest)
+ */
+export const DEVICE_SCENARIOS = SCENARIOS.filter((s) => s.id !== "tls12-ecdsa")
+  .map((s) => ({ ...s, id: `device-${s.id}`, title: `device profile: ${s.title}`, plot: false, profile: "device" }));
+
+/**
  * The server side (issue 7): our SecureSocket server (bench/xs/server.js in xsh) with the ECDSA
  * P-256 leaf, Node's tls.connect as the client; the time is compared with the same client against
  * Node's own tls server (bench/server.mjs) with the same certificate. client: tls.connect options.

@@ -17,14 +17,18 @@
 //   handshake (xsh slotRoom(), the same for slots, lifted at message 1). Both exact. The 16 KB-record
 //   scenarios need about 37 KB: the record buffer (16 KB) and the app's read(ArrayBuffer) result (16 KB).
 // The server side: our server (bench/xs/server.js) with Node's tls.connect as the client, the same two
-// kinds of cap (SERVER_PROGRAM, SERVER_ROOM below).
+// kinds of cap (SERVER_PROGRAM, SERVER_ROOM below). The device profile (bench/scenarios.mjs DEVICE_SCENARIOS:
+// manifest_device.json in build/xsh-device, the client scenarios it supports) the same as the client rows.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer } from "../bench/scenarios.mjs";
+import { SCENARIOS, DEVICE_SCENARIOS, SERVER_SCENARIOS, serverConfig, makeCertificates, startServer } from "../bench/scenarios.mjs";
 import { runXsh } from "../bench/run.mjs";
 
 // program caps (above the start-up baseline): the measured budget plus a margin
 const PROGRAM = { chunks: 269_120 + 16_384, slots: 9_912 + 400 };   // measured 2026-11-26 17:56 (npm run bench, program budgets)
+// the device profile's (manifest_device.json: fewer modules, no trace statements): 227,584 to 228,032 B and 9,004
+// slots, measured 2026-11-26 20:07 on 4b9d2b5 (bench/run.mjs main's budgets for the device-* scenarios)
+const DEVICE_PROGRAM = { chunks: 228_032 + 16_384, slots: 9_004 + 400 };
 // the connection's room: measured minimum per scenario, and the margin added here (measured 2026-11-26
 // 17:56 by npm run bench, after session 5's slot work; slots with slotRoom(): node bench/run.mjs --budget)
 const ROOM = {
@@ -34,6 +38,12 @@ const ROOM = {
   "tls13-resume": { chunks: 64, slots: 15 },
   "chain-3k": { chunks: 31_808, slots: 279 },
   "records-16k": { chunks: 32_192, slots: 239 },
+  // the device profile (measured 2026-11-26 20:06 on 4b9d2b5: node bench/run.mjs --budget --only device-tls13-ecdsa,...)
+  "device-tls13-ecdsa": { chunks: 1_280, slots: 236 },
+  "device-tls13-rsa": { chunks: 1_344, slots: 242 },
+  "device-tls13-resume": { chunks: 128, slots: 15 },
+  "device-chain-3k": { chunks: 31_744, slots: 270 },
+  "device-records-16k": { chunks: 32_128, slots: 236 },
 };
 const MARGIN = { chunks: 2_048, slots: 32 };
 // issue 7's handshake slot target: no scenario's handshake room goes above it, margin or not
@@ -57,12 +67,13 @@ after(() => certs?.remove());
 const why = (r) => `exit ${r.code}${r.timedOut ? " (killed)" : ""}\n${r.stdout}\n${r.stderr}`;
 
 test("bench guard: each scenario completes within its measured budgets plus a margin", T, async () => {
-  for (const scenario of SCENARIOS) {
+  for (const scenario of [...SCENARIOS, ...DEVICE_SCENARIOS]) {
     const server = await startServer(scenario.server(certs));
     try {
-      const config = { port: server.port, certificate: certs.der(scenario.root), ...scenario.client };
+      const config = { port: server.port, certificate: certs.der(scenario.root), ...scenario.client, profile: scenario.profile };
       // the program caps, both at once
-      const whole = await runXsh(config, { chunks: PROGRAM.chunks, slots: PROGRAM.slots });
+      const program = scenario.profile === "device" ? DEVICE_PROGRAM : PROGRAM;
+      const whole = await runXsh(config, { chunks: program.chunks, slots: program.slots });
       assert.equal(whole.code, 0, `${scenario.id} under the program caps: ${why(whole)}`);
       assert.equal(whole.result?.ok, true, `${scenario.id}: ${why(whole)}`);
       // the connection's own room: live-use caps from its start (chunkRoom(), slotRoom())
@@ -74,7 +85,7 @@ test("bench guard: each scenario completes within its measured budgets plus a ma
       }
       // 16 KB records received within issue 7's 17.5 KB of live chunks after the handshake (the record
       // buffer; measured 16.8 KB), the app skipping the plaintext (live-use cap from message 1)
-      if (scenario.id === "records-16k" || scenario.id === "chain-3k") {
+      if (["records-16k", "chain-3k"].includes(scenario.id.replace(/^device-/, ""))) {
         const r = await runXsh({ ...config, skipRead: true, transferRoom: 17.5 * 1024 });
         assert.equal(r.code, 0, `${scenario.id}, 16 KB records within 17.5 KB: ${why(r)}`);
         assert.equal(r.result?.ok, true, `${scenario.id}: ${why(r)}`);
