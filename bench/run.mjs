@@ -32,16 +32,18 @@ let xsh = join(build, "xsh");
 // and of build/xsh32 when it was built (node tools/build.mjs --xsh32): the C stack figures beside
 let xsh32 = existsSync(join(build, "xsh32")) ? join(build, "xsh32") : undefined;
 // and of build/xsh-device, the device profile's host (config.profile === "device": manifest_device.json)
-let xshDevice = join(build, "xsh-device");
+let xshDevice = existsSync(join(build, "xsh-device")) ? join(build, "xsh-device") : undefined;
 export function privateXsh() {
   const copy = join(build, `.bench-xsh-${process.pid}`), copy32 = join(build, `.bench-xsh32-${process.pid}`);
   const copyDevice = join(build, `.bench-xsh-device-${process.pid}`);
   copyFileSync(xsh, copy);
   chmodSync(copy, 0o755);
   xsh = copy;
-  copyFileSync(xshDevice, copyDevice);
-  chmodSync(copyDevice, 0o755);
-  xshDevice = copyDevice;
+  if (xshDevice) {
+    copyFileSync(xshDevice, copyDevice);
+    chmodSync(copyDevice, 0o755);
+    xshDevice = copyDevice;
+  }
   if (xsh32) {
     copyFileSync(xsh32, copy32);
     chmodSync(copy32, 0o755);
@@ -109,7 +111,7 @@ export function runXsh(config, { chunks, slots, report = false, timeout = 30000,
   if (slots !== undefined) args.push("--slots", String(slots));
   args.push(server ? serverModule : module, JSON.stringify(config));
   return new Promise((resolve) => {
-    const child = spawn(binary ?? (device ? xshDevice : xsh), args, { stdio: ["ignore", "pipe", "pipe"], env: env && { ...process.env, ...env } });
+    const child = spawn(binary ?? (device ? xshDevice ?? join(build, "xsh-device") : xsh), args, { stdio: ["ignore", "pipe", "pipe"], env: env && { ...process.env, ...env } });
     let out = "", err = "", timedOut = false, clients;
     child.on("error", (e) => { err += `spawn: ${e.message}\n`; });
     child.stdout.on("data", (d) => {
