@@ -357,9 +357,6 @@ void xs_aead_init(xsMachine *the)
 	xsmcSetHostData(xsThis, head);
 }
 
-
-
-
 /* an incremental open */
 static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLength, const uint8_t *aad,
 	size_t aadLength)
@@ -635,14 +632,6 @@ void xs_aead_finish(xsMachine *the)
 {
 	aead_crypt(the, OP_FINISH, 0);
 }
-
-
-
-
-
-
-
-
 
 void xs_aead_close(xsMachine *the)
 {
