@@ -79,10 +79,15 @@ function at(i: number): number {
 	return BASE + LOCATED[i];
 }
 
+/** Copies bytes[start, end) to buffer[fill ..]: its range there. */
+function keepBytes(buffer: ArrayBuffer, fill: number, bytes: Uint8Array, start: number, end: number): Range {
+	copy(buffer, fill, bytes, start, end - start);
+	return range(fill, fill + end - start);
+}
+
 /** Copies the located range i, i + 1 to buffer[fill ..]: its range there. */
 function keep(buffer: ArrayBuffer, fill: number, bytes: Uint8Array, i: number): Range {
-	copy(buffer, fill, bytes, at(i), LOCATED[i + 1] - LOCATED[i]);
-	return range(fill, fill + LOCATED[i + 1] - LOCATED[i]);
+	return keepBytes(buffer, fill, bytes, at(i), at(i + 1));
 }
 
 /** The located certificate's fields into cert (few locals: each costs an XS slot while the TBS is read). */
@@ -155,13 +160,11 @@ function keepFields(cert: ParsedCertificate, bytes: Uint8Array, hash: boolean, a
 	cert.signatureAt = keep(buffer, Math.floor(cert.spkiAt / 0x10000), bytes, L_SIGNATURE);
 	fill = Math.floor(cert.signatureAt / 0x10000);
 	if (authorityKeyId !== undefined) {
-		copy(buffer, fill, bytes, authorityKeyId % 0x10000, Math.floor(authorityKeyId / 0x10000) - authorityKeyId % 0x10000);
-		cert.authorityKeyIdAt = range(fill, fill += Math.floor(authorityKeyId / 0x10000) - authorityKeyId % 0x10000);
+		cert.authorityKeyIdAt = keepBytes(buffer, fill, bytes, authorityKeyId % 0x10000, Math.floor(authorityKeyId / 0x10000));
+		fill = Math.floor(cert.authorityKeyIdAt / 0x10000);
 	}
-	if (keyId !== undefined) {
-		copy(buffer, fill, bytes, keyId % 0x10000, Math.floor(keyId / 0x10000) - keyId % 0x10000);
-		cert.keyIdAt = range(fill, fill + Math.floor(keyId / 0x10000) - keyId % 0x10000);
-	}
+	if (keyId !== undefined)
+		cert.keyIdAt = keepBytes(buffer, fill, bytes, keyId % 0x10000, Math.floor(keyId / 0x10000));
 	const algorithm = cert.algorithm;
 	if (!hash || algorithm === undefined)
 		return;
