@@ -244,8 +244,8 @@ export function writeReport(r, root) {
     : "JS bytecode: not measured (bench-bytecode could not be built); see the JS bytes.");
   p();
   const e = r.code.esp8266;
-  p(e.text !== undefined
-    ? `ESP8266 \`.text\` of the C core (\`npm run size:esp8266\`: xtensa-lx106-elf-gcc -Os, --gc-sections from the host functions): **${e.text} bytes**, .data ${e.data}, .bss ${e.bss}; target ≤ 65,536: ${mark(e.text <= t.esp8266Text)}${e.deviceText !== undefined ? `; the device profile's core (\`manifest_device.json\`'s defines: no signing, no private keys): ${e.deviceText} bytes` : ""}.`
+  p(e.deviceText !== undefined
+    ? `ESP8266 \`.text\` of the C core (\`npm run size:esp8266\`: xtensa-lx106-elf-gcc -Os, --gc-sections from the host functions the profile's modules call), judged on the ESP8266 build, the device profile's core (\`manifest_device.json\`: no signing, no private keys): **${e.deviceText} bytes**; target ≤ 65,536: ${mark(e.deviceText <= t.esp8266Text)}. The full core (\`manifest_server.json\`'s host functions: client, server, signing, private keys; for ESP32-class devices and hosts), reported beside it: ${e.text} bytes, .data ${e.data}, .bss ${e.bss}.`
     : `ESP8266 .text: not measured (${e.error}).`);
   p();
   const plotted = r.scenarios.find((s) => s.samples);
