@@ -3,7 +3,8 @@
 // listed largest first. A method is compiled inside a class that declares the class's private names
 // (that class alone is taken off); the sizes are close to, not exactly, its share of the module (names
 // it uses become globals).
-//   node bench/functions.mjs tls/client [more modules] [--top N]
+//   node bench/functions.mjs tls/client [more modules] [--top N] [--device]
+// --device: the device profile's copies (build/device/modules, trace statements stripped: tools/strip-traces.mjs)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -15,11 +16,13 @@ const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const topAt = args.indexOf("--top");
 const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
+const deviceAt = args.indexOf("--device");
+const tree = deviceAt >= 0 ? (args.splice(deviceAt, 1), "device") : "js";
 const tool = buildBytecodeTool();
 const dir = mkdtempSync(join(tmpdir(), "bytecode-functions-"));
 try {
   for (const name of args) {
-    const file = join(root, "build", "js", "modules", `${name}.js`);
+    const file = join(root, "build", tree, "modules", `${name}.js`);
     const text = readFileSync(file, "utf8");
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
     const pieces = [];

@@ -35,19 +35,20 @@ export const enum Alert {
 	no_application_protocol = 120,
 }
 
-const names: { [alert: number]: string } = {
-	0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow",
-	40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked",
-	45: "certificate_expired", 46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca",
-	49: "access_denied", 50: "decode_error", 51: "decrypt_error", 70: "protocol_version",
-	71: "insufficient_security", 80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled",
-	100: "no_renegotiation", 109: "missing_extension", 110: "unsupported_extension",
-	112: "unrecognized_name", 113: "bad_certificate_status_response", 115: "unknown_psk_identity",
-	116: "certificate_required", 120: "no_application_protocol",
-};
+/** each alert's name after its code, between spaces (one string: smaller bytecode than an object of 28 properties) */
+const NAMES = " 0 close_notify 10 unexpected_message 20 bad_record_mac 22 record_overflow 40 handshake_failure" +
+	" 42 bad_certificate 43 unsupported_certificate 44 certificate_revoked 45 certificate_expired 46 certificate_unknown" +
+	" 47 illegal_parameter 48 unknown_ca 49 access_denied 50 decode_error 51 decrypt_error 70 protocol_version" +
+	" 71 insufficient_security 80 internal_error 86 inappropriate_fallback 90 user_canceled 100 no_renegotiation" +
+	" 109 missing_extension 110 unsupported_extension 112 unrecognized_name 113 bad_certificate_status_response" +
+	" 115 unknown_psk_identity 116 certificate_required 120 no_application_protocol ";
 
 export function alertName(alert: number): string {
-	return names[alert] ?? `alert ${alert}`;
+	const key = ` ${alert} `, at = NAMES.indexOf(key);
+	if (at < 0)
+		return `alert ${alert}`;
+	const start = at + key.length;
+	return NAMES.slice(start, NAMES.indexOf(" ", start));
 }
 
 export class TLSError extends Error {

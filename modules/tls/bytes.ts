@@ -102,27 +102,22 @@ export class Reader {
 		if (this.position + n > this.limit)
 			throw fatal(Alert.decode_error, `tls: ${this.what} is truncated`);
 	}
+	/** an unsigned big-endian integer of `n` bytes (1 to 4) */
+	uint(n: number): number {
+		this.need(n);
+		let value = 0;
+		for (let i = 0; i < n; i++)
+			value = value * 256 + this.data[this.position++];   // not <<: a 4-byte value may be over 2^31
+		return value;
+	}
 	u8(): number {
-		this.need(1);
-		return this.data[this.position++];
+		return this.uint(1);
 	}
 	u16(): number {
-		this.need(2);
-		const d = this.data, p = this.position;
-		this.position += 2;
-		return (d[p] << 8) | d[p + 1];
-	}
-	u24(): number {
-		this.need(3);
-		const d = this.data, p = this.position;
-		this.position += 3;
-		return (d[p] << 16) | (d[p + 1] << 8) | d[p + 2];
+		return this.uint(2);
 	}
 	u32(): number {
-		this.need(4);
-		const d = this.data, p = this.position;
-		this.position += 4;
-		return ((d[p] << 24) >>> 0) + ((d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]);
+		return this.uint(4);
 	}
 	/** n bytes, as a view (no copy) */
 	bytes(n: number): Uint8Array {
@@ -133,7 +128,7 @@ export class Reader {
 	}
 	/** a byte string with a 1-, 2- or 3-byte length prefix; `min` and `max` bound its length */
 	opaque(prefix: 1 | 2 | 3, min = 0, max = Infinity): Uint8Array {
-		const n = prefix === 1 ? this.u8() : prefix === 2 ? this.u16() : this.u24();
+		const n = this.uint(prefix);
 		if (n < min || n > max)
 			throw fatal(Alert.decode_error, `tls: bad length ${n} in ${this.what}`);
 		return this.bytes(n);
@@ -179,10 +174,7 @@ export class Writer {
 		return this;
 	}
 	u16(v: number): this {
-		this.room(2);
-		this.data[this.position++] = v >> 8;
-		this.data[this.position++] = v;
-		return this;
+		return this.u8(v >> 8).u8(v);
 	}
 	/** each value as a u16 (a list's body: codes, groups, schemes) */
 	u16s(values: readonly number[]): this {
@@ -190,20 +182,8 @@ export class Writer {
 			this.u16(values[i]);
 		return this;
 	}
-	u24(v: number): this {
-		this.room(3);
-		this.data[this.position++] = v >> 16;
-		this.data[this.position++] = v >> 8;
-		this.data[this.position++] = v;
-		return this;
-	}
 	u32(v: number): this {
-		this.room(4);
-		this.data[this.position++] = v >>> 24;
-		this.data[this.position++] = v >> 16;
-		this.data[this.position++] = v >> 8;
-		this.data[this.position++] = v;
-		return this;
+		return this.u16(v >>> 16).u16(v);
 	}
 	bytes(b: Uint8Array | ArrayBuffer): this {
 		const view = b instanceof Uint8Array ? b : new Uint8Array(b);

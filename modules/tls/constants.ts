@@ -51,9 +51,6 @@ export const TLS12 = 0x0303;
 export const TLS13 = 0x0304;
 
 export type VersionName = "TLS 1.2" | "TLS 1.3";
-export function versionCode(name: VersionName): number {
-	return name === "TLS 1.3" ? TLS13 : TLS12;
-}
 export function versionName(code: number): VersionName {
 	return code === TLS13 ? "TLS 1.3" : "TLS 1.2";
 }

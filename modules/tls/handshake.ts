@@ -161,9 +161,6 @@ export class Transcript {
 	fork(): Hash {
 		return this.started().clone();
 	}
-	get algorithm(): HashAlgorithm | undefined {
-		return this.hash?.algorithm;
-	}
 	close(): void {
 		this.hash?.close();
 		this.hash = undefined;
