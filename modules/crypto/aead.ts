@@ -28,12 +28,13 @@ const KIND_CHACHA20_POLY1305 = 2;
 /** The tag size of every AEAD here, in bytes. */
 export const TAG_SIZE = 16;
 
-function keySizes(algorithm: AEADAlgorithm): readonly number[] {
+/** The key size in bytes the algorithm fixes; 0 for "AES-GCM" (16, 24 or 32). */
+function fixedKeySize(algorithm: AEADAlgorithm): number {
 	switch (algorithm) {
-		case "AES-128-GCM": return [16];
-		case "AES-256-GCM": return [32];
-		case "AES-GCM": return [16, 24, 32];
-		case "CHACHA20-POLY1305": return [32];
+		case "AES-128-GCM": return 16;
+		case "AES-256-GCM":
+		case "CHACHA20-POLY1305": return 32;
+		case "AES-GCM": return 0;
 	}
 	throw new RangeError("crypto: unsupported algorithm");
 }
@@ -77,7 +78,7 @@ export class AEAD extends Native("xs_aead_destructor") {
 	declare private readonly gcmKeySize: number | undefined;
 	/** key size in bytes */
 	get keySize(): number {
-		return this.gcmKeySize ?? keySizes(this.algorithm)[0];
+		return this.gcmKeySize ?? fixedKeySize(this.algorithm);
 	}
 	/** nonce size in bytes for TLS (AES-GCM accepts others, ChaCha20-Poly1305 does not) */
 	get nonceSize(): number {
@@ -90,13 +91,13 @@ export class AEAD extends Native("xs_aead_destructor") {
 	 */
 	constructor(algorithm: AEADAlgorithm, key: BufferLike, iv?: BufferLike, recordMode?: number) {
 		super();
-		const sizes = keySizes(algorithm);
-		if (!sizes.includes(key.byteLength))
+		const size = fixedKeySize(algorithm), length = key.byteLength;
+		if (size ? length !== size : length !== 16 && length !== 24 && length !== 32)
 			throw new RangeError("crypto: bad key size");
 		this[INIT](algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key, iv, recordMode);
 		this.algorithm = algorithm;
-		if (sizes.length > 1)
-			this.gcmKeySize = key.byteLength;
+		if (!size)
+			this.gcmKeySize = length;
 	}
 
 	/** Copying form of seal(): a new ArrayBuffer holding ciphertext then tag. */

@@ -51,28 +51,21 @@ const pkcs1Sign = native<SignNative>("xs_rsa_sign_pkcs1");
 const pssVerify = native<VerifyPSSNative>("xs_rsa_verify_pss");
 const pssSign = native<SignPSSNative>("xs_rsa_sign_pss");
 
+// the hashes the natives take, by their TLS 1.2 HashAlgorithm code (RFC 5246 section 7.4.1.4.1) less 2, and their digest sizes
+const HASHES = "SHA-1 SHA-224 SHA-256 SHA-384 SHA-512".split(" ") as SignatureHash[];
+const HASH_LENGTHS = [20, 28, 32, 48, 64];
+
 /** TLS 1.2 HashAlgorithm code of a hash (what the natives take). */
 function hashCode(hash: SignatureHash): number {
-	switch (hash) {
-		case "SHA-1": return 2;
-		case "SHA-224": return 3;
-		case "SHA-256": return 4;
-		case "SHA-384": return 5;
-		case "SHA-512": return 6;
-		default: throw new RangeError("crypto: unsupported hash");
-	}
+	const i = HASHES.indexOf(hash);
+	if (i < 0)
+		throw new RangeError("crypto: unsupported hash");
+	return i + 2;
 }
 
 /** The digest size in bytes. */
 export function hashLength(hash: SignatureHash): number {
-	switch (hash) {
-		case "SHA-1": return 20;
-		case "SHA-224": return 28;
-		case "SHA-256": return 32;
-		case "SHA-384": return 48;
-		case "SHA-512": return 64;
-		default: throw new RangeError("crypto: unsupported hash");
-	}
+	return HASH_LENGTHS[hashCode(hash) - 2];
 }
 
 export function verifyECDSA(key: Key, hash: SignatureHash, data: BufferLike, signature: BufferLike,
@@ -110,17 +103,19 @@ export function signPSS(key: Key, hash: SignatureHash, data: BufferLike, options
 
 /** What a TLS SignatureScheme code means, or undefined for schemes we do not implement. */
 export function schemeInfo(scheme: number): SchemeInfo | undefined {
-	switch (scheme) {
-		case 0x0401: return { algorithm: "rsa-pkcs1", hash: "SHA-256" };
-		case 0x0501: return { algorithm: "rsa-pkcs1", hash: "SHA-384" };
-		case 0x0601: return { algorithm: "rsa-pkcs1", hash: "SHA-512" };
-		case 0x0403: return { algorithm: "ecdsa", hash: "SHA-256", curve: "secp256r1" };
-		case 0x0503: return { algorithm: "ecdsa", hash: "SHA-384", curve: "secp384r1" };
-		case 0x0804: return { algorithm: "rsa-pss", hash: "SHA-256" };
-		case 0x0805: return { algorithm: "rsa-pss", hash: "SHA-384" };
-		case 0x0806: return { algorithm: "rsa-pss", hash: "SHA-512" };
-		default: return undefined;
-	}
+	// RFC 8446 section 4.2.3: rsa_pkcs1_sha256/384/512 0x0401/0x0501/0x0601, ecdsa_secp256r1_sha256 0x0403,
+	// ecdsa_secp384r1_sha384 0x0503, rsa_pss_rsae_sha256/384/512 0x0804/0x0805/0x0806: the byte that is
+	// not the algorithm's is the hash's TLS 1.2 code
+	const high = scheme >> 8, low = scheme & 0xff;
+	if ((high << 8 | low) !== scheme)
+		return undefined;
+	if (high === 8 && low >= 4 && low <= 6)
+		return { algorithm: "rsa-pss", hash: HASHES[low - 2] };
+	if (low === 1 && high >= 4 && high <= 6)
+		return { algorithm: "rsa-pkcs1", hash: HASHES[high - 2] };
+	if (low === 3 && (high === 4 || high === 5))
+		return { algorithm: "ecdsa", hash: HASHES[high - 2], curve: high === 4 ? "secp256r1" : "secp384r1" };
+	return undefined;
 }
 
 function scheme(code: number): SchemeInfo {
@@ -138,19 +133,13 @@ function scheme(code: number): SchemeInfo {
 export function verifyScheme(code: number, key: Key, data: BufferLike, signature: BufferLike,
 	options?: SignatureOptions): boolean {
 	const info = scheme(code);
-	if (info.algorithm === "ecdsa")
-		return verifyECDSA(key, info.hash, data, signature, options);
-	if (info.algorithm === "rsa-pkcs1")
-		return verifyPKCS1(key, info.hash, data, signature, options);
-	return verifyPSS(key, info.hash, data, signature, options);
+	const verify = info.algorithm === "ecdsa" ? verifyECDSA : info.algorithm === "rsa-pkcs1" ? verifyPKCS1 : verifyPSS;
+	return verify(key, info.hash, data, signature, options);
 }
 
 /** Signs with a TLS SignatureScheme (see verifyScheme); PSS uses a salt of the hash length. */
 export function signScheme(code: number, key: Key, data: BufferLike, options?: SignatureOptions): ArrayBuffer {
 	const info = scheme(code);
-	if (info.algorithm === "ecdsa")
-		return signECDSA(key, info.hash, data, options);
-	if (info.algorithm === "rsa-pkcs1")
-		return signPKCS1(key, info.hash, data, options);
-	return signPSS(key, info.hash, data, options);
+	const sign = info.algorithm === "ecdsa" ? signECDSA : info.algorithm === "rsa-pkcs1" ? signPKCS1 : signPSS;
+	return sign(key, info.hash, data, options);
 }
