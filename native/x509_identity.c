@@ -264,14 +264,13 @@ static int ia5(const x509_reader *r, const x509_element *e)
 	return 1;
 }
 
-/* dn.ts readName: a directoryName's Name, SEQUENCE OF non-empty SET OF SEQUENCE { OID, one value } */
-static int name_ok(x509_reader *r)
+int x509_name_valid(const uint8_t *der, size_t length)
 {
+	x509_reader r = { der, 0, length }, rdns, set, pair;
 	x509_element e, rdn, attribute;
-	x509_reader rdns, set, pair;
-	if (x509_der_expect(r, &e, SEQUENCE) || x509_der_ended(r))
+	if (x509_der_expect(&r, &e, SEQUENCE) || x509_der_ended(&r))
 		return 0;
-	for (rdns = x509_der_inside(r, &e); rdns.at < rdns.end;) {
+	for (rdns = x509_der_inside(&r, &e); rdns.at < rdns.end;) {
 		if (x509_der_expect(&rdns, &rdn, SET) || (rdn.content == rdn.end))
 			return 0;
 		for (set = x509_der_inside(&rdns, &rdn); set.at < set.end;) {
@@ -288,7 +287,7 @@ static int name_ok(x509_reader *r)
 const char *x509_identity_check(const uint8_t *san, size_t sanLength, const char *name, size_t nameLength)
 {
 	reference ref;
-	x509_reader r = { san, 0, sanLength }, names, inner;
+	x509_reader r = { san, 0, sanLength }, names;
 	x509_element e;
 	const char *error = parse_name(name, nameLength, &ref);
 	int matched = 0;
@@ -315,11 +314,8 @@ const char *x509_identity_check(const uint8_t *san, size_t sanLength, const char
 			matched |= !ref.length && (e.end - e.content == ref.addressLength) &&
 				!memcmp(san + e.content, ref.address, ref.addressLength);
 		}
-		else if (tag == DIRECTORY_NAME) {
-			inner = x509_der_inside(&names, &e);
-			if (!name_ok(&inner))
-				return MALFORMED;
-		}
+		else if ((tag == DIRECTORY_NAME) && !x509_name_valid(san + e.content, e.end - e.content))
+			return MALFORMED;
 		/* the other forms, unread: rfc822Name, uniformResourceIdentifier (IA5) and registeredID primitive,
 		   the rest constructed (so a constructed dNSName or iPAddress passes unread, as in extensions.ts) */
 		else if (((tag & 0x20) != (((number == 1) || (number == 6) || (number == 8)) ? 0 : 0x20)) ||

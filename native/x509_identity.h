@@ -25,4 +25,9 @@ const char *x509_identity_valid(const char *name, size_t nameLength);
    when the certificate has none. NULL when it matches, else a static message starting "x509: ". */
 const char *x509_identity_check(const uint8_t *san, size_t sanLength, const char *name, size_t nameLength);
 
+/* is der[0 .. length) exactly one Name, as dn.ts readName checks it (RFC 5280 4.1.2.4: SEQUENCE OF non-empty
+   SET OF SEQUENCE { OBJECT IDENTIFIER, one value })? 1 or 0. (A directoryName here; a CA store record's
+   subject in x509_anchor.c.) */
+int x509_name_valid(const uint8_t *der, size_t length);
+
 #endif
