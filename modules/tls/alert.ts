@@ -53,11 +53,11 @@ export function alertName(alert: number): string {
 
 export class TLSError extends Error {
 	/** the alert sent to the peer (or received from it, when `remote`) */
-	readonly alert: number;
+	declare readonly alert: number;
 	/** true when the peer sent the alert */
-	readonly remote: boolean;
+	declare readonly remote: boolean;
 	/** a short name of the reason, for apps: the alert name, or "timeout", "truncated", "closed", ... */
-	readonly reason: string;
+	declare readonly reason: string;
 	constructor(alert: number, message: string, remote = false, reason?: string) {
 		super(message);
 		this.alert = alert;

@@ -22,17 +22,18 @@ export class CertificateStream {
 	/** the client's Certificate (client authentication): it may be empty */
 	declare private readonly fromClient: boolean;
 	declare private step: Step;
-	private field = 0;           // the length field being read
-	private fieldBytes = 0;      // how many of its bytes came
-	private left = 0;            // bytes left in the current variable part
-	private listLeft = 0;        // bytes left in certificate_list
+	declare private field: number;           // the length field being read
+	declare private fieldBytes: number;      // how many of its bytes came
+	declare private left: number;            // bytes left in the current variable part
+	declare private listLeft: number;        // bytes left in certificate_list
 	declare private readonly bodyLength: number;
-	private consumed = 0;        // body bytes taken so far
+	declare private consumed: number;        // body bytes taken so far
 	/** how many certificates, and their bytes */
-	count = 0;
-	bytes = 0;
+	declare count: number;
+	declare bytes: number;
 
 	constructor(sink: CertificateSink, tls13: boolean, bodyLength: number, fromClient = false) {
+		this.field = this.fieldBytes = this.left = this.listLeft = this.consumed = this.count = this.bytes = 0;
 		this.sink = sink;
 		this.tls13 = tls13;
 		this.fromClient = fromClient;

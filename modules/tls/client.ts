@@ -26,7 +26,7 @@ import { MAX_PLAINTEXT } from "./record";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes, NO_SESSION_ID, handshakeMessage,
+	TLSConnection, Flag, groupName, peerFailure, certificateVerifyContent, readSchemes, equalBytes, NO_SESSION_ID, handshakeMessage,
 } from "./connection";
 import type { EngineState } from "./engine";
 import type { ClientOptions, Session } from "./options";
@@ -79,7 +79,7 @@ export class TLSClient extends TLSConnection {
 	declare readonly options: ClientOptions;
 	/** the latest session the server gave (onSession is called with each) */
 	declare session: Session | undefined;
-	protected expect: Expect = Expect.server_hello;
+	declare protected expect: Expect;
 	// what only the ClientHello and the server's answer to it need is deleted once used (a property
 	// costs an XS slot, undefined or not)
 	/** the legacy session ID we sent (none: empty) */
@@ -106,6 +106,7 @@ export class TLSClient extends TLSConnection {
 		if (options.recordSizeLimit)
 			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
 		super(options, limit);
+		this.expect = Expect.server_hello;
 	}
 
 	// ---- the application's side ----
@@ -114,7 +115,12 @@ export class TLSClient extends TLSConnection {
 		if (this.state !== "start")
 			throw new Error("tls: already started");
 		this.state = "handshake";
-		this.guard(() => this.sendClientHello());
+		try {
+			this.sendClientHello();
+		}
+		catch (e) {
+			this.fail(e);
+		}
 	}
 
 	/** frees keys and buffers */
@@ -457,7 +463,7 @@ export class TLSClient extends TLSConnection {
 			const session = this.options.session;
 			if (!this.offeredPSK || selected !== 0 || !session || suiteByCode(session.suite)?.hash !== suite.hash)
 				throw fatal(Alert.illegal_parameter, "tls: the server selected a PSK we did not offer");
-			this.resumed = true;
+			this.flags |= Flag.RESUMED;
 			if (!this.schedule || this.schedule.hash !== suite.hash)
 				this.schedule = new KeySchedule(suite.hash, session.secret);
 		}

@@ -13,7 +13,7 @@ import { Alert, fatal } from "./alert";
 import { alloc, Reader, Writer, copy, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
-import { groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
+import { Flag, groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
 import { TLSClient, Expect, UNEXPECTED_CCS } from "./client";
 import { writeCertificateList } from "./certificates";
 import type { ClientOptions, Session } from "./options";
@@ -154,7 +154,7 @@ export class TLSClient12 extends TLSClient {
 		if (session && session.version === TLS12 && echoed) {
 			if (session.suite !== this.suite!.code || !session.extendedMasterSecret)
 				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
-			this.resumed = true;
+			this.flags |= Flag.RESUMED;
 			this.masterSecret = session.secret;
 			if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
 			this.expect = this.expectTicket ? Expect.new_session_ticket12 : Expect.change_cipher_spec12;

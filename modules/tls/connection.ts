@@ -29,8 +29,8 @@ import type { EngineState, ConnectionDescription, TLSEngine } from "./engine";
 // each time its code runs, unless the code is preloaded in flash)
 const CONNECTED: EngineState = "connected", HANDSHAKE: EngineState = "handshake";
 
-// TLSConnection.flags
-const RESUMED = 1, PEER_CLOSED = 2, SENT_CCS = 4, RECEIVED_CCS = 8, TRACING = 16;
+/** TLSConnection.flags (a const enum: written into the code where used) */
+export const enum Flag { RESUMED = 1, PEER_CLOSED = 2, SENT_CCS = 4, RECEIVED_CCS = 8, TRACING = 16 }
 
 /** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
 const MAX_IGNORED = 5;
@@ -109,33 +109,29 @@ export interface ConnectionHooks {
  * stream chooser and the stream of the peer's Certificate message: no closures per connection.
  */
 export abstract class TLSConnection implements TLSEngine, RecordStreamer, StreamChooser, MessageStream {
-	state: EngineState = "start";
+	// Every field is declared; the constructor sets those that are properties from the start, in this
+	// order (a field initializer costs a function of bytecode: bytes.ts)
+	declare state: EngineState;
 	// application data: the current record's plaintext, a view into the record buffer. Own properties
 	// from the start and first, with the sticky error: XS finds a property by walking the instance's
 	// list (and a missing one through the prototypes too), and these are looked at on every record
-	private plaintext: Uint8Array | undefined = undefined;
-	private plaintextOffset = 0;
+	declare private plaintext: Uint8Array | undefined;
+	declare private plaintextOffset: number;
 	/** the sticky error */
-	error: TLSError | undefined = undefined;
+	declare error: TLSError | undefined;
 	/** negotiated values, once known */
-	version = 0;
+	declare version: number;
 	declare suite: CipherSuite | undefined;
-	group = 0;
+	declare group: number;
 	declare alpn: string | undefined;
-	/** RESUMED, PEER_CLOSED, SENT_CCS, RECEIVED_CCS, TRACING: bits of one number (a property each would cost a slot each) */
-	private flags = 0;
+	/** Flag bits in one number (a property each would cost a slot each); a side sets Flag.RESUMED itself */
+	declare protected flags: number;
 	get resumed(): boolean {
-		return (this.flags & RESUMED) !== 0;
-	}
-	set resumed(value: boolean) {
-		this.flags = value ? this.flags | RESUMED : this.flags & ~RESUMED;
+		return (this.flags & Flag.RESUMED) !== 0;
 	}
 	/** the peer sent close_notify */
 	get peerClosed(): boolean {
-		return (this.flags & PEER_CLOSED) !== 0;
-	}
-	set peerClosed(value: boolean) {
-		this.flags = value ? this.flags | PEER_CLOSED : this.flags & ~PEER_CLOSED;
+		return (this.flags & Flag.PEER_CLOSED) !== 0;
 	}
 	/** how many certificates the peer sent, and their bytes (the chain itself is not kept): count * 2^24 + bytes, once there were some */
 	declare private certificateTally: number | undefined;
@@ -152,15 +148,15 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare readonly options: ConnectionHooks;
 	/** whether a trace is set: trace lines are built only then (`if (this.tracing) this.trace(...)`) */
 	protected get tracing(): boolean {
-		return (this.flags & TRACING) !== 0;
+		return (this.flags & Flag.TRACING) !== 0;
 	}
-	protected readonly records = new RecordLayer();
-	protected readonly handshake = new HandshakeReader();
-	protected readonly transcript = new Transcript();
+	declare protected readonly records: RecordLayer;
+	declare protected readonly handshake: HandshakeReader;
+	declare protected readonly transcript: Transcript;
 	/** the client's random, then the server's (RFC 8446 4.1.2, 4.1.3): one ArrayBuffer, views when asked
 	    (a Uint8Array kept would cost 4 XS slots more); a side may delete it once nothing needs it (TLS 1.3
 	    without a key log: after the hellos) */
-	protected randomBytes?: ArrayBuffer = new ArrayBuffer(64);
+	declare protected randomBytes?: ArrayBuffer;
 	protected get randoms(): Uint8Array {
 		return new Uint8Array(this.randomBytes!);
 	}
@@ -180,20 +176,29 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	 * taken (a bit of `flags`); false when one came already
 	 */
 	protected takeCompatibilityCCS(): boolean {
-		if (this.flags & RECEIVED_CCS)
+		if (this.flags & Flag.RECEIVED_CCS)
 			return false;
-		this.flags |= RECEIVED_CCS;
+		this.flags |= Flag.RECEIVED_CCS;
 		return true;
 	}
 	/** the largest plaintext we put in one record (max_fragment_length, record_size_limit); read for each write */
-	protected recordLimit: number;
+	declare protected recordLimit: number;
 	declare private keyUpdateAnswered?: boolean;     // we updated our keys for the peer's request: once until we send data
 
 	constructor(hooks: ConnectionHooks, recordLimit: number) {
-		this.options = hooks;
-		if (hooks.trace !== undefined)
-			this.flags = TRACING;
+		this.state = "start";
+		this.plaintext = undefined;
+		this.plaintextOffset = 0;
+		this.error = undefined;
+		this.version = 0;
+		this.group = 0;
+		this.flags = hooks.trace !== undefined ? Flag.TRACING : 0;
+		this.records = new RecordLayer();
+		this.handshake = new HandshakeReader();
+		this.transcript = new Transcript();
+		this.randomBytes = new ArrayBuffer(64);
 		this.recordLimit = Math.min(MAX_PLAINTEXT, recordLimit);
+		this.options = hooks;
 		this.records.streamer = this;
 	}
 
@@ -385,14 +390,6 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		if (this.error)
 			throw this.error;
 	}
-	protected guard(f: () => void): void {
-		try {
-			f();
-		}
-		catch (e) {
-			this.fail(e);
-		}
-	}
 	/** the one way out for errors: queue the alert (ours), keep the error, throw it */
 	protected fail(e: unknown): never {
 		let error: TLSError;
@@ -544,7 +541,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const level = content[0], description = content[1];
 		if (description === Alert.close_notify) {
 			if (this.tracing) this.trace("received close_notify");
-			this.peerClosed = true;
+			this.flags |= Flag.PEER_CLOSED;
 			if (this.state !== "closed")
 				this.close();
 			this.state = "closed";
@@ -590,9 +587,9 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	/** TLS 1.3 middlebox compatibility (RFC 8446 D.4): one unprotected change_cipher_spec */
 	protected sendCompatibilityCCS(): void {
-		if (this.flags & SENT_CCS || this.version !== TLS13)
+		if (this.flags & Flag.SENT_CCS || this.version !== TLS13)
 			return;
-		this.flags |= SENT_CCS;
+		this.flags |= Flag.SENT_CCS;
 		const write = this.records.write;
 		this.records.write = undefined;
 		this.records.seal(ContentType.change_cipher_spec, byteArray(1));
@@ -711,11 +708,14 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		this.check();
 		if (this.state !== "connected" || this.version !== TLS13)
 			throw new Error("tls: KeyUpdate needs a TLS 1.3 connection");
-		this.guard(() => {
+		try {
 			this.sendHandshakeNoTranscript(HandshakeType.key_update, byteArray(requestPeer ? 1 : 0));
 			this.writeSecret = nextTrafficSecret(this.suite!.hash, this.writeSecret!);
 			this.records.setWrite(this.protection13(this.writeSecret));
 			if (this.tracing) this.trace(`sent KeyUpdate${requestPeer ? " (update requested)" : ""}`);
-		});
+		}
+		catch (e) {
+			this.fail(e);
+		}
 	}
 }

@@ -24,9 +24,14 @@ export interface StreamChooser {
 export class HandshakeReader {
 	/** the bytes of an incomplete message (or of several), dropped once they are all taken */
 	declare private buffer: Uint8Array | undefined;
-	private length = 0;
+	declare private length: number;
 	declare private stream: MessageStream | undefined;
-	private streamLeft = 0;
+	declare private streamLeft: number;
+
+	constructor() {
+		this.length = 0;
+		this.streamLeft = 0;
+	}
 
 	/** appends a handshake record's content */
 	push(content: Uint8Array): void {

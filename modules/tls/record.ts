@@ -60,7 +60,7 @@ export interface Protection {
 /** The keys of one direction: an AEAD (itself: no object of its own, 2 XS slots) whose native state holds the IV (or TLS 1.2 salt) and the sequence number. */
 export class Protection extends AEAD {
 	/** TLS 1.2 AES-GCM: 8 (the explicit nonce before each record's ciphertext), else 0 */
-	readonly explicitNonceLength: number;
+	declare readonly explicitNonceLength: number;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
 		const explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
@@ -112,12 +112,13 @@ export class RecordLayer {
 	declare read: Protection | undefined;
 	declare write: Protection | undefined;
 	// Each property costs an XS slot from when it is first set: fields that are rarely set, or only
-	// late, are declared (undefined until set), unless they are read for each record (a missing
-	// property is looked up through the prototypes: thousands of instructions per record).
+	// late, are left undefined until set, unless they are read for each record (a missing property is
+	// looked up through the prototypes: thousands of instructions per record): those the constructor
+	// sets. Every field is declared (a field initializer costs a function of bytecode: bytes.ts).
 	/** TLS 1.3 record protection (inner content type) once the version is known */
-	version = 0;
+	declare version: number;
 	/** largest plaintext we accept (what we advertised) */
-	receiveLimit = MAX_PLAINTEXT;
+	declare receiveLimit: number;
 	/** set once TLS 1.3 no longer allows an unprotected change_cipher_spec (compatibility mode: the handshake is done) */
 	declare refuseChangeCipherSpec: boolean | undefined;
 	/**
@@ -126,7 +127,7 @@ export class RecordLayer {
 	 * switched to its handshake keys yet: OpenSSL's s_client and curl send that alert in plaintext).
 	 * Read for each protected record (it ends there), so a property from the start.
 	 */
-	allowPlaintextAlert = false;
+	declare allowPlaintextAlert: boolean;
 
 	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
 	declare streamer: RecordStreamer | undefined;
@@ -134,15 +135,26 @@ export class RecordLayer {
 	declare handler: RecordHandler | undefined;
 
 	declare private buffer: Uint8Array | undefined;
-	private length = 0;                       // bytes of the record being framed in `buffer`
-	private need = HEADER;                    // its header, then header and body
-	private emptyRecords = 0;                 // empty records in a row
-	private streaming: Streaming | undefined = undefined;
+	declare private length: number;           // bytes of the record being framed in `buffer`
+	declare private need: number;             // its header, then header and body
+	declare private emptyRecords: number;     // empty records in a row
+	declare private streaming: Streaming | undefined;
 	declare private content: Uint8Array | undefined;    // the latest application data record's content (view())
 	// sealed records not taken yet, exactly (kept by close(): a last alert goes out after it)
 	declare private out?: Uint8Array;
 	/** a record ended in the latest received() */
-	recordEnded = false;
+	declare recordEnded: boolean;
+
+	constructor() {
+		this.version = 0;
+		this.receiveLimit = MAX_PLAINTEXT;
+		this.allowPlaintextAlert = false;
+		this.length = 0;
+		this.need = HEADER;
+		this.emptyRecords = 0;
+		this.streaming = undefined;
+		this.recordEnded = false;
+	}
 
 	/** bytes held by the record buffer (it grows to the largest record not streamed) */
 	get bufferSize(): number {
@@ -378,45 +390,42 @@ export class RecordLayer {
 		}
 		else if (this.version === TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
 			content = sub(b, HEADER, HEADER + length);     // see allowPlaintextAlert
-		else if (this.version === TLS13) {
-			if (type !== ContentType.application_data)
-				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
-			if (length < TAG_SIZE + 1)
-				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			let n: number;
-			try {
-				n = this.read.openRecord(b, 0, length);
-			}
-			catch {
-				throw fatal(Alert.bad_record_mac, BAD_MAC);
-			}
-			// a protected record ends the plaintext alerts
-			if (this.allowPlaintextAlert)
-				this.allowPlaintextAlert = false;
-			// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
-			let end = HEADER + n;
-			while (end > HEADER && b[end - 1] === 0)
-				end--;
-			if (end === HEADER)
-				throw fatal(Alert.unexpected_message, NO_TYPE);
-			type = b[end - 1] as ContentType;
-			content = this.view(HEADER, end - 1, type);
-			if (content.length > this.receiveLimit)
-				throw fatal(Alert.record_overflow, OVER_LIMIT);
-		}
 		else {
-			// TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905)
-			const explicit = this.read.explicitNonceLength;
-			if (length < explicit + TAG_SIZE)
+			// TLS 1.3 (RFC 8446 5.2), or TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905): its explicit nonce first
+			const tls13 = this.version === TLS13;
+			if (tls13 && type !== ContentType.application_data)
+				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
+			const start = HEADER + (tls13 ? 0 : this.read.explicitNonceLength);
+			if (length < start - HEADER + TAG_SIZE + (tls13 ? 1 : 0))
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
-			let plain: number;
+			let end: number;
 			try {
-				plain = this.read.openRecord(b, 0, length);
+				end = start + this.read.openRecord(b, 0, length);
 			}
 			catch {
 				throw fatal(Alert.bad_record_mac, BAD_MAC);
 			}
-			content = this.view(HEADER + explicit, HEADER + explicit + plain, type);
+			if (tls13) {
+				// a protected record ends the plaintext alerts
+				if (this.allowPlaintextAlert)
+					this.allowPlaintextAlert = false;
+				// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
+				while (end > HEADER && b[end - 1] === 0)
+					end--;
+				if (end === HEADER)
+					throw fatal(Alert.unexpected_message, NO_TYPE);
+				type = b[--end] as ContentType;
+			}
+			// application data: the view of the previous record when it covers the same bytes (full-size
+			// records do), so that a download allocates nothing per record; a handshake record's view is
+			// not kept (4 XS slots through the handshake)
+			const v = this.content;
+			if (type !== ContentType.application_data)
+				content = sub(b, start, end);
+			else if (v && v.buffer === b.buffer && v.byteOffset === b.byteOffset + start && v.length === end - start)
+				content = v;
+			else
+				content = this.content = sub(b, start, end);
 			if (content.length > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
@@ -433,21 +442,6 @@ export class RecordLayer {
 			streamer.onRecord(type, content);
 		else
 			this.handler!(type, content);
-	}
-
-	/**
-	 * buffer[start, end) as a view: for application data, the view of the previous record when it
-	 * covers the same bytes (full-size records do), so that a download allocates nothing per record;
-	 * a handshake record's view is not kept (4 XS slots through the handshake)
-	 */
-	private view(start: number, end: number, type: ContentType): Uint8Array {
-		const b = this.buffer!;
-		if (type !== ContentType.application_data)
-			return sub(b, start, end);
-		const v = this.content;
-		if (v && v.buffer === b.buffer && v.byteOffset === b.byteOffset + start && v.length === end - start)
-			return v;
-		return this.content = sub(b, start, end);
 	}
 
 	/** protects `content` (at most the engine's record limit) as one record of `type`, at the end of the output */

@@ -31,7 +31,7 @@ import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import {
-	TLSConnection, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, NO_SESSION_ID,
+	TLSConnection, Flag, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, NO_SESSION_ID,
 } from "./connection";
 import { ticketSealer, processTicketKey, type TicketSealer, type TicketState } from "./tickets";
 import type { ServerOptions, ServerCredentials } from "./options";
@@ -514,7 +514,7 @@ export class TLSServer extends TLSConnection {
 			if (!equal(offer.binders[index], expected))
 				throw fatal(Alert.decrypt_error, "tls: bad PSK binder");
 			this.schedule = schedule;
-			this.resumed = true;
+			this.flags |= Flag.RESUMED;
 			this.pskIndex = index;
 			if (state.clientAuthenticated)
 				this.bits |= CLIENT_AUTHENTICATED;
@@ -864,7 +864,7 @@ export class TLSServer extends TLSConnection {
 
 	/** abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1): our CCS and Finished first */
 	private resume12(state: TicketState): void {
-		this.resumed = true;
+		this.flags |= Flag.RESUMED;
 		this.masterSecret = copyOf(state.secret).buffer as ArrayBuffer;
 		if (state.clientAuthenticated)
 			this.bits |= CLIENT_AUTHENTICATED;
