@@ -10,7 +10,11 @@
 #include "x509_anchor.h"
 #include "x509_identity.h"
 
-enum { INTEGER = 0x02, OCTET_STRING = 0x04, SEQUENCE = 0x30, EXTENSIONS = 0xa0, ENTRY = 16 };   /* tags; an index entry's size */
+#define INTEGER 0x02
+#define OCTET_STRING 0x04
+#define SEQUENCE 0x30
+#define RECORD_EXTENSIONS 0xa0   /* [0] EXPLICIT Extensions */
+#define INDEX_ENTRY 16          /* an index entry's size */
 
 static const char BAD_INDEX[] = "x509: ca-index.bin is not a CA store index (version 1) of its length";
 static const char BAD_BUNDLE[] = "x509: ca-roots.bin is not a CA store bundle (version 1) that matches ca-index.bin";
@@ -58,7 +62,7 @@ int x509_anchor_record(const uint8_t *record, size_t recordLength, const uint8_t
 		return fail(error, BAD_RECORD);
 	anchor->keyIdLength = e.end - e.content;
 	anchor->keyId = anchor->keyIdLength ? record + e.content : NULL;
-	if ((seq.at < seq.end) && (record[seq.at] == EXTENSIONS)) {
+	if ((seq.at < seq.end) && (record[seq.at] == RECORD_EXTENSIONS)) {
 		if (x509_der_next(&seq, &e))
 			return fail(error, BAD_RECORD);
 		in = x509_der_inside(&seq, &e);
@@ -89,7 +93,7 @@ int x509_anchor_next(const x509_anchor_store *store, const uint8_t *name, size_t
 	if ((store->indexLength < 8) || memcmp(index, "X5CI\1", 5))
 		return fail(error, BAD_INDEX);
 	count = ((size_t)index[6] << 8) | index[7];
-	if (store->indexLength != 8 + count * ENTRY)
+	if (store->indexLength != 8 + count * INDEX_ENTRY)
 		return fail(error, BAD_INDEX);
 	if (store->roots && ((store->rootsLength < 8) || memcmp(store->roots, "X5CR\1", 5)))
 		return fail(error, BAD_BUNDLE);
@@ -100,7 +104,7 @@ int x509_anchor_next(const x509_anchor_store *store, const uint8_t *name, size_t
 		key = u32(hash);
 		for (low = 0, high = count; low < high;) {
 			middle = (low + high) / 2;
-			if (u32(index + 8 + middle * ENTRY) < key)
+			if (u32(index + 8 + middle * INDEX_ENTRY) < key)
 				low = middle + 1;
 			else
 				high = middle;
@@ -112,11 +116,11 @@ int x509_anchor_next(const x509_anchor_store *store, const uint8_t *name, size_t
 		i = *cursor - 1;
 		if ((i < 1) || (i > count))
 			return X509_ANCHOR_DONE;
-		key = u32(index + 8 + (i - 1) * ENTRY);
+		key = u32(index + 8 + (i - 1) * INDEX_ENTRY);
 	}
 	prefix = ((keyId != NULL) && (keyIdLength >= 2)) ? ((uint32_t)keyId[0] << 8) | keyId[1] : 0x10000;
 	for (; i < count; i++) {
-		entry = index + 8 + i * ENTRY;
+		entry = index + 8 + i * INDEX_ENTRY;
 		if (u32(entry) != key)
 			break;
 		length = ((uint32_t)entry[14] << 8) | entry[15];

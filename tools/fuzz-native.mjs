@@ -21,7 +21,7 @@ import { DEFAULT_SOURCE as CA_SOURCE } from "./ca-lib.mjs";
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(repo, "build", "fuzz");
 const wycheproof = join(repo, "tests", "vectors", "wycheproof");
-export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509", "sign"];
+export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509", "sign", "identity", "anchor"];
 
 const hex = (s) => Buffer.from(s ?? "", "hex");
 const u8 = (n) => Buffer.from([n & 0xff]);
@@ -143,7 +143,46 @@ function seeds() {
   // X.509: the Mozilla roots of Debian's ca-certificates (tools/ca-lib.mjs DEFAULT_SOURCE), whole
   for (const f of existsSync(CA_SOURCE) ? readdirSync(CA_SOURCE).filter((f) => f.endsWith(".crt")) : [])
     s.x509.push(Buffer.concat([NO_FAULT, Buffer.from(readFileSync(join(CA_SOURCE, f), "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64")]));
+  identitySeeds(s.identity);
+  anchorSeeds(s.anchor);
   return s;
+}
+
+/** server identity (fuzz_identity.c): flags, name length, name, subjectAltName */
+function identitySeeds(list) {
+  const der = (tag, body) => Buffer.concat([u8(tag), u8(body.length), body]);
+  const dns = (n) => der(0x82, Buffer.from(n, "latin1"));
+  const sans = [der(0x30, Buffer.concat([dns("example.com"), dns("*.example.com")])), der(0x30, Buffer.concat([dns("*.example.co.uk"), der(0x87, Buffer.from([192, 0, 2, 1]))])),
+    der(0x30, der(0x87, hex("20010db8000000000000000000000001"))), der(0x30, Buffer.concat([der(0x81, Buffer.from("a@b")), der(0xa4, der(0x30, der(0x31, der(0x30, Buffer.concat([der(0x06, hex("550403")), der(0x0c, Buffer.from("x"))])))))]))];
+  const names = ["example.com", "www.example.com", "WWW.Example.COM.", "xn--bcher-kva.example.com", "foo.example.co.uk", "192.0.2.1", "[2001:db8::1]", "::ffff:1.2.3.4", "a..b"];
+  for (const name of names) for (const [i, san] of sans.entries()) list.push(Buffer.concat([NO_FAULT, u8(i === 3 ? 1 : 0), u8(name.length), Buffer.from(name, "latin1"), san]));
+}
+
+/** CA stores (fuzz_anchor.c): flags, index (u16 length), name (u16 length), [key id], ca-roots.bin: stores of 1 to 3
+    roots of the repo's own store, rebuilt small (under libFuzzer's 4096-byte inputs) */
+function anchorSeeds(list) {
+  const ca = join(repo, "modules", "x509", "ca");
+  const index = readFileSync(join(ca, "ca-index.bin")), bundle = readFileSync(join(ca, "ca-roots.bin"));
+  const entries = Array.from({ length: index.readUInt16BE(6) }, (_, i) => index.subarray(8 + 16 * i, 24 + 16 * i));
+  const record = (e) => bundle.subarray(e.readUInt32BE(8), e.readUInt32BE(8) + e.readUInt16BE(12));
+  const small = entries.filter((e) => e.readUInt16BE(12) < 1000).slice(0, 6);
+  for (let i = 0; i + 1 < small.length; i += 2) {
+    const chosen = small.slice(i, i + 2);
+    const head = Buffer.from("X5CR\x01\x00\x00\x00", "latin1");
+    let at = head.length;
+    const table = chosen.map((e) => { const c = Buffer.from(e); c.writeUInt32BE(at, 8); at += e.readUInt16BE(12); return c; });
+    const roots = Buffer.concat([head, ...chosen.map(record)]);
+    const ix = Buffer.concat([Buffer.from("X5CI\x01\x00", "latin1"), u16(table.length), ...table.sort((a, b) => a.readUInt32BE(0) - b.readUInt32BE(0))]);
+    // the subject: the third element of the record's SEQUENCE (two short INTEGERs before it in these records)
+    const r = record(chosen[0]);
+    const body = r[1] & 0x80 ? 2 + (r[1] & 0x7f) : 2;
+    let p = body;
+    for (let k = 0; k < 2; k++) p += 2 + r[p + 1];
+    const len = r[p + 1] & 0x80 ? r.readUIntBE(p + 2, r[p + 1] & 0x7f) + 2 + (r[p + 1] & 0x7f) : r[p + 1] + 2;
+    const name = r.subarray(p, p + len);
+    for (const flags of [0, 1, 2])
+      list.push(Buffer.concat([NO_FAULT, u8(flags), u16(ix.length), ix, u16(name.length), name, flags & 2 ? chosen[0].subarray(14, 16) : Buffer.alloc(0), roots]));
+  }
 }
 
 /** writes build/fuzz/seeds/<name>/<sha1> for every seed; returns the counts */
