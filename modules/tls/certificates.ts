@@ -68,28 +68,21 @@ export class CertificateStream {
 				case Step.context:
 					// the server's has none; we request client certificates with an empty context
 					throw fatal(Alert.illegal_parameter, `tls: ${this.fromClient ? "client" : "server"} Certificate with a request context`);
-				case Step.entry: {
-					const n = Math.min(this.left, bytes.length - at);
-					this.sink.update(sub(bytes, at, at + n));
-					at += n;
-					this.consumed += n;
-					this.left -= n;
-					this.listLeft -= n;
-					if (this.left === 0) {
-						this.sink.end();
-						this.step = this.tls13 ? Step.extensionsLength : this.next();
-					}
-					break;
-				}
+				case Step.entry:
 				case Step.extensions: {
-					// per-certificate extensions (OCSP, SCT): not requested, skipped
-					const n = Math.min(this.left, bytes.length - at);
+					// a certificate's bytes go to the sink; its extensions (OCSP, SCT: not requested) are skipped
+					const n = Math.min(this.left, bytes.length - at), entry = this.step === Step.entry;
+					if (entry)
+						this.sink.update(sub(bytes, at, at + n));
 					at += n;
 					this.consumed += n;
 					this.left -= n;
 					this.listLeft -= n;
-					if (this.left === 0)
-						this.step = this.next();
+					if (this.left)
+						break;
+					if (entry)
+						this.sink.end();
+					this.step = entry && this.tls13 ? Step.extensionsLength : this.next();
 					break;
 				}
 				case Step.done:

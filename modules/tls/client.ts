@@ -383,8 +383,9 @@ export class TLSClient extends TLSConnection {
 		return this.serverHello12(extensions, sessionId);
 	}
 
-	/** extensions of a server message: no duplicates, none we did not offer */
-	private readExtensions(block: Reader | undefined, where: string): Map<number, Uint8Array> {
+	/** extensions of a server message: no duplicates, none we did not offer (`anyType`: any type, as in
+	    CertificateRequest, whose unknown extensions are ignored: RFC 8446 4.3.2) */
+	private readExtensions(block: Reader | undefined, where: string, anyType = false): Map<number, Uint8Array> {
 		const map = new Map<number, Uint8Array>();
 		while (block && block.remaining) {
 			const type = block.u16();
@@ -392,7 +393,7 @@ export class TLSClient extends TLSConnection {
 			if (map.has(type))
 				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ${where}`);
 			const bit = extensionBit(type);
-			if (!(bit && Math.floor((this.sentExtensions ?? 0) / bit) % 2) && !(type === ExtensionType.cookie && where === "ServerHello"))
+			if (!anyType && !(bit && Math.floor((this.sentExtensions ?? 0) / bit) % 2) && !(type === ExtensionType.cookie && where === "ServerHello"))
 				throw fatal(Alert.unsupported_extension, `tls: ${where} has extension ${type}, which we did not offer`);
 			map.set(type, data);
 		}
@@ -531,24 +532,15 @@ export class TLSClient extends TLSConnection {
 	// ---- CertificateRequest (RFC 8446 4.3.2) ----
 
 	private certificateRequest13(body: Uint8Array): void {
-		const r = new Reader(body, "CertificateRequest");
+		const what = "CertificateRequest";
+		const r = new Reader(body, what);
 		const context = copyOf(r.opaque(1));
-		const exts = r.block(2, "CertificateRequest extensions");
+		const extensions = this.readExtensions(r.block(2, "CertificateRequest extensions"), what, true);
 		r.end();
-		let schemes: number[] | undefined;
-		const seen = new Set<number>();
-		while (exts.remaining) {
-			const type = exts.u16();
-			const data = exts.opaque(2);
-			if (seen.has(type))
-				throw fatal(Alert.illegal_parameter, "tls: duplicate extension in CertificateRequest");
-			seen.add(type);
-			if (type === ExtensionType.signature_algorithms)
-				schemes = readSchemes(data);
-		}
+		const schemes = extensions.get(ExtensionType.signature_algorithms);
 		if (!schemes)
 			throw fatal(Alert.missing_extension, "tls: CertificateRequest without signature_algorithms");
-		this.certificateRequest = { context, schemes };
+		this.certificateRequest = { context, schemes: readSchemes(schemes) };
 		if (this.tracing) this.trace("received CertificateRequest");
 		this.expect = Expect.certificate;
 	}
@@ -663,7 +655,7 @@ export class TLSClient extends TLSConnection {
 			throw fatal(Alert.illegal_parameter, "tls: ticket lifetime over 7 days");
 		const suite = this.suite!;
 		this.session = undefined;     // the one before is replaced: never two live at once
-		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce, hashSize(suite.hash));
+		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce);
 		const session: Session = {
 			version: TLS13, suite: suite.code, serverName: this.options.serverName, secret,
 			ticket: copyOf(ticket).buffer as ArrayBuffer, id: undefined, ticketAgeAdd: ageAdd, received: Date.now(),

@@ -7,18 +7,19 @@
  */
 import { hkdfExtract, hkdfExpand, hmac } from "crypto/mac";
 import { digest, type HashAlgorithm, hashSize } from "crypto/hash";
-import { alloc, writeAscii } from "./bytes";
+import { alloc, copy, writeAscii } from "./bytes";
 
 const LABEL_PREFIX = "tls13 ";
 
 
 /**
- * HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 7.1). The HkdfLabel is written into one
- * array (a handshake runs this about 15 times: no Writer, no concatenated label, no views)
+ * HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 7.1), Context empty and Length Hash.length unless
+ * given (Derive-Secret is this with the transcript hash as Context). The HkdfLabel is written into one array (a
+ * handshake runs this about 15 times: no Writer, no concatenated label, no views)
  */
-export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: string, context: Uint8Array | ArrayBuffer, length: number): ArrayBuffer {
+export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: string, context?: Uint8Array | ArrayBuffer, length = hashSize(hash)): ArrayBuffer {
 	// struct { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255>; }
-	const labelLength = LABEL_PREFIX.length + label.length, contextLength = context.byteLength;
+	const labelLength = LABEL_PREFIX.length + label.length, contextLength = context ? context.byteLength : 0;
 	const info = alloc(4 + labelLength + contextLength);
 	info[0] = length >> 8;
 	info[1] = length;
@@ -26,13 +27,8 @@ export function expandLabel(hash: HashAlgorithm, secret: ArrayBuffer, label: str
 	let at = writeAscii(info, writeAscii(info, 3, LABEL_PREFIX), label);
 	info[at++] = contextLength;
 	if (contextLength)
-		info.set(context instanceof Uint8Array ? context : new Uint8Array(context), at);
+		copy(info, at, context!, 0, contextLength);
 	return hkdfExpand(hash, secret, info, length);
-}
-
-/** Derive-Secret(Secret, Label, Messages) with the transcript hash already computed */
-export function deriveSecret(hash: HashAlgorithm, secret: ArrayBuffer, label: string, transcriptHash: ArrayBuffer): ArrayBuffer {
-	return expandLabel(hash, secret, label, transcriptHash, hashSize(hash));
 }
 
 export class KeySchedule {
@@ -47,14 +43,11 @@ export class KeySchedule {
 	}
 	/** the binder key for a resumption PSK: Derive-Secret(early, "res binder", "") */
 	binderKey(): ArrayBuffer {
-		return deriveSecret(this.hash, this.secret, "res binder", this.emptyHash());
-	}
-	private emptyHash(): ArrayBuffer {
-		return digest(this.hash, new ArrayBuffer(0));
+		return this.derive("res binder", digest(this.hash, new ArrayBuffer(0)));
 	}
 	/** early -> handshake secret, with the (EC)DHE shared secret */
 	handshake(shared: ArrayBuffer): void {
-		const salt = deriveSecret(this.hash, this.secret, "derived", this.emptyHash());
+		const salt = this.derive("derived", digest(this.hash, new ArrayBuffer(0)));
 		this.secret = hkdfExtract(this.hash, salt, shared);
 	}
 	/** handshake -> master secret: the same step, with HashLen zero bytes for the (EC)DHE secret */
@@ -63,24 +56,23 @@ export class KeySchedule {
 	}
 	/** Derive-Secret(current, label, transcript) */
 	derive(label: string, transcriptHash: ArrayBuffer): ArrayBuffer {
-		return deriveSecret(this.hash, this.secret, label, transcriptHash);
+		return expandLabel(this.hash, this.secret, label, transcriptHash);
 	}
 	/** Finished verify_data = HMAC(finished_key, transcript hash) (RFC 8446 4.4.4) */
 	finished(trafficSecret: ArrayBuffer, transcriptHash: ArrayBuffer): ArrayBuffer {
-		const key = expandLabel(this.hash, trafficSecret, "finished", alloc(0), hashSize(this.hash));
-		return hmac(this.hash, key, transcriptHash);
+		return hmac(this.hash, expandLabel(this.hash, trafficSecret, "finished"), transcriptHash);
 	}
 }
 
 /** the next application traffic secret (RFC 8446 7.2) */
 export function nextTrafficSecret(hash: HashAlgorithm, secret: ArrayBuffer): ArrayBuffer {
-	return expandLabel(hash, secret, "traffic upd", alloc(0), hashSize(hash));
+	return expandLabel(hash, secret, "traffic upd");
 }
 
 /** write key and IV of a traffic secret (RFC 8446 7.3) */
 export function trafficKeys(hash: HashAlgorithm, secret: ArrayBuffer, keyLength: number): { key: ArrayBuffer, iv: ArrayBuffer } {
 	return {
-		key: expandLabel(hash, secret, "key", alloc(0), keyLength),
-		iv: expandLabel(hash, secret, "iv", alloc(0), 12),
+		key: expandLabel(hash, secret, "key", undefined, keyLength),
+		iv: expandLabel(hash, secret, "iv", undefined, 12),
 	};
 }

@@ -19,7 +19,6 @@ import { groupOfCurve, type Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
 import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
-import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { alloc, Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
 import { ClientHello } from "./extensions";
@@ -717,7 +716,7 @@ export class TLSServer extends TLSConnection {
 		const random = alloc(24);   // ticket_age_add, ticket_nonce, then the ticket's AEAD nonce
 		this.random(random);
 		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
-		const secret = expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12), hashSize(suite.hash));
+		const secret = expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12));
 		const body = this.sealTicket(TLS13, suite.code, secret, ageAdd, lifetime, random.subarray(12), 4 + 4 + 1 + 8 + 2, 2);
 		let at = put(body, 0, lifetime, 4);
 		at = put(body, at, ageAdd, 4);
