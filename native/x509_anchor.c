@@ -16,9 +16,9 @@
 #define RECORD_EXTENSIONS 0xa0   /* [0] EXPLICIT Extensions */
 #define INDEX_ENTRY 16          /* an index entry's size */
 
-static const char BAD_INDEX[] = "x509: ca-index.bin is not a CA store index (version 1) of its length";
-static const char BAD_BUNDLE[] = "x509: ca-roots.bin is not a CA store bundle (version 1) that matches ca-index.bin";
-static const char BAD_RECORD[] = "x509: a CA store record is malformed";
+static const char BAD_INDEX[] = "x509: ca-index.bin is malformed";
+static const char BAD_BUNDLE[] = "x509: ca-roots.bin is malformed";
+static const char BAD_RECORD[] = "x509: CA store record malformed";
 
 static uint32_t u32(const uint8_t *p)
 {
@@ -100,7 +100,7 @@ int x509_anchor_next(const x509_anchor_store *store, const uint8_t *name, size_t
 	if (*cursor == 0) {
 		/* the name hash: the first entry whose hash is >= it */
 		if (mbedtls_sha256_ret(name, nameLength, hash, 0))
-			return fail(error, BAD_INDEX);
+			return fail(error, BAD_INDEX);   /* (mbedtls's SHA-256 does not fail) */
 		key = u32(hash);
 		for (low = 0, high = count; low < high;) {
 			middle = (low + high) / 2;

@@ -16,14 +16,13 @@
 #define IP_ADDRESS 0x87
 #define DIRECTORY_NAME 0xa4
 
-static const char NOT_ASCII[] = "x509: the server name is not ASCII: give IDNA names as A-labels (\"xn--...\")";
+static const char NOT_ASCII[] = "x509: the server name is not ASCII (IDNA names as A-labels)";
 static const char NOT_HOST[] = "x509: the server name is not a host name or IP address";
 static const char MALFORMED[] = "x509: subjectAltName: malformed";
-static const char NO_SAN[] = "x509: the certificate has no subjectAltName, so it names no host (the subject CN is not used: RFC 9525 6.3)";
-static const char NOT_FOR_IP[] = "x509: the certificate is not valid for this IP address (DNS names never match an IP)";
-static const char NOT_FOR_NAME[] = "x509: the certificate is not valid for this server name";
+static const char NO_SAN[] = "x509: no subjectAltName (the CN is not used: RFC 9525)";
+static const char NOT_FOR_NAME[] = "x509: the certificate is not valid for the server name";
 #ifdef SECURESOCKET_NO_IPV6
-static const char NO_IPV6[] = "x509: the server name is an IPv6 address, and IPv6 reference identities are not in this build (manifest_device.json): connect by a DNS name or an IPv4 address";
+static const char NO_IPV6[] = "x509: the server name is IPv6, not in this build (manifest_device.json)";
 #endif
 
 /* registry second-level labels of country-code TLDs (name.ts REGISTRY_LABELS), each followed by a space */
@@ -322,9 +321,7 @@ const char *x509_identity_check(const uint8_t *san, size_t sanLength, const char
 			(((number == 1) || (number == 6)) && !ia5(&names, &e)))
 			return MALFORMED;
 	}
-	if (matched)
-		return NULL;
-	return ref.length ? NOT_FOR_NAME : NOT_FOR_IP;
+	return matched ? NULL : NOT_FOR_NAME;
 }
 
 #ifndef X509_NO_HOST

@@ -76,9 +76,9 @@ const stores = [
   { name: "bad bundle magic", index: indexOf([a]), roots: write("bad-roots.bin", badBundle), lookups: [lookup(nameA, null, { error: "ca-roots.bin" })] },
   { name: "bundle of 4 bytes", index: indexOf([a]), roots: write("short-roots.bin", bundle.subarray(0, 4)), lookups: [lookup(nameA, null, { error: "ca-roots.bin" })] },
   { name: "a record that is the bundle's header", index: indexOf([entry(hashA, a, { offset: 0, length: 40 })]), roots: bundleFile,
-    lookups: [lookup(nameA, null, { error: "CA store record" })] },
+    lookups: [lookup(nameA, null, { error: "CA store record malformed" })] },
   { name: "a record cut short", index: indexOf([entry(hashA, a, { length: a.readUInt16BE(12) - 1 })]), roots: bundleFile,
-    lookups: [lookup(nameA, null, { error: "CA store record" })] },
+    lookups: [lookup(nameA, null, { error: "CA store record malformed" })] },
 ].map((s, i) => ({ ...s, index: write(`index-${i}.bin`, s.index) }));
 // the key id: a colliding entry whose record is not one, with a key id prefix that is not the root's, is passed
 // over unread when the lookup has the root's key id (castore.ts's find), read (and refused) when it has none
@@ -87,7 +87,7 @@ const nameK = subjectOf(recordOf(k)), keyK = k.readUInt16BE(14);
 const unread = entry(hashOf(nameK), c, { offset: 0, length: 40 });
 unread.writeUInt16BE(keyK ^ 0x8000, 14);
 stores[2].index = write("index-keyid.bin", indexOf([k, unread]));
-stores[2].lookups = [{ ...lookup(nameK, [idOf(k)]), keyId: keyK.toString(16).padStart(4, "0") + "00" }, lookup(nameK, null, { error: "CA store record" })];
+stores[2].lookups = [{ ...lookup(nameK, [idOf(k)]), keyId: keyK.toString(16).padStart(4, "0") + "00" }, lookup(nameK, null, { error: "CA store record malformed" })];
 
 // names that are in no root: a real subject with one byte changed, an empty SEQUENCE, garbage
 const absent = [hex(Buffer.concat([nameA.subarray(0, -1), Buffer.from([nameA.at(-1) ^ 1])])), "3000", "", "ff", hex(Buffer.alloc(300, 0x41))];
