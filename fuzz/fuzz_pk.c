@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	switch (format) {
-	case 0: error = pk_spki(der, length, &key); break;
+	case 0: error = securesocket_pk_spki(der, length, &key); break;
 	case 1: error = pk_rsa_public(der, length, &key); break;
 	default: error = pk_private(der, length, &key); break;
 	}
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			fuzz_check(!"unknown key kind");
 		}
-		pk_free(key);
+		securesocket_pk_free(key);
 	}
 	else
 		fuzz_check(key == NULL);

@@ -7,7 +7,7 @@
  * SHA-512), bit 4 prehashed (the message is the digest), bit 5 PSS salt length "any", bit 6 compare
  * with mbedtls (P-256 ECDSA and RSA: slow under the sanitizers, so not on every input); a PSS salt
  * length byte; a 16-bit length and the key (SubjectPublicKeyInfo, parsed by pk.c); a 16-bit length
- * and the message; the rest is the signature. The key goes through pk_spki as in xs_pk_init, the
+ * and the message; the rest is the signature. The key goes through securesocket_pk_spki as in xs_pk_init, the
  * digest as securesocket_pk_digest makes it, then the check xs_ecdsa_verify or rsa_verify runs.
  * The verdict must be 0 or 1 (-1, out of memory, only under an allocation fault); a valid one
  * must stay valid when the fault is gone (nothing is cached wrongly in the key). P-256 ECDSA and
@@ -36,14 +36,14 @@ static int verify_once(const securesocket_pk *key, int alg, mbedtls_md_type_t md
 	const unsigned char *digest, size_t dlen, const uint8_t *sig, size_t sigLength)
 {
 	if (key->kind == SECURESOCKET_PK_EC)
-		return ((alg == 0) || (alg == 3)) ? ecdsa_verify(key, digest, dlen, sig, sigLength) : 0;
+		return ((alg == 0) || (alg == 3)) ? securesocket_ecdsa_verify(key, digest, dlen, sig, sigLength) : 0;
 	if ((key->kind == SECURESOCKET_PK_RSA) && ((alg == 1) || (alg == 2))) {
 		size_t words = SECURESOCKET_RSA_PUBLIC_WORDS(securesocket_pk_nlen(key));
 		uint32_t *work = malloc(words * sizeof(uint32_t));
 		int result;
 		if (work == NULL)
 			abort();
-		result = rsa_verify_digest(key, alg == 2, md, salt, digest, sig, sigLength, work, words);
+		result = securesocket_rsa_verify_digest(key, alg == 2, md, salt, digest, sig, sigLength, work, words);
 		free(work);
 		return result;
 	}
@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	info = mbedtls_md_info_from_type(md);
 	fuzz_check(info != NULL);
 	dlen = mbedtls_md_get_size(info);
-	if (derLength && (pk_spki(der, derLength, &key) == PK_OK) &&
+	if (derLength && (securesocket_pk_spki(der, derLength, &key) == PK_OK) &&
 		(!prehashed || (messageLength == dlen))) {
 		int hashed = prehashed ? (memcpy(digest, message, dlen), 0) : mbedtls_md(info, message, messageLength, digest);
 		if (hashed == 0) {
@@ -141,7 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
-	pk_free(key);
+	securesocket_pk_free(key);
 	free(sig);
 	free(message);
 	free(der);

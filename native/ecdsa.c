@@ -95,7 +95,7 @@ static int ecdsa_verify_mbedtls(const securesocket_pk *key, const unsigned char 
 }
 
 /* 1 valid, 0 not, -1 out of memory */
-static int ecdsa_verify(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
+int securesocket_ecdsa_verify(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
 	const unsigned char *sig, size_t size)
 {
 	const unsigned char *rb, *sb;
@@ -199,7 +199,7 @@ void xs_ecdsa_verify(xsMachine *the)
 	dlen = securesocket_pk_digest(the, md, &xsArg(2), prehashed, digest);
 	key = securesocket_pk_get(the, &xsArg(0));  /* again: the conversions could have closed it */
 	xsmcGetBufferReadable(xsArg(4), &sig, &size);
-	result = ecdsa_verify(key, digest, dlen, sig, size);
+	result = securesocket_ecdsa_verify(key, digest, dlen, sig, size);
 	if (result < 0)
 		crypto_throw("out of memory");
 	xsmcSetBoolean(xsResult, result);

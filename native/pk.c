@@ -34,18 +34,6 @@
 
 #include <string.h>
 
-enum {
-	PK_OK = 0,
-	PK_BAD_KEY,
-	PK_UNSUPPORTED_KEY,
-	PK_UNSUPPORTED_CURVE,
-	PK_BAD_POINT,
-	PK_POINT_FORMAT,
-	PK_TOO_SMALL,
-	PK_TOO_LARGE,
-	PK_NO_MEMORY
-};
-
 static void pk_throw(xsMachine *the, int error)
 {
 	switch (error) {
@@ -183,7 +171,7 @@ static securesocket_pk *pk_alloc(size_t extra)
 	return mbedtls_calloc(1, sizeof(securesocket_pk) + extra);
 }
 
-static void pk_free(securesocket_pk *key)
+void securesocket_pk_free(securesocket_pk *key)
 {
 	if (key == NULL)
 		return;
@@ -214,7 +202,7 @@ static securesocket_pk *pk_rsa_alloc(unsigned bits, const unsigned char *n, size
 	if (has_private) {
 		key->rsa = mbedtls_calloc(1, sizeof(mbedtls_rsa_context));
 		if (key->rsa == NULL) {
-			pk_free(key);
+			securesocket_pk_free(key);
 			return NULL;
 		}
 		mbedtls_rsa_init(key->rsa, MBEDTLS_RSA_PKCS_V15, 0);
@@ -320,7 +308,7 @@ static int pk_ec_public(mbedtls_ecp_group_id gid, const unsigned char *q, size_t
 
 /* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
    AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL } */
-static int pk_spki(const unsigned char *der, size_t size, securesocket_pk **out)
+int securesocket_pk_spki(const unsigned char *der, size_t size, securesocket_pk **out)
 {
 	const unsigned char *p, *end, *alg, *algEnd, *oid, *params = NULL, *bits;
 	size_t len, oidLen, paramsLen = 0, bitsLen;
@@ -453,7 +441,7 @@ static int pk_rsa_private(const unsigned char *der, size_t size, securesocket_pk
 		ret = mbedtls_rsa_deduce_crt(&key->rsa->P, &key->rsa->Q, &key->rsa->D, &key->rsa->DP,
 			&key->rsa->DQ, &key->rsa->QP);
 	if (ret) {
-		pk_free(key);
+		securesocket_pk_free(key);
 		return securesocket_no_memory(ret) ? PK_NO_MEMORY : PK_BAD_KEY;
 	}
 	*out = key;
@@ -557,7 +545,7 @@ static int pk_ec_private(mbedtls_ecp_group_id gid, const unsigned char *der, siz
 	memcpy(key->data + key->qlen + plen - dlen, d, dlen);
 	error = pk_ec_keypair(key, q, qlen);
 	if (error) {
-		pk_free(key);
+		securesocket_pk_free(key);
 		return error;
 	}
 	*out = key;
@@ -673,7 +661,7 @@ size_t securesocket_pk_digest(xsMachine *the, mbedtls_md_type_t md, xsSlot *data
 
 void xs_pk_destructor(void *data)
 {
-	pk_free(data);
+	securesocket_pk_free(data);
 }
 
 /* Key.type by kind (SECURESOCKET_PK_RSA 1, EC 2, X25519 3) */
@@ -693,7 +681,7 @@ void xs_pk_init(xsMachine *the)
 		crypto_throw("bad key");
 	/* from here to xsmcSetHostData, no XS call: der stays where it is */
 	switch (format) {
-	case 0: error = pk_spki(der, size, &key); break;
+	case 0: error = securesocket_pk_spki(der, size, &key); break;
 	case 1: error = pk_rsa_public(der, size, &key); break;
 #ifdef SECURESOCKET_NO_PRIVATE_KEYS
 	case 2: crypto_throw("private keys are not in this build"); return;
@@ -751,6 +739,6 @@ void xs_pk_close(xsMachine *the)
 	securesocket_pk *key = xsmcGetHostDataValidate(xsThis, (void *)xs_pk_destructor);
 	if (key) {
 		xsmcSetHostData(xsThis, NULL);
-		pk_free(key);
+		securesocket_pk_free(key);
 	}
 }

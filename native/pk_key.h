@@ -38,6 +38,32 @@ static inline size_t securesocket_pk_nlen(const securesocket_pk *key)
 	return ((size_t)key->bits + 7) / 8;
 }
 
+/* securesocket_pk_spki's results */
+enum {
+	PK_OK = 0,
+	PK_BAD_KEY,
+	PK_UNSUPPORTED_KEY,
+	PK_UNSUPPORTED_CURVE,
+	PK_BAD_POINT,
+	PK_POINT_FORMAT,
+	PK_TOO_SMALL,
+	PK_TOO_LARGE,
+	PK_NO_MEMORY
+};
+
+/* The key of a SubjectPublicKeyInfo (der, size bytes) into *out (free it with securesocket_pk_free):
+   PK_OK or a PK_* error. No XS call: native/x509_chain.c uses it on a certificate's bytes. */
+int securesocket_pk_spki(const unsigned char *der, size_t size, securesocket_pk **out);
+void securesocket_pk_free(securesocket_pk *key);
+
+/* Signature checks on plain C arguments (no XS call): 1 valid, 0 not (ECDSA: -1 out of memory).
+   ecdsa.c: sig is the DER Ecdsa-Sig-Value; rsa.c: md is the message hash (and MGF1's with pss),
+   saltLength bytes or -1 (any), work SECURESOCKET_RSA_PUBLIC_WORDS(modulus bytes) words. */
+int securesocket_ecdsa_verify(const securesocket_pk *key, const unsigned char *digest, size_t dlen,
+	const unsigned char *sig, size_t size);
+int securesocket_rsa_verify_digest(const securesocket_pk *key, int pss, mbedtls_md_type_t md, int saltLength,
+	const unsigned char *digest, const unsigned char *sig, size_t size, uint32_t *work, size_t words);
+
 /* The key in `slot`, an instance of Key (XS throws when it is not one): throws "crypto: closed"
    after close(). */
 securesocket_pk *securesocket_pk_get(xsMachine *the, xsSlot *slot);

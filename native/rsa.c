@@ -112,7 +112,7 @@ static int rsa_pss_check(unsigned char *em, size_t k, size_t modBits, mbedtls_md
 /* The signature check on plain C arguments (rsa_verify converts its arguments, then calls this;
    so does fuzz/fuzz_verify.c): 1 valid, 0 not. md: the message hash, also MGF1's with pss;
    saltLength: bytes or -1 (any). work: SECURESOCKET_RSA_PUBLIC_WORDS(modulus bytes) words. */
-static int rsa_verify_digest(const securesocket_pk *key, int pss, mbedtls_md_type_t md, int saltLength,
+int securesocket_rsa_verify_digest(const securesocket_pk *key, int pss, mbedtls_md_type_t md, int saltLength,
 	const unsigned char *digest, const unsigned char *sig, size_t size, uint32_t *work, size_t words)
 {
 	size_t k = securesocket_pk_nlen(key);
@@ -172,7 +172,7 @@ static void rsa_verify(xsMachine *the, int pss)
 		xsmcGetBufferWritable(xsResult, &buffer, &count);
 		xsmcGetBufferReadable(xsArg(4), &sig, &size);
 		/* no XS call from here: sig and the workspace stay put */
-		ret = rsa_verify_digest(key, pss, md, saltLength, digest, sig, size,
+		ret = securesocket_rsa_verify_digest(key, pss, md, saltLength, digest, sig, size,
 			(uint32_t *)(((uintptr_t)buffer + 3) & ~(uintptr_t)3), words);
 	}
 	xsmcSetBoolean(xsResult, ret);
