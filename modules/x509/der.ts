@@ -438,15 +438,7 @@ export function toHex(bytes: Uint8Array): string {
 	return String.fromArrayBuffer(codes.buffer as ArrayBuffer);   // ASCII is UTF-8; no apply(): a re-entry (docs/HOST.md)
 }
 
-/** true when a holds the same bytes as b[start .. end) (all of b by default) */
-export function equalBytes(a: Uint8Array, b: Uint8Array, start = 0, end = b.length): boolean {
-	if (a.length !== end - start)
-		return false;
-	for (let i = 0; i < a.length; i++)
-		if (a[i] !== b[start + i])
-			return false;
-	return true;
-}
+export { equalBytes } from "./equal";
 
 /**
  * A copy of a view, so that it does not keep a larger buffer alive. Not view.slice(): XS makes a
