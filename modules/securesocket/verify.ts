@@ -14,37 +14,15 @@ import type { CertificateSink } from "tls/options";
 import { parseCertificateBytes } from "x509/certificate";
 import { publicKey } from "x509/signature";
 import { alloc } from "tls/bytes";
-
-/** what a check needs: from the client's resolved options (SecureSocket), or a server's (accept.ts) */
-export interface CheckOptions {
-	verify: boolean;
-	/** trust anchors besides the CA store (secure.certificate, or a server's ca) */
-	roots: readonly Uint8Array[] | undefined;
-	/** seconds since 1970 to check validity at (secure.time) */
-	time: number | undefined;
-	/** the name the certificate must match (undefined: none, a client's certificate) */
-	verifyName: string | undefined;
-	trace: ((line: string) => void) | undefined;
-	/** the peer's role: "serverAuth" (default) checks a server, "clientAuth" a client */
-	usage?: "serverAuth" | "clientAuth";
-	/** false: only `roots`, not the CA store */
-	store?: boolean;
-}
-
-/** the alert for each X.509 failure (RFC 8446 6.2); bad_certificate for the codes not here */
-const ALERTS: { readonly [code: string]: Alert } = {
-	expired: Alert.certificate_expired, notYetValid: Alert.certificate_expired, unknownIssuer: Alert.unknown_ca,
-	weakKey: Alert.unsupported_certificate, weakAlgorithm: Alert.unsupported_certificate,
-	unsupportedAlgorithm: Alert.unsupported_certificate, unsupportedCritical: Alert.unsupported_certificate,
-	clockNotSet: Alert.certificate_unknown,
-};
+import { CheckOptions, alertFor } from "securesocket/check";
+export type { CheckOptions } from "securesocket/check";
 
 /** what SecureSocket reports of the server's certificate (socket.tls.peerCertificate) */
 export type PeerCertificate = CertificateSummary;
 
 function toTLSError(e: unknown): unknown {
 	if (e instanceof X509Error)
-		return new TLSError(ALERTS[e.code] ?? Alert.bad_certificate, e.message, false, e.code);
+		return new TLSError(alertFor(e.code), e.message, false, e.code);
 	return e;
 }
 
