@@ -44,3 +44,32 @@ void xs_resource_exists(xsMachine *the)
 {
 	xsResult = xsBoolean(xshFindResource(xsToString(xsArg(0)), NULL, 0));
 }
+
+/*
+ * A resource's bytes in C, as a Moddable device's mcGetResource gives them (its resources are mapped
+ * from flash, valid for the program's life): NULL when the manifest does not list it. The host reads
+ * each file once and keeps it until exit (native/x509_chain.c reads the CA store this way).
+ */
+#define CACHED_RESOURCES 32
+static struct { char name[64]; unsigned char *data; size_t size; } cached[CACHED_RESOURCES];
+
+const void *mcGetResource(xsMachine *the, const char *name, size_t *size)
+{
+	size_t i, stack;
+	(void)the;
+	for (i = 0; (i < CACHED_RESOURCES) && cached[i].data; i++)
+		if (!strcmp(cached[i].name, name)) {
+			*size = cached[i].size;
+			return cached[i].data;
+		}
+	if ((i == CACHED_RESOURCES) || (strlen(name) >= sizeof(cached[i].name)))
+		return NULL;
+	stack = xshStackExcludeBegin();
+	cached[i].data = load(name, &cached[i].size);
+	xshStackExcludeEnd(stack);
+	if (!cached[i].data)
+		return NULL;
+	strcpy(cached[i].name, name);
+	*size = cached[i].size;
+	return cached[i].data;
+}

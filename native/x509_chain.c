@@ -1,0 +1,874 @@
+/*
+ * The device profile's chain verifier (native/x509_chain.h has the policy), and its host functions
+ * (modules/securesocket/verify-device.ts is their JS side):
+ *
+ *   xs_x509_chain_start(options, time, name) -> the state (an ArrayBuffer), or "<reason> <message>"
+ *   xs_x509_chain_add(state, bytes, offset, length, roots, name) -> undefined, the leaf's summary
+ *       ({ subject: { commonName }, serialNumber, notBefore, notAfter, publicKeyInfo }) for the first
+ *       certificate, or "<reason> <message>"
+ *   xs_x509_chain_finish(state) -> undefined, or "<reason> <message>"
+ *
+ * The state lives in an ArrayBuffer the JS holds (XS chunk heap, dropped at finish, close or a
+ * failure); an RSA signature check gets its workspace as rsa.c's does (an ArrayBuffer made for the
+ * call, SECURESOCKET_RSA_PUBLIC_WORDS of the key's size, garbage once the call returns).
+ */
+#include <string.h>
+#include "x509_chain.h"
+#include "x509_identity.h"
+#include "pk_key.h"
+#include "rsa_public.h"
+
+#define SEQUENCE 0x30
+#define SET 0x31
+#define OID 0x06
+#define NULL_TAG 0x05
+#define OCTET_STRING 0x04
+#define KEY_ID 0x80
+
+#define KEY_USAGE_DIGITAL_SIGNATURE 1
+#define KEY_USAGE_KEY_CERT_SIGN (1 << 5)
+
+enum { SIG_ECDSA = 1, SIG_RSA = 2 };
+
+/* a CA store record reads as a CA (its constraints, if any, are in the record: x509_anchor.h) */
+typedef struct {
+	const uint8_t *der;                  /* subject, spki, keyId, and the ranges below, are into der */
+	size_t subject, subjectEnd, spki, spkiEnd, keyId, keyIdEnd;
+	uint32_t flags, pathLength, keyUsage;
+	int nameConstraints;
+	char name[X509_CHAIN_NAME];
+} anchor;
+
+static const char *const REASONS[X509_R_COUNT] = {
+	"", "malformed", "expired", "notYetValid", "nameMismatch", "unknownIssuer", "notCA", "pathLength", "badSignature",
+	"keyUsage", "extendedKeyUsage", "nameConstraints", "weakKey", "weakAlgorithm", "unsupportedAlgorithm",
+	"unsupportedCritical", "clockNotSet", "depthExceeded",
+};
+
+const char *x509_chain_reason(int reason)
+{
+	return ((reason > 0) && (reason < X509_R_COUNT)) ? REASONS[reason] : "malformed";
+}
+
+/* ---- messages ---- */
+
+static void append(char *to, const char *text)
+{
+	size_t at = strlen(to);
+	while (*text && (at + 1 < X509_CHAIN_MESSAGE))
+		to[at++] = *text++;
+	to[at] = 0;
+}
+
+/* "x509: " who [" " depth] [" 'CN=" name "'"] " " text */
+static void say(x509_chain *c, const char *who, int depth, const char *name, const char *text)
+{
+	char number[4];
+	c->message[0] = 0;
+	append(c->message, "x509: ");
+	append(c->message, who);
+	if (depth >= 0) {
+		number[0] = ' ';
+		number[1] = (char)('0' + depth % 10);
+		number[2] = 0;
+		if (depth >= 10) {
+			number[1] = (char)('0' + depth / 10 % 10);
+			number[2] = (char)('0' + depth % 10);
+			number[3] = 0;
+		}
+		append(c->message, number);
+	}
+	if (name && *name) {
+		append(c->message, " 'CN=");
+		append(c->message, name);
+		append(c->message, "'");
+	}
+	append(c->message, " ");
+	append(c->message, text);
+}
+
+/* a failure: sticky */
+static int fail(x509_chain *c, int reason, const char *who, int depth, const char *name, const char *text)
+{
+	say(c, who, depth, name, text);
+	c->failed = 1;
+	c->reason = (uint8_t)reason;
+	return reason;
+}
+
+/* why the top is not anchored (yet): the failure at finish unless a later certificate links it */
+static void pend(x509_chain *c, int reason, const char *who, int depth, const char *name, const char *text)
+{
+	say(c, who, depth, name, text);
+	c->reason = (uint8_t)reason;
+}
+
+void x509_chain_common_name(const uint8_t *der, size_t start, size_t end, char *out)
+{
+	static const uint8_t CN[] = { 0x55, 0x04, 0x03 };
+	x509_reader r = { der, start, end }, rdn, atv;
+	x509_element e, type, value;
+	size_t i, n = 0;
+	out[0] = 0;
+	if (x509_der_expect(&r, &e, SEQUENCE))
+		return;
+	r = x509_der_inside(&r, &e);
+	while ((r.at < r.end) && !x509_der_expect(&r, &e, SET)) {
+		rdn = x509_der_inside(&r, &e);
+		while ((rdn.at < rdn.end) && !x509_der_expect(&rdn, &e, SEQUENCE)) {
+			atv = x509_der_inside(&rdn, &e);
+			if (x509_der_expect(&atv, &type, OID) || x509_der_next(&atv, &value))
+				return;
+			if ((type.end - type.content != sizeof(CN)) || memcmp(der + type.content, CN, sizeof(CN)))
+				continue;
+			for (i = value.content; (i < value.end) && (n + 1 < X509_CHAIN_NAME); i++)
+				out[n++] = ((der[i] >= 0x20) && (der[i] < 0x7f) && (der[i] != '\'')) ? (char)der[i] : '?';
+			out[n] = 0;
+			return;
+		}
+	}
+}
+
+/* ---- what a certificate is ---- */
+
+static int64_t seconds(const uint32_t *f, unsigned at)
+{
+	return (int64_t)(((uint64_t)f[at] << 32) | f[at + 1]);
+}
+
+static void sha256(const uint8_t *data, size_t length, uint8_t out[32])
+{
+	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), data, length, out);
+}
+
+/* the keyIdentifier of an authorityKeyIdentifier (extnValue contents at f[at]) or the OCTET STRING of a
+   subjectKeyIdentifier: its range, 0 when absent */
+static int key_id(const uint8_t *der, const uint32_t *f, unsigned at, size_t *start, size_t *end)
+{
+	x509_reader r = { der, f[at], f[at + 1] };
+	x509_element e;
+	if (f[at + 1] == 0)
+		return 0;
+	if (at == X509_AUTHORITY_KEY_ID) {
+		if (x509_der_expect(&r, &e, SEQUENCE) || x509_der_ended(&r))
+			return -1;
+		r = x509_der_inside(&r, &e);
+		if ((r.at >= r.end) || (der[r.at] != KEY_ID))
+			return 0;
+		if (x509_der_next(&r, &e))
+			return -1;
+	}
+	else if (x509_der_expect(&r, &e, OCTET_STRING) || x509_der_ended(&r))
+		return -1;
+	*start = e.content;
+	*end = e.end;
+	return 1;
+}
+
+/*
+ * The signature algorithm (the TBS signature field, der[start .. end)): x509/algorithms.ts's table with
+ * the device profile's x509/no-pss. X509_R_OK with *kind, *md, else the reason and *text.
+ */
+static int signature_algorithm(const uint8_t *der, size_t start, size_t end, uint8_t *kind, uint8_t *md, const char **text)
+{
+	static const uint8_t RSA[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01 };   /* 1.2.840.113549.1.1 */
+	static const uint8_t ECDSA[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04 };            /* 1.2.840.10045.4 */
+	static const uint8_t DSA_SHA1[] = { 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x03 };   /* 1.2.840.10040.4.3 */
+	static const uint8_t OIW_SHA1_RSA[] = { 0x2b, 0x0e, 0x03, 0x02, 0x1d };           /* 1.3.14.3.2.29 */
+	static const uint8_t MD[] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
+	x509_reader r = { der, start, end }, a;
+	x509_element e, oid, parameters;
+	const uint8_t *p;
+	size_t n;
+	int hasParameters, null = 0;
+	*text = "has a malformed signature algorithm";
+	if (x509_der_expect(&r, &e, SEQUENCE))
+		return X509_R_MALFORMED;
+	a = x509_der_inside(&r, &e);
+	if (x509_der_expect(&a, &oid, OID) || x509_der_oid(&a, &oid))
+		return X509_R_MALFORMED;
+	hasParameters = a.at < a.end;
+	if (hasParameters) {
+		if (x509_der_next(&a, &parameters) || x509_der_ended(&a))
+			return X509_R_MALFORMED;
+		null = (parameters.tag == NULL_TAG) && (parameters.end == parameters.content);
+	}
+	p = der + oid.content;
+	n = oid.end - oid.content;
+	if (((n == 9) && !memcmp(p, RSA, sizeof(RSA))) || ((n == sizeof(OIW_SHA1_RSA)) && !memcmp(p, OIW_SHA1_RSA, n))) {
+		unsigned last = p[n - 1];
+		if (last == 10) {
+			*text = "is signed with RSASSA-PSS, which is not in this build (manifest_device.json): the server needs a chain signed with ECDSA or RSA PKCS#1 v1.5";
+			return X509_R_UNSUPPORTED_ALGORITHM;
+		}
+		if (hasParameters && !null)
+			return X509_R_MALFORMED;   /* RFC 4055 5: NULL or absent */
+		if ((n == 9) && (last >= 11) && (last <= 13)) {
+			*kind = SIG_RSA;
+			*md = MD[last - 11];
+			return X509_R_OK;
+		}
+		if ((n == sizeof(OIW_SHA1_RSA)) || ((last >= 2) && (last <= 5))) {
+			*text = "is signed with RSA and MD2, MD4, MD5 or SHA-1, which is not secure (refused)";
+			return X509_R_WEAK_ALGORITHM;
+		}
+	}
+	else if ((n >= 7) && !memcmp(p, ECDSA, sizeof(ECDSA))) {
+		if (hasParameters) {
+			*text = "has an ECDSA signature algorithm with parameters (RFC 5758 3.2)";
+			return X509_R_MALFORMED;
+		}
+		if ((n == 7) && (p[6] == 1)) {
+			*text = "is signed with ECDSA and SHA-1, which is not secure (refused)";
+			return X509_R_WEAK_ALGORITHM;
+		}
+		if ((n == 8) && (p[6] == 3) && (p[7] >= 2) && (p[7] <= 4)) {
+			*kind = SIG_ECDSA;
+			*md = MD[p[7] - 2];
+			return X509_R_OK;
+		}
+	}
+	else if ((n == sizeof(DSA_SHA1)) && !memcmp(p, DSA_SHA1, n)) {
+		*text = "is signed with DSA and SHA-1, which is not secure (refused)";
+		return X509_R_WEAK_ALGORITHM;
+	}
+	*text = "is signed with an algorithm this verifier does not support (ECDSA or RSA PKCS#1 v1.5 with SHA-256, SHA-384 or SHA-512)";
+	return X509_R_UNSUPPORTED_ALGORITHM;
+}
+
+/* path.ts checkCertificate: no defect (signature algorithm, unknown critical extension), valid at c->time */
+static int check_certificate(x509_chain *c, const uint8_t *der, const uint32_t *f, int depth, const char *name, uint8_t *kind, uint8_t *md)
+{
+	const char *text;
+	int reason = signature_algorithm(der, f[X509_TBS_ALGORITHM], f[X509_TBS_ALGORITHM_END], kind, md, &text);
+	if (reason)
+		return fail(c, reason, "certificate", depth, name, text);
+	if (f[X509_FLAGS] & X509_UNKNOWN_CRITICAL)
+		return fail(c, X509_R_UNSUPPORTED_CRITICAL, "certificate", depth, name, "has a critical extension this verifier does not know (RFC 5280 4.2)");
+	if (c->time < seconds(f, X509_NOT_BEFORE_HIGH))
+		return fail(c, X509_R_NOT_YET_VALID, "certificate", depth, name, "is not valid yet (notBefore is after the time of the check)");
+	if (c->time > seconds(f, X509_NOT_AFTER_HIGH))
+		return fail(c, X509_R_EXPIRED, "certificate", depth, name, "has expired (notAfter is before the time of the check)");
+	return X509_R_OK;
+}
+
+/* the key of a SubjectPublicKeyInfo: PK_OK, else the reason and *text */
+static int parse_key(const uint8_t *spki, size_t length, securesocket_pk **key, const char **text)
+{
+	int error = securesocket_pk_spki(spki, length, key);
+	switch (error) {
+	case PK_OK: return X509_R_OK;
+	case PK_TOO_SMALL: *text = "has an RSA key under 2048 bits, which is not secure"; return X509_R_WEAK_KEY;
+	case PK_BAD_KEY: case PK_BAD_POINT: *text = "has a malformed public key"; return X509_R_MALFORMED;
+	case PK_NO_MEMORY: *text = "has a key that could not be read: out of memory"; return X509_R_MALFORMED;
+	default: *text = "has a public key this verifier does not support (RSA 2048 to 4096 bits, P-256, P-384)"; return X509_R_UNSUPPORTED_ALGORITHM;
+	}
+}
+
+/*
+ * The top's signature against the key spki (its issuer's, whose role, depth and name say whom in
+ * messages): X509_R_OK, or the failure (a bad key is the issuer's, a bad signature the top's).
+ */
+static int verify_top(x509_chain *c, const uint8_t *spki, size_t length, const char *who, int depth, const char *name,
+	uint32_t *work, size_t words, int pending)
+{
+	securesocket_pk *key = NULL;
+	const char *text;
+	int reason = parse_key(spki, length, &key, &text), valid = 0;
+	if (reason == X509_R_OK) {
+		const mbedtls_md_info_t *info = mbedtls_md_info_from_type((mbedtls_md_type_t)c->md);
+		size_t dlen = mbedtls_md_get_size(info);
+		if ((c->kind == SIG_ECDSA) && (key->kind == SECURESOCKET_PK_EC))
+			valid = securesocket_ecdsa_verify(key, c->digest, dlen, c->signature, c->signatureLength);
+		else if ((c->kind == SIG_RSA) && (key->kind == SECURESOCKET_PK_RSA) && (c->signatureLength <= X509_CHAIN_SIGNATURE) &&
+			(words >= SECURESOCKET_RSA_PUBLIC_WORDS(securesocket_pk_nlen(key))))
+			valid = securesocket_rsa_verify_digest(key, 0, (mbedtls_md_type_t)c->md, 0, c->digest, c->signature,
+				c->signatureLength, work, words);
+		else if ((key->kind != SECURESOCKET_PK_EC) && (key->kind != SECURESOCKET_PK_RSA)) {
+			reason = X509_R_UNSUPPORTED_ALGORITHM;
+			text = "has a key that cannot sign certificates";
+		}
+		securesocket_pk_free(key);
+	}
+	if (reason == X509_R_OK && valid != 1) {
+		reason = X509_R_BAD_SIGNATURE;
+		text = (valid < 0) ? "has a signature that could not be checked: out of memory" :
+			"has a signature that does not verify with its issuer's key (or whose algorithm does not fit that key)";
+		who = "certificate";
+		depth = c->depth - 1;
+		name = c->topName;
+	}
+	if (reason == X509_R_OK)
+		return X509_R_OK;
+	if (pending) {
+		pend(c, reason, who, depth, name, text);
+		return reason;
+	}
+	return fail(c, reason, who, depth, name, text);
+}
+
+/*
+ * path.ts checkIssuer: the checks on an issuer (a CA certificate, or with `root` a trust anchor) of the
+ * top. 0, or the reason and *text.
+ */
+static int check_issuer(const x509_chain *c, uint32_t flags, uint32_t version, uint32_t pathLength, uint32_t keyUsage,
+	int nameConstraints, int root, const char **text)
+{
+	if (root ? ((flags & X509_HAS_BASIC_CONSTRAINTS) && !(flags & X509_CA)) : (!(flags & X509_CA) || (version < 3))) {
+		*text = "is not a CA (basicConstraints cA is not set), so it cannot issue certificates (RFC 5280 6.1.4 k)";
+		return X509_R_NOT_CA;
+	}
+	if ((flags & X509_HAS_KEY_USAGE) && !(keyUsage & KEY_USAGE_KEY_CERT_SIGN)) {
+		*text = "does not allow keyCertSign in its keyUsage (RFC 5280 6.1.4 n)";
+		return X509_R_KEY_USAGE;
+	}
+	if ((flags & X509_HAS_PATH_LENGTH) && (c->below > pathLength)) {
+		*text = "allows fewer intermediate CA certificates below it than the path has (pathLenConstraint, RFC 5280 6.1.4 m)";
+		return X509_R_PATH_LENGTH;
+	}
+	if ((flags & X509_HAS_EXT_KEY_USAGE) && !(flags & X509_ANY_EXT_KEY_USAGE) &&
+		!(flags & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH))) {
+		*text = (c->options & X509_CHAIN_CLIENT_AUTH) ? "may not issue certificates for clientAuth: its extKeyUsage does not list it" :
+			"may not issue certificates for serverAuth: its extKeyUsage does not list it";
+		return X509_R_EXT_KEY_USAGE;
+	}
+	if (nameConstraints) {
+		*text = "has name constraints, which are not in this build (manifest_device.json): the chain is refused";
+		return X509_R_NAME_CONSTRAINTS;
+	}
+	return X509_R_OK;
+}
+
+/* ---- trust anchors ---- */
+
+/* where a lookup of anchors by name is: the app's roots, then the CA store */
+typedef struct {
+	size_t root;
+	uint32_t cursor;
+} anchor_cursor;
+
+/* two byte strings are the same */
+static int same(const uint8_t *a, size_t aLength, const uint8_t *b, size_t bLength)
+{
+	return (aLength == bLength) && !memcmp(a, b, aLength);
+}
+
+/* a CA store root into *a */
+static void store_anchor(const x509_anchor *s, anchor *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->der = s->record;
+	a->subject = (size_t)(s->subject - s->record);
+	a->subjectEnd = a->subject + s->subjectLength;
+	a->spki = (size_t)(s->spki - s->record);
+	a->spkiEnd = a->spki + s->spkiLength;
+	if (s->keyId) {
+		a->keyId = (size_t)(s->keyId - s->record);
+		a->keyIdEnd = a->keyId + s->keyIdLength;
+	}
+	a->flags = s->flags;
+	a->pathLength = s->pathLength;
+	a->keyUsage = s->keyUsage;
+	a->nameConstraints = s->nameConstraints != NULL;
+	x509_chain_common_name(s->record, a->subject, a->subjectEnd, a->name);
+}
+
+/*
+ * The next anchor whose subject is the Name der[start .. end): 1 with *a, 0 when there are no more,
+ * -1 when a root or the store is malformed (c->message says which).
+ */
+static int next_anchor(const x509_chain_roots *roots, unsigned options, const uint8_t *der, size_t start, size_t end,
+	anchor_cursor *at, anchor *a, const char **error, uint32_t *missing)
+{
+	uint32_t f[X509_FIELDS];
+	x509_anchor s;
+	int found;
+	for (; roots && (at->root < roots->count); at->root++) {
+		size_t size;
+		const uint8_t *root = roots->get(roots->context, at->root, &size);
+		if ((root == NULL) || x509_locate(root, size, f) || (key_id(root, f, X509_SUBJECT_KEY_ID, &a->keyId, &a->keyIdEnd) < 0)) {
+			*error = "x509: a root (secure.certificate) is not a well-formed certificate";
+			return -1;
+		}
+		if (!same(root + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], der + start, end - start))
+			continue;
+		memset(a, 0, sizeof(*a));
+		a->der = root;
+		a->subject = f[X509_SUBJECT];
+		a->subjectEnd = f[X509_SUBJECT_END];
+		a->spki = f[X509_SPKI];
+		a->spkiEnd = f[X509_SPKI_END];
+		key_id(root, f, X509_SUBJECT_KEY_ID, &a->keyId, &a->keyIdEnd);
+		a->flags = f[X509_FLAGS];
+		a->pathLength = f[X509_PATH_LENGTH];
+		a->keyUsage = f[X509_KEY_USAGE];
+		a->nameConstraints = f[X509_NAME_CONSTRAINTS_END] != 0;
+		x509_chain_common_name(root, a->subject, a->subjectEnd, a->name);
+		at->root++;
+		return 1;
+	}
+	if (!roots || !roots->store || !(options & X509_CHAIN_STORE))
+		return 0;
+	while ((found = x509_anchor_next(roots->store, der + start, end - start, NULL, 0, &at->cursor, &s, error)) > 0) {
+		if (found == X509_ANCHOR_MISSING) {
+			char name[X509_ANCHOR_RESOURCE_NAME];
+			size_t size;
+			const uint8_t *record;
+			uint32_t id = s.id;
+			x509_anchor_resource_name(id, name);
+			record = roots->record ? roots->record(roots->context, name, &size) : NULL;
+			if (record == NULL) {
+				*missing = id;
+				continue;
+			}
+			found = x509_anchor_record(record, size, der + start, end - start, &s, error);
+			if (found == X509_ANCHOR_DONE)
+				continue;
+			if (found < 0)
+				break;
+		}
+		store_anchor(&s, a);
+		return 1;
+	}
+	return found;
+}
+
+/* a malformed root or store: -1 */
+static int failed(x509_chain *c, const char *error)
+{
+	c->message[0] = 0;
+	append(c->message, error);
+	c->failed = 1;
+	c->reason = X509_R_MALFORMED;
+	return -1;
+}
+
+/* the anchor's key identifier equals the top's authority key identifier (or one of them is absent) */
+static int anchor_key_id(const x509_chain *c, const anchor *a)
+{
+	uint8_t hash[32];
+	if (!c->hasKeyId || (a->keyIdEnd == a->keyId))
+		return 1;
+	sha256(a->der + a->keyId, a->keyIdEnd - a->keyId, hash);
+	return !memcmp(hash, c->keyId, 32);
+}
+
+/*
+ * path.ts tryAnchors for the top (der, f: the certificate just added, at depth c->depth - 1): is it an
+ * anchor itself, or issued by one? 1 anchored, 0 not (c->reason, c->message say why when an anchor
+ * was refused), -1 failed (a malformed root).
+ */
+static int try_anchors(x509_chain *c, const uint8_t *der, const uint32_t *f, const x509_chain_roots *roots,
+	uint32_t *work, size_t words)
+{
+	anchor a;
+	anchor_cursor at = { 0, 0 };
+	int found;
+	const char *text, *error = "";
+	uint32_t missing = 0;
+	while ((found = next_anchor(roots, c->options, der, f[X509_SUBJECT], f[X509_SUBJECT_END], &at, &a, &error, &missing)) > 0)
+		if (same(a.der + a.spki, a.spkiEnd - a.spki, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI]))
+			return c->anchored = 1;
+	if (found < 0)
+		return failed(c, error);
+	at.root = 0;
+	at.cursor = 0;
+	while ((found = next_anchor(roots, c->options, der, f[X509_ISSUER], f[X509_ISSUER_END], &at, &a, &error, &missing)) > 0) {
+		int reason;
+		if (!anchor_key_id(c, &a))
+			continue;
+		reason = check_issuer(c, a.flags, 3, a.pathLength, a.keyUsage, a.nameConstraints, 1, &text);
+		if (reason)
+			pend(c, reason, "the trusted root", -1, a.name, text);
+		else if (verify_top(c, a.der + a.spki, a.spkiEnd - a.spki, "the trusted root", -1, a.name, work, words, 1) == X509_R_OK)
+			return c->anchored = 1;
+	}
+	c->missing = missing;
+	return (found < 0) ? failed(c, error) : 0;
+}
+
+/* ---- the machine ---- */
+
+int x509_chain_start(x509_chain *c, int64_t time, unsigned options, const char *name, size_t nameLength)
+{
+	const char *text;
+	memset(c, 0, sizeof(*c));
+	c->time = time;
+	c->options = (uint8_t)options;
+	if ((options & X509_CHAIN_CLOCK) && (options & X509_CHAIN_VERIFY) && (time < 1577836800)) {   /* before 2020: the clock is not set (x509/stream.ts) */
+		fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set, so certificate validity cannot be checked:", -1, NULL,
+			"set the clock (e.g. with SNTP) before connecting, or pass the time to verify at");
+		return c->reason;
+	}
+	if (name && (options & X509_CHAIN_VERIFY) && (text = x509_identity_valid(name, nameLength))) {
+		fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, text);
+		strcpy(c->message, text);
+		return c->reason;
+	}
+	return X509_R_OK;
+}
+
+/* the workspace an RSA check needs for a key of about `length` bytes of SubjectPublicKeyInfo */
+static size_t rsa_words(size_t length)
+{
+	return SECURESOCKET_RSA_PUBLIC_WORDS(length < SECURESOCKET_RSA_PUBLIC_MAX_BYTES ? length : SECURESOCKET_RSA_PUBLIC_MAX_BYTES);
+}
+
+size_t x509_chain_work(const x509_chain *c, const uint8_t *der, size_t size, const x509_chain_roots *roots)
+{
+	uint32_t f[X509_FIELDS];
+	size_t words = 0;
+	uint8_t kind = 0, md;
+	const char *text;
+	anchor a;
+	anchor_cursor at = { 0, 0 };
+	uint32_t missing;
+	if (c->failed || c->anchored || !(c->options & X509_CHAIN_VERIFY) || x509_locate(der, size, f))
+		return 0;
+	if (c->depth && (c->kind == SIG_RSA))   /* this certificate's key checks the top's signature */
+		words = rsa_words(f[X509_SPKI_END] - f[X509_SPKI]);
+	if (signature_algorithm(der, f[X509_TBS_ALGORITHM], f[X509_TBS_ALGORITHM_END], &kind, &md, &text) || (kind != SIG_RSA))
+		return words;
+	/* an anchor's key may check this certificate's signature */
+	while (next_anchor(roots, c->options, der, f[X509_ISSUER], f[X509_ISSUER_END], &at, &a, &text, &missing) > 0)
+		if (rsa_words(a.spkiEnd - a.spki) > words)
+			words = rsa_words(a.spkiEnd - a.spki);
+	return words;
+}
+
+/* the leaf's own checks (path.ts checkLeaf, after checkCertificate) */
+static int check_leaf(x509_chain *c, const uint8_t *der, const uint32_t *f, const char *name, size_t nameLength, const char *cn)
+{
+	securesocket_pk *key = NULL;
+	const char *text;
+	int reason = parse_key(der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], &key, &text);
+	if (reason)
+		return fail(c, reason, "certificate", 0, cn, text);
+	securesocket_pk_free(key);
+	if (!(c->options & X509_CHAIN_VERIFY))
+		return X509_R_OK;
+	if (name && (text = x509_identity_check(f[X509_SUBJECT_ALT_NAME_END] ? der + f[X509_SUBJECT_ALT_NAME] : NULL,
+			f[X509_SUBJECT_ALT_NAME_END] - f[X509_SUBJECT_ALT_NAME], name, nameLength))) {
+		fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, "");
+		strcpy(c->message, text);
+		append(c->message, " (certificate 0)");
+		return c->reason;
+	}
+	if ((f[X509_FLAGS] & X509_HAS_KEY_USAGE) && !(f[X509_KEY_USAGE] & KEY_USAGE_DIGITAL_SIGNATURE))
+		return fail(c, X509_R_KEY_USAGE, "certificate", 0, cn, "does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)");
+	if ((f[X509_FLAGS] & X509_HAS_EXT_KEY_USAGE) && !(f[X509_FLAGS] & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH)))
+		return fail(c, X509_R_EXT_KEY_USAGE, "certificate", 0, cn, (c->options & X509_CHAIN_CLIENT_AUTH) ?
+			"is not for clientAuth: its extKeyUsage does not list it (RFC 5280 4.2.1.12)" :
+			"is not for serverAuth: its extKeyUsage does not list it (RFC 5280 4.2.1.12)");
+	return X509_R_OK;
+}
+
+/* keeps of the certificate what its issuer checks: the TBS digest, the signature, the issuer name and key id */
+static int keep_top(x509_chain *c, const uint8_t *der, const uint32_t *f, uint8_t kind, uint8_t md, const char *cn)
+{
+	size_t start, end, length = f[X509_SIGNATURE_END] - f[X509_SIGNATURE];
+	int id = key_id(der, f, X509_AUTHORITY_KEY_ID, &start, &end);
+	if (id < 0)
+		return fail(c, X509_R_MALFORMED, "certificate", c->depth, cn, "has a malformed authorityKeyIdentifier");
+	c->kind = kind;
+	c->md = md;
+	c->hasKeyId = (uint8_t)id;
+	if (id)
+		sha256(der + start, end - start, c->keyId);
+	mbedtls_md(mbedtls_md_info_from_type((mbedtls_md_type_t)md), der + f[X509_TBS], f[X509_TBS_END] - f[X509_TBS], c->digest);
+	sha256(der + f[X509_ISSUER], f[X509_ISSUER_END] - f[X509_ISSUER], c->issuer);
+	c->signatureLength = (uint16_t)(length > X509_CHAIN_SIGNATURE ? X509_CHAIN_SIGNATURE + 1 : length);
+	memcpy(c->signature, der + f[X509_SIGNATURE], length > X509_CHAIN_SIGNATURE ? X509_CHAIN_SIGNATURE : length);
+	c->selfIssued = (f[X509_FLAGS] & X509_SELF_ISSUED) != 0;
+	x509_chain_common_name(der, f[X509_ISSUER], f[X509_ISSUER_END], c->issuerName);
+	strcpy(c->topName, cn);
+	return X509_R_OK;
+}
+
+/* a certificate after the leaf, before the path is anchored: it must issue the top (path.ts mayIssue, link) */
+static int link_top(x509_chain *c, const uint8_t *der, const uint32_t *f, const char *cn, uint8_t *kind, uint8_t *md,
+	uint32_t *work, size_t words)
+{
+	uint8_t hash[32];
+	size_t start, end;
+	const char *text;
+	int depth = c->depth, id, reason;
+	sha256(der + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], hash);
+	id = key_id(der, f, X509_SUBJECT_KEY_ID, &start, &end);
+	if (id < 0)
+		return fail(c, X509_R_MALFORMED, "certificate", depth, cn, "has a malformed subjectKeyIdentifier");
+	if (memcmp(hash, c->issuer, 32) == 0 && id && c->hasKeyId) {
+		sha256(der + start, end - start, hash);
+		id = memcmp(hash, c->keyId, 32) ? 2 : 0;
+	}
+	else if (memcmp(hash, c->issuer, 32) == 0)
+		id = 0;
+	else
+		id = 1;
+	if (id) {
+		say(c, "certificate", depth, cn, "did not issue certificate ");
+		append(c->message, (char[]){ (char)('0' + (depth - 1) % 10), 0 });
+		if (c->issuerName[0]) {
+			append(c->message, " (whose issuer is 'CN=");
+			append(c->message, c->issuerName);
+			append(c->message, "')");
+		}
+		append(c->message, ": the device profile needs the chain in order, each certificate followed by its issuer (RFC 8446 4.4.2)");
+		c->failed = 1;
+		return c->reason = X509_R_UNKNOWN_ISSUER;
+	}
+	if (depth >= X509_CHAIN_MAX_DEPTH)
+		return fail(c, X509_R_DEPTH_EXCEEDED, "certificate", depth, cn, "would make the path longer than 8 certificates");
+	if ((reason = check_certificate(c, der, f, depth, cn, kind, md)))
+		return reason;
+	if ((reason = check_issuer(c, f[X509_FLAGS], f[X509_VERSION], f[X509_PATH_LENGTH], f[X509_KEY_USAGE], f[X509_NAME_CONSTRAINTS_END] != 0, 0, &text)))
+		return fail(c, reason, "certificate", depth, cn, text);
+	return verify_top(c, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], "certificate", depth, cn, work, words, 0);
+}
+
+int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_chain_roots *roots,
+	const char *name, size_t nameLength, uint32_t *work, size_t words, uint32_t *f)
+{
+	char cn[X509_CHAIN_NAME];
+	uint8_t kind = 0, md = 0;
+	int depth = c->depth, reason, error;
+	if (c->failed)
+		return c->reason;
+	error = x509_locate(der, size, f);
+	if (error) {
+		say(c, "certificate", depth, NULL, x509_field_name(f[X509_ERROR_FIELD]));
+		append(c->message, ": ");
+		append(c->message, x509_error_text(error));
+		c->failed = 1;
+		return c->reason = X509_R_MALFORMED;
+	}
+	if (c->anchored || ((depth > 0) && !(c->options & X509_CHAIN_VERIFY))) {
+		if (c->depth < 255)
+			c->depth++;
+		return X509_R_OK;
+	}
+	x509_chain_common_name(der, f[X509_SUBJECT], f[X509_SUBJECT_END], cn);
+	if (depth == 0) {
+		if ((c->options & X509_CHAIN_VERIFY) && (reason = check_certificate(c, der, f, 0, cn, &kind, &md)))
+			return reason;
+		if ((reason = check_leaf(c, der, f, name, nameLength, cn)))
+			return reason;
+		if (!(c->options & X509_CHAIN_VERIFY)) {
+			c->depth++;
+			return X509_R_OK;
+		}
+	}
+	else {
+		if ((reason = link_top(c, der, f, cn, &kind, &md, work, words)))
+			return reason;
+		if (!(f[X509_FLAGS] & X509_SELF_ISSUED))
+			c->below++;
+		c->reason = X509_R_OK;   /* linked: what kept the top from an anchor no longer matters */
+	}
+	if ((reason = keep_top(c, der, f, kind, md, cn)))
+		return reason;
+	c->depth++;
+	if (!(c->options & X509_CHAIN_VERIFY))
+		return X509_R_OK;
+	return (try_anchors(c, der, f, roots, work, words) < 0) ? c->reason : X509_R_OK;
+}
+
+int x509_chain_finish(x509_chain *c)
+{
+	if (c->failed)
+		return c->reason;
+	if (c->depth == 0)
+		return fail(c, X509_R_MALFORMED, "no certificate:", -1, NULL, "the peer sent an empty chain");
+	if (c->anchored || !(c->options & X509_CHAIN_VERIFY))
+		return X509_R_OK;
+	if (c->reason) {
+		c->failed = 1;
+		return c->reason;
+	}
+	if (c->selfIssued)
+		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: the self-signed certificate", c->depth - 1, c->topName, "is not a trusted root");
+	else {
+		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: no trusted root issued certificate", c->depth - 1, c->topName, "");
+		if (c->issuerName[0]) {
+			append(c->message, "(its issuer is 'CN=");
+			append(c->message, c->issuerName);
+			append(c->message, "')");
+		}
+		if (c->missing) {
+			char name[X509_ANCHOR_RESOURCE_NAME];
+			x509_anchor_resource_name(c->missing, name);
+			append(c->message, "; the CA store knows this root, this build does not include it: add ");
+			append(c->message, name);
+			append(c->message, " to the manifest's resources");
+		}
+		else
+			append(c->message, "; to trust it, pass its root in secure.certificate or add it to the CA store resources");
+	}
+	return c->reason;
+}
+
+#ifndef X509_NO_HOST
+#include "crypto_common.h"
+
+/* the state, aligned, in the ArrayBuffer argument i */
+static x509_chain *chain_state(xsMachine *the, int i)
+{
+	void *data;
+	xsUnsignedValue size;
+	xsmcGetBufferWritable(xsArg(i), &data, &size);
+	if (size < sizeof(x509_chain) + 8)
+		securesocket_throw(the, "TypeError", "x509: not a chain state");
+	return (x509_chain *)(((uintptr_t)data + 7) & ~(uintptr_t)7);
+}
+
+/* "<reason> <message>" as the result */
+static void chain_failure(xsMachine *the, int i)
+{
+	char text[24 + X509_CHAIN_MESSAGE];
+	x509_chain *c = chain_state(the, i);
+	strcpy(text, x509_chain_reason(c->reason));
+	strcat(text, " ");
+	strcat(text, c->message);
+	xsmcSetString(xsResult, text);
+}
+
+/* a resource's bytes in C (host/resource.c; on a device, the SDK's, over flash) */
+extern const void *mcGetResource(xsMachine *the, const char *path, size_t *size);
+
+static const uint8_t *root_bytes(void *context, size_t i, size_t *size)
+{
+	xsMachine *the = context;
+	void *data;
+	xsUnsignedValue count;
+	xsmcGetIndex(xsVar(0), xsArg(4), (xsIntegerValue)i);
+	if (xsmcTypeOf(xsVar(0)) != xsReferenceType)
+		return NULL;
+	xsmcGetBufferReadable(xsVar(0), &data, &count);
+	*size = count;
+	return data;
+}
+
+static const uint8_t *record_bytes(void *context, const char *name, size_t *size)
+{
+	return mcGetResource(context, name, size);
+}
+
+/* the anchors: the roots argument (an array of DER buffers, or undefined) and the CA store resources */
+static void chain_roots(xsMachine *the, x509_chain_roots *roots, x509_anchor_store *store)
+{
+	roots->get = root_bytes;
+	roots->record = record_bytes;
+	roots->context = the;
+	roots->count = 0;
+	roots->store = NULL;
+	if (xsmcTypeOf(xsArg(4)) == xsReferenceType) {
+		xsmcGet(xsVar(0), xsArg(4), xsID("length"));
+		roots->count = (size_t)xsmcToInteger(xsVar(0));
+	}
+	store->index = mcGetResource(the, "ca-index.bin", &store->indexLength);
+	if (store->index == NULL)
+		return;
+	store->roots = mcGetResource(the, "ca-roots.bin", &store->rootsLength);
+	if (store->roots == NULL)
+		store->rootsLength = 0;
+	roots->store = store;
+}
+
+void xs_x509_chain_start(xsMachine *the)
+{
+	unsigned options = (unsigned)xsmcToInteger(xsArg(0));
+	double time = xsmcToNumber(xsArg(1));
+	const char *name = NULL;
+	xsmcSetArrayBuffer(xsResult, NULL, sizeof(x509_chain) + 8);
+	if (xsmcTypeOf(xsArg(2)) == xsStringType || xsmcTypeOf(xsArg(2)) == xsStringXType)
+		name = xsmcToString(xsArg(2));
+	{
+		void *data;
+		xsUnsignedValue size;
+		x509_chain *c;
+		xsmcGetBufferWritable(xsResult, &data, &size);
+		c = (x509_chain *)(((uintptr_t)data + 7) & ~(uintptr_t)7);
+		if (x509_chain_start(c, (int64_t)time, options, name, name ? strlen(name) : 0)) {
+			char text[24 + X509_CHAIN_MESSAGE];
+			strcpy(text, x509_chain_reason(c->reason));
+			strcat(text, " ");
+			strcat(text, c->message);
+			xsmcSetString(xsResult, text);
+		}
+	}
+}
+
+void xs_x509_chain_add(xsMachine *the)
+{
+	uint32_t f[X509_FIELDS];
+	x509_chain_roots roots;
+	x509_anchor_store store;
+	const uint8_t *der;
+	const char *name = NULL;
+	size_t length, words;
+	uint32_t *work = NULL;
+	int depth, reason;
+	xsmcVars(2);
+	chain_roots(the, &roots, &store);
+	der = securesocket_input(the, 1, &length);
+	words = x509_chain_work(chain_state(the, 0), der, length, &roots);
+	if (words) {
+		/* the workspace, held by xsVar(1) for the call; then every pointer again (XS may have moved them) */
+		void *buffer;
+		xsUnsignedValue count;
+		xsmcSetArrayBuffer(xsVar(1), NULL, (xsIntegerValue)((words + 1) * sizeof(uint32_t)));
+		xsmcGetBufferWritable(xsVar(1), &buffer, &count);
+		work = (uint32_t *)(((uintptr_t)buffer + 3) & ~(uintptr_t)3);
+		der = securesocket_input(the, 1, &length);
+	}
+	if ((xsmcTypeOf(xsArg(5)) == xsStringType) || (xsmcTypeOf(xsArg(5)) == xsStringXType))
+		name = xsmcToString(xsArg(5));
+	/* no allocation from here until the result: der, name, the roots and the state stay put */
+	depth = chain_state(the, 0)->depth;
+	reason = x509_chain_add(chain_state(the, 0), der, length, &roots, name, name ? strlen(name) : 0, work, words, f);
+	if (reason) {
+		chain_failure(the, 0);
+		return;
+	}
+	if (depth == 0) {
+		/* the leaf's summary (peerCertificate): its subject's commonName, serial number, validity, key */
+		char cn[X509_CHAIN_NAME], serial[2 * 21 + 1];
+		static const char HEX[] = "0123456789abcdef";
+		size_t at = f[X509_SERIAL], n = 0;
+		void *spki;
+		xsUnsignedValue count;
+		x509_chain_common_name(der, f[X509_SUBJECT], f[X509_SUBJECT_END], cn);
+		if ((f[X509_SERIAL_END] - at > 1) && (der[at] == 0))
+			at++;
+		for (; at < f[X509_SERIAL_END]; at++) {
+			serial[n++] = HEX[der[at] >> 4];
+			serial[n++] = HEX[der[at] & 15];
+		}
+		serial[n] = 0;
+		xsmcSetNewObject(xsResult);
+		xsmcSetNewObject(xsVar(1));
+		if (cn[0]) {
+			xsmcSetString(xsVar(0), cn);
+			xsmcSet(xsVar(1), xsID("commonName"), xsVar(0));
+		}
+		xsmcSet(xsResult, xsID("subject"), xsVar(1));
+		xsmcSetString(xsVar(0), serial);
+		xsmcSet(xsResult, xsID("serialNumber"), xsVar(0));
+		xsmcSetNumber(xsVar(0), (double)seconds(f, X509_NOT_BEFORE_HIGH));
+		xsmcSet(xsResult, xsID("notBefore"), xsVar(0));
+		xsmcSetNumber(xsVar(0), (double)seconds(f, X509_NOT_AFTER_HIGH));
+		xsmcSet(xsResult, xsID("notAfter"), xsVar(0));
+		xsmcSetArrayBuffer(xsVar(0), NULL, f[X509_SPKI_END] - f[X509_SPKI]);
+		xsmcGetBufferWritable(xsVar(0), &spki, &count);
+		der = securesocket_input(the, 1, &length);
+		memcpy(spki, der + f[X509_SPKI], count);
+		xsmcSet(xsResult, xsID("publicKeyInfo"), xsVar(0));
+	}
+}
+
+void xs_x509_chain_finish(xsMachine *the)
+{
+	if (x509_chain_finish(chain_state(the, 0)))
+		chain_failure(the, 0);
+}
+#endif
