@@ -1,6 +1,6 @@
 /*
  * Arguments shared by the natives: bytes given as a string or a buffer, with an optional
- * offset and length.
+ * offset and length; the name of a hash.
  */
 #include <stdint.h>
 #include <string.h>
@@ -72,4 +72,18 @@ const uint8_t *securesocket_optional(xsMachine *the, int i, size_t *size)
 	xsmcGetBufferReadable(xsArg(i), &data, &count);
 	*size = count;
 	return (const uint8_t *)data;
+}
+
+/* Argument i as "SHA-256" or "SHA-384": 256 or 384 (the bits of its output) */
+int securesocket_hash_bits(xsMachine *the, int i)
+{
+	int type = xsmcTypeOf(xsArg(i));
+	if ((type == xsStringType) || (type == xsStringXType)) {
+		const char *name = xsmcToString(xsArg(i));
+		if (!strcmp(name, "SHA-256"))
+			return 256;
+		if (!strcmp(name, "SHA-384"))
+			return 384;
+	}
+	crypto_range("unsupported hash");
 }

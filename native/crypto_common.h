@@ -22,6 +22,10 @@ const uint8_t *securesocket_input(xsMachine *the, int i, size_t *size);
 /* Argument i as a buffer, or undefined / null / missing for none (NULL, size 0). */
 const uint8_t *securesocket_optional(xsMachine *the, int i, size_t *size);
 
+/* Argument i as the name of a hash the symmetric natives take, "SHA-256" or "SHA-384": its output
+   size in bits (256 or 384); anything else is RangeError "crypto: unsupported hash". */
+int securesocket_hash_bits(xsMachine *the, int i);
+
 /* Constant-time equality of two byte strings of the same length: 1 when equal. */
 int securesocket_equal(const void *a, const void *b, size_t len);
 

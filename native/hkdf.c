@@ -1,9 +1,9 @@
 /*
- * SecureSocket crypto core: HKDF (RFC 5869) with SHA-256 or SHA-384 (bits = 256 or 384).
+ * SecureSocket crypto core: HKDF (RFC 5869) with SHA-256 or SHA-384 (name: "SHA-256" or "SHA-384").
  *
- *   hkdfExtract(bits, salt, ikm) -> ArrayBuffer (HashLen bytes)     salt: buffer, undefined or null
- *   hkdfExpand(bits, prk, info, length) -> ArrayBuffer (length)     info: buffer, undefined or null
- *   hkdf(bits, ikm, salt, info, length) -> ArrayBuffer (length)     extract then expand
+ *   hkdfExtract(name, salt, ikm) -> ArrayBuffer (HashLen bytes)     salt: buffer, undefined or null
+ *   hkdfExpand(name, prk, info, length) -> ArrayBuffer (length)     info: buffer, undefined or null
+ *   hkdf(name, ikm, salt, info, length) -> ArrayBuffer (length)     extract then expand
  *
  * length > 255 * HashLen throws "crypto: hkdf output too long" (RFC 5869 section 2.3);
  * a PRK shorter than HashLen throws "crypto: bad key size".
@@ -18,12 +18,7 @@
 
 static const mbedtls_md_info_t *hkdf_info(xsMachine *the, int *size)
 {
-	int type = xsmcTypeOf(xsArg(0));
-	int bits = 0;
-	if ((type == xsIntegerType) || (type == xsNumberType))
-		bits = xsmcToInteger(xsArg(0));
-	if ((bits != 256) && (bits != 384))
-		crypto_range("unsupported hash");
+	int bits = securesocket_hash_bits(the, 0);
 	*size = bits / 8;
 	return mbedtls_md_info_from_type((bits == 256) ? MBEDTLS_MD_SHA256 : MBEDTLS_MD_SHA384);
 }

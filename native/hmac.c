@@ -1,10 +1,10 @@
 /*
  * SecureSocket crypto core: HMAC-SHA256 and HMAC-SHA384 (RFC 2104).
  *
- * The hash is given by its output size in bits: 256 or 384.
+ * The hash is given by its name: "SHA-256" or "SHA-384".
  *
- *   hmac(bits, key, data [, offset [, length]]) -> ArrayBuffer     one shot
- *   this.init(bits, key)                                            incremental, keyed once
+ *   hmac(name, key, data [, offset [, length]]) -> ArrayBuffer     one shot
+ *   this.init(name, key)                                            incremental, keyed once
  *   this.update(data [, offset [, length]])                         data: buffer or string
  *   this.finish() -> ArrayBuffer                                    the MAC; then ready for the
  *                                                                   next message, same key
@@ -38,12 +38,7 @@ void xs_hmac_destructor(void *data)
 
 static const mbedtls_md_info_t *hmac_info(xsMachine *the, int i, int *bits)
 {
-	int type = xsmcTypeOf(xsArg(i));
-	int n = 0;
-	if ((type == xsIntegerType) || (type == xsNumberType))
-		n = xsmcToInteger(xsArg(i));
-	if ((n != 256) && (n != 384))
-		crypto_range("unsupported hash");
+	int n = securesocket_hash_bits(the, i);
 	*bits = n;
 	return mbedtls_md_info_from_type((n == 256) ? MBEDTLS_MD_SHA256 : MBEDTLS_MD_SHA384);
 }

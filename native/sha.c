@@ -2,17 +2,17 @@
  * SecureSocket crypto core: SHA-256 and SHA-384.
  *
  * Incremental hash objects (the TLS transcript hash) with a cheap copy and a non-destructive
- * "current digest", plus a one-shot digest. The algorithm is given by its output size in bits:
- * 256 (SHA-256) or 384 (SHA-384).
+ * "current digest", plus a one-shot digest. The algorithm is given by its name, "SHA-256" or
+ * "SHA-384" (securesocket_hash_bits).
  *
- *   this.init(bits)                         allocates the context (host data)
+ *   this.init(name)                         allocates the context (host data)
  *   this.update(data [, offset [, length]]) data: buffer or string (its UTF-8 bytes)
  *   this.finish() -> ArrayBuffer            digest, then the context starts over
  *   this.peek() -> ArrayBuffer              digest of what was hashed so far; state unchanged
  *   this.reset()                            starts over
  *   this.copy(source)                       this takes source's state (same algorithm)
  *   this.close()                            frees the context now; later calls throw "crypto: closed"
- *   digest(bits, data [, offset [, length]]) -> ArrayBuffer
+ *   digest(name, data [, offset [, length]]) -> ArrayBuffer
  */
 #include "crypto_common.h"
 
@@ -49,17 +49,6 @@ void xs_sha_destructor(void *data)
 	sha_free(data);
 }
 
-static int sha_bits(xsMachine *the, int i)
-{
-	int type = xsmcTypeOf(xsArg(i));
-	int bits = 0;
-	if ((type == xsIntegerType) || (type == xsNumberType))
-		bits = xsmcToInteger(xsArg(i));
-	if ((bits != 256) && (bits != 384))
-		crypto_range("unsupported hash");
-	return bits;
-}
-
 static void *sha_get(xsMachine *the)
 {
 	void *data = xsmcGetHostDataValidate(xsThis, (void *)xs_sha_destructor);
@@ -93,7 +82,7 @@ static int sha_finish(void *data, uint8_t *output)
 
 void xs_sha_init(xsMachine *the)
 {
-	int bits = sha_bits(the, 0);
+	int bits = securesocket_hash_bits(the, 0);
 	void *data = xsmcGetHostDataValidate(xsThis, (void *)xs_sha_destructor);
 	if (data != NULL) {                         /* initialised twice: start over cleanly */
 		xsmcSetHostData(xsThis, NULL);
@@ -219,7 +208,7 @@ void xs_sha_close(xsMachine *the)
 
 void xs_sha_digest(xsMachine *the)
 {
-	int bits = sha_bits(the, 0);
+	int bits = securesocket_hash_bits(the, 0);
 	xsUnsignedValue size = (xsUnsignedValue)(bits / 8);
 	const uint8_t *input;
 	size_t length;

@@ -15,10 +15,8 @@ export type HashAlgorithm = "SHA-256" | "SHA-384";
 /** Bytes to hash: a buffer, or a string (its UTF-8 bytes). */
 export type HashInput = BufferLike | string;
 
-type InitNative = (this: unknown, bits: number) => void;
-type DigestNative = (this: unknown, bits: number, data: HashInput, offset?: number, length?: number) => ArrayBuffer;
-
-const oneShot = native<DigestNative>("xs_sha_digest");
+// the natives take the algorithm's name (native/sha.c): RangeError "crypto: unsupported hash" for another
+type InitNative = (this: unknown, algorithm: HashAlgorithm) => void;
 const INIT = Symbol("init");
 
 /** The digest size in bytes: 32 for SHA-256, 48 for SHA-384. */
@@ -41,9 +39,7 @@ export function hashBits(algorithm: HashAlgorithm): number {
 }
 
 /** One-shot digest of `data` (or of its `length` bytes from `offset`). */
-export function digest(algorithm: HashAlgorithm, data: HashInput, offset?: number, length?: number): ArrayBuffer {
-	return oneShot(hashBits(algorithm), data, offset, length);
-}
+export const digest = native<(this: unknown, algorithm: HashAlgorithm, data: HashInput, offset?: number, length?: number) => ArrayBuffer>("xs_sha_digest");
 
 // the methods are the natives themselves (native/sha.c: they check their arguments and `this`, and
 // return `this` where the API chains), set on the prototype by hostMethods below
@@ -72,7 +68,7 @@ export class Hash extends Native("xs_sha_destructor") {
 
 	constructor(algorithm: HashAlgorithm) {
 		super();
-		this[INIT](hashBits(algorithm));
+		this[INIT](algorithm);
 		this.algorithm = algorithm;
 	}
 

@@ -5,22 +5,14 @@ import { hashBits, type HashAlgorithm, type HashInput } from "./hash";
 import { equal } from "./random";
 import { hostMethods } from "./methods";
 
-type HmacNative = (this: unknown, bits: number, key: BufferLike, data: HashInput, offset?: number, length?: number) => ArrayBuffer;
-type InitNative = (this: unknown, bits: number, key: BufferLike) => void;
-type ExtractNative = (this: unknown, bits: number, salt: BufferLike | undefined, ikm: BufferLike) => ArrayBuffer;
-type ExpandNative = (this: unknown, bits: number, prk: BufferLike, info: BufferLike | undefined, length: number) => ArrayBuffer;
-type HkdfNative = (this: unknown, bits: number, ikm: BufferLike, salt: BufferLike | undefined, info: BufferLike | undefined, length: number) => ArrayBuffer;
-
-const oneShot = native<HmacNative>("xs_hmac");
-const extract = native<ExtractNative>("xs_hkdf_extract");
-const expand = native<ExpandNative>("xs_hkdf_expand");
-const extractExpand = native<HkdfNative>("xs_hkdf");
+type InitNative = (this: unknown, algorithm: HashAlgorithm, key: BufferLike) => void;
 const INIT = Symbol("init");
 
+// the functions but hmacVerify() are the natives themselves (native/hmac.c, hkdf.c: they take the
+// algorithm's name and check their arguments)
+
 /** HMAC of `data` (or of its `length` bytes from `offset`) under `key`: 32 or 48 bytes. */
-export function hmac(algorithm: HashAlgorithm, key: BufferLike, data: HashInput, offset?: number, length?: number): ArrayBuffer {
-	return oneShot(hashBits(algorithm), key, data, offset, length);
-}
+export const hmac = native<(this: unknown, algorithm: HashAlgorithm, key: BufferLike, data: HashInput, offset?: number, length?: number) => ArrayBuffer>("xs_hmac");
 
 /**
  * Checks `tag` against the HMAC of `data` in constant time. `tag` may be truncated (RFC 2104
@@ -56,26 +48,20 @@ export class HMAC extends Native("xs_hmac_destructor") {
 
 	constructor(algorithm: HashAlgorithm, key: BufferLike) {
 		super();
-		this[INIT](hashBits(algorithm), key);
+		this[INIT](algorithm, key);
 		this.algorithm = algorithm;
 	}
 }
 hostMethods(HMAC, INIT, native("xs_hmac_init"), "update", native("xs_hmac_update"), "digest", native("xs_hmac_finish"), "close", native("xs_hmac_close"));
 
 /** HKDF-Extract(salt, IKM) -> PRK (hash size bytes). No salt = HashLen zero bytes (RFC 5869). */
-export function hkdfExtract(algorithm: HashAlgorithm, salt: BufferLike | undefined, ikm: BufferLike): ArrayBuffer {
-	return extract(hashBits(algorithm), salt, ikm);
-}
+export const hkdfExtract = native<(this: unknown, algorithm: HashAlgorithm, salt: BufferLike | undefined, ikm: BufferLike) => ArrayBuffer>("xs_hkdf_extract");
 
 /**
  * HKDF-Expand(PRK, info, L). Throws RangeError "crypto: hkdf output too long" when
  * L > 255 * HashLen and "crypto: bad key size" when the PRK is shorter than HashLen.
  */
-export function hkdfExpand(algorithm: HashAlgorithm, prk: BufferLike, info: BufferLike | undefined, length: number): ArrayBuffer {
-	return expand(hashBits(algorithm), prk, info, length);
-}
+export const hkdfExpand = native<(this: unknown, algorithm: HashAlgorithm, prk: BufferLike, info: BufferLike | undefined, length: number) => ArrayBuffer>("xs_hkdf_expand");
 
 /** HKDF(salt, IKM, info, L): extract then expand; the PRK never leaves C. */
-export function hkdf(algorithm: HashAlgorithm, ikm: BufferLike, salt: BufferLike | undefined, info: BufferLike | undefined, length: number): ArrayBuffer {
-	return extractExpand(hashBits(algorithm), ikm, salt, info, length);
-}
+export const hkdf = native<(this: unknown, algorithm: HashAlgorithm, ikm: BufferLike, salt: BufferLike | undefined, info: BufferLike | undefined, length: number) => ArrayBuffer>("xs_hkdf");
