@@ -158,14 +158,11 @@ export default class SecureSocket {
 			this.#state = State.handshake;
 			this.#engine.start();   // arms it for the ClientHello: no output, no callback (a client starts at message 1)
 		}
-		this.#begin(handshakeTimeout);
-	}
-
-	#begin(handshakeTimeout = 30000): void {
 		if (typeof (this.#socket as unknown as DirectSocket).readInto === "function")
 			this.#bits = DIRECT;
 		// one function for every connection (a closure each would cost slots and chunks): the timer
 		// holds its SecureSocket and is passed to it; the socket calls its callback as its method
+		handshakeTimeout ??= 30000;
 		const timer = Timer.set(SecureSocket.#handshakeTimedOut, handshakeTimeout) as OwnedTimer;
 		timer.secure = this;
 		timer.ms = handshakeTimeout;
