@@ -69,7 +69,8 @@ typedef struct {
 	size_t spkiLength;
 	const uint8_t *keyId;           /* the subjectKeyIdentifier's bytes (KeyIdentifier's content); NULL, 0 when none */
 	size_t keyIdLength;
-	const uint8_t *nameConstraints; /* the nameConstraints extnValue contents (NameConstraints, header included); NULL, 0 when none */
+	const uint8_t *nameConstraints; /* the nameConstraints extnValue contents (NameConstraints, header included); NULL, 0 when
+	                                   none; located, not parsed (as the locator does): whoever applies them parses them */
 	size_t nameConstraintsLength;
 	int64_t notBefore, notAfter;    /* its validity, seconds since 1970 (for the path's summary: a root's validity is not checked) */
 	uint32_t flags;                 /* x509.h X509_FLAGS bits of its extensions: X509_HAS_BASIC_CONSTRAINTS, X509_CA,
