@@ -7,7 +7,7 @@
 //   - hand-written cases with their expected verdicts.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runXsh, explain, repo } from "./lib/xsh.mjs";
@@ -135,8 +135,19 @@ const casesFile = join(dir, "cases.json"), deviceFile = join(dir, "device.json")
 writeFileSync(casesFile, JSON.stringify({ names: NAMES, sans: SANS, expect: EXPECT.map(([name, s, verdict]) => ({ name, san: s, verdict })) }));
 writeFileSync(deviceFile, JSON.stringify({ names: NAMES, sans: SANS, expect: EXPECT.map(([name, s, verdict]) => ({ name, san: s, verdict: isIPv6(name) ? "name" : verdict })) }));
 const full = await runXsh(join(repo, "tests", "xs", "x509", "identity_cases.js"), [casesFile], { manifest: join(repo, "manifest.json"), timeout: 120000 });
+// the device build (build/xsh-device: its natives as the device profile compiles them, SECURESOCKET_NO_IPV6) with the
+// JS name checks its profile had before its verifier moved to C (x509/ipv6 is x509/no-ipv6 there)
+const deviceManifest = JSON.parse(readFileSync(join(repo, "manifest_device.json"), "utf8"));
+const deviceModule = (m) => join(repo, "build", "device", "modules", "x509", m);
+for (const m of ["name", "errors", "der", "dn", "extensions", "oids", "parsed", "time"])
+  deviceManifest.modules[`x509/${m}`] = deviceModule(m);
+deviceManifest.modules["x509/ipv6"] = deviceModule("no-ipv6");
+for (const [k, v] of Object.entries(deviceManifest.modules)) if (typeof v === "string" && v.startsWith("./")) deviceManifest.modules[k] = join(repo, v);
+deviceManifest.resources = { "*": deviceManifest.resources["*"].map((r) => join(repo, r)) };
+const deviceManifestFile = join(dir, "device.manifest.json");
+writeFileSync(deviceManifestFile, JSON.stringify(deviceManifest));
 const device = await runXsh(join(repo, "tests", "xs", "x509", "identity_cases.js"), [deviceFile],
-  { manifest: join(repo, "manifest_device.json"), xsh: join(repo, "build", "xsh-device"), timeout: 120000 });
+  { manifest: deviceManifestFile, xsh: join(repo, "build", "xsh-device"), timeout: 120000 });
 
 for (const [profile, run] of [["full profile", full], ["device profile (no IPv6)", device]]) {
   test(`identity in C and in JS agree: ${profile}, ${NAMES.length} names x ${SANS.length} subjectAltNames, ${EXPECT.length} hand-written cases`, () => {
