@@ -19,7 +19,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, ascii, copy, copyOf } from "./bytes";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
 import { MAX_PLAINTEXT } from "./record";
@@ -96,15 +96,15 @@ export class TLSClient extends TLSConnection {
 	declare protected sentExtensions?: number;
 
 	constructor(options: ClientOptions) {
-		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
+		if (options.minVersion > options.maxVersion || options.minVersion < Version.TLS12 || options.maxVersion > Version.TLS13)
 			throw new RangeError("tls: bad version range");
-		if (options.minVersion === TLS12 && new.target === TLSClient)
+		if (options.minVersion === Version.TLS12 && new.target === TLSClient)
 			throw new RangeError("tls: TLS 1.2 is TLSClient12's (tls/client12), not TLSClient's");
 		let limit = MAX_PLAINTEXT;
 		if (options.maxFragmentLength)
 			limit = Math.min(limit, options.maxFragmentLength);
 		if (options.recordSizeLimit)
-			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === TLS13 ? 1 : 0));
+			limit = Math.min(limit, options.recordSizeLimit - (options.maxVersion === Version.TLS13 ? 1 : 0));
 		super(options, limit);
 		this.expect = Expect.server_hello;
 	}
@@ -139,7 +139,7 @@ export class TLSClient extends TLSConnection {
 	protected streamsNow(protectedRecord: boolean): boolean {
 		const e = this.expect;
 		if (protectedRecord)
-			return this.version === TLS13 && e >= Expect.encrypted_extensions && e <= Expect.finished;   // the TLS 1.3 flight (Expect's order)
+			return this.version === Version.TLS13 && e >= Expect.encrypted_extensions && e <= Expect.finished;   // the TLS 1.3 flight (Expect's order)
 		return e === Expect.server_hello || e >= Expect.certificate12 && e <= Expect.hello_done;          // TLS 1.2's
 	}
 
@@ -150,7 +150,7 @@ export class TLSClient extends TLSConnection {
 	protected onChangeCipherSpec(content: Uint8Array): void {
 		if (content.length !== 1 || content[0] !== 1)
 			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
-		if (this.version === TLS12)
+		if (this.version === Version.TLS12)
 			return this.changeCipherSpec12();
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
 		if (this.state !== "handshake" || this.expect === Expect.server_hello && !this.helloRetried || !this.takeCompatibilityCCS())
@@ -159,7 +159,7 @@ export class TLSClient extends TLSConnection {
 	}
 
 	protected override recordVersion(type: ContentType): number {
-		return type === ContentType.handshake && this.expect === Expect.server_hello && !this.helloRetried ? 0x0301 : TLS12;
+		return type === ContentType.handshake && this.expect === Expect.server_hello && !this.helloRetried ? 0x0301 : Version.TLS12;
 	}
 
 	// ---- handshake dispatch ----
@@ -167,7 +167,7 @@ export class TLSClient extends TLSConnection {
 	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
 		const expect = this.expect;
 		if (expect === Expect.post_handshake) {
-			if (this.version === TLS13) {
+			if (this.version === Version.TLS13) {
 				if (type === HandshakeType.new_session_ticket)
 					return this.newSessionTicket13(body);
 				if (type === HandshakeType.key_update)
@@ -209,7 +209,7 @@ export class TLSClient extends TLSConnection {
 
 	private sendClientHello(): void {
 		const o = this.options;
-		const offer13 = o.maxVersion >= TLS13, offer12 = o.minVersion <= TLS12;
+		const offer13 = o.maxVersion >= Version.TLS13, offer12 = o.minVersion <= Version.TLS12;
 		if (!this.helloRetried) {
 			this.random(this.clientRandom);
 			if (offer13) {
@@ -227,13 +227,13 @@ export class TLSClient extends TLSConnection {
 		const suites: number[] = [];   // an indexed loop, not filter(): an array callback re-enters XS from C
 		for (let i = 0; i < o.suites.length; i++) {
 			const s = suiteByCode(o.suites[i]);
-			if (s !== undefined && ((s.version === TLS13 && offer13) || (s.version === TLS12 && offer12)))
+			if (s !== undefined && ((s.version === Version.TLS13 && offer13) || (s.version === Version.TLS12 && offer12)))
 				suites.push(o.suites[i]);
 		}
 		if (!suites.length)
 			throw fatal(Alert.handshake_failure, "tls: no cipher suite for the versions allowed");
 		const w = new Writer(512);
-		w.u16(TLS12).bytes(this.clientRandom);
+		w.u16(Version.TLS12).bytes(this.clientRandom);
 		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end();
 		w.begin(2).u16s(suites).end();
 		w.u8(1).u8(0);   // compression: null
@@ -263,9 +263,9 @@ export class TLSClient extends TLSConnection {
 		if (o.recordSizeLimit)
 			ext(ExtensionType.record_size_limit).u16(o.recordSizeLimit).end();
 		if (offer13) {
-			ext(ExtensionType.supported_versions).begin(1).u16(TLS13);
+			ext(ExtensionType.supported_versions).begin(1).u16(Version.TLS13);
 			if (offer12)
-				w.u16(TLS12);
+				w.u16(Version.TLS12);
 			w.end().end();
 			if (this.cookie)
 				ext(ExtensionType.cookie).begin(2).bytes(this.cookie).end().end();
@@ -281,7 +281,7 @@ export class TLSClient extends TLSConnection {
 		let binderAt = -1, binderLength = 0;
 		if (this.offeredPSK)
 			this.offeredPSK = false;   // a second ClientHello (after HelloRetryRequest) offers again or not
-		if (offer13 && session && session.version === TLS13 && session.ticket && (!session.serverName || session.serverName === o.serverName)) {
+		if (offer13 && session && session.version === Version.TLS13 && session.ticket && (!session.serverName || session.serverName === o.serverName)) {
 			const suite = suiteByCode(session.suite);
 			const ageMs = Date.now() - session.received;
 			// after a HelloRetryRequest, only a PSK of the selected suite's hash (RFC 8446 4.1.4): the
@@ -343,21 +343,21 @@ export class TLSClient extends TLSConnection {
 			const v = new Reader(supportedVersions, "supported_versions");
 			version = v.u16();
 			v.end();
-			if (version !== TLS13 || this.options.maxVersion < TLS13)
+			if (version !== Version.TLS13 || this.options.maxVersion < Version.TLS13)
 				throw fatal(Alert.illegal_parameter, `tls: the server selected version 0x${version.toString(16)}, which we did not offer`);
 		}
 		else {
 			version = legacyVersion;
 			this.selected12(version, random);
 		}
-		if (legacyVersion !== TLS12)
+		if (legacyVersion !== Version.TLS12)
 			throw fatal(Alert.illegal_parameter, "tls: bad legacy_version in ServerHello");
 		const suite = suiteByCode(suiteCode);
 		if (!suite || suite.version !== version || !this.options.suites.includes(suiteCode))
 			throw fatal(Alert.illegal_parameter, `tls: the server selected cipher suite 0x${suiteCode.toString(16)}, which we did not offer`);
 		if (compression !== 0)
 			throw fatal(Alert.illegal_parameter, "tls: the server selected compression");
-		if (version === TLS13) {
+		if (version === Version.TLS13) {
 			if (!equalBytes(sessionId, this.sessionId ?? NO_SESSION_ID))
 				throw fatal(Alert.illegal_parameter, "tls: the server did not echo our session ID");
 			if (this.suite && this.suite.code !== suite.code)
@@ -368,13 +368,13 @@ export class TLSClient extends TLSConnection {
 		this.records.version = version;
 		this.transcript.start(suite.hash);
 		if (isHRR) {
-			if (version !== TLS13)
+			if (version !== Version.TLS13)
 				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for TLS 1.2");
 			return this.helloRetryRequest(extensions, message);
 		}
 		this.transcript.update(message);
 		copy(this.randomBytes!, 32, random, 0, 32);     // the server's random: the second half
-		if (version === TLS13) {
+		if (version === Version.TLS13) {
 			delete this.sessionId;   // echoed: not needed again
 			if (!this.options.keylog)
 				delete this.randomBytes;   // only the key log's lines name the client random from here on
@@ -525,7 +525,7 @@ export class TLSClient extends TLSConnection {
 			// the server's limit bounds what we send (RFC 8449 4); ours bounds what it sends
 			this.peerRecordSizeLimit(rsl);
 			if (this.options.recordSizeLimit)
-				this.records.receiveLimit = this.options.recordSizeLimit - (this.version === TLS13 ? 1 : 0);
+				this.records.receiveLimit = this.options.recordSizeLimit - (this.version === Version.TLS13 ? 1 : 0);
 		}
 	}
 
@@ -657,7 +657,7 @@ export class TLSClient extends TLSConnection {
 		this.session = undefined;     // the one before is replaced: never two live at once
 		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce);
 		const session: Session = {
-			version: TLS13, suite: suite.code, serverName: this.options.serverName, secret,
+			version: Version.TLS13, suite: suite.code, serverName: this.options.serverName, secret,
 			ticket: copyOf(ticket).buffer as ArrayBuffer, id: undefined, ticketAgeAdd: ageAdd, received: Date.now(),
 			lifetime, alpn: this.alpn, extendedMasterSecret: false,
 		};
@@ -676,7 +676,7 @@ export class TLSClient extends TLSConnection {
 
 	/** a ServerHello without supported_versions: the server selects `version`, TLS 1.2 or lower (RFC 8446 4.1.3) */
 	protected selected12(version: number, _random: Uint8Array): void {
-		throw fatal(Alert.protocol_version, `tls: the server wants ${version === TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
+		throw fatal(Alert.protocol_version, `tls: the server wants ${version === Version.TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
 	}
 
 	/** the server selected TLS 1.2 (which serverHello() allows only when minVersion does) */

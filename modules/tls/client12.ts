@@ -11,7 +11,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
 import { alloc, Reader, Writer, copy, copyOf, byteArray } from "./bytes";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, Version, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
 import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import { Flag, groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
 import { TLSClient, Expect, UNEXPECTED_CCS } from "./client";
@@ -23,7 +23,7 @@ export const TLS12_BUILT = true;
 
 /** the engine for these options: TLSClient12 when they allow TLS 1.2 */
 export function newClient(options: ClientOptions): TLSClient {
-	return options.minVersion <= TLS12 ? new TLSClient12(options) : new TLSClient(options);
+	return options.minVersion <= Version.TLS12 ? new TLSClient12(options) : new TLSClient(options);
 }
 
 export class TLSClient12 extends TLSClient {
@@ -41,7 +41,7 @@ export class TLSClient12 extends TLSClient {
 
 	protected override helloSession12(): void {
 		const session = this.options.session;
-		if (!session || session.version !== TLS12)
+		if (!session || session.version !== Version.TLS12)
 			return;
 		if (session.id && !session.ticket)
 			this.sessionId = new Uint8Array(session.id);
@@ -58,18 +58,18 @@ export class TLSClient12 extends TLSClient {
 		ext(ExtensionType.renegotiation_info).u8(0).end();
 		ext(ExtensionType.extended_master_secret).end();
 		ext(ExtensionType.session_ticket);
-		if (session && session.version === TLS12 && session.ticket)
+		if (session && session.version === Version.TLS12 && session.ticket)
 			w.bytes(session.ticket);
 		w.end();
 	}
 
 	protected override selected12(version: number, random: Uint8Array): void {
-		if (version !== TLS12 || this.options.minVersion > TLS12)
+		if (version !== Version.TLS12 || this.options.minVersion > Version.TLS12)
 			return super.selected12(version, random);
 		if (this.helloRetried)
 			throw fatal(Alert.illegal_parameter, "tls: TLS 1.2 after a HelloRetryRequest");
 		// downgrade protection (RFC 8446 4.1.3)
-		if (this.options.maxVersion >= TLS13 && (equalBytes(DOWNGRADE_12, random, 24) || equalBytes(DOWNGRADE_11, random, 24)))
+		if (this.options.maxVersion >= Version.TLS13 && (equalBytes(DOWNGRADE_12, random, 24) || equalBytes(DOWNGRADE_11, random, 24)))
 			throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
 	}
 
@@ -83,7 +83,7 @@ export class TLSClient12 extends TLSClient {
 	}
 
 	protected override onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
-		if (type === HandshakeType.hello_request && this.version !== TLS13) {
+		if (type === HandshakeType.hello_request && this.version !== Version.TLS13) {
 			// ignored during the handshake (RFC 5246 7.4.1.1); after it, renegotiation is refused
 			// (RFC 5746 is sent, but we never renegotiate)
 			this.ignore("HelloRequests");
@@ -151,7 +151,7 @@ export class TLSClient12 extends TLSClient {
 		const echoed = this.sessionIdEcho!.length > 0 && equalBytes(this.sessionIdEcho!, this.sessionId ?? NO_SESSION_ID);
 		delete this.sentExtensions;   // the server's extensions were read
 		delete this.sessionId;        // compared: not needed again
-		if (session && session.version === TLS12 && echoed) {
+		if (session && session.version === Version.TLS12 && echoed) {
 			if (session.suite !== this.suite!.code || !session.extendedMasterSecret)
 				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
 			this.flags |= Flag.RESUMED;
@@ -278,7 +278,7 @@ export class TLSClient12 extends TLSClient {
 		// resumed by ticket and no new one: the ticket just used stays good (RFC 5077 3.4)
 		const kept = this.resumed && !this.pendingTicket12 && this.options.session?.ticket ? this.options.session : undefined;
 		const session: Session = {
-			version: TLS12, suite: this.suite!.code, serverName: this.options.serverName, secret: this.masterSecret!,
+			version: Version.TLS12, suite: this.suite!.code, serverName: this.options.serverName, secret: this.masterSecret!,
 			ticket: this.pendingTicket12?.ticket ?? kept?.ticket, id: this.sessionIdEcho && this.sessionIdEcho.length ? copyOf(this.sessionIdEcho).buffer as ArrayBuffer : undefined,
 			ticketAgeAdd: 0, received: kept ? kept.received : Date.now(), lifetime: this.pendingTicket12?.lifetime || kept?.lifetime || 7200, alpn: this.alpn,
 			extendedMasterSecret: true,

@@ -13,7 +13,7 @@ import { verifyScheme, schemeInfo } from "crypto/signature";
 import { Alert, TLSError, fatal, alertName } from "./alert";
 import { alloc, Reader, ascii, copy, byteArray, sub } from "./bytes";
 import {
-	ContentType, HandshakeType, TLS12, TLS13, versionName,
+	ContentType, HandshakeType, Version, versionName,
 	GROUP_SECP256R1, GROUP_SECP384R1, GROUP_X25519,
 } from "./constants";
 import { RecordLayer, Protection, MAX_PLAINTEXT, type RecordStreamer, type ByteSource } from "./record";
@@ -32,8 +32,12 @@ const CONNECTED: EngineState = "connected", HANDSHAKE: EngineState = "handshake"
 /** TLSConnection.flags (a const enum: written into the code where used) */
 export const enum Flag { RESUMED = 1, PEER_CLOSED = 2, SENT_CCS = 4, RECEIVED_CCS = 8, TRACING = 16 }
 
-/** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
-const MAX_IGNORED = 5;
+const enum Limit {
+	/** how many ignorable messages (warning alerts, HelloRequests) in a row before it is an attack */
+	IGNORED = 5,
+}
+
+
 
 export function groupName(group: number): Group {
 	switch (group) {
@@ -505,7 +509,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	declare private ignored: number | undefined;   // ignorable messages in a row (warning alerts, HelloRequests), once there was one
 	protected ignore(what: string): void {
-		if ((this.ignored = (this.ignored ?? 0) + 1) > MAX_IGNORED)
+		if ((this.ignored = (this.ignored ?? 0) + 1) > Limit.IGNORED)
 			throw fatal(Alert.unexpected_message, `tls: too many ${what} in a row`);
 	}
 	protected resetIgnored(): void {
@@ -547,11 +551,11 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 			this.state = "closed";
 			return;
 		}
-		if (description === Alert.user_canceled && level === 1 && this.version === TLS13) {
+		if (description === Alert.user_canceled && level === 1 && this.version === Version.TLS13) {
 			this.ignore("user_canceled alerts");
 			return;
 		}
-		if (level === 1 && this.version === TLS12 && description !== Alert.no_renegotiation) {
+		if (level === 1 && this.version === Version.TLS12 && description !== Alert.no_renegotiation) {
 			this.ignore("warning alerts");
 			if (this.tracing) this.trace(`ignored warning alert ${alertName(description)}`);
 			return;
@@ -561,7 +565,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	/** the legacy record version of a plaintext record (the client's first ClientHello may say 0x0301) */
 	protected recordVersion(_type: ContentType): number {
-		return TLS12;
+		return Version.TLS12;
 	}
 	protected sendRecord(type: ContentType, content: Uint8Array): void {
 		const limit = this.recordLimit;
@@ -587,7 +591,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	/** TLS 1.3 middlebox compatibility (RFC 8446 D.4): one unprotected change_cipher_spec */
 	protected sendCompatibilityCCS(): void {
-		if (this.flags & Flag.SENT_CCS || this.version !== TLS13)
+		if (this.flags & Flag.SENT_CCS || this.version !== Version.TLS13)
 			return;
 		this.flags |= Flag.SENT_CCS;
 		const write = this.records.write;
@@ -601,7 +605,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	protected protection13(secret: ArrayBuffer): Protection {
 		const suite = this.suite!;
 		const keys = trafficKeys(suite.hash, secret, suite.keyLength);
-		return new Protection(suite, TLS13, keys.key, keys.iv);
+		return new Protection(suite, Version.TLS13, keys.key, keys.iv);
 	}
 
 	// ---- signatures of the peer ----
@@ -677,7 +681,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		r.end();
 		if (limit < 64)
 			throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
-		const payload = limit - (this.version === TLS13 ? 1 : 0);
+		const payload = limit - (this.version === Version.TLS13 ? 1 : 0);
 		this.recordLimit = Math.min(this.recordLimit, payload);
 		return limit;
 	}
@@ -706,7 +710,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	/** sends KeyUpdate and moves to the next write keys (RFC 8446 4.6.3) */
 	updateKeys(requestPeer = true): void {
 		this.check();
-		if (this.state !== "connected" || this.version !== TLS13)
+		if (this.state !== "connected" || this.version !== Version.TLS13)
 			throw new Error("tls: KeyUpdate needs a TLS 1.3 connection");
 		try {
 			this.sendHandshakeNoTranscript(HandshakeType.key_update, byteArray(requestPeer ? 1 : 0));

@@ -47,12 +47,15 @@ export const enum ExtensionType {
 	renegotiation_info = 0xFF01,
 }
 
-export const TLS12 = 0x0303;
-export const TLS13 = 0x0304;
+/** the protocol versions: a const enum, written into the code where used (each use of an imported constant
+    costs bytecode); the engine uses these, TLS12 and TLS13 are the same values for JS callers */
+export const enum Version { TLS12 = 0x0303, TLS13 = 0x0304 }
+export const TLS12 = Version.TLS12;
+export const TLS13 = Version.TLS13;
 
 export type VersionName = "TLS 1.2" | "TLS 1.3";
 export function versionName(code: number): VersionName {
-	return code === TLS13 ? "TLS 1.3" : "TLS 1.2";
+	return code === Version.TLS13 ? "TLS 1.3" : "TLS 1.2";
 }
 
 /* named groups (RFC 8446 4.2.7) */

@@ -6,7 +6,10 @@ import { Hash, type HashAlgorithm } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { alloc, copyOf, sub } from "./bytes";
 
-const MAX_MESSAGE = 16384 + 4;   // our limit on one buffered handshake message (the Certificate message streams)
+// a const enum: written into the code where used (a module constant costs bytecode at each use)
+const enum Limit {
+	MESSAGE = 16384 + 4,   // our limit on one buffered handshake message (the Certificate message streams)
+}
 
 /** A message taken as a stream instead of being buffered whole (the Certificate message). */
 export interface MessageStream {
@@ -43,10 +46,10 @@ export class HandshakeReader {
 				return;
 		}
 		const need = this.length + content.length;
-		if (need > MAX_MESSAGE + 16384)
+		if (need > Limit.MESSAGE + 16384)
 			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
 		if (!this.buffer || this.buffer.length < need) {
-			const buffer = alloc(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, MAX_MESSAGE + 16384)) : need);
+			const buffer = alloc(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, Limit.MESSAGE + 16384)) : need);
 			if (this.buffer)
 				buffer.set(sub(this.buffer, 0, this.length));
 			this.buffer = buffer;
@@ -93,7 +96,7 @@ export class HandshakeReader {
 			this.length = rest;
 			return this.next(owner);
 		}
-		if (n > MAX_MESSAGE)
+		if (n > Limit.MESSAGE)
 			throw fatal(Alert.decode_error, `tls: handshake message of ${n} bytes is over our limit`);
 		if (this.length < 4 + n)
 			return undefined;

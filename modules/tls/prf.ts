@@ -7,7 +7,7 @@ import { HMAC } from "crypto/mac";
 import type { HashAlgorithm } from "crypto/hash";
 import { alloc, Reader, writeAscii, copyOf } from "./bytes";
 import { Alert, fatal } from "./alert";
-import { TLS12 } from "./constants";
+import { Version } from "./constants";
 import { Protection } from "./record";
 import type { CipherSuite } from "./suites";
 
@@ -45,7 +45,7 @@ export function protection12(suite: CipherSuite, masterSecret: ArrayBuffer, rand
 	for (let i = 0, at = client ? 2 * k : 2 * k + ivLength; i < ivLength; i++)
 		fullIV[i] = block[at + i];
 	block.fill(0);
-	return new Protection(suite, TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
+	return new Protection(suite, Version.TLS12, key.buffer as ArrayBuffer, fullIV.buffer as ArrayBuffer);
 }
 
 /** the key block (RFC 5246 6.3), its seed server_random + client_random gone with this frame */

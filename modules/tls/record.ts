@@ -19,14 +19,16 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { hostMethods } from "crypto/methods";
 import { Alert, fatal } from "./alert";
-import { ContentType, TLS12, TLS13 } from "./constants";
+import { ContentType, Version } from "./constants";
 import { alloc, byteArray, copy, sub } from "./bytes";
 import type { CipherSuite } from "./suites";
 
-const HEADER = 5;
 export const MAX_PLAINTEXT = 16384;
-// sizes as a const enum: written into the code where used (a module constant is a slot at load, in this host)
+// sizes as a const enum: written into the code where used (a module constant is a slot at load, in this host,
+// and each use of it costs more bytecode than the number)
 const enum Size {
+	HEADER = 5,
+	MAX_PLAINTEXT = 16384,
 	MAX_CIPHERTEXT_13 = 16384 + 256,      // RFC 8446 5.2
 	MAX_CIPHERTEXT_12 = 16384 + 2048,     // RFC 5246 6.2.3
 	MAX_EMPTY_RECORDS = 32,
@@ -63,9 +65,9 @@ export class Protection extends AEAD {
 	declare readonly explicitNonceLength: number;
 
 	constructor(suite: CipherSuite, version: number, key: ArrayBuffer, iv: ArrayBuffer) {
-		const explicit = version === TLS12 && suite.aead !== "CHACHA20-POLY1305";
+		const explicit = version === Version.TLS12 && suite.aead !== "CHACHA20-POLY1305";
 		// record modes: 1 TLS 1.3, 2 TLS 1.2 IV ^ sequence, 3 TLS 1.2 explicit nonce (native/aead.c)
-		super(suite.aead, key, iv, version !== TLS12 ? 1 : explicit ? 3 : 2);
+		super(suite.aead, key, iv, version !== Version.TLS12 ? 1 : explicit ? 3 : 2);
 		this.explicitNonceLength = explicit ? 8 : 0;
 	}
 }
@@ -147,10 +149,10 @@ export class RecordLayer {
 
 	constructor() {
 		this.version = 0;
-		this.receiveLimit = MAX_PLAINTEXT;
+		this.receiveLimit = Size.MAX_PLAINTEXT;
 		this.allowPlaintextAlert = false;
 		this.length = 0;
-		this.need = HEADER;
+		this.need = Size.HEADER;
 		this.emptyRecords = 0;
 		this.streaming = undefined;
 		this.recordEnded = false;
@@ -171,7 +173,7 @@ export class RecordLayer {
 	get inboxOffset(): number {
 		const s = this.streaming;
 		if (s)
-			return s.protectedRecord && s.cipherLeft === 0 ? Size.TAG_AT + s.tagFilled : HEADER;
+			return s.protectedRecord && s.cipherLeft === 0 ? Size.TAG_AT + s.tagFilled : Size.HEADER;
 		return this.length;
 	}
 	/** how many bytes the inbox takes now: never past the end of the record being framed */
@@ -228,7 +230,7 @@ export class RecordLayer {
 		this.length += n;
 		if (this.length < this.need)
 			return;
-		if (this.need === HEADER) {
+		if (this.need === Size.HEADER) {
 			// the header checked; the body's length read once here, handed on (fewer calls per record on
 			// the download's path)
 			const b = this.buffer!, type = b[0], length = (b[3] << 8) | b[4];
@@ -238,15 +240,15 @@ export class RecordLayer {
 				throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
 			// protected records may carry the expansion of their protection on top of the plaintext limit
 			let max = this.receiveLimit;
-			if (this.read && !(type === ContentType.change_cipher_spec && this.version === TLS13))
-				max += (this.version === TLS13 ? Size.MAX_CIPHERTEXT_13 : Size.MAX_CIPHERTEXT_12) - MAX_PLAINTEXT;
+			if (this.read && !(type === ContentType.change_cipher_spec && this.version === Version.TLS13))
+				max += (this.version === Version.TLS13 ? Size.MAX_CIPHERTEXT_13 : Size.MAX_CIPHERTEXT_12) - Size.MAX_PLAINTEXT;
 			if (length > max)
 				throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
 			if (length === 0) {
 				this.process(0);
 				return;
 			}
-			this.need = HEADER + length;
+			this.need = Size.HEADER + length;
 			if (length > Size.STREAM_THRESHOLD && this.streamer) {
 				this.streamStart(length);
 				if (this.streaming)
@@ -256,7 +258,7 @@ export class RecordLayer {
 				this.buffer = this.grow(this.need);
 			return;
 		}
-		this.process(this.need - HEADER);
+		this.process(this.need - Size.HEADER);
 	}
 
 	/** frames records from `bytes` (copied into the inbox); calls `handler` with each record's (decrypted) content */
@@ -280,7 +282,7 @@ export class RecordLayer {
 	/** the record buffer, grown (to the largest record seen, then reused), its bytes kept */
 	private grow(need: number): Uint8Array {
 		const capacity = Math.max(need, this.buffer ? this.buffer.length * 2 : 512);
-		const buffer = alloc(Math.min(capacity, HEADER + Size.MAX_CIPHERTEXT_12));
+		const buffer = alloc(Math.min(capacity, Size.HEADER + Size.MAX_CIPHERTEXT_12));
 		if (this.buffer && this.length)
 			copy(buffer, 0, this.buffer, 0, this.length);
 		return buffer;
@@ -291,7 +293,7 @@ export class RecordLayer {
 		const b = this.buffer!, type = b[0];
 		const streamer = this.streamer!;
 		let protectedRecord: boolean;
-		if (this.read && this.version === TLS13 && type === ContentType.application_data)
+		if (this.read && this.version === Version.TLS13 && type === ContentType.application_data)
 			protectedRecord = true;
 		else if (!this.read && type === ContentType.handshake)
 			protectedRecord = false;
@@ -309,7 +311,7 @@ export class RecordLayer {
 			tagFilled: 0, heldByte: -1, heldZeros: 0, plaintext: 0,
 		};
 		this.length = 0;
-		this.need = HEADER;
+		this.need = Size.HEADER;
 	}
 
 	/** `n` bytes of a streamed record came into the inbox (a piece, or the tag, in the record buffer) */
@@ -320,7 +322,7 @@ export class RecordLayer {
 			s.tagFilled += n;
 		else {
 			s.cipherLeft -= n;
-			const scratch = sub(this.buffer!, HEADER, HEADER + n);
+			const scratch = sub(this.buffer!, Size.HEADER, Size.HEADER + n);
 			if (s.protectedRecord) {
 				// decrypted in place in the record buffer
 				this.read!.update(scratch, 0, n);
@@ -380,23 +382,23 @@ export class RecordLayer {
 		const b = this.buffer!;
 		let type = b[0] as ContentType;
 		this.length = 0;
-		this.need = HEADER;
+		this.need = Size.HEADER;
 		this.recordEnded = true;
 		let content: Uint8Array;
-		if (!this.read || (type === ContentType.change_cipher_spec && this.version === TLS13)) {
+		if (!this.read || (type === ContentType.change_cipher_spec && this.version === Version.TLS13)) {
 			if (this.read && this.refuseChangeCipherSpec)
 				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
-			content = sub(b, HEADER, HEADER + length);
+			content = sub(b, Size.HEADER, Size.HEADER + length);
 		}
-		else if (this.version === TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
-			content = sub(b, HEADER, HEADER + length);     // see allowPlaintextAlert
+		else if (this.version === Version.TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
+			content = sub(b, Size.HEADER, Size.HEADER + length);     // see allowPlaintextAlert
 		else {
 			// TLS 1.3 (RFC 8446 5.2), or TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905): its explicit nonce first
-			const tls13 = this.version === TLS13;
+			const tls13 = this.version === Version.TLS13;
 			if (tls13 && type !== ContentType.application_data)
 				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
-			const start = HEADER + (tls13 ? 0 : this.read.explicitNonceLength);
-			if (length < start - HEADER + TAG_SIZE + (tls13 ? 1 : 0))
+			const start = Size.HEADER + (tls13 ? 0 : this.read.explicitNonceLength);
+			if (length < start - Size.HEADER + TAG_SIZE + (tls13 ? 1 : 0))
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
 			let end: number;
 			try {
@@ -410,9 +412,9 @@ export class RecordLayer {
 				if (this.allowPlaintextAlert)
 					this.allowPlaintextAlert = false;
 				// TLSInnerPlaintext: content, type, zeros (RFC 8446 5.2)
-				while (end > HEADER && b[end - 1] === 0)
+				while (end > Size.HEADER && b[end - 1] === 0)
 					end--;
-				if (end === HEADER)
+				if (end === Size.HEADER)
 					throw fatal(Alert.unexpected_message, NO_TYPE);
 				type = b[--end] as ContentType;
 			}
@@ -445,12 +447,12 @@ export class RecordLayer {
 	}
 
 	/** protects `content` (at most the engine's record limit) as one record of `type`, at the end of the output */
-	seal(type: ContentType, content: Uint8Array, legacyVersion = TLS12): void {
-		const w = this.write, tls13 = w && this.version === TLS13;
+	seal(type: ContentType, content: Uint8Array, legacyVersion = Version.TLS12): void {
+		const w = this.write, tls13 = w && this.version === Version.TLS13;
 		const explicit = w && !tls13 ? w.explicitNonceLength : 0;
 		const inner = content.length + (tls13 ? 1 : 0);
 		const total = w ? explicit + inner + TAG_SIZE : inner;
-		const at = this.reserve(HEADER + total), record = this.out!, body = at + HEADER + explicit;
+		const at = this.reserve(Size.HEADER + total), record = this.out!, body = at + Size.HEADER + explicit;
 		record[at] = tls13 ? ContentType.application_data : type;
 		record[at + 1] = w ? 3 : legacyVersion >> 8; record[at + 2] = w ? 3 : legacyVersion;
 		record[at + 3] = total >> 8; record[at + 4] = total;
@@ -496,7 +498,7 @@ export class RecordLayer {
 		this.buffer = undefined;
 		this.content = undefined;
 		this.length = 0;
-		this.need = HEADER;
+		this.need = Size.HEADER;
 		this.streaming = undefined;
 	}
 }

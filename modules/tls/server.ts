@@ -22,7 +22,7 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
 import { alloc, Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
 import { ClientHello } from "./extensions";
-import { ContentType, HandshakeType, ExtensionType, TLS12, TLS13, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
@@ -81,7 +81,7 @@ export class TLSServer extends TLSConnection {
 	declare private replyLimit?: number;
 
 	constructor(options: ServerOptions) {
-		if (options.minVersion > options.maxVersion || options.minVersion < TLS12 || options.maxVersion > TLS13)
+		if (options.minVersion > options.maxVersion || options.minVersion < Version.TLS12 || options.maxVersion > Version.TLS13)
 			throw new RangeError("tls: bad version range");
 		if ((options.clientAuthentication ?? "none") !== "none" && !options.clientCertificates)
 			throw new RangeError("tls: client authentication needs clientCertificates");
@@ -169,9 +169,9 @@ export class TLSServer extends TLSConnection {
 
 	/** after the handshake: KeyUpdate (1.3); a renegotiating ClientHello (1.2) is refused (RFC 5746 4.4) */
 	private postHandshake(type: number, body: Uint8Array): void {
-		if (this.version === TLS13 && type === HandshakeType.key_update)
+		if (this.version === Version.TLS13 && type === HandshakeType.key_update)
 			return this.keyUpdate(body);
-		if (this.version === TLS12 && type === HandshakeType.client_hello) {
+		if (this.version === Version.TLS12 && type === HandshakeType.client_hello) {
 			this.ignore("renegotiation attempts");
 			this.sendAlert(Alert.no_renegotiation, 1);
 			if (this.tracing) this.trace("refused renegotiation (no_renegotiation warning)");
@@ -183,7 +183,7 @@ export class TLSServer extends TLSConnection {
 	protected onChangeCipherSpec(content: Uint8Array): void {
 		if (content.length !== 1 || content[0] !== 1)
 			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
-		if (this.version === TLS12) {
+		if (this.version === Version.TLS12) {
 			// RFC 5246 7.1: switches the client's write keys, only right before its Finished
 			if (this.expect !== "change_cipher_spec12")
 				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
@@ -194,7 +194,7 @@ export class TLSServer extends TLSConnection {
 			return;
 		}
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): once, after our first flight, during the handshake
-		if (this.version !== TLS13 || this.state !== "handshake" || this.expect === "client_hello" || !this.takeCompatibilityCCS())
+		if (this.version !== Version.TLS13 || this.state !== "handshake" || this.expect === "client_hello" || !this.takeCompatibilityCCS())
 			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
 		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
@@ -202,7 +202,7 @@ export class TLSServer extends TLSConnection {
 	// ---- the client's Certificate, streamed into the verifier (connection.ts) ----
 
 	protected streamsNow(protectedRecord: boolean): boolean {
-		return protectedRecord ? this.version === TLS13 && this.expect === "certificate" : this.expect === "certificate12";
+		return protectedRecord ? this.version === Version.TLS13 && this.expect === "certificate" : this.expect === "certificate12";
 	}
 
 	protected provisional(type: number | undefined): boolean {
@@ -221,7 +221,7 @@ export class TLSServer extends TLSConnection {
 
 	/** the client's Certificate came (RFC 8446 4.4.2.4, RFC 5246 7.4.6) */
 	protected certificateReceived(): void {
-		const tls13 = this.version === TLS13;
+		const tls13 = this.version === Version.TLS13;
 		if (!this.peerKey) {
 			if (this.options.clientAuthentication === "require")
 				throw tls13 ? fatal(Alert.certificate_required, "tls: the client sent no certificate")
@@ -252,7 +252,7 @@ export class TLSServer extends TLSConnection {
 		if (chosen)
 			this.chosen = chosen;
 		if (this.tracing) this.trace(`received ClientHello: ${hello.suiteCount} suites, ${hello.size} extensions${this.serverName ? `, server_name ${this.serverName}` : ""}`);
-		if (version === TLS13)
+		if (version === Version.TLS13)
 			return this.clientHello13(hello, message, false);
 		return this.clientHello12(hello, message);
 	}
@@ -260,7 +260,7 @@ export class TLSServer extends TLSConnection {
 	/** the ClientHello after our HelloRetryRequest (RFC 8446 4.1.2): the same, with the share we asked for */
 	private secondClientHello(body: Uint8Array, message: Uint8Array): void {
 		const hello = new ClientHello(body);
-		if (this.chooseVersion(hello) !== TLS13)
+		if (this.chooseVersion(hello) !== Version.TLS13)
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
 		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId ?? NO_SESSION_ID, hello.sessionId))
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
@@ -281,12 +281,12 @@ export class TLSServer extends TLSConnection {
 			while (versions.remaining)
 				offered.push(versions.u16());
 			// the highest version both sides have
-			for (let v = TLS13; !version && v >= TLS12; v--)
+			for (let v = Version.TLS13; !version && v >= Version.TLS12; v--)
 				if (v >= o.minVersion && v <= o.maxVersion && offered.includes(v))
 					version = v;
 		}
-		else if (hello.legacyVersion >= TLS12 && o.minVersion <= TLS12)
-			version = TLS12;
+		else if (hello.legacyVersion >= Version.TLS12 && o.minVersion <= Version.TLS12)
+			version = Version.TLS12;
 		if (!version)
 			throw fatal(Alert.protocol_version, "tls: no protocol version in common with the client");
 		// RFC 7507: a client that fell back to a lower version than ours
@@ -381,7 +381,7 @@ export class TLSServer extends TLSConnection {
 	/** record_size_limit (RFC 8449 4) and max_fragment_length (RFC 6066 4): what we may send; our answer in replyLimit */
 	private recordLimits(hello: ClientHello): void {
 		const rsl = hello.get(ExtensionType.record_size_limit);
-		const tls13 = this.version === TLS13;
+		const tls13 = this.version === Version.TLS13;
 		if (rsl) {
 			const limit = this.peerRecordSizeLimit(rsl);
 			const ours = this.options.recordSizeLimit ?? MAX_PLAINTEXT + (tls13 ? 1 : 0);
@@ -428,7 +428,7 @@ export class TLSServer extends TLSConnection {
 		const ext = hello;
 		if (!hello.nullCompressionOnly)
 			throw fatal(Alert.illegal_parameter, "tls: TLS 1.3 ClientHello with compression");
-		const suite = this.chooseSuite(hello, TLS13);
+		const suite = this.chooseSuite(hello, Version.TLS13);
 		if (second && suite.code !== this.firstHello!.suite)
 			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed the cipher suite");
 		this.suite = suite;
@@ -503,7 +503,7 @@ export class TLSServer extends TLSConnection {
 		const now = Math.floor(Date.now() / 1000);
 		for (let index = 0; index < offer.identities.length; index++) {
 			const state = this.sealer.open(offer.identities[index].identity, now);
-			if (!state || state.version !== TLS13 || suiteByCode(state.suite)?.hash !== suite.hash || state.serverName !== this.serverName)
+			if (!state || state.version !== Version.TLS13 || suiteByCode(state.suite)?.hash !== suite.hash || state.serverName !== this.serverName)
 				continue;
 			if (this.options.clientAuthentication === "require" && !state.clientAuthenticated)
 				continue;
@@ -528,10 +528,10 @@ export class TLSServer extends TLSConnection {
 		this.firstHello = { suite: suite.code, group };
 		this.transcript.replaceWithMessageHash();
 		const w = new Writer(128);
-		w.u16(TLS12).bytes(HRR_RANDOM);
+		w.u16(Version.TLS12).bytes(HRR_RANDOM);
 		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end().u16(suite.code).u8(0);
 		w.begin(2);
-		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
+		w.u16(ExtensionType.supported_versions).begin(2).u16(Version.TLS13).end();
 		w.u16(ExtensionType.key_share).begin(2).u16(group).end();
 		w.end();
 		this.sendHandshake(HandshakeType.server_hello, w.view());
@@ -559,10 +559,10 @@ export class TLSServer extends TLSConnection {
 	private serverHello13(): Uint8Array {
 		const ecdh = this.ecdh!;
 		const w = new Writer(256);
-		this.writeServerRandom(w.u16(TLS12), false);
+		this.writeServerRandom(w.u16(Version.TLS12), false);
 		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
 		w.begin(2);
-		w.u16(ExtensionType.supported_versions).begin(2).u16(TLS13).end();
+		w.u16(ExtensionType.supported_versions).begin(2).u16(Version.TLS13).end();
 		w.u16(ExtensionType.key_share).begin(2).u16(this.group).begin(2).bytes(ecdh.publicKey).end().end();
 		if (this.pskIndex !== undefined)
 			w.u16(ExtensionType.pre_shared_key).begin(2).u16(this.pskIndex).end();
@@ -717,7 +717,7 @@ export class TLSServer extends TLSConnection {
 		this.random(random);
 		const ageAdd = ((random[0] << 24) >>> 0) + (random[1] << 16) + (random[2] << 8) + random[3];
 		const secret = expandLabel(suite.hash, resumptionSecret, "resumption", random.subarray(4, 12));
-		const body = this.sealTicket(TLS13, suite.code, secret, ageAdd, lifetime, random.subarray(12), 4 + 4 + 1 + 8 + 2, 2);
+		const body = this.sealTicket(Version.TLS13, suite.code, secret, ageAdd, lifetime, random.subarray(12), 4 + 4 + 1 + 8 + 2, 2);
 		let at = put(body, 0, lifetime, 4);
 		at = put(body, at, ageAdd, 4);
 		body[at++] = 8;
@@ -771,7 +771,7 @@ export class TLSServer extends TLSConnection {
 			suite = suiteByCode(state.suite)!;
 		}
 		else {
-			suite = this.chooseSuite(hello, TLS12);
+			suite = this.chooseSuite(hello, Version.TLS12);
 			const groups = this.clientGroups(hello);
 			const group = this.options.groups.find((g) => groups.includes(g));
 			if (group === undefined)
@@ -819,7 +819,7 @@ export class TLSServer extends TLSConnection {
 	/** a ticket of ours for this client, or undefined (a full handshake) */
 	private openTicket12(ticket: Uint8Array, hello: ClientHello): TicketState | undefined {
 		const state = this.sealer?.open(ticket, Math.floor(Date.now() / 1000));
-		if (!state || state.version !== TLS12 || !hello.offersSuite(state.suite) || !this.options.suites.includes(state.suite)
+		if (!state || state.version !== Version.TLS12 || !hello.offersSuite(state.suite) || !this.options.suites.includes(state.suite)
 			|| state.serverName !== this.serverName || state.alpn !== this.alpn
 			|| this.options.clientAuthentication === "require" && !state.clientAuthenticated) {
 			if (this.tracing) this.trace("no usable session ticket: full handshake");
@@ -848,7 +848,7 @@ export class TLSServer extends TLSConnection {
 	}
 	private serverHello12(resuming: boolean): Uint8Array {
 		const w = new Writer(256);
-		this.writeServerRandom(w.u16(TLS12), this.options.maxVersion >= TLS13);
+		this.writeServerRandom(w.u16(Version.TLS12), this.options.maxVersion >= Version.TLS13);
 		w.begin(1).bytes(resuming && this.sessionId || NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.renegotiation_info).u16(1).u8(0);    // RFC 5746 3.6
@@ -962,7 +962,7 @@ export class TLSServer extends TLSConnection {
 	private newSessionTicket12(lifetime: number): Uint8Array {
 		const nonce = alloc(12);
 		this.random(nonce);
-		const body = this.sealTicket(TLS12, this.suite!.code, this.masterSecret!, 0, lifetime, nonce, 4 + 2, 0);
+		const body = this.sealTicket(Version.TLS12, this.suite!.code, this.masterSecret!, 0, lifetime, nonce, 4 + 2, 0);
 		put(body, put(body, 0, lifetime, 4), body.length - 6, 2);
 		return body;
 	}

@@ -5,7 +5,7 @@
  */
 import type { AEADAlgorithm } from "crypto/aead";
 import type { HashAlgorithm } from "crypto/hash";
-import { TLS12, TLS13 } from "./constants";
+import { Version } from "./constants";
 
 export interface CipherSuite {
 	readonly code: number;
@@ -24,15 +24,15 @@ function suite(code: number, name: string, version: number, aead: AEADAlgorithm,
 }
 
 export const SUITES: readonly CipherSuite[] = [
-	suite(0x1301, "TLS_AES_128_GCM_SHA256", TLS13, "AES-128-GCM", 16, "SHA-256"),
-	suite(0x1303, "TLS_CHACHA20_POLY1305_SHA256", TLS13, "CHACHA20-POLY1305", 32, "SHA-256"),
-	suite(0x1302, "TLS_AES_256_GCM_SHA384", TLS13, "AES-256-GCM", 32, "SHA-384"),
-	suite(0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", TLS12, "AES-128-GCM", 16, "SHA-256", "ecdsa"),
-	suite(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", TLS12, "AES-128-GCM", 16, "SHA-256", "rsa"),
-	suite(0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", TLS12, "CHACHA20-POLY1305", 32, "SHA-256", "ecdsa"),
-	suite(0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", TLS12, "CHACHA20-POLY1305", 32, "SHA-256", "rsa"),
-	suite(0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", TLS12, "AES-256-GCM", 32, "SHA-384", "ecdsa"),
-	suite(0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", TLS12, "AES-256-GCM", 32, "SHA-384", "rsa"),
+	suite(0x1301, "TLS_AES_128_GCM_SHA256", Version.TLS13, "AES-128-GCM", 16, "SHA-256"),
+	suite(0x1303, "TLS_CHACHA20_POLY1305_SHA256", Version.TLS13, "CHACHA20-POLY1305", 32, "SHA-256"),
+	suite(0x1302, "TLS_AES_256_GCM_SHA384", Version.TLS13, "AES-256-GCM", 32, "SHA-384"),
+	suite(0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", Version.TLS12, "AES-128-GCM", 16, "SHA-256", "ecdsa"),
+	suite(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", Version.TLS12, "AES-128-GCM", 16, "SHA-256", "rsa"),
+	suite(0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", Version.TLS12, "CHACHA20-POLY1305", 32, "SHA-256", "ecdsa"),
+	suite(0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", Version.TLS12, "CHACHA20-POLY1305", 32, "SHA-256", "rsa"),
+	suite(0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", Version.TLS12, "AES-256-GCM", 32, "SHA-384", "ecdsa"),
+	suite(0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", Version.TLS12, "AES-256-GCM", 32, "SHA-384", "rsa"),
 ];
 
 export function suiteByCode(code: number): CipherSuite | undefined {
