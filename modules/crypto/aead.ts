@@ -22,8 +22,8 @@ type Aad = BufferLike | null | undefined;
 type InitNative = (this: unknown, kind: number, key: BufferLike, iv?: BufferLike, recordMode?: number) => void;
 const INIT = Symbol("init");
 
-const KIND_AES_GCM = 1;
-const KIND_CHACHA20_POLY1305 = 2;
+/** the cipher, as xs_aead_init takes it (a const enum: numbers in the bytecode, no module variables) */
+const enum Kind { AES_GCM = 1, CHACHA20_POLY1305 = 2 }
 
 /** The tag size of every AEAD here, in bytes. */
 export const TAG_SIZE = 16;
@@ -94,7 +94,7 @@ export class AEAD extends Native("xs_aead_destructor") {
 		const size = fixedKeySize(algorithm), length = key.byteLength;
 		if (size ? length !== size : length !== 16 && length !== 24 && length !== 32)
 			throw new RangeError("crypto: bad key size");
-		this[INIT](algorithm === "CHACHA20-POLY1305" ? KIND_CHACHA20_POLY1305 : KIND_AES_GCM, key, iv, recordMode);
+		this[INIT](algorithm === "CHACHA20-POLY1305" ? Kind.CHACHA20_POLY1305 : Kind.AES_GCM, key, iv, recordMode);
 		this.algorithm = algorithm;
 		if (!size)
 			this.gcmKeySize = length;

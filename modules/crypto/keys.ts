@@ -20,9 +20,8 @@ export type Curve = "secp256r1" | "secp384r1" | "x25519";
 type InitNative = (this: unknown, format: number, der: BufferLike) => void;
 const INIT = Symbol("init");
 
-const FORMAT_SPKI = 0;
-const FORMAT_RSA_PUBLIC_KEY = 1;
-const FORMAT_PRIVATE_KEY = 2;
+/** what xs_pk_init parses (a const enum: numbers in the bytecode, no module variables) */
+const enum Format { SPKI = 0, RSA_PUBLIC_KEY = 1, PRIVATE_KEY = 2 }
 
 /** The curve of a TLS NamedGroup code (23, 24, 29), or undefined. */
 export function curveOfGroup(code: number): Curve | undefined {
@@ -73,17 +72,17 @@ export class Key extends Native("xs_pk_destructor") {
 
 	/** A public key from a DER SubjectPublicKeyInfo (RFC 5280; RFC 5480 for EC, RFC 8410 for X25519). */
 	static fromSPKI(der: BufferLike): Key {
-		return new Key(FORMAT_SPKI, der);
+		return new Key(Format.SPKI, der);
 	}
 
 	/** An RSA public key from a DER PKCS#1 RSAPublicKey. */
 	static fromRSAPublicKey(der: BufferLike): Key {
-		return new Key(FORMAT_RSA_PUBLIC_KEY, der);
+		return new Key(Format.RSA_PUBLIC_KEY, der);
 	}
 
 	/** A private key from DER: PKCS#8 PrivateKeyInfo (RSA, EC), SEC1 ECPrivateKey, PKCS#1 RSAPrivateKey. Unencrypted. */
 	static fromPrivateKey(der: BufferLike): Key {
-		return new Key(FORMAT_PRIVATE_KEY, der);
+		return new Key(Format.PRIVATE_KEY, der);
 	}
 }
 hostMethods(Key, INIT, native("xs_pk_init"), "publicPoint", native("xs_pk_public"), "matches", native("xs_pk_matches"), "close", native("xs_pk_close"));

@@ -78,7 +78,8 @@ export interface ConnectionInfo {
 const enum State { connecting, handshake, connected, closed }
 // SecureSocket's #bits: the socket reads into a given buffer (readInto); the app's callback is
 // running; the app wrote since its last message 3; TCP said -1 while bytes were still to be processed
-const DIRECT = 1, IN_CALLBACK = 2, WROTE = 4, TCP_ENDED = 8;
+// (a const enum: numbers in the bytecode, not four module variables)
+const enum Bit { DIRECT = 1, IN_CALLBACK = 2, WROTE = 4, TCP_ENDED = 8 }
 
 // the engine states the pump compares for each record: constants, not literals (XS copies a string
 // literal into a new chunk each time its code runs, unless the code is preloaded in flash)
@@ -101,7 +102,7 @@ export default class SecureSocket {
 	#outgoing: Uint8Array | undefined;        // a record the TCP socket had no room for yet
 	#timer: Timer | undefined;
 	#pumpTimer: Timer | undefined;
-	#bits = 0;                                 // DIRECT, IN_CALLBACK, WROTE, TCP_ENDED (a field each would cost an XS slot each)
+	#bits = 0;                                 // Bit: DIRECT, IN_CALLBACK, WROTE, TCP_ENDED (a field each would cost an XS slot each)
 
 	constructor(dictionary: SecureSocketDictionary) {
 		if (!dictionary || typeof dictionary !== "object")
@@ -159,7 +160,7 @@ export default class SecureSocket {
 			this.#engine.start();   // arms it for the ClientHello: no output, no callback (a client starts at message 1)
 		}
 		if (typeof (this.#socket as unknown as DirectSocket).readInto === "function")
-			this.#bits = DIRECT;
+			this.#bits = Bit.DIRECT;
 		// one function for every connection (a closure each would cost slots and chunks): the timer
 		// holds its SecureSocket and is passed to it; the socket calls its callback as its method
 		handshakeTimeout ??= 30000;
@@ -240,7 +241,7 @@ export default class SecureSocket {
 			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number, null or a buffer to fill");
 		// from the app's callback the pump goes on by itself when it returns
 		const bits = this.#bits;
-		if (!(bits & IN_CALLBACK) && !engine.plaintextPending && (this.#pending || (bits & TCP_ENDED) || ((bits & DIRECT) && (this.#socket as unknown as DirectSocket).read() > 0)))
+		if (!(bits & Bit.IN_CALLBACK) && !engine.plaintextPending && (this.#pending || (bits & Bit.TCP_ENDED) || ((bits & Bit.DIRECT) && (this.#socket as unknown as DirectSocket).read() > 0)))
 			this.#schedulePump();
 		return result;
 	}
@@ -299,7 +300,7 @@ export default class SecureSocket {
 			this.#fail(e);
 			return undefined;
 		}
-		this.#bits |= WROTE;
+		this.#bits |= Bit.WROTE;
 		this.#flush();
 		return undefined;
 	}
@@ -347,7 +348,7 @@ export default class SecureSocket {
 				this.#flush();
 				break;
 			case 2:
-				if (!(this.#bits & DIRECT))
+				if (!(this.#bits & Bit.DIRECT))
 					this.#take();
 				// plaintext the app was told of and has not read yet: it was told once; its read()
 				// brings the rest in
@@ -358,8 +359,8 @@ export default class SecureSocket {
 				// like the TCP socket: 3 after the app's writes have drained (not after the
 				// engine's own records, such as the handshake's last flight)
 				this.#flush();
-				if (this.#state === State.connected && (this.#bits & WROTE) && !this.#outgoing && this.#engine.outputLength === 0) {
-					this.#bits &= ~WROTE;
+				if (this.#state === State.connected && (this.#bits & Bit.WROTE) && !this.#outgoing && this.#engine.outputLength === 0) {
+					this.#bits &= ~Bit.WROTE;
 					this.#notify(3, this.#writable());
 				}
 				break;
@@ -368,7 +369,7 @@ export default class SecureSocket {
 				// among them): decide once they have been processed
 				this.#take();
 				if (this.#pending || this.#engine.plaintextPending)
-					this.#bits |= TCP_ENDED;
+					this.#bits |= Bit.TCP_ENDED;
 				else
 					this.#ended();
 				break;
@@ -401,7 +402,7 @@ export default class SecureSocket {
 	}
 
 	#schedulePump(): void {
-		if (this.#pumpTimer || (this.#bits & IN_CALLBACK))
+		if (this.#pumpTimer || (this.#bits & Bit.IN_CALLBACK))
 			return;
 		this.#pumpTimer = Timer.set(() => {
 			this.#pumpTimer = undefined;
@@ -428,8 +429,8 @@ export default class SecureSocket {
 				}
 				// straight into the record buffer, record after record, until a record of plaintext
 				// is in, the handshake wants acting on, or the socket has no more (one call per record)
-				else if ((this.#bits & (DIRECT | TCP_ENDED)) !== DIRECT || !engine.pull(this.#socket as unknown as DirectSocket)) {
-					if (this.#bits & TCP_ENDED)
+				else if ((this.#bits & (Bit.DIRECT | Bit.TCP_ENDED)) !== Bit.DIRECT || !engine.pull(this.#socket as unknown as DirectSocket)) {
+					if (this.#bits & Bit.TCP_ENDED)
 						this.#ended();
 					break;
 				}
@@ -485,7 +486,7 @@ export default class SecureSocket {
 	#notify(message: number, value?: number): void {
 		if (!this.callback)
 			return;
-		this.#bits |= IN_CALLBACK;
+		this.#bits |= Bit.IN_CALLBACK;
 		try {
 			// called as a method: callback.call(this, ...) would enter the interpreter again, one more
 			// interpreter frame on the C stack beneath the app's callback (docs/HOST.md)
@@ -495,7 +496,7 @@ export default class SecureSocket {
 				this.callback(message, value);
 		}
 		finally {
-			this.#bits &= ~IN_CALLBACK;
+			this.#bits &= ~Bit.IN_CALLBACK;
 		}
 	}
 
