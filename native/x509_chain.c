@@ -166,73 +166,66 @@ static int key_id(const uint8_t *der, const uint32_t *f, unsigned at, size_t *st
 }
 
 /*
- * The signature algorithm (the TBS signature field, der[start .. end)): x509/algorithms.ts's table with
- * the device profile's x509/no-pss. X509_R_OK with *kind, *md, else the reason and *text.
+ * The signature algorithms (x509/algorithms.ts's table with the device profile's x509/no-pss): an OID's
+ * content (its length first), then what it is: SIG_ECDSA or SIG_RSA with the hash, or a refusal. RSA's
+ * parameters must be NULL or absent (RFC 4055 5), ECDSA's absent (RFC 5758 3.2).
  */
+enum { WEAK = 3, PSS = 4 };
+static const uint8_t ALGORITHMS[][12] = {
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, SIG_RSA, MBEDTLS_MD_SHA256 },   /* sha256WithRSAEncryption */
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c, SIG_RSA, MBEDTLS_MD_SHA384 },
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d, SIG_RSA, MBEDTLS_MD_SHA512 },
+	{ 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02, SIG_ECDSA, MBEDTLS_MD_SHA256 },        /* ecdsa-with-SHA256 */
+	{ 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03, SIG_ECDSA, MBEDTLS_MD_SHA384 },
+	{ 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x04, SIG_ECDSA, MBEDTLS_MD_SHA512 },
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, PSS },                          /* RSASSA-PSS */
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, WEAK },                         /* sha1WithRSAEncryption */
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04, WEAK },                         /* md5WithRSAEncryption */
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x03, WEAK },                         /* md4 */
+	{ 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x02, WEAK },                         /* md2 */
+	{ 5, 0x2b, 0x0e, 0x03, 0x02, 0x1d, WEAK },                                                 /* OIW sha1WithRSA */
+	{ 7, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01, WEAK },                                     /* ecdsa-with-SHA1 */
+	{ 7, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x03, WEAK },                                     /* dsa-with-sha1 */
+};
+
+/* The signature algorithm (the TBS signature field, der[start .. end)): X509_R_OK with *kind, *md, else the reason and *text. */
 static int signature_algorithm(const uint8_t *der, size_t start, size_t end, uint8_t *kind, uint8_t *md, const char **text)
 {
-	static const uint8_t RSA[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01 };   /* 1.2.840.113549.1.1 */
-	static const uint8_t ECDSA[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04 };            /* 1.2.840.10045.4 */
-	static const uint8_t DSA_SHA1[] = { 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x03 };   /* 1.2.840.10040.4.3 */
-	static const uint8_t OIW_SHA1_RSA[] = { 0x2b, 0x0e, 0x03, 0x02, 0x1d };           /* 1.3.14.3.2.29 */
-	static const uint8_t MD[] = { MBEDTLS_MD_SHA256, MBEDTLS_MD_SHA384, MBEDTLS_MD_SHA512 };
 	x509_reader r = { der, start, end }, a;
 	x509_element e, oid, parameters;
-	const uint8_t *p;
-	size_t n;
-	int hasParameters, null = 0;
+	size_t i, n;
+	int null = -1;   /* no parameters */
 	*text = "has a malformed signature algorithm";
 	if (x509_der_expect(&r, &e, SEQUENCE))
 		return X509_R_MALFORMED;
 	a = x509_der_inside(&r, &e);
 	if (x509_der_expect(&a, &oid, OID) || x509_der_oid(&a, &oid))
 		return X509_R_MALFORMED;
-	hasParameters = a.at < a.end;
-	if (hasParameters) {
+	if (a.at < a.end) {
 		if (x509_der_next(&a, &parameters) || x509_der_ended(&a))
 			return X509_R_MALFORMED;
 		null = (parameters.tag == NULL_TAG) && (parameters.end == parameters.content);
 	}
-	p = der + oid.content;
 	n = oid.end - oid.content;
-	if (((n == 9) && !memcmp(p, RSA, sizeof(RSA))) || ((n == sizeof(OIW_SHA1_RSA)) && !memcmp(p, OIW_SHA1_RSA, n))) {
-		unsigned last = p[n - 1];
-		if (last == 10) {
-			*text = "is signed with RSASSA-PSS, which is not in this build (manifest_device.json): the server needs a chain signed with ECDSA or RSA PKCS#1 v1.5";
+	for (i = 0; i < sizeof(ALGORITHMS) / sizeof(ALGORITHMS[0]); i++) {
+		const uint8_t *known = ALGORITHMS[i];
+		if ((n != known[0]) || memcmp(der + oid.content, known + 1, n))
+			continue;
+		if (known[n + 1] == PSS) {
+			*text = "is signed with RSASSA-PSS, not in this build";
 			return X509_R_UNSUPPORTED_ALGORITHM;
 		}
-		if (hasParameters && !null)
-			return X509_R_MALFORMED;   /* RFC 4055 5: NULL or absent */
-		if ((n == 9) && (last >= 11) && (last <= 13)) {
-			*kind = SIG_RSA;
-			*md = MD[last - 11];
-			return X509_R_OK;
-		}
-		if ((n == sizeof(OIW_SHA1_RSA)) || ((last >= 2) && (last <= 5))) {
-			*text = "is signed with RSA and MD2, MD4, MD5 or SHA-1, which is not secure (refused)";
-			return X509_R_WEAK_ALGORITHM;
-		}
-	}
-	else if ((n >= 7) && !memcmp(p, ECDSA, sizeof(ECDSA))) {
-		if (hasParameters) {
-			*text = "has an ECDSA signature algorithm with parameters (RFC 5758 3.2)";
+		if ((known[n + 1] == SIG_ECDSA) ? (null >= 0) : (null == 0))
 			return X509_R_MALFORMED;
-		}
-		if ((n == 7) && (p[6] == 1)) {
-			*text = "is signed with ECDSA and SHA-1, which is not secure (refused)";
+		if (known[n + 1] == WEAK) {
+			*text = "is signed with MD5 or SHA-1 (weak)";
 			return X509_R_WEAK_ALGORITHM;
 		}
-		if ((n == 8) && (p[6] == 3) && (p[7] >= 2) && (p[7] <= 4)) {
-			*kind = SIG_ECDSA;
-			*md = MD[p[7] - 2];
-			return X509_R_OK;
-		}
+		*kind = known[n + 1];
+		*md = known[n + 2];
+		return X509_R_OK;
 	}
-	else if ((n == sizeof(DSA_SHA1)) && !memcmp(p, DSA_SHA1, n)) {
-		*text = "is signed with DSA and SHA-1, which is not secure (refused)";
-		return X509_R_WEAK_ALGORITHM;
-	}
-	*text = "is signed with an algorithm this verifier does not support (ECDSA or RSA PKCS#1 v1.5 with SHA-256, SHA-384 or SHA-512)";
+	*text = "has an unsupported signature algorithm";
 	return X509_R_UNSUPPORTED_ALGORITHM;
 }
 
@@ -244,11 +237,11 @@ static int check_certificate(x509_chain *c, const uint8_t *der, const uint32_t *
 	if (reason)
 		return fail(c, reason, "certificate", depth, name, text);
 	if (f[X509_FLAGS] & X509_UNKNOWN_CRITICAL)
-		return fail(c, X509_R_UNSUPPORTED_CRITICAL, "certificate", depth, name, "has a critical extension this verifier does not know (RFC 5280 4.2)");
+		return fail(c, X509_R_UNSUPPORTED_CRITICAL, "certificate", depth, name, "has an unknown critical extension");
 	if (c->time < seconds(f, X509_NOT_BEFORE_HIGH))
-		return fail(c, X509_R_NOT_YET_VALID, "certificate", depth, name, "is not valid yet (notBefore is after the time of the check)");
+		return fail(c, X509_R_NOT_YET_VALID, "certificate", depth, name, "is not valid yet");
 	if (c->time > seconds(f, X509_NOT_AFTER_HIGH))
-		return fail(c, X509_R_EXPIRED, "certificate", depth, name, "has expired (notAfter is before the time of the check)");
+		return fail(c, X509_R_EXPIRED, "certificate", depth, name, "has expired");
 	return X509_R_OK;
 }
 
@@ -258,10 +251,10 @@ static int parse_key(const uint8_t *spki, size_t length, securesocket_pk **key, 
 	int error = securesocket_pk_spki(spki, length, key);
 	switch (error) {
 	case PK_OK: return X509_R_OK;
-	case PK_TOO_SMALL: *text = "has an RSA key under 2048 bits, which is not secure"; return X509_R_WEAK_KEY;
-	case PK_BAD_KEY: case PK_BAD_POINT: *text = "has a malformed public key"; return X509_R_MALFORMED;
-	case PK_NO_MEMORY: *text = "has a key that could not be read: out of memory"; return X509_R_MALFORMED;
-	default: *text = "has a public key this verifier does not support (RSA 2048 to 4096 bits, P-256, P-384)"; return X509_R_UNSUPPORTED_ALGORITHM;
+	case PK_TOO_SMALL: *text = "has an RSA key under 2048 bits"; return X509_R_WEAK_KEY;
+	case PK_BAD_KEY: case PK_BAD_POINT: *text = "has a malformed key"; return X509_R_MALFORMED;
+	case PK_NO_MEMORY: *text = "has a key: out of memory"; return X509_R_MALFORMED;
+	default: *text = "has an unsupported key"; return X509_R_UNSUPPORTED_ALGORITHM;
 	}
 }
 
@@ -286,14 +279,13 @@ static int verify_top(x509_chain *c, const uint8_t *spki, size_t length, const c
 				c->signatureLength, work, words);
 		else if ((key->kind != SECURESOCKET_PK_EC) && (key->kind != SECURESOCKET_PK_RSA)) {
 			reason = X509_R_UNSUPPORTED_ALGORITHM;
-			text = "has a key that cannot sign certificates";
+			text = "has an unsupported key";
 		}
 		securesocket_pk_free(key);
 	}
 	if (reason == X509_R_OK && valid != 1) {
 		reason = X509_R_BAD_SIGNATURE;
-		text = (valid < 0) ? "has a signature that could not be checked: out of memory" :
-			"has a signature that does not verify with its issuer's key (or whose algorithm does not fit that key)";
+		text = (valid < 0) ? "has a signature: out of memory" : "has a bad signature";
 		who = "certificate";
 		depth = c->depth - 1;
 		name = c->topName;
@@ -315,25 +307,24 @@ static int check_issuer(const x509_chain *c, uint32_t flags, uint32_t version, u
 	int nameConstraints, int root, const char **text)
 {
 	if (root ? ((flags & X509_HAS_BASIC_CONSTRAINTS) && !(flags & X509_CA)) : (!(flags & X509_CA) || (version < 3))) {
-		*text = "is not a CA (basicConstraints cA is not set), so it cannot issue certificates (RFC 5280 6.1.4 k)";
+		*text = "is not a CA";
 		return X509_R_NOT_CA;
 	}
 	if ((flags & X509_HAS_KEY_USAGE) && !(keyUsage & KEY_USAGE_KEY_CERT_SIGN)) {
-		*text = "does not allow keyCertSign in its keyUsage (RFC 5280 6.1.4 n)";
+		*text = "lacks keyCertSign";
 		return X509_R_KEY_USAGE;
 	}
 	if ((flags & X509_HAS_PATH_LENGTH) && (c->below > pathLength)) {
-		*text = "allows fewer intermediate CA certificates below it than the path has (pathLenConstraint, RFC 5280 6.1.4 m)";
+		*text = "has its pathLenConstraint exceeded";
 		return X509_R_PATH_LENGTH;
 	}
 	if ((flags & X509_HAS_EXT_KEY_USAGE) && !(flags & X509_ANY_EXT_KEY_USAGE) &&
 		!(flags & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH))) {
-		*text = (c->options & X509_CHAIN_CLIENT_AUTH) ? "may not issue certificates for clientAuth: its extKeyUsage does not list it" :
-			"may not issue certificates for serverAuth: its extKeyUsage does not list it";
+		*text = "has an extKeyUsage without this use";
 		return X509_R_EXT_KEY_USAGE;
 	}
 	if (nameConstraints) {
-		*text = "has name constraints, which are not in this build (manifest_device.json): the chain is refused";
+		*text = "has name constraints, not in this build";
 		return X509_R_NAME_CONSTRAINTS;
 	}
 	return X509_R_OK;
@@ -387,7 +378,7 @@ static int next_anchor(const x509_chain_roots *roots, unsigned options, const ui
 		size_t size;
 		const uint8_t *root = roots->get(roots->context, at->root, &size);
 		if ((root == NULL) || x509_locate(root, size, f) || (key_id(root, f, X509_SUBJECT_KEY_ID, &a->keyId, &a->keyIdEnd) < 0)) {
-			*error = "x509: a root (secure.certificate) is not a well-formed certificate";
+			*error = "x509: a root (secure.certificate) is malformed";
 			return -1;
 		}
 		if (!same(root + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], der + start, end - start))
@@ -496,8 +487,7 @@ int x509_chain_start(x509_chain *c, int64_t time, unsigned options, const char *
 	c->time = time;
 	c->options = (uint8_t)options;
 	if ((options & X509_CHAIN_CLOCK) && (options & X509_CHAIN_VERIFY) && (time < 1577836800)) {   /* before 2020: the clock is not set (x509/stream.ts) */
-		fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set, so certificate validity cannot be checked:", -1, NULL,
-			"set the clock (e.g. with SNTP) before connecting, or pass the time to verify at");
+		fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set:", -1, NULL, "set it (SNTP) or pass secure.time");
 		return c->reason;
 	}
 	if (name && (options & X509_CHAIN_VERIFY) && (text = x509_identity_valid(name, nameLength))) {
@@ -555,11 +545,9 @@ static int check_leaf(x509_chain *c, const uint8_t *der, const uint32_t *f, cons
 		return c->reason;
 	}
 	if ((f[X509_FLAGS] & X509_HAS_KEY_USAGE) && !(f[X509_KEY_USAGE] & KEY_USAGE_DIGITAL_SIGNATURE))
-		return fail(c, X509_R_KEY_USAGE, "certificate", 0, cn, "does not allow digitalSignature in its keyUsage, which TLS needs (RFC 5280 4.2.1.3)");
+		return fail(c, X509_R_KEY_USAGE, "certificate", 0, cn, "lacks digitalSignature");
 	if ((f[X509_FLAGS] & X509_HAS_EXT_KEY_USAGE) && !(f[X509_FLAGS] & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH)))
-		return fail(c, X509_R_EXT_KEY_USAGE, "certificate", 0, cn, (c->options & X509_CHAIN_CLIENT_AUTH) ?
-			"is not for clientAuth: its extKeyUsage does not list it (RFC 5280 4.2.1.12)" :
-			"is not for serverAuth: its extKeyUsage does not list it (RFC 5280 4.2.1.12)");
+		return fail(c, X509_R_EXT_KEY_USAGE, "certificate", 0, cn, "has an extKeyUsage without this use");
 	return X509_R_OK;
 }
 
@@ -569,7 +557,7 @@ static int keep_top(x509_chain *c, const uint8_t *der, const uint32_t *f, uint8_
 	size_t start, end, length = f[X509_SIGNATURE_END] - f[X509_SIGNATURE];
 	int id = key_id(der, f, X509_AUTHORITY_KEY_ID, &start, &end);
 	if (id < 0)
-		return fail(c, X509_R_MALFORMED, "certificate", c->depth, cn, "has a malformed authorityKeyIdentifier");
+		return fail(c, X509_R_MALFORMED, "certificate", c->depth, cn, "has a malformed key identifier");
 	c->kind = kind;
 	c->md = md;
 	c->hasKeyId = (uint8_t)id;
@@ -596,7 +584,7 @@ static int link_top(x509_chain *c, const uint8_t *der, const uint32_t *f, const 
 	sha256(der + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], hash);
 	id = key_id(der, f, X509_SUBJECT_KEY_ID, &start, &end);
 	if (id < 0)
-		return fail(c, X509_R_MALFORMED, "certificate", depth, cn, "has a malformed subjectKeyIdentifier");
+		return fail(c, X509_R_MALFORMED, "certificate", depth, cn, "has a malformed key identifier");
 	if (memcmp(hash, c->issuer, 32) == 0 && id && c->hasKeyId) {
 		sha256(der + start, end - start, hash);
 		id = memcmp(hash, c->keyId, 32) ? 2 : 0;
@@ -606,19 +594,10 @@ static int link_top(x509_chain *c, const uint8_t *der, const uint32_t *f, const 
 	else
 		id = 1;
 	if (id) {
-		say(c, "certificate", depth, cn, "did not issue certificate ");
-		append(c->message, (char[]){ (char)('0' + (depth - 1) % 10), 0 });
-		if (c->issuerName[0]) {
-			append(c->message, " (whose issuer is 'CN=");
-			append(c->message, c->issuerName);
-			append(c->message, "')");
-		}
-		append(c->message, ": the device profile needs the chain in order, each certificate followed by its issuer (RFC 8446 4.4.2)");
-		c->failed = 1;
-		return c->reason = X509_R_UNKNOWN_ISSUER;
+		return fail(c, X509_R_UNKNOWN_ISSUER, "certificate", depth, cn, "did not issue the one before it: the chain must be in order");
 	}
 	if (depth >= X509_CHAIN_MAX_DEPTH)
-		return fail(c, X509_R_DEPTH_EXCEEDED, "certificate", depth, cn, "would make the path longer than 8 certificates");
+		return fail(c, X509_R_DEPTH_EXCEEDED, "certificate", depth, cn, "makes the path too long");
 	if ((reason = check_certificate(c, der, f, depth, cn, kind, md)))
 		return reason;
 	if ((reason = check_issuer(c, f[X509_FLAGS], f[X509_VERSION], f[X509_PATH_LENGTH], f[X509_KEY_USAGE], f[X509_NAME_CONSTRAINTS_END] != 0, 0, &text)))
@@ -678,7 +657,7 @@ int x509_chain_finish(x509_chain *c)
 	if (c->failed)
 		return c->reason;
 	if (c->depth == 0)
-		return fail(c, X509_R_MALFORMED, "no certificate:", -1, NULL, "the peer sent an empty chain");
+		return fail(c, X509_R_MALFORMED, "no certificate", -1, NULL, "");
 	if (c->anchored || !(c->options & X509_CHAIN_VERIFY))
 		return X509_R_OK;
 	if (c->reason) {
@@ -686,23 +665,23 @@ int x509_chain_finish(x509_chain *c)
 		return c->reason;
 	}
 	if (c->selfIssued)
-		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: the self-signed certificate", c->depth - 1, c->topName, "is not a trusted root");
+		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: self-signed certificate", c->depth - 1, c->topName, "");
 	else {
-		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: no trusted root issued certificate", c->depth - 1, c->topName, "");
+		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer of certificate", c->depth - 1, c->topName, "");
 		if (c->issuerName[0]) {
-			append(c->message, "(its issuer is 'CN=");
+			append(c->message, "(issuer 'CN=");
 			append(c->message, c->issuerName);
 			append(c->message, "')");
 		}
 		if (c->missing) {
 			char name[X509_ANCHOR_RESOURCE_NAME];
 			x509_anchor_resource_name(c->missing, name);
-			append(c->message, "; the CA store knows this root, this build does not include it: add ");
+			append(c->message, ": add ");
 			append(c->message, name);
-			append(c->message, " to the manifest's resources");
+			append(c->message, " to the resources");
 		}
 		else
-			append(c->message, "; to trust it, pass its root in secure.certificate or add it to the CA store resources");
+			append(c->message, ": add its root");
 	}
 	return c->reason;
 }
@@ -721,11 +700,10 @@ static x509_chain *chain_state(xsMachine *the, int i)
 	return (x509_chain *)(((uintptr_t)data + 7) & ~(uintptr_t)7);
 }
 
-/* "<reason> <message>" as the result */
-static void chain_failure(xsMachine *the, int i)
+/* "<reason> <message>" of c as the result */
+static void chain_failure(xsMachine *the, const x509_chain *c)
 {
 	char text[24 + X509_CHAIN_MESSAGE];
-	x509_chain *c = chain_state(the, i);
 	strcpy(text, x509_chain_reason(c->reason));
 	strcat(text, " ");
 	strcat(text, c->message);
@@ -788,13 +766,8 @@ void xs_x509_chain_start(xsMachine *the)
 		x509_chain *c;
 		xsmcGetBufferWritable(xsResult, &data, &size);
 		c = (x509_chain *)(((uintptr_t)data + 7) & ~(uintptr_t)7);
-		if (x509_chain_start(c, (int64_t)time, options, name, name ? strlen(name) : 0)) {
-			char text[24 + X509_CHAIN_MESSAGE];
-			strcpy(text, x509_chain_reason(c->reason));
-			strcat(text, " ");
-			strcat(text, c->message);
-			xsmcSetString(xsResult, text);
-		}
+		if (x509_chain_start(c, (int64_t)time, options, name, name ? strlen(name) : 0))
+			chain_failure(the, c);
 	}
 }
 
@@ -827,7 +800,7 @@ void xs_x509_chain_add(xsMachine *the)
 	depth = chain_state(the, 0)->depth;
 	reason = x509_chain_add(chain_state(the, 0), der, length, &roots, name, name ? strlen(name) : 0, work, words, f);
 	if (reason) {
-		chain_failure(the, 0);
+		chain_failure(the, chain_state(the, 0));
 		return;
 	}
 	if (depth == 0) {
@@ -869,6 +842,6 @@ void xs_x509_chain_add(xsMachine *the)
 void xs_x509_chain_finish(xsMachine *the)
 {
 	if (x509_chain_finish(chain_state(the, 0)))
-		chain_failure(the, 0);
+		chain_failure(the, chain_state(the, 0));
 }
 #endif
