@@ -62,10 +62,12 @@ const MESSAGE = /^(tls|x509|securesocket|crypto)(\/\w+)?: /;
  */
 function withoutMessages(text) {
   let code = 0;
+  // tls's fatal(alert, message) writes the "tls: " prefix itself (modules/tls/alert.ts): its message argument is one
+  const fatalMessage = (node) => ts.isCallExpression(node.parent) && node.parent.expression.getText() === "fatal" && node.parent.arguments[1] === node;
   return transform(text, (node, visit) => {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
-      return MESSAGE.test(node.text) ? ts.factory.createNumericLiteral(++code) : undefined;
-    if (ts.isTemplateExpression(node) && MESSAGE.test(node.head.text))
+      return MESSAGE.test(node.text) || fatalMessage(node) ? ts.factory.createNumericLiteral(++code) : undefined;
+    if (ts.isTemplateExpression(node) && (MESSAGE.test(node.head.text) || fatalMessage(node)))
       return ts.factory.createCallExpression(ts.factory.createIdentifier("M"), undefined,
         [ts.factory.createNumericLiteral(++code), ...node.templateSpans.map((s) => ts.visitNode(s.expression, visit))]);
     return undefined;

@@ -1,6 +1,7 @@
 /*
  * TLS alerts (RFC 8446 section 6, RFC 5246 section 7.2) and the one error type of the engine.
- * A fatal error is created with the alert it sends: `throw fatal(Alert.decode_error, "tls: ...")`.
+ * A fatal error is created with the alert it sends: `throw fatal(Alert.decode_error, "what went wrong")`,
+ * its message "tls: what went wrong" (fatal() writes the module's prefix: once in the bytecode, not in each message).
  * The engine queues that alert to the peer and keeps the error: errors are sticky.
  */
 
@@ -66,7 +67,7 @@ export class TLSError extends Error {
 	}
 }
 
-/** The error for a fatal condition we detect: `throw fatal(Alert.x, "tls: what")`. */
+/** The error for a fatal condition we detect: `throw fatal(Alert.x, "what")`, message "tls: what". */
 export function fatal(alert: Alert, message: string): TLSError {
-	return new TLSError(alert, message);
+	return new TLSError(alert, "tls: " + message);
 }

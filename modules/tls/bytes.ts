@@ -102,7 +102,7 @@ export class Reader {
 	}
 	private need(n: number): void {
 		if (this.position + n > this.limit)
-			throw fatal(Alert.decode_error, `tls: ${this.what} is truncated`);
+			throw fatal(Alert.decode_error, `${this.what} is truncated`);
 	}
 	/** an unsigned big-endian integer of `n` bytes (1 to 4) */
 	uint(n: number): number {
@@ -132,7 +132,7 @@ export class Reader {
 	opaque(prefix: 1 | 2 | 3, min = 0, max = Infinity): Uint8Array {
 		const n = this.uint(prefix);
 		if (n < min || n > max)
-			throw fatal(Alert.decode_error, `tls: bad length ${n} in ${this.what}`);
+			throw fatal(Alert.decode_error, `bad length ${n} in ${this.what}`);
 		return this.bytes(n);
 	}
 	/** a Reader over a length-prefixed block */
@@ -143,7 +143,7 @@ export class Reader {
 	/** nothing may follow */
 	end(): void {
 		if (this.position !== this.limit)
-			throw fatal(Alert.decode_error, `tls: ${this.limit - this.position} bytes trail the ${this.what}`);
+			throw fatal(Alert.decode_error, `${this.limit - this.position} bytes trail the ${this.what}`);
 	}
 }
 

@@ -45,7 +45,7 @@ export class CertificateStream {
 	data(bytes: Uint8Array): void {
 		let at = 0;
 		if (this.consumed + bytes.length > this.bodyLength)
-			throw fatal(Alert.decode_error, "tls: the Certificate message is longer than announced");
+			throw fatal(Alert.decode_error, "the Certificate message is longer than announced");
 		while (at < bytes.length) {
 			switch (this.step) {
 				case Step.contextLength:
@@ -67,7 +67,7 @@ export class CertificateStream {
 				}
 				case Step.context:
 					// the server's has none; we request client certificates with an empty context
-					throw fatal(Alert.illegal_parameter, `tls: ${this.fromClient ? "client" : "server"} Certificate with a request context`);
+					throw fatal(Alert.illegal_parameter, `${this.fromClient ? "client" : "server"} Certificate with a request context`);
 				case Step.entry:
 				case Step.extensions: {
 					// a certificate's bytes go to the sink; its extensions (OCSP, SCT: not requested) are skipped
@@ -86,7 +86,7 @@ export class CertificateStream {
 					break;
 				}
 				case Step.done:
-					throw fatal(Alert.decode_error, "tls: bytes trail the certificate_list");
+					throw fatal(Alert.decode_error, "bytes trail the certificate_list");
 			}
 		}
 	}
@@ -99,13 +99,13 @@ export class CertificateStream {
 				break;
 			case Step.listLength:
 				if (value !== this.bodyLength - this.consumed)
-					throw fatal(Alert.decode_error, "tls: certificate_list length does not match the message");
+					throw fatal(Alert.decode_error, "certificate_list length does not match the message");
 				this.listLeft = value;
 				this.step = this.next();
 				break;
 			case Step.entryLength:
 				if (value === 0 || value > this.listLeft)
-					throw fatal(Alert.decode_error, "tls: bad certificate length");
+					throw fatal(Alert.decode_error, "bad certificate length");
 				this.left = value;
 				this.count++;
 				this.bytes += value;
@@ -114,7 +114,7 @@ export class CertificateStream {
 				break;
 			case Step.extensionsLength:
 				if (value > this.listLeft)
-					throw fatal(Alert.decode_error, "tls: bad certificate extensions length");
+					throw fatal(Alert.decode_error, "bad certificate extensions length");
 				this.left = value;
 				this.step = value ? Step.extensions : this.next();
 				break;
@@ -133,11 +133,11 @@ export class CertificateStream {
 
 	finish(): Key | undefined {
 		if (this.step !== Step.done || this.consumed !== this.bodyLength)
-			throw fatal(Alert.decode_error, "tls: the Certificate message is truncated");
+			throw fatal(Alert.decode_error, "the Certificate message is truncated");
 		if (this.count === 0) {
 			if (this.fromClient)
 				return undefined;
-			throw fatal(Alert.decode_error, "tls: the server sent no certificate");
+			throw fatal(Alert.decode_error, "the server sent no certificate");
 		}
 		try {
 			return this.sink.finish();
@@ -145,7 +145,7 @@ export class CertificateStream {
 		catch (e) {
 			if (e instanceof TLSError)
 				throw e;
-			throw fatal(Alert.bad_certificate, `tls: ${e instanceof Error ? e.message : e}`);
+			throw fatal(Alert.bad_certificate, `${e instanceof Error ? e.message : e}`);
 		}
 	}
 

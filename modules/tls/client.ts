@@ -53,7 +53,7 @@ export const enum Expect {
 }
 const EXPECTED = "server_hello encrypted_extensions certificate_or_request certificate certificate_verify finished certificate12 server_key_exchange hello_done_or_request hello_done new_session_ticket12 change_cipher_spec12 finished12 post_handshake";
 /** thrown from here and from TLSClient12 */
-export const UNEXPECTED_CCS = "tls: unexpected change_cipher_spec";
+export const UNEXPECTED_CCS = "unexpected change_cipher_spec";
 
 /** an extension type's bit in TLSClient.sentExtensions (the types we send are below 52, and renegotiation_info) */
 function extensionBit(type: number): number {
@@ -149,7 +149,7 @@ export class TLSClient extends TLSConnection {
 
 	protected onChangeCipherSpec(content: Uint8Array): void {
 		if (content.length !== 1 || content[0] !== 1)
-			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
+			throw fatal(Alert.unexpected_message, "bad change_cipher_spec");
 		if (this.version === Version.TLS12)
 			return this.changeCipherSpec12();
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): ignored once, during the handshake
@@ -173,9 +173,9 @@ export class TLSClient extends TLSConnection {
 				if (type === HandshakeType.key_update)
 					return this.keyUpdate(body);
 				if (type === HandshakeType.certificate_request)
-					throw fatal(Alert.unexpected_message, "tls: post-handshake authentication was not offered");
+					throw fatal(Alert.unexpected_message, "post-handshake authentication was not offered");
 			}
-			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
+			throw fatal(Alert.unexpected_message, `unexpected handshake message ${type} after the handshake`);
 		}
 		this.resetIgnored();
 		switch (expect) {
@@ -202,7 +202,7 @@ export class TLSClient extends TLSConnection {
 					break;
 				return this.finished13(body, message);
 		}
-		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${EXPECTED.split(" ")[expect]})`);
+		throw fatal(Alert.unexpected_message, `unexpected handshake message ${type} (expected ${EXPECTED.split(" ")[expect]})`);
 	}
 
 	// ---- ClientHello (RFC 8446 4.1.2) ----
@@ -231,7 +231,7 @@ export class TLSClient extends TLSConnection {
 				suites.push(o.suites[i]);
 		}
 		if (!suites.length)
-			throw fatal(Alert.handshake_failure, "tls: no cipher suite for the versions allowed");
+			throw fatal(Alert.handshake_failure, "no cipher suite for the versions allowed");
 		const w = new Writer(512);
 		w.u16(Version.TLS12).bytes(this.clientRandom);
 		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end();
@@ -344,24 +344,24 @@ export class TLSClient extends TLSConnection {
 			version = v.u16();
 			v.end();
 			if (version !== Version.TLS13 || this.options.maxVersion < Version.TLS13)
-				throw fatal(Alert.illegal_parameter, `tls: the server selected version 0x${version.toString(16)}, which we did not offer`);
+				throw fatal(Alert.illegal_parameter, `the server selected version 0x${version.toString(16)}, which we did not offer`);
 		}
 		else {
 			version = legacyVersion;
 			this.selected12(version, random);
 		}
 		if (legacyVersion !== Version.TLS12)
-			throw fatal(Alert.illegal_parameter, "tls: bad legacy_version in ServerHello");
+			throw fatal(Alert.illegal_parameter, "bad legacy_version in ServerHello");
 		const suite = suiteByCode(suiteCode);
 		if (!suite || suite.version !== version || !this.options.suites.includes(suiteCode))
-			throw fatal(Alert.illegal_parameter, `tls: the server selected cipher suite 0x${suiteCode.toString(16)}, which we did not offer`);
+			throw fatal(Alert.illegal_parameter, `the server selected cipher suite 0x${suiteCode.toString(16)}, which we did not offer`);
 		if (compression !== 0)
-			throw fatal(Alert.illegal_parameter, "tls: the server selected compression");
+			throw fatal(Alert.illegal_parameter, "the server selected compression");
 		if (version === Version.TLS13) {
 			if (!equalBytes(sessionId, this.sessionId ?? NO_SESSION_ID))
-				throw fatal(Alert.illegal_parameter, "tls: the server did not echo our session ID");
+				throw fatal(Alert.illegal_parameter, "the server did not echo our session ID");
 			if (this.suite && this.suite.code !== suite.code)
-				throw fatal(Alert.illegal_parameter, "tls: the cipher suite changed after HelloRetryRequest");
+				throw fatal(Alert.illegal_parameter, "the cipher suite changed after HelloRetryRequest");
 		}
 		this.version = version;
 		this.suite = suite;
@@ -369,7 +369,7 @@ export class TLSClient extends TLSConnection {
 		this.transcript.start(suite.hash);
 		if (isHRR) {
 			if (version !== Version.TLS13)
-				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for TLS 1.2");
+				throw fatal(Alert.illegal_parameter, "HelloRetryRequest for TLS 1.2");
 			return this.helloRetryRequest(extensions, message);
 		}
 		this.transcript.update(message);
@@ -391,10 +391,10 @@ export class TLSClient extends TLSConnection {
 			const type = block.u16();
 			const data = block.opaque(2);
 			if (map.has(type))
-				throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ${where}`);
+				throw fatal(Alert.illegal_parameter, `duplicate extension ${type} in ${where}`);
 			const bit = extensionBit(type);
 			if (!anyType && !(bit && Math.floor((this.sentExtensions ?? 0) / bit) % 2) && !(type === ExtensionType.cookie && where === "ServerHello"))
-				throw fatal(Alert.unsupported_extension, `tls: ${where} has extension ${type}, which we did not offer`);
+				throw fatal(Alert.unsupported_extension, `${where} has extension ${type}, which we did not offer`);
 			map.set(type, data);
 		}
 		return map;
@@ -403,20 +403,20 @@ export class TLSClient extends TLSConnection {
 	private helloRetryRequest(extensions: Map<number, Uint8Array>, message: Uint8Array): void {
 		// RFC 8446 4.1.4
 		if (this.helloRetried)
-			throw fatal(Alert.unexpected_message, "tls: a second HelloRetryRequest");
+			throw fatal(Alert.unexpected_message, "a second HelloRetryRequest");
 		this.helloRetried = true;
 		const keyShare = extensions.get(ExtensionType.key_share);
 		const cookie = extensions.get(ExtensionType.cookie);
 		if (!keyShare && !cookie)
-			throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest that changes nothing");
+			throw fatal(Alert.illegal_parameter, "HelloRetryRequest that changes nothing");
 		if (keyShare) {
 			const r = new Reader(keyShare, "key_share");
 			const group = r.u16();
 			r.end();
 			if (!this.options.groups.includes(group))
-				throw fatal(Alert.illegal_parameter, `tls: HelloRetryRequest for group 0x${group.toString(16)}, which we did not offer`);
+				throw fatal(Alert.illegal_parameter, `HelloRetryRequest for group 0x${group.toString(16)}, which we did not offer`);
 			if (this.shares?.some((s) => s.group === group))
-				throw fatal(Alert.illegal_parameter, "tls: HelloRetryRequest for a group we already sent a share for");
+				throw fatal(Alert.illegal_parameter, "HelloRetryRequest for a group we already sent a share for");
 			this.closeShares();
 			this.addShare(group);
 		}
@@ -437,7 +437,7 @@ export class TLSClient extends TLSConnection {
 		const keyShare = extensions.get(ExtensionType.key_share);
 		const psk = extensions.get(ExtensionType.pre_shared_key);
 		if (!keyShare)
-			throw fatal(Alert.missing_extension, "tls: ServerHello without key_share (psk_ke is not offered)");
+			throw fatal(Alert.missing_extension, "ServerHello without key_share (psk_ke is not offered)");
 		const r = new Reader(keyShare, "key_share");
 		const group = r.u16();
 		const point = r.opaque(2, 1);
@@ -447,7 +447,7 @@ export class TLSClient extends TLSConnection {
 			if (this.shares[i].group === group)
 				share = this.shares[i];
 		if (!share)
-			throw fatal(Alert.illegal_parameter, `tls: the server's key share is for group 0x${group.toString(16)}, which we did not send`);
+			throw fatal(Alert.illegal_parameter, `the server's key share is for group 0x${group.toString(16)}, which we did not send`);
 		let shared: ArrayBuffer;
 		try {
 			shared = share.ecdh.computeSecret(point);
@@ -463,7 +463,7 @@ export class TLSClient extends TLSConnection {
 			p.end();
 			const session = this.options.session;
 			if (!this.offeredPSK || selected !== 0 || !session || suiteByCode(session.suite)?.hash !== suite.hash)
-				throw fatal(Alert.illegal_parameter, "tls: the server selected a PSK we did not offer");
+				throw fatal(Alert.illegal_parameter, "the server selected a PSK we did not offer");
 			this.flags |= Flag.RESUMED;
 			if (!this.schedule || this.schedule.hash !== suite.hash)
 				this.schedule = new KeySchedule(suite.hash, session.secret);
@@ -477,7 +477,7 @@ export class TLSClient extends TLSConnection {
 		this.keylog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", this.writeSecret);
 		this.keylog("SERVER_HANDSHAKE_TRAFFIC_SECRET", this.readSecret);
 		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after ServerHello in the same record");
+			throw fatal(Alert.unexpected_message, "handshake data after ServerHello in the same record");
 		this.records.setRead(this.protection13(this.readSecret));
 		if (this.tracing) this.trace(`received ServerHello: TLS 1.3, ${suite.name}, ${groupName(group)}${this.resumed ? ", resuming" : ""}`);
 		this.expect = Expect.encrypted_extensions;
@@ -492,7 +492,7 @@ export class TLSClient extends TLSConnection {
 		r.end();
 		for (let i = 0; i < NOT_IN_ENCRYPTED_EXTENSIONS.length; i++)
 			if (extensions.has(NOT_IN_ENCRYPTED_EXTENSIONS[i]))
-				throw fatal(Alert.illegal_parameter, `tls: extension ${NOT_IN_ENCRYPTED_EXTENSIONS[i]} is not allowed in EncryptedExtensions`);
+				throw fatal(Alert.illegal_parameter, `extension ${NOT_IN_ENCRYPTED_EXTENSIONS[i]} is not allowed in EncryptedExtensions`);
 		this.commonServerExtensions(extensions);
 		delete this.sentExtensions;   // the server's last extensions were read
 		this.expect = this.resumed ? Expect.finished : Expect.certificate_or_request;
@@ -502,7 +502,7 @@ export class TLSClient extends TLSConnection {
 	protected commonServerExtensions(extensions: Map<number, Uint8Array>): void {
 		const sni = extensions.get(ExtensionType.server_name);
 		if (sni && sni.length)
-			throw fatal(Alert.decode_error, "tls: server_name acknowledgement must be empty");
+			throw fatal(Alert.decode_error, "server_name acknowledgement must be empty");
 		const alpn = extensions.get(ExtensionType.application_layer_protocol_negotiation);
 		if (alpn) {
 			const r = new Reader(alpn, "ALPN");
@@ -511,13 +511,13 @@ export class TLSClient extends TLSConnection {
 			list.end();
 			r.end();
 			if (!this.options.alpn?.includes(name))
-				throw fatal(Alert.illegal_parameter, `tls: the server selected protocol "${name}", which we did not offer`);
+				throw fatal(Alert.illegal_parameter, `the server selected protocol "${name}", which we did not offer`);
 			this.alpn = name;
 		}
 		const mfl = extensions.get(ExtensionType.max_fragment_length);
 		if (mfl) {
 			if (mfl.length !== 1 || mfl[0] !== MAX_FRAGMENT_CODES[this.options.maxFragmentLength ?? 0])
-				throw fatal(Alert.illegal_parameter, "tls: max_fragment_length differs from ours");
+				throw fatal(Alert.illegal_parameter, "max_fragment_length differs from ours");
 			this.records.receiveLimit = this.options.maxFragmentLength!;
 		}
 		const rsl = extensions.get(ExtensionType.record_size_limit);
@@ -539,7 +539,7 @@ export class TLSClient extends TLSConnection {
 		r.end();
 		const schemes = extensions.get(ExtensionType.signature_algorithms);
 		if (!schemes)
-			throw fatal(Alert.missing_extension, "tls: CertificateRequest without signature_algorithms");
+			throw fatal(Alert.missing_extension, "CertificateRequest without signature_algorithms");
 		this.certificateRequest = { context, schemes: readSchemes(schemes) };
 		if (this.tracing) this.trace("received CertificateRequest");
 		this.expect = Expect.certificate;
@@ -652,7 +652,7 @@ export class TLSClient extends TLSConnection {
 		r.block(2, "NewSessionTicket extensions");
 		r.end();
 		if (lifetime > 604800)
-			throw fatal(Alert.illegal_parameter, "tls: ticket lifetime over 7 days");
+			throw fatal(Alert.illegal_parameter, "ticket lifetime over 7 days");
 		const suite = this.suite!;
 		this.session = undefined;     // the one before is replaced: never two live at once
 		const secret = expandLabel(suite.hash, this.resumptionSecret!, "resumption", nonce);
@@ -676,12 +676,12 @@ export class TLSClient extends TLSConnection {
 
 	/** a ServerHello without supported_versions: the server selects `version`, TLS 1.2 or lower (RFC 8446 4.1.3) */
 	protected selected12(version: number, _random: Uint8Array): void {
-		throw fatal(Alert.protocol_version, `tls: the server wants ${version === Version.TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
+		throw fatal(Alert.protocol_version, `the server wants ${version === Version.TLS12 ? "TLS 1.2" : `version 0x${version.toString(16)}`}, below our minimum`);
 	}
 
 	/** the server selected TLS 1.2 (which serverHello() allows only when minVersion does) */
 	protected serverHello12(_extensions: Map<number, Uint8Array>, _sessionId: Uint8Array): void {
-		throw fatal(Alert.protocol_version, "tls: TLS 1.2 is not in this build");
+		throw fatal(Alert.protocol_version, "TLS 1.2 is not in this build");
 	}
 
 	/** a ChangeCipherSpec under TLS 1.2 */

@@ -67,17 +67,17 @@ export class TLSClient12 extends TLSClient {
 		if (version !== Version.TLS12 || this.options.minVersion > Version.TLS12)
 			return super.selected12(version, random);
 		if (this.helloRetried)
-			throw fatal(Alert.illegal_parameter, "tls: TLS 1.2 after a HelloRetryRequest");
+			throw fatal(Alert.illegal_parameter, "TLS 1.2 after a HelloRetryRequest");
 		// downgrade protection (RFC 8446 4.1.3)
 		if (this.options.maxVersion >= Version.TLS13 && (equalBytes(DOWNGRADE_12, random, 24) || equalBytes(DOWNGRADE_11, random, 24)))
-			throw fatal(Alert.illegal_parameter, "tls: downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
+			throw fatal(Alert.illegal_parameter, "downgrade detected (the server supports TLS 1.3 but selected TLS 1.2)");
 	}
 
 	protected override changeCipherSpec12(): void {
 		if (this.expect !== Expect.change_cipher_spec12 && !(this.expect === Expect.new_session_ticket12))
 			throw fatal(Alert.unexpected_message, UNEXPECTED_CCS);
 		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
+			throw fatal(Alert.unexpected_message, "change_cipher_spec inside a handshake message");
 		this.expect = Expect.finished12;
 		this.records.setRead(protection12(this.suite!, this.masterSecret!, this.randoms, false));
 	}
@@ -127,7 +127,7 @@ export class TLSClient12 extends TLSClient {
 			return super.certificateReceived();
 		const auth = this.suite!.auth, key = this.peerKey!;
 		if ((auth === "ecdsa" && key.type !== "ec") || (auth === "rsa" && key.type !== "rsa"))
-			throw fatal(Alert.unsupported_certificate, `tls: the certificate's key does not fit ${this.suite!.name}`);
+			throw fatal(Alert.unsupported_certificate, `the certificate's key does not fit ${this.suite!.name}`);
 		this.expect = Expect.server_key_exchange;
 	}
 
@@ -137,13 +137,13 @@ export class TLSClient12 extends TLSClient {
 		this.sessionIdEcho = copyOf(sessionId);
 		const reneg = extensions.get(ExtensionType.renegotiation_info);
 		if (!reneg || reneg.length !== 1 || reneg[0] !== 0)
-			throw fatal(Alert.handshake_failure, "tls: the server does not support secure renegotiation (RFC 5746)");
+			throw fatal(Alert.handshake_failure, "the server does not support secure renegotiation (RFC 5746)");
 		if (!extensions.has(ExtensionType.extended_master_secret))
-			throw fatal(Alert.handshake_failure, "tls: the server does not support the extended master secret (RFC 7627)");
+			throw fatal(Alert.handshake_failure, "the server does not support the extended master secret (RFC 7627)");
 		checkPointFormats(extensions.get(ExtensionType.ec_point_formats), "server");
 		const ticket = extensions.get(ExtensionType.session_ticket);
 		if (ticket && ticket.length)
-			throw fatal(Alert.decode_error, "tls: session_ticket in ServerHello must be empty");
+			throw fatal(Alert.decode_error, "session_ticket in ServerHello must be empty");
 		this.expectTicket = ticket !== undefined;
 		this.commonServerExtensions(extensions);
 		const session = this.options.session;
@@ -153,7 +153,7 @@ export class TLSClient12 extends TLSClient {
 		delete this.sessionId;        // compared: not needed again
 		if (session && session.version === Version.TLS12 && echoed) {
 			if (session.suite !== this.suite!.code || !session.extendedMasterSecret)
-				throw fatal(Alert.illegal_parameter, "tls: the server resumed with other parameters");
+				throw fatal(Alert.illegal_parameter, "the server resumed with other parameters");
 			this.flags |= Flag.RESUMED;
 			this.masterSecret = session.secret;
 			if (this.tracing) this.trace(`received ServerHello: TLS 1.2, ${this.suite!.name}, resuming`);
@@ -169,7 +169,7 @@ export class TLSClient12 extends TLSClient {
 		const r = new Reader(body, "ServerKeyExchange");
 		const curveType = r.u8();
 		if (curveType !== 3)
-			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange is not named_curve");
+			throw fatal(Alert.illegal_parameter, "ServerKeyExchange is not named_curve");
 		const group = r.u16();
 		const point = r.opaque(1, 1);
 		const paramsLength = 4 + point.length;
@@ -177,13 +177,13 @@ export class TLSClient12 extends TLSClient {
 		const signature = r.opaque(2, 1);
 		r.end();
 		if (!this.options.groups.includes(group))
-			throw fatal(Alert.illegal_parameter, `tls: ServerKeyExchange with group 0x${group.toString(16)}, which we did not offer`);
+			throw fatal(Alert.illegal_parameter, `ServerKeyExchange with group 0x${group.toString(16)}, which we did not offer`);
 		if (!this.options.signatureAlgorithms.includes(scheme))
-			throw fatal(Alert.illegal_parameter, `tls: ServerKeyExchange signed with 0x${scheme.toString(16)}, which we did not offer`);
+			throw fatal(Alert.illegal_parameter, `ServerKeyExchange signed with 0x${scheme.toString(16)}, which we did not offer`);
 		const info = schemeInfo(scheme);
 		const key = this.peerKey!;
 		if (!info || (info.algorithm === "ecdsa") !== (key.type === "ec"))
-			throw fatal(Alert.illegal_parameter, "tls: ServerKeyExchange scheme does not fit the certificate's key");
+			throw fatal(Alert.illegal_parameter, "ServerKeyExchange scheme does not fit the certificate's key");
 		const signed = new Uint8Array(new ArrayBuffer(64 + paramsLength));   // not new Uint8Array(length) nor subarray(): re-entries
 		signed.set(this.randoms, 0);   // client_random then server_random
 		copy(signed, 64, body, 0, paramsLength);
@@ -207,7 +207,7 @@ export class TLSClient12 extends TLSClient {
 
 	private serverHelloDone12(body: Uint8Array): void {
 		if (body.length)
-			throw fatal(Alert.decode_error, "tls: ServerHelloDone is not empty");
+			throw fatal(Alert.decode_error, "ServerHelloDone is not empty");
 		const o = this.options;
 		// client Certificate (RFC 5246 7.4.6)
 		let signWith: { key: Key, scheme: number } | undefined;

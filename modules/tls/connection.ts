@@ -45,7 +45,7 @@ export function groupName(group: number): Group {
 		case GROUP_SECP256R1: return "secp256r1";
 		case GROUP_SECP384R1: return "secp384r1";
 	}
-	throw fatal(Alert.illegal_parameter, `tls: unsupported group 0x${group.toString(16)}`);
+	throw fatal(Alert.illegal_parameter, `unsupported group 0x${group.toString(16)}`);
 }
 
 export function hex(bytes: ArrayBuffer | Uint8Array): string {
@@ -60,8 +60,8 @@ export function hex(bytes: ArrayBuffer | Uint8Array): string {
 export function peerFailure(alert: Alert, what: string, e: unknown): TLSError {
 	const message = e instanceof Error ? e.message : String(e);
 	if (message.includes("out of memory"))
-		return fatal(Alert.internal_error, `tls: out of memory (${what})`);
-	return fatal(alert, `tls: ${what} (${message})`);
+		return fatal(Alert.internal_error, `out of memory (${what})`);
+	return fatal(alert, `${what} (${message})`);
 }
 
 /** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
@@ -510,7 +510,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	declare private ignored: number | undefined;   // ignorable messages in a row (warning alerts, HelloRequests), once there was one
 	protected ignore(what: string): void {
 		if ((this.ignored = (this.ignored ?? 0) + 1) > Limit.IGNORED)
-			throw fatal(Alert.unexpected_message, `tls: too many ${what} in a row`);
+			throw fatal(Alert.unexpected_message, `too many ${what} in a row`);
 	}
 	protected resetIgnored(): void {
 		if (this.ignored)
@@ -532,7 +532,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 				return this.onChangeCipherSpec(content);
 			case ContentType.application_data:
 				if (this.state !== CONNECTED)
-					throw fatal(Alert.unexpected_message, "tls: application data before the handshake finished");
+					throw fatal(Alert.unexpected_message, "application data before the handshake finished");
 				this.plaintext = content;
 				this.plaintextOffset = 0;
 				return;
@@ -541,7 +541,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 
 	private onAlert(content: Uint8Array): void {
 		if (content.length !== 2)
-			throw fatal(Alert.decode_error, "tls: bad alert");
+			throw fatal(Alert.decode_error, "bad alert");
 		const level = content[0], description = content[1];
 		if (description === Alert.close_notify) {
 			if (this.tracing) this.trace("received close_notify");
@@ -620,7 +620,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 			throw peerFailure(Alert.decrypt_error, what, e);
 		}
 		if (!ok)
-			throw fatal(Alert.decrypt_error, `tls: bad ${what} signature`);
+			throw fatal(Alert.decrypt_error, `bad ${what} signature`);
 	}
 
 	/**
@@ -635,10 +635,10 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		r.end();
 		const info = schemeInfo(scheme);
 		if (!offered.includes(scheme) || !info || info.algorithm === "rsa-pkcs1")
-			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
+			throw fatal(Alert.illegal_parameter, `CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
 		const key = this.peerKey!;
 		if (info.algorithm === "ecdsa" ? key.curve !== info.curve : key.type !== "rsa")
-			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
+			throw fatal(Alert.illegal_parameter, "CertificateVerify scheme does not fit the certificate's key");
 		this.verifySignature(what, scheme, key, certificateVerifyContent(peerIsServer, this.transcript.current()), signature);
 		this.transcript.update(message);
 		if (this.tracing) this.trace(`received CertificateVerify: 0x${scheme.toString(16)}, good`);
@@ -650,10 +650,10 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 	 */
 	protected checkFinished(expected: ArrayBuffer, body: Uint8Array, message: Uint8Array, peer: "server" | "client", atRecordEnd: boolean): void {
 		if (body.length !== expected.byteLength || !equal(body, expected))
-			throw fatal(Alert.decrypt_error, `tls: bad ${peer} Finished`);
+			throw fatal(Alert.decrypt_error, `bad ${peer} Finished`);
 		this.transcript.update(message);
 		if (atRecordEnd && this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after Finished in the same record");
+			throw fatal(Alert.unexpected_message, "handshake data after Finished in the same record");
 	}
 
 	/**
@@ -680,7 +680,7 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const limit = r.u16();
 		r.end();
 		if (limit < 64)
-			throw fatal(Alert.illegal_parameter, "tls: record_size_limit below 64");
+			throw fatal(Alert.illegal_parameter, "record_size_limit below 64");
 		const payload = limit - (this.version === Version.TLS13 ? 1 : 0);
 		this.recordLimit = Math.min(this.recordLimit, payload);
 		return limit;
@@ -693,9 +693,9 @@ export abstract class TLSConnection implements TLSEngine, RecordStreamer, Stream
 		const request = r.u8();
 		r.end();
 		if (request > 1)
-			throw fatal(Alert.illegal_parameter, "tls: bad KeyUpdate");
+			throw fatal(Alert.illegal_parameter, "bad KeyUpdate");
 		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: KeyUpdate not at a record boundary");
+			throw fatal(Alert.unexpected_message, "KeyUpdate not at a record boundary");
 		const hash = this.suite!.hash;
 		this.readSecret = nextTrafficSecret(hash, this.readSecret!);
 		this.records.setRead(this.protection13(this.readSecret));

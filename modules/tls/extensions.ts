@@ -27,18 +27,18 @@ export class ClientHello {
 		this.range(SESSION_ID, r.opaque(1, 0, 32));
 		const suites = r.opaque(2, 2);
 		if (suites.length % 2)
-			throw fatal(Alert.decode_error, "tls: odd cipher_suites length");
+			throw fatal(Alert.decode_error, "odd cipher_suites length");
 		this.range(SUITES, suites);
 		this.range(COMPRESSION, r.opaque(1, 1));
 		if (r.remaining) {
 			const list = r.block(2, "ClientHello extensions");
 			while (list.remaining) {
 				if (this.has(ExtensionType.pre_shared_key))
-					throw fatal(Alert.illegal_parameter, "tls: pre_shared_key is not the last extension");
+					throw fatal(Alert.illegal_parameter, "pre_shared_key is not the last extension");
 				const type = list.u16();
 				const data = list.opaque(2);
 				if (this.has(type))
-					throw fatal(Alert.illegal_parameter, `tls: duplicate extension ${type} in ClientHello`);
+					throw fatal(Alert.illegal_parameter, `duplicate extension ${type} in ClientHello`);
 				this.add(type, data);
 				if (type === ExtensionType.pre_shared_key) {
 					// the binders are the end of the message: <identities><binders>

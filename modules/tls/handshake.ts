@@ -47,7 +47,7 @@ export class HandshakeReader {
 		}
 		const need = this.length + content.length;
 		if (need > Limit.MESSAGE + 16384)
-			throw fatal(Alert.unexpected_message, "tls: too much handshake data");
+			throw fatal(Alert.unexpected_message, "too much handshake data");
 		if (!this.buffer || this.buffer.length < need) {
 			const buffer = alloc(this.buffer ? Math.max(need, Math.min(2 * this.buffer.length, Limit.MESSAGE + 16384)) : need);
 			if (this.buffer)
@@ -97,7 +97,7 @@ export class HandshakeReader {
 			return this.next(owner);
 		}
 		if (n > Limit.MESSAGE)
-			throw fatal(Alert.decode_error, `tls: handshake message of ${n} bytes is over our limit`);
+			throw fatal(Alert.decode_error, `handshake message of ${n} bytes is over our limit`);
 		if (this.length < 4 + n)
 			return undefined;
 		let message: Uint8Array;
@@ -149,7 +149,7 @@ export class Transcript {
 	}
 	private started(): Hash {
 		if (!this.hash)
-			throw fatal(Alert.internal_error, "tls: transcript hash not started");
+			throw fatal(Alert.internal_error, "transcript hash not started");
 		return this.hash;
 	}
 	/** Hash(messages so far) */

@@ -71,5 +71,5 @@ export function checkPointFormats(data: Uint8Array | undefined, peer: "server" |
 	const list = r.opaque(1, 1);
 	r.end();
 	if (!list.includes(0))
-		throw fatal(Alert.illegal_parameter, `tls: the ${peer} does not accept uncompressed points`);
+		throw fatal(Alert.illegal_parameter, `the ${peer} does not accept uncompressed points`);
 }

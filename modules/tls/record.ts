@@ -40,8 +40,8 @@ const enum Size {
 	TAG_AT = 5 + PIECE,
 }
 // messages thrown from more than one place: once in the bytecode (a string literal is its bytes at each use)
-const BAD_MAC = "tls: bad record mac", TOO_SHORT = "tls: protected record too short",
-	NO_TYPE = "tls: protected record without a content type", OVER_LIMIT = "tls: record plaintext over the limit";
+const BAD_MAC = "bad record mac", TOO_SHORT = "protected record too short",
+	NO_TYPE = "protected record without a content type", OVER_LIMIT = "record plaintext over the limit";
 
 // the record methods are natives of crypto/aead (native/aead.c), each under the next sequence number
 // (RFC 8446 5.3, RFC 5246 6.1), which lives in C with the IV: no JS per record for the nonce and the
@@ -235,15 +235,15 @@ export class RecordLayer {
 			// the download's path)
 			const b = this.buffer!, type = b[0], length = (b[3] << 8) | b[4];
 			if (type < ContentType.change_cipher_spec || type > ContentType.application_data)
-				throw fatal(Alert.unexpected_message, `tls: unknown record type ${type}`);
+				throw fatal(Alert.unexpected_message, `unknown record type ${type}`);
 			if (b[1] !== 3)
-				throw fatal(Alert.protocol_version, "tls: not a TLS record (bad version)");
+				throw fatal(Alert.protocol_version, "not a TLS record (bad version)");
 			// protected records may carry the expansion of their protection on top of the plaintext limit
 			let max = this.receiveLimit;
 			if (this.read && !(type === ContentType.change_cipher_spec && this.version === Version.TLS13))
 				max += (this.version === Version.TLS13 ? Size.MAX_CIPHERTEXT_13 : Size.MAX_CIPHERTEXT_12) - Size.MAX_PLAINTEXT;
 			if (length > max)
-				throw fatal(Alert.record_overflow, `tls: record of ${length} bytes is over the limit of ${max}`);
+				throw fatal(Alert.record_overflow, `record of ${length} bytes is over the limit of ${max}`);
 			if (length === 0) {
 				this.process(0);
 				return;
@@ -347,7 +347,7 @@ export class RecordLayer {
 			if (s.heldByte < 0)
 				throw fatal(Alert.unexpected_message, NO_TYPE);
 			if (s.heldByte !== ContentType.handshake)
-				throw fatal(Alert.unexpected_message, `tls: a protected record of type ${s.heldByte} over ${Size.STREAM_THRESHOLD} bytes during the handshake`);
+				throw fatal(Alert.unexpected_message, `a protected record of type ${s.heldByte} over ${Size.STREAM_THRESHOLD} bytes during the handshake`);
 			if (s.plaintext - 1 - s.heldZeros > this.receiveLimit)
 				throw fatal(Alert.record_overflow, OVER_LIMIT);
 		}
@@ -387,7 +387,7 @@ export class RecordLayer {
 		let content: Uint8Array;
 		if (!this.read || (type === ContentType.change_cipher_spec && this.version === Version.TLS13)) {
 			if (this.read && this.refuseChangeCipherSpec)
-				throw fatal(Alert.unexpected_message, "tls: unprotected change_cipher_spec");
+				throw fatal(Alert.unexpected_message, "unprotected change_cipher_spec");
 			content = sub(b, Size.HEADER, Size.HEADER + length);
 		}
 		else if (this.version === Version.TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
@@ -396,7 +396,7 @@ export class RecordLayer {
 			// TLS 1.3 (RFC 8446 5.2), or TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905): its explicit nonce first
 			const tls13 = this.version === Version.TLS13;
 			if (tls13 && type !== ContentType.application_data)
-				throw fatal(Alert.unexpected_message, "tls: unprotected record after the handshake keys");
+				throw fatal(Alert.unexpected_message, "unprotected record after the handshake keys");
 			const start = Size.HEADER + (tls13 ? 0 : this.read.explicitNonceLength);
 			if (length < start - Size.HEADER + TAG_SIZE + (tls13 ? 1 : 0))
 				throw fatal(Alert.bad_record_mac, TOO_SHORT);
@@ -433,9 +433,9 @@ export class RecordLayer {
 		}
 		if (content.length === 0) {
 			if (type !== ContentType.application_data)
-				throw fatal(Alert.unexpected_message, "tls: empty record");
+				throw fatal(Alert.unexpected_message, "empty record");
 			if (++this.emptyRecords > Size.MAX_EMPTY_RECORDS)
-				throw fatal(Alert.unexpected_message, "tls: too many empty records");
+				throw fatal(Alert.unexpected_message, "too many empty records");
 			return;
 		}
 		this.emptyRecords = 0;

@@ -124,7 +124,7 @@ export class TLSServer extends TLSConnection {
 
 	protected onHandshakeMessage(type: number, body: Uint8Array, message: Uint8Array): void {
 		if (this.state === "start")
-			throw fatal(Alert.unexpected_message, "tls: the server was not started");
+			throw fatal(Alert.unexpected_message, "the server was not started");
 		const expect = this.expect;
 		if (expect === "post_handshake")
 			return this.postHandshake(type, body);
@@ -164,7 +164,7 @@ export class TLSServer extends TLSConnection {
 					return this.finished12(body, message);
 				break;
 		}
-		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected ${expect})`);
+		throw fatal(Alert.unexpected_message, `unexpected handshake message ${type} (expected ${expect})`);
 	}
 
 	/** after the handshake: KeyUpdate (1.3); a renegotiating ClientHello (1.2) is refused (RFC 5746 4.4) */
@@ -177,25 +177,25 @@ export class TLSServer extends TLSConnection {
 			if (this.tracing) this.trace("refused renegotiation (no_renegotiation warning)");
 			return;
 		}
-		throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} after the handshake`);
+		throw fatal(Alert.unexpected_message, `unexpected handshake message ${type} after the handshake`);
 	}
 
 	protected onChangeCipherSpec(content: Uint8Array): void {
 		if (content.length !== 1 || content[0] !== 1)
-			throw fatal(Alert.unexpected_message, "tls: bad change_cipher_spec");
+			throw fatal(Alert.unexpected_message, "bad change_cipher_spec");
 		if (this.version === Version.TLS12) {
 			// RFC 5246 7.1: switches the client's write keys, only right before its Finished
 			if (this.expect !== "change_cipher_spec12")
-				throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+				throw fatal(Alert.unexpected_message, "unexpected change_cipher_spec");
 			if (this.handshake.pending)
-				throw fatal(Alert.unexpected_message, "tls: change_cipher_spec inside a handshake message");
+				throw fatal(Alert.unexpected_message, "change_cipher_spec inside a handshake message");
 			this.records.setRead(protection12(this.suite!, this.masterSecret!, this.randoms, true));
 			this.expect = "finished12";
 			return;
 		}
 		// TLS 1.3 middlebox compatibility (RFC 8446 D.4): once, after our first flight, during the handshake
 		if (this.version !== Version.TLS13 || this.state !== "handshake" || this.expect === "client_hello" || !this.takeCompatibilityCCS())
-			throw fatal(Alert.unexpected_message, "tls: unexpected change_cipher_spec");
+			throw fatal(Alert.unexpected_message, "unexpected change_cipher_spec");
 		if (this.tracing) this.trace("ignored change_cipher_spec (compatibility mode)");
 	}
 
@@ -214,7 +214,7 @@ export class TLSServer extends TLSConnection {
 		if (expect !== "certificate" && expect !== "certificate12")
 			return undefined;
 		if (type !== HandshakeType.certificate)
-			throw fatal(Alert.unexpected_message, `tls: unexpected handshake message ${type} (expected the client's Certificate)`);
+			throw fatal(Alert.unexpected_message, `unexpected handshake message ${type} (expected the client's Certificate)`);
 		const tls13 = expect === "certificate";
 		return this.streamCertificate(this.options.clientCertificates!(), tls13, length, header, true);
 	}
@@ -224,8 +224,8 @@ export class TLSServer extends TLSConnection {
 		const tls13 = this.version === Version.TLS13;
 		if (!this.peerKey) {
 			if (this.options.clientAuthentication === "require")
-				throw tls13 ? fatal(Alert.certificate_required, "tls: the client sent no certificate")
-					: fatal(Alert.handshake_failure, "tls: the client sent no certificate");
+				throw tls13 ? fatal(Alert.certificate_required, "the client sent no certificate")
+					: fatal(Alert.handshake_failure, "the client sent no certificate");
 			if (this.tracing) this.trace("received an empty client Certificate");
 			this.expect = tls13 ? "finished" : "client_key_exchange";
 			return;
@@ -261,9 +261,9 @@ export class TLSServer extends TLSConnection {
 	private secondClientHello(body: Uint8Array, message: Uint8Array): void {
 		const hello = new ClientHello(body);
 		if (this.chooseVersion(hello) !== Version.TLS13)
-			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not offer TLS 1.3");
+			throw fatal(Alert.illegal_parameter, "the second ClientHello does not offer TLS 1.3");
 		if (!equalBytes(this.clientRandom, hello.random) || !equalBytes(this.sessionId ?? NO_SESSION_ID, hello.sessionId))
-			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed its random or session ID");
+			throw fatal(Alert.illegal_parameter, "the second ClientHello changed its random or session ID");
 		if (this.tracing) this.trace(`received ClientHello (after HelloRetryRequest): ${hello.suiteCount} suites, ${hello.size} extensions`);
 		return this.clientHello13(hello, message, true);
 	}
@@ -288,10 +288,10 @@ export class TLSServer extends TLSConnection {
 		else if (hello.legacyVersion >= Version.TLS12 && o.minVersion <= Version.TLS12)
 			version = Version.TLS12;
 		if (!version)
-			throw fatal(Alert.protocol_version, "tls: no protocol version in common with the client");
+			throw fatal(Alert.protocol_version, "no protocol version in common with the client");
 		// RFC 7507: a client that fell back to a lower version than ours
 		if (version < o.maxVersion && hello.offersSuite(TLS_FALLBACK_SCSV))
-			throw fatal(Alert.inappropriate_fallback, "tls: the client fell back to a lower version");
+			throw fatal(Alert.inappropriate_fallback, "the client fell back to a lower version");
 		return version;
 	}
 
@@ -311,7 +311,7 @@ export class TLSServer extends TLSConnection {
 				continue;
 			return suite;
 		}
-		throw fatal(Alert.handshake_failure, "tls: no cipher suite in common with the client");
+		throw fatal(Alert.handshake_failure, "no cipher suite in common with the client");
 	}
 
 	/**
@@ -336,7 +336,7 @@ export class TLSServer extends TLSConnection {
 			if (info.algorithm === "ecdsa" ? key.type === "ec" && (key.curve === info.curve || !tls13) : key.type === "rsa" && (!tls13 || info.algorithm === "rsa-pss"))
 				return scheme;
 		}
-		throw fatal(Alert.handshake_failure, "tls: no signature algorithm in common with the client");
+		throw fatal(Alert.handshake_failure, "no signature algorithm in common with the client");
 	}
 
 	/** the client's supported_groups (RFC 8446 4.2.7, RFC 8422 5.1.1) */
@@ -374,7 +374,7 @@ export class TLSServer extends TLSConnection {
 			return;
 		const chosen = ours.find((p) => offered.includes(p));
 		if (chosen === undefined)
-			throw fatal(Alert.no_application_protocol, "tls: no application protocol in common with the client");
+			throw fatal(Alert.no_application_protocol, "no application protocol in common with the client");
 		this.alpn = chosen;
 	}
 
@@ -394,7 +394,7 @@ export class TLSServer extends TLSConnection {
 		const mfl = hello.get(ExtensionType.max_fragment_length);
 		if (mfl) {
 			if (mfl.length !== 1 || mfl[0] < 1 || mfl[0] > 4)
-				throw fatal(Alert.illegal_parameter, "tls: bad max_fragment_length");
+				throw fatal(Alert.illegal_parameter, "bad max_fragment_length");
 			const limit = 256 << mfl[0];
 			this.records.receiveLimit = limit;
 			this.recordLimit = limit;
@@ -427,33 +427,33 @@ export class TLSServer extends TLSConnection {
 	private clientHello13(hello: ClientHello, message: Uint8Array, second: boolean): void {
 		const ext = hello;
 		if (!hello.nullCompressionOnly)
-			throw fatal(Alert.illegal_parameter, "tls: TLS 1.3 ClientHello with compression");
+			throw fatal(Alert.illegal_parameter, "TLS 1.3 ClientHello with compression");
 		const suite = this.chooseSuite(hello, Version.TLS13);
 		if (second && suite.code !== this.firstHello!.suite)
-			throw fatal(Alert.illegal_parameter, "tls: the second ClientHello changed the cipher suite");
+			throw fatal(Alert.illegal_parameter, "the second ClientHello changed the cipher suite");
 		this.suite = suite;
 		this.transcript.start(suite.hash);
 		// RFC 8446 9.2: what a TLS 1.3 ClientHello must carry
 		if (!ext.has(ExtensionType.supported_groups) || !ext.has(ExtensionType.key_share))
-			throw fatal(Alert.missing_extension, "tls: TLS 1.3 ClientHello without supported_groups and key_share");
+			throw fatal(Alert.missing_extension, "TLS 1.3 ClientHello without supported_groups and key_share");
 		const psk = ext.get(ExtensionType.pre_shared_key);
 		if (!ext.has(ExtensionType.signature_algorithms) && !psk)
-			throw fatal(Alert.missing_extension, "tls: TLS 1.3 ClientHello without signature_algorithms");
+			throw fatal(Alert.missing_extension, "TLS 1.3 ClientHello without signature_algorithms");
 		if (psk && !ext.has(ExtensionType.psk_key_exchange_modes))
-			throw fatal(Alert.missing_extension, "tls: pre_shared_key without psk_key_exchange_modes");
+			throw fatal(Alert.missing_extension, "pre_shared_key without psk_key_exchange_modes");
 		// key exchange (RFC 8446 4.2.7, 4.2.8): our preferred group among those the client sent a share for,
 		// else a HelloRetryRequest for our preferred group among those it supports
 		const groups = this.clientGroups(hello);
 		const shares = parseKeyShares(ext.get(ExtensionType.key_share)!);
 		if (shares.some((s) => !groups.includes(s.group)))
-			throw fatal(Alert.illegal_parameter, "tls: key share for a group not in supported_groups");
+			throw fatal(Alert.illegal_parameter, "key share for a group not in supported_groups");
 		const acceptable = this.options.groups.filter((g) => groups.includes(g));
 		if (!acceptable.length)
-			throw fatal(Alert.handshake_failure, "tls: no group in common with the client");
+			throw fatal(Alert.handshake_failure, "no group in common with the client");
 		const group = acceptable.find((g) => shares.some((s) => s.group === g));
 		if (second) {
 			if (shares.length !== 1 || shares[0].group !== this.firstHello!.group)
-				throw fatal(Alert.illegal_parameter, "tls: the second ClientHello does not carry the share we asked for");
+				throw fatal(Alert.illegal_parameter, "the second ClientHello does not carry the share we asked for");
 		}
 		else if (group === undefined) {
 			this.transcript.update(message);
@@ -470,7 +470,7 @@ export class TLSServer extends TLSConnection {
 		// the transcript now takes this ClientHello
 		this.transcript.update(message);
 		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
+			throw fatal(Alert.unexpected_message, "handshake data after ClientHello in the same record");
 		this.keyExchange13(share.group, share.point);
 		// our ServerHello and the rest of the flight once the ClientHello's frames are gone (sendFlight)
 		this.expect = "flight13";
@@ -511,7 +511,7 @@ export class TLSServer extends TLSConnection {
 			const schedule = new KeySchedule(suite.hash, copyOf(state.secret).buffer as ArrayBuffer);
 			const expected = this.pskBinder(schedule, message.subarray(0, hello.bindersAt), this.expect === "client_hello2");
 			if (!equal(offer.binders[index], expected))
-				throw fatal(Alert.decrypt_error, "tls: bad PSK binder");
+				throw fatal(Alert.decrypt_error, "bad PSK binder");
 			this.schedule = schedule;
 			this.flags |= Flag.RESUMED;
 			this.pskIndex = index;
@@ -538,7 +538,7 @@ export class TLSServer extends TLSConnection {
 		if (this.sessionId)
 			this.sendCompatibilityCCS();
 		if (this.handshake.pending)
-			throw fatal(Alert.unexpected_message, "tls: handshake data after ClientHello in the same record");
+			throw fatal(Alert.unexpected_message, "handshake data after ClientHello in the same record");
 		if (this.tracing) this.trace(`sent HelloRetryRequest: ${suite.name}, group ${groupName(group)}`);
 		this.expect = "client_hello2";
 	}
@@ -744,21 +744,21 @@ export class TLSServer extends TLSConnection {
 	private clientHello12(hello: ClientHello, message: Uint8Array): void {
 		const ext = hello;
 		if (!hello.offersCompression(0))
-			throw fatal(Alert.illegal_parameter, "tls: ClientHello without null compression");
+			throw fatal(Alert.illegal_parameter, "ClientHello without null compression");
 		// secure renegotiation (RFC 5746 3.6): the extension, empty, or the SCSV
 		const reneg = ext.get(ExtensionType.renegotiation_info);
 		if (reneg) {
 			if (reneg.length !== 1 || reneg[0] !== 0)
-				throw fatal(Alert.handshake_failure, "tls: bad renegotiation_info in the initial handshake");
+				throw fatal(Alert.handshake_failure, "bad renegotiation_info in the initial handshake");
 		}
 		else if (!hello.offersSuite(TLS_EMPTY_RENEGOTIATION_INFO_SCSV))
-			throw fatal(Alert.handshake_failure, "tls: the client does not support secure renegotiation (RFC 5746)");
+			throw fatal(Alert.handshake_failure, "the client does not support secure renegotiation (RFC 5746)");
 		// extended master secret (RFC 7627 5.2): required
 		const ems = ext.get(ExtensionType.extended_master_secret);
 		if (!ems)
-			throw fatal(Alert.handshake_failure, "tls: the client does not support the extended master secret (RFC 7627)");
+			throw fatal(Alert.handshake_failure, "the client does not support the extended master secret (RFC 7627)");
 		if (ems.length)
-			throw fatal(Alert.decode_error, "tls: extended_master_secret is not empty");
+			throw fatal(Alert.decode_error, "extended_master_secret is not empty");
 		checkPointFormats(ext.get(ExtensionType.ec_point_formats), "client");
 		this.chooseALPN(hello);
 		// resumption by ticket (RFC 5077 3.1)
@@ -775,7 +775,7 @@ export class TLSServer extends TLSConnection {
 			const groups = this.clientGroups(hello);
 			const group = this.options.groups.find((g) => groups.includes(g));
 			if (group === undefined)
-				throw fatal(Alert.handshake_failure, "tls: no group in common with the client");
+				throw fatal(Alert.handshake_failure, "no group in common with the client");
 			this.group = group;
 			this.signatureScheme = this.chooseScheme12(this.clientSchemes(hello));
 		}
@@ -806,7 +806,7 @@ export class TLSServer extends TLSConnection {
 	/** TLS 1.2 signature: any of the client's schemes our key can make; ECDSA on our curve first */
 	private chooseScheme12(offered: readonly number[]): number {
 		if (!offered.length)
-			throw fatal(Alert.handshake_failure, "tls: ClientHello without signature_algorithms (SHA-1 only)");
+			throw fatal(Alert.handshake_failure, "ClientHello without signature_algorithms (SHA-1 only)");
 		const key = this.credentials.key;
 		if (key.type === "ec") {
 			const own = this.options.signatureAlgorithms.find((s) => offered.includes(s) && schemeInfo(s)?.curve === key.curve);
@@ -936,9 +936,9 @@ export class TLSServer extends TLSConnection {
 		const info = schemeInfo(scheme);
 		const key = this.peerKey!;
 		if (!info || !this.options.signatureAlgorithms.includes(scheme) || info.hash !== this.suite!.hash)
-			throw fatal(Alert.illegal_parameter, `tls: CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
+			throw fatal(Alert.illegal_parameter, `CertificateVerify with scheme 0x${scheme.toString(16)}, which we did not offer`);
 		if ((info.algorithm === "ecdsa") !== (key.type === "ec"))
-			throw fatal(Alert.illegal_parameter, "tls: CertificateVerify scheme does not fit the certificate's key");
+			throw fatal(Alert.illegal_parameter, "CertificateVerify scheme does not fit the certificate's key");
 		this.verifySignature("CertificateVerify", scheme, key, this.transcript.current(), signature, true);
 		this.transcript.update(message);
 		this.bits |= CLIENT_AUTHENTICATED;
@@ -1006,13 +1006,13 @@ function parseServerName(data: Uint8Array): string | undefined {
 		if (type !== 0)
 			continue;
 		if (name !== undefined)
-			throw fatal(Alert.illegal_parameter, "tls: two host names in server_name");
+			throw fatal(Alert.illegal_parameter, "two host names in server_name");
 		if (value.length > 253)
-			throw fatal(Alert.illegal_parameter, "tls: server_name too long");
+			throw fatal(Alert.illegal_parameter, "server_name too long");
 		for (let i = 0; i < value.length; i++) {
 			const c = value[i];
 			if (!(c >= 0x30 && c <= 0x39 || c >= 0x41 && c <= 0x5A || c >= 0x61 && c <= 0x7A || c === 0x2D || c === 0x2E || c === 0x5F))
-				throw fatal(Alert.illegal_parameter, "tls: bad character in server_name");
+				throw fatal(Alert.illegal_parameter, "bad character in server_name");
 		}
 		name = String.fromCharCode(...value).toLowerCase();
 	}
@@ -1029,7 +1029,7 @@ function parseKeyShares(data: Uint8Array): { group: number, point: Uint8Array }[
 		const group = list.u16();
 		const point = list.opaque(2, 1);
 		if (shares.some((s) => s.group === group))
-			throw fatal(Alert.illegal_parameter, "tls: two key shares for one group");
+			throw fatal(Alert.illegal_parameter, "two key shares for one group");
 		shares.push({ group, point });
 	}
 	return shares;
@@ -1048,6 +1048,6 @@ function parsePSK(data: Uint8Array): PSKOffer {
 	while (bs.remaining)
 		binders.push(bs.opaque(1, 32));
 	if (binders.length !== identities.length)
-		throw fatal(Alert.illegal_parameter, "tls: PSK identities and binders differ in number");
+		throw fatal(Alert.illegal_parameter, "PSK identities and binders differ in number");
 	return { identities, binders };
 }
