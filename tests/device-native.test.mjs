@@ -50,10 +50,15 @@ test("device C profile: native/ builds with its defines (warnings as errors), an
   const noSign = refused("crypto: signing is not in this build");
   const noPrivate = refused("crypto: private keys are not in this build");
   assert.deepEqual(run(join(repo, "build", "xsh-device"), deviceManifest), {
-    privateEC: noPrivate, privateRSA: noPrivate, signECDSA: noSign, signPKCS1: noSign, signPSS: noSign, verify: { value: true },
+    privateEC: noPrivate, privateRSA: noPrivate, signECDSA: noSign, signPKCS1: noSign, signPSS: noSign, signScheme: noSign, verify: { value: true },
+  });
+  // the device core under the full profile's JS (crypto/signature's wrappers, not the device profile's
+  // crypto/no-sign): the natives themselves refuse, with the same errors
+  assert.deepEqual(run(join(repo, "build", "xsh-device"), join(repo, "manifest_tls13.json")), {
+    privateEC: noPrivate, privateRSA: noPrivate, signECDSA: noSign, signPKCS1: noSign, signPSS: noSign, signScheme: noSign, verify: { value: true },
   });
   // the same script in the full core: the keys load and sign (so the refusals above are the profile's)
   assert.deepEqual(run(join(repo, "build", "xsh"), join(repo, "manifest.json")), {
-    privateEC: { value: true }, privateRSA: { value: true }, signECDSA: { value: true }, signPKCS1: { value: true }, signPSS: { value: true }, verify: { value: true },
+    privateEC: { value: true }, privateRSA: { value: true }, signECDSA: { value: true }, signPKCS1: { value: true }, signPSS: { value: true }, signScheme: { value: true }, verify: { value: true },
   });
 });

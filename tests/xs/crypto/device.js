@@ -1,12 +1,12 @@
 // The C core's device profile (manifest_device.json's defines, build/xsh-device) against the full one
 // (build/xsh): tests/device-native.test.mjs writes a P-256 and an RSA key pair and a signature made by
 // Node into <dir>, then runs this in both hosts:
-//   xsh device.js <dir>     prints one JSON line { privateEC, privateRSA, signECDSA, signPKCS1, signPSS, verify }
+//   xsh device.js <dir>     prints one JSON line { privateEC, privateRSA, signECDSA, signPKCS1, signPSS, signScheme, verify }
 // each entry { value } or { error: { type, message } }: what loading the private keys, signing with
 // them (or, where they could not be loaded, with the public keys) and verifying Node's signature gave.
 import { readFile, argv } from "xsh";
 import { Key } from "crypto/keys";
-import { verifyECDSA, signECDSA, signPKCS1, signPSS } from "crypto/signature";
+import { verifyECDSA, signECDSA, signPKCS1, signPSS, signScheme } from "crypto/signature";
 import { ascii, attempt, emit, hex } from "./common.js";
 
 const dir = argv[1];
@@ -24,5 +24,6 @@ emit({
 	signECDSA: signed(attempt(() => signECDSA(ec, "SHA-256", message))),
 	signPKCS1: signed(attempt(() => signPKCS1(rsa, "SHA-256", message))),
 	signPSS: signed(attempt(() => signPSS(rsa, "SHA-256", message))),
+	signScheme: signed(attempt(() => signScheme(0x0403, ec, message))),
 	verify: attempt(() => verifyECDSA(Key.fromSPKI(file("ec.spki")), "SHA-256", message, file("ec.sig"))),
 });
