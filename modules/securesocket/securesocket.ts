@@ -177,8 +177,8 @@ export default class SecureSocket {
 		t.secure.#fail(new TLSError(Alert.user_canceled, `tls: handshake timed out after ${t.ms} ms`, false, "timeout"));
 	}
 
-	static #socketCallback(this: OwnedSocket, message: number, value?: number): void {
-		this.secure.#onSocket(message, value);
+	static #socketCallback(this: OwnedSocket, message: number): void {
+		this.secure.#onSocket(message);
 	}
 
 	/** the latest resumable session the server gave; pass it as secure.session to resume */
@@ -239,10 +239,14 @@ export default class SecureSocket {
 			result = engine.readInto(type, until === undefined ? type.byteLength : Math.min(type.byteLength, this.#count(until)));
 		else
 			throw new TypeError("securesocket: read type must be String, ArrayBuffer, Number, null or a buffer to fill");
-		// from the app's callback the pump goes on by itself when it returns
+		// all read: the next record is pumped from a timer (from the app's callback the pump goes on by
+		// itself when it returns)
 		const bits = this.#bits;
-		if (!(bits & Bit.IN_CALLBACK) && !engine.plaintextPending && (this.#pending || (bits & Bit.TCP_ENDED) || ((bits & Bit.DIRECT) && (this.#socket as unknown as DirectSocket).read() > 0)))
-			this.#schedulePump();
+		if (!(bits & Bit.IN_CALLBACK) && !this.#pumpTimer && !engine.plaintextPending && (this.#pending || (bits & Bit.TCP_ENDED) || ((bits & Bit.DIRECT) && (this.#socket as unknown as DirectSocket).read() > 0)))
+			this.#pumpTimer = Timer.set(() => {
+				this.#pumpTimer = undefined;
+				this.#pump();
+			}, 0);
 		return result;
 	}
 
@@ -334,7 +338,7 @@ export default class SecureSocket {
 		return plaintext;
 	}
 
-	#onSocket(message: number, value?: number): void {
+	#onSocket(message: number): void {
 		switch (message) {
 			case 1:
 				this.#state = State.handshake;
@@ -377,7 +381,6 @@ export default class SecureSocket {
 				this.#fail(new TLSError(Alert.internal_error, "securesocket: the TCP connection failed (refused, unreachable or reset)", false, "network"));
 				break;
 		}
-		void value;
 	}
 
 	/** moves what the TCP socket holds into `pending` */
@@ -399,15 +402,6 @@ export default class SecureSocket {
 			this.#fail(new TLSError(Alert.close_notify, "tls: the connection was closed without close_notify (truncated)", true, "truncated"));
 		else
 			this.#fail(new TLSError(Alert.handshake_failure, `tls: the ${this.#engine instanceof TLSClient ? "server" : "client"} closed the connection during the handshake`, true, "closed"));
-	}
-
-	#schedulePump(): void {
-		if (this.#pumpTimer || (this.#bits & Bit.IN_CALLBACK))
-			return;
-		this.#pumpTimer = Timer.set(() => {
-			this.#pumpTimer = undefined;
-			this.#pump();
-		}, 0);
 	}
 
 	/** feeds waiting TCP bytes to the engine, and tells the app what happened */
