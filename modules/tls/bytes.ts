@@ -180,11 +180,12 @@ export class Writer {
 	u16(v: number): this {
 		return this.u8(v >> 8).u8(v);
 	}
-	/** each value as a u16 (a list's body: codes, groups, schemes) */
-	u16s(values: readonly number[]): this {
+	/** a list of u16 values (codes, groups, schemes) with its 2-byte length */
+	list16(values: readonly number[]): this {
+		this.begin(2);
 		for (let i = 0; i < values.length; i++)
 			this.u16(values[i]);
-		return this;
+		return this.end();
 	}
 	u32(v: number): this {
 		return this.u16(v >>> 16).u16(v);
@@ -195,6 +196,10 @@ export class Writer {
 		this.data.set(view, this.position);
 		this.position += view.length;
 		return this;
+	}
+	/** a byte string with a 1-, 2- or 3-byte length prefix (Reader.opaque's counterpart) */
+	opaque(prefix: 1 | 2 | 3, b: Uint8Array | ArrayBuffer): this {
+		return this.begin(prefix).bytes(b).end();
 	}
 	/** starts a block with a 1-, 2- or 3-byte length prefix; `end()` writes the length */
 	begin(prefix: 1 | 2 | 3): this {

@@ -161,7 +161,7 @@ export class CertificateStream {
 export function writeCertificateList(w: Writer, certificates: readonly (ArrayBuffer | Uint8Array)[] | undefined, tls13: boolean): void {
 	w.begin(3);
 	for (let i = 0; certificates && i < certificates.length; i++) {
-		w.begin(3).bytes(certificates[i]).end();
+		w.opaque(3, certificates[i]);
 		if (tls13)
 			w.u16(0);
 	}

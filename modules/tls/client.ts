@@ -18,7 +18,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, ascii, copy, copyOf } from "./bytes";
+import { Reader, Writer, alloc, ascii, copy, copyOf, sub } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
@@ -213,7 +213,7 @@ export class TLSClient extends TLSConnection {
 		if (!this.helloRetried) {
 			this.random(this.clientRandom);
 			if (offer13) {
-				this.sessionId = new Uint8Array(new ArrayBuffer(32));    // middlebox compatibility mode (RFC 8446 D.4)
+				this.sessionId = alloc(32);    // middlebox compatibility mode (RFC 8446 D.4)
 				this.random(this.sessionId);
 			}
 			if (offer12)
@@ -227,15 +227,15 @@ export class TLSClient extends TLSConnection {
 		const suites: number[] = [];   // an indexed loop, not filter(): an array callback re-enters XS from C
 		for (let i = 0; i < o.suites.length; i++) {
 			const s = suiteByCode(o.suites[i]);
-			if (s !== undefined && ((s.version === Version.TLS13 && offer13) || (s.version === Version.TLS12 && offer12)))
+			if (s !== undefined && (s.version === Version.TLS13 ? offer13 : offer12))
 				suites.push(o.suites[i]);
 		}
 		if (!suites.length)
 			throw fatal(Alert.handshake_failure, "no cipher suite for the versions allowed");
 		const w = new Writer(512);
 		w.u16(Version.TLS12).bytes(this.clientRandom);
-		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end();
-		w.begin(2).u16s(suites).end();
+		w.opaque(1, this.sessionId ?? NO_SESSION_ID);
+		w.list16(suites);
 		w.u8(1).u8(0);   // compression: null
 		w.begin(2);
 		// each extension: type, then its body in a block closed by the last end() (RFC 8446 4.2)
@@ -246,15 +246,15 @@ export class TLSClient extends TLSConnection {
 		};
 		const name = o.serverName;
 		if (name && !isIPLiteral(name))
-			ext(ExtensionType.server_name).begin(2).u8(0).begin(2).bytes(ascii(name)).end().end().end();
+			ext(ExtensionType.server_name).begin(2).u8(0).opaque(2, ascii(name)).end().end();
 		if (offer12)
 			this.helloExtensions12?.(w, ext);
-		ext(ExtensionType.supported_groups).begin(2).u16s(o.groups).end().end();
-		ext(ExtensionType.signature_algorithms).begin(2).u16s(o.signatureAlgorithms).end().end();
+		ext(ExtensionType.supported_groups).list16(o.groups).end();
+		ext(ExtensionType.signature_algorithms).list16(o.signatureAlgorithms).end();
 		if (o.alpn && o.alpn.length) {
 			ext(ExtensionType.application_layer_protocol_negotiation).begin(2);
 			for (let i = 0; i < o.alpn.length; i++)
-				w.begin(1).bytes(ascii(o.alpn[i])).end();
+				w.opaque(1, ascii(o.alpn[i]));
 			w.end().end();
 		}
 		if (o.maxFragmentLength) {
@@ -268,11 +268,11 @@ export class TLSClient extends TLSConnection {
 				w.u16(Version.TLS12);
 			w.end().end();
 			if (this.cookie)
-				ext(ExtensionType.cookie).begin(2).bytes(this.cookie).end().end();
+				ext(ExtensionType.cookie).opaque(2, this.cookie).end();
 			ext(ExtensionType.key_share).begin(2);
 			const shares = this.shares!;
 			for (let i = 0; i < shares.length; i++)
-				w.u16(shares[i].group).begin(2).bytes(shares[i].ecdh.publicKey).end();
+				w.u16(shares[i].group).opaque(2, shares[i].ecdh.publicKey);
 			w.end().end();
 			ext(ExtensionType.psk_key_exchange_modes).u8(1).u8(1).end();   // psk_dhe_ke
 		}
@@ -289,9 +289,9 @@ export class TLSClient extends TLSConnection {
 			const fits = this.helloRetried ? this.suite!.hash === suite?.hash : suites.some((c) => suiteByCode(c)?.hash === suite?.hash);
 			if (suite && fits && ageMs < session.lifetime * 1000) {
 				binderLength = hashSize(suite.hash);
-				ext(ExtensionType.pre_shared_key).begin(2).begin(2).bytes(session.ticket).end().u32((ageMs + session.ticketAgeAdd) >>> 0).end();
+				ext(ExtensionType.pre_shared_key).begin(2).opaque(2, session.ticket).u32((ageMs + session.ticketAgeAdd) >>> 0).end();
 				binderAt = w.length;
-				w.begin(2).begin(1).bytes(new Uint8Array(new ArrayBuffer(binderLength))).end().end().end();
+				w.begin(2).opaque(1, alloc(binderLength)).end().end();
 				this.offeredPSK = true;
 			}
 		}
@@ -301,8 +301,8 @@ export class TLSClient extends TLSConnection {
 			// binder = HMAC over the transcript up to and without the binders (RFC 8446 4.2.11.2)
 			const suite = suiteByCode(session!.suite)!;
 			const schedule = new KeySchedule(suite.hash, session!.secret);
-			const binder = this.pskBinder(schedule, new Uint8Array(message.buffer, message.byteOffset, 4 + binderAt), !!this.helloRetried);
-			message.set(new Uint8Array(binder), 4 + binderAt + 3);
+			const binder = this.pskBinder(schedule, sub(message, 0, 4 + binderAt), !!this.helloRetried);
+			copy(message, 4 + binderAt + 3, binder, 0, binder.byteLength);
 			this.schedule = schedule;
 		}
 		this.transcript.update(message);
@@ -604,7 +604,7 @@ export class TLSClient extends TLSConnection {
 		const request = this.certificateRequest!;
 		const o = this.options;
 		const w = new Writer(1024);
-		w.begin(1).bytes(request.context).end();
+		w.opaque(1, request.context);
 		const key = o.clientKey;
 		const scheme = key ? this.chooseScheme(key, request.schemes, true) : undefined;
 		writeCertificateList(w, key && scheme !== undefined ? o.clientCertificates : undefined, true);
@@ -613,7 +613,7 @@ export class TLSClient extends TLSConnection {
 			const content = certificateVerifyContent(false, this.transcript.current());
 			const signature = signScheme(scheme, key, content);
 			const v = new Writer(signature.byteLength + 4);
-			v.u16(scheme).begin(2).bytes(signature).end();
+			v.u16(scheme).opaque(2, signature);
 			this.sendHandshake(HandshakeType.certificate_verify, v.view());
 			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
 		}

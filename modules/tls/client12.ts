@@ -234,7 +234,7 @@ export class TLSClient12 extends TLSClient {
 			throw peerFailure(Alert.illegal_parameter, "bad ECDHE share from the server", e);
 		}
 		const w = new Writer(100);
-		w.begin(1).bytes(ecdh.publicKey).end();
+		w.opaque(1, ecdh.publicKey);
 		ecdh.close();
 		this.sendHandshake(HandshakeType.client_key_exchange, w.view());
 		// extended master secret (RFC 7627 4)
@@ -247,7 +247,7 @@ export class TLSClient12 extends TLSClient {
 			// (chooseScheme took a scheme whose hash is the transcript's: this is that digest)
 			const signature = signScheme(signWith.scheme, signWith.key, messagesHash, { prehashed: true });
 			const v = new Writer(signature.byteLength + 4);
-			v.u16(signWith.scheme).begin(2).bytes(signature).end();
+			v.u16(signWith.scheme).opaque(2, signature);
 			this.sendHandshake(HandshakeType.certificate_verify, v.view());
 			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
 		}

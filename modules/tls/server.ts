@@ -412,7 +412,7 @@ export class TLSServer extends TLSConnection {
 		if (serverName && this.serverName !== undefined)
 			w.u16(ExtensionType.server_name).u16(0);
 		if (this.alpn !== undefined)
-			w.u16(ExtensionType.application_layer_protocol_negotiation).begin(2).begin(2).begin(1).bytes(ascii(this.alpn)).end().end().end();
+			w.u16(ExtensionType.application_layer_protocol_negotiation).begin(2).begin(2).opaque(1, ascii(this.alpn)).end().end();
 		const limit = this.replyLimit;
 		if (limit !== undefined) {
 			if (limit > 0)
@@ -529,7 +529,7 @@ export class TLSServer extends TLSConnection {
 		this.transcript.replaceWithMessageHash();
 		const w = new Writer(128);
 		w.u16(Version.TLS12).bytes(HRR_RANDOM);
-		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end().u16(suite.code).u8(0);
+		w.opaque(1, this.sessionId ?? NO_SESSION_ID).u16(suite.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(Version.TLS13).end();
 		w.u16(ExtensionType.key_share).begin(2).u16(group).end();
@@ -560,10 +560,10 @@ export class TLSServer extends TLSConnection {
 		const ecdh = this.ecdh!;
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(Version.TLS12), false);
-		w.begin(1).bytes(this.sessionId ?? NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
+		w.opaque(1, this.sessionId ?? NO_SESSION_ID).u16(this.suite!.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.supported_versions).begin(2).u16(Version.TLS13).end();
-		w.u16(ExtensionType.key_share).begin(2).u16(this.group).begin(2).bytes(ecdh.publicKey).end().end();
+		w.u16(ExtensionType.key_share).begin(2).u16(this.group).opaque(2, ecdh.publicKey).end();
 		if (this.pskIndex !== undefined)
 			w.u16(ExtensionType.pre_shared_key).begin(2).u16(this.pskIndex).end();
 		ecdh.close();
@@ -849,7 +849,7 @@ export class TLSServer extends TLSConnection {
 	private serverHello12(resuming: boolean): Uint8Array {
 		const w = new Writer(256);
 		this.writeServerRandom(w.u16(Version.TLS12), this.options.maxVersion >= Version.TLS13);
-		w.begin(1).bytes(resuming && this.sessionId || NO_SESSION_ID).end().u16(this.suite!.code).u8(0);
+		w.opaque(1, resuming && this.sessionId || NO_SESSION_ID).u16(this.suite!.code).u8(0);
 		w.begin(2);
 		w.u16(ExtensionType.renegotiation_info).u16(1).u8(0);    // RFC 5746 3.6
 		w.u16(ExtensionType.extended_master_secret).u16(0);      // RFC 7627 5.2
