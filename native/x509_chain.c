@@ -52,7 +52,7 @@ const char *x509_chain_reason(int reason)
 
 /* ---- messages ---- */
 
-static void append(char *to, const char *text)
+static void chain_append(char *to, const char *text)
 {
 	size_t at = strlen(to);
 	while (*text && (at + 1 < X509_CHAIN_MESSAGE))
@@ -65,8 +65,8 @@ static void say(x509_chain *c, const char *who, int depth, const char *name, con
 {
 	char number[4];
 	c->message[0] = 0;
-	append(c->message, "x509: ");
-	append(c->message, who);
+	chain_append(c->message, "x509: ");
+	chain_append(c->message, who);
 	if (depth >= 0) {
 		number[0] = ' ';
 		number[1] = (char)('0' + depth % 10);
@@ -76,19 +76,19 @@ static void say(x509_chain *c, const char *who, int depth, const char *name, con
 			number[2] = (char)('0' + depth % 10);
 			number[3] = 0;
 		}
-		append(c->message, number);
+		chain_append(c->message, number);
 	}
 	if (name && *name) {
-		append(c->message, " 'CN=");
-		append(c->message, name);
-		append(c->message, "'");
+		chain_append(c->message, " 'CN=");
+		chain_append(c->message, name);
+		chain_append(c->message, "'");
 	}
-	append(c->message, " ");
-	append(c->message, text);
+	chain_append(c->message, " ");
+	chain_append(c->message, text);
 }
 
 /* a failure: sticky */
-static int fail(x509_chain *c, int reason, const char *who, int depth, const char *name, const char *text)
+static int chain_fail(x509_chain *c, int reason, const char *who, int depth, const char *name, const char *text)
 {
 	say(c, who, depth, name, text);
 	c->failed = 1;
@@ -235,13 +235,13 @@ static int check_certificate(x509_chain *c, const uint8_t *der, const uint32_t *
 	const char *text;
 	int reason = signature_algorithm(der, f[X509_TBS_ALGORITHM], f[X509_TBS_ALGORITHM_END], kind, md, &text);
 	if (reason)
-		return fail(c, reason, "certificate", depth, name, text);
+		return chain_fail(c, reason, "certificate", depth, name, text);
 	if (f[X509_FLAGS] & X509_UNKNOWN_CRITICAL)
-		return fail(c, X509_R_UNSUPPORTED_CRITICAL, "certificate", depth, name, "has an unknown critical extension");
+		return chain_fail(c, X509_R_UNSUPPORTED_CRITICAL, "certificate", depth, name, "has an unknown critical extension");
 	if (c->time < seconds(f, X509_NOT_BEFORE_HIGH))
-		return fail(c, X509_R_NOT_YET_VALID, "certificate", depth, name, "is not valid yet");
+		return chain_fail(c, X509_R_NOT_YET_VALID, "certificate", depth, name, "is not valid yet");
 	if (c->time > seconds(f, X509_NOT_AFTER_HIGH))
-		return fail(c, X509_R_EXPIRED, "certificate", depth, name, "has expired");
+		return chain_fail(c, X509_R_EXPIRED, "certificate", depth, name, "has expired");
 	return X509_R_OK;
 }
 
@@ -296,7 +296,7 @@ static int verify_top(x509_chain *c, const uint8_t *spki, size_t length, const c
 		pend(c, reason, who, depth, name, text);
 		return reason;
 	}
-	return fail(c, reason, who, depth, name, text);
+	return chain_fail(c, reason, who, depth, name, text);
 }
 
 /*
@@ -428,7 +428,7 @@ static int next_anchor(const x509_chain_roots *roots, unsigned options, const ui
 static int failed(x509_chain *c, const char *error)
 {
 	c->message[0] = 0;
-	append(c->message, error);
+	chain_append(c->message, error);
 	c->failed = 1;
 	c->reason = X509_R_MALFORMED;
 	return -1;
@@ -487,11 +487,11 @@ int x509_chain_start(x509_chain *c, int64_t time, unsigned options, const char *
 	c->time = time;
 	c->options = (uint8_t)options;
 	if ((options & X509_CHAIN_CLOCK) && (options & X509_CHAIN_VERIFY) && (time < 1577836800)) {   /* before 2020: the clock is not set (x509/stream.ts) */
-		fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set:", -1, NULL, "set it (SNTP) or pass secure.time");
+		chain_fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set:", -1, NULL, "set it (SNTP) or pass secure.time");
 		return c->reason;
 	}
 	if (name && (options & X509_CHAIN_VERIFY) && (text = x509_identity_valid(name, nameLength))) {
-		fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, text);
+		chain_fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, text);
 		strcpy(c->message, text);
 		return c->reason;
 	}
@@ -533,21 +533,21 @@ static int check_leaf(x509_chain *c, const uint8_t *der, const uint32_t *f, cons
 	const char *text;
 	int reason = parse_key(der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], &key, &text);
 	if (reason)
-		return fail(c, reason, "certificate", 0, cn, text);
+		return chain_fail(c, reason, "certificate", 0, cn, text);
 	securesocket_pk_free(key);
 	if (!(c->options & X509_CHAIN_VERIFY))
 		return X509_R_OK;
 	if (name && (text = x509_identity_check(f[X509_SUBJECT_ALT_NAME_END] ? der + f[X509_SUBJECT_ALT_NAME] : NULL,
 			f[X509_SUBJECT_ALT_NAME_END] - f[X509_SUBJECT_ALT_NAME], name, nameLength))) {
-		fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, "");
+		chain_fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, "");
 		strcpy(c->message, text);
-		append(c->message, " (certificate 0)");
+		chain_append(c->message, " (certificate 0)");
 		return c->reason;
 	}
 	if ((f[X509_FLAGS] & X509_HAS_KEY_USAGE) && !(f[X509_KEY_USAGE] & KEY_USAGE_DIGITAL_SIGNATURE))
-		return fail(c, X509_R_KEY_USAGE, "certificate", 0, cn, "lacks digitalSignature");
+		return chain_fail(c, X509_R_KEY_USAGE, "certificate", 0, cn, "lacks digitalSignature");
 	if ((f[X509_FLAGS] & X509_HAS_EXT_KEY_USAGE) && !(f[X509_FLAGS] & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH)))
-		return fail(c, X509_R_EXT_KEY_USAGE, "certificate", 0, cn, "has an extKeyUsage without this use");
+		return chain_fail(c, X509_R_EXT_KEY_USAGE, "certificate", 0, cn, "has an extKeyUsage without this use");
 	return X509_R_OK;
 }
 
@@ -557,7 +557,7 @@ static int keep_top(x509_chain *c, const uint8_t *der, const uint32_t *f, uint8_
 	size_t start, end, length = f[X509_SIGNATURE_END] - f[X509_SIGNATURE];
 	int id = key_id(der, f, X509_AUTHORITY_KEY_ID, &start, &end);
 	if (id < 0)
-		return fail(c, X509_R_MALFORMED, "certificate", c->depth, cn, "has a malformed key identifier");
+		return chain_fail(c, X509_R_MALFORMED, "certificate", c->depth, cn, "has a malformed key identifier");
 	c->kind = kind;
 	c->md = md;
 	c->hasKeyId = (uint8_t)id;
@@ -584,7 +584,7 @@ static int link_top(x509_chain *c, const uint8_t *der, const uint32_t *f, const 
 	sha256(der + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], hash);
 	id = key_id(der, f, X509_SUBJECT_KEY_ID, &start, &end);
 	if (id < 0)
-		return fail(c, X509_R_MALFORMED, "certificate", depth, cn, "has a malformed key identifier");
+		return chain_fail(c, X509_R_MALFORMED, "certificate", depth, cn, "has a malformed key identifier");
 	if (memcmp(hash, c->issuer, 32) == 0 && id && c->hasKeyId) {
 		sha256(der + start, end - start, hash);
 		id = memcmp(hash, c->keyId, 32) ? 2 : 0;
@@ -594,14 +594,14 @@ static int link_top(x509_chain *c, const uint8_t *der, const uint32_t *f, const 
 	else
 		id = 1;
 	if (id) {
-		return fail(c, X509_R_UNKNOWN_ISSUER, "certificate", depth, cn, "did not issue the one before it: the chain must be in order");
+		return chain_fail(c, X509_R_UNKNOWN_ISSUER, "certificate", depth, cn, "did not issue the one before it: the chain must be in order");
 	}
 	if (depth >= X509_CHAIN_MAX_DEPTH)
-		return fail(c, X509_R_DEPTH_EXCEEDED, "certificate", depth, cn, "makes the path too long");
+		return chain_fail(c, X509_R_DEPTH_EXCEEDED, "certificate", depth, cn, "makes the path too long");
 	if ((reason = check_certificate(c, der, f, depth, cn, kind, md)))
 		return reason;
 	if ((reason = check_issuer(c, f[X509_FLAGS], f[X509_VERSION], f[X509_PATH_LENGTH], f[X509_KEY_USAGE], f[X509_NAME_CONSTRAINTS_END] != 0, 0, &text)))
-		return fail(c, reason, "certificate", depth, cn, text);
+		return chain_fail(c, reason, "certificate", depth, cn, text);
 	return verify_top(c, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], "certificate", depth, cn, work, words, 0);
 }
 
@@ -616,8 +616,8 @@ int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_ch
 	error = x509_locate(der, size, f);
 	if (error) {
 		say(c, "certificate", depth, NULL, x509_field_name(f[X509_ERROR_FIELD]));
-		append(c->message, ": ");
-		append(c->message, x509_error_text(error));
+		chain_append(c->message, ": ");
+		chain_append(c->message, x509_error_text(error));
 		c->failed = 1;
 		return c->reason = X509_R_MALFORMED;
 	}
@@ -657,7 +657,7 @@ int x509_chain_finish(x509_chain *c)
 	if (c->failed)
 		return c->reason;
 	if (c->depth == 0)
-		return fail(c, X509_R_MALFORMED, "no certificate", -1, NULL, "");
+		return chain_fail(c, X509_R_MALFORMED, "no certificate", -1, NULL, "");
 	if (c->anchored || !(c->options & X509_CHAIN_VERIFY))
 		return X509_R_OK;
 	if (c->reason) {
@@ -665,23 +665,23 @@ int x509_chain_finish(x509_chain *c)
 		return c->reason;
 	}
 	if (c->selfIssued)
-		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: self-signed certificate", c->depth - 1, c->topName, "");
+		chain_fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: self-signed certificate", c->depth - 1, c->topName, "");
 	else {
-		fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer of certificate", c->depth - 1, c->topName, "");
+		chain_fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer of certificate", c->depth - 1, c->topName, "");
 		if (c->issuerName[0]) {
-			append(c->message, "(issuer 'CN=");
-			append(c->message, c->issuerName);
-			append(c->message, "')");
+			chain_append(c->message, "(issuer 'CN=");
+			chain_append(c->message, c->issuerName);
+			chain_append(c->message, "')");
 		}
 		if (c->missing) {
 			char name[X509_ANCHOR_RESOURCE_NAME];
 			x509_anchor_resource_name(c->missing, name);
-			append(c->message, ": add ");
-			append(c->message, name);
-			append(c->message, " to the resources");
+			chain_append(c->message, ": add ");
+			chain_append(c->message, name);
+			chain_append(c->message, " to the resources");
 		}
 		else
-			append(c->message, ": add its root");
+			chain_append(c->message, ": add its root");
 	}
 	return c->reason;
 }

@@ -17,11 +17,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { DEFAULT_SOURCE as CA_SOURCE } from "./ca-lib.mjs";
+import { PKI } from "../tests/fixtures/x509/pki.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(repo, "build", "fuzz");
 const wycheproof = join(repo, "tests", "vectors", "wycheproof");
-export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509", "sign", "identity", "anchor"];
+export const HARNESSES = ["pk", "verify", "ecdh", "aead", "kdf", "x25519", "x509", "sign", "identity", "anchor", "chain"];
 
 const hex = (s) => Buffer.from(s ?? "", "hex");
 const u8 = (n) => Buffer.from([n & 0xff]);
@@ -145,6 +146,7 @@ function seeds() {
     s.x509.push(Buffer.concat([NO_FAULT, Buffer.from(readFileSync(join(CA_SOURCE, f), "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64")]));
   identitySeeds(s.identity);
   anchorSeeds(s.anchor);
+  chainSeeds(s.chain);
   return s;
 }
 
@@ -182,6 +184,31 @@ function anchorSeeds(list) {
     const name = r.subarray(p, p + len);
     for (const flags of [0, 1, 2])
       list.push(Buffer.concat([NO_FAULT, u8(flags), u16(ix.length), ix, u16(name.length), name, flags & 2 ? chosen[0].subarray(14, 16) : Buffer.alloc(0), roots]));
+  }
+}
+
+/** chains (fuzz_chain.c): flags (verify, a name, roots), days since 2020 (u16), then u16-length certificates, roots first:
+    small P-256, P-384 and RSA PKIs made with openssl (tests/fixtures/x509/pki.mjs), in order, out of order, cut short */
+function chainSeeds(list) {
+  const pki = new PKI();
+  try {
+    const name = "leaf.example.com";
+    for (const [kind, key] of [["ec", "ec256"], ["p384", "ec384"], ["rsa", "rsa2048"]]) {
+      for (const n of ["root", "inter", "leaf"]) pki.key(`${kind}${n}`, key);
+      pki.cert(`${kind}root`, { cn: `${kind} root`, ca: true });
+      pki.cert(`${kind}inter`, { cn: `${kind} inter`, ca: true, issuer: `${kind}root`, pathlen: 0 });
+      pki.cert(`${kind}leaf`, { cn: name, san: `DNS:${name}`, issuer: `${kind}inter`, eku: "serverAuth", keyUsage: "critical,digitalSignature" });
+    }
+    const der = (n) => readFileSync(pki.der(n));
+    const days = u16(Math.floor((Date.now() / 1000 - 1577836800) / 86400) + 1);
+    const seed = (flags, certs) => Buffer.concat([NO_FAULT, u8(flags), days, ...certs.flatMap((c) => [u16(c.length), c])]);
+    for (const kind of ["ec", "p384", "rsa"]) {
+      const [root, inter, leaf] = ["root", "inter", "leaf"].map((n) => der(`${kind}${n}`));
+      list.push(seed(0x15, [root, leaf, inter]), seed(0x15, [root, leaf, inter, root]), seed(0x15, [root, leaf]), seed(0x05, [leaf, inter]),
+        seed(0x14, [leaf, inter]), seed(0x25, [inter, root, leaf, inter]), seed(0x15, [root, inter, leaf]), seed(0x15, [root, leaf, inter.subarray(0, 100)]));
+    }
+  } finally {
+    pki.remove();
   }
 }
 

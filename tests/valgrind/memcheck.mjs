@@ -30,9 +30,9 @@ after(() => certs?.remove());
  * Starts xsh under memcheck: {child, stdout(), done}; done resolves to {code, stdout, stderr, errors,
  * definitelyLost} when it exits.
  */
-function memcheckStart(args, manifest = projectManifest) {
+function memcheckStart(args, manifest = projectManifest, xsh = xshPath) {
   const child = spawn("valgrind", ["--tool=memcheck", "--error-exitcode=99", "--leak-check=full",
-    `--suppressions=${join(hostileDir, "valgrind.supp")}`, xshPath, "--manifest", manifest, ...args], { cwd: repo });
+    `--suppressions=${join(hostileDir, "valgrind.supp")}`, xsh, "--manifest", manifest, ...args], { cwd: repo });
   let stdout = "", stderr = "";
   child.stdout.on("data", (d) => { stdout += d; });
   child.stderr.on("data", (d) => { stderr += d; });
@@ -51,9 +51,9 @@ function memcheckStart(args, manifest = projectManifest) {
   return { child, stdout: () => stdout, done };
 }
 
-/** runs xsh under memcheck to its end */
-function memcheck(args, manifest) {
-  return memcheckStart(args, manifest).done;
+/** runs xsh (or another binary: build/xsh-device) under memcheck to its end */
+function memcheck(args, manifest, xsh) {
+  return memcheckStart(args, manifest, xsh).done;
 }
 
 function assertClean(r) {
@@ -112,6 +112,23 @@ test("memcheck: the X.509 locator (native/x509_*.c) on a certificate, its every 
   const r = await memcheck([join(repo, "tests", "xs", "x509", "locate_cases.js"), cases]);
   assertClean(r);
   assert.match(r.stdout, /"done":2,"failed":0/, r.stdout);
+});
+
+test("memcheck: the device chain verifier (native/x509_chain.c) in build/xsh-device: accepted whole and in pieces, refused, unverified", T, async () => {
+  const cases = certs.path("chain.json");
+  const p256 = certs.path("p256.der");
+  writeFileSync(cases, JSON.stringify([
+    { name: "root", chain: [p256], roots: [p256], serverName: "localhost" },
+    { name: "pieces", chain: [p256], roots: [p256], serverName: "127.0.0.1", pieces: 3 },
+    { name: "name", chain: [p256], roots: [p256], serverName: "wrong.example" },
+    { name: "unknown", chain: [p256, p256], serverName: "localhost" },
+    { name: "unverified", chain: [p256], verify: false },
+  ]));
+  const r = await memcheck([join(repo, "tests", "xs", "x509", "chain_cases.js"), cases], join(repo, "manifest_device.json"), join(repo, "build", "xsh-device"));
+  assertClean(r);
+  const results = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  assert.deepEqual(results.filter((l) => l.name).map((l) => [l.name, l.ok, l.reason ?? null]),
+    [["root", true, null], ["pieces", true, null], ["name", false, "nameMismatch"], ["unknown", false, "unknownIssuer"], ["unverified", true, null]], r.stdout);
 });
 
 // ---- the server side ----
