@@ -22,7 +22,7 @@ export const copy = native<CopyNative>("xs_bytes_copy");
 
 // called with call(): XS makes a String object for each property read on a primitive string
 // (text.length, text.charCodeAt: 2 slots each), so a loop of text.charCodeAt(i) costs 4 per character
-const charCodeAt = String.prototype.charCodeAt;
+export const charCodeAt = String.prototype.charCodeAt;
 
 /** writes the low bytes of text's characters into `into` at `at`; returns the position after them */
 /** `value` (0 to 2^32 - 1) big-endian in `n` bytes at bytes[at]; returns the offset after it */

@@ -18,7 +18,7 @@ import { ECDH } from "crypto/ecdh";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
-import { Reader, Writer, alloc, ascii, copy, copyOf, sub } from "./bytes";
+import { Reader, Writer, alloc, ascii, charCodeAt, copy, copyOf, sub } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
@@ -59,8 +59,6 @@ export const UNEXPECTED_CCS = "unexpected change_cipher_spec";
 function extensionBit(type: number): number {
 	return type === ExtensionType.renegotiation_info ? 2 ** 52 : type < 52 ? 2 ** type : 0;
 }
-
-const charCodeAt = String.prototype.charCodeAt;
 
 /** digits and dots, or a colon: not a regular expression, which XS compiles each time through a re-entry */
 function isIPLiteral(name: string): boolean {
@@ -196,7 +194,10 @@ export class TLSClient extends TLSConnection {
 			case Expect.certificate_verify:
 				if (type !== HandshakeType.certificate_verify)
 					break;
-				return this.certificateVerify13(body, message);
+				// CertificateVerify (RFC 8446 4.4.3)
+				this.checkCertificateVerify13(body, message, this.options.signatureAlgorithms, true);
+				this.expect = Expect.finished;
+				return;
 			case Expect.finished:
 				if (type !== HandshakeType.finished)
 					break;
@@ -557,13 +558,6 @@ export class TLSClient extends TLSConnection {
 
 	protected certificateReceived(): void {
 		this.expect = Expect.certificate_verify;
-	}
-
-	// ---- CertificateVerify (RFC 8446 4.4.3) ----
-
-	private certificateVerify13(body: Uint8Array, message: Uint8Array): void {
-		this.checkCertificateVerify13(body, message, this.options.signatureAlgorithms, true);
-		this.expect = Expect.finished;
 	}
 
 	// ---- Finished (RFC 8446 4.4.4) ----

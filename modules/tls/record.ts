@@ -385,13 +385,12 @@ export class RecordLayer {
 		this.need = Size.HEADER;
 		this.recordEnded = true;
 		let content: Uint8Array;
-		if (!this.read || (type === ContentType.change_cipher_spec && this.version === Version.TLS13)) {
-			if (this.read && this.refuseChangeCipherSpec)
+		// in plaintext: everything before the keys; under TLS 1.3, change_cipher_spec and (see allowPlaintextAlert) an alert
+		if (!this.read || this.version === Version.TLS13 && (type === ContentType.change_cipher_spec || type === ContentType.alert && this.allowPlaintextAlert && length === 2)) {
+			if (this.read && type === ContentType.change_cipher_spec && this.refuseChangeCipherSpec)
 				throw fatal(Alert.unexpected_message, "unprotected change_cipher_spec");
 			content = sub(b, Size.HEADER, Size.HEADER + length);
 		}
-		else if (this.version === Version.TLS13 && type === ContentType.alert && this.allowPlaintextAlert && length === 2)
-			content = sub(b, Size.HEADER, Size.HEADER + length);     // see allowPlaintextAlert
 		else {
 			// TLS 1.3 (RFC 8446 5.2), or TLS 1.2 AEAD (RFC 5246 6.2.3.3, RFC 5288, RFC 7905): its explicit nonce first
 			const tls13 = this.version === Version.TLS13;
