@@ -39,10 +39,11 @@ function fixedKeySize(algorithm: AEADAlgorithm): number {
 	throw new RangeError("crypto: unsupported algorithm");
 }
 
-function bytes(buffer: BufferLike): Uint8Array {
-	if (ArrayBuffer.isView(buffer))
-		return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-	return new Uint8Array(buffer as ArrayBufferLike);
+/** a new ArrayBuffer of `size` bytes that starts with a copy of `data` (encrypt() and decrypt()) */
+function copied(data: BufferLike, size: number): ArrayBuffer {
+	const result = new Uint8Array(size);
+	result.set(ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data as ArrayBufferLike));
+	return result.buffer as ArrayBuffer;
 }
 
 // the methods but encrypt() and decrypt() are the natives themselves (native/aead.c: they check their
@@ -102,16 +103,14 @@ export class AEAD extends Native("xs_aead_destructor") {
 
 	/** Copying form of seal(): a new ArrayBuffer holding ciphertext then tag. */
 	encrypt(nonce: BufferLike, aad: Aad, plaintext: BufferLike): ArrayBuffer {
-		const result = new ArrayBuffer(plaintext.byteLength + TAG_SIZE);
-		new Uint8Array(result).set(bytes(plaintext));
+		const result = copied(plaintext, plaintext.byteLength + TAG_SIZE);
 		this.seal(nonce, aad, result);
 		return result;
 	}
 
 	/** Copying form of open(): a new ArrayBuffer holding the plaintext of ciphertext-then-tag. */
 	decrypt(nonce: BufferLike, aad: Aad, ciphertext: BufferLike): ArrayBuffer {
-		const result = new ArrayBuffer(ciphertext.byteLength);
-		new Uint8Array(result).set(bytes(ciphertext));
+		const result = copied(ciphertext, ciphertext.byteLength);
 		return result.slice(0, this.open(nonce, aad, result));
 	}
 }
