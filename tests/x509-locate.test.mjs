@@ -1,22 +1,26 @@
-// The X.509 field locator in C (native/x509_*.c, xs_x509_locate; docs/X509.md), in one xsh process
-// (tests/xs/x509/locate_cases.js), against what the certificate parser (modules/x509/certificate.ts,
-// which the locator serves) makes of the same bytes, and against OpenSSL's reading (node:crypto):
+// The certificate parser (x509/certificate: the X.509 locator in C, native/x509_*.c, xs_x509_locate,
+// and the JS readers of what it leaves, modules/x509/located.ts), in one xsh process per profile
+// (tests/xs/x509/locate_cases.js), against OpenSSL's reading of the same bytes (node:crypto's
+// X509Certificate, and `openssl x509 -text` for the fields it does not give): an independent parser.
 //   - every certificate the repo has: the Mozilla roots of Debian's ca-certificates (the CA bundle's
 //     source, tools/ca-build.mjs), the PKIs made by tests/fixtures/x509/pki.mjs and tests/lib/tls-peers.mjs,
-//     and edge cases (v2 with unique identifiers, times before 1970 and in 9999): the same fields;
-//   - hostile forms of some of them (every truncation, every element's tag and length changed): the
-//     same verdict as the JS parser, no crash;
-//   - hand-made bad encodings: each refused with its own message.
+//     and edge cases (v2 with unique identifiers, times before 1970 and in 9999): accepted, with the
+//     fields OpenSSL reads; the device build with the device's stubs reads the same;
+//   - hostile forms of some of them (every truncation, every element's tag and length changed): no
+//     crash, every truncation refused, and what is accepted OpenSSL accepts and reads the same;
+//   - hand-made bad encodings: each refused with its own message;
+//   - the intake (intake-located.ts): certificates gathered from pieces, lengths checked.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import { runXsh, explain, repo } from "./lib/xsh.mjs";
 import { makeCertificates } from "./lib/tls-peers.mjs";
 import { PKI } from "./fixtures/x509/pki.mjs";
 import { dissectCertificate, assemble, extensionsOf, withExtensions, extensionOid, fieldIndex, encode, OID_SAN, OID_BASIC_CONSTRAINTS, OID_KEY_USAGE } from "./fixtures/x509/surgery.mjs";
-import { DEFAULT_SOURCE } from "../tools/ca-lib.mjs";
+import { DEFAULT_SOURCE, element, children } from "../tools/ca-lib.mjs";
 
 const pki = new PKI();
 const peers = makeCertificates({ chain: true });
@@ -129,12 +133,73 @@ const expect = [
   ["a header only", bytes(0x30), "Certificate: element runs past the end of its container"],
 ].map(([name, der, error], i) => ({ name, file: pki.write(`expect-${i}.der`, der), error }));
 
-// the full profile (the streaming JS parser: a differential test), then the device profile (its parser is the locator's)
-const casesFile = pki.write("cases.json", JSON.stringify({ same, mutate, expect }));
+// ---- the mutated forms, made here (every truncation; every element's tag, and its length, changed one at a time)
+/** every element's header position in bytes (a DER walk that descends into constructed ones, and into OCTET STRINGs holding DER) */
+function headers(bytes) {
+  const out = [];
+  const walk = (at, end, depth) => {
+    while (at < end && depth < 12) {
+      const start = at, tag = bytes[at];
+      let length = bytes[at + 1], head = 2;
+      if (length & 0x80) {
+        const n = length & 0x7f;
+        length = 0;
+        for (let i = 0; i < n; i++) length = length * 256 + bytes[at + 2 + i];
+        head += n;
+      }
+      out.push(start);
+      if (tag & 0x20 || (tag === 0x04 && bytes[start + head] === 0x30)) walk(start + head, start + head + length, depth + 1);
+      at = start + head + length;
+    }
+  };
+  walk(0, bytes.length, 0);
+  return out;
+}
+/** where the subjectPublicKeyInfo is in a certificate: [start, end) */
+function spkiRange(der) {
+  const tbsFields = children(der, children(der, element(der))[0]);
+  const spki = tbsFields[tbsFields[0].tag === 0xa0 ? 6 : 5];
+  return [spki.start, spki.end];
+}
+function mutations(der) {
+  const [spkiStart, spkiEnd] = spkiRange(der);
+  const inKey = (at) => at > spkiStart && at < spkiEnd;
+  const out = [];
+  for (let n = 0; n < der.length; n++) out.push({ name: `truncated to ${n}`, truncated: true, der: der.subarray(0, n) });
+  for (const at of headers(der)) {
+    for (const change of [0x20, 0x01, 0x80, 0x1f]) {
+      const m = Buffer.from(der);
+      m[at] ^= change;
+      out.push({ name: `tag at ${at} ^ ${change}`, der: m, inKey: inKey(at) });
+    }
+    const m = Buffer.from(der);
+    if (der[at + 1] < 0x80) {
+      for (const delta of [1, -1, 0x80]) {
+        const l = Buffer.from(der);
+        l[at + 1] = (l[at + 1] + delta) & 0xff;
+        out.push({ name: `length at ${at + 1} + ${delta}`, der: l, inKey: inKey(at) });
+      }
+    } else {
+      m[at + 2 + (der[at + 1] & 0x7f) - 1] ^= 1;
+      out.push({ name: `long length at ${at + 1} ^ 1`, der: m, inKey: inKey(at) });
+    }
+  }
+  return out;
+}
+const mutated = mutate.map((file) => {
+  const list = mutations(readFileSync(file));
+  const name = file.split("/").pop();
+  const packed = Buffer.concat(list.flatMap(({ der }) => { const n = Buffer.alloc(4); n.writeUInt32BE(der.length); return [n, der]; }));
+  return { name, file: pki.write(`mutated-${name}`, packed), list };
+});
+const mutationCount = mutated.reduce((n, m) => n + m.list.length, 0);
+
+// the full profiles' parser, then the same over the device build with the device's stubs
+const casesFile = pki.write("cases.json", JSON.stringify({ same, mutated: mutated.map(({ name, file }) => ({ name, file })), expect }));
 const run = await runXsh(join(repo, "tests", "xs", "x509", "locate_cases.js"), [casesFile], { manifest: join(repo, "manifest.json"), timeout: 600000 });
-const deviceFile = pki.write("device.json", JSON.stringify({ same, mutate: mutate.slice(0, 1), expect, device: true }));
-// the device build (build/xsh-device, its modules without traces) with x509 over the locator: what the device profile
-// had before its verifier moved to C (native/x509_chain.c), and what the full profiles move to
+const deviceFile = pki.write("device.json", JSON.stringify({ same, mutated: mutated.slice(0, 1).map(({ name, file }) => ({ name, file })), expect }));
+// the device build (build/xsh-device, its modules without traces) with x509 over the locator and the device's stubs
+// (no RSASSA-PSS, name constraints, IPv6): what the device profile had before its verifier moved to C (native/x509_chain.c)
 const device = JSON.parse(readFileSync(join(repo, "manifest_device.json"), "utf8"));
 const deviceModule = (m) => join(repo, "build", "device", "modules", "x509", m);
 for (const m of ["algorithms", "anchor", "castore", "der", "dn", "equal", "errors", "extensions", "gather", "name", "oids", "located", "parsed", "path", "signature", "stream", "time"])
@@ -145,49 +210,161 @@ for (const [k, v] of Object.entries(device.modules)) if (typeof v === "string" &
 device.resources = { "*": device.resources["*"].map((r) => join(repo, r)) };
 const deviceRun = await runXsh(join(repo, "tests", "xs", "x509", "locate_cases.js"), [deviceFile],
   { manifest: pki.write("device.manifest.json", JSON.stringify(device)), xsh: join(repo, "build", "xsh-device"), timeout: 600000 });
+const INTAKE_CASES = 5;
 
-test("the locator runs complete: every case reported (full profile, device profile)", () => {
+test("the parser runs complete, no crash: every case reported (full profile, device build)", () => {
   assert.equal(run.code, 0, explain(run));
-  assert.equal(run.lines.at(-1)?.done, same.length + mutate.length + expect.length, explain(run));
+  assert.equal(run.lines.at(-1)?.done, same.length + mutationCount + expect.length + INTAKE_CASES, explain(run));
   assert.equal(deviceRun.code, 0, explain(deviceRun));
-  assert.equal(deviceRun.lines.at(-1)?.done, same.length + 1 + expect.length + 5, explain(deviceRun));
+  assert.equal(deviceRun.lines.at(-1)?.done, same.length + mutated[0].list.length + expect.length + INTAKE_CASES, explain(deviceRun));
 });
-
-for (const line of deviceRun.lines.filter((l) => l.name !== undefined)) {
-  test(`device profile: ${line.name}`, () => {
-    assert.equal(line.ok, true, JSON.stringify(line));
-  });
-}
 
 test("the Mozilla roots are there to compare (Debian's ca-certificates, tools/deps.sh)", () => {
   assert.ok(roots.length >= 100, `${roots.length} roots in ${DEFAULT_SOURCE}`);
 });
 
-// OpenSSL's reading of the same certificates (node:crypto), where it reads them: serial, validity, cA, extKeyUsage, DNS names
+// ---- OpenSSL's reading of the same bytes: node:crypto's X509Certificate, and `openssl x509 -text` for what it does not give
 const seconds = (s) => Math.floor(Date.parse(s) / 1000);
-const compared = run.lines.filter((l) => l.fields !== undefined);
-test("the locator's fields are OpenSSL's (node:crypto X509Certificate): serial, validity, cA, extKeyUsage, DNS names", () => {
-  let checked = 0;
-  for (const { fields: f } of compared) {
-    let x;
-    try { x = new X509Certificate(readFileSync(f.file)); } catch { continue; }
-    const why = `${f.file}: ${JSON.stringify(f)}`;
-    assert.equal(f.serial.replace(/^0+/, ""), x.serialNumber.toLowerCase().replace(/^0+/, ""), why);
-    if (!/^(edge-times)/.test(f.file.split("/").pop())) {   // (OpenSSL prints years before 1970 and 9999 that Date.parse reads otherwise)
-      assert.equal(f.notBefore, seconds(x.validFrom), why);
-      assert.equal(f.notAfter, seconds(x.validTo), why);
-    }
-    assert.equal(f.ca, x.ca, why);
-    assert.deepEqual(f.eku ?? undefined, x.keyUsage, why);
-    const dns = (x.subjectAltName ?? "").split(", ").filter((n) => n.startsWith("DNS:")).map((n) => n.slice(4));
-    assert.deepEqual(f.dns ?? [], dns, why);
-    checked++;
+const colons = (h) => h.toUpperCase().match(/../g)?.join(":") ?? "";
+/** an iPAddress as OpenSSL prints it (IPv6: eight groups, no leading zeros) */
+function ipText(h) {
+  const b = Buffer.from(h, "hex");
+  if (b.length === 4) return [...b].join(".");
+  return Array.from({ length: 8 }, (_, i) => b.readUInt16BE(2 * i).toString(16).toUpperCase()).join(":");
+}
+/** the first value of a name attribute in node's legacy object (an array when repeated) */
+const first = (v) => (Array.isArray(v) ? v[0] : v) ?? null;
+
+/**
+ * The fields node:crypto reads (OpenSSL's parser), against ours; throws an assertion error naming the
+ * field. `mutated`: a hostile form, of which only the fields OpenSSL reads as it parses are compared
+ * (it decodes the key, the extensions and the names for display only when asked, and then marks a
+ * certificate with any extension it cannot decode as not a CA, re-encodes the key, shows no names).
+ */
+function compareWithNode(f, der, why, mutated = false) {
+  const x = new X509Certificate(der);
+  assert.equal(f.serial.replace(/^0+/, ""), x.serialNumber.toLowerCase().replace(/^0+/, ""), `${why}: serial`);
+  if (!/^(edge-times)/.test(why.split("/").pop())) {   // (OpenSSL prints years before 1970 and 9999 that Date.parse reads otherwise)
+    assert.equal(f.notBefore, seconds(x.validFrom), `${why}: notBefore`);
+    assert.equal(f.notAfter, seconds(x.validTo), `${why}: notAfter`);
   }
-  assert.ok(checked >= same.length - 4, `${checked} of ${same.length} compared`);
+  const san = (x.subjectAltName ?? "").split(", ");
+  assert.deepEqual(f.subjectAltName?.dns ?? [], san.filter((n) => n.startsWith("DNS:")).map((n) => n.slice(4)), `${why}: DNS names`);
+  assert.deepEqual((f.subjectAltName?.ip ?? []).map(ipText), san.filter((n) => n.startsWith("IP Address:")).map((n) => n.slice(11)), `${why}: IP addresses`);
+  if (mutated)
+    return;
+  assert.equal(f.basicConstraints?.ca ?? false, x.ca, `${why}: cA`);
+  assert.deepEqual(f.extKeyUsage ?? undefined, x.keyUsage, `${why}: extKeyUsage`);
+  const key = x.publicKey;
+  assert.equal(f.spki, key.export({ type: "spki", format: "der" }).toString("hex"), `${why}: subjectPublicKeyInfo`);
+  assert.equal(f.key, key.asymmetricKeyType, `${why}: key algorithm`);
+  const legacy = x.toLegacyObject();
+  assert.equal(f.subjectCN, first(legacy.subject?.CN), `${why}: subject CN`);
+  assert.equal(f.issuerCN, first(legacy.issuer?.CN), `${why}: issuer CN`);
+  assert.equal(f.selfIssued, x.subject === x.issuer, `${why}: self-issued`);
+}
+
+/** an extension's text in `openssl x509 -text` (the lines under its heading), or undefined */
+function extensionText(text, heading) {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.trim().startsWith(`${heading}:`));
+  if (at < 0) return undefined;
+  const indent = lines[at].search(/\S/);
+  const out = [];
+  for (let i = at + 1; i < lines.length && lines[i].search(/\S/) > indent; i++) out.push(lines[i].trim());
+  return out.join("\n");
+}
+const KEY_USAGE_NAMES = ["Digital Signature", "Non Repudiation", "Key Encipherment", "Data Encipherment", "Key Agreement", "Certificate Sign", "CRL Sign", "Encipher Only", "Decipher Only"];
+/** The fields only `openssl x509 -text` prints (version, signature algorithm, keyUsage, pathLenConstraint, key identifiers, name constraints), against ours. */
+function compareWithOpenSSL(f, file, why) {
+  const text = execFileSync("openssl", ["x509", "-inform", "DER", "-in", file, "-noout", "-text", "-certopt", "no_pubkey,no_sigdump"], { encoding: "utf8" });
+  assert.equal(f.version, Number(/Version: (\d)/.exec(text)?.[1]), `${why}: version`);
+  const algorithm = /Signature Algorithm: (\S+)/.exec(text)[1];
+  if (f.signatureAlgorithm === undefined)
+    assert.ok(["unsupportedAlgorithm", "weakAlgorithm"].includes(f.defect), `${why}: no signature algorithm (${algorithm}) and no defect: ${f.defect}`);
+  else
+    assert.equal({ rsassaPss: "rsassa-pss", ED25519: "ed25519" }[algorithm] ?? algorithm, f.signatureAlgorithm.replace(/^rsassa-pss-.*/, "rsassa-pss"), `${why}: signature algorithm`);
+  const ku = extensionText(text, "X509v3 Key Usage");
+  assert.equal(f.keyUsage, ku === undefined ? null : KEY_USAGE_NAMES.reduce((bits, n, i) => bits | (ku.split(", ").includes(n) ? 1 << i : 0), 0), `${why}: keyUsage`);
+  const bc = extensionText(text, "X509v3 Basic Constraints");
+  const pathLength = bc === undefined ? undefined : /pathlen:(\d+)/.exec(bc)?.[1];
+  assert.equal(f.basicConstraints?.pathLength ?? null, pathLength === undefined ? null : Number(pathLength), `${why}: pathLenConstraint`);
+  const ski = extensionText(text, "X509v3 Subject Key Identifier");
+  assert.equal(f.subjectKeyId === null ? undefined : colons(f.subjectKeyId), ski, `${why}: subjectKeyIdentifier`);
+  const aki = extensionText(text, "X509v3 Authority Key Identifier");
+  const akiId = aki && /^(?:keyid:)?([0-9A-F]{2}(?::[0-9A-F]{2})*)$/m.exec(aki)?.[1];
+  assert.equal(f.authorityKeyId === null ? undefined : colons(f.authorityKeyId), akiId || undefined, `${why}: authorityKeyIdentifier`);
+  const nc = extensionText(text, "X509v3 Name Constraints");
+  assert.equal(f.nameConstraints !== null, nc !== undefined, `${why}: nameConstraints`);
+  if (nc !== undefined) {
+    const [permitted = "", excluded = ""] = nc.split(/^Excluded:$/m);
+    const dns = (part) => [...part.matchAll(/^DNS:(.*)$/gm)].map((m) => m[1]);
+    assert.deepEqual(f.nameConstraints.permitted?.dns ?? [], dns(permitted), `${why}: permitted DNS subtrees`);
+    assert.deepEqual(f.nameConstraints.excluded?.dns ?? [], dns(excluded), `${why}: excluded DNS subtrees`);
+    assert.equal((f.nameConstraints.permitted?.ip.length ?? 0) + (f.nameConstraints.excluded?.ip.length ?? 0), (nc.match(/^IP:/gm) ?? []).length, `${why}: IP subtrees`);
+  }
+  assert.equal(f.defect === "unsupportedCritical", /critical/.test(text) && criticalUnknown(text), `${why}: an unknown critical extension`);
+}
+/** does OpenSSL's text show a critical extension other than the ones this verifier reads (and certificatePolicies)? */
+function criticalUnknown(text) {
+  const known = ["X509v3 Basic Constraints", "X509v3 Key Usage", "X509v3 Extended Key Usage", "X509v3 Subject Alternative Name", "X509v3 Name Constraints",
+    "X509v3 Authority Key Identifier", "X509v3 Subject Key Identifier", "X509v3 Certificate Policies"];
+  return [...text.matchAll(/^\s+(.+): critical$/gm)].some((m) => !known.includes(m[1]));
+}
+
+const parsed = run.lines.filter((l) => l.file !== undefined);
+test("every certificate of the corpus is parsed, with the fields OpenSSL reads (node:crypto X509Certificate, openssl x509 -text)", () => {
+  assert.equal(parsed.length, same.length, explain(run));
+  for (const line of parsed) {
+    assert.equal(line.error, undefined, `${line.file}: refused: ${line.error}`);
+    assert.equal(line.locator, undefined, `${line.file}: the locator's output: ${line.locator}`);
+    compareWithNode(line.fields, readFileSync(line.file), line.file);
+    compareWithOpenSSL(line.fields, line.file, line.file);
+  }
 });
 
-for (const line of run.lines.filter((l) => l.name !== undefined)) {
-  test(`locate: ${line.name}`, () => {
-    assert.equal(line.ok, true, JSON.stringify(line));
-  });
+test("the device build with the device's stubs parses the corpus as the full profiles do (but RSASSA-PSS signatures, which it leaves out)", () => {
+  const device = new Map(deviceRun.lines.filter((l) => l.file !== undefined).map((l) => [l.file, l]));
+  for (const line of parsed) {
+    const d = device.get(line.file);
+    assert.ok(d?.fields, `${line.file}: ${JSON.stringify(d)}`);
+    if (line.fields.signatureAlgorithm?.startsWith("rsassa-pss")) {
+      assert.equal(d.fields.defect, "unsupportedAlgorithm", line.file);
+      for (const key of ["signatureAlgorithm", "defect"]) { delete d.fields[key]; delete line.fields[key]; }
+    }
+    assert.deepEqual(d.fields, line.fields, line.file);
+  }
+});
+
+for (const [profile, r, list] of [["full profile", run, mutated], ["device build", deviceRun, mutated.slice(0, 1)]]) {
+  for (const m of list) {
+    test(`${profile}: ${m.name}: ${m.list.length} mutated forms: every truncation refused; what is accepted is read as OpenSSL reads it`, () => {
+      const lines = r.lines.filter((l) => l.mutated === m.name);
+      assert.equal(lines.length, m.list.length, explain(r));
+      let accepted = 0;
+      for (const line of lines) {
+        const { name, truncated, der, inKey } = m.list[line.i];
+        if (truncated) { assert.equal(line.refused, true, `${name}: accepted`); continue; }
+        if (line.refused) continue;
+        accepted++;
+        assert.equal(line.locator, undefined, `${name}: the locator's output: ${line.locator}`);
+        let x;
+        try { x = new X509Certificate(der); } catch (e) {
+          // (the key's own encoding is the crypto core's to check when the key is used: Key.fromSPKI)
+          if (!inKey) assert.fail(`${name}: accepted, but OpenSSL refuses it (${e.message})`);
+          continue;
+        }
+        compareWithNode(line.fields, der, `${m.name} ${name}`, true);
+      }
+      assert.ok(accepted < lines.length, "some mutated forms are refused");
+    });
+  }
+}
+
+for (const [profile, r] of [["full profile", run], ["device build", deviceRun]]) {
+  for (const line of r.lines.filter((l) => l.name !== undefined && l.ok !== undefined)) {
+    test(`${profile}: ${line.name}`, () => {
+      assert.equal(line.ok, true, JSON.stringify(line));
+    });
+  }
 }

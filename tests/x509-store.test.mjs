@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { runXsh, explain, repo, closedPort, delay } from "./lib/xsh.mjs";
+import { runXsh, explain, repo, closedPort, delay, projectModules } from "./lib/xsh.mjs";
 import { PKI } from "./fixtures/x509/pki.mjs";
 
 const T = { timeout: 60000 };
@@ -28,7 +28,7 @@ const caseFile = (name, cases) => {
 const js = join(repo, "build", "js", "modules");
 /** a manifest with our modules and these resources (absolute paths, no extension) */
 const manifestWith = (name, resources) => pki.write(`${name}.manifest.json`, JSON.stringify({
-  modules: { "x509": join(js, "x509", "x509"), "x509/*": join(js, "x509", "*"), "crypto/*": join(js, "crypto", "*") },
+  modules: { ...projectModules("x509"), "crypto/*": join(js, "crypto", "*") },
   resources: { "*": resources },
 }));
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { runXsh, explain, repo } from "./lib/xsh.mjs";
+import { runXsh, explain, repo, projectModules } from "./lib/xsh.mjs";
 import { PKI } from "./fixtures/x509/pki.mjs";
 
 const pki = new PKI();
@@ -60,7 +60,7 @@ const store = pki.path("store");
 execFileSync(process.execPath, [join(repo, "tools", "ca-build.mjs"), "--out", store, pki.pem("root"), pki.pem("rroot")]);
 const js = join(repo, "build", "js", "modules");
 const manifest = pki.write("manifest.json", JSON.stringify({
-  modules: { "x509": join(js, "x509", "x509"), "x509/*": join(js, "x509", "*"), "crypto/*": join(js, "crypto", "*") },
+  modules: { ...projectModules("x509"), "crypto/*": join(js, "crypto", "*") },
   resources: { "*": [join(store, "ca-index"), join(store, "ca-roots")] },
 }));
 const measure = (certs, serverName) => runXsh(join(repo, "tests", "xs", "x509", "measure.js"), [serverName, time, ...certs], { manifest, timeout: 30000 });

@@ -16,7 +16,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { sign, X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { repo, startXsh } from "./lib/xsh.mjs";
+import { repo, startXsh, projectModules } from "./lib/xsh.mjs";
 import { startOpenSSL, explainRun } from "./lib/tls-peers.mjs";
 import { PKI } from "./fixtures/x509/pki.mjs";
 import { dissectCertificate, assemble, encode, fieldIndex } from "./fixtures/x509/surgery.mjs";
@@ -416,8 +416,8 @@ test("ca:select on a chain saved from a local server: no root of the built-in st
     const js = join(repo, "build", "js", "modules");
     const pruned = pki.write("selected.manifest.json", JSON.stringify({
       modules: {
-        "crypto/*": join(js, "crypto", "*"), "tls/*": join(js, "tls", "*"), "x509/*": join(js, "x509", "*"),
-        "x509": join(js, "x509", "x509"), "securesocket": join(js, "securesocket", "securesocket"),
+        "crypto/*": join(js, "crypto", "*"), "tls/*": join(js, "tls", "*"), ...projectModules("x509"),
+        "securesocket": join(js, "securesocket", "securesocket"),
         "securesocket/*": join(js, "securesocket", "*"),
       },
       resources: { "*": lines },

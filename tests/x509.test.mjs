@@ -232,9 +232,9 @@ const cases = [
   // malformed DER
   ...[
     ["dupExtension", "appears twice"], ["criticalFalse", "critical FALSE"], ["explicitV1", "version 1 encoded"], ["version4", "unknown version"],
-    ["v1WithExtensions", "extensions in a version 1"], ["algorithmMismatch", "differs from the TBS"], ["emptyExtensions", "empty extensions"],
-    ["longSerial", "serialNumber of 22 bytes"], ["noSeconds", "YYMMDDHHMMSSZ"], ["emptySAN", "subjectAltName: empty"], ["ip5", "iPAddress of 5 bytes"],
-    ["signatureUnusedBits", "signature"], ["trailing", "announced"], ["truncated", "runs past the end"], ["indefinite", "indefinite length"],
+    ["v1WithExtensions", "extensions in a version 1"], ["algorithmMismatch", "differs from the TBS"], ["emptyExtensions", "extensions: empty"],
+    ["longSerial", "serialNumber: larger than this verifier accepts"], ["noSeconds", "YYMMDDHHMMSSZ"], ["emptySAN", "subjectAltName: empty"], ["ip5", "iPAddress of 5 bytes"],
+    ["signatureUnusedBits", "signature"], ["trailing", "Certificate: unexpected bytes at the end"], ["truncated", "runs past the end"], ["indefinite", "indefinite length"],
     ["nonMinimal", "shortest form"],
   ].map(([file, message]) => ({ name: `malformed: ${file}`, peer: D(file), ...ec, expect: "malformed", message })),
   { name: "malformed: an extra certificate", peer: D("leaf"), intermediates: [D("inter"), D("truncated")], roots: [D("root")], store: false, expect: "malformed" },

@@ -1,5 +1,5 @@
 /*
- * The device profile's x509/certificate: the parser with the locator in C (located.ts), under the
- * name the other modules import (the full profiles' x509/certificate is certificate.ts).
+ * x509/certificate in every profile: the certificate parser, the X.509 locator in C and the JS
+ * readers of what it leaves (located.ts), under the name the other modules import.
  */
 export * from "x509/located";

@@ -11,7 +11,7 @@
  *   r.end();
  *
  * Every failure is an X509Error "malformed" whose message starts with "x509: " and names the field.
- * decodeHeader() is shared with the streaming scanner (scanner.ts).
+ * decodeHeader() decodes one header (DERReader's, and for tests and bench/weigh.mjs).
  */
 import { malformed } from "./errors";
 import { COMMON_OIDS } from "./oids";

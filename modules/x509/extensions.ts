@@ -16,27 +16,8 @@ import { parseName } from "./dn";
 export const BASIC_CONSTRAINTS = "2.5.29.19";
 export const KEY_USAGE = "2.5.29.15";
 export const EXT_KEY_USAGE = "2.5.29.37";
-export const SUBJECT_ALT_NAME = "2.5.29.17";
 export const NAME_CONSTRAINTS = "2.5.29.30";
-export const AUTHORITY_KEY_ID = "2.5.29.35";
 export const SUBJECT_KEY_ID = "2.5.29.14";
-export const CERTIFICATE_POLICIES = "2.5.29.32";
-
-/** The extensions whose value the parser reads, and the largest value it accepts for each (bytes). */
-export const KNOWN_EXTENSIONS: { readonly [oid: string]: number } = {
-	[BASIC_CONSTRAINTS]: 16,
-	[KEY_USAGE]: 8,
-	[EXT_KEY_USAGE]: 512,
-	[SUBJECT_ALT_NAME]: 8192,
-	[NAME_CONSTRAINTS]: 4096,
-	[AUTHORITY_KEY_ID]: 512,
-	[SUBJECT_KEY_ID]: 72,
-};
-
-/** Extensions accepted when critical although their value is not read. */
-export const ACCEPTED_UNREAD: { readonly [oid: string]: true } = {
-	[CERTIFICATE_POLICIES]: true,
-};
 
 /** keyUsage bits (RFC 5280 4.2.1.3), as numbers: bit n of the BIT STRING is (1 << n). */
 export const KeyUsage = {
@@ -116,8 +97,8 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 		names.directory.push(copyBytes(name));
 		return;
 	}
-	// the other forms: their structure is not examined beyond the tag's form
-	const primitive = number === 1 || number === 6 || number === 8;
+	// the other forms: their structure is not examined beyond the tag's form (dNSName and iPAddress: primitive, read above)
+	const primitive = number === 1 || number === 2 || number === 6 || number === 7 || number === 8;
 	const expectedTag = primitive ? contextPrimitive(number) : contextConstructed(number);
 	if (tag !== expectedTag)
 		throw malformed(`x509: ${what}: ${FORM_NAMES[number]} with the wrong form`);

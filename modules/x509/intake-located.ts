@@ -1,6 +1,6 @@
 /*
- * A certificate's intake over the locator in C (x509/intake; the streaming parser's is intake.ts): the
- * certificate is parsed whole by the locator (located.ts), its bytes gathered by gather.ts (in place
+ * A certificate's intake (x509/intake, the one there is): the certificate is parsed whole by the
+ * locator in C (located.ts, which x509/certificate is), its bytes gathered by gather.ts (in place
  * when they come in one write(), else in one buffer of its length; longer than MAX_CERTIFICATE refused).
  */
 import { malformed } from "./errors";

@@ -1,6 +1,5 @@
 /*
- * What a parsed certificate is, whichever parser made it (x509/certificate: the streaming scanner
- * in JS, the full profiles; x509/located: the locator in C, the device profile): the summary
+ * What a parsed certificate is (x509/located, the locator in C, makes it): the summary
  * verifyChain returns, the fields verification consumes, the shared field reader, and the
  * SubjectPublicKeyInfo of a server's own certificate.
  */

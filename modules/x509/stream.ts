@@ -10,11 +10,10 @@
  *   const path = verifier.finish();           // leaf first, trust anchor last; or throws X509Error
  *   path[0].publicKey                          // the leaf's key, for CertificateVerify
  *
- * Each certificate goes into an intake (x509/intake): in the full profiles the streaming scanner
- * (scanner.ts) and the certificate parser (certificate.ts), which keep only the fields verification
- * needs while the TBS is hashed as it passes (tbshash.ts), so nothing holds a whole certificate; in
- * the device profile (intake-located.ts) the certificate whole, walked by the locator in C
- * (located.ts). Each certificate is then handed to the path
+ * Each certificate goes into an intake (x509/intake, intake-located.ts): the certificate whole (in
+ * place when it comes in one piece, else gathered in one buffer of its length), walked by the
+ * locator in C (located.ts), which keeps only the fields verification needs and hashes the TBS at
+ * once. Each certificate is then handed to the path
  * validator (path.ts), which checks signatures as soon as an issuer arrives and drops what it no
  * longer needs. Any method may throw an X509Error; after that the verifier is finished (its
  * methods throw the same error again) and has freed what it held.
@@ -98,7 +97,7 @@ const IDLE = 0, IN_CERTIFICATE = 1, FINISHED = 2;
 
 export class ChainVerifier {
 	private readonly validator: PathValidator;
-	/** the current certificate's intake (x509/intake: its scanner and parser, and TBS hasher when it is kept; one object) */
+	/** the current certificate's intake (x509/intake: the certificate in place, or the buffer that gathers it) */
 	private parser: CertificateIntake | undefined = undefined;
 	private state = IDLE;
 	private count = 0;

@@ -6,8 +6,8 @@
  * peer: the leaf (DER); intermediates: the other certificates as the peer sent them (any order,
  * extra ones allowed); roots: trust anchors besides the CA store. Returns the validated path
  * (CertificateSummary[], leaf first, trust anchor last) or throws an X509Error whose `code` says
- * why (docs/X509.md). Each certificate goes through the same streaming machinery as in a TLS
- * handshake, in one chunk.
+ * why (docs/X509.md). Each certificate goes through the same machinery as in a TLS handshake, in
+ * one chunk (parsed in place by the locator in C, located.ts).
  */
 import { malformed } from "./errors";
 import { CertificateSummary, certificateBytes } from "x509/certificate";

@@ -2,7 +2,7 @@
 // its output, parse its --report line and the JSON lines the XS-side modules print, and start
 // small Node TCP peers on 127.0.0.1 (port 0).
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,19 @@ export const fixtures = join(repo, "tests", "fixtures");
 export const emptyManifest = join(fixtures, "host", "manifest.json");
 /** the module resolution fixture: names, wildcards, "*" lists, include, resources */
 export const modulesManifest = join(fixtures, "modules", "manifest.json");
+
+/**
+ * manifest.json's module entries whose names are one of `names` or under it ("x509" gives "x509" and
+ * every "x509/..."), pointed at build/js (absolute paths): the modules of a test's own manifest,
+ * mapped as the project maps them (e.g. "x509/certificate" to certificate-located.ts)
+ */
+export function projectModules(...names) {
+  const out = {};
+  for (const [name, path] of Object.entries(JSON.parse(readFileSync(join(repo, "manifest.json"), "utf8")).modules))
+    if (typeof path === "string" && names.some((n) => name === n || name.startsWith(`${n}/`)))
+      out[name] = join(repo, "build", "js", path);
+  return out;
+}
 
 /** the kill timer of every xsh run: nothing may hang the test run */
 export const KILL_MS = 20000;

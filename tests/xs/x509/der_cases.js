@@ -1,12 +1,11 @@
-// The strict DER reader (modules/x509/der.ts) and the streaming scanner (scanner.ts) on small
-// hand-made encodings. Prints one JSON line per case: { name, ok, expected, got } where ok means the
-// outcome is the expected one (a value, or an X509Error "malformed" whose message contains the
-// expected text), then { done, failed }.
+// The strict DER reader (modules/x509/der.ts), times and names on small hand-made encodings (the
+// certificate's own walk is the locator's in C: tests/x509-locate.test.mjs). Prints one JSON line per
+// case: { name, ok, expected, got } where ok means the outcome is the expected one (a value, or an
+// X509Error "malformed" whose message contains the expected text), then { done, failed }.
 import {
 	DERReader, decodeHeader, checkInteger, smallInteger, booleanValue, unusedBitCount, oidToString,
 	SEQUENCE, INTEGER, NULL, OCTET_STRING, MAX_NESTING,
 } from "x509/der";
-import { Scanner, DESCEND, CAPTURE, SKIP, READ } from "x509/scanner";
 import { parseTime } from "x509/time";
 import { parseName } from "x509/dn";
 import { X509Error } from "x509";
@@ -151,71 +150,5 @@ check("name with CN and O", () => {
 }, value(["AB", "Exmp"]));
 check("name with an empty RDN", () => parseName(bytes("30023100"), "t"), fails("empty RDN"));
 check("name with a bad attribute", () => parseName(bytes("3006310430020500"), "t"), fails("tag 0x05 where 0x06"));
-
-// the streaming scanner (a parser subclasses it): the same DER in chunks of any size; its checks
-class Events extends Scanner {
-	constructor(total, actions) {
-		super("scan", total);
-		this.actions = actions;
-		this.events = [];
-		this.tag = 0;
-		this.buffer = new ArrayBuffer(0);
-	}
-	header(tag, length, headerLength, offset, depth) {
-		this.events.push(`h${tag.toString(16)}:${length}@${offset}/${depth}`);
-		this.tag = tag;
-		return this.actions(tag, depth);
-	}
-	value(element, start, content, end) {
-		let hex = "";
-		for (let i = content; i < end; i++)
-			hex += element[i].toString(16).padStart(2, "0");
-		this.events.push(`v${this.tag.toString(16)}:${end - content}=${hex}`);
-	}
-	end(depth) {
-		this.events.push(`e/${depth}`);
-	}
-	get arena() {
-		return this.buffer;
-	}
-	reserve(size) {
-		this.buffer = new ArrayBuffer(size);
-		return 0;
-	}
-}
-function scan(hex, chunk, actions) {
-	const data = bytes(hex);
-	const scanner = new Events(data.length, actions);
-	for (let i = 0; i < data.length; i += chunk)
-		scanner.write(data, i, Math.min(chunk, data.length - i));
-	scanner.finish();
-	return scanner.events.join(" ");
-}
-const tree = "30 0d 30 06 020101 040100 0403 010203";
-const plan = (tag) => (tag === 0x30 ? DESCEND : tag === 0x04 ? CAPTURE : SKIP);
-const whole = scan(tree, 100, plan);
-check("scanner events", () => whole, "h30:13@0/0 h30:6@2/1 h2:1@4/2 h4:1@7/2 v4:1=00 e/1 h4:3@10/1 v4:3=010203 e/0");
-for (const chunk of [1, 2, 3, 5])
-	check(`scanner in chunks of ${chunk}`, () => scan(tree, chunk, plan), whole);
-check("scanner: READ elements the same", () => scan(tree, 2, (tag) => (tag === 0x30 ? DESCEND : tag === 0x04 ? READ : SKIP)), whole);
-check("scanner: child past its container", () => scan("30 03 0402 01", 1, plan), fails("runs past the end of its container"));
-check("scanner: length differs from the announced one", () => scan("30 00 00", 1, plan), fails("announced"));
-check("scanner: truncated", () => {
-	const s = new Events(4, () => DESCEND);
-	s.write(bytes("3002"), 0, 2);
-	s.finish();
-}, fails("truncated"));
-check("scanner: truncated in a header", () => {
-	const s = new Events(3, () => DESCEND);
-	s.write(bytes("300104"), 0, 3);
-	s.finish();
-}, fails("truncated"));
-check("scanner: more bytes than announced", () => {
-	const s = new Events(2, () => SKIP);
-	s.write(bytes("050000"), 0, 3);
-}, fails("more bytes than its length"));
-check("scanner: descend into a primitive", () => scan("04 00", 1, () => DESCEND), fails("primitive element"));
-check("scanner: indefinite length", () => scan("30 80 0000", 1, plan), fails("indefinite length"));
-check("scanner: non-minimal length", () => scan("04 81 01 00", 1, plan), fails("shortest form"));
 
 trace(JSON.stringify({ done: count, failed }) + "\n");
