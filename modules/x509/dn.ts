@@ -1,6 +1,6 @@
 /*
  * Distinguished names (RFC 5280 4.1.2.4): the structure is checked (SEQUENCE OF non-empty SET OF
- * AttributeTypeAndValue, values of universal types, strings primitive), the raw DER is kept for comparisons (issuer to subject chaining compares
+ * AttributeTypeAndValue), the raw DER is kept for comparisons (issuer to subject chaining compares
  * the bytes, as Go and most TLS stacks do), and the commonName and organizationName are decoded
  * for messages only.
  */
@@ -89,9 +89,6 @@ export function readName(raw: Uint8Array, what: string, shared: DERReader | unde
 			const attribute = rdn.enter(SEQUENCE, what);
 			const type = attribute.readOID(what);
 			const tag = attribute.peekTag();
-			// an attribute's value is of a universal type (X.520), constructed only when a SEQUENCE or SET (DER: X.690 10.2)
-			if (tag >= 0x40 || (tag & 0x20 && tag !== SEQUENCE && tag !== SET))
-				throw malformed(`x509: ${what}: attribute value with tag 0x${tag.toString(16)}`);
 			// only the first CN and O are decoded (an element read makes an object and a view)
 			if (into !== undefined && type === COMMON_NAME && into.commonName === undefined && isDirectoryString(tag))
 				into.commonName = displayString(tag, attribute.expectContent(tag, what));

@@ -97,8 +97,8 @@ function readGeneralName(reader: DERReader, names: GeneralNames, constraint: boo
 		names.directory.push(copyBytes(name));
 		return;
 	}
-	// the other forms: their structure is not examined beyond the tag's form (dNSName and iPAddress: primitive, read above)
-	const primitive = number === 1 || number === 2 || number === 6 || number === 7 || number === 8;
+	// the other forms: their structure is not examined beyond the tag's form
+	const primitive = number === 1 || number === 6 || number === 8;
 	const expectedTag = primitive ? contextPrimitive(number) : contextConstructed(number);
 	if (tag !== expectedTag)
 		throw malformed(`x509: ${what}: ${FORM_NAMES[number]} with the wrong form`);
