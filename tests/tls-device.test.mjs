@@ -79,7 +79,7 @@ test("device profile: the manifest is whole, TLS 1.3 only, with its stubs, the c
   assert.deepEqual(missingImports(modules), []);
   // the device's certificate check is native/x509_chain.c behind securesocket/verify-device; of x509 only the
   // gathering of a certificate's bytes and the byte comparison the engine imports (x509/der) stay
-  for (const [name, stub] of [["tls/client12", "tls/no-client12"], ["securesocket/verify", "securesocket/verify-device"], ["x509/der", "x509/equal"], ["x509/gather", "x509/gather"]]) {
+  for (const [name, stub] of [["tls/client12", "tls/no-client12"], ["tls/clientauth", "tls/no-clientauth"], ["securesocket/verify", "securesocket/verify-device"], ["x509/der", "x509/equal"], ["x509/gather", "x509/gather"]]) {
     assert.match(modules.get(name), new RegExp(`/${stub}\\.js$`));
     assert.ok(reachable(modules, ["securesocket"]).has(name), name);
   }

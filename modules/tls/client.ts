@@ -13,15 +13,14 @@
  * output, and sticky: every later call throws the same error.
  * One method per expected handshake message, named after it, with the RFC section.
  */
-import type { Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
-import { schemeInfo, signScheme } from "crypto/signature";
 import { hashSize } from "crypto/hash";
 import { Alert, fatal } from "./alert";
 import { Reader, Writer, alloc, ascii, charCodeAt, copy, copyOf, sub } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM } from "./constants";
 import { type MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
+import { chooseScheme, certificateVerifyBody } from "tls/clientauth";   // by name: the device profile maps it to no-clientauth
 import { MAX_PLAINTEXT } from "./record";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode } from "./suites";
@@ -600,39 +599,16 @@ export class TLSClient extends TLSConnection {
 		const w = new Writer(1024);
 		w.opaque(1, request.context);
 		const key = o.clientKey;
-		const scheme = key ? this.chooseScheme(key, request.schemes, true) : undefined;
+		const scheme = key ? chooseScheme(key, o.signatureAlgorithms, request.schemes) : undefined;
 		writeCertificateList(w, key && scheme !== undefined ? o.clientCertificates : undefined, true);
 		this.sendHandshake(HandshakeType.certificate, w.view());
 		if (key && scheme !== undefined && o.clientCertificates?.length) {
 			const content = certificateVerifyContent(false, this.transcript.current());
-			const signature = signScheme(scheme, key, content);
-			const v = new Writer(signature.byteLength + 4);
-			v.u16(scheme).opaque(2, signature);
-			this.sendHandshake(HandshakeType.certificate_verify, v.view());
+			this.sendHandshake(HandshakeType.certificate_verify, certificateVerifyBody(scheme, key, content));
 			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${scheme.toString(16)})`);
 		}
 		else
 			if (this.tracing) this.trace("sent an empty Certificate (no client certificate for this request)");
-	}
-
-	/**
-	 * The scheme our key signs a CertificateVerify with: ours first, among those the server offered.
-	 * TLS 1.2 signs Hash(handshake messages) with the scheme's hash, and we keep only the transcript
-	 * hash (the suite's PRF hash), not the messages: only schemes with that hash can be used.
-	 */
-	protected chooseScheme(key: Key, offered: readonly number[], tls13: boolean): number | undefined {
-		const ours = this.options.signatureAlgorithms;
-		for (let i = 0; i < ours.length; i++) {
-			const scheme = ours[i];
-			if (!offered.includes(scheme))
-				continue;
-			const info = schemeInfo(scheme);
-			if (!info || !tls13 && info.hash !== this.suite!.hash)
-				continue;
-			if (info.algorithm === "ecdsa" ? key.curve === info.curve || !tls13 && key.type === "ec" : key.type === "rsa" && (!tls13 || info.algorithm === "rsa-pss"))
-				return scheme;
-		}
-		return undefined;
 	}
 
 	// ---- post-handshake (RFC 8446 4.6) ----

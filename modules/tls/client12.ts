@@ -8,7 +8,7 @@
  */
 import type { Key } from "crypto/keys";
 import { ECDH } from "crypto/ecdh";
-import { schemeInfo, signScheme } from "crypto/signature";
+import { schemeInfo } from "crypto/signature";
 import { Alert, fatal } from "./alert";
 import { alloc, Reader, Writer, copy, copyOf, byteArray } from "./bytes";
 import { ContentType, HandshakeType, ExtensionType, Version, DOWNGRADE_12, DOWNGRADE_11 } from "./constants";
@@ -16,6 +16,7 @@ import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
 import { Flag, groupName, hex, peerFailure, readSchemes, equalBytes, NO_SESSION_ID } from "./connection";
 import { TLSClient, Expect, UNEXPECTED_CCS } from "./client";
 import { writeCertificateList } from "./certificates";
+import { chooseScheme, certificateVerifyBody } from "tls/clientauth";   // by name: see clientauth.ts
 import type { ClientOptions, Session } from "./options";
 
 /** TLS 1.2 is in this build (no-client12 says false) */
@@ -213,7 +214,7 @@ export class TLSClient12 extends TLSClient {
 		let signWith: { key: Key, scheme: number } | undefined;
 		if (this.certificateRequest) {
 			const key = o.clientKey;
-			const scheme = key ? this.chooseScheme(key, this.certificateRequest.schemes, false) : undefined;
+			const scheme = key ? chooseScheme(key, o.signatureAlgorithms, this.certificateRequest.schemes, this.suite!.hash) : undefined;
 			const w = new Writer(1024);
 			writeCertificateList(w, key && scheme !== undefined ? o.clientCertificates : undefined, false);
 			this.sendHandshake(HandshakeType.certificate, w.view());
@@ -245,10 +246,7 @@ export class TLSClient12 extends TLSClient {
 			// CertificateVerify (RFC 5246 7.4.8): signs the handshake messages so far
 			const messagesHash = this.transcript.current();
 			// (chooseScheme took a scheme whose hash is the transcript's: this is that digest)
-			const signature = signScheme(signWith.scheme, signWith.key, messagesHash, { prehashed: true });
-			const v = new Writer(signature.byteLength + 4);
-			v.u16(signWith.scheme).opaque(2, signature);
-			this.sendHandshake(HandshakeType.certificate_verify, v.view());
+			this.sendHandshake(HandshakeType.certificate_verify, certificateVerifyBody(signWith.scheme, signWith.key, messagesHash, true));
 			if (this.tracing) this.trace(`sent Certificate and CertificateVerify (0x${signWith.scheme.toString(16)})`);
 		}
 		this.sendClientFinished12();
