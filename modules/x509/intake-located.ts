@@ -1,5 +1,5 @@
 /*
- * A certificate's intake (x509/intake, the one there is): the certificate is parsed whole by the
+ * A certificate's intake (x509/intake, the full profiles'): the certificate is parsed whole by the
  * locator in C (located.ts, which x509/certificate is), its bytes gathered by gather.ts (in place
  * when they come in one write(), else in one buffer of its length; longer than MAX_CERTIFICATE refused).
  */

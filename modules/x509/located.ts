@@ -1,8 +1,7 @@
 /*
  * Parsing one whole certificate (RFC 5280 4.1) with the X.509 locator in C: the certificate parser
- * of every profile (x509/certificate, through certificate-located.ts). Keeps what verification
- * needs (parsed.ts: ParsedCertificate). The DER walk, the
- * structure, the times and basicConstraints, keyUsage and extKeyUsage are the locator's
+ * of the full profiles (x509/certificate, through certificate-located.ts). Keeps what verification
+ * needs (parsed.ts: ParsedCertificate). The DER walk, the structure, the times and basicConstraints, keyUsage and extKeyUsage are the locator's
  * (native/x509_certificate.c, xs_x509_locate); the names, the signature algorithm and the extensions
  * it only locates (subjectAltName, nameConstraints, key identifiers) are read here with the JS readers.
  */
