@@ -4,7 +4,9 @@
  *   kind 1: AES-GCM (16-, 24- or 32-byte key; any nonce of 1 byte or more, 12 in TLS): ours
  *       (native/aesgcm_x86.c) on x86-64 hosts whose CPU has AES-NI and PCLMULQDQ, mbedtls's elsewhere;
  *       SECURESOCKET_AES_GCM=mbedtls in the environment forces mbedtls's (read once, for tests)
- *   kind 2: ChaCha20-Poly1305 (RFC 8439: 32-byte key, 12-byte nonce), ours: native/chachapoly.c
+ *   kind 2: ChaCha20-Poly1305 (RFC 8439: 32-byte key, 12-byte nonce), ours: native/chachapoly.c; not in a
+ *       build with SECURESOCKET_NO_CHACHAPOLY (the device profile, manifest_device.json: its engine offers
+ *       only the AES-GCM suites), where init throws "crypto: ChaCha20-Poly1305 is not in this build"
  *   Tags are 16 bytes.
  *
  *   this.init(kind, key)
@@ -53,6 +55,14 @@
 
 #define AEAD_AES_GCM 1
 #define AEAD_CHACHA20_POLY1305 2
+
+/* Whether kind 2 is built. Without it, init refuses kind 2, so no state of that kind ever exists: the
+   ChaCha20-Poly1305 branches below are dead code the compiler drops, and chachapoly.c is not linked. */
+#if defined(SECURESOCKET_NO_CHACHAPOLY)
+#define CHACHAPOLY_BUILT 0
+#else
+#define CHACHAPOLY_BUILT 1
+#endif
 #define AEAD_AES_GCM_X86 3              /* kind 1 through native/aesgcm_x86.c (never given by JS) */
 #define AEAD_TAG_SIZE 16
 
@@ -253,7 +263,8 @@ static aead_head *aead_new_engine(int kind, const uint8_t *key, size_t keyLength
 		if (state == NULL)
 			return NULL;
 		state->h.kind = AEAD_CHACHA20_POLY1305;
-		chachapoly_setkey(&state->chachapoly, key);
+		if (CHACHAPOLY_BUILT)
+			chachapoly_setkey(&state->chachapoly, key);
 		ret = 0;
 		head = &state->h;
 	}
@@ -293,7 +304,8 @@ static int aead_seal_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 	if (head->kind == AEAD_AES_GCM)
 		return mbedtls_gcm_crypt_and_tag(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_ENCRYPT, length,
 			nonce, nonceLength, aad, aadLength, data, data, AEAD_TAG_SIZE, data + length);
-	chachapoly_seal(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength, data, length, data + length);
+	if (CHACHAPOLY_BUILT)
+		chachapoly_seal(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength, data, length, data + length);
 	return 0;
 }
 
@@ -310,8 +322,8 @@ static int aead_open_raw(aead_head *head, const uint8_t *nonce, size_t nonceLeng
 	if (head->kind == AEAD_AES_GCM)
 		return mbedtls_gcm_auth_decrypt(&((aead_gcm *)head)->gcm, textLength, nonce, nonceLength,
 			aad, aadLength, data + textLength, AEAD_TAG_SIZE, data, data);
-	return chachapoly_open(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength, data, textLength,
-		data + textLength);
+	return CHACHAPOLY_BUILT ? chachapoly_open(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength, data,
+		textLength, data + textLength) : CHACHAPOLY_BAD_TAG;
 }
 
 void xs_aead_init(xsMachine *the)
@@ -323,6 +335,8 @@ void xs_aead_init(xsMachine *the)
 
 	if ((kind != AEAD_AES_GCM) && (kind != AEAD_CHACHA20_POLY1305))
 		crypto_range("unsupported algorithm");
+	if ((kind == AEAD_CHACHA20_POLY1305) && !CHACHAPOLY_BUILT)
+		crypto_range("ChaCha20-Poly1305 is not in this build");
 	if (xsmcArgc < 2)
 		crypto_type("missing key");
 	xsmcGetBufferReadable(xsArg(1), &key, &keyLength);
@@ -373,7 +387,8 @@ static int aead_start_raw(aead_head *head, const uint8_t *nonce, size_t nonceLen
 	if (head->kind == AEAD_AES_GCM)
 		ret = mbedtls_gcm_starts(&((aead_gcm *)head)->gcm, MBEDTLS_GCM_DECRYPT, nonce, nonceLength, aad, aadLength);
 	else {
-		chachapoly_start(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength);
+		if (CHACHAPOLY_BUILT)
+			chachapoly_start(&((aead_chachapoly *)head)->chachapoly, nonce, aad, aadLength);
 		ret = 0;
 	}
 	if (ret == 0)
@@ -475,7 +490,8 @@ static int aead_update_raw(aead_head *head, uint8_t *data, size_t length)
 	if (head->kind == AEAD_AES_GCM)
 		ret = aead_gcm_update((aead_gcm *)head, data, length);
 	else {
-		chachapoly_update(&((aead_chachapoly *)head)->chachapoly, data, length, 0);
+		if (CHACHAPOLY_BUILT)
+			chachapoly_update(&((aead_chachapoly *)head)->chachapoly, data, length, 0);
 		ret = 0;
 	}
 	if (ret != 0)
@@ -507,7 +523,8 @@ static int aead_finish_raw(aead_head *head, const uint8_t *tag)
 			ret = mbedtls_gcm_finish(&state->gcm, computed, AEAD_TAG_SIZE);
 	}
 	else {
-		chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
+		if (CHACHAPOLY_BUILT)
+			chachapoly_finish(&((aead_chachapoly *)head)->chachapoly, computed);
 		ret = 0;
 	}
 	aead_abandon(head);

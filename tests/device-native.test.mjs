@@ -36,29 +36,34 @@ function run(xsh, manifest) {
   return line;
 }
 
-test("device C profile: manifest_device.json sets SECURESOCKET_NO_SIGN and SECURESOCKET_NO_PRIVATE_KEYS for every platform", () => {
+test("device C profile: manifest_device.json sets SECURESOCKET_NO_SIGN, SECURESOCKET_NO_PRIVATE_KEYS and SECURESOCKET_NO_CHACHAPOLY for every platform", () => {
   const m = JSON.parse(readFileSync(deviceManifest, "utf8"));
   for (const flags of [m.build.C_FLAGS, m.platforms.esp.build.C_FLAGS, m.platforms.esp32.build.C_FLAGS])
-    for (const define of ["-DSECURESOCKET_NO_SIGN", "-DSECURESOCKET_NO_PRIVATE_KEYS"])
+    for (const define of ["-DSECURESOCKET_NO_SIGN", "-DSECURESOCKET_NO_PRIVATE_KEYS", "-DSECURESOCKET_NO_CHACHAPOLY"])
       assert.ok(flags.split(" ").includes(define), `${define} in ${flags}`);
 });
 
-test("device C profile: native/ builds with its defines (warnings as errors), and signing and private keys throw \"not in this build\"", { timeout: 180000 }, () => {
+test("device C profile: native/ builds with its defines (warnings as errors), and signing, private keys and ChaCha20-Poly1305 throw \"not in this build\"", { timeout: 180000 }, () => {
   const make = spawnSync("make", ["-s", "-C", join(repo, "host"), "-j2", "xsh-device"], { encoding: "utf8" });
   assert.equal(make.status, 0, make.stderr + make.stdout);
   const refused = (message) => ({ error: { type: "Error", message } });
   const noSign = refused("crypto: signing is not in this build");
   const noPrivate = refused("crypto: private keys are not in this build");
+  const noChacha = { error: { type: "RangeError", message: "crypto: ChaCha20-Poly1305 is not in this build" } };
+  const sealed = { value: 16 };   // no plaintext (the buffer is the tag's room): the tag's 16 bytes
   assert.deepEqual(run(join(repo, "build", "xsh-device"), deviceManifest), {
     privateEC: noPrivate, privateRSA: noPrivate, signECDSA: noSign, signPKCS1: noSign, signPSS: noSign, signScheme: noSign, verify: { value: true },
+    chacha: noChacha, aesGcm: sealed,
   });
   // the device core under the full profile's JS (crypto/signature's wrappers, not the device profile's
   // crypto/no-sign): the natives themselves refuse, with the same errors
   assert.deepEqual(run(join(repo, "build", "xsh-device"), join(repo, "manifest_tls13.json")), {
     privateEC: noPrivate, privateRSA: noPrivate, signECDSA: noSign, signPKCS1: noSign, signPSS: noSign, signScheme: noSign, verify: { value: true },
+    chacha: noChacha, aesGcm: sealed,
   });
   // the same script in the full core: the keys load and sign (so the refusals above are the profile's)
   assert.deepEqual(run(join(repo, "build", "xsh"), join(repo, "manifest.json")), {
     privateEC: { value: true }, privateRSA: { value: true }, signECDSA: { value: true }, signPKCS1: { value: true }, signPSS: { value: true }, signScheme: { value: true }, verify: { value: true },
+    chacha: sealed, aesGcm: sealed,
   });
 });

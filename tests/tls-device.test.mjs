@@ -117,6 +117,23 @@ test("device profile: a verified TLS 1.3 handshake and HTTPS GET, and a resumed 
   });
 });
 
+test("device profile: no ChaCha20-Poly1305 in its C core: it offers the AES-GCM suites only (a server that prefers ChaCha20-Poly1305 gets AES-128-GCM; manifest_tls13.json gets ChaCha20-Poly1305), and asking for it throws", T, async () => {
+  const suite = (r) => r.events.find((e) => e.message === 1)?.tls?.cipherSuite;
+  await withServer({ cert: "leaf", key: "leaf", chain: "inter", more: ["-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256", "-serverpref"] }, async (server) => {
+    const r = await connect(server, device);
+    page(r);
+    assert.equal(suite(r), "TLS_AES_128_GCM_SHA256", r.why);
+    const control = await connect(server, full);
+    page(control);
+    assert.equal(suite(control), "TLS_CHACHA20_POLY1305_SHA256", control.why);
+    for (const asked of ["TLS_CHACHA20_POLY1305_SHA256", 0x1303]) {
+      const refusal = await connect(server, device, { secure: { cipherSuites: ["TLS_AES_128_GCM_SHA256", asked] } });
+      assert.notEqual(refusal.code, 0, refusal.why);
+      assert.match(refusal.stderr, new RegExp(`RangeError: securesocket: cipherSuites\\[1\\]: ${asked} is not in this build \\(no ChaCha20-Poly1305\\)`), refusal.why);
+    }
+  });
+});
+
 test("device profile: a chain whose CA has name constraints is refused (nameConstraints, bad_certificate); manifest_tls13.json accepts it", T, async () => {
   await withServer({ cert: "leafNC", key: "leaf", chain: "nc" }, async (server) => {
     refused(await connect(server, device), { reason: "nameConstraints", alert: 42, message: /^x509: .*'CN=Permits \.example\.com'.* has name constraints, not in this build/ });

@@ -13,6 +13,7 @@
  */
 import { TLS12, TLS13, GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1 } from "tls/constants";
 import { SUITES } from "tls/suites";
+import { CHACHA20_POLY1305_BUILT } from "crypto/chachapoly";
 import type { Session } from "tls/options";
 import { TLS12_BUILT } from "tls/client12";
 
@@ -102,7 +103,9 @@ const WHAT: { [kind: string]: string } = { b: "a boolean", f: "a function", y: "
 WHAT.a = WHAT.y;
 
 const DEFAULT_SCHEMES = [0x0403, 0x0503, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601];
-const DEFAULT_SUITES = SUITES.map((x) => x.code);
+/** the cipher suites this build runs: all but ChaCha20-Poly1305's where its C core lacks that AEAD (the device profile: crypto/no-chachapoly) */
+const BUILT_SUITES = SUITES.filter((x) => CHACHA20_POLY1305_BUILT || x.aead !== "CHACHA20-POLY1305");
+const DEFAULT_SUITES = BUILT_SUITES.map((x) => x.code);
 const DEFAULT_GROUPS = [GROUP_X25519, GROUP_SECP256R1, GROUP_SECP384R1];
 // (the name lists are split from strings: smaller as bytecode than array literals, bench/notes.md)
 /** the names of each choice kind (versions, schemes, cipher suites, groups, max fragment lengths, client certificate requests) */
@@ -110,7 +113,7 @@ const NAMES: { [kind: string]: readonly unknown[] } = {
 	v: "TLS 1.2,tls1.2,TLS 1.3,tls1.3".split(","),
 	s: ("ecdsa_secp256r1_sha256 ecdsa_secp384r1_sha384 rsa_pss_rsae_sha256 rsa_pss_rsae_sha384 rsa_pss_rsae_sha512 " +
 		"rsa_pkcs1_sha256 rsa_pkcs1_sha384 rsa_pkcs1_sha512").split(" "),
-	c: SUITES.map((x) => x.name),
+	c: BUILT_SUITES.map((x) => x.name),
 	g: "x25519 secp256r1 secp384r1 P-256 P-384".split(" "),
 	m: [1, 2, 3, 4],
 	r: [],
@@ -252,6 +255,8 @@ function value(v: unknown, name: string, row: string): unknown {
 				return codes[i];
 			if (kind === "v" && typeof v === "number" && v < TLS12)
 				throw new RangeError(`securesocket: ${name} below TLS 1.2 is not supported`);
+			if (kind === "c" && SUITES.some((x) => x.name === v || x.code === v))
+				throw new RangeError(`securesocket: ${name}: ${String(v)} is not in this build (no ChaCha20-Poly1305)`);
 			if (row[1] === "*")
 				bad(`${name}: unknown ${row.slice(3)} ${String(v)} (known: ${names.join(", ")})`);
 		}

@@ -1,11 +1,13 @@
 // The C core's device profile (manifest_device.json's defines, build/xsh-device) against the full one
 // (build/xsh): tests/device-native.test.mjs writes a P-256 and an RSA key pair and a signature made by
 // Node into <dir>, then runs this in both hosts:
-//   xsh device.js <dir>     prints one JSON line { privateEC, privateRSA, signECDSA, signPKCS1, signPSS, signScheme, verify }
+//   xsh device.js <dir>     prints one JSON line { privateEC, privateRSA, signECDSA, signPKCS1, signPSS, signScheme, verify, chacha, aesGcm }
 // each entry { value } or { error: { type, message } }: what loading the private keys, signing with
-// them (or, where they could not be loaded, with the public keys) and verifying Node's signature gave.
+// them (or, where they could not be loaded, with the public keys), verifying Node's signature, and sealing
+// with ChaCha20-Poly1305 and AES-128-GCM gave.
 import { readFile, argv } from "xsh";
 import { Key } from "crypto/keys";
+import { AEAD } from "crypto/aead";
 import { verifyECDSA, signECDSA, signPKCS1, signPSS, signScheme } from "crypto/signature";
 import { ascii, attempt, emit, hex } from "./common.js";
 
@@ -26,4 +28,6 @@ emit({
 	signPSS: signed(attempt(() => signPSS(rsa, "SHA-256", message))),
 	signScheme: signed(attempt(() => signScheme(0x0403, ec, message))),
 	verify: attempt(() => verifyECDSA(Key.fromSPKI(file("ec.spki")), "SHA-256", message, file("ec.sig"))),
+	chacha: attempt(() => new AEAD("CHACHA20-POLY1305", new Uint8Array(32)).seal(new Uint8Array(12), new Uint8Array(0), new Uint8Array(16))),
+	aesGcm: attempt(() => new AEAD("AES-128-GCM", new Uint8Array(16)).seal(new Uint8Array(12), new Uint8Array(0), new Uint8Array(16))),
 });
