@@ -63,16 +63,6 @@ export const GROUP_SECP256R1 = 0x0017;
 export const GROUP_SECP384R1 = 0x0018;
 export const GROUP_X25519 = 0x001D;
 
-/* signature schemes (RFC 8446 4.2.3) */
-export const SIG_RSA_PKCS1_SHA256 = 0x0401;
-export const SIG_RSA_PKCS1_SHA384 = 0x0501;
-export const SIG_RSA_PKCS1_SHA512 = 0x0601;
-export const SIG_ECDSA_SECP256R1_SHA256 = 0x0403;
-export const SIG_ECDSA_SECP384R1_SHA384 = 0x0503;
-export const SIG_RSA_PSS_RSAE_SHA256 = 0x0804;
-export const SIG_RSA_PSS_RSAE_SHA384 = 0x0805;
-export const SIG_RSA_PSS_RSAE_SHA512 = 0x0806;
-
 /** bytes from hex digits (the constants below: smaller as code than array literals) */
 function fromHex(digits: string): Uint8Array {
 	const b = new Uint8Array(digits.length / 2);
@@ -83,7 +73,4 @@ function fromHex(digits: string): Uint8Array {
 
 /** a HelloRetryRequest's ServerHello.random: SHA-256 of "HelloRetryRequest" (RFC 8446 4.1.3) */
 export const HRR_RANDOM = fromHex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
-/** the last 8 bytes of a TLS 1.3 server's random when it selects TLS 1.2: "DOWNGRD" 01 (RFC 8446 4.1.3) */
-export const DOWNGRADE_12 = fromHex("444f574e47524401");
-/** ... when it selects TLS 1.1 or below: "DOWNGRD" 00 */
-export const DOWNGRADE_11 = fromHex("444f574e47524400");
+// the downgrade sentinels of a TLS 1.3 server's random (RFC 8446 4.1.3): prf.ts, with what else only TLS 1.2's sides use

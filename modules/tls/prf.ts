@@ -1,15 +1,21 @@
 /*
  * What TLS 1.2's two sides share (RFC 5246): the PRF (section 5, P_hash over HMAC with the suite's
  * hash), each direction's record protection from the key block, the Finished verify_data, the
- * ec_point_formats check. Only the TLS 1.2 sides import this module (client12.ts, server.ts).
+ * ec_point_formats check, the downgrade sentinels. Only the TLS 1.2 sides import this module
+ * (client12.ts, server.ts).
  */
 import { HMAC } from "crypto/mac";
 import type { HashAlgorithm } from "crypto/hash";
-import { alloc, Reader, writeAscii, copyOf } from "./bytes";
+import { alloc, ascii, Reader, writeAscii, copyOf } from "./bytes";
 import { Alert, fatal } from "./alert";
 import { Version } from "./constants";
 import { Protection } from "./record";
 import type { CipherSuite } from "./suites";
+
+/** the last 8 bytes of a TLS 1.3 server's random when it selects TLS 1.2: "DOWNGRD" 01 (RFC 8446 4.1.3) */
+export const DOWNGRADE_12 = ascii("DOWNGRD\x01");
+/** ... when it selects TLS 1.1 or below: "DOWNGRD" 00 */
+export const DOWNGRADE_11 = ascii("DOWNGRD\x00");
 
 
 /** PRF(secret, label, seed) truncated to `length` bytes */

@@ -22,13 +22,13 @@ import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
 import { alloc, Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
 import { ClientHello } from "./extensions";
-import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM, DOWNGRADE_12 } from "./constants";
+import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
 import type { MessageStream } from "./handshake";
 import { writeCertificateList } from "./certificates";
 import { KeySchedule, expandLabel } from "./keyschedule";
 import { suiteByCode, type CipherSuite } from "./suites";
-import { prf12, protection12, verifyData12, checkPointFormats } from "./prf";
+import { prf12, protection12, verifyData12, checkPointFormats, DOWNGRADE_12 } from "./prf";
 import {
 	TLSConnection, Flag, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, NO_SESSION_ID,
 } from "./connection";
