@@ -4,7 +4,7 @@
  * Bytes in: the record layer says where the next network bytes go (`inbox`, from `inboxOffset`,
  * at most `inboxRoom`: never past the end of the record being framed), the caller puts them there
  * (the socket reads straight into it) and calls received(n); each record's content is handed to
- * `handler`, decrypted and authenticated. receive(bytes) does the same from bytes at hand (a copy).
+ * its `streamer` (onRecord), decrypted and authenticated. receive(bytes) does the same from bytes at hand (a copy).
  * Bytes out: seal() protects one record at the end of one output buffer (grown as needed), which
  * takeOutput() hands to the socket: a flight is one buffer, not one per record.
  * Bytes are moved with copy() of ./bytes (one memmove; TypedArray.prototype.set copies byte by
@@ -74,7 +74,6 @@ export class Protection extends AEAD {
 hostMethods(Protection, "sealRecord", native("xs_aead_seal_record"),
 	"openRecord", native("xs_aead_open_record"), "startRecord", native("xs_aead_start_record"));
 
-export type RecordHandler = (type: ContentType, content: Uint8Array) => void;
 
 /** where pull() reads from (the host's Socket): copies up to count bytes into view[offset...], returns how many */
 export interface ByteSource {
@@ -87,7 +86,7 @@ export interface ByteSource {
  * is checked only at its end, and until streamEnd() nothing of it may be acted on.
  */
 export interface RecordStreamer {
-	/** each record's (decrypted) content, when no `handler` is set */
+	/** each record's (decrypted) content */
 	onRecord(type: ContentType, content: Uint8Array): void;
 	/** may a record of `length` bytes be streamed (protected: under TLS 1.3 handshake keys)? */
 	streamable(protectedRecord: boolean, length: number): boolean;
@@ -131,10 +130,8 @@ export class RecordLayer {
 	 */
 	declare allowPlaintextAlert: boolean;
 
-	/** the engine, for each record (onRecord) and streamed records (none: every record is buffered whole) */
+	/** the engine (or a test's), for each record (onRecord) and streamed records; set before the first record */
 	declare streamer: RecordStreamer | undefined;
-	/** instead of streamer.onRecord, for each record received (receive()'s, without a streamer) */
-	declare handler: RecordHandler | undefined;
 
 	declare private buffer: Uint8Array | undefined;
 	declare private length: number;           // bytes of the record being framed in `buffer`
@@ -186,7 +183,7 @@ export class RecordLayer {
 
 	/**
 	 * `n` bytes (1 to inboxRoom) were put in the inbox: frames, and when a record is complete,
-	 * opens it and hands its content to `handler` (recordEnded tells)
+	 * opens it and hands its content to the streamer (recordEnded tells)
 	 */
 	received(n: number): void {
 		this.recordEnded = false;
@@ -261,12 +258,8 @@ export class RecordLayer {
 		this.process(this.need - Size.HEADER);
 	}
 
-	/** frames records from `bytes` (copied into the inbox); calls `handler` with each record's (decrypted) content */
-	receive(bytes: Uint8Array, handler?: RecordHandler): void {
-		if (handler) {
-			this.handler = handler;
-			this.streamer = undefined;
-		}
+	/** frames records from `bytes` (copied into the inbox), each record's (decrypted) content to the streamer */
+	receive(bytes: Uint8Array): void {
 		for (let offset = 0; offset < bytes.length;)
 			offset += this.receiveSome(bytes, offset);
 	}
@@ -438,11 +431,7 @@ export class RecordLayer {
 			return;
 		}
 		this.emptyRecords = 0;
-		const streamer = this.streamer;   // the engine's layer has one (an own property): no lookup of a missing handler per record
-		if (streamer)
-			streamer.onRecord(type, content);
-		else
-			this.handler!(type, content);
+		this.streamer!.onRecord(type, content);
 	}
 
 	/** protects `content` (at most the engine's record limit) as one record of `type`, at the end of the output */
