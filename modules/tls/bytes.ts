@@ -25,13 +25,6 @@ export const copy = native<CopyNative>("xs_bytes_copy");
 export const charCodeAt = String.prototype.charCodeAt;
 
 /** writes the low bytes of text's characters into `into` at `at`; returns the position after them */
-/** `value` (0 to 2^32 - 1) big-endian in `n` bytes at bytes[at]; returns the offset after it */
-export function put(bytes: Uint8Array, at: number, value: number, n: number): number {
-	for (let i = n - 1; i >= 0; i--, value = Math.floor(value / 256))
-		bytes[at + i] = value & 0xFF;
-	return at + n;
-}
-
 export function writeAscii(into: Uint8Array, at: number, text: string): number {
 	for (let i = 0, n = text.length; i < n; i++)
 		into[at++] = charCodeAt.call(text, i) & 0xFF;

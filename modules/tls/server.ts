@@ -20,7 +20,7 @@ import { ECDH } from "crypto/ecdh";
 import { equal } from "crypto/random";
 import { schemeInfo, signScheme } from "crypto/signature";
 import { Alert, fatal } from "./alert";
-import { alloc, Reader, Writer, ascii, copy, copyOf, byteArray, put } from "./bytes";
+import { alloc, Reader, Writer, ascii, copy, copyOf, byteArray } from "./bytes";
 import { ClientHello } from "./extensions";
 import { ContentType, HandshakeType, ExtensionType, Version, HRR_RANDOM } from "./constants";
 import { MAX_PLAINTEXT } from "./record";
@@ -32,7 +32,7 @@ import { prf12, protection12, verifyData12, checkPointFormats, DOWNGRADE_12 } fr
 import {
 	TLSConnection, Flag, groupName, peerFailure, certificateVerifyContent, readSchemes, hex, equalBytes, NO_SESSION_ID,
 } from "./connection";
-import { ticketSealer, processTicketKey, type TicketSealer, type TicketState } from "./tickets";
+import { ticketSealer, processTicketKey, put, type TicketSealer, type TicketState } from "./tickets";
 import type { ServerOptions, ServerCredentials } from "./options";
 
 export type { ServerOptions, ServerCredentials } from "./options";

@@ -11,12 +11,23 @@
 import { AEAD, TAG_SIZE } from "crypto/aead";
 import { hmac } from "crypto/mac";
 import { randomBytes } from "crypto/random";
-import { alloc, Reader, ascii, copy, copyOf, writeAscii, put } from "./bytes";
+import { alloc, Reader, ascii, copy, copyOf, writeAscii } from "./bytes";
 
 const FORMAT = 1;
 const HEADER = 4 + 1 + 12;
 
 /** what a ticket carries */
+/**
+ * `value` (0 to 2^32 - 1) big-endian in `n` bytes at bytes[at]; returns the offset after it: the fields of a
+ * sealed ticket and of the server's messages around it (server.ts); here, not in bytes.ts, as only the server
+ * writes this way (a client build does not carry it)
+ */
+export function put(bytes: Uint8Array, at: number, value: number, n: number): number {
+	for (let i = n - 1; i >= 0; i--, value = Math.floor(value / 256))
+		bytes[at + i] = value & 0xFF;
+	return at + n;
+}
+
 export interface TicketState {
 	readonly version: number;
 	readonly suite: number;
