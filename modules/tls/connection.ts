@@ -66,7 +66,7 @@ export function peerFailure(alert: Alert, what: string, e: unknown): TLSError {
 
 /** TLS 1.3 CertificateVerify content (RFC 8446 4.4.3) */
 export function certificateVerifyContent(server: boolean, transcriptHash: ArrayBuffer): Uint8Array {
-	const context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
+	const context = `TLS 1.3, ${server ? "server" : "client"} CertificateVerify`;
 	const content = alloc(64 + context.length + 1 + transcriptHash.byteLength);
 	content.fill(0x20, 0, 64);
 	content.set(ascii(context), 64);
