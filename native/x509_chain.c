@@ -30,15 +30,6 @@
 
 enum { SIG_ECDSA = 1, SIG_RSA = 2 };
 
-/* a CA store record reads as a CA (its constraints, if any, are in the record: x509_anchor.h) */
-typedef struct {
-	const uint8_t *der;                  /* subject, spki, keyId, and the ranges below, are into der */
-	size_t subject, subjectEnd, spki, spkiEnd, keyId, keyIdEnd;
-	uint32_t flags, pathLength, keyUsage;
-	int nameConstraints;
-	char name[X509_CHAIN_NAME];
-} anchor;
-
 static const char *const REASONS[X509_R_COUNT] = {
 	"", "malformed", "expired", "notYetValid", "nameMismatch", "unknownIssuer", "notCA", "pathLength", "badSignature",
 	"keyUsage", "extendedKeyUsage", "nameConstraints", "weakKey", "weakAlgorithm", "unsupportedAlgorithm",
@@ -344,81 +335,59 @@ static int same(const uint8_t *a, size_t aLength, const uint8_t *b, size_t bLeng
 	return (aLength == bLength) && !memcmp(a, b, aLength);
 }
 
-/* a CA store root into *a */
-static void store_anchor(const x509_anchor *s, anchor *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->der = s->record;
-	a->subject = (size_t)(s->subject - s->record);
-	a->subjectEnd = a->subject + s->subjectLength;
-	a->spki = (size_t)(s->spki - s->record);
-	a->spkiEnd = a->spki + s->spkiLength;
-	if (s->keyId) {
-		a->keyId = (size_t)(s->keyId - s->record);
-		a->keyIdEnd = a->keyId + s->keyIdLength;
-	}
-	a->flags = s->flags;
-	a->pathLength = s->pathLength;
-	a->keyUsage = s->keyUsage;
-	a->nameConstraints = s->nameConstraints != NULL;
-	x509_chain_common_name(s->record, a->subject, a->subjectEnd, a->name);
-}
-
 /*
- * The next anchor whose subject is the Name der[start .. end): 1 with *a, 0 when there are no more,
- * -1 when a root or the store is malformed (c->message says which).
+ * The next anchor whose subject is the Name der[start .. end), an app's root read as a CA store's is
+ * (x509_anchor: pointers into its bytes): 1 with *a, 0 when there are no more, -1 when a root or the
+ * store is malformed (*error says which).
  */
 static int next_anchor(const x509_chain_roots *roots, unsigned options, const uint8_t *der, size_t start, size_t end,
-	anchor_cursor *at, anchor *a, const char **error, uint32_t *missing)
+	anchor_cursor *at, x509_anchor *a, const char **error, uint32_t *missing)
 {
 	uint32_t f[X509_FIELDS];
-	x509_anchor s;
 	int found;
 	for (; roots && (at->root < roots->count); at->root++) {
-		size_t size;
+		size_t size, id = 0, idEnd = 0;
 		const uint8_t *root = roots->get(roots->context, at->root, &size);
-		if ((root == NULL) || x509_locate(root, size, f) || (key_id(root, f, X509_SUBJECT_KEY_ID, &a->keyId, &a->keyIdEnd) < 0)) {
+		if ((root == NULL) || x509_locate(root, size, f) || (key_id(root, f, X509_SUBJECT_KEY_ID, &id, &idEnd) < 0)) {
 			*error = "x509: a root (secure.certificate) is malformed";
 			return -1;
 		}
 		if (!same(root + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], der + start, end - start))
 			continue;
 		memset(a, 0, sizeof(*a));
-		a->der = root;
-		a->subject = f[X509_SUBJECT];
-		a->subjectEnd = f[X509_SUBJECT_END];
-		a->spki = f[X509_SPKI];
-		a->spkiEnd = f[X509_SPKI_END];
-		key_id(root, f, X509_SUBJECT_KEY_ID, &a->keyId, &a->keyIdEnd);
+		a->subject = root + f[X509_SUBJECT];
+		a->subjectLength = f[X509_SUBJECT_END] - f[X509_SUBJECT];
+		a->spki = root + f[X509_SPKI];
+		a->spkiLength = f[X509_SPKI_END] - f[X509_SPKI];
+		a->keyId = root + id;
+		a->keyIdLength = idEnd - id;
+		a->nameConstraints = f[X509_NAME_CONSTRAINTS_END] ? root : NULL;
 		a->flags = f[X509_FLAGS];
 		a->pathLength = f[X509_PATH_LENGTH];
 		a->keyUsage = f[X509_KEY_USAGE];
-		a->nameConstraints = f[X509_NAME_CONSTRAINTS_END] != 0;
-		x509_chain_common_name(root, a->subject, a->subjectEnd, a->name);
 		at->root++;
 		return 1;
 	}
 	if (!roots || !roots->store || !(options & X509_CHAIN_STORE))
 		return 0;
-	while ((found = x509_anchor_next(roots->store, der + start, end - start, NULL, 0, &at->cursor, &s, error)) > 0) {
+	while ((found = x509_anchor_next(roots->store, der + start, end - start, NULL, 0, &at->cursor, a, error)) > 0) {
 		if (found == X509_ANCHOR_MISSING) {
 			char name[X509_ANCHOR_RESOURCE_NAME];
 			size_t size;
 			const uint8_t *record;
-			uint32_t id = s.id;
+			uint32_t id = a->id;
 			x509_anchor_resource_name(id, name);
 			record = roots->record ? roots->record(roots->context, name, &size) : NULL;
 			if (record == NULL) {
 				*missing = id;
 				continue;
 			}
-			found = x509_anchor_record(record, size, der + start, end - start, &s, error);
+			found = x509_anchor_record(record, size, der + start, end - start, a, error);
 			if (found == X509_ANCHOR_DONE)
 				continue;
 			if (found < 0)
 				break;
 		}
-		store_anchor(&s, a);
 		return 1;
 	}
 	return found;
@@ -435,12 +404,12 @@ static int failed(x509_chain *c, const char *error)
 }
 
 /* the anchor's key identifier equals the top's authority key identifier (or one of them is absent) */
-static int anchor_key_id(const x509_chain *c, const anchor *a)
+static int anchor_key_id(const x509_chain *c, const x509_anchor *a)
 {
 	uint8_t hash[32];
-	if (!c->hasKeyId || (a->keyIdEnd == a->keyId))
+	if (!c->hasKeyId || (a->keyIdLength == 0))
 		return 1;
-	sha256(a->der + a->keyId, a->keyIdEnd - a->keyId, hash);
+	sha256(a->keyId, a->keyIdLength, hash);
 	return !memcmp(hash, c->keyId, 32);
 }
 
@@ -452,13 +421,14 @@ static int anchor_key_id(const x509_chain *c, const anchor *a)
 static int try_anchors(x509_chain *c, const uint8_t *der, const uint32_t *f, const x509_chain_roots *roots,
 	uint32_t *work, size_t words)
 {
-	anchor a;
+	x509_anchor a;
 	anchor_cursor at = { 0, 0 };
+	char name[X509_CHAIN_NAME];
 	int found;
 	const char *text, *error = "";
 	uint32_t missing = 0;
 	while ((found = next_anchor(roots, c->options, der, f[X509_SUBJECT], f[X509_SUBJECT_END], &at, &a, &error, &missing)) > 0)
-		if (same(a.der + a.spki, a.spkiEnd - a.spki, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI]))
+		if (same(a.spki, a.spkiLength, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI]))
 			return c->anchored = 1;
 	if (found < 0)
 		return failed(c, error);
@@ -468,10 +438,11 @@ static int try_anchors(x509_chain *c, const uint8_t *der, const uint32_t *f, con
 		int reason;
 		if (!anchor_key_id(c, &a))
 			continue;
-		reason = check_issuer(c, a.flags, 3, a.pathLength, a.keyUsage, a.nameConstraints, 1, &text);
+		reason = check_issuer(c, a.flags, 3, a.pathLength, a.keyUsage, a.nameConstraints != NULL, 1, &text);
+		x509_chain_common_name(a.subject, 0, a.subjectLength, name);
 		if (reason)
-			pend(c, reason, "the trusted root", -1, a.name, text);
-		else if (verify_top(c, a.der + a.spki, a.spkiEnd - a.spki, "the trusted root", -1, a.name, work, words, 1) == X509_R_OK)
+			pend(c, reason, "the trusted root", -1, name, text);
+		else if (verify_top(c, a.spki, a.spkiLength, "the trusted root", -1, name, work, words, 1) == X509_R_OK)
 			return c->anchored = 1;
 	}
 	c->missing = missing;
@@ -510,7 +481,7 @@ size_t x509_chain_work(const x509_chain *c, const uint8_t *der, size_t size, con
 	size_t words = 0;
 	uint8_t kind = 0, md;
 	const char *text;
-	anchor a;
+	x509_anchor a;
 	anchor_cursor at = { 0, 0 };
 	uint32_t missing;
 	if (c->failed || c->anchored || !(c->options & X509_CHAIN_VERIFY) || x509_locate(der, size, f))
@@ -521,8 +492,8 @@ size_t x509_chain_work(const x509_chain *c, const uint8_t *der, size_t size, con
 		return words;
 	/* an anchor's key may check this certificate's signature */
 	while (next_anchor(roots, c->options, der, f[X509_ISSUER], f[X509_ISSUER_END], &at, &a, &text, &missing) > 0)
-		if (rsa_words(a.spkiEnd - a.spki) > words)
-			words = rsa_words(a.spkiEnd - a.spki);
+		if (rsa_words(a.spkiLength) > words)
+			words = rsa_words(a.spkiLength);
 	return words;
 }
 
