@@ -124,5 +124,7 @@ int x509_locate(const uint8_t *der, size_t size, uint32_t *out);
 /* the message of a failure (without the "x509: <certificate>: " prefix) and the field's name */
 const char *x509_error_text(int error);
 const char *x509_field_name(unsigned field);
+/* the string n of a list of `count` NUL-terminated strings one after the other, `otherwise` when n >= count */
+const char *x509_nth(const char *list, unsigned n, unsigned count, const char *otherwise);
 
 #endif

@@ -223,62 +223,71 @@ int x509_locate(const uint8_t *der, size_t size, uint32_t *out)
 	return x509_der_ended(&c);
 }
 
-static const char *const TEXTS[X509_E_COUNT] = {
-	"",
-	"high tag numbers are not used in X.509",
-	"indefinite length (BER, not DER)",
-	"length too large",
-	"length not in its shortest form",
-	"element runs past the end of its container",
-	"missing",
-	"unexpected element",
-	"unexpected bytes at the end",
-	"larger than this verifier accepts",
-	"empty INTEGER",
-	"INTEGER not in its shortest form",
-	"negative",
-	"INTEGER too large",
-	"BOOLEAN not 00 or FF",
-	"empty OBJECT IDENTIFIER",
-	"OBJECT IDENTIFIER truncated",
-	"OBJECT IDENTIFIER not in its shortest form",
-	"empty BIT STRING",
-	"bad unused-bit count",
-	"unused bits not zero",
-	"version 1 encoded although it is the DEFAULT",
-	"unknown version",
-	"a unique identifier in a version 1 certificate",
-	"extensions in a version 1 or 2 certificate",
-	"fields missing",
-	"empty (RFC 5280: SIZE (1..MAX))",
-	"appears twice (RFC 5280 4.2)",
-	"more than 48 extensions",
-	"critical FALSE encoded although it is the DEFAULT",
-	"cA FALSE encoded although it is the DEFAULT",
-	"time not in the form YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime)",
-	"not a DER time",
-	"time not in UTC (Z)",
-	"time out of range",
-	"more bits than RFC 5280 defines",
-	"signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)",
-	"signature not made of whole bytes",
-};
+/* the messages of X509_E_HIGH_TAG .. X509_E_SIGNATURE_BITS, in order (x509_nth) */
+static const char TEXTS[] =
+	"high tag numbers are not used in X.509\0"
+	"indefinite length (BER, not DER)\0"
+	"length too large\0"
+	"length not in its shortest form\0"
+	"element runs past the end of its container\0"
+	"missing\0"
+	"unexpected element\0"
+	"unexpected bytes at the end\0"
+	"larger than this verifier accepts\0"
+	"empty INTEGER\0"
+	"INTEGER not in its shortest form\0"
+	"negative\0"
+	"INTEGER too large\0"
+	"BOOLEAN not 00 or FF\0"
+	"empty OBJECT IDENTIFIER\0"
+	"OBJECT IDENTIFIER truncated\0"
+	"OBJECT IDENTIFIER not in its shortest form\0"
+	"empty BIT STRING\0"
+	"bad unused-bit count\0"
+	"unused bits not zero\0"
+	"version 1 encoded although it is the DEFAULT\0"
+	"unknown version\0"
+	"a unique identifier in a version 1 certificate\0"
+	"extensions in a version 1 or 2 certificate\0"
+	"fields missing\0"
+	"empty (RFC 5280: SIZE (1..MAX))\0"
+	"appears twice (RFC 5280 4.2)\0"
+	"more than 48 extensions\0"
+	"critical FALSE encoded although it is the DEFAULT\0"
+	"cA FALSE encoded although it is the DEFAULT\0"
+	"time not in the form YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime)\0"
+	"not a DER time\0"
+	"time not in UTC (Z)\0"
+	"time out of range\0"
+	"more bits than RFC 5280 defines\0"
+	"signatureAlgorithm differs from the TBS signature field (RFC 5280 4.1.1.2)\0"
+	"signature not made of whole bytes\0";
 
-static const char *const FIELD_NAMES[X509_IN_COUNT] = {
-	"Certificate", "tbsCertificate", "version", "serialNumber", "signature", "issuer", "validity", "notBefore",
-	"notAfter", "subject", "subjectPublicKeyInfo", "unique identifier", "extensions", "extension", "basicConstraints",
-	"keyUsage", "extKeyUsage", "subjectAltName", "nameConstraints", "authorityKeyIdentifier", "subjectKeyIdentifier",
-	"signatureAlgorithm", "signatureValue",
-};
+/* the names of the fields X509_IN_CERTIFICATE .. X509_IN_SIGNATURE, in order */
+static const char FIELD_NAMES[] =
+	"Certificate\0" "tbsCertificate\0" "version\0" "serialNumber\0" "signature\0" "issuer\0"
+	"validity\0" "notBefore\0" "notAfter\0" "subject\0" "subjectPublicKeyInfo\0"
+	"unique identifier\0" "extensions\0" "extension\0" "basicConstraints\0" "keyUsage\0"
+	"extKeyUsage\0" "subjectAltName\0" "nameConstraints\0" "authorityKeyIdentifier\0"
+	"subjectKeyIdentifier\0" "signatureAlgorithm\0" "signatureValue\0";
+
+const char *x509_nth(const char *list, unsigned n, unsigned count, const char *otherwise)
+{
+	if (n >= count)
+		return otherwise;
+	while (n--)
+		list += strlen(list) + 1;
+	return list;
+}
 
 const char *x509_error_text(int error)
 {
-	return ((error > 0) && (error < X509_E_COUNT)) ? TEXTS[error] : "unknown error";
+	return x509_nth(TEXTS, (unsigned)error - 1, X509_E_COUNT - 1, "unknown error");
 }
 
 const char *x509_field_name(unsigned field)
 {
-	return (field < X509_IN_COUNT) ? FIELD_NAMES[field] : "certificate";
+	return x509_nth(FIELD_NAMES, field, X509_IN_COUNT, "certificate");
 }
 
 #ifndef X509_NO_HOST
