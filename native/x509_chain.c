@@ -3,9 +3,10 @@
  * (modules/securesocket/verify-device.ts is their JS side):
  *
  *   xs_x509_chain_start(options, time, name) -> the state (an ArrayBuffer), or "<reason> <message>"
- *   xs_x509_chain_add(state, bytes, offset, length, roots, name) -> undefined, the leaf's summary
- *       ({ subject: { commonName }, serialNumber, notBefore, notAfter, publicKeyInfo }) for the first
- *       certificate, or "<reason> <message>"
+ *   xs_x509_chain_add(state, bytes, offset, length, roots, name) -> undefined, for the first
+ *       certificate (the leaf) an ArrayBuffer of X509_FIELDS + 2 uint32: its located fields (native/x509.h,
+ *       offsets from its start) then its subject's commonName's value range (0 0: none), from which
+ *       verify-device.ts makes its summary; or "<reason> <message>"
  *   xs_x509_chain_finish(state) -> undefined, or "<reason> <message>"
  *
  * The state lives in an ArrayBuffer the JS holds (XS chunk heap, dropped at finish, close or a
@@ -30,15 +31,15 @@
 
 enum { SIG_ECDSA = 1, SIG_RSA = 2 };
 
-static const char *const REASONS[X509_R_COUNT] = {
-	"", "malformed", "expired", "notYetValid", "nameMismatch", "unknownIssuer", "notCA", "pathLength", "badSignature",
-	"keyUsage", "extendedKeyUsage", "nameConstraints", "weakKey", "weakAlgorithm", "unsupportedAlgorithm",
-	"unsupportedCritical", "clockNotSet", "depthExceeded",
-};
+/* the names of the reasons X509_R_MALFORMED .. X509_R_DEPTH_EXCEEDED, in order */
+static const char REASONS[] =
+	"malformed\0" "expired\0" "notYetValid\0" "nameMismatch\0" "unknownIssuer\0" "notCA\0" "pathLength\0" "badSignature\0"
+	"keyUsage\0" "extendedKeyUsage\0" "nameConstraints\0" "weakKey\0" "weakAlgorithm\0" "unsupportedAlgorithm\0"
+	"unsupportedCritical\0" "clockNotSet\0" "depthExceeded\0";
 
 const char *x509_chain_reason(int reason)
 {
-	return ((reason > 0) && (reason < X509_R_COUNT)) ? REASONS[reason] : "malformed";
+	return x509_nth(REASONS, (unsigned)reason - 1, X509_R_COUNT - 1, "malformed");
 }
 
 /* ---- messages ---- */
@@ -94,30 +95,35 @@ static void pend(x509_chain *c, int reason, const char *who, int depth, const ch
 	c->reason = (uint8_t)reason;
 }
 
-void x509_chain_common_name(const uint8_t *der, size_t start, size_t end, char *out)
+int x509_chain_common_name_value(const uint8_t *der, size_t start, size_t end, x509_element *value)
 {
 	static const uint8_t CN[] = { 0x55, 0x04, 0x03 };
 	x509_reader r = { der, start, end }, rdn, atv;
-	x509_element e, type, value;
-	size_t i, n = 0;
-	out[0] = 0;
+	x509_element e, type;
 	if (x509_der_expect(&r, &e, SEQUENCE))
-		return;
+		return 0;
 	r = x509_der_inside(&r, &e);
 	while ((r.at < r.end) && !x509_der_expect(&r, &e, SET)) {
 		rdn = x509_der_inside(&r, &e);
 		while ((rdn.at < rdn.end) && !x509_der_expect(&rdn, &e, SEQUENCE)) {
 			atv = x509_der_inside(&rdn, &e);
-			if (x509_der_expect(&atv, &type, OID) || x509_der_next(&atv, &value))
-				return;
-			if ((type.end - type.content != sizeof(CN)) || memcmp(der + type.content, CN, sizeof(CN)))
-				continue;
-			for (i = value.content; (i < value.end) && (n + 1 < X509_CHAIN_NAME); i++)
-				out[n++] = ((der[i] >= 0x20) && (der[i] < 0x7f) && (der[i] != '\'')) ? (char)der[i] : '?';
-			out[n] = 0;
-			return;
+			if (x509_der_expect(&atv, &type, OID) || x509_der_next(&atv, value))
+				return 0;
+			if ((type.end - type.content == sizeof(CN)) && !memcmp(der + type.content, CN, sizeof(CN)))
+				return 1;
 		}
 	}
+	return 0;
+}
+
+void x509_chain_common_name(const uint8_t *der, size_t start, size_t end, char *out)
+{
+	x509_element value;
+	size_t i, n = 0;
+	if (x509_chain_common_name_value(der, start, end, &value))
+		for (i = value.content; (i < value.end) && (n + 1 < X509_CHAIN_NAME); i++)
+			out[n++] = ((der[i] >= 0x20) && (der[i] < 0x7f) && (der[i] != '\'')) ? (char)der[i] : '?';
+	out[n] = 0;
 }
 
 /* ---- what a certificate is ---- */
@@ -744,7 +750,7 @@ void xs_x509_chain_start(xsMachine *the)
 
 void xs_x509_chain_add(xsMachine *the)
 {
-	uint32_t f[X509_FIELDS];
+	uint32_t f[X509_FIELDS + 2] = { 0 };
 	x509_chain_roots roots;
 	x509_anchor_store store;
 	const uint8_t *der;
@@ -775,38 +781,13 @@ void xs_x509_chain_add(xsMachine *the)
 		return;
 	}
 	if (depth == 0) {
-		/* the leaf's summary (peerCertificate): its subject's commonName, serial number, validity, key */
-		char cn[X509_CHAIN_NAME], serial[2 * 21 + 1];
-		static const char HEX[] = "0123456789abcdef";
-		size_t at = f[X509_SERIAL], n = 0;
-		void *spki;
-		xsUnsignedValue count;
-		x509_chain_common_name(der, f[X509_SUBJECT], f[X509_SUBJECT_END], cn);
-		if ((f[X509_SERIAL_END] - at > 1) && (der[at] == 0))
-			at++;
-		for (; at < f[X509_SERIAL_END]; at++) {
-			serial[n++] = HEX[der[at] >> 4];
-			serial[n++] = HEX[der[at] & 15];
+		/* the leaf: its fields, then its subject's commonName's value range (0 0: none), for verify-device.ts's summary */
+		x509_element value;
+		if (x509_chain_common_name_value(der, f[X509_SUBJECT], f[X509_SUBJECT_END], &value)) {
+			f[X509_FIELDS] = (uint32_t)value.content;
+			f[X509_FIELDS + 1] = (uint32_t)value.end;
 		}
-		serial[n] = 0;
-		xsmcSetNewObject(xsResult);
-		xsmcSetNewObject(xsVar(1));
-		if (cn[0]) {
-			xsmcSetString(xsVar(0), cn);
-			xsmcSet(xsVar(1), xsID("commonName"), xsVar(0));
-		}
-		xsmcSet(xsResult, xsID("subject"), xsVar(1));
-		xsmcSetString(xsVar(0), serial);
-		xsmcSet(xsResult, xsID("serialNumber"), xsVar(0));
-		xsmcSetNumber(xsVar(0), (double)seconds(f, X509_NOT_BEFORE_HIGH));
-		xsmcSet(xsResult, xsID("notBefore"), xsVar(0));
-		xsmcSetNumber(xsVar(0), (double)seconds(f, X509_NOT_AFTER_HIGH));
-		xsmcSet(xsResult, xsID("notAfter"), xsVar(0));
-		xsmcSetArrayBuffer(xsVar(0), NULL, f[X509_SPKI_END] - f[X509_SPKI]);
-		xsmcGetBufferWritable(xsVar(0), &spki, &count);
-		der = securesocket_input(the, 1, &length);
-		memcpy(spki, der + f[X509_SPKI], count);
-		xsmcSet(xsResult, xsID("publicKeyInfo"), xsVar(0));
+		xsmcSetArrayBuffer(xsResult, f, sizeof(f));
 	}
 }
 

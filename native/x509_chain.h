@@ -95,6 +95,8 @@ int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_ch
 int x509_chain_finish(x509_chain *c);
 /* the X509Error code of a reason ("expired", ...) */
 const char *x509_chain_reason(int reason);
+/* the value of the first commonName of the Name der[start .. end) into *value: 1, 0 when none */
+int x509_chain_common_name_value(const uint8_t *der, size_t start, size_t end, x509_element *value);
 /* the commonName of the Name der[start .. end) into out (printable ASCII, cut to X509_CHAIN_NAME - 1), "" when none */
 void x509_chain_common_name(const uint8_t *der, size_t start, size_t end, char *out);
 

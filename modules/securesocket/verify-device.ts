@@ -30,8 +30,30 @@ export interface PeerCertificate {
 
 // native/x509_chain.c: a failure is "<reason> <message>" (reason: an x509 error code, docs/X509.md)
 const startChain = native<(options: number, time: number, name: string | undefined) => ArrayBuffer | string>("xs_x509_chain_start");
-const addCertificate = native<(state: ArrayBuffer, bytes: Uint8Array, offset: number, length: number, roots: readonly Uint8Array[] | undefined, name: string | undefined) => PeerCertificate | string | undefined>("xs_x509_chain_add");
+// the leaf's result: its fields (native/x509.h: offsets from its start), then its commonName's value range
+const addCertificate = native<(state: ArrayBuffer, bytes: Uint8Array, offset: number, length: number, roots: readonly Uint8Array[] | undefined, name: string | undefined) => ArrayBuffer | string | undefined>("xs_x509_chain_add");
 const finishChain = native<(state: ArrayBuffer) => string | undefined>("xs_x509_chain_finish");
+
+/**
+ * The leaf's PeerCertificate from its fields (x509.h's X509_SERIAL 3, X509_NOT_BEFORE_HIGH 9,
+ * X509_NOT_AFTER_HIGH 11, X509_SPKI 15; at X509_FIELDS 41 its commonName's value range): the serial
+ * number in hex without a leading zero byte, the commonName's bytes as ASCII ("?" for any other).
+ */
+function summary(bytes: Uint8Array, at: number, fields: ArrayBuffer): PeerCertificate {
+	const f = new Uint32Array(fields);
+	let i = at + f[3], serial = "", cn = "";
+	if (f[4] - f[3] > 1 && bytes[i] === 0)
+		i++;
+	for (; i < at + f[4]; i++)
+		serial += (bytes[i] | 256).toString(16).slice(1);
+	for (i = at + f[41]; i < at + f[42]; i++)
+		cn += String.fromCharCode(bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : 0x3f);
+	return {
+		subject: cn ? { commonName: cn } : {}, serialNumber: serial,
+		notBefore: (f[9] | 0) * 0x100000000 + f[10], notAfter: (f[11] | 0) * 0x100000000 + f[12],
+		publicKeyInfo: bytes.slice(at + f[15], at + f[16]).buffer as ArrayBuffer,
+	};
+}
 
 /** A "<reason> <message>" failure of the C verifier as the TLSError the engine sends */
 function failure(text: string): TLSError {
@@ -92,7 +114,8 @@ class ChainSink extends Gather<true> implements CertificateSink {
 			this.state = undefined;
 			throw failure(result);
 		}
-		this.leaf ??= result;
+		if (result !== undefined)
+			this.leaf = summary(bytes, offset, result);
 		return true;
 	}
 	protected fail(problem: string): Error {
