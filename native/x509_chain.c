@@ -55,20 +55,16 @@ static void chain_append(char *to, const char *text)
 /* "x509: " who [" " depth] [" 'CN=" name "'"] " " text */
 static void say(x509_chain *c, const char *who, int depth, const char *name, const char *text)
 {
-	char number[4];
-	c->message[0] = 0;
-	chain_append(c->message, "x509: ");
+	char number[5], *digit = number + sizeof(number) - 1;
+	strcpy(c->message, "x509: ");
 	chain_append(c->message, who);
 	if (depth >= 0) {
-		number[0] = ' ';
-		number[1] = (char)('0' + depth % 10);
-		number[2] = 0;
-		if (depth >= 10) {
-			number[1] = (char)('0' + depth / 10 % 10);
-			number[2] = (char)('0' + depth % 10);
-			number[3] = 0;
-		}
-		chain_append(c->message, number);
+		*digit = 0;
+		do
+			*--digit = (char)('0' + depth % 10);
+		while (depth /= 10);
+		*--digit = ' ';
+		chain_append(c->message, digit);
 	}
 	if (name && *name) {
 		chain_append(c->message, " 'CN=");
