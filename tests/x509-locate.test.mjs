@@ -211,7 +211,9 @@ const mutationCount = mutated.reduce((n, m) => n + m.list.length, 0);
 // the full profiles' parser, then the same over the device build with the device's stubs
 const casesFile = pki.write("cases.json", JSON.stringify({ same, mutated: mutated.map(({ name, file }) => ({ name, file })), expect }));
 const run = await runXsh(join(repo, "tests", "xs", "x509", "locate_cases.js"), [casesFile], { manifest: join(repo, "manifest.json"), timeout: 600000 });
-const deviceFile = pki.write("device.json", JSON.stringify({ same, mutated: mutated.slice(0, 1).map(({ name, file }) => ({ name, file })), expect }));
+// (the device build has one text for every locator error, SECURESOCKET_NO_X509_TEXTS: "<field>: malformed")
+const deviceExpect = expect.map((e) => ({ ...e, error: e.error === null ? null : e.error.includes(": ") ? `${e.error.slice(0, e.error.indexOf(": "))}: malformed` : "malformed" }));
+const deviceFile = pki.write("device.json", JSON.stringify({ same, mutated: mutated.slice(0, 1).map(({ name, file }) => ({ name, file })), expect: deviceExpect }));
 // the device build (build/xsh-device, its modules without traces) with x509 over the locator and the device's stubs
 // (no RSASSA-PSS, name constraints, IPv6): what the device profile had before its verifier moved to C (native/x509_chain.c)
 const device = JSON.parse(readFileSync(join(repo, "manifest_device.json"), "utf8"));

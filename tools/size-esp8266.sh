@@ -24,7 +24,7 @@ CFLAGS=(-Os -std=c99 -mlongcalls -mtext-section-literals -ffunction-sections -fd
 mkdir -p "$OUT/obj" "$OUT/obj-device"
 rm -f "$OUT"/obj/*.o "$OUT"/obj/*.ci "$OUT"/obj-device/*.o "$OUT"/obj-device/*.ci
 # the device profile's defines: manifest_device.json's for the esp platform (beside the top-level ones)
-DEVICE=($(node -e 'const m = require(process.argv[1]); for (const f of (m.build.C_FLAGS + " " + m.platforms.esp.build.C_FLAGS).split(" ")) if (/^-DSECURESOCKET_NO_(SIGN|PRIVATE_KEYS|IPV6|CHACHAPOLY)$/.test(f)) console.log(f)' "$ROOT/manifest_device.json" | sort -u))
+DEVICE=($(node -e 'const m = require(process.argv[1]); for (const f of (m.build.C_FLAGS + " " + m.platforms.esp.build.C_FLAGS).split(" ")) if (/^-DSECURESOCKET_NO_(SIGN|PRIVATE_KEYS|IPV6|CHACHAPOLY|X509_TEXTS)$/.test(f)) console.log(f)' "$ROOT/manifest_device.json" | sort -u))
 
 sources=("$ROOT"/native/*.c)
 for m in $(node -e 'for (const p of require(process.argv[1]).modules["*"]) if (p.startsWith("$(MBEDTLS)/library/")) console.log(p.split("/").pop())' "$ROOT/manifest.json"); do
