@@ -12,6 +12,7 @@ import { Key } from "crypto/keys";
 import { TLSError } from "tls/alert";
 import type { CertificateSink } from "tls/options";
 import { Gather } from "x509/gather";
+import { copyOf } from "tls/bytes";
 import { CheckOptions, alertFor } from "securesocket/check";
 export type { CheckOptions } from "securesocket/check";
 
@@ -51,7 +52,7 @@ function summary(bytes: Uint8Array, at: number, fields: ArrayBuffer): PeerCertif
 	return {
 		subject: cn ? { commonName: cn } : {}, serialNumber: serial,
 		notBefore: (f[9] | 0) * 0x100000000 + f[10], notAfter: (f[11] | 0) * 0x100000000 + f[12],
-		publicKeyInfo: bytes.slice(at + f[15], at + f[16]).buffer as ArrayBuffer,
+		publicKeyInfo: copyOf(bytes, at + f[15], at + f[16]).buffer as ArrayBuffer,   // (not slice(): docs/HOST.md, C stack)
 	};
 }
 
