@@ -40,9 +40,10 @@ static int32_t days_from_civil(unsigned year, unsigned month, unsigned day)
 
 int x509_time(x509_reader *r, int64_t *seconds)
 {
+	static const uint8_t LARGEST[5] = { 12, 31, 23, 59, 59 };
 	x509_element e;
 	const uint8_t *p;
-	unsigned year, month, day, hour, minute, second, n;
+	unsigned year, v[5], i, n;   /* v: month, day, hour, minute, second */
 	int error = x509_der_next(r, &e);
 	if (error)
 		return error;
@@ -67,12 +68,14 @@ int x509_time(x509_reader *r, int64_t *seconds)
 		return X509_E_UNEXPECTED;
 	if (p[10] != 'Z')
 		return X509_E_TIME_ZONE;
-	if ((error = digits(p, 2, &month)) || (error = digits(p + 2, 2, &day)) || (error = digits(p + 4, 2, &hour)) ||
-		(error = digits(p + 6, 2, &minute)) || (error = digits(p + 8, 2, &second)))
-		return error;
-	if ((month < 1) || (month > 12) || (day < 1) || (day > days_in_month(year, month)) || (hour > 23) || (minute > 59) ||
-		(second > 59))
+	for (i = 0; i < 5; i++)
+		if ((error = digits(p + 2 * i, 2, &v[i])))
+			return error;
+	for (i = 0; i < 5; i++)
+		if (v[i] > LARGEST[i])
+			return X509_E_TIME_RANGE;
+	if ((v[0] < 1) || (v[1] < 1) || (v[1] > days_in_month(year, v[0])))
 		return X509_E_TIME_RANGE;
-	*seconds = (int64_t)days_from_civil(year, month, day) * 86400 + (int64_t)(hour * 3600 + minute * 60 + second);
+	*seconds = (int64_t)days_from_civil(year, v[0], v[1]) * 86400 + (int64_t)(v[2] * 3600 + v[3] * 60 + v[4]);
 	return X509_OK;
 }
