@@ -42,33 +42,21 @@ static unsigned id_ce(const x509_reader *r, const x509_element *id)
 	return ((id->end - id->content == 3) && (p[0] == 0x55) && (p[1] == 0x1d) && (p[2] < 0x80)) ? p[2] : 0;
 }
 
-static unsigned value_limit(unsigned which)
-{
-	switch (which) {
-	case BASIC_CONSTRAINTS: return 16;
-	case KEY_USAGE: return 8;
-	case EXT_KEY_USAGE: return 512;
-	case SUBJECT_ALT_NAME: return 8192;
-	case NAME_CONSTRAINTS: return 4096;
-	case AUTHORITY_KEY_ID: return 512;
-	case SUBJECT_KEY_ID: return 72;
-	default: return 0;
-	}
-}
-
-/* the field name of a known extension, for messages */
-static unsigned field_of(unsigned which)
-{
-	switch (which) {
-	case BASIC_CONSTRAINTS: return X509_IN_BASIC_CONSTRAINTS;
-	case KEY_USAGE: return X509_IN_KEY_USAGE;
-	case EXT_KEY_USAGE: return X509_IN_EXT_KEY_USAGE;
-	case SUBJECT_ALT_NAME: return X509_IN_SUBJECT_ALT_NAME;
-	case NAME_CONSTRAINTS: return X509_IN_NAME_CONSTRAINTS;
-	case AUTHORITY_KEY_ID: return X509_IN_AUTHORITY_KEY_ID;
-	default: return X509_IN_SUBJECT_KEY_ID;
-	}
-}
+/* the known extensions: their id-ce number, their field (for messages), where their value is located
+   (0: not located, parsed), their largest accepted value */
+static const struct {
+	uint8_t which, field, at;
+	uint16_t limit;
+} KNOWN[] = {
+	{ BASIC_CONSTRAINTS, X509_IN_BASIC_CONSTRAINTS, 0, 16 },
+	{ KEY_USAGE, X509_IN_KEY_USAGE, 0, 8 },
+	{ EXT_KEY_USAGE, X509_IN_EXT_KEY_USAGE, X509_EXT_KEY_USAGE, 512 },
+	{ SUBJECT_ALT_NAME, X509_IN_SUBJECT_ALT_NAME, X509_SUBJECT_ALT_NAME, 8192 },
+	{ NAME_CONSTRAINTS, X509_IN_NAME_CONSTRAINTS, X509_NAME_CONSTRAINTS, 4096 },
+	{ AUTHORITY_KEY_ID, X509_IN_AUTHORITY_KEY_ID, X509_AUTHORITY_KEY_ID, 512 },
+	{ SUBJECT_KEY_ID, X509_IN_SUBJECT_KEY_ID, X509_SUBJECT_KEY_ID, 72 },
+};
+#define KNOWN_COUNT (sizeof(KNOWN) / sizeof(KNOWN[0]))
 
 /* BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
 static int basic_constraints(x509_reader *v, uint32_t *out)
@@ -167,7 +155,7 @@ static int extension(x509_reader *list, size_t start, uint32_t *out)
 {
 	x509_element e, id, value;
 	x509_reader x, v;
-	unsigned which;
+	unsigned which, k;
 	int error, critical = 0;
 	x509_reading(out, X509_IN_EXTENSION, list->at);
 	if ((error = x509_der_expect(list, &e, SEQUENCE)))
@@ -194,7 +182,9 @@ static int extension(x509_reader *list, size_t start, uint32_t *out)
 	if ((error = x509_der_expect(&x, &value, OCTET_STRING)) || (error = x509_der_ended(&x)))
 		return error;
 	which = id_ce(&x, &id);
-	if (value_limit(which) == 0) {
+	for (k = 0; (k < KNOWN_COUNT) && (KNOWN[k].which != which); k++)
+		;
+	if (k == KNOWN_COUNT) {
 		if (critical && (which != CERTIFICATE_POLICIES) && !(out[X509_FLAGS] & X509_UNKNOWN_CRITICAL)) {
 			out[X509_FLAGS] |= X509_UNKNOWN_CRITICAL;
 			out[X509_CRITICAL] = (uint32_t)id.content;
@@ -202,31 +192,23 @@ static int extension(x509_reader *list, size_t start, uint32_t *out)
 		}
 		return X509_OK;
 	}
-	x509_reading(out, field_of(which), e.start);
-	if (value.end - value.content > value_limit(which))
+	x509_reading(out, KNOWN[k].field, e.start);
+	if (value.end - value.content > KNOWN[k].limit)
 		return X509_E_TOO_LARGE;
+	if (KNOWN[k].at) {
+		/* subjectAltName, the key identifiers, nameConstraints: located (parsed by whoever uses them); extKeyUsage also parsed */
+		out[KNOWN[k].at] = (uint32_t)value.content;
+		out[KNOWN[k].at + 1] = (uint32_t)value.end;
+	}
 	v = x509_der_inside(&x, &value);
-	switch (which) {
-	case BASIC_CONSTRAINTS:
+	if (which == BASIC_CONSTRAINTS)
 		error = basic_constraints(&v, out);
-		break;
-	case KEY_USAGE:
+	else if (which == KEY_USAGE)
 		error = key_usage(&v, out);
-		break;
-	case EXT_KEY_USAGE:
-		out[X509_EXT_KEY_USAGE] = (uint32_t)value.content;
-		out[X509_EXT_KEY_USAGE_END] = (uint32_t)value.end;
+	else if (which == EXT_KEY_USAGE)
 		error = ext_key_usage(&v, out);
-		break;
-	default: {
-		/* located: subjectAltName, the key identifiers, nameConstraints (parsed by the JS) */
-		unsigned at = (which == SUBJECT_ALT_NAME) ? X509_SUBJECT_ALT_NAME : (which == AUTHORITY_KEY_ID) ? X509_AUTHORITY_KEY_ID :
-			(which == SUBJECT_KEY_ID) ? X509_SUBJECT_KEY_ID : X509_NAME_CONSTRAINTS;
-		out[at] = (uint32_t)value.content;
-		out[at + 1] = (uint32_t)value.end;
+	else
 		return X509_OK;
-	}
-	}
 	return error ? error : x509_der_ended(&v);
 }
 
