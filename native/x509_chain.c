@@ -222,19 +222,24 @@ static int signature_algorithm(const uint8_t *der, size_t start, size_t end, uin
 	return X509_R_UNSUPPORTED_ALGORITHM;
 }
 
-/* path.ts checkCertificate: no defect (signature algorithm, unknown critical extension), valid at c->time */
-static int check_certificate(x509_chain *c, const uint8_t *der, const uint32_t *f, int depth, const char *name, uint8_t *kind, uint8_t *md)
+/* path.ts checkCertificate: no defect (signature algorithm, unknown critical extension), valid at c->time: X509_R_OK, or the reason and *text */
+static int check_certificate(const x509_chain *c, const uint8_t *der, const uint32_t *f, uint8_t *kind, uint8_t *md, const char **text)
 {
-	const char *text;
-	int reason = signature_algorithm(der, f[X509_TBS_ALGORITHM], f[X509_TBS_ALGORITHM_END], kind, md, &text);
+	int reason = signature_algorithm(der, f[X509_TBS_ALGORITHM], f[X509_TBS_ALGORITHM_END], kind, md, text);
 	if (reason)
-		return chain_fail(c, reason, "certificate", depth, name, text);
-	if (f[X509_FLAGS] & X509_UNKNOWN_CRITICAL)
-		return chain_fail(c, X509_R_UNSUPPORTED_CRITICAL, "certificate", depth, name, "has an unknown critical extension");
-	if (c->time < seconds(f, X509_NOT_BEFORE_HIGH))
-		return chain_fail(c, X509_R_NOT_YET_VALID, "certificate", depth, name, "is not valid yet");
-	if (c->time > seconds(f, X509_NOT_AFTER_HIGH))
-		return chain_fail(c, X509_R_EXPIRED, "certificate", depth, name, "has expired");
+		return reason;
+	if (f[X509_FLAGS] & X509_UNKNOWN_CRITICAL) {
+		*text = "has an unknown critical extension";
+		return X509_R_UNSUPPORTED_CRITICAL;
+	}
+	if (c->time < seconds(f, X509_NOT_BEFORE_HIGH)) {
+		*text = "is not valid yet";
+		return X509_R_NOT_YET_VALID;
+	}
+	if (c->time > seconds(f, X509_NOT_AFTER_HIGH)) {
+		*text = "has expired";
+		return X509_R_EXPIRED;
+	}
 	return X509_R_OK;
 }
 
@@ -505,23 +510,30 @@ static int check_leaf(x509_chain *c, const uint8_t *der, const uint32_t *f, cons
 	securesocket_pk *key = NULL;
 	const char *text;
 	int reason = parse_key(der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], &key, &text);
-	if (reason)
-		return chain_fail(c, reason, "certificate", 0, cn, text);
-	securesocket_pk_free(key);
-	if (!(c->options & X509_CHAIN_VERIFY))
-		return X509_R_OK;
-	if (name && (text = x509_identity_check(f[X509_SUBJECT_ALT_NAME_END] ? der + f[X509_SUBJECT_ALT_NAME] : NULL,
-			f[X509_SUBJECT_ALT_NAME_END] - f[X509_SUBJECT_ALT_NAME], name, nameLength))) {
-		chain_fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, "");
-		strcpy(c->message, text);
-		chain_append(c->message, " (certificate 0)");
-		return c->reason;
+	if (reason == X509_R_OK) {
+		securesocket_pk_free(key);
+		if (!(c->options & X509_CHAIN_VERIFY))
+			return X509_R_OK;
+		if (name && (text = x509_identity_check(f[X509_SUBJECT_ALT_NAME_END] ? der + f[X509_SUBJECT_ALT_NAME] : NULL,
+				f[X509_SUBJECT_ALT_NAME_END] - f[X509_SUBJECT_ALT_NAME], name, nameLength))) {
+			chain_fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, "");
+			strcpy(c->message, text);
+			chain_append(c->message, " (certificate 0)");
+			return c->reason;
+		}
+		if ((f[X509_FLAGS] & X509_HAS_KEY_USAGE) && !(f[X509_KEY_USAGE] & KEY_USAGE_DIGITAL_SIGNATURE)) {
+			reason = X509_R_KEY_USAGE;
+			text = "lacks digitalSignature";
+		}
+		else if ((f[X509_FLAGS] & X509_HAS_EXT_KEY_USAGE) &&
+			!(f[X509_FLAGS] & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH))) {
+			reason = X509_R_EXT_KEY_USAGE;
+			text = "has an extKeyUsage without this use";
+		}
+		else
+			return X509_R_OK;
 	}
-	if ((f[X509_FLAGS] & X509_HAS_KEY_USAGE) && !(f[X509_KEY_USAGE] & KEY_USAGE_DIGITAL_SIGNATURE))
-		return chain_fail(c, X509_R_KEY_USAGE, "certificate", 0, cn, "lacks digitalSignature");
-	if ((f[X509_FLAGS] & X509_HAS_EXT_KEY_USAGE) && !(f[X509_FLAGS] & ((c->options & X509_CHAIN_CLIENT_AUTH) ? X509_CLIENT_AUTH : X509_SERVER_AUTH)))
-		return chain_fail(c, X509_R_EXT_KEY_USAGE, "certificate", 0, cn, "has an extKeyUsage without this use");
-	return X509_R_OK;
+	return chain_fail(c, reason, "certificate", 0, cn, text);
 }
 
 /* keeps of the certificate what its issuer checks: the TBS digest, the signature, the issuer name and key id */
@@ -552,36 +564,32 @@ static int link_top(x509_chain *c, const uint8_t *der, const uint32_t *f, const 
 {
 	uint8_t hash[32];
 	size_t start, end;
-	const char *text;
-	int depth = c->depth, id, reason;
+	const char *text = "did not issue the one before it: the chain must be in order";
+	int depth = c->depth, reason = X509_R_UNKNOWN_ISSUER, id = key_id(der, f, X509_SUBJECT_KEY_ID, &start, &end);
 	sha256(der + f[X509_SUBJECT], f[X509_SUBJECT_END] - f[X509_SUBJECT], hash);
-	id = key_id(der, f, X509_SUBJECT_KEY_ID, &start, &end);
-	if (id < 0)
-		return chain_fail(c, X509_R_MALFORMED, "certificate", depth, cn, "has a malformed key identifier");
-	if (memcmp(hash, c->issuer, 32) == 0 && id && c->hasKeyId) {
-		sha256(der + start, end - start, hash);
-		id = memcmp(hash, c->keyId, 32) ? 2 : 0;
+	if (id < 0) {
+		reason = X509_R_MALFORMED;
+		text = "has a malformed key identifier";
 	}
-	else if (memcmp(hash, c->issuer, 32) == 0)
-		id = 0;
-	else
-		id = 1;
-	if (id) {
-		return chain_fail(c, X509_R_UNKNOWN_ISSUER, "certificate", depth, cn, "did not issue the one before it: the chain must be in order");
+	else if (memcmp(hash, c->issuer, 32))
+		;   /* another issuer's name */
+	else if (id && c->hasKeyId && (sha256(der + start, end - start, hash), memcmp(hash, c->keyId, 32)))
+		;   /* another key of that name */
+	else if (depth >= X509_CHAIN_MAX_DEPTH) {
+		reason = X509_R_DEPTH_EXCEEDED;
+		text = "makes the path too long";
 	}
-	if (depth >= X509_CHAIN_MAX_DEPTH)
-		return chain_fail(c, X509_R_DEPTH_EXCEEDED, "certificate", depth, cn, "makes the path too long");
-	if ((reason = check_certificate(c, der, f, depth, cn, kind, md)))
-		return reason;
-	if ((reason = check_issuer(c, f[X509_FLAGS], f[X509_VERSION], f[X509_PATH_LENGTH], f[X509_KEY_USAGE], f[X509_NAME_CONSTRAINTS_END] != 0, 0, &text)))
-		return chain_fail(c, reason, "certificate", depth, cn, text);
-	return verify_top(c, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], "certificate", depth, cn, work, words, 0);
+	else if (!(reason = check_certificate(c, der, f, kind, md, &text)) &&
+		!(reason = check_issuer(c, f[X509_FLAGS], f[X509_VERSION], f[X509_PATH_LENGTH], f[X509_KEY_USAGE], f[X509_NAME_CONSTRAINTS_END] != 0, 0, &text)))
+		return verify_top(c, der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], "certificate", depth, cn, work, words, 0);
+	return chain_fail(c, reason, "certificate", depth, cn, text);
 }
 
 int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_chain_roots *roots,
 	const char *name, size_t nameLength, uint32_t *work, size_t words, uint32_t *f)
 {
 	char cn[X509_CHAIN_NAME];
+	const char *text;
 	uint8_t kind = 0, md = 0;
 	int depth = c->depth, reason, error;
 	if (c->failed)
@@ -601,8 +609,8 @@ int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_ch
 	}
 	x509_chain_common_name(der, f[X509_SUBJECT], f[X509_SUBJECT_END], cn);
 	if (depth == 0) {
-		if ((c->options & X509_CHAIN_VERIFY) && (reason = check_certificate(c, der, f, 0, cn, &kind, &md)))
-			return reason;
+		if ((c->options & X509_CHAIN_VERIFY) && (reason = check_certificate(c, der, f, &kind, &md, &text)))
+			return chain_fail(c, reason, "certificate", 0, cn, text);
 		if ((reason = check_leaf(c, der, f, name, nameLength, cn)))
 			return reason;
 		if (!(c->options & X509_CHAIN_VERIFY)) {
@@ -746,7 +754,7 @@ void xs_x509_chain_start(xsMachine *the)
 
 void xs_x509_chain_add(xsMachine *the)
 {
-	uint32_t f[X509_FIELDS + 2] = { 0 };
+	uint32_t f[X509_FIELDS + 2];
 	x509_chain_roots roots;
 	x509_anchor_store store;
 	const uint8_t *der;
@@ -779,6 +787,7 @@ void xs_x509_chain_add(xsMachine *the)
 	if (depth == 0) {
 		/* the leaf: its fields, then its subject's commonName's value range (0 0: none), for verify-device.ts's summary */
 		x509_element value;
+		f[X509_FIELDS] = f[X509_FIELDS + 1] = 0;
 		if (x509_chain_common_name_value(der, f[X509_SUBJECT], f[X509_SUBJECT_END], &value)) {
 			f[X509_FIELDS] = (uint32_t)value.content;
 			f[X509_FIELDS + 1] = (uint32_t)value.end;
