@@ -84,6 +84,15 @@ static int chain_fail(x509_chain *c, int reason, const char *who, int depth, con
 	return reason;
 }
 
+/* a name mismatch: identity.c's message as it is, then `after` */
+static int name_mismatch(x509_chain *c, const char *text, const char *after)
+{
+	strcpy(c->message, text);
+	chain_append(c->message, after);
+	c->failed = 1;
+	return c->reason = X509_R_NAME_MISMATCH;
+}
+
 /* why the top is not anchored (yet): the failure at finish unless a later certificate links it */
 static void pend(x509_chain *c, int reason, const char *who, int depth, const char *name, const char *text)
 {
@@ -468,11 +477,8 @@ int x509_chain_start(x509_chain *c, int64_t time, unsigned options, const char *
 		chain_fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set:", -1, NULL, "set it (SNTP) or pass secure.time");
 		return c->reason;
 	}
-	if (name && (options & X509_CHAIN_VERIFY) && (text = x509_identity_valid(name, nameLength))) {
-		chain_fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, text);
-		strcpy(c->message, text);
-		return c->reason;
-	}
+	if (name && (options & X509_CHAIN_VERIFY) && (text = x509_identity_valid(name, nameLength)))
+		return name_mismatch(c, text, "");
 	return X509_R_OK;
 }
 
@@ -504,23 +510,22 @@ size_t x509_chain_work(const x509_chain *c, const uint8_t *der, size_t size, con
 	return words;
 }
 
-/* the leaf's own checks (path.ts checkLeaf, after checkCertificate) */
-static int check_leaf(x509_chain *c, const uint8_t *der, const uint32_t *f, const char *name, size_t nameLength, const char *cn)
+/* the leaf's checks (path.ts checkCertificate when verifying, then checkLeaf) */
+static int check_leaf(x509_chain *c, const uint8_t *der, const uint32_t *f, const char *name, size_t nameLength, const char *cn,
+	uint8_t *kind, uint8_t *md)
 {
 	securesocket_pk *key = NULL;
 	const char *text;
-	int reason = parse_key(der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], &key, &text);
+	int reason = (c->options & X509_CHAIN_VERIFY) ? check_certificate(c, der, f, kind, md, &text) : X509_R_OK;
+	if (reason == X509_R_OK)
+		reason = parse_key(der + f[X509_SPKI], f[X509_SPKI_END] - f[X509_SPKI], &key, &text);
 	if (reason == X509_R_OK) {
 		securesocket_pk_free(key);
 		if (!(c->options & X509_CHAIN_VERIFY))
 			return X509_R_OK;
 		if (name && (text = x509_identity_check(f[X509_SUBJECT_ALT_NAME_END] ? der + f[X509_SUBJECT_ALT_NAME] : NULL,
-				f[X509_SUBJECT_ALT_NAME_END] - f[X509_SUBJECT_ALT_NAME], name, nameLength))) {
-			chain_fail(c, X509_R_NAME_MISMATCH, "", -1, NULL, "");
-			strcpy(c->message, text);
-			chain_append(c->message, " (certificate 0)");
-			return c->reason;
-		}
+				f[X509_SUBJECT_ALT_NAME_END] - f[X509_SUBJECT_ALT_NAME], name, nameLength)))
+			return name_mismatch(c, text, " (certificate 0)");
 		if ((f[X509_FLAGS] & X509_HAS_KEY_USAGE) && !(f[X509_KEY_USAGE] & KEY_USAGE_DIGITAL_SIGNATURE)) {
 			reason = X509_R_KEY_USAGE;
 			text = "lacks digitalSignature";
@@ -589,7 +594,6 @@ int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_ch
 	const char *name, size_t nameLength, uint32_t *work, size_t words, uint32_t *f)
 {
 	char cn[X509_CHAIN_NAME];
-	const char *text;
 	uint8_t kind = 0, md = 0;
 	int depth = c->depth, reason, error;
 	if (c->failed)
@@ -609,9 +613,7 @@ int x509_chain_add(x509_chain *c, const uint8_t *der, size_t size, const x509_ch
 	}
 	x509_chain_common_name(der, f[X509_SUBJECT], f[X509_SUBJECT_END], cn);
 	if (depth == 0) {
-		if ((c->options & X509_CHAIN_VERIFY) && (reason = check_certificate(c, der, f, &kind, &md, &text)))
-			return chain_fail(c, reason, "certificate", 0, cn, text);
-		if ((reason = check_leaf(c, der, f, name, nameLength, cn)))
+		if ((reason = check_leaf(c, der, f, name, nameLength, cn, &kind, &md)))
 			return reason;
 		if (!(c->options & X509_CHAIN_VERIFY)) {
 			c->depth++;
