@@ -647,10 +647,9 @@ int x509_chain_finish(x509_chain *c)
 		c->failed = 1;
 		return c->reason;
 	}
-	if (c->selfIssued)
-		chain_fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer: self-signed certificate", c->depth - 1, c->topName, "");
-	else {
-		chain_fail(c, X509_R_UNKNOWN_ISSUER, "unknown issuer of certificate", c->depth - 1, c->topName, "");
+	chain_fail(c, X509_R_UNKNOWN_ISSUER, c->selfIssued ? "unknown issuer: self-signed certificate" : "unknown issuer of certificate",
+		c->depth - 1, c->topName, "");
+	if (!c->selfIssued) {
 		if (c->issuerName[0]) {
 			chain_append(c->message, "(issuer 'CN=");
 			chain_append(c->message, c->issuerName);
@@ -691,6 +690,13 @@ static void chain_failure(xsMachine *the, const x509_chain *c)
 	strcat(text, " ");
 	strcat(text, c->message);
 	xsmcSetString(xsResult, text);
+}
+
+/* argument i when it is a string, else NULL */
+static const char *string_argument(xsMachine *the, int i)
+{
+	int type = xsmcTypeOf(xsArg(i));
+	return ((type == xsStringType) || (type == xsStringXType)) ? xsmcToString(xsArg(i)) : NULL;
 }
 
 /* a resource's bytes in C (host/resource.c; on a device, the SDK's, over flash) */
@@ -739,10 +745,9 @@ void xs_x509_chain_start(xsMachine *the)
 {
 	unsigned options = (unsigned)xsmcToInteger(xsArg(0));
 	double time = xsmcToNumber(xsArg(1));
-	const char *name = NULL;
+	const char *name;
 	xsmcSetArrayBuffer(xsResult, NULL, sizeof(x509_chain) + 8);
-	if (xsmcTypeOf(xsArg(2)) == xsStringType || xsmcTypeOf(xsArg(2)) == xsStringXType)
-		name = xsmcToString(xsArg(2));
+	name = string_argument(the, 2);
 	{
 		void *data;
 		xsUnsignedValue size;
@@ -760,7 +765,8 @@ void xs_x509_chain_add(xsMachine *the)
 	x509_chain_roots roots;
 	x509_anchor_store store;
 	const uint8_t *der;
-	const char *name = NULL;
+	const char *name;
+	x509_chain *c;
 	size_t length, words;
 	uint32_t *work = NULL;
 	int depth, reason;
@@ -777,13 +783,13 @@ void xs_x509_chain_add(xsMachine *the)
 		work = (uint32_t *)(((uintptr_t)buffer + 3) & ~(uintptr_t)3);
 		der = securesocket_input(the, 1, &length);
 	}
-	if ((xsmcTypeOf(xsArg(5)) == xsStringType) || (xsmcTypeOf(xsArg(5)) == xsStringXType))
-		name = xsmcToString(xsArg(5));
+	name = string_argument(the, 5);
 	/* no allocation from here until the result: der, name, the roots and the state stay put */
-	depth = chain_state(the, 0)->depth;
-	reason = x509_chain_add(chain_state(the, 0), der, length, &roots, name, name ? strlen(name) : 0, work, words, f);
+	c = chain_state(the, 0);
+	depth = c->depth;
+	reason = x509_chain_add(c, der, length, &roots, name, name ? strlen(name) : 0, work, words, f);
 	if (reason) {
-		chain_failure(the, chain_state(the, 0));
+		chain_failure(the, c);
 		return;
 	}
 	if (depth == 0) {
@@ -800,7 +806,8 @@ void xs_x509_chain_add(xsMachine *the)
 
 void xs_x509_chain_finish(xsMachine *the)
 {
-	if (x509_chain_finish(chain_state(the, 0)))
-		chain_failure(the, chain_state(the, 0));
+	x509_chain *c = chain_state(the, 0);
+	if (x509_chain_finish(c))
+		chain_failure(the, c);
 }
 #endif
