@@ -18,6 +18,7 @@
 #include "x509_identity.h"
 #include "pk_key.h"
 #include "rsa_public.h"
+#include "mbedtls/sha256.h"
 
 #define SEQUENCE 0x30
 #define SET 0x31
@@ -140,7 +141,7 @@ static int64_t seconds(const uint32_t *f, unsigned at)
 
 static void sha256(const uint8_t *data, size_t length, uint8_t out[32])
 {
-	mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), data, length, out);
+	mbedtls_sha256_ret(data, length, out, 0);
 }
 
 /* the keyIdentifier of an authorityKeyIdentifier (extnValue contents at f[at]) or the OCTET STRING of a
@@ -473,10 +474,8 @@ int x509_chain_start(x509_chain *c, int64_t time, unsigned options, const char *
 	memset(c, 0, sizeof(*c));
 	c->time = time;
 	c->options = (uint8_t)options;
-	if ((options & X509_CHAIN_CLOCK) && (options & X509_CHAIN_VERIFY) && (time < 1577836800)) {   /* before 2020: the clock is not set (x509/stream.ts) */
-		chain_fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set:", -1, NULL, "set it (SNTP) or pass secure.time");
-		return c->reason;
-	}
+	if ((options & X509_CHAIN_CLOCK) && (options & X509_CHAIN_VERIFY) && (time < 1577836800))   /* before 2020: the clock is not set (x509/stream.ts) */
+		return chain_fail(c, X509_R_CLOCK_NOT_SET, "the device clock is not set:", -1, NULL, "set it (SNTP) or pass secure.time");
 	if (name && (options & X509_CHAIN_VERIFY) && (text = x509_identity_valid(name, nameLength)))
 		return name_mismatch(c, text, "");
 	return X509_R_OK;
