@@ -72,9 +72,10 @@ export function writeReport(r, root) {
   p("  in one xsh process; Node's `tls.connect` (constructor → `secureConnect`, same GET) against the same server in the");
   p("  same run. Resumption: each connection offers the previous connection's ticket (both clients).");
   p("- Device profile (`device-*` rows): the client scenarios `manifest_device.json` supports (TLS 1.3 only: no");
-  p("  tls12-ecdsa), in `build/xsh-device` (its C defines: no signing, no private keys) with the profile's modules");
-  p("  (`build/device/modules`: no trace statements; certificates located by the C locator, one that straddles records");
-  p("  buffered whole): the same memory figures, budgets and targets; no handshake time.");
+  p("  tls12-ecdsa), in `build/xsh-device` (its C defines: no signing, no private keys, no ChaCha20-Poly1305) with the");
+  p("  profile's modules (`build/device/modules`: no trace statements; the chain checked by the C verifier");
+  p("  `native/x509_chain.c`, each certificate whole, in place or, when it straddles records, gathered): the same memory");
+  p("  figures, budgets and targets; no handshake time.");
   p("- Server side (`server-*` rows): our server, `bench/xs/server.js` in `build/xsh` (`manifest_server.json`: a");
   p("  `Listener`, each connection `new SecureSocket({listener, secure})` with the ECDSA P-256 leaf), answering one GET");
   p("  with 5 bytes and closing; the client is Node's `tls.connect`. Memory as above, the baseline taken while listening,");
@@ -216,8 +217,10 @@ export function writeReport(r, root) {
     p("it alone): every module the manifest lists is compiled and preloaded, whether the app imports it or not.");
     p("`client-tls13` is `manifest_tls13.json`, the client profile for small devices: `manifest.json` without TLS 1.2");
     p("(`tls/client12` mapped to `tls/no-client12`, no `tls/prf`, `crypto/cbc` or ECMA-419 socket; asking it for TLS 1.2 is an error, README).");
-    p("`device` is `manifest_device.json`, the ESP8266 client: `manifest_tls13.json` with fail-closed stubs for what a device client");
-    p("leaves out (name constraints, RSASSA-PSS certificates, IPv6 server names, the `x509` API; its C core has no signing or private keys).");
+    p("`device` is `manifest_device.json`, the ESP8266 client: TLS 1.3, its certificate chain checked in C, in order (`native/x509_chain.c`");
+    p("behind `securesocket/verify-device`: no X.509 modules of JS), with fail-closed stubs for what a device client leaves out (client");
+    p("certificates, name constraints, RSASSA-PSS certificates, IPv6 server names, ChaCha20-Poly1305, the `x509` API; its C core has no");
+    p("signing or private keys). README, \"Profiles: which manifest for which device\", lists each refusal.");
     p(`The 64 KB target is judged on the ${TARGET_SET} profile, the ESP8266 build; the others are reported beside it.`);
     p();
     p("| manifest | modules | bytecode | symbols | bytecode with debug | target ≤ 64 KB |");
@@ -245,7 +248,7 @@ export function writeReport(r, root) {
   p();
   const e = r.code.esp8266;
   p(e.deviceText !== undefined
-    ? `ESP8266 \`.text\` of the C core (\`npm run size:esp8266\`: xtensa-lx106-elf-gcc -Os, --gc-sections from the host functions the profile's modules call), judged on the ESP8266 build, the device profile's core (\`manifest_device.json\`: no signing, no private keys): **${e.deviceText} bytes**; target ≤ 65,536: ${mark(e.deviceText <= t.esp8266Text)}. The full core (\`manifest_server.json\`'s host functions: client, server, signing, private keys; for ESP32-class devices and hosts), reported beside it: ${e.text} bytes, .data ${e.data}, .bss ${e.bss}.`
+    ? `ESP8266 \`.text\` of the C core (\`npm run size:esp8266\`: xtensa-lx106-elf-gcc -Os, --gc-sections from the host functions the profile's modules call), judged on the ESP8266 build, the device profile's core (\`manifest_device.json\`'s defines: no signing, no private keys, no ChaCha20-Poly1305, no IPv6 names, the locator's DER texts left out): **${e.deviceText} bytes**; target ≤ 65,536: ${mark(e.deviceText <= t.esp8266Text)}. The full core (\`manifest_server.json\`'s host functions: client, server, signing, private keys; for ESP32-class devices and hosts), reported beside it: ${e.text} bytes, .data ${e.data}, .bss ${e.bss}.`
     : `ESP8266 .text: not measured (${e.error}).`);
   p();
   const plotted = r.scenarios.find((s) => s.samples);
