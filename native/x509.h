@@ -99,6 +99,17 @@ int x509_der_expect(x509_reader *r, x509_element *e, unsigned tag);
 /* a reader over an element's content */
 x509_reader x509_der_inside(const x509_reader *r, const x509_element *e);
 int x509_der_ended(const x509_reader *r);
+/* the universal tags (X.690 8.1.2: class universal, and constructed for SEQUENCE and SET) the x509_*.c
+   files read; context-specific tags stay with the file that reads them */
+#define BOOLEAN 0x01
+#define INTEGER 0x02
+#define BIT_STRING 0x03
+#define OCTET_STRING 0x04
+#define NULL_TAG 0x05
+#define OID 0x06
+#define SEQUENCE 0x30
+#define SET 0x31
+
 /* content checks: INTEGER minimal (X.690 8.3.2); a non-negative INTEGER of at most 31 bits into *value;
    BOOLEAN 00/FF into *value; an OID with minimal subidentifiers (8.19); a BIT STRING's unused-bit count
    (0..7, 0 when empty, unused bits zero) into *unused */

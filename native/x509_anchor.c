@@ -10,9 +10,6 @@
 #include "x509_anchor.h"
 #include "x509_identity.h"
 
-#define INTEGER 0x02
-#define OCTET_STRING 0x04
-#define SEQUENCE 0x30
 #define RECORD_EXTENSIONS 0xa0   /* [0] EXPLICIT Extensions */
 #define INDEX_ENTRY 16          /* an index entry's size */
 

@@ -20,10 +20,6 @@
 #include <string.h>
 #include "x509.h"
 
-#define SEQUENCE 0x30
-#define INTEGER 0x02
-#define BIT_STRING 0x03
-#define OID 0x06
 #define VERSION 0xa0
 #define ISSUER_UNIQUE_ID 0x81
 #define SUBJECT_UNIQUE_ID 0x82

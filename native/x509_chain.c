@@ -20,11 +20,6 @@
 #include "rsa_public.h"
 #include "mbedtls/sha256.h"
 
-#define SEQUENCE 0x30
-#define SET 0x31
-#define OID 0x06
-#define NULL_TAG 0x05
-#define OCTET_STRING 0x04
 #define KEY_ID 0x80
 
 #define KEY_USAGE_DIGITAL_SIGNATURE 1

@@ -13,12 +13,6 @@
 #include <string.h>
 #include "x509.h"
 
-#define SEQUENCE 0x30
-#define BOOLEAN 0x01
-#define INTEGER 0x02
-#define BIT_STRING 0x03
-#define OCTET_STRING 0x04
-#define OID 0x06
 #define MAX_EXTENSIONS 48
 #define MAX_ID 32
 

@@ -9,9 +9,6 @@
 #include "x509.h"
 #include "x509_identity.h"
 
-#define SEQUENCE 0x30
-#define SET 0x31
-#define OID 0x06
 #define DNS_NAME 0x82
 #define IP_ADDRESS 0x87
 #define DIRECTORY_NAME 0xa4
